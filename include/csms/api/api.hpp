@@ -1,0 +1,58 @@
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "csms/domain/clock.hpp"
+#include "csms/domain/ports.hpp"
+#include "csms/server/http_types.hpp"
+
+namespace csms::api {
+
+enum class Role { Viewer = 0, Operator = 1, Admin = 2 };
+
+// The outcome of a command sent to a station.
+struct CommandResult {
+  enum class Kind { Answered, UnknownStation, Offline, Timeout, CallError, BadRequest };
+  Kind kind = Kind::Answered;
+  std::string status;        // the charger's status (Answered)
+  nlohmann::json response;   // its full reply (Answered) or error details (CallError)
+  std::string error_code;    // CallError
+  std::string description;   // CallError, BadRequest, Offline
+};
+
+// Sends a command to whichever connection holds the station.
+class CommandPort {
+ public:
+  virtual ~CommandPort() = default;
+  // `body` is the REST body (DESIGN.md "Command bodies"); for remote-stop the
+  // transaction_id has been resolved to the charger's id.
+  virtual void send(const std::string& station_id, const std::string& name,
+                    const nlohmann::json& body, std::function<void(CommandResult)> done) = 0;
+};
+
+struct ApiSettings {
+  std::map<std::string, Role> tokens;
+};
+
+// The REST admin API (DESIGN.md section 2): routing, bearer-token roles, validation,
+// problem+json errors. Storage work runs through the unit-of-work runner.
+class Api {
+ public:
+  Api(ApiSettings settings, domain::UnitOfWorkRunner& db, CommandPort& commands,
+      const domain::Clock& clock, std::function<bool()> ready);
+
+  void handle(server::HttpRequest request, std::function<void(server::HttpResponse)> respond);
+
+ private:
+  ApiSettings settings_;
+  domain::UnitOfWorkRunner& db_;
+  CommandPort& commands_;
+  const domain::Clock& clock_;
+  std::function<bool()> ready_;
+};
+
+}  // namespace csms::api

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "csms/ocpp/validator.hpp"
+
+namespace csms::app {
+
+// A bad configuration value; what() is one line naming the key.
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct Endpoint {
+  std::string host;
+  unsigned short port = 0;
+};
+
+enum class UnknownStations { Accept, Pending, Reject };
+enum class Role { Viewer, Operator, Admin };
+
+struct Config {
+  std::optional<std::string> database_url;
+  int database_pool_size = 4;
+  int database_max_batch = 256;
+
+  Endpoint ocpp_listen{"0.0.0.0", 9000};
+  std::optional<Endpoint> ocpp_tls_listen;
+  std::string ocpp_path_prefix = "/ocpp";
+  UnknownStations unknown_stations = UnknownStations::Accept;
+  int heartbeat_interval_s = 300;
+  int call_timeout_s = 30;
+  int ping_interval_s = 60;
+  std::size_t max_frame_bytes = 64 * 1024;
+  int handshake_timeout_s = 10;
+  ocpp::Leniency leniency = ocpp::Leniency::all();
+  int future_tolerance_s = 300;
+
+  Endpoint api_listen{"127.0.0.1", 8080};
+  std::map<std::string, Role> api_tokens;  // empty: generate one at start-up
+
+  std::string log_level = "info";
+  std::string log_format = "text";
+};
+
+// Builds the configuration from built-in defaults, then `file` (when given), then the
+// environment (CSMS_<SECTION>_<KEY>), then `flags` ("section.key" -> value).
+Config load_config(const std::optional<std::string>& file,
+                   const std::map<std::string, std::string>& environment,
+                   const std::map<std::string, std::string>& flags);
+
+// The CSMS_* variables of the process environment.
+std::map<std::string, std::string> process_environment();
+
+}  // namespace csms::app

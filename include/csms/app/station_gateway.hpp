@@ -1,0 +1,79 @@
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <unordered_map>
+
+#include "csms/api/api.hpp"
+#include "csms/charging/charging_service.hpp"
+#include "csms/domain/clock.hpp"
+#include "csms/domain/events.hpp"
+#include "csms/domain/ports.hpp"
+#include "csms/server/server.hpp"
+#include "csms/server/station_link.hpp"
+
+namespace csms::app {
+
+struct GatewaySettings {
+  std::chrono::seconds call_timeout{30};
+  std::chrono::milliseconds liveness_flush{1000};
+};
+
+// Joins the transport to the services: each charger call is translated by `ocpp`, decided
+// by `charging` inside a unit of work, and answered once that work has committed. Also
+// carries REST commands to the station's connection.
+class StationGateway final : public server::StationHandler, public api::CommandPort {
+ public:
+  StationGateway(GatewaySettings settings, const charging::ChargingService& charging,
+                 domain::UnitOfWorkRunner& db, const domain::Clock& clock, const domain::EventBus& events);
+  ~StationGateway() override;
+
+  void attach(server::Server& server) { server_ = &server; }
+  // Writes pending last-seen times and stops the flusher.
+  void stop();
+
+  void authenticate(const server::HandshakeInfo& info, std::function<void(bool)> done) override;
+  void on_open(const std::shared_ptr<server::StationLink>& link) override;
+  void on_call(const std::shared_ptr<server::StationLink>& link, server::IncomingCall call,
+               std::function<void(server::Reply)> reply) override;
+  void on_close(const std::shared_ptr<server::StationLink>& link, bool replaced) override;
+
+  void send(const std::string& station_id, const std::string& name, const nlohmann::json& body,
+            std::function<void(api::CommandResult)> done) override;
+
+ private:
+  struct Connection {
+    bool ready = false;  // the station row is loaded
+    domain::RegistrationStatus registration = domain::RegistrationStatus::Accepted;
+    std::multiset<std::string> triggered;  // actions we asked for with TriggerMessage
+    std::vector<std::function<void()>> waiting;
+  };
+
+  void process(const std::shared_ptr<server::StationLink>& link, server::IncomingCall call,
+               std::function<void(server::Reply)> reply);
+  void seen(const std::string& station_id);
+  void flush_liveness();
+
+  GatewaySettings settings_;
+  const charging::ChargingService& charging_;
+  domain::UnitOfWorkRunner& db_;
+  const domain::Clock& clock_;
+  const domain::EventBus& events_;
+  server::Server* server_ = nullptr;
+  std::atomic<int> next_request_id_{1};
+
+  std::mutex mutex_;
+  std::unordered_map<std::uint64_t, Connection> connections_;
+  std::map<std::string, domain::Timestamp> last_seen_;
+
+  std::mutex flush_mutex_;
+  std::condition_variable flush_wake_;
+  bool stopping_ = false;
+  std::thread flusher_;
+};
+
+}  // namespace csms::app

@@ -1,0 +1,149 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "csms/domain/model.hpp"
+
+// What chargers ask, in version-neutral terms, and what the CSMS answers. `ocpp` maps each
+// version's messages to and from these; `charging` decides.
+namespace csms::domain {
+
+// Facts about the message that are not in its payload.
+struct MessageContext {
+  std::string station_id;
+  std::string protocol;  // "ocpp1.6" | "ocpp2.0.1"
+  std::string message_id;
+  Timestamp received_at;
+  bool message_id_reused = false;  // the same id was seen before on this connection
+};
+
+struct BootRequest {
+  std::string vendor;
+  std::string model;
+  std::optional<std::string> serial_number;
+  std::optional<std::string> firmware_version;
+  std::optional<std::string> iccid;
+  std::optional<std::string> imsi;
+  std::optional<std::string> meter_type;
+  std::optional<std::string> meter_serial_number;
+  std::optional<std::string> reason;  // 2.0.1 BootReasonEnumType
+};
+struct BootResponse {
+  RegistrationStatus status = RegistrationStatus::Accepted;
+  int interval_s = 300;
+  Timestamp current_time;
+};
+
+struct HeartbeatRequest {};
+struct HeartbeatResponse {
+  Timestamp current_time;
+};
+
+struct StatusRequest {
+  int evse_id = 0;
+  int connector_id = 0;
+  ConnectorStatus status = ConnectorStatus::Available;
+  std::optional<std::string> error_code;  // 1.6 ChargePointErrorCode
+  std::optional<std::string> info;
+  std::optional<std::string> vendor_id;
+  std::optional<std::string> vendor_error_code;
+  Timestamp timestamp;
+};
+struct EmptyResponse {};
+
+struct AuthorizeRequest {
+  IdToken id_token;
+};
+struct AuthorizeResponse {
+  Authorization authorization;
+};
+
+// 1.6 StartTransaction: the CSMS assigns the transaction id.
+struct StartTransactionRequest {
+  int evse_id = 0;
+  int connector_id = 1;
+  IdToken id_token;
+  double meter_start_wh = 0;
+  Timestamp timestamp;
+  std::optional<int> reservation_id;
+};
+struct StartTransactionResponse {
+  std::int64_t transaction_id = 0;
+  Authorization authorization;
+};
+
+// 1.6 StopTransaction.
+struct StopTransactionRequest {
+  std::int64_t transaction_id = 0;
+  std::optional<IdToken> id_token;
+  double meter_stop_wh = 0;
+  Timestamp timestamp;
+  std::string reason = "Local";
+  std::vector<MeterSample> samples;  // transactionData
+};
+struct StopTransactionResponse {
+  std::optional<Authorization> authorization;
+};
+
+// 2.0.1 TransactionEvent: the charger assigns the transaction id.
+struct TransactionEventRequest {
+  TransactionEventKind kind = TransactionEventKind::Started;
+  Timestamp timestamp;
+  std::string trigger_reason;
+  int seq_no = 0;
+  std::string transaction_id;
+  std::optional<ChargingState> charging_state;
+  std::optional<std::string> stopped_reason;
+  std::optional<int> remote_start_id;
+  bool offline = false;
+  std::optional<int> evse_id;
+  std::optional<int> connector_id;
+  std::optional<IdToken> id_token;
+  std::vector<MeterSample> samples;
+};
+struct TransactionEventResponse {
+  std::optional<Authorization> authorization;  // present when the request carried an id token
+};
+
+struct MeterValuesRequest {
+  int evse_id = 0;
+  std::optional<std::string> transaction_id;  // 1.6: our integer id as text
+  std::vector<MeterSample> samples;
+};
+
+// Messages whose content is recorded as it came (NotifyEvent, SecurityEventNotification,
+// firmware/log/diagnostics status, NotifyReport, DataTransfer, ...). `kind` names the
+// message; `payload` is its JSON text.
+struct StationReport {
+  std::string kind;
+  std::optional<Timestamp> timestamp;
+  std::string payload_json;
+};
+
+// DataTransfer: no vendor extension is known to this CSMS, so the answer says so.
+struct DataTransferRequest {
+  std::string vendor_id;
+  std::optional<std::string> message_id;
+  std::string data_json;
+};
+struct DataTransferResponse {
+  std::string status = "UnknownVendorId";
+};
+
+using Request = std::variant<BootRequest, HeartbeatRequest, StatusRequest, AuthorizeRequest,
+                             StartTransactionRequest, StopTransactionRequest,
+                             TransactionEventRequest, MeterValuesRequest, StationReport,
+                             DataTransferRequest>;
+using Response = std::variant<BootResponse, HeartbeatResponse, EmptyResponse, AuthorizeResponse,
+                              StartTransactionResponse, StopTransactionResponse,
+                              TransactionEventResponse, DataTransferResponse>;
+
+// Whether a request carries transaction data: its reply waits for the commit, and it is
+// never refused with an error for a business reason.
+bool is_transaction_related(const Request& request);
+
+}  // namespace csms::domain

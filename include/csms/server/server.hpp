@@ -1,0 +1,62 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "csms/ocpp/validator.hpp"
+#include "csms/server/http_types.hpp"
+#include "csms/server/station_link.hpp"
+
+namespace csms::server {
+
+struct ServerSettings {
+  std::string ocpp_host = "0.0.0.0";
+  unsigned short ocpp_port = 9000;
+  std::string path_prefix = "/ocpp";
+  std::string api_host = "127.0.0.1";
+  unsigned short api_port = 8080;
+  std::size_t max_frame_bytes = 64 * 1024;
+  std::chrono::seconds ping_interval{60};
+  std::chrono::seconds handshake_timeout{10};
+  std::size_t max_outbox = 256;  // frames queued for a charger that does not read
+  ocpp::Leniency leniency;
+  int threads = 2;
+};
+
+struct ServerStats {
+  std::size_t connections = 0;
+  std::map<std::string, std::uint64_t> leniencies;  // how often each was applied
+};
+
+// The Beast listeners: OCPP-J WebSockets for chargers and HTTP for the REST API. Owns the
+// io_context and its threads.
+class Server {
+ public:
+  Server(ServerSettings settings, StationHandler& stations, HttpHandler http);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds both listeners (throws with the address on failure) and starts the threads.
+  void start();
+  // Stops accepting, closes chargers with "going away", lets in-flight work finish for at
+  // most `grace`, then stops the threads.
+  void stop(std::chrono::milliseconds grace);
+  // Ports actually bound (useful with port 0).
+  unsigned short ocpp_port() const;
+  unsigned short api_port() const;
+
+  std::shared_ptr<StationLink> find(const std::string& station_id) const;
+  ServerStats stats() const;
+
+  struct Impl;  // public so the connection classes in server.cpp can name it
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace csms::server

@@ -1,0 +1,80 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "csms/ocpp/error_code.hpp"
+#include "csms/ocpp/version.hpp"
+
+namespace csms::server {
+
+// The charger's answer to a CSMS-initiated call: its CALLRESULT payload, or an error (its
+// CALLERROR, a timeout, or the connection going away).
+struct CallFailure {
+  enum class Kind { CallError, Timeout, Closed };
+  Kind kind = Kind::CallError;
+  std::string code;  // the charger's CALLERROR code as sent
+  std::string description;
+  nlohmann::json details;
+};
+using CallOutcome = std::variant<nlohmann::json, CallFailure>;
+
+// A live, upgraded charger connection as the application sees it. Safe to use from any
+// thread; everything runs on the connection's strand.
+class StationLink {
+ public:
+  virtual ~StationLink() = default;
+  virtual const std::string& station_id() const = 0;
+  virtual ocpp::Version version() const = 0;
+  virtual std::uint64_t connection_id() const = 0;
+  // Sends a CALL. Calls are queued so that only one is outstanding (OCPP-J §4.1.1); each
+  // waits at most `timeout` for its answer.
+  virtual void call(std::string action, nlohmann::json payload, std::chrono::seconds timeout,
+                    std::function<void(CallOutcome)> done) = 0;
+  // Closes with a WebSocket close frame.
+  virtual void close(std::string reason) = 0;
+};
+
+// An incoming CALL that passed framing and validation.
+struct IncomingCall {
+  std::string message_id;
+  std::string action;
+  nlohmann::json payload;  // validated; lenient fixes applied
+  bool message_id_reused = false;
+};
+
+// The reply to an incoming call: a CALLRESULT payload or a CALLERROR.
+struct ReplyError {
+  ocpp::ErrorCode code;
+  std::string description;
+};
+using Reply = std::variant<nlohmann::json, ReplyError>;
+
+struct HandshakeInfo {
+  std::string station_id;
+  std::optional<std::string> basic_user;
+  std::optional<std::string> basic_password;
+  std::string remote_address;
+};
+
+// What the application does with chargers' traffic.
+class StationHandler {
+ public:
+  virtual ~StationHandler() = default;
+  // Before the upgrade: whether the credentials suffice (false → HTTP 401).
+  virtual void authenticate(const HandshakeInfo& info, std::function<void(bool)> done) = 0;
+  virtual void on_open(const std::shared_ptr<StationLink>& link) = 0;
+  // One call at a time per connection: the next is delivered after `reply` is called.
+  virtual void on_call(const std::shared_ptr<StationLink>& link, IncomingCall call,
+                       std::function<void(Reply)> reply) = 0;
+  // `replaced`: a newer connection of the same station took over.
+  virtual void on_close(const std::shared_ptr<StationLink>& link, bool replaced) = 0;
+};
+
+}  // namespace csms::server

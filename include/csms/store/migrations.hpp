@@ -1,0 +1,21 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace csms::store {
+
+struct MigrationReport {
+  std::vector<std::string> applied;  // file names applied by this run
+  std::size_t already_applied = 0;
+};
+
+// Applies the embedded migrations/NNNN_name.sql files that are not yet recorded, in order,
+// under an advisory lock so that nodes starting together do not race. An applied file
+// whose checksum changed is an error (std::runtime_error naming the file).
+MigrationReport migrate(const std::string& database_url);
+
+// Creates meter sample partitions for the months ahead (idempotent).
+void ensure_partitions(const std::string& database_url, int months_ahead = 3);
+
+}  // namespace csms::store

@@ -1,0 +1,499 @@
+#include "csms/api/api.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+#include <set>
+#include <filesystem>
+#include <stdexcept>
+
+#include "csms/api/password.hpp"
+#include "csms/domain/time.hpp"
+#include "openapi.hpp"
+
+namespace csms::api {
+namespace {
+
+using json = nlohmann::json;
+using server::HttpRequest;
+using server::HttpResponse;
+
+// Thrown by handlers; one catch turns it into problem+json (RFC 9457).
+class HttpError : public std::runtime_error {
+ public:
+  HttpError(int status, const std::string& detail) : std::runtime_error(detail), status_(status) {}
+  int status() const { return status_; }
+
+ private:
+  int status_;
+};
+
+std::string title_of(int status) {
+  switch (status) {
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 406: return "Not Acceptable";
+    case 409: return "Conflict";
+    case 415: return "Unsupported Media Type";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return status >= 500 ? "Internal Server Error" : "Error";
+  }
+}
+
+HttpResponse problem(int status, const std::string& detail, json extra = json::object()) {
+  json body = {{"type", "about:blank"}, {"title", title_of(status)}, {"status", status}, {"detail", detail}};
+  for (auto& [key, value] : extra.items()) body[key] = value;
+  HttpResponse response{status, "application/problem+json", {}, body.dump()};
+  if (status == 401) response.headers["WWW-Authenticate"] = "Bearer realm=\"csms\"";
+  return response;
+}
+
+HttpResponse json_response(int status, std::string body) {
+  return HttpResponse{status, "application/json", {}, std::move(body)};
+}
+
+std::string url_decode(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '+') {
+      out += ' ';
+    } else if (text[i] == '%') {
+      if (i + 2 >= text.size()) throw HttpError(400, "bad percent-encoding in the URL");
+      auto hex = std::string(text.substr(i + 1, 2));
+      char* end = nullptr;
+      long value = std::strtol(hex.c_str(), &end, 16);
+      if (end != hex.c_str() + 2) throw HttpError(400, "bad percent-encoding in the URL");
+      out += static_cast<char>(value);
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+struct Target {
+  std::vector<std::string> segments;
+  std::multimap<std::string, std::string> query;
+
+  std::optional<std::string> param(const std::string& name) const {
+    auto it = query.find(name);
+    if (it == query.end()) return std::nullopt;
+    return it->second;
+  }
+};
+
+Target parse_target(std::string_view target) {
+  Target out;
+  auto mark = target.find('?');
+  auto path = target.substr(0, mark);
+  while (!path.empty()) {
+    if (path.front() == '/') {
+      path.remove_prefix(1);
+      continue;
+    }
+    auto slash = path.find('/');
+    out.segments.push_back(url_decode(path.substr(0, slash)));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash);
+  }
+  if (mark != std::string_view::npos) {
+    auto query = target.substr(mark + 1);
+    while (!query.empty()) {
+      auto amp = query.find('&');
+      auto pair = query.substr(0, amp);
+      auto eq = pair.find('=');
+      if (!pair.empty())
+        out.query.emplace(url_decode(pair.substr(0, eq)),
+                          eq == std::string_view::npos ? "" : url_decode(pair.substr(eq + 1)));
+      if (amp == std::string_view::npos) break;
+      query.remove_prefix(amp + 1);
+    }
+  }
+  return out;
+}
+
+json parse_body(const HttpRequest& request) {
+  auto type = request.headers.count("content-type") ? request.headers.at("content-type") : "";
+  if (!request.body.empty() && !type.empty() && type.find("json") == std::string::npos)
+    throw HttpError(415, "send JSON (Content-Type: application/json)");
+  if (request.body.empty()) return json::object();
+  auto body = json::parse(request.body, nullptr, false);
+  if (body.is_discarded()) throw HttpError(400, "the body is not valid JSON");
+  if (!body.is_object()) throw HttpError(400, "the body must be a JSON object");
+  return body;
+}
+
+domain::Page page_of(const Target& target) {
+  domain::Page page;
+  if (auto limit = target.param("limit")) {
+    int value = 0;
+    auto [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), value);
+    if (ec != std::errc{} || end != limit->data() + limit->size() || value < 1 || value > 500)
+      throw HttpError(400, "limit must be an integer from 1 to 500");
+    page.limit = value;
+  }
+  page.cursor = target.param("cursor").value_or("");
+  return page;
+}
+
+std::optional<bool> bool_param(const Target& target, const std::string& name) {
+  auto value = target.param(name);
+  if (!value) return std::nullopt;
+  if (*value == "true") return true;
+  if (*value == "false") return false;
+  throw HttpError(400, name + " must be true or false");
+}
+
+std::optional<domain::Timestamp> time_param(const Target& target, const std::string& name) {
+  auto value = target.param(name);
+  if (!value) return std::nullopt;
+  auto parsed = domain::parse_timestamp(*value, false);
+  if (!parsed) throw HttpError(400, name + " must be an RFC 3339 time with an offset, e.g. 2026-01-31T00:00:00Z");
+  return parsed;
+}
+
+// Field checks for create/patch bodies. Each returns the value to store.
+void check_known(const json& body, std::initializer_list<const char*> allowed) {
+  for (const auto& [key, value] : body.items()) {
+    bool known = false;
+    for (auto* name : allowed) known = known || key == name;
+    if (!known) throw HttpError(400, "unknown field '" + key + "'");
+  }
+}
+
+void expect_string(const json& body, const char* key, std::size_t max, bool nullable = true) {
+  auto it = body.find(key);
+  if (it == body.end()) return;
+  if (it->is_null() && nullable) return;
+  if (!it->is_string()) throw HttpError(400, std::string(key) + " must be a string");
+  if (it->get<std::string>().size() > max)
+    throw HttpError(400, std::string(key) + " must be at most " + std::to_string(max) + " characters");
+}
+
+void expect_number(const json& body, const char* key, double min, double max, bool integer) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return;
+  if (!it->is_number() || (integer && !it->is_number_integer()))
+    throw HttpError(400, std::string(key) + (integer ? " must be an integer" : " must be a number"));
+  double value = it->get<double>();
+  if (value < min || value > max)
+    throw HttpError(400, std::string(key) + " is out of range");
+}
+
+void expect_enum(const json& body, const char* key, std::initializer_list<const char*> values) {
+  auto it = body.find(key);
+  if (it == body.end()) return;
+  if (it->is_string())
+    for (auto* value : values)
+      if (it->get<std::string>() == value) return;
+  std::string list;
+  for (auto* value : values) list += (list.empty() ? "" : ", ") + std::string(value);
+  throw HttpError(400, std::string(key) + " must be one of " + list);
+}
+
+bool valid_identity(const std::string& id) {
+  if (id.empty() || id.size() > 48) return false;
+  for (unsigned char c : id)
+    if (c < 0x21 || c == 0x7f || c == ':' || c == '/') return false;
+  return true;
+}
+
+// IANA names as the system's tz database knows them.
+bool known_time_zone(const std::string& zone) {
+  if (zone == "UTC") return true;
+  if (zone.empty() || zone.find("..") != std::string::npos || zone.front() == '/') return false;
+  std::error_code ec;
+  return std::filesystem::is_regular_file("/usr/share/zoneinfo/" + zone, ec);
+}
+
+json station_fields(json body, bool creating) {
+  check_known(body, {"id", "name", "location", "latitude", "longitude", "time_zone", "tariff_id",
+                     "max_power_w", "registration", "password"});
+  expect_string(body, "name", 200);
+  expect_string(body, "location", 500);
+  expect_string(body, "tariff_id", 100);
+  expect_number(body, "latitude", -90, 90, false);
+  expect_number(body, "longitude", -180, 180, false);
+  expect_number(body, "max_power_w", 0, 10'000'000, true);
+  expect_enum(body, "registration", {"Accepted", "Pending", "Rejected"});
+  if (body.contains("time_zone")) {
+    expect_string(body, "time_zone", 64, false);
+    if (!known_time_zone(body["time_zone"].get<std::string>()))
+      throw HttpError(400, "time_zone must be an IANA time zone such as Europe/Berlin");
+  }
+  body.erase("id");
+  if (body.contains("password")) {
+    auto& password = body["password"];
+    if (password.is_null()) {
+      body["password_hash"] = nullptr;
+    } else {
+      if (!password.is_string() || password.get<std::string>().size() < 8 || password.get<std::string>().size() > 64)
+        throw HttpError(400, "password must be a string of 8 to 64 characters");
+      body["password_hash"] = hash_password(password.get<std::string>());
+    }
+    body.erase("password");
+  }
+  (void)creating;
+  return body;
+}
+
+json id_token_fields(json body) {
+  check_known(body, {"token", "status", "expires_at", "group", "customer_id"});
+  expect_enum(body, "status", {"Accepted", "Blocked", "Expired", "Invalid"});
+  expect_string(body, "group", 36);
+  expect_string(body, "customer_id", 100);
+  if (auto it = body.find("expires_at"); it != body.end() && !it->is_null()) {
+    if (!it->is_string()) throw HttpError(400, "expires_at must be an RFC 3339 time");
+    auto parsed = domain::parse_timestamp(it->get<std::string>(), false);
+    if (!parsed) throw HttpError(400, "expires_at must be an RFC 3339 time with an offset");
+    *it = domain::format_timestamp(*parsed);
+  }
+  body.erase("token");
+  return body;
+}
+
+HttpResponse write_result(domain::WriteResult result, const std::string& what,
+                          const std::optional<std::string>& document, int success_status) {
+  switch (result) {
+    case domain::WriteResult::Done:
+      return document ? json_response(success_status, *document) : HttpResponse{204, "application/json", {}, ""};
+    case domain::WriteResult::NotFound:
+      return problem(404, what + " not found");
+    case domain::WriteResult::Conflict:
+      return problem(409, what + " already exists");
+  }
+  return problem(500, "unexpected result");
+}
+
+}  // namespace
+
+Api::Api(ApiSettings settings, domain::UnitOfWorkRunner& db, CommandPort& commands,
+         const domain::Clock& clock, std::function<bool()> ready)
+    : settings_(std::move(settings)), db_(db), commands_(commands), clock_(clock), ready_(std::move(ready)) {}
+
+void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond) {
+  // Runs `work` in a unit of work and answers with what it returns (or the error it threw).
+  auto with_db = [this, respond](std::function<HttpResponse(domain::AdminRepository&)> work) {
+    auto out = std::make_shared<HttpResponse>();
+    db_.run([out, work = std::move(work)](domain::Repositories& repos) { *out = work(repos.admin()); },
+            [out, respond](std::exception_ptr error) {
+              if (!error) return respond(std::move(*out));
+              try {
+                std::rethrow_exception(error);
+              } catch (const HttpError& e) {
+                respond(problem(e.status(), e.what()));
+              } catch (const std::exception& e) {
+                spdlog::error("api: database work failed: {}", e.what());
+                respond(problem(500, "the request could not be completed"));
+              }
+            });
+  };
+
+  try {
+    auto target = parse_target(request.target);
+    const auto& seg = target.segments;
+    const auto& method = request.method;
+
+    if (seg.size() == 1 && seg[0] == "healthz" && method == "GET")
+      return respond(json_response(200, R"({"status":"ok"})"));
+    if (seg.size() == 1 && seg[0] == "readyz" && method == "GET") {
+      if (!ready_()) return respond(problem(503, "not ready: migrations pending or the database unreachable"));
+      return with_db([](domain::AdminRepository& admin) {
+        admin.ping();
+        return json_response(200, R"({"status":"ready"})");
+      });
+    }
+    if (seg.size() < 2 || seg[0] != "api" || seg[1] != "v1") throw HttpError(404, "no such resource");
+    if (seg.size() == 3 && seg[2] == "openapi.json" && method == "GET")
+      return respond(json_response(200, std::string(openapi_document())));
+
+    // Bearer tokens: viewers read, operators also send commands, admins change everything.
+    auto auth = request.headers.find("authorization");
+    if (auth == request.headers.end() || !auth->second.starts_with("Bearer "))
+      throw HttpError(401, "send Authorization: Bearer <token>");
+    auto token = settings_.tokens.find(auth->second.substr(7));
+    if (token == settings_.tokens.end()) throw HttpError(401, "unknown bearer token");
+    Role role = token->second;
+    bool is_command = seg.size() == 6 && seg[2] == "stations" && seg[4] == "commands";
+    Role needed = method == "GET" ? Role::Viewer : is_command ? Role::Operator : Role::Admin;
+    if (role < needed) throw HttpError(403, "this token's role may not " + method + " here");
+
+    const std::string resource = seg.size() > 2 ? seg[2] : "";
+    const std::size_t depth = seg.size();
+
+    if (resource == "stations") {
+      if (depth == 3 && method == "GET") {
+        domain::StationFilter filter;
+        filter.online = bool_param(target, "online");
+        filter.status = target.param("status");
+        auto page = page_of(target);
+        return with_db([filter, page](domain::AdminRepository& admin) {
+          return json_response(200, admin.list_stations(filter, page));
+        });
+      }
+      if (depth == 3 && method == "POST") {
+        auto body = parse_body(request);
+        if (!body.contains("id") || !body["id"].is_string() || !valid_identity(body["id"].get<std::string>()))
+          throw HttpError(400, "id must be 1 to 48 printable characters without ':' or '/'");
+        auto id = body["id"].get<std::string>();
+        auto fields = station_fields(body, true).dump();
+        return with_db([id, fields](domain::AdminRepository& admin) {
+          auto result = admin.create_station(id, fields);
+          return write_result(result, "station " + id, result == domain::WriteResult::Done ? admin.get_station(id) : std::nullopt, 201);
+        });
+      }
+      if (depth == 4) {
+        auto id = seg[3];
+        if (method == "GET")
+          return with_db([id](domain::AdminRepository& admin) {
+            auto station = admin.get_station(id);
+            return station ? json_response(200, *station) : problem(404, "station " + id + " not found");
+          });
+        if (method == "PATCH") {
+          auto fields = station_fields(parse_body(request), false).dump();
+          return with_db([id, fields](domain::AdminRepository& admin) {
+            auto result = admin.patch_station(id, fields);
+            return write_result(result, "station " + id, result == domain::WriteResult::Done ? admin.get_station(id) : std::nullopt, 200);
+          });
+        }
+        if (method == "DELETE")
+          return with_db([id](domain::AdminRepository& admin) {
+            return write_result(admin.delete_station(id), "station " + id, std::nullopt, 204);
+          });
+      }
+      if (is_command && method == "POST") {
+        auto id = seg[3];
+        auto name = seg[5];
+        static const std::set<std::string> kNames = {
+            "remote-start", "remote-stop", "reset", "unlock", "change-availability", "get-configuration",
+            "set-configuration", "trigger-message", "clear-cache", "data-transfer"};
+        if (!kNames.count(name)) throw HttpError(404, "unknown command '" + name + "'");
+        auto body = parse_body(request);
+        auto send = [this, id, name, respond](json resolved) {
+          commands_.send(id, name, resolved, [respond](CommandResult result) {
+            using Kind = CommandResult::Kind;
+            switch (result.kind) {
+              case Kind::Answered:
+                return respond(json_response(200, json{{"status", result.status}, {"response", result.response}}.dump()));
+              case Kind::UnknownStation:
+                return respond(problem(404, "unknown station"));
+              case Kind::Offline:
+                return respond(problem(409, "the station is not connected"));
+              case Kind::Timeout:
+                return respond(problem(504, "the station did not answer in time"));
+              case Kind::CallError:
+                return respond(problem(502, "the station answered with CALLERROR " + result.error_code + ": " + result.description,
+                                       {{"error_code", result.error_code}, {"error_description", result.description},
+                                        {"error_details", result.response}}));
+              case Kind::BadRequest:
+                return respond(problem(400, result.description));
+            }
+          });
+        };
+        if (name == "remote-stop") {
+          if (!body.contains("transaction_id") || !(body["transaction_id"].is_string() || body["transaction_id"].is_number_integer()))
+            throw HttpError(400, "transaction_id (our id or the charger's) is required");
+          auto given = body["transaction_id"].is_string() ? body["transaction_id"].get<std::string>()
+                                                          : std::to_string(body["transaction_id"].get<long long>());
+          auto resolved = std::make_shared<std::optional<std::string>>();
+          db_.run([id, given, resolved](domain::Repositories& repos) { *resolved = repos.admin().ocpp_transaction_id(id, given); },
+                  [resolved, given, body, send, respond](std::exception_ptr error) mutable {
+                    if (error) return respond(problem(500, "the transaction could not be looked up"));
+                    // Unknown here: the charger may still know it (e.g. started while we were down).
+                    body["transaction_id"] = resolved->value_or(given);
+                    send(body);
+                  });
+          return;
+        }
+        return send(body);
+      }
+      throw HttpError(405, method + " is not allowed here");
+    }
+
+    if (resource == "id-tokens") {
+      if (depth == 3 && method == "GET") {
+        auto customer = target.param("customer");
+        auto page = page_of(target);
+        return with_db([customer, page](domain::AdminRepository& admin) {
+          return json_response(200, admin.list_id_tokens(customer, page));
+        });
+      }
+      if (depth == 3 && method == "POST") {
+        auto body = parse_body(request);
+        if (!body.contains("token") || !body["token"].is_string() || body["token"].get<std::string>().empty() ||
+            body["token"].get<std::string>().size() > 36)
+          throw HttpError(400, "token must be a string of 1 to 36 characters");
+        auto id = body["token"].get<std::string>();
+        auto fields = id_token_fields(body).dump();
+        return with_db([id, fields](domain::AdminRepository& admin) {
+          auto result = admin.create_id_token(id, fields);
+          return write_result(result, "id token " + id, result == domain::WriteResult::Done ? admin.get_id_token(id) : std::nullopt, 201);
+        });
+      }
+      if (depth == 4) {
+        auto id = seg[3];
+        if (method == "GET")
+          return with_db([id](domain::AdminRepository& admin) {
+            auto doc = admin.get_id_token(id);
+            return doc ? json_response(200, *doc) : problem(404, "id token " + id + " not found");
+          });
+        if (method == "PATCH") {
+          auto fields = id_token_fields(parse_body(request)).dump();
+          return with_db([id, fields](domain::AdminRepository& admin) {
+            auto result = admin.patch_id_token(id, fields);
+            return write_result(result, "id token " + id, result == domain::WriteResult::Done ? admin.get_id_token(id) : std::nullopt, 200);
+          });
+        }
+        if (method == "DELETE")
+          return with_db([id](domain::AdminRepository& admin) {
+            return write_result(admin.delete_id_token(id), "id token " + id, std::nullopt, 204);
+          });
+      }
+      throw HttpError(405, method + " is not allowed here");
+    }
+
+    if (resource == "transactions") {
+      if (depth == 3 && method == "GET") {
+        domain::TransactionFilter filter;
+        filter.station = target.param("station");
+        filter.id_token = target.param("id_token");
+        filter.customer = target.param("customer");
+        if (auto state = target.param("state")) {
+          if (*state != "open" && *state != "closed") throw HttpError(400, "state must be open or closed");
+          filter.open = *state == "open";
+        }
+        filter.from = time_param(target, "from");
+        filter.to = time_param(target, "to");
+        auto page = page_of(target);
+        if (!page.cursor.empty() &&
+            page.cursor.find_first_not_of("0123456789") != std::string::npos)
+          throw HttpError(400, "bad cursor");
+        return with_db([filter, page](domain::AdminRepository& admin) {
+          return json_response(200, admin.list_transactions(filter, page));
+        });
+      }
+      if (depth == 4 && method == "GET") {
+        long long id = 0;
+        auto [end, ec] = std::from_chars(seg[3].data(), seg[3].data() + seg[3].size(), id);
+        if (ec != std::errc{} || end != seg[3].data() + seg[3].size())
+          throw HttpError(404, "transaction " + seg[3] + " not found");
+        return with_db([id](domain::AdminRepository& admin) {
+          auto doc = admin.get_transaction(id);
+          return doc ? json_response(200, *doc) : problem(404, "transaction " + std::to_string(id) + " not found");
+        });
+      }
+      throw HttpError(405, method + " is not allowed here");
+    }
+    throw HttpError(404, "no such resource");
+  } catch (const HttpError& e) {
+    respond(problem(e.status(), e.what()));
+  }
+}
+
+}  // namespace csms::api

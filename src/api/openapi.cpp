@@ -1,0 +1,1777 @@
+#include "openapi.hpp"
+
+namespace csms::api {
+
+// One JSON document, kept by hand beside api.cpp (routes, roles, validation, statuses) and
+// migrations/0002_read_models.sql (the shapes of station, id token and transaction).
+std::string_view openapi_document() {
+  static constexpr std::string_view kDocument = R"openapi({
+  "openapi": "3.1.0",
+  "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
+  "info": {
+    "title": "CSMS admin API",
+    "version": "0.1.0",
+    "summary": "REST admin API of the OCPP charging station management system.",
+    "description": "Operators manage stations, id tokens and transactions and send commands to connected chargers.\n\nAuthentication: every path under `/api/v1` except `/api/v1/openapi.json` needs `Authorization: Bearer <token>`. Tokens come from the `api.tokens` setting and carry one role:\n- `viewer` may GET (read) everything;\n- `operator` may also POST station commands (`/api/v1/stations/{id}/commands/{name}`);\n- `admin` may do everything, including creating, patching and deleting stations and id tokens.\n\nA missing or unknown token is answered with 401 (and `WWW-Authenticate: Bearer realm=\"csms\"`); a role that is too low with 403. `/healthz` and `/readyz` are unauthenticated.\n\nErrors are `application/problem+json` (RFC 9457) with `type` (always `about:blank`), `title`, `status` and `detail`. A method a path does not list is answered with 405, an unknown path with 404.\n\nBodies are JSON objects; a body sent with a `Content-Type` that does not mention `json` is answered with 415, a body that is not valid JSON or not an object with 400. Create and patch bodies reject unknown fields with 400. An empty body counts as `{}`.\n\nLists are paginated: `limit` (1 to 500, default 50) and `cursor` (the `next_cursor` of the previous page; opaque). A page is `{\"items\": [...], \"next_cursor\": ...}`; `next_cursor` is null on the last page.\n\nTimes are RFC 3339 in UTC (`2026-01-31T08:00:00Z`, with milliseconds only when there are any). Energy is in Wh."
+  },
+  "servers": [
+    {
+      "url": "/"
+    }
+  ],
+  "security": [
+    {
+      "bearer": []
+    }
+  ],
+  "tags": [
+    {
+      "name": "health",
+      "description": "Liveness and readiness probes (unauthenticated)."
+    },
+    {
+      "name": "meta",
+      "description": "This document."
+    },
+    {
+      "name": "stations",
+      "description": "Charging stations with their EVSEs and connectors."
+    },
+    {
+      "name": "commands",
+      "description": "Commands sent to a connected charger; one body shape for OCPP 1.6 and 2.0.1."
+    },
+    {
+      "name": "id-tokens",
+      "description": "Identifiers drivers present (RFID cards, app tokens)."
+    },
+    {
+      "name": "transactions",
+      "description": "Charging sessions with their meter samples."
+    }
+  ],
+  "paths": {
+    "/healthz": {
+      "get": {
+        "tags": ["health"],
+        "operationId": "getHealth",
+        "summary": "Process alive",
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "The process is running.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "status": {
+                      "const": "ok"
+                    }
+                  },
+                  "required": ["status"]
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/readyz": {
+      "get": {
+        "tags": ["health"],
+        "operationId": "getReadiness",
+        "summary": "Ready to serve",
+        "description": "Ready when the migrations are applied and the database answers a query.",
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "Migrations applied and the database reachable.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "status": {
+                      "const": "ready"
+                    }
+                  },
+                  "required": ["status"]
+                }
+              }
+            }
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "description": "Not ready: migrations pending or the database unreachable.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/api/v1/openapi.json": {
+      "get": {
+        "tags": ["meta"],
+        "operationId": "getOpenApi",
+        "summary": "This OpenAPI document",
+        "description": "Served without authentication.",
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "The OpenAPI 3.1 description of this API.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/api/v1/stations": {
+      "get": {
+        "tags": ["stations"],
+        "operationId": "listStations",
+        "summary": "List stations",
+        "description": "Stations ordered by id. Role: viewer or higher.",
+        "parameters": [
+          {
+            "name": "online",
+            "in": "query",
+            "description": "Only stations that are (`true`) or are not (`false`) connected now; any other value is answered with 400.",
+            "schema": {
+              "type": "boolean"
+            }
+          },
+          {
+            "name": "status",
+            "in": "query",
+            "description": "Only stations with at least one connector (or the station itself, EVSE 0) currently in this status.",
+            "schema": {
+              "$ref": "#/components/schemas/ConnectorStatus"
+            }
+          },
+          {
+            "$ref": "#/components/parameters/Limit"
+          },
+          {
+            "$ref": "#/components/parameters/Cursor"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page of stations.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/StationPage"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      },
+      "post": {
+        "tags": ["stations"],
+        "operationId": "createStation",
+        "summary": "Create a station",
+        "description": "Registers a station ahead of its first connection. `id` is the identity the charger connects with (the last segment of its WebSocket URL). Omitted fields default to `time_zone` UTC and `registration` Accepted. Role: admin.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "allOf": [
+                  {
+                    "$ref": "#/components/schemas/StationInput"
+                  }
+                ],
+                "required": ["id"]
+              },
+              "example": {
+                "id": "CP-0001",
+                "name": "Depot bay 1",
+                "location": "Hauptstrasse 1, Berlin",
+                "latitude": 52.52,
+                "longitude": 13.405,
+                "time_zone": "Europe/Berlin",
+                "max_power_w": 22000,
+                "password": "s3cret-pass"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The station as created.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Station"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/api/v1/stations/{id}": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/StationId"
+        }
+      ],
+      "get": {
+        "tags": ["stations"],
+        "operationId": "getStation",
+        "summary": "Get a station",
+        "description": "The station with its EVSEs, connectors and live status. Role: viewer or higher.",
+        "responses": {
+          "200": {
+            "description": "The station.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Station"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      },
+      "patch": {
+        "tags": ["stations"],
+        "operationId": "patchStation",
+        "summary": "Change a station",
+        "description": "Changes exactly the fields the body names; null clears a field (not `time_zone` or `registration`). An `id` in the body is ignored. Any patch clears `auto_registered`. Role: admin.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/StationInput"
+              },
+              "example": {
+                "name": "Depot bay 1",
+                "tariff_id": "standard",
+                "registration": "Accepted"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The station as changed.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Station"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      },
+      "delete": {
+        "tags": ["stations"],
+        "operationId": "deleteStation",
+        "summary": "Delete a station",
+        "description": "Deletes the station together with its connectors, status history, reports and transactions. Role: admin.",
+        "responses": {
+          "204": {
+            "description": "Deleted."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/api/v1/stations/{id}/commands/{name}": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/StationId"
+        },
+        {
+          "name": "name",
+          "in": "path",
+          "required": true,
+          "description": "The command. Any other name is answered with 404.",
+          "schema": {
+            "$ref": "#/components/schemas/CommandName"
+          }
+        }
+      ],
+      "post": {
+        "tags": ["commands"],
+        "operationId": "sendCommand",
+        "summary": "Send a command to a station",
+        "description": "Sends the command to the connected charger in its OCPP version and waits for its answer (up to `ocpp.call_timeout_s`). The body shape depends on `name` and is the same for OCPP 1.6 and 2.0.1:\n\n| name | body |\n|---|---|\n| `remote-start` | `{\"id_token\", \"evse_id\"?, \"connector_id\"?, \"charging_profile\"?}` |\n| `remote-stop` | `{\"transaction_id\"}` (our id or the charger's) |\n| `reset` | `{\"type\": \"Soft\" or \"Hard\", \"evse_id\"?}` |\n| `unlock` | `{\"evse_id\", \"connector_id\"?}` |\n| `change-availability` | `{\"operative\": true or false, \"evse_id\"?, \"connector_id\"?}` |\n| `get-configuration` | `{\"keys\"?: [...]}` |\n| `set-configuration` | `{\"key\", \"value\"}` |\n| `trigger-message` | `{\"message\", \"evse_id\"?}` |\n| `clear-cache` | `{}` |\n| `data-transfer` | `{\"vendor_id\", \"message_id\"?, \"data\"?}` |\n\nA body that does not make a valid command for the charger's OCPP version is answered with 400. Role: operator or admin.",
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "anyOf": [
+                  {
+                    "$ref": "#/components/schemas/RemoteStartCommand"
+                  },
+                  {
+                    "$ref": "#/components/schemas/RemoteStopCommand"
+                  },
+                  {
+                    "$ref": "#/components/schemas/ResetCommand"
+                  },
+                  {
+                    "$ref": "#/components/schemas/UnlockCommand"
+                  },
+                  {
+                    "$ref": "#/components/schemas/ChangeAvailabilityCommand"
+                  },
+                  {
+                    "$ref": "#/components/schemas/GetConfigurationCommand"
+                  },
+                  {
+                    "$ref": "#/components/schemas/SetConfigurationCommand"
+                  },
+                  {
+                    "$ref": "#/components/schemas/TriggerMessageCommand"
+                  },
+                  {
+                    "$ref": "#/components/schemas/ClearCacheCommand"
+                  },
+                  {
+                    "$ref": "#/components/schemas/DataTransferCommand"
+                  }
+                ]
+              },
+              "examples": {
+                "remote-start": {
+                  "summary": "remote-start",
+                  "value": {
+                    "id_token": "04A2B3C4D5E6F7",
+                    "evse_id": 1
+                  }
+                },
+                "remote-stop": {
+                  "summary": "remote-stop",
+                  "value": {
+                    "transaction_id": 42
+                  }
+                },
+                "reset": {
+                  "summary": "reset",
+                  "value": {
+                    "type": "Soft"
+                  }
+                },
+                "unlock": {
+                  "summary": "unlock",
+                  "value": {
+                    "evse_id": 1,
+                    "connector_id": 1
+                  }
+                },
+                "change-availability": {
+                  "summary": "change-availability",
+                  "value": {
+                    "operative": false,
+                    "evse_id": 2
+                  }
+                },
+                "get-configuration": {
+                  "summary": "get-configuration",
+                  "value": {
+                    "keys": ["HeartbeatInterval"]
+                  }
+                },
+                "set-configuration": {
+                  "summary": "set-configuration",
+                  "value": {
+                    "key": "OCPPCommCtrlr.HeartbeatInterval",
+                    "value": "600"
+                  }
+                },
+                "trigger-message": {
+                  "summary": "trigger-message",
+                  "value": {
+                    "message": "StatusNotification",
+                    "evse_id": 1
+                  }
+                },
+                "clear-cache": {
+                  "summary": "clear-cache",
+                  "value": {}
+                },
+                "data-transfer": {
+                  "summary": "data-transfer",
+                  "value": {
+                    "vendor_id": "com.example",
+                    "message_id": "Ping",
+                    "data": "hello"
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The charger answered.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CommandAnswer"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "description": "Unknown station, or unknown command name.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "409": {
+            "description": "The station is known but not connected (or its connection closed while waiting).",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          },
+          "502": {
+            "description": "The charger answered with a CALLERROR.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CallErrorProblem"
+                }
+              }
+            }
+          },
+          "504": {
+            "description": "The charger did not answer in time.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/api/v1/id-tokens": {
+      "get": {
+        "tags": ["id-tokens"],
+        "operationId": "listIdTokens",
+        "summary": "List id tokens",
+        "description": "Id tokens ordered by token. Role: viewer or higher.",
+        "parameters": [
+          {
+            "name": "customer",
+            "in": "query",
+            "description": "Only tokens of this customer (`customer_id`).",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "$ref": "#/components/parameters/Limit"
+          },
+          {
+            "$ref": "#/components/parameters/Cursor"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page of id tokens.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/IdTokenPage"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      },
+      "post": {
+        "tags": ["id-tokens"],
+        "operationId": "createIdToken",
+        "summary": "Create an id token",
+        "description": "`status` defaults to Accepted. Role: admin.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "allOf": [
+                  {
+                    "$ref": "#/components/schemas/IdTokenInput"
+                  }
+                ],
+                "required": ["token"]
+              },
+              "example": {
+                "token": "04A2B3C4D5E6F7",
+                "status": "Accepted",
+                "expires_at": "2027-01-01T00:00:00Z",
+                "customer_id": "cust-17"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The id token as created.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/IdToken"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/api/v1/id-tokens/{token}": {
+      "parameters": [
+        {
+          "name": "token",
+          "in": "path",
+          "required": true,
+          "description": "The id token (percent-encoded in the path).",
+          "schema": {
+            "type": "string"
+          }
+        }
+      ],
+      "get": {
+        "tags": ["id-tokens"],
+        "operationId": "getIdToken",
+        "summary": "Get an id token",
+        "description": "Role: viewer or higher.",
+        "responses": {
+          "200": {
+            "description": "The id token.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/IdToken"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      },
+      "patch": {
+        "tags": ["id-tokens"],
+        "operationId": "patchIdToken",
+        "summary": "Change an id token",
+        "description": "Changes exactly the fields the body names; null clears `expires_at`, `group` or `customer_id` (`status` cannot be null). A `token` in the body is ignored. Role: admin.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/IdTokenInput"
+              },
+              "example": {
+                "status": "Blocked"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The id token as changed.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/IdToken"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      },
+      "delete": {
+        "tags": ["id-tokens"],
+        "operationId": "deleteIdToken",
+        "summary": "Delete an id token",
+        "description": "Role: admin.",
+        "responses": {
+          "204": {
+            "description": "Deleted."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/api/v1/transactions": {
+      "get": {
+        "tags": ["transactions"],
+        "operationId": "listTransactions",
+        "summary": "List transactions",
+        "description": "Transactions, newest first (by id, descending), without meter samples. Role: viewer or higher.",
+        "parameters": [
+          {
+            "name": "station",
+            "in": "query",
+            "description": "Only transactions of this station (`station_id`).",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "id_token",
+            "in": "query",
+            "description": "Only transactions started with this id token.",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "customer",
+            "in": "query",
+            "description": "Only transactions started with an id token of this customer (`customer_id`).",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "state",
+            "in": "query",
+            "description": "`open` (not stopped yet) or `closed` (stopped).",
+            "schema": {
+              "type": "string",
+              "enum": ["open", "closed"]
+            }
+          },
+          {
+            "name": "from",
+            "in": "query",
+            "description": "Only transactions started at or after this time (inclusive; the stop time when the start is unknown). RFC 3339 with an offset, e.g. `2026-01-31T00:00:00Z`.",
+            "schema": {
+              "type": "string",
+              "format": "date-time"
+            }
+          },
+          {
+            "name": "to",
+            "in": "query",
+            "description": "Only transactions started before this time (exclusive; the stop time when the start is unknown). RFC 3339 with an offset.",
+            "schema": {
+              "type": "string",
+              "format": "date-time"
+            }
+          },
+          {
+            "$ref": "#/components/parameters/Limit"
+          },
+          {
+            "name": "cursor",
+            "in": "query",
+            "description": "The `next_cursor` of the previous page (digits only; anything else is answered with 400).",
+            "schema": {
+              "type": "string",
+              "pattern": "^[0-9]*$"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page of transactions.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/TransactionPage"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/api/v1/transactions/{id}": {
+      "parameters": [
+        {
+          "name": "id",
+          "in": "path",
+          "required": true,
+          "description": "Our transaction id (`id`, not `ocpp_transaction_id`). A value that is not an integer is answered with 404.",
+          "schema": {
+            "type": "integer",
+            "format": "int64"
+          }
+        }
+      ],
+      "get": {
+        "tags": ["transactions"],
+        "operationId": "getTransaction",
+        "summary": "Get a transaction",
+        "description": "The transaction with all its meter samples. Role: viewer or higher.",
+        "responses": {
+          "200": {
+            "description": "The transaction.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Transaction"
+                    }
+                  ],
+                  "required": ["meter_samples"]
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    }
+  },
+  "components": {
+    "securitySchemes": {
+      "bearer": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "A token from the `api.tokens` setting (`CSMS_API_TOKENS=tok1:admin,tok2:viewer`). Roles: `viewer` may read (GET); `operator` may also POST station commands; `admin` may do everything (create, patch, delete). A missing or unknown token gets 401, a role too low for the request 403."
+      }
+    },
+    "parameters": {
+      "Limit": {
+        "name": "limit",
+        "in": "query",
+        "description": "Page size, 1 to 500; default 50.",
+        "schema": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 500,
+          "default": 50
+        }
+      },
+      "Cursor": {
+        "name": "cursor",
+        "in": "query",
+        "description": "The `next_cursor` of the previous page; omit for the first page.",
+        "schema": {
+          "type": "string"
+        }
+      },
+      "StationId": {
+        "name": "id",
+        "in": "path",
+        "required": true,
+        "description": "The station identity (percent-encoded in the path).",
+        "schema": {
+          "type": "string"
+        }
+      }
+    },
+    "responses": {
+      "BadRequest": {
+        "description": "A parameter or the body is invalid; `detail` says which and why.",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "Unauthorized": {
+        "description": "No `Authorization: Bearer` header, or an unknown token.",
+        "headers": {
+          "WWW-Authenticate": {
+            "description": "Always `Bearer realm=\"csms\"`.",
+            "schema": {
+              "type": "string"
+            }
+          }
+        },
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "Forbidden": {
+        "description": "The token's role may not make this request (viewer: GET only; operator: GET and station commands; admin: everything).",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "NotFound": {
+        "description": "No such resource.",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "Conflict": {
+        "description": "A resource with this id already exists.",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "UnsupportedMediaType": {
+        "description": "The body was sent with a `Content-Type` that is not JSON.",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "InternalError": {
+        "description": "The request could not be completed (e.g. a database failure).",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      }
+    },
+    "schemas": {
+      "Problem": {
+        "type": "object",
+        "description": "An error (RFC 9457, `application/problem+json`).",
+        "properties": {
+          "type": {
+            "type": "string",
+            "description": "Always `about:blank`: the status says what kind of error it is.",
+            "example": "about:blank"
+          },
+          "title": {
+            "type": "string",
+            "description": "The HTTP reason phrase of the status.",
+            "example": "Bad Request"
+          },
+          "status": {
+            "type": "integer",
+            "description": "The HTTP status code.",
+            "example": 400
+          },
+          "detail": {
+            "type": "string",
+            "description": "What went wrong, for a human.",
+            "example": "limit must be an integer from 1 to 500"
+          }
+        },
+        "required": ["type", "title", "status", "detail"]
+      },
+      "CallErrorProblem": {
+        "description": "A problem carrying the charger's CALLERROR.",
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/Problem"
+          },
+          {
+            "type": "object",
+            "properties": {
+              "error_code": {
+                "type": "string",
+                "description": "The OCPP error code, e.g. `NotSupported`.",
+                "example": "NotSupported"
+              },
+              "error_description": {
+                "type": "string",
+                "description": "The charger's error description."
+              },
+              "error_details": {
+                "type": "object",
+                "description": "The charger's error details object."
+              }
+            },
+            "required": ["error_code", "error_description", "error_details"]
+          }
+        ]
+      },
+      "ConnectorStatus": {
+        "type": "string",
+        "description": "Availability: the union of OCPP 1.6's nine statuses and 2.0.1's five.",
+        "enum": ["Available", "Preparing", "Charging", "SuspendedEVSE", "SuspendedEV", "Finishing", "Reserved", "Unavailable", "Faulted", "Occupied"]
+      },
+      "Connector": {
+        "type": "object",
+        "description": "A connector's live status as the charger last reported it. An OCPP 1.6 connector N is EVSE N with connector 1.",
+        "properties": {
+          "connector_id": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "status": {
+            "$ref": "#/components/schemas/ConnectorStatus"
+          },
+          "error_code": {
+            "type": ["string", "null"],
+            "description": "The error code reported with the status (OCPP 1.6), if any."
+          },
+          "info": {
+            "type": ["string", "null"]
+          },
+          "vendor_error_code": {
+            "type": ["string", "null"]
+          },
+          "status_at": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When the charger says the status began."
+          }
+        },
+        "required": ["connector_id", "status", "error_code", "info", "vendor_error_code", "status_at"]
+      },
+      "Evse": {
+        "type": "object",
+        "properties": {
+          "evse_id": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "connectors": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Connector"
+            }
+          }
+        },
+        "required": ["evse_id", "connectors"]
+      },
+      "Station": {
+        "type": "object",
+        "description": "A charging station with its configuration, what it reported at boot, its connection state and its EVSEs.",
+        "properties": {
+          "id": {
+            "type": "string",
+            "description": "The identity the charger connects with."
+          },
+          "name": {
+            "type": ["string", "null"]
+          },
+          "location": {
+            "type": ["string", "null"]
+          },
+          "latitude": {
+            "type": ["number", "null"]
+          },
+          "longitude": {
+            "type": ["number", "null"]
+          },
+          "time_zone": {
+            "type": "string",
+            "description": "IANA time zone, e.g. `Europe/Berlin`.",
+            "example": "UTC"
+          },
+          "tariff_id": {
+            "type": ["string", "null"]
+          },
+          "max_power_w": {
+            "type": ["integer", "null"]
+          },
+          "registration": {
+            "type": "string",
+            "enum": ["Accepted", "Pending", "Rejected"],
+            "description": "What the station's BootNotification is answered with."
+          },
+          "auto_registered": {
+            "type": "boolean",
+            "description": "Created automatically when an unknown station connected; any PATCH clears it."
+          },
+          "password_set": {
+            "type": "boolean",
+            "description": "Whether a charger password (HTTP basic auth, security profile 1) is set."
+          },
+          "online": {
+            "type": "boolean",
+            "description": "Connected now."
+          },
+          "connected_at": {
+            "type": ["string", "null"],
+            "format": "date-time"
+          },
+          "last_seen_at": {
+            "type": ["string", "null"],
+            "format": "date-time"
+          },
+          "protocol": {
+            "type": ["string", "null"],
+            "enum": ["ocpp1.6", "ocpp2.0.1", null],
+            "description": "The OCPP version of the last connection; null before the first."
+          },
+          "vendor": {
+            "type": ["string", "null"]
+          },
+          "model": {
+            "type": ["string", "null"]
+          },
+          "serial_number": {
+            "type": ["string", "null"]
+          },
+          "firmware_version": {
+            "type": ["string", "null"]
+          },
+          "iccid": {
+            "type": ["string", "null"]
+          },
+          "imsi": {
+            "type": ["string", "null"]
+          },
+          "meter_type": {
+            "type": ["string", "null"]
+          },
+          "meter_serial_number": {
+            "type": ["string", "null"]
+          },
+          "last_boot_at": {
+            "type": ["string", "null"],
+            "format": "date-time"
+          },
+          "last_boot_reason": {
+            "type": ["string", "null"]
+          },
+          "status": {
+            "description": "The status of the station as a whole (EVSE 0, connector 0; OCPP 1.6 connector 0); null when never reported.",
+            "anyOf": [
+              {
+                "$ref": "#/components/schemas/ConnectorStatus"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "evses": {
+            "type": "array",
+            "description": "EVSEs ordered by id, each with its connectors; empty until the charger reports a status.",
+            "items": {
+              "$ref": "#/components/schemas/Evse"
+            }
+          },
+          "created_at": {
+            "type": "string",
+            "format": "date-time"
+          }
+        },
+        "required": ["id", "name", "location", "latitude", "longitude", "time_zone", "tariff_id", "max_power_w", "registration", "auto_registered", "password_set", "online", "connected_at", "last_seen_at", "protocol", "vendor", "model", "serial_number", "firmware_version", "iccid", "imsi", "meter_type", "meter_serial_number", "last_boot_at", "last_boot_reason", "status", "evses", "created_at"]
+      },
+      "StationInput": {
+        "type": "object",
+        "description": "The fields a client may set on a station. Unknown fields are answered with 400. Lengths are counted in bytes.",
+        "properties": {
+          "id": {
+            "type": "string",
+            "description": "The identity the charger connects with: 1 to 48 printable characters without `:` or `/`. Required to create; ignored by PATCH.",
+            "minLength": 1,
+            "maxLength": 48,
+            "pattern": "^[^\\u0000-\\u0020\\u007F:/]+$"
+          },
+          "name": {
+            "type": ["string", "null"],
+            "maxLength": 200
+          },
+          "location": {
+            "type": ["string", "null"],
+            "maxLength": 500
+          },
+          "latitude": {
+            "type": ["number", "null"],
+            "minimum": -90,
+            "maximum": 90
+          },
+          "longitude": {
+            "type": ["number", "null"],
+            "minimum": -180,
+            "maximum": 180
+          },
+          "time_zone": {
+            "type": "string",
+            "maxLength": 64,
+            "description": "An IANA time zone the server's tz database knows, e.g. `Europe/Berlin`; default `UTC`.",
+            "example": "Europe/Berlin"
+          },
+          "tariff_id": {
+            "type": ["string", "null"],
+            "maxLength": 100
+          },
+          "max_power_w": {
+            "type": ["integer", "null"],
+            "minimum": 0,
+            "maximum": 10000000
+          },
+          "registration": {
+            "type": "string",
+            "enum": ["Accepted", "Pending", "Rejected"],
+            "description": "What the station's BootNotification is answered with; default `Accepted`."
+          },
+          "password": {
+            "type": ["string", "null"],
+            "minLength": 8,
+            "maxLength": 64,
+            "writeOnly": true,
+            "description": "The charger's HTTP basic auth password (security profile 1), 8 to 64 characters; stored only as a hash and never returned (see `password_set`). null removes it."
+          }
+        },
+        "additionalProperties": false
+      },
+      "StationPage": {
+        "type": "object",
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Station"
+            }
+          },
+          "next_cursor": {
+            "type": ["string", "null"],
+            "description": "Pass as `cursor` for the next page; null on the last page."
+          }
+        },
+        "required": ["items", "next_cursor"]
+      },
+      "IdToken": {
+        "type": "object",
+        "description": "An identifier drivers present (OCPP 1.6 idTag, 2.0.1 idToken).",
+        "properties": {
+          "token": {
+            "type": "string"
+          },
+          "status": {
+            "type": "string",
+            "enum": ["Accepted", "Blocked", "Expired", "Invalid"]
+          },
+          "expires_at": {
+            "type": ["string", "null"],
+            "format": "date-time"
+          },
+          "group": {
+            "type": ["string", "null"],
+            "description": "The group (parent) id token."
+          },
+          "customer_id": {
+            "type": ["string", "null"]
+          },
+          "created_at": {
+            "type": "string",
+            "format": "date-time"
+          }
+        },
+        "required": ["token", "status", "expires_at", "group", "customer_id", "created_at"]
+      },
+      "IdTokenInput": {
+        "type": "object",
+        "description": "The fields a client may set on an id token. Unknown fields are answered with 400. Lengths are counted in bytes.",
+        "properties": {
+          "token": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 36,
+            "description": "Required to create; ignored by PATCH."
+          },
+          "status": {
+            "type": "string",
+            "enum": ["Accepted", "Blocked", "Expired", "Invalid"],
+            "description": "Default `Accepted`."
+          },
+          "expires_at": {
+            "type": ["string", "null"],
+            "format": "date-time",
+            "description": "RFC 3339 with an offset; stored and returned in UTC. null: never expires."
+          },
+          "group": {
+            "type": ["string", "null"],
+            "maxLength": 36,
+            "description": "The group (parent) id token."
+          },
+          "customer_id": {
+            "type": ["string", "null"],
+            "maxLength": 100
+          }
+        },
+        "additionalProperties": false
+      },
+      "IdTokenPage": {
+        "type": "object",
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/IdToken"
+            }
+          },
+          "next_cursor": {
+            "type": ["string", "null"],
+            "description": "Pass as `cursor` for the next page; null on the last page."
+          }
+        },
+        "required": ["items", "next_cursor"]
+      },
+      "Transaction": {
+        "type": "object",
+        "description": "A charging session, for both OCPP versions.",
+        "properties": {
+          "id": {
+            "type": "integer",
+            "format": "int64",
+            "description": "Our id."
+          },
+          "station_id": {
+            "type": "string"
+          },
+          "protocol": {
+            "type": "string",
+            "enum": ["ocpp1.6", "ocpp2.0.1"]
+          },
+          "evse_id": {
+            "type": ["integer", "null"]
+          },
+          "connector_id": {
+            "type": ["integer", "null"]
+          },
+          "id_token": {
+            "type": ["string", "null"],
+            "description": "The id token that started the session."
+          },
+          "stop_id_token": {
+            "type": ["string", "null"],
+            "description": "The id token that stopped it, when reported."
+          },
+          "authorization_status": {
+            "type": ["string", "null"],
+            "enum": ["Accepted", "Blocked", "Expired", "Invalid", "ConcurrentTx", "NoCredit", "NotAllowedTypeEVSE", "NotAtThisLocation", "NotAtThisTime", "Unknown", null]
+          },
+          "ocpp_transaction_id": {
+            "type": "string",
+            "description": "The id the charger uses: our id as text for OCPP 1.6, the charger's string for 2.0.1."
+          },
+          "started_at": {
+            "type": ["string", "null"],
+            "format": "date-time"
+          },
+          "stopped_at": {
+            "type": ["string", "null"],
+            "format": "date-time"
+          },
+          "meter_start_wh": {
+            "type": ["number", "null"]
+          },
+          "meter_stop_wh": {
+            "type": ["number", "null"]
+          },
+          "energy_wh": {
+            "type": ["integer", "null"],
+            "description": "Energy delivered, rounded: the stop reading (or, while open, the latest energy register sample) minus the start reading; null when either is unknown."
+          },
+          "stop_reason": {
+            "type": ["string", "null"]
+          },
+          "charging_state": {
+            "type": ["string", "null"],
+            "enum": ["Charging", "EVConnected", "SuspendedEV", "SuspendedEVSE", "Idle", null]
+          },
+          "state": {
+            "type": "string",
+            "enum": ["open", "closed"]
+          },
+          "remote_start_id": {
+            "type": ["integer", "null"]
+          },
+          "reservation_id": {
+            "type": ["integer", "null"]
+          },
+          "last_seq_no": {
+            "type": ["integer", "null"],
+            "description": "The last OCPP 2.0.1 TransactionEvent seqNo received."
+          },
+          "offline": {
+            "type": "boolean",
+            "description": "Some of the session's events were queued while the charger was offline."
+          },
+          "flags": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            },
+            "description": "Data-quality markers the server recorded."
+          },
+          "cost": {
+            "type": ["object", "null"],
+            "description": "The priced cost; currently always null (not priced yet)."
+          },
+          "meter_samples": {
+            "type": "array",
+            "description": "Only in GET /api/v1/transactions/{id}: every sample, by time, measurand and phase.",
+            "items": {
+              "$ref": "#/components/schemas/MeterSample"
+            }
+          }
+        },
+        "required": ["id", "station_id", "protocol", "evse_id", "connector_id", "id_token", "stop_id_token", "authorization_status", "ocpp_transaction_id", "started_at", "stopped_at", "meter_start_wh", "meter_stop_wh", "energy_wh", "stop_reason", "charging_state", "state", "remote_start_id", "reservation_id", "last_seq_no", "offline", "flags", "cost"]
+      },
+      "MeterSample": {
+        "type": "object",
+        "description": "One sampled value, as sent and normalized to a canonical unit.",
+        "properties": {
+          "timestamp": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "measurand": {
+            "type": "string",
+            "example": "Energy.Active.Import.Register"
+          },
+          "phase": {
+            "type": ["string", "null"],
+            "description": "null when the value is not per phase."
+          },
+          "location": {
+            "type": "string",
+            "example": "Outlet"
+          },
+          "context": {
+            "type": "string",
+            "example": "Sample.Periodic"
+          },
+          "unit": {
+            "type": "string",
+            "description": "The unit as sent.",
+            "example": "kWh"
+          },
+          "value": {
+            "type": "string",
+            "description": "The value exactly as sent."
+          },
+          "canonical_unit": {
+            "type": "string",
+            "example": "Wh"
+          },
+          "canonical_value": {
+            "type": "number"
+          },
+          "signed_data": {
+            "type": ["string", "null"]
+          },
+          "flags": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            },
+            "description": "Data-quality markers, e.g. `unparseable_value`."
+          }
+        },
+        "required": ["timestamp", "measurand", "phase", "location", "context", "unit", "value", "canonical_unit", "canonical_value", "signed_data", "flags"]
+      },
+      "TransactionPage": {
+        "type": "object",
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Transaction"
+            }
+          },
+          "next_cursor": {
+            "type": ["string", "null"],
+            "description": "Pass as `cursor` for the next page; null on the last page."
+          }
+        },
+        "required": ["items", "next_cursor"]
+      },
+      "CommandName": {
+        "type": "string",
+        "enum": ["remote-start", "remote-stop", "reset", "unlock", "change-availability", "get-configuration", "set-configuration", "trigger-message", "clear-cache", "data-transfer"]
+      },
+      "CommandAnswer": {
+        "type": "object",
+        "properties": {
+          "status": {
+            "type": "string",
+            "description": "The status in the charger's reply (for 2.0.1 GetVariables/SetVariables the first result's attributeStatus; `Accepted` when the reply has none).",
+            "example": "Accepted"
+          },
+          "response": {
+            "type": "object",
+            "description": "The charger's full reply, in its OCPP version's own shape."
+          }
+        },
+        "required": ["status", "response"]
+      },
+      "RemoteStartCommand": {
+        "title": "remote-start",
+        "type": "object",
+        "description": "RemoteStartTransaction (1.6) / RequestStartTransaction (2.0.1).",
+        "properties": {
+          "id_token": {
+            "type": "string"
+          },
+          "evse_id": {
+            "type": "integer",
+            "description": "The EVSE (1.6: the connector id)."
+          },
+          "connector_id": {
+            "type": "integer",
+            "description": "Accepted; neither version's request carries it."
+          },
+          "charging_profile": {
+            "type": "object",
+            "description": "Passed through as the request's chargingProfile, in the charger's OCPP version's shape."
+          }
+        },
+        "required": ["id_token"]
+      },
+      "RemoteStopCommand": {
+        "title": "remote-stop",
+        "type": "object",
+        "description": "RemoteStopTransaction (1.6) / RequestStopTransaction (2.0.1).",
+        "properties": {
+          "transaction_id": {
+            "type": ["string", "integer"],
+            "description": "Our transaction id or the charger's (`ocpp_transaction_id`); sent as is when we do not know it."
+          }
+        },
+        "required": ["transaction_id"]
+      },
+      "ResetCommand": {
+        "title": "reset",
+        "type": "object",
+        "description": "Reset; 2.0.1 sends Hard as Immediate and Soft as OnIdle.",
+        "properties": {
+          "type": {
+            "type": "string",
+            "enum": ["Soft", "Hard"]
+          },
+          "evse_id": {
+            "type": "integer",
+            "description": "2.0.1 only: reset one EVSE."
+          }
+        },
+        "required": ["type"]
+      },
+      "UnlockCommand": {
+        "title": "unlock",
+        "type": "object",
+        "description": "UnlockConnector.",
+        "properties": {
+          "evse_id": {
+            "type": "integer",
+            "description": "The EVSE (1.6: the connector id)."
+          },
+          "connector_id": {
+            "type": "integer",
+            "description": "2.0.1 only; default 1."
+          }
+        },
+        "required": ["evse_id"]
+      },
+      "ChangeAvailabilityCommand": {
+        "title": "change-availability",
+        "type": "object",
+        "description": "ChangeAvailability; without `evse_id` the whole station.",
+        "properties": {
+          "operative": {
+            "type": "boolean"
+          },
+          "evse_id": {
+            "type": "integer",
+            "description": "The EVSE (1.6: the connector id; 0 or absent is the station)."
+          },
+          "connector_id": {
+            "type": "integer",
+            "description": "2.0.1 only, together with `evse_id`."
+          }
+        },
+        "required": ["operative"]
+      },
+      "GetConfigurationCommand": {
+        "title": "get-configuration",
+        "type": "object",
+        "description": "GetConfiguration (1.6) / GetVariables (2.0.1). Without keys, 1.6 returns every key and 2.0.1 is sent GetBaseReport ConfigurationInventory.",
+        "properties": {
+          "keys": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            },
+            "description": "1.6 key names, or 2.0.1 `Component.Variable[.Instance]`.",
+            "example": ["HeartbeatInterval"]
+          }
+        }
+      },
+      "SetConfigurationCommand": {
+        "title": "set-configuration",
+        "type": "object",
+        "description": "ChangeConfiguration (1.6) / SetVariables (2.0.1).",
+        "properties": {
+          "key": {
+            "type": "string",
+            "description": "A 1.6 key, or 2.0.1 `Component.Variable[.Instance]`.",
+            "example": "OCPPCommCtrlr.HeartbeatInterval"
+          },
+          "value": {
+            "description": "Sent as is when a string, otherwise as its JSON text."
+          }
+        },
+        "required": ["key", "value"]
+      },
+      "TriggerMessageCommand": {
+        "title": "trigger-message",
+        "type": "object",
+        "description": "TriggerMessage.",
+        "properties": {
+          "message": {
+            "type": "string",
+            "description": "The requested message as the charger's OCPP version names it, e.g. BootNotification, Heartbeat, StatusNotification, MeterValues.",
+            "example": "StatusNotification"
+          },
+          "evse_id": {
+            "type": "integer",
+            "description": "The EVSE (1.6: the connector id)."
+          }
+        },
+        "required": ["message"]
+      },
+      "ClearCacheCommand": {
+        "title": "clear-cache",
+        "type": "object",
+        "description": "ClearCache; the body is empty (`{}`) or omitted."
+      },
+      "DataTransferCommand": {
+        "title": "data-transfer",
+        "type": "object",
+        "description": "DataTransfer.",
+        "properties": {
+          "vendor_id": {
+            "type": "string"
+          },
+          "message_id": {
+            "type": "string"
+          },
+          "data": {
+            "description": "Any JSON value; 1.6 sends a non-string as its JSON text."
+          }
+        },
+        "required": ["vendor_id"]
+      }
+    }
+  }
+})openapi";
+  return kDocument;
+}
+
+}  // namespace csms::api

@@ -1,0 +1,87 @@
+#include "csms/api/password.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <stdexcept>
+#include <vector>
+
+namespace csms::api {
+namespace {
+
+// Chargers reconnect often, each time verifying: enough iterations to make offline guessing
+// costly, few enough that a reconnect storm of thousands stays cheap.
+constexpr int kIterations = 10000;
+constexpr std::size_t kSaltBytes = 16;
+constexpr std::size_t kHashBytes = 32;
+
+std::string to_hex(const unsigned char* data, std::size_t size) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (std::size_t i = 0; i < size; ++i) {
+    out += kHex[data[i] >> 4];
+    out += kHex[data[i] & 15];
+  }
+  return out;
+}
+
+std::vector<unsigned char> from_hex(std::string_view text) {
+  std::vector<unsigned char> out;
+  if (text.size() % 2 != 0) return out;
+  auto value = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  for (std::size_t i = 0; i < text.size(); i += 2) {
+    int high = value(text[i]);
+    int low = value(text[i + 1]);
+    if (high < 0 || low < 0) return {};
+    out.push_back(static_cast<unsigned char>(high * 16 + low));
+  }
+  return out;
+}
+
+std::vector<unsigned char> derive(std::string_view password, const std::vector<unsigned char>& salt,
+                                  int iterations, std::size_t length) {
+  std::vector<unsigned char> out(length);
+  if (PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()), salt.data(),
+                        static_cast<int>(salt.size()), iterations, EVP_sha256(), static_cast<int>(length),
+                        out.data()) != 1)
+    throw std::runtime_error("PBKDF2 failed");
+  return out;
+}
+
+}  // namespace
+
+std::string hash_password(std::string_view password) {
+  std::vector<unsigned char> salt(kSaltBytes);
+  if (RAND_bytes(salt.data(), static_cast<int>(salt.size())) != 1) throw std::runtime_error("no randomness");
+  auto hash = derive(password, salt, kIterations, kHashBytes);
+  return "pbkdf2-sha256$" + std::to_string(kIterations) + "$" + to_hex(salt.data(), salt.size()) + "$" +
+         to_hex(hash.data(), hash.size());
+}
+
+bool verify_password(std::string_view password, std::string_view stored) {
+  auto next = [&stored]() {
+    auto dollar = stored.find('$');
+    auto part = stored.substr(0, dollar);
+    stored = dollar == std::string_view::npos ? std::string_view() : stored.substr(dollar + 1);
+    return part;
+  };
+  if (next() != "pbkdf2-sha256") return false;
+  int iterations = 0;
+  try {
+    iterations = std::stoi(std::string(next()));
+  } catch (const std::exception&) {
+    return false;
+  }
+  auto salt = from_hex(next());
+  auto expected = from_hex(next());
+  if (iterations <= 0 || salt.empty() || expected.empty()) return false;
+  auto actual = derive(password, salt, iterations, expected.size());
+  return CRYPTO_memcmp(actual.data(), expected.data(), expected.size()) == 0;
+}
+
+}  // namespace csms::api

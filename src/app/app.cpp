@@ -1,0 +1,208 @@
+#include "csms/app/app.hpp"
+
+#include <openssl/rand.h>
+#include <signal.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <future>
+#include <iostream>
+
+#include "csms/api/api.hpp"
+#include "csms/app/config.hpp"
+#include "csms/app/station_gateway.hpp"
+#include "csms/charging/charging_service.hpp"
+#include "csms/server/server.hpp"
+#include "csms/store/database.hpp"
+#include "csms/store/migrations.hpp"
+
+#ifndef CSMS_VERSION
+#define CSMS_VERSION "0.0.0"
+#endif
+
+namespace csms::app {
+namespace {
+
+constexpr const char* kUsage =
+    "usage: csms [serve|migrate|version] [--config FILE] [--<section>.<key>=<value> ...]\n"
+    "  serve    run the server (default)\n"
+    "  migrate  apply database migrations and exit\n"
+    "  version  print the version\n"
+    "Every configuration key can also be set as CSMS_<SECTION>_<KEY> (see config/csms.yaml).\n";
+
+void setup_logging(const Config& config) {
+  auto logger = spdlog::stderr_color_mt("csms");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(spdlog::level::from_str(config.log_level));
+  if (config.log_format == "json")
+    spdlog::set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","message":"%v"})", spdlog::pattern_time_type::utc);
+  else
+    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
+}
+
+std::string random_token() {
+  unsigned char bytes[18];
+  RAND_bytes(bytes, sizeof bytes);
+  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  std::string out;
+  for (unsigned char b : bytes) out += kAlphabet[b % 36];
+  return out;
+}
+
+const std::string& database_url(const Config& config) {
+  if (!config.database_url)
+    throw ConfigError("config key database.url: not set (set CSMS_DATABASE_URL, or use scripts/run.sh which starts a private PostgreSQL)");
+  return *config.database_url;
+}
+
+int migrate_command(const Config& config) {
+  auto report = store::migrate(database_url(config));
+  store::ensure_partitions(*config.database_url);
+  for (const auto& name : report.applied) std::cout << "applied " << name << "\n";
+  std::cout << report.applied.size() << " applied, " << report.already_applied << " already applied\n";
+  return 0;
+}
+
+int serve_command(const Config& config) {
+  // Signals are taken by sigwait below; block them before any thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  const auto& url = database_url(config);
+  std::atomic<bool> ready{false};
+  auto report = store::migrate(url);
+  store::ensure_partitions(url);
+  for (const auto& name : report.applied) spdlog::info("applied migration {}", name);
+
+  store::Database db({url, config.database_pool_size, config.database_max_batch});
+  db.start();
+  domain::SystemClock clock;
+  domain::EventBus events;
+
+  charging::ChargingSettings charging_settings;
+  charging_settings.unknown_stations = config.unknown_stations == UnknownStations::Accept   ? charging::UnknownStationPolicy::Accept
+                                       : config.unknown_stations == UnknownStations::Pending ? charging::UnknownStationPolicy::Pending
+                                                                                            : charging::UnknownStationPolicy::Reject;
+  charging_settings.heartbeat_interval_s = config.heartbeat_interval_s;
+  charging_settings.future_tolerance = std::chrono::seconds(config.future_tolerance_s);
+  charging::ChargingService charging(charging_settings);
+
+  {
+    // Nothing is connected to a node that just started.
+    std::promise<void> done;
+    auto at = clock.now();
+    db.run([at](domain::Repositories& repos) { repos.charging().mark_all_offline(at); },
+           [&done](std::exception_ptr) { done.set_value(); });
+    done.get_future().wait();
+  }
+
+  GatewaySettings gateway_settings;
+  gateway_settings.call_timeout = std::chrono::seconds(config.call_timeout_s);
+  StationGateway gateway(gateway_settings, charging, db, clock, events);
+
+  api::ApiSettings api_settings;
+  for (const auto& [token, role] : config.api_tokens)
+    api_settings.tokens[token] = role == Role::Admin ? api::Role::Admin : role == Role::Operator ? api::Role::Operator : api::Role::Viewer;
+  if (api_settings.tokens.empty()) {
+    auto token = random_token();
+    api_settings.tokens[token] = api::Role::Admin;
+    spdlog::warn("api.tokens is not set; generated an admin token for this run: {}", token);
+  }
+  api::Api api(api_settings, db, gateway, clock, [&ready] { return ready.load(); });
+
+  server::ServerSettings server_settings;
+  server_settings.ocpp_host = config.ocpp_listen.host;
+  server_settings.ocpp_port = config.ocpp_listen.port;
+  server_settings.path_prefix = config.ocpp_path_prefix;
+  server_settings.api_host = config.api_listen.host;
+  server_settings.api_port = config.api_listen.port;
+  server_settings.max_frame_bytes = config.max_frame_bytes;
+  server_settings.ping_interval = std::chrono::seconds(config.ping_interval_s);
+  server_settings.handshake_timeout = std::chrono::seconds(config.handshake_timeout_s);
+  server_settings.leniency = config.leniency;
+  server::Server server(server_settings, gateway,
+                        [&api](server::HttpRequest request, std::function<void(server::HttpResponse)> respond) {
+                          api.handle(std::move(request), std::move(respond));
+                        });
+  gateway.attach(server);
+  server.start();
+  ready = true;
+  if (config.ocpp_tls_listen) spdlog::warn("ocpp.tls_listen is set but wss:// is not served yet");
+  spdlog::info("csms {} ready: OCPP on ws://{}:{}{}/<stationId>, API on http://{}:{}", CSMS_VERSION,
+               config.ocpp_listen.host, server.ocpp_port(), config.ocpp_path_prefix, config.api_listen.host,
+               server.api_port());
+
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  spdlog::info("received {}, shutting down", signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
+  ready = false;
+  server.stop(std::chrono::seconds(5));
+  gateway.stop();
+  db.stop();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(const std::vector<std::string>& args) {
+  std::string command = "serve";
+  std::optional<std::string> config_file;
+  std::map<std::string, std::string> flags;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const auto& arg = args[i];
+    if (arg == "-h" || arg == "--help") {
+      std::cout << kUsage;
+      return 0;
+    }
+    if (arg == "--config" || arg.starts_with("--config=")) {
+      if (arg == "--config") {
+        if (i + 1 >= args.size()) {
+          std::cerr << "csms: --config needs a file\n";
+          return 2;
+        }
+        config_file = args[++i];
+      } else {
+        config_file = arg.substr(9);
+      }
+      continue;
+    }
+    if (arg.starts_with("--")) {
+      auto eq = arg.find('=');
+      if (eq == std::string::npos) {
+        std::cerr << "csms: flags take the form --<section>.<key>=<value>, got " << arg << "\n";
+        return 2;
+      }
+      flags[arg.substr(2, eq - 2)] = arg.substr(eq + 1);
+      continue;
+    }
+    if (i == 0 && (arg == "serve" || arg == "migrate" || arg == "version")) {
+      command = arg;
+      continue;
+    }
+    std::cerr << "csms: unknown argument '" << arg << "'\n" << kUsage;
+    return 2;
+  }
+  if (command == "version") {
+    std::cout << "csms " << CSMS_VERSION << "\n";
+    return 0;
+  }
+  try {
+    auto config = load_config(config_file, process_environment(), flags);
+    setup_logging(config);
+    if (command == "migrate") return migrate_command(config);
+    return serve_command(config);
+  } catch (const ConfigError& e) {
+    std::cerr << "csms: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "csms: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace csms::app

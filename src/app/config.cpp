@@ -1,0 +1,212 @@
+#include "csms/app/config.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <functional>
+
+extern char** environ;
+
+namespace csms::app {
+namespace {
+
+// Every key the configuration knows; anything else is a typo worth stopping for.
+const std::vector<std::string> kKeys = {
+    "database.url",        "database.pool_size",     "database.max_batch",
+    "ocpp.listen",         "ocpp.tls_listen",        "ocpp.path_prefix",
+    "ocpp.unknown_stations", "ocpp.heartbeat_interval_s", "ocpp.call_timeout_s",
+    "ocpp.ping_interval_s", "ocpp.max_frame_bytes",  "ocpp.handshake_timeout_s",
+    "ocpp.leniency",       "ocpp.future_tolerance_s", "api.listen",
+    "api.tokens",          "log.level",              "log.format",
+};
+
+[[noreturn]] void fail(const std::string& key, const std::string& what) {
+  throw ConfigError("config key " + key + ": " + what);
+}
+
+std::string env_name(const std::string& key) {
+  std::string name = "CSMS_";
+  for (char c : key) name += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return name;
+}
+
+std::vector<std::string> split(const std::string& text, char sep) {
+  std::vector<std::string> parts;
+  std::string current;
+  for (char c : text) {
+    if (c == sep) {
+      parts.push_back(current);
+      current.clear();
+    } else if (!std::isspace(static_cast<unsigned char>(c))) {
+      current += c;
+    }
+  }
+  if (!current.empty() || !parts.empty()) parts.push_back(current);
+  return parts;
+}
+
+void flatten(const YAML::Node& node, const std::string& prefix,
+             std::map<std::string, std::string>& out) {
+  if (node.IsMap()) {
+    for (const auto& item : node) {
+      auto name = item.first.as<std::string>();
+      flatten(item.second, prefix.empty() ? name : prefix + "." + name, out);
+    }
+  } else if (node.IsSequence()) {
+    std::string joined;
+    for (const auto& item : node) {
+      if (!joined.empty()) joined += ',';
+      joined += item.as<std::string>();
+    }
+    out[prefix] = joined;
+  } else if (node.IsScalar()) {
+    out[prefix] = node.as<std::string>();
+  } else if (node.IsNull()) {
+    out.erase(prefix);
+  }
+}
+
+int parse_int(const std::string& key, const std::string& value, int min, int max) {
+  int parsed = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), parsed);
+  if (ec != std::errc{} || end != value.data() + value.size())
+    fail(key, "expected an integer, got '" + value + "'");
+  if (parsed < min || parsed > max)
+    fail(key, "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " + value);
+  return parsed;
+}
+
+Endpoint parse_endpoint(const std::string& key, const std::string& value) {
+  auto colon = value.rfind(':');
+  if (colon == std::string::npos || colon == 0) fail(key, "expected host:port, got '" + value + "'");
+  Endpoint endpoint;
+  endpoint.host = value.substr(0, colon);
+  if (endpoint.host.size() > 2 && endpoint.host.front() == '[' && endpoint.host.back() == ']')
+    endpoint.host = endpoint.host.substr(1, endpoint.host.size() - 2);
+  endpoint.port = static_cast<unsigned short>(parse_int(key, value.substr(colon + 1), 0, 65535));
+  return endpoint;
+}
+
+Role parse_role(const std::string& key, const std::string& value) {
+  if (value == "admin") return Role::Admin;
+  if (value == "operator") return Role::Operator;
+  if (value == "viewer") return Role::Viewer;
+  fail(key, "unknown role '" + value + "' (admin, operator, viewer)");
+}
+
+ocpp::Leniency parse_leniency(const std::string& key, const std::string& value) {
+  auto leniency = ocpp::Leniency::none();
+  const std::map<std::string, bool ocpp::Leniency::*> flags = {
+      {"celsius_spelling", &ocpp::Leniency::celsius_spelling},
+      {"timestamp_without_zone", &ocpp::Leniency::timestamp_without_zone},
+      {"multiple_of_noise", &ocpp::Leniency::multiple_of_noise},
+      {"error_code_outside_enum", &ocpp::Leniency::error_code_outside_enum},
+      {"unknown_properties", &ocpp::Leniency::unknown_properties},
+      {"integer_as_float", &ocpp::Leniency::integer_as_float},
+      {"empty_sampled_value", &ocpp::Leniency::empty_sampled_value},
+      {"unit_outside_enum", &ocpp::Leniency::unit_outside_enum},
+  };
+  for (const auto& name : split(value, ',')) {
+    if (name.empty()) continue;
+    auto flag = flags.find(name);
+    if (flag == flags.end()) fail(key, "unknown leniency '" + name + "'");
+    leniency.*(flag->second) = true;
+  }
+  return leniency;
+}
+
+}  // namespace
+
+std::map<std::string, std::string> process_environment() {
+  std::map<std::string, std::string> env;
+  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+    std::string_view text(*entry);
+    if (!text.starts_with("CSMS_")) continue;
+    auto eq = text.find('=');
+    if (eq == std::string_view::npos) continue;
+    env.emplace(std::string(text.substr(0, eq)), std::string(text.substr(eq + 1)));
+  }
+  return env;
+}
+
+Config load_config(const std::optional<std::string>& file,
+                   const std::map<std::string, std::string>& environment,
+                   const std::map<std::string, std::string>& flags) {
+  std::map<std::string, std::string> values;
+  if (file) {
+    YAML::Node root;
+    try {
+      root = YAML::LoadFile(*file);
+    } catch (const YAML::Exception& e) {
+      throw ConfigError("config file " + *file + ": " + e.what());
+    }
+    flatten(root, "", values);
+    for (const auto& [key, value] : values)
+      if (std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end())
+        fail(key, "unknown key in " + *file);
+  }
+  for (const auto& key : kKeys) {
+    auto env = environment.find(env_name(key));
+    if (env != environment.end()) values[key] = env->second;
+  }
+  for (const auto& [key, value] : flags) {
+    if (std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end()) fail(key, "unknown flag --" + key);
+    values[key] = value;
+  }
+
+  Config config;
+  const std::map<std::string, std::function<void(const std::string&, const std::string&)>> apply = {
+      {"database.url", [&](auto&, auto& v) { if (!v.empty()) config.database_url = v; }},
+      {"database.pool_size", [&](auto& k, auto& v) { config.database_pool_size = parse_int(k, v, 1, 64); }},
+      {"database.max_batch", [&](auto& k, auto& v) { config.database_max_batch = parse_int(k, v, 1, 100000); }},
+      {"ocpp.listen", [&](auto& k, auto& v) { config.ocpp_listen = parse_endpoint(k, v); }},
+      {"ocpp.tls_listen", [&](auto& k, auto& v) { if (!v.empty()) config.ocpp_tls_listen = parse_endpoint(k, v); }},
+      {"ocpp.path_prefix",
+       [&](auto& k, auto& v) {
+         if (v.empty() || v.front() != '/') fail(k, "must start with '/', got '" + v + "'");
+         config.ocpp_path_prefix = v.size() > 1 && v.back() == '/' ? v.substr(0, v.size() - 1) : v;
+       }},
+      {"ocpp.unknown_stations",
+       [&](auto& k, auto& v) {
+         if (v == "accept") config.unknown_stations = UnknownStations::Accept;
+         else if (v == "pending") config.unknown_stations = UnknownStations::Pending;
+         else if (v == "reject") config.unknown_stations = UnknownStations::Reject;
+         else fail(k, "expected accept, pending or reject, got '" + v + "'");
+       }},
+      {"ocpp.heartbeat_interval_s", [&](auto& k, auto& v) { config.heartbeat_interval_s = parse_int(k, v, 1, 86400); }},
+      {"ocpp.call_timeout_s", [&](auto& k, auto& v) { config.call_timeout_s = parse_int(k, v, 1, 3600); }},
+      {"ocpp.ping_interval_s", [&](auto& k, auto& v) { config.ping_interval_s = parse_int(k, v, 0, 86400); }},
+      {"ocpp.max_frame_bytes",
+       [&](auto& k, auto& v) { config.max_frame_bytes = static_cast<std::size_t>(parse_int(k, v, 1024, 16 << 20)); }},
+      {"ocpp.handshake_timeout_s", [&](auto& k, auto& v) { config.handshake_timeout_s = parse_int(k, v, 1, 600); }},
+      {"ocpp.leniency", [&](auto& k, auto& v) { config.leniency = parse_leniency(k, v); }},
+      {"ocpp.future_tolerance_s", [&](auto& k, auto& v) { config.future_tolerance_s = parse_int(k, v, 0, 86400 * 365); }},
+      {"api.listen", [&](auto& k, auto& v) { config.api_listen = parse_endpoint(k, v); }},
+      {"api.tokens",
+       [&](auto& k, auto& v) {
+         for (const auto& entry : split(v, ',')) {
+           if (entry.empty()) continue;
+           auto colon = entry.rfind(':');
+           if (colon == std::string::npos || colon == 0) fail(k, "expected token:role entries");
+           config.api_tokens[entry.substr(0, colon)] = parse_role(k, entry.substr(colon + 1));
+         }
+       }},
+      {"log.level",
+       [&](auto& k, auto& v) {
+         static const std::vector<std::string> levels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+         if (std::find(levels.begin(), levels.end(), v) == levels.end()) fail(k, "unknown level '" + v + "'");
+         config.log_level = v;
+       }},
+      {"log.format",
+       [&](auto& k, auto& v) {
+         if (v != "text" && v != "json") fail(k, "expected text or json, got '" + v + "'");
+         config.log_format = v;
+       }},
+  };
+  for (const auto& [key, value] : values) apply.at(key)(key, value);
+  return config;
+}
+
+}  // namespace csms::app

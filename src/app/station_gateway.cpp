@@ -1,0 +1,264 @@
+#include "csms/app/station_gateway.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "csms/api/password.hpp"
+#include "csms/ocpp/commands.hpp"
+#include "csms/ocpp/translate.hpp"
+
+namespace csms::app {
+
+using json = nlohmann::json;
+
+StationGateway::StationGateway(GatewaySettings settings, const charging::ChargingService& charging,
+                               domain::UnitOfWorkRunner& db, const domain::Clock& clock,
+                               const domain::EventBus& events)
+    : settings_(settings), charging_(charging), db_(db), clock_(clock), events_(events) {
+  flusher_ = std::thread([this] {
+    std::unique_lock lock(flush_mutex_);
+    while (!stopping_) {
+      flush_wake_.wait_for(lock, settings_.liveness_flush);
+      lock.unlock();
+      flush_liveness();
+      lock.lock();
+    }
+  });
+}
+
+StationGateway::~StationGateway() { stop(); }
+
+void StationGateway::stop() {
+  {
+    std::lock_guard lock(flush_mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  flush_wake_.notify_all();
+  if (flusher_.joinable()) flusher_.join();
+  flush_liveness();
+}
+
+void StationGateway::seen(const std::string& station_id) {
+  std::lock_guard lock(mutex_);
+  last_seen_[station_id] = clock_.now();
+}
+
+void StationGateway::flush_liveness() {
+  std::map<std::string, domain::Timestamp> batch;
+  {
+    std::lock_guard lock(mutex_);
+    batch.swap(last_seen_);
+  }
+  if (batch.empty()) return;
+  std::vector<std::pair<std::string, domain::Timestamp>> seen(batch.begin(), batch.end());
+  db_.run([seen = std::move(seen)](domain::Repositories& repos) { repos.charging().touch_stations(seen); },
+          [](std::exception_ptr error) {
+            if (error) spdlog::warn("could not record last-seen times");
+          });
+}
+
+void StationGateway::authenticate(const server::HandshakeInfo& info, std::function<void(bool)> done) {
+  struct Lookup {
+    bool exists = false;
+    std::optional<std::string> hash;
+  };
+  auto lookup = std::make_shared<Lookup>();
+  db_.run([lookup, id = info.station_id](domain::Repositories& repos) {
+            lookup->hash = repos.admin().station_password_hash(id, lookup->exists);
+          },
+          [lookup, info, done = std::move(done)](std::exception_ptr error) {
+            if (error) {
+              spdlog::error("station {}: credentials could not be checked", info.station_id);
+              return done(false);
+            }
+            if (!lookup->hash) return done(true);  // no password set: security profile 0
+            // Security profile 1: Basic credentials, user name = identity.
+            bool ok = info.basic_user && info.basic_password && *info.basic_user == info.station_id &&
+                      api::verify_password(*info.basic_password, *lookup->hash);
+            if (!ok) spdlog::warn("station {}: wrong or missing credentials from {}", info.station_id, info.remote_address);
+            done(ok);
+          });
+}
+
+void StationGateway::on_open(const std::shared_ptr<server::StationLink>& link) {
+  {
+    std::lock_guard lock(mutex_);
+    connections_[link->connection_id()];
+  }
+  auto id = link->station_id();
+  auto protocol = std::string(ocpp::subprotocol(link->version()));
+  auto at = clock_.now();
+  auto record = std::make_shared<domain::StationRecord>();
+  auto for_unknown = charging_.registration_for_unknown();
+  db_.run([=](domain::Repositories& repos) { *record = repos.charging().connect_station(id, protocol, at, for_unknown); },
+          [this, link, record, protocol, at](std::exception_ptr error) {
+            std::vector<std::function<void()>> waiting;
+            {
+              std::lock_guard lock(mutex_);
+              auto found = connections_.find(link->connection_id());
+              if (found == connections_.end()) return;
+              found->second.ready = true;
+              // A failed lookup lets the station in as if Accepted: refusing every call
+              // because our database hiccuped would cost the operator more.
+              if (!error) found->second.registration = record->registration;
+              waiting.swap(found->second.waiting);
+            }
+            if (error) spdlog::error("station {}: could not record the connection", link->station_id());
+            else events_.publish(domain::StationConnected{link->station_id(), protocol, at});
+            for (auto& resume : waiting) resume();
+          });
+}
+
+void StationGateway::on_close(const std::shared_ptr<server::StationLink>& link, bool replaced) {
+  {
+    std::lock_guard lock(mutex_);
+    connections_.erase(link->connection_id());
+  }
+  if (replaced) return;  // the newer connection keeps the station online
+  auto id = link->station_id();
+  auto at = clock_.now();
+  db_.run([id, at](domain::Repositories& repos) { repos.charging().disconnect_station(id, at); },
+          [this, id, at](std::exception_ptr error) {
+            if (error) spdlog::error("station {}: could not record the disconnection", id);
+            else events_.publish(domain::StationDisconnected{id, at});
+          });
+}
+
+void StationGateway::on_call(const std::shared_ptr<server::StationLink>& link, server::IncomingCall call,
+                             std::function<void(server::Reply)> reply) {
+  seen(link->station_id());
+  std::unique_lock lock(mutex_);
+  auto found = connections_.find(link->connection_id());
+  if (found != connections_.end() && !found->second.ready) {
+    found->second.waiting.push_back([this, link, call = std::move(call), reply = std::move(reply)]() mutable {
+      process(link, std::move(call), std::move(reply));
+    });
+    return;
+  }
+  lock.unlock();
+  process(link, std::move(call), std::move(reply));
+}
+
+void StationGateway::process(const std::shared_ptr<server::StationLink>& link, server::IncomingCall call,
+                             std::function<void(server::Reply)> reply) {
+  auto version = link->version();
+  {
+    // B02.FR.09 / OCPP-J 1.6 errata 3.8: until the boot is Accepted only BootNotification
+    // (and what we triggered ourselves) may be sent.
+    std::lock_guard lock(mutex_);
+    auto found = connections_.find(link->connection_id());
+    if (found != connections_.end() && call.action != "BootNotification" &&
+        found->second.registration != domain::RegistrationStatus::Accepted) {
+      auto triggered = found->second.triggered.find(call.action);
+      if (triggered == found->second.triggered.end())
+        return reply(server::ReplyError{ocpp::ErrorCode::SecurityError,
+                                        "the station is not accepted; send BootNotification first"});
+      found->second.triggered.erase(triggered);
+    }
+  }
+
+  domain::MessageContext ctx{link->station_id(), std::string(ocpp::subprotocol(version)), call.message_id,
+                             clock_.now(), call.message_id_reused};
+  domain::Request request;
+  try {
+    request = ocpp::to_request(version, call.action, call.payload, ctx.received_at);
+  } catch (const ocpp::TranslateError& e) {
+    return reply(server::ReplyError{e.code(), e.what()});
+  }
+
+  if (std::holds_alternative<domain::HeartbeatRequest>(request)) {
+    // Liveness only: recorded by the coalesced last-seen flush, answered at once.
+    return reply(ocpp::to_reply(version, call.action, domain::HeartbeatResponse{ctx.received_at}));
+  }
+
+  auto outcome = std::make_shared<charging::Outcome>();
+  db_.run(
+      [this, ctx, request = std::move(request), outcome](domain::Repositories& repos) {
+        *outcome = charging_.handle(ctx, request, repos.charging());
+      },
+      [this, link, version, action = call.action, outcome, reply = std::move(reply)](std::exception_ptr error) {
+        if (error) {
+          try {
+            std::rethrow_exception(error);
+          } catch (const std::exception& e) {
+            spdlog::error("station {}: {} failed: {}", link->station_id(), action, e.what());
+          }
+          return reply(server::ReplyError{ocpp::ErrorCode::InternalError, "could not be stored; try again"});
+        }
+        if (auto* boot = std::get_if<domain::BootResponse>(&outcome->response)) {
+          std::lock_guard lock(mutex_);
+          auto found = connections_.find(link->connection_id());
+          if (found != connections_.end()) found->second.registration = boot->status;
+        }
+        json payload;
+        try {
+          payload = ocpp::to_reply(version, action, outcome->response);
+        } catch (const std::exception& e) {
+          spdlog::error("station {}: {} reply failed: {}", link->station_id(), action, e.what());
+          return reply(server::ReplyError{ocpp::ErrorCode::InternalError, "the reply could not be built"});
+        }
+        reply(std::move(payload));
+        events_.publish(outcome->events);
+      });
+}
+
+void StationGateway::send(const std::string& station_id, const std::string& name, const json& body,
+                          std::function<void(api::CommandResult)> done) {
+  auto link = server_ ? server_->find(station_id) : nullptr;
+  if (!link) {
+    auto exists = std::make_shared<bool>(false);
+    db_.run([station_id, exists](domain::Repositories& repos) {
+              repos.admin().station_password_hash(station_id, *exists);
+            },
+            [exists, done = std::move(done)](std::exception_ptr error) {
+              api::CommandResult result;
+              result.kind = (!error && !*exists) ? api::CommandResult::Kind::UnknownStation
+                                                 : api::CommandResult::Kind::Offline;
+              done(std::move(result));
+            });
+    return;
+  }
+  ocpp::OutboundCall call;
+  try {
+    call = ocpp::build_command(link->version(), name, body, next_request_id_++);
+  } catch (const ocpp::CommandError& e) {
+    api::CommandResult result;
+    result.kind = api::CommandResult::Kind::BadRequest;
+    result.description = e.what();
+    return done(std::move(result));
+  }
+  if (call.action == "TriggerMessage") {
+    std::lock_guard lock(mutex_);
+    auto found = connections_.find(link->connection_id());
+    if (found != connections_.end()) found->second.triggered.insert(call.payload.value("requestedMessage", ""));
+  }
+  link->call(call.action, call.payload, settings_.call_timeout,
+             [action = call.action, done = std::move(done)](server::CallOutcome outcome) {
+               api::CommandResult result;
+               if (auto* payload = std::get_if<json>(&outcome)) {
+                 result.kind = api::CommandResult::Kind::Answered;
+                 result.status = ocpp::reply_status(action, *payload);
+                 result.response = std::move(*payload);
+               } else {
+                 auto& failure = std::get<server::CallFailure>(outcome);
+                 switch (failure.kind) {
+                   case server::CallFailure::Kind::CallError:
+                     result.kind = api::CommandResult::Kind::CallError;
+                     result.error_code = failure.code;
+                     result.description = failure.description;
+                     result.response = failure.details;
+                     break;
+                   case server::CallFailure::Kind::Timeout:
+                     result.kind = api::CommandResult::Kind::Timeout;
+                     break;
+                   case server::CallFailure::Kind::Closed:
+                     result.kind = api::CommandResult::Kind::Offline;
+                     result.description = failure.description;
+                     break;
+                 }
+               }
+               done(std::move(result));
+             });
+}
+
+}  // namespace csms::app

@@ -1,0 +1,197 @@
+#include "csms/ocpp/commands.hpp"
+
+#include <array>
+
+#include "csms/ocpp/validator.hpp"
+
+namespace csms::ocpp {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr std::array<std::string_view, 10> kCommands = {
+    "remote-start", "remote-stop",       "reset",          "unlock",      "change-availability",
+    "get-configuration", "set-configuration", "trigger-message", "clear-cache", "data-transfer",
+};
+
+const json& need(const json& body, const char* key) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) throw CommandError(std::string("'") + key + "' is required");
+  return *it;
+}
+
+std::string need_string(const json& body, const char* key) {
+  const auto& value = need(body, key);
+  if (!value.is_string()) throw CommandError(std::string("'") + key + "' must be a string");
+  return value.get<std::string>();
+}
+
+std::optional<long long> opt_integer(const json& body, const char* key) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return std::nullopt;
+  if (!it->is_number_integer()) throw CommandError(std::string("'") + key + "' must be an integer");
+  return it->get<long long>();
+}
+
+long long need_integer(const json& body, const char* key) {
+  auto value = opt_integer(body, key);
+  if (!value) throw CommandError(std::string("'") + key + "' is required");
+  return *value;
+}
+
+// "Component.Variable" or "Component.Variable.Instance" (2.0.1 device model); a bare name is
+// not enough to address a 2.0.1 variable.
+json component_variable(const std::string& key) {
+  auto first = key.find('.');
+  if (first == std::string::npos || first == 0 || first + 1 == key.size())
+    throw CommandError("'" + key + "' is not Component.Variable[.Instance] as OCPP 2.0.1 needs");
+  auto second = key.find('.', first + 1);
+  json variable = {{"name", key.substr(first + 1, second == std::string::npos ? std::string::npos : second - first - 1)}};
+  if (second != std::string::npos) variable["instance"] = key.substr(second + 1);
+  return {{"component", {{"name", key.substr(0, first)}}}, {"variable", variable}};
+}
+
+OutboundCall build_16(std::string_view name, const json& body) {
+  if (name == "remote-start") {
+    json p = {{"idTag", need_string(body, "id_token")}};
+    if (auto evse = opt_integer(body, "evse_id")) p["connectorId"] = *evse;
+    if (body.contains("charging_profile")) p["chargingProfile"] = body["charging_profile"];
+    return {"RemoteStartTransaction", p};
+  }
+  if (name == "remote-stop") {
+    auto id = need(body, "transaction_id");
+    long long numeric = 0;
+    try {
+      numeric = id.is_string() ? std::stoll(id.get<std::string>()) : id.get<long long>();
+    } catch (const std::exception&) {
+      throw CommandError("'transaction_id' must be an integer for OCPP 1.6");
+    }
+    return {"RemoteStopTransaction", {{"transactionId", numeric}}};
+  }
+  if (name == "reset") return {"Reset", {{"type", need_string(body, "type")}}};
+  if (name == "unlock") return {"UnlockConnector", {{"connectorId", need_integer(body, "evse_id")}}};
+  if (name == "change-availability") {
+    const auto& operative = need(body, "operative");
+    if (!operative.is_boolean()) throw CommandError("'operative' must be true or false");
+    return {"ChangeAvailability",
+            {{"connectorId", opt_integer(body, "evse_id").value_or(0)},
+             {"type", operative.get<bool>() ? "Operative" : "Inoperative"}}};
+  }
+  if (name == "get-configuration") {
+    json p = json::object();
+    if (auto keys = body.find("keys"); keys != body.end() && !keys->empty()) p["key"] = *keys;
+    return {"GetConfiguration", p};
+  }
+  if (name == "set-configuration") {
+    const auto& value = need(body, "value");
+    return {"ChangeConfiguration",
+            {{"key", need_string(body, "key")}, {"value", value.is_string() ? value.get<std::string>() : value.dump()}}};
+  }
+  if (name == "trigger-message") {
+    json p = {{"requestedMessage", need_string(body, "message")}};
+    if (auto evse = opt_integer(body, "evse_id")) p["connectorId"] = *evse;
+    return {"TriggerMessage", p};
+  }
+  if (name == "clear-cache") return {"ClearCache", json::object()};
+  json p = {{"vendorId", need_string(body, "vendor_id")}};
+  if (body.contains("message_id")) p["messageId"] = body["message_id"];
+  if (auto data = body.find("data"); data != body.end() && !data->is_null())
+    p["data"] = data->is_string() ? data->get<std::string>() : data->dump();
+  return {"DataTransfer", p};
+}
+
+OutboundCall build_201(std::string_view name, const json& body, int request_id) {
+  if (name == "remote-start") {
+    json p = {{"idToken", {{"idToken", need_string(body, "id_token")}, {"type", "Central"}}},
+              {"remoteStartId", request_id}};
+    if (auto evse = opt_integer(body, "evse_id")) p["evseId"] = *evse;
+    if (body.contains("charging_profile")) p["chargingProfile"] = body["charging_profile"];
+    return {"RequestStartTransaction", p};
+  }
+  if (name == "remote-stop") {
+    auto id = need(body, "transaction_id");
+    return {"RequestStopTransaction", {{"transactionId", id.is_string() ? id.get<std::string>() : id.dump()}}};
+  }
+  if (name == "reset") {
+    auto type = need_string(body, "type");
+    // 2.0.1 renamed the reset kinds: Hard is Immediate, Soft waits for idle.
+    json p = {{"type", type == "Hard" ? "Immediate" : type == "Soft" ? "OnIdle" : type}};
+    if (auto evse = opt_integer(body, "evse_id")) p["evseId"] = *evse;
+    return {"Reset", p};
+  }
+  if (name == "unlock")
+    return {"UnlockConnector",
+            {{"evseId", need_integer(body, "evse_id")}, {"connectorId", opt_integer(body, "connector_id").value_or(1)}}};
+  if (name == "change-availability") {
+    const auto& operative = need(body, "operative");
+    if (!operative.is_boolean()) throw CommandError("'operative' must be true or false");
+    json p = {{"operationalStatus", operative.get<bool>() ? "Operative" : "Inoperative"}};
+    if (auto evse = opt_integer(body, "evse_id")) {
+      p["evse"] = {{"id", *evse}};
+      if (auto connector = opt_integer(body, "connector_id")) p["evse"]["connectorId"] = *connector;
+    }
+    return {"ChangeAvailability", p};
+  }
+  if (name == "get-configuration") {
+    auto keys = body.find("keys");
+    if (keys == body.end() || keys->empty())
+      return {"GetBaseReport", {{"requestId", request_id}, {"reportBase", "ConfigurationInventory"}}};
+    if (!keys->is_array()) throw CommandError("'keys' must be an array of strings");
+    json data = json::array();
+    for (const auto& key : *keys) {
+      if (!key.is_string()) throw CommandError("'keys' must be an array of strings");
+      data.push_back(component_variable(key.get<std::string>()));
+    }
+    return {"GetVariables", {{"getVariableData", data}}};
+  }
+  if (name == "set-configuration") {
+    auto entry = component_variable(need_string(body, "key"));
+    const auto& value = need(body, "value");
+    entry["attributeValue"] = value.is_string() ? value.get<std::string>() : value.dump();
+    return {"SetVariables", {{"setVariableData", json::array({entry})}}};
+  }
+  if (name == "trigger-message") {
+    json p = {{"requestedMessage", need_string(body, "message")}};
+    if (auto evse = opt_integer(body, "evse_id")) p["evse"] = {{"id", *evse}};
+    return {"TriggerMessage", p};
+  }
+  if (name == "clear-cache") return {"ClearCache", json::object()};
+  json p = {{"vendorId", need_string(body, "vendor_id")}};
+  if (body.contains("message_id")) p["messageId"] = body["message_id"];
+  if (body.contains("data")) p["data"] = body["data"];
+  return {"DataTransfer", p};
+}
+
+}  // namespace
+
+bool is_command(std::string_view name) {
+  for (auto command : kCommands)
+    if (command == name) return true;
+  return false;
+}
+
+OutboundCall build_command(Version version, std::string_view name, const json& body, int request_id) {
+  if (!is_command(name)) throw CommandError("unknown command '" + std::string(name) + "'");
+  if (!body.is_object()) throw CommandError("the body must be a JSON object");
+  auto call = version == Version::V16 ? build_16(name, body) : build_201(name, body, request_id);
+  const auto* schema = find_schema(version, call.action, Direction::Request);
+  if (schema == nullptr)
+    throw CommandError(call.action + " does not exist in " + std::string(subprotocol(version)));
+  if (auto violation = validate_strict(*schema, call.payload))
+    throw CommandError(call.action + " would be invalid: " + violation->path + ": " + violation->detail);
+  return call;
+}
+
+std::string reply_status(std::string_view action, const json& reply) {
+  if (auto status = reply.find("status"); status != reply.end() && status->is_string())
+    return status->get<std::string>();
+  if (action == "SetVariables" || action == "GetVariables") {
+    const char* key = action == "SetVariables" ? "setVariableResult" : "getVariableResult";
+    auto results = reply.find(key);
+    if (results != reply.end() && results->is_array() && !results->empty())
+      return results->front().value("attributeStatus", "Accepted");
+  }
+  return "Accepted";
+}
+
+}  // namespace csms::ocpp

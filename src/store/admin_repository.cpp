@@ -1,0 +1,175 @@
+#include <nlohmann/json.hpp>
+
+#include "repositories.hpp"
+
+namespace csms::store {
+namespace {
+
+// `column = CASE WHEN fields ? 'key' THEN (fields->>'key')::type ELSE column END`: a patch
+// changes exactly the keys it names (null clears).
+std::string assign(const std::string& column, const std::string& key, const std::string& type) {
+  return column + " = CASE WHEN $2::jsonb ? '" + key + "' THEN ($2::jsonb->>'" + key + "')::" +
+         type + " ELSE " + column + " END";
+}
+
+// Rows carry `doc` (the item) and `cursor`; one row more than the limit is fetched to know
+// whether there is a next page.
+std::string page_json(const pqxx::result& rows, const domain::Page& page) {
+  std::string out = "{\"items\":[";
+  auto limit = static_cast<pqxx::result::size_type>(page.limit);
+  auto n = std::min(rows.size(), limit);
+  for (pqxx::result::size_type i = 0; i < n; ++i) {
+    if (i > 0) out += ',';
+    out += rows[i]["doc"].c_str();
+  }
+  out += "],\"next_cursor\":";
+  out += rows.size() > n ? nlohmann::json(rows[n - 1]["cursor"].c_str()).dump() : "null";
+  return out + "}";
+}
+
+domain::WriteResult affected(const pqxx::result& result) {
+  return result.affected_rows() > 0 ? domain::WriteResult::Done : domain::WriteResult::NotFound;
+}
+
+}  // namespace
+
+std::string PgAdminRepository::list_stations(const domain::StationFilter& filter,
+                                             const domain::Page& page) {
+  auto rows = txn_.exec_params(
+      "SELECT csms_station_json(s)::text AS doc, s.id AS cursor FROM stations s "
+      "WHERE ($1::text IS NULL OR s.id > $1) AND ($2::boolean IS NULL OR s.online = $2) "
+      "AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM connectors c WHERE c.station_id = s.id "
+      "AND c.status = $3)) ORDER BY s.id LIMIT $4",
+      page.cursor.empty() ? std::nullopt : std::optional(page.cursor), filter.online, filter.status,
+      page.limit + 1);
+  return page_json(rows, page);
+}
+
+std::optional<std::string> PgAdminRepository::get_station(const std::string& id) {
+  auto rows = txn_.exec_params("SELECT csms_station_json(s)::text FROM stations s WHERE s.id = $1", id);
+  if (rows.empty()) return std::nullopt;
+  return rows[0][0].as<std::string>();
+}
+
+domain::WriteResult PgAdminRepository::create_station(const std::string& id,
+                                                      const std::string& fields_json) {
+  auto rows = txn_.exec_params(
+      "INSERT INTO stations (id, name, location, latitude, longitude, time_zone, tariff_id, "
+      "max_power_w, registration, password_hash) SELECT $1, f->>'name', f->>'location', "
+      "(f->>'latitude')::double precision, (f->>'longitude')::double precision, "
+      "coalesce(f->>'time_zone', 'UTC'), f->>'tariff_id', (f->>'max_power_w')::bigint, "
+      "coalesce(f->>'registration', 'Accepted'), f->>'password_hash' FROM (SELECT $2::jsonb AS f) x "
+      "ON CONFLICT (id) DO NOTHING RETURNING id",
+      id, fields_json);
+  return rows.empty() ? domain::WriteResult::Conflict : domain::WriteResult::Done;
+}
+
+domain::WriteResult PgAdminRepository::patch_station(const std::string& id,
+                                                     const std::string& fields_json) {
+  auto sql = "UPDATE stations SET " + assign("name", "name", "text") + ", " +
+             assign("location", "location", "text") + ", " +
+             assign("latitude", "latitude", "double precision") + ", " +
+             assign("longitude", "longitude", "double precision") + ", " +
+             "time_zone = coalesce(($2::jsonb->>'time_zone'), time_zone), " +
+             assign("tariff_id", "tariff_id", "text") + ", " +
+             assign("max_power_w", "max_power_w", "bigint") + ", " +
+             "registration = coalesce(($2::jsonb->>'registration'), registration), " +
+             assign("password_hash", "password_hash", "text") + ", " +
+             "auto_registered = false, updated_at = now() WHERE id = $1";
+  return affected(txn_.exec_params(sql, id, fields_json));
+}
+
+domain::WriteResult PgAdminRepository::delete_station(const std::string& id) {
+  return affected(txn_.exec_params("DELETE FROM stations WHERE id = $1", id));
+}
+
+std::optional<std::string> PgAdminRepository::station_password_hash(const std::string& id,
+                                                                    bool& exists) {
+  auto rows = txn_.exec_params("SELECT password_hash FROM stations WHERE id = $1", id);
+  exists = !rows.empty();
+  if (rows.empty()) return std::nullopt;
+  return opt<std::string>(rows[0][0]);
+}
+
+std::string PgAdminRepository::list_id_tokens(const std::optional<std::string>& customer,
+                                              const domain::Page& page) {
+  auto rows = txn_.exec_params(
+      "SELECT csms_id_token_json(t)::text AS doc, t.token AS cursor FROM id_tokens t "
+      "WHERE ($1::text IS NULL OR t.token > $1) AND ($2::text IS NULL OR t.customer_id = $2) "
+      "ORDER BY t.token LIMIT $3",
+      page.cursor.empty() ? std::nullopt : std::optional(page.cursor), customer, page.limit + 1);
+  return page_json(rows, page);
+}
+
+std::optional<std::string> PgAdminRepository::get_id_token(const std::string& token) {
+  auto rows = txn_.exec_params("SELECT csms_id_token_json(t)::text FROM id_tokens t WHERE t.token = $1", token);
+  if (rows.empty()) return std::nullopt;
+  return rows[0][0].as<std::string>();
+}
+
+domain::WriteResult PgAdminRepository::create_id_token(const std::string& token,
+                                                       const std::string& fields_json) {
+  auto rows = txn_.exec_params(
+      "INSERT INTO id_tokens (token, status, expires_at, group_token, customer_id) "
+      "SELECT $1, coalesce(f->>'status', 'Accepted'), (f->>'expires_at')::timestamptz, "
+      "f->>'group', f->>'customer_id' FROM (SELECT $2::jsonb AS f) x "
+      "ON CONFLICT (token) DO NOTHING RETURNING token",
+      token, fields_json);
+  return rows.empty() ? domain::WriteResult::Conflict : domain::WriteResult::Done;
+}
+
+domain::WriteResult PgAdminRepository::patch_id_token(const std::string& token,
+                                                      const std::string& fields_json) {
+  auto sql = "UPDATE id_tokens SET status = coalesce(($2::jsonb->>'status'), status), " +
+             assign("expires_at", "expires_at", "timestamptz") + ", " +
+             assign("group_token", "group", "text") + ", " +
+             assign("customer_id", "customer_id", "text") + ", updated_at = now() WHERE token = $1";
+  return affected(txn_.exec_params(sql, token, fields_json));
+}
+
+domain::WriteResult PgAdminRepository::delete_id_token(const std::string& token) {
+  return affected(txn_.exec_params("DELETE FROM id_tokens WHERE token = $1", token));
+}
+
+std::string PgAdminRepository::list_transactions(const domain::TransactionFilter& filter,
+                                                 const domain::Page& page) {
+  std::optional<long long> cursor;
+  if (!page.cursor.empty()) cursor = std::stoll(page.cursor);
+  auto rows = txn_.exec_params(
+      "SELECT csms_transaction_json(t, false)::text AS doc, t.id AS cursor FROM transactions t "
+      "WHERE ($1::bigint IS NULL OR t.id < $1) AND ($2::text IS NULL OR t.station_id = $2) "
+      "AND ($3::text IS NULL OR t.id_token = $3) "
+      "AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM id_tokens i WHERE i.token = t.id_token "
+      "AND i.customer_id = $4)) "
+      "AND ($5::boolean IS NULL OR (t.stopped_at IS NULL) = $5) "
+      "AND ($6::timestamptz IS NULL OR coalesce(t.started_at, t.stopped_at) >= $6) "
+      "AND ($7::timestamptz IS NULL OR coalesce(t.started_at, t.stopped_at) < $7) "
+      "ORDER BY t.id DESC LIMIT $8",
+      cursor, filter.station, filter.id_token, filter.customer, filter.open, ts(filter.from),
+      ts(filter.to), page.limit + 1);
+  return page_json(rows, page);
+}
+
+std::optional<std::string> PgAdminRepository::get_transaction(std::int64_t id) {
+  auto rows = txn_.exec_params(
+      "SELECT csms_transaction_json(t, true)::text FROM transactions t WHERE t.id = $1", id);
+  if (rows.empty()) return std::nullopt;
+  return rows[0][0].as<std::string>();
+}
+
+std::optional<std::string> PgAdminRepository::ocpp_transaction_id(const std::string& station_id,
+                                                                  const std::string& id_or_ocpp_id) {
+  auto rows = txn_.exec_params(
+      "SELECT ocpp_transaction_id FROM transactions WHERE station_id = $1 AND "
+      "(ocpp_transaction_id = $2 OR id::text = $2) ORDER BY (ocpp_transaction_id = $2) DESC LIMIT 1",
+      station_id, id_or_ocpp_id);
+  if (rows.empty()) return std::nullopt;
+  return rows[0][0].as<std::string>();
+}
+
+bool PgAdminRepository::ping() {
+  txn_.exec("SELECT 1");
+  return true;
+}
+
+}  // namespace csms::store

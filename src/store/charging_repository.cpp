@@ -1,0 +1,374 @@
+#include <nlohmann/json.hpp>
+
+#include "repositories.hpp"
+
+namespace csms::store {
+
+using domain::Timestamp;
+
+std::string text_array(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += ',';
+    out += '"';
+    for (char c : values[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+namespace {
+
+domain::RegistrationStatus registration_from(const std::string& text) {
+  if (text == "Pending") return domain::RegistrationStatus::Pending;
+  if (text == "Rejected") return domain::RegistrationStatus::Rejected;
+  return domain::RegistrationStatus::Accepted;
+}
+
+domain::StationRecord station_from(const pqxx::row& row) {
+  domain::StationRecord record;
+  record.id = row["id"].as<std::string>();
+  record.registration = registration_from(row["registration"].as<std::string>());
+  record.password_hash = opt<std::string>(row["password_hash"]);
+  record.known = !row["auto_registered"].as<bool>();
+  return record;
+}
+
+domain::TransactionRef ref_from(const pqxx::row& row, bool created) {
+  domain::TransactionRef ref;
+  ref.id = row["id"].as<std::int64_t>();
+  ref.created = created;
+  ref.started_at = ms(row["started_ms"]);
+  ref.stopped_at = ms(row["stopped_ms"]);
+  ref.meter_start_wh = opt<double>(row["meter_start_wh"]);
+  ref.evse_id = row["evse_id"].is_null() ? 0 : row["evse_id"].as<int>();
+  return ref;
+}
+
+constexpr const char* kRefColumns =
+    "id, csms_ms(started_at) AS started_ms, csms_ms(stopped_at) AS stopped_ms, meter_start_wh, evse_id";
+
+std::optional<std::string> token_value(const std::optional<domain::IdToken>& token) {
+  if (!token) return std::nullopt;
+  return token->value;
+}
+
+}  // namespace
+
+std::optional<domain::StationRecord> PgChargingRepository::find_station(const std::string& id) {
+  auto result = txn_.exec_params(
+      "SELECT id, registration, password_hash, auto_registered FROM stations WHERE id = $1", id);
+  if (result.empty()) return std::nullopt;
+  return station_from(result[0]);
+}
+
+domain::StationRecord PgChargingRepository::connect_station(const std::string& id,
+                                                            const std::string& protocol,
+                                                            Timestamp at,
+                                                            domain::RegistrationStatus for_unknown) {
+  auto row = txn_.exec_params1(
+      "INSERT INTO stations (id, registration, auto_registered, protocol, online, connected_at, "
+      "last_seen_at) VALUES ($1, $2, true, $3, true, $4, $4) "
+      "ON CONFLICT (id) DO UPDATE SET protocol = EXCLUDED.protocol, online = true, "
+      "connected_at = EXCLUDED.connected_at, last_seen_at = EXCLUDED.last_seen_at, updated_at = now() "
+      "RETURNING id, registration, password_hash, auto_registered",
+      id, std::string(domain::to_string(for_unknown)), protocol, ts(at));
+  return station_from(row);
+}
+
+void PgChargingRepository::disconnect_station(const std::string& id, Timestamp at) {
+  txn_.exec_params(
+      "UPDATE stations SET online = false, last_seen_at = greatest(last_seen_at, $2::timestamptz), "
+      "updated_at = now() WHERE id = $1",
+      id, ts(at));
+}
+
+void PgChargingRepository::mark_all_offline(Timestamp at) {
+  txn_.exec_params("UPDATE stations SET online = false, last_seen_at = least(last_seen_at, $1::timestamptz), "
+                   "updated_at = now() WHERE online",
+                   ts(at));
+}
+
+void PgChargingRepository::touch_stations(const std::vector<std::pair<std::string, Timestamp>>& seen) {
+  if (seen.empty()) return;
+  std::vector<std::string> ids;
+  std::vector<std::string> times;
+  for (const auto& [id, at] : seen) {
+    ids.push_back(id);
+    times.push_back(ts(at));
+  }
+  txn_.exec_params(
+      "UPDATE stations s SET last_seen_at = greatest(s.last_seen_at, v.at) "
+      "FROM unnest($1::text[], $2::timestamptz[]) AS v(id, at) WHERE s.id = v.id",
+      text_array(ids), text_array(times));
+}
+
+void PgChargingRepository::record_boot(const domain::MessageContext& ctx,
+                                       const domain::BootRequest& boot,
+                                       domain::RegistrationStatus status) {
+  txn_.exec_params(
+      "INSERT INTO stations (id, registration, auto_registered, protocol, vendor, model, "
+      "serial_number, firmware_version, iccid, imsi, meter_type, meter_serial_number, "
+      "last_boot_at, last_boot_reason, online, last_seen_at) "
+      "VALUES ($1, $2, true, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, true, $12) "
+      "ON CONFLICT (id) DO UPDATE SET protocol = EXCLUDED.protocol, vendor = EXCLUDED.vendor, "
+      "model = EXCLUDED.model, serial_number = EXCLUDED.serial_number, "
+      "firmware_version = EXCLUDED.firmware_version, iccid = EXCLUDED.iccid, imsi = EXCLUDED.imsi, "
+      "meter_type = EXCLUDED.meter_type, meter_serial_number = EXCLUDED.meter_serial_number, "
+      "last_boot_at = EXCLUDED.last_boot_at, last_boot_reason = EXCLUDED.last_boot_reason, "
+      "last_seen_at = EXCLUDED.last_seen_at, updated_at = now()",
+      ctx.station_id, std::string(domain::to_string(status)), ctx.protocol, boot.vendor, boot.model,
+      boot.serial_number, boot.firmware_version, boot.iccid, boot.imsi, boot.meter_type,
+      boot.meter_serial_number, ts(ctx.received_at), boot.reason);
+}
+
+bool PgChargingRepository::record_status(const domain::MessageContext& ctx,
+                                         const domain::StatusRequest& status,
+                                         const std::vector<std::string>& flags) {
+  auto status_text = std::string(domain::to_string(status.status));
+  auto inserted = txn_.exec_params(
+      "INSERT INTO status_history (station_id, evse_id, connector_id, status, error_code, info, "
+      "vendor_id, vendor_error_code, status_at, received_at, flags) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text[]) "
+      "ON CONFLICT DO NOTHING RETURNING id",
+      ctx.station_id, status.evse_id, status.connector_id, status_text, status.error_code,
+      status.info, status.vendor_id, status.vendor_error_code, ts(status.timestamp),
+      ts(ctx.received_at), text_array(flags));
+  if (inserted.empty()) return false;
+  // A report queued while offline must not overwrite a newer live status.
+  txn_.exec_params(
+      "INSERT INTO connectors (station_id, evse_id, connector_id, status, error_code, info, "
+      "vendor_id, vendor_error_code, status_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+      "ON CONFLICT (station_id, evse_id, connector_id) DO UPDATE SET status = EXCLUDED.status, "
+      "error_code = EXCLUDED.error_code, info = EXCLUDED.info, vendor_id = EXCLUDED.vendor_id, "
+      "vendor_error_code = EXCLUDED.vendor_error_code, status_at = EXCLUDED.status_at, "
+      "updated_at = now() WHERE connectors.status_at <= EXCLUDED.status_at",
+      ctx.station_id, status.evse_id, status.connector_id, status_text, status.error_code,
+      status.info, status.vendor_id, status.vendor_error_code, ts(status.timestamp));
+  return true;
+}
+
+std::optional<domain::IdTokenRecord> PgChargingRepository::find_id_token(const std::string& token) {
+  auto result = txn_.exec_params(
+      "SELECT token, status, csms_ms(expires_at) AS expires_ms, group_token, customer_id "
+      "FROM id_tokens WHERE token = $1",
+      token);
+  if (result.empty()) return std::nullopt;
+  const auto& row = result[0];
+  domain::IdTokenRecord record;
+  record.token = row["token"].as<std::string>();
+  record.status = domain::authorization_status_from(row["status"].as<std::string>())
+                      .value_or(domain::AuthorizationStatus::Invalid);
+  record.expires_at = ms(row["expires_ms"]);
+  record.group = opt<std::string>(row["group_token"]);
+  record.customer_id = opt<std::string>(row["customer_id"]);
+  return record;
+}
+
+bool PgChargingRepository::has_open_transaction(const std::string& token,
+                                                std::optional<std::int64_t> except_transaction) {
+  auto result = txn_.exec_params(
+      "SELECT 1 FROM transactions WHERE id_token = $1 AND stopped_at IS NULL "
+      "AND id IS DISTINCT FROM $2 LIMIT 1",
+      token, except_transaction);
+  return !result.empty();
+}
+
+domain::TransactionRef PgChargingRepository::start_transaction(
+    const domain::MessageContext& ctx, const domain::StartTransactionRequest& start,
+    const domain::Authorization& authorization, const std::vector<std::string>& flags) {
+  // The natural key of a 1.6 start: a retry after a lost reply repeats all of these.
+  auto start_key = std::to_string(start.evse_id) + "|" + start.id_token.value + "|" +
+                   ts(start.timestamp) + "|" + nlohmann::json(start.meter_start_wh).dump();
+  auto inserted = txn_.exec_params(
+      std::string("WITH id AS (SELECT nextval('transactions_id_seq') AS v) "
+                  "INSERT INTO transactions (id, station_id, protocol, ocpp_transaction_id, evse_id, "
+                  "connector_id, id_token, authorization_status, reservation_id, started_at, "
+                  "meter_start_wh, last_event_at, flags, start_key) "
+                  "SELECT v, $1, $2, v::text, $3, $4, $5, $6, $7, $8, $9, $8, $10::text[], $11 FROM id "
+                  "ON CONFLICT (station_id, start_key) WHERE start_key IS NOT NULL DO NOTHING "
+                  "RETURNING ") + kRefColumns,
+      ctx.station_id, ctx.protocol, start.evse_id, start.connector_id, start.id_token.value,
+      std::string(domain::to_string(authorization.status)), start.reservation_id,
+      ts(start.timestamp), start.meter_start_wh, text_array(flags), start_key);
+  if (!inserted.empty()) {
+    auto ref = ref_from(inserted[0], true);
+    txn_.exec_params(
+        "INSERT INTO transaction_events (transaction_id, seq_no, event_type, trigger_reason, "
+        "event_at, received_at, flags) VALUES ($1, 0, 'Started', 'Authorized', $2, $3, $4::text[])",
+        ref.id, ts(start.timestamp), ts(ctx.received_at), text_array(flags));
+    return ref;
+  }
+  auto existing = txn_.exec_params1(
+      std::string("SELECT ") + kRefColumns +
+          " FROM transactions WHERE station_id = $1 AND start_key = $2",
+      ctx.station_id, start_key);
+  return ref_from(existing, false);
+}
+
+void PgChargingRepository::set_start_authorization(std::int64_t id,
+                                                   domain::AuthorizationStatus status) {
+  txn_.exec_params("UPDATE transactions SET authorization_status = $2 WHERE id = $1", id,
+                   std::string(domain::to_string(status)));
+}
+
+std::optional<domain::TransactionRef> PgChargingRepository::find_transaction(
+    const std::string& station_id, const std::string& ocpp_transaction_id) {
+  auto result = txn_.exec_params(
+      std::string("SELECT ") + kRefColumns +
+          " FROM transactions WHERE station_id = $1 AND ocpp_transaction_id = $2",
+      station_id, ocpp_transaction_id);
+  if (result.empty()) return std::nullopt;
+  return ref_from(result[0], false);
+}
+
+bool PgChargingRepository::stop_transaction(const domain::MessageContext& ctx, std::int64_t id,
+                                            const domain::StopTransactionRequest& stop,
+                                            const std::vector<std::string>& flags) {
+  auto updated = txn_.exec_params(
+      "UPDATE transactions SET stopped_at = $2, meter_stop_wh = $3, stop_reason = $4, "
+      "stop_id_token = $5, last_event_at = $2, flags = flags || $6::text[], updated_at = now() "
+      "WHERE id = $1 AND stopped_at IS NULL RETURNING id",
+      id, ts(stop.timestamp), stop.meter_stop_wh, stop.reason, token_value(stop.id_token),
+      text_array(flags));
+  if (updated.empty()) return false;
+  txn_.exec_params(
+      "INSERT INTO transaction_events (transaction_id, seq_no, event_type, trigger_reason, "
+      "event_at, received_at, flags) VALUES ($1, 1, 'Ended', $2, $3, $4, $5::text[]) "
+      "ON CONFLICT DO NOTHING",
+      id, stop.reason, ts(stop.timestamp), ts(ctx.received_at), text_array(flags));
+  return true;
+}
+
+std::int64_t PgChargingRepository::record_orphan_stop(const domain::MessageContext& ctx,
+                                                      const domain::StopTransactionRequest& stop,
+                                                      const std::vector<std::string>& flags) {
+  // -1 (never assigned) is not unique: key the orphan by its stop time and register.
+  auto ocpp_id = stop.transaction_id > 0
+                     ? std::to_string(stop.transaction_id)
+                     : std::to_string(stop.transaction_id) + "@" + ts(stop.timestamp) + "/" +
+                           nlohmann::json(stop.meter_stop_wh).dump();
+  auto row = txn_.exec_params1(
+      "INSERT INTO transactions (station_id, protocol, ocpp_transaction_id, stop_id_token, "
+      "id_token, stopped_at, meter_stop_wh, stop_reason, last_event_at, flags) "
+      "VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $5, $8::text[]) "
+      "ON CONFLICT (station_id, ocpp_transaction_id) DO UPDATE SET updated_at = now() "
+      "RETURNING id",
+      ctx.station_id, ctx.protocol, ocpp_id, token_value(stop.id_token), ts(stop.timestamp),
+      stop.meter_stop_wh, stop.reason, text_array(flags));
+  return row[0].as<std::int64_t>();
+}
+
+domain::TransactionRef PgChargingRepository::record_transaction_event(
+    const domain::MessageContext& ctx, const domain::TransactionEventRequest& event,
+    const std::optional<domain::Authorization>& authorization,
+    std::optional<double> register_first_wh, std::optional<double> register_last_wh,
+    const std::vector<std::string>& flags) {
+  using Kind = domain::TransactionEventKind;
+  std::optional<std::string> started_at;
+  std::optional<std::string> stopped_at;
+  if (event.kind == Kind::Started) started_at = ts(event.timestamp);
+  if (event.kind == Kind::Ended) stopped_at = ts(event.timestamp);
+  std::optional<std::string> auth_status;
+  if (authorization) auth_status = std::string(domain::to_string(authorization->status));
+  std::optional<std::string> charging_state;
+  if (event.charging_state) charging_state = std::string(domain::to_string(*event.charging_state));
+  std::optional<std::string> token_type;
+  if (event.id_token) token_type = event.id_token->type;
+  std::optional<double> stop_register = event.kind == Kind::Ended ? register_last_wh : std::nullopt;
+  // Any event may be the first we see (the Started one can be lost): upsert, keeping the
+  // earliest known facts and the ordering of seq_no for the latest state.
+  auto row = txn_.exec_params1(
+      std::string(
+          "INSERT INTO transactions (station_id, protocol, ocpp_transaction_id, evse_id, "
+          "connector_id, id_token, id_token_type, authorization_status, remote_start_id, started_at, "
+          "stopped_at, meter_start_wh, meter_stop_wh, stop_reason, charging_state, last_seq_no, "
+          "last_event_at, offline, flags) "
+          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "
+          "$19::text[]) "
+          "ON CONFLICT (station_id, ocpp_transaction_id) DO UPDATE SET "
+          "evse_id = coalesce(transactions.evse_id, EXCLUDED.evse_id), "
+          "connector_id = coalesce(transactions.connector_id, EXCLUDED.connector_id), "
+          "id_token = coalesce(transactions.id_token, EXCLUDED.id_token), "
+          "id_token_type = coalesce(transactions.id_token_type, EXCLUDED.id_token_type), "
+          "authorization_status = coalesce(EXCLUDED.authorization_status, transactions.authorization_status), "
+          "remote_start_id = coalesce(transactions.remote_start_id, EXCLUDED.remote_start_id), "
+          "started_at = least(transactions.started_at, EXCLUDED.started_at), "
+          "stopped_at = coalesce(transactions.stopped_at, EXCLUDED.stopped_at), "
+          "meter_start_wh = coalesce(transactions.meter_start_wh, EXCLUDED.meter_start_wh), "
+          "meter_stop_wh = coalesce(EXCLUDED.meter_stop_wh, transactions.meter_stop_wh), "
+          "stop_reason = coalesce(transactions.stop_reason, EXCLUDED.stop_reason), "
+          "charging_state = CASE WHEN EXCLUDED.last_seq_no >= coalesce(transactions.last_seq_no, -1) "
+          "  THEN coalesce(EXCLUDED.charging_state, transactions.charging_state) "
+          "  ELSE transactions.charging_state END, "
+          "last_seq_no = greatest(transactions.last_seq_no, EXCLUDED.last_seq_no), "
+          "last_event_at = greatest(transactions.last_event_at, EXCLUDED.last_event_at), "
+          "offline = transactions.offline OR EXCLUDED.offline, "
+          "flags = transactions.flags || EXCLUDED.flags, updated_at = now() "
+          "RETURNING ") +
+          kRefColumns,
+      ctx.station_id, ctx.protocol, event.transaction_id, event.evse_id, event.connector_id,
+      token_value(event.id_token), token_type, auth_status, event.remote_start_id, started_at,
+      stopped_at, register_first_wh, stop_register,
+      event.kind == Kind::Ended ? std::optional(event.stopped_reason.value_or("Local")) : std::nullopt,
+      charging_state, event.seq_no, ts(event.timestamp), event.offline, text_array(flags));
+  auto ref = ref_from(row, false);
+  auto inserted = txn_.exec_params(
+      "INSERT INTO transaction_events (transaction_id, seq_no, event_type, trigger_reason, "
+      "event_at, charging_state, offline, received_at, flags) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text[]) ON CONFLICT DO NOTHING RETURNING seq_no",
+      ref.id, event.seq_no, std::string(domain::to_string(event.kind)), event.trigger_reason,
+      ts(event.timestamp), charging_state, event.offline, ts(ctx.received_at), text_array(flags));
+  ref.created = !inserted.empty();
+  return ref;
+}
+
+std::size_t PgChargingRepository::insert_samples(const domain::MessageContext& ctx, int evse_id,
+                                                 std::optional<std::int64_t> transaction_id,
+                                                 const std::vector<domain::MeterSample>& samples,
+                                                 const std::vector<std::string>& flags) {
+  if (samples.empty()) return 0;
+  auto rows = nlohmann::json::array();
+  for (const auto& s : samples) {
+    rows.push_back({{"sampled_at", ts(s.timestamp)},
+                    {"measurand", s.measurand},
+                    {"phase", s.phase},
+                    {"location", s.location},
+                    {"context", s.context},
+                    {"unit", s.unit},
+                    {"raw_value", s.raw_value},
+                    {"value", s.value},
+                    {"canonical_unit", s.canonical_unit},
+                    {"canonical_value", s.canonical_value},
+                    {"signed_data", s.signed_data ? nlohmann::json(*s.signed_data) : nlohmann::json()},
+                    {"flags", s.flags}});
+  }
+  auto result = txn_.exec_params(
+      "INSERT INTO meter_samples (station_id, evse_id, transaction_id, sampled_at, measurand, phase, "
+      "location, context, unit, raw_value, value, canonical_unit, canonical_value, signed_data, "
+      "flags, received_at) "
+      "SELECT $1, $2, $3, x.sampled_at, x.measurand, x.phase, x.location, x.context, x.unit, "
+      "x.raw_value, x.value, x.canonical_unit, x.canonical_value, x.signed_data, "
+      "$5::text[] || coalesce(x.flags, '{}'), $6 "
+      "FROM jsonb_to_recordset($4::jsonb) AS x(sampled_at timestamptz, measurand text, phase text, "
+      "location text, context text, unit text, raw_value text, value double precision, "
+      "canonical_unit text, canonical_value double precision, signed_data text, flags text[]) "
+      "ON CONFLICT DO NOTHING",
+      ctx.station_id, evse_id, transaction_id, rows.dump(), text_array(flags), ts(ctx.received_at));
+  return static_cast<std::size_t>(result.affected_rows());
+}
+
+void PgChargingRepository::insert_report(const domain::MessageContext& ctx,
+                                         const domain::StationReport& report,
+                                         const std::vector<std::string>& flags) {
+  txn_.exec_params(
+      "INSERT INTO station_reports (station_id, kind, reported_at, payload, message_id, "
+      "received_at, flags) VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7::text[])",
+      ctx.station_id, report.kind, ts(report.timestamp), report.payload_json, ctx.message_id,
+      ts(ctx.received_at), text_array(flags));
+}
+
+}  // namespace csms::store

@@ -1,0 +1,143 @@
+#include "csms/store/database.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "pg.hpp"
+#include "repositories.hpp"
+
+namespace csms::store {
+
+struct Database::Impl {
+  struct Unit {
+    std::function<void(domain::Repositories&)> work;
+    std::function<void(std::exception_ptr)> done;
+  };
+
+  DatabaseSettings settings;
+  mutable std::mutex mutex;
+  std::condition_variable wake;
+  std::deque<Unit> queue;
+  bool stopping = false;
+  std::vector<std::thread> threads;
+  std::vector<std::unique_ptr<pqxx::connection>> connections;
+  std::atomic<std::size_t> batches{0};
+  std::atomic<std::size_t> units{0};
+
+  void worker(std::unique_ptr<pqxx::connection>& connection) {
+    std::vector<Unit> batch;
+    for (;;) {
+      {
+        std::unique_lock lock(mutex);
+        wake.wait(lock, [&] { return stopping || !queue.empty(); });
+        if (queue.empty()) return;  // stopping and drained
+        auto n = std::min<std::size_t>(queue.size(), static_cast<std::size_t>(settings.max_batch));
+        for (std::size_t i = 0; i < n; ++i) {
+          batch.push_back(std::move(queue.front()));
+          queue.pop_front();
+        }
+      }
+      run_batch(connection, batch);
+      batch.clear();
+    }
+  }
+
+  void run_batch(std::unique_ptr<pqxx::connection>& connection, std::vector<Unit>& batch) {
+    std::vector<std::exception_ptr> errors(batch.size());
+    std::exception_ptr batch_error;
+    try {
+      // A connection lost (database restart) is replaced; the batch then runs on the new one.
+      if (!connection->is_open()) connection = std::make_unique<pqxx::connection>(settings.url);
+      pqxx::work txn(*connection);
+      PgRepositories repos(txn);
+      if (batch.size() == 1) {
+        // No savepoint needed: the unit's failure is the transaction's.
+        batch[0].work(repos);
+      } else {
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+          try {
+            pqxx::subtransaction sub(txn, "unit");
+            PgRepositories sub_repos(sub);
+            batch[i].work(sub_repos);
+            sub.commit();
+          } catch (...) {
+            errors[i] = std::current_exception();
+          }
+        }
+      }
+      txn.commit();
+      batches.fetch_add(1, std::memory_order_relaxed);
+      units.fetch_add(batch.size(), std::memory_order_relaxed);
+    } catch (const std::exception& e) {
+      batch_error = std::current_exception();
+      spdlog::error("database: batch of {} failed: {}", batch.size(), e.what());
+    }
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      auto error = batch_error ? batch_error : errors[i];
+      try {
+        if (batch[i].done) batch[i].done(error);
+      } catch (const std::exception& e) {
+        spdlog::error("database: completion handler threw: {}", e.what());
+      }
+    }
+  }
+};
+
+Database::Database(DatabaseSettings settings) : impl_(std::make_unique<Impl>()) {
+  impl_->settings = std::move(settings);
+}
+
+Database::~Database() { stop(); }
+
+void Database::start() {
+  for (int i = 0; i < impl_->settings.pool_size; ++i) {
+    try {
+      impl_->connections.push_back(std::make_unique<pqxx::connection>(impl_->settings.url));
+    } catch (const std::exception& e) {
+      throw std::runtime_error(std::string("cannot connect to the database: ") + e.what());
+    }
+  }
+  for (auto& connection : impl_->connections)
+    impl_->threads.emplace_back([this, &connection] { impl_->worker(connection); });
+}
+
+void Database::stop() {
+  if (!impl_) return;
+  {
+    std::lock_guard lock(impl_->mutex);
+    impl_->stopping = true;
+  }
+  impl_->wake.notify_all();
+  for (auto& thread : impl_->threads)
+    if (thread.joinable()) thread.join();
+  impl_->threads.clear();
+  impl_->connections.clear();
+}
+
+void Database::run(std::function<void(domain::Repositories&)> work,
+                   std::function<void(std::exception_ptr)> done) {
+  std::unique_lock lock(impl_->mutex);
+  if (impl_->stopping) {
+    lock.unlock();
+    if (done) done(std::make_exception_ptr(std::runtime_error("the database is shutting down")));
+    return;
+  }
+  impl_->queue.push_back({std::move(work), std::move(done)});
+  lock.unlock();
+  impl_->wake.notify_one();
+}
+
+std::size_t Database::queue_depth() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->queue.size();
+}
+
+std::size_t Database::batches_committed() const { return impl_->batches.load(); }
+std::size_t Database::units_committed() const { return impl_->units.load(); }
+
+}  // namespace csms::store

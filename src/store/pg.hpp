@@ -1,0 +1,38 @@
+#pragma once
+
+// libpqxx helpers shared by the repositories; only src/store includes libpqxx.
+
+#include <optional>
+#include <pqxx/pqxx>
+#include <string>
+#include <vector>
+
+#include "csms/domain/time.hpp"
+
+// libpqxx 6.4 binds an empty std::optional as NULL and reads NULL into one.
+
+namespace csms::store {
+
+inline std::string ts(domain::Timestamp t) { return domain::format_timestamp(t); }
+inline std::optional<std::string> ts(const std::optional<domain::Timestamp>& t) {
+  if (!t) return std::nullopt;
+  return domain::format_timestamp(*t);
+}
+
+// Reads a nullable column (libpqxx 6.4 cannot make an empty std::optional itself here).
+template <typename T>
+std::optional<T> opt(const pqxx::field& field) {
+  if (field.is_null()) return std::nullopt;
+  return field.as<T>();
+}
+
+// Reads a column selected as epoch milliseconds (`csms_ms(col)`).
+inline std::optional<domain::Timestamp> ms(const pqxx::field& field) {
+  if (field.is_null()) return std::nullopt;
+  return domain::Timestamp(std::chrono::milliseconds(field.as<long long>()));
+}
+
+// A text[] literal for a parameter cast with ::text[].
+std::string text_array(const std::vector<std::string>& values);
+
+}  // namespace csms::store

@@ -1,0 +1,92 @@
+#pragma once
+
+#include "csms/domain/ports.hpp"
+#include "pg.hpp"
+
+namespace csms::store {
+
+class PgChargingRepository final : public domain::ChargingRepository {
+ public:
+  explicit PgChargingRepository(pqxx::transaction_base& txn) : txn_(txn) {}
+
+  std::optional<domain::StationRecord> find_station(const std::string& id) override;
+  domain::StationRecord connect_station(const std::string& id, const std::string& protocol,
+                                        domain::Timestamp at,
+                                        domain::RegistrationStatus for_unknown) override;
+  void disconnect_station(const std::string& id, domain::Timestamp at) override;
+  void mark_all_offline(domain::Timestamp at) override;
+  void touch_stations(const std::vector<std::pair<std::string, domain::Timestamp>>& seen) override;
+  void record_boot(const domain::MessageContext& ctx, const domain::BootRequest& boot,
+                   domain::RegistrationStatus status) override;
+  bool record_status(const domain::MessageContext& ctx, const domain::StatusRequest& status,
+                     const std::vector<std::string>& flags) override;
+  std::optional<domain::IdTokenRecord> find_id_token(const std::string& token) override;
+  bool has_open_transaction(const std::string& token,
+                            std::optional<std::int64_t> except_transaction) override;
+  domain::TransactionRef start_transaction(const domain::MessageContext& ctx,
+                                           const domain::StartTransactionRequest& start,
+                                           const domain::Authorization& authorization,
+                                           const std::vector<std::string>& flags) override;
+  void set_start_authorization(std::int64_t id, domain::AuthorizationStatus status) override;
+  std::optional<domain::TransactionRef> find_transaction(const std::string& station_id,
+                                                         const std::string& ocpp_transaction_id) override;
+  bool stop_transaction(const domain::MessageContext& ctx, std::int64_t id,
+                        const domain::StopTransactionRequest& stop,
+                        const std::vector<std::string>& flags) override;
+  std::int64_t record_orphan_stop(const domain::MessageContext& ctx,
+                                  const domain::StopTransactionRequest& stop,
+                                  const std::vector<std::string>& flags) override;
+  domain::TransactionRef record_transaction_event(const domain::MessageContext& ctx,
+                                                  const domain::TransactionEventRequest& event,
+                                                  const std::optional<domain::Authorization>& authorization,
+                                                  std::optional<double> register_first_wh,
+                                                  std::optional<double> register_last_wh,
+                                                  const std::vector<std::string>& flags) override;
+  std::size_t insert_samples(const domain::MessageContext& ctx, int evse_id,
+                             std::optional<std::int64_t> transaction_id,
+                             const std::vector<domain::MeterSample>& samples,
+                             const std::vector<std::string>& flags) override;
+  void insert_report(const domain::MessageContext& ctx, const domain::StationReport& report,
+                     const std::vector<std::string>& flags) override;
+
+ private:
+  pqxx::transaction_base& txn_;
+};
+
+class PgAdminRepository final : public domain::AdminRepository {
+ public:
+  explicit PgAdminRepository(pqxx::transaction_base& txn) : txn_(txn) {}
+
+  std::string list_stations(const domain::StationFilter& filter, const domain::Page& page) override;
+  std::optional<std::string> get_station(const std::string& id) override;
+  domain::WriteResult create_station(const std::string& id, const std::string& fields_json) override;
+  domain::WriteResult patch_station(const std::string& id, const std::string& fields_json) override;
+  domain::WriteResult delete_station(const std::string& id) override;
+  std::optional<std::string> station_password_hash(const std::string& id, bool& exists) override;
+  std::string list_id_tokens(const std::optional<std::string>& customer, const domain::Page& page) override;
+  std::optional<std::string> get_id_token(const std::string& token) override;
+  domain::WriteResult create_id_token(const std::string& token, const std::string& fields_json) override;
+  domain::WriteResult patch_id_token(const std::string& token, const std::string& fields_json) override;
+  domain::WriteResult delete_id_token(const std::string& token) override;
+  std::string list_transactions(const domain::TransactionFilter& filter, const domain::Page& page) override;
+  std::optional<std::string> get_transaction(std::int64_t id) override;
+  std::optional<std::string> ocpp_transaction_id(const std::string& station_id,
+                                                 const std::string& id_or_ocpp_id) override;
+  bool ping() override;
+
+ private:
+  pqxx::transaction_base& txn_;
+};
+
+class PgRepositories final : public domain::Repositories {
+ public:
+  explicit PgRepositories(pqxx::transaction_base& txn) : charging_(txn), admin_(txn) {}
+  domain::ChargingRepository& charging() override { return charging_; }
+  domain::AdminRepository& admin() override { return admin_; }
+
+ private:
+  PgChargingRepository charging_;
+  PgAdminRepository admin_;
+};
+
+}  // namespace csms::store
