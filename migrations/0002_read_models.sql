@@ -66,7 +66,7 @@ LANGUAGE sql STABLE AS $$
     'ocpp_transaction_id', t.ocpp_transaction_id,
     'started_at', csms_ts(t.started_at), 'stopped_at', csms_ts(t.stopped_at),
     'meter_start_wh', t.meter_start_wh, 'meter_stop_wh', t.meter_stop_wh,
-    'energy_wh', round(coalesce(t.meter_stop_wh, csms_last_register_wh(t.id)) - t.meter_start_wh)::bigint,
+    'energy_wh', round((coalesce(t.meter_stop_wh, csms_last_register_wh(t.id)) - t.meter_start_wh)::numeric)::bigint,
     'stop_reason', t.stop_reason, 'charging_state', t.charging_state,
     'state', CASE WHEN t.stopped_at IS NULL THEN 'open' ELSE 'closed' END,
     'remote_start_id', t.remote_start_id, 'reservation_id', t.reservation_id,

@@ -59,14 +59,16 @@ struct Database::Impl {
         // No savepoint needed: the unit's failure is the transaction's.
         batch[0].work(repos);
       } else {
+        // Savepoints by hand: libpqxx 6.4's subtransaction only begins on exec(), not on
+        // exec_params(), so it would silently not isolate the unit. Reusing one name is
+        // fine: ROLLBACK TO goes back to the latest savepoint of that name.
         for (std::size_t i = 0; i < batch.size(); ++i) {
+          txn.exec("SAVEPOINT unit");
           try {
-            pqxx::subtransaction sub(txn, "unit");
-            PgRepositories sub_repos(sub);
-            batch[i].work(sub_repos);
-            sub.commit();
+            batch[i].work(repos);
           } catch (...) {
             errors[i] = std::current_exception();
+            txn.exec("ROLLBACK TO SAVEPOINT unit");
           }
         }
       }

@@ -1,0 +1,323 @@
+// The real csms process over real WebSockets and HTTP, for both OCPP versions.
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "support/clients.hpp"
+#include "support/csms_process.hpp"
+#include "support/test_database.hpp"
+
+namespace csms::testing {
+namespace {
+
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+class E2e : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    url_ = new std::string(fresh_database("csms_e2e"));
+    server_ = new CsmsProcess(*url_, {{"CSMS_OCPP_CALL_TIMEOUT_S", "2"}});
+  }
+  static void TearDownTestSuite() {
+    EXPECT_EQ(server_->stop(), 0) << "clean shutdown exits 0\n" << server_->log();
+    delete server_;
+    delete url_;
+  }
+  void TearDown() override {
+    if (HasFailure()) std::cerr << "---- csms log ----\n" << server_->log() << "\n";
+  }
+
+  static std::unique_ptr<OcppClient> connect(const std::string& id, const std::string& protocol) {
+    auto client = std::make_unique<OcppClient>(server_->ocpp_port(), id, std::vector<std::string>{protocol});
+    EXPECT_EQ(client->protocol(), protocol);
+    return client;
+  }
+  static HttpResult api(const std::string& method, const std::string& target, std::optional<json> body = std::nullopt) {
+    return http(server_->api_port(), method, target, body);
+  }
+  static std::string sql(const std::string& query) { return query_value(*url_, query); }
+
+  static std::string* url_;
+  static CsmsProcess* server_;
+};
+std::string* E2e::url_ = nullptr;
+CsmsProcess* E2e::server_ = nullptr;
+
+json result_of(const json& frame) {
+  EXPECT_EQ(frame[0], 3) << frame.dump();
+  return frame.size() > 2 ? frame[2] : json();
+}
+
+TEST_F(E2e, Ocpp16_FullChargingSession_IsStoredAndReadableThroughRest) {
+  ASSERT_EQ(api("POST", "/api/v1/id-tokens", json{{"token", "RFID-16"}, {"status", "Accepted"}}).status, 201);
+  auto cp = connect("E2E-16", "ocpp1.6");
+  auto boot = result_of(cp->call("BootNotification", {{"chargePointVendor", "ACME"}, {"chargePointModel", "AC-22"},
+                                                      {"firmwareVersion", "4.2"}, {"chargePointSerialNumber", "SN1"}}));
+  EXPECT_EQ(boot["status"], "Accepted");
+  EXPECT_EQ(boot["interval"], 300);
+  result_of(cp->call("StatusNotification", {{"connectorId", 1}, {"errorCode", "NoError"}, {"status", "Preparing"},
+                                            {"timestamp", "2026-03-01T09:59:00Z"}}));
+  EXPECT_EQ(result_of(cp->call("Authorize", {{"idTag", "RFID-16"}}))["idTagInfo"]["status"], "Accepted");
+  EXPECT_EQ(result_of(cp->call("Authorize", {{"idTag", "NOPE"}}))["idTagInfo"]["status"], "Invalid");
+  auto start = result_of(cp->call("StartTransaction", {{"connectorId", 1}, {"idTag", "RFID-16"}, {"meterStart", 10000},
+                                                       {"timestamp", "2026-03-01T10:00:00Z"}}));
+  EXPECT_EQ(start["idTagInfo"]["status"], "Accepted");
+  long long tx = start["transactionId"];
+  EXPECT_GT(tx, 0);
+  result_of(cp->call("StatusNotification", {{"connectorId", 1}, {"errorCode", "NoError"}, {"status", "Charging"},
+                                            {"timestamp", "2026-03-01T10:00:01Z"}}));
+  result_of(cp->call("MeterValues",
+                     {{"connectorId", 1}, {"transactionId", tx},
+                      {"meterValue", {{{"timestamp", "2026-03-01T10:15:00Z"},
+                                       {"sampledValue", {{{"value", "12.5"}, {"unit", "kWh"}},
+                                                         {{"value", "7200"}, {"measurand", "Power.Active.Import"}, {"unit", "W"}},
+                                                         {{"value", "229.5"}, {"measurand", "Voltage"}, {"phase", "L1-N"}, {"unit", "V"}}}}}}}}));
+  auto stop = result_of(cp->call("StopTransaction",
+                                 {{"transactionId", tx}, {"idTag", "RFID-16"}, {"meterStop", 15000},
+                                  {"timestamp", "2026-03-01T10:30:00Z"}, {"reason", "EVDisconnected"},
+                                  {"transactionData", {{{"timestamp", "2026-03-01T10:30:00Z"},
+                                                        {"sampledValue", {{{"value", "15000"}, {"context", "Transaction.End"}}}}}}}}));
+  EXPECT_EQ(stop["idTagInfo"]["status"], "Accepted");
+
+  auto station = api("GET", "/api/v1/stations/E2E-16");
+  ASSERT_EQ(station.status, 200) << station.raw;
+  EXPECT_EQ(station.body["vendor"], "ACME");
+  EXPECT_EQ(station.body["firmware_version"], "4.2");
+  EXPECT_EQ(station.body["protocol"], "ocpp1.6");
+  EXPECT_EQ(station.body["online"], true);
+  EXPECT_EQ(station.body["evses"][0]["evse_id"], 1);
+  EXPECT_EQ(station.body["evses"][0]["connectors"][0]["status"], "Charging");
+
+  auto list = api("GET", "/api/v1/transactions?station=E2E-16&state=closed");
+  ASSERT_EQ(list.status, 200) << list.raw;
+  ASSERT_EQ(list.body["items"].size(), 1u);
+  auto id = list.body["items"][0]["id"].get<long long>();
+  auto detail = api("GET", "/api/v1/transactions/" + std::to_string(id));
+  ASSERT_EQ(detail.status, 200);
+  EXPECT_EQ(detail.body["ocpp_transaction_id"], std::to_string(tx));
+  EXPECT_EQ(detail.body["meter_start_wh"], 10000);
+  EXPECT_EQ(detail.body["meter_stop_wh"], 15000);
+  EXPECT_EQ(detail.body["energy_wh"], 5000);
+  EXPECT_EQ(detail.body["stop_reason"], "EVDisconnected");
+  EXPECT_EQ(detail.body["id_token"], "RFID-16");
+  ASSERT_EQ(detail.body["meter_samples"].size(), 4u);
+  // 12.5 kWh is kept as sent and normalized to Wh.
+  bool found = false;
+  for (const auto& s : detail.body["meter_samples"])
+    if (s["unit"] == "kWh") found = s["value"] == "12.5" && s["canonical_value"] == 12500 && s["canonical_unit"] == "Wh";
+  EXPECT_TRUE(found) << detail.raw;
+}
+
+TEST_F(E2e, Ocpp201_FullChargingSession_IsStoredAndReadableThroughRest) {
+  ASSERT_EQ(api("POST", "/api/v1/id-tokens", json{{"token", "RFID-201"}, {"status", "Accepted"}, {"group", "FLEET"}}).status, 201);
+  auto cs = connect("E2E-201", "ocpp2.0.1");
+  auto boot = result_of(cs->call("BootNotification", {{"reason", "PowerUp"},
+                                                      {"chargingStation", {{"model", "DC-150"}, {"vendorName", "Volt"}, {"firmwareVersion", "9"}}}}));
+  EXPECT_EQ(boot["status"], "Accepted");
+  result_of(cs->call("StatusNotification", {{"timestamp", "2026-03-01T10:00:00Z"}, {"connectorStatus", "Occupied"}, {"evseId", 1}, {"connectorId", 1}}));
+  auto auth = result_of(cs->call("Authorize", {{"idToken", {{"idToken", "RFID-201"}, {"type", "ISO14443"}}}}));
+  EXPECT_EQ(auth["idTokenInfo"]["status"], "Accepted");
+  EXPECT_EQ(auth["idTokenInfo"]["groupIdToken"]["idToken"], "FLEET");
+  json meter = {{{"timestamp", "2026-03-01T10:00:00Z"},
+                 {"sampledValue", {{{"value", 2.5}, {"context", "Transaction.Begin"}, {"unitOfMeasure", {{"unit", "kWh"}}}}}}}};
+  auto started = result_of(cs->call("TransactionEvent", {{"eventType", "Started"}, {"timestamp", "2026-03-01T10:00:00Z"},
+                                                         {"triggerReason", "Authorized"}, {"seqNo", 0},
+                                                         {"transactionInfo", {{"transactionId", "TX-201-A"}, {"chargingState", "Charging"}}},
+                                                         {"evse", {{"id", 1}, {"connectorId", 1}}},
+                                                         {"idToken", {{"idToken", "RFID-201"}, {"type", "ISO14443"}}},
+                                                         {"meterValue", meter}}));
+  EXPECT_EQ(started["idTokenInfo"]["status"], "Accepted");
+  auto updated = result_of(cs->call("TransactionEvent", {{"eventType", "Updated"}, {"timestamp", "2026-03-01T10:10:00Z"},
+                                                         {"triggerReason", "MeterValuePeriodic"}, {"seqNo", 1},
+                                                         {"transactionInfo", {{"transactionId", "TX-201-A"}}},
+                                                         {"meterValue", {{{"timestamp", "2026-03-01T10:10:00Z"},
+                                                                          {"sampledValue", {{{"value", 10000}}, {{"value", 50}, {"measurand", "Power.Active.Import"}, {"unitOfMeasure", {{"unit", "kW"}}}}}}}}}}));
+  EXPECT_FALSE(updated.contains("idTokenInfo")) << "no idToken in the request, none in the answer";
+  result_of(cs->call("TransactionEvent", {{"eventType", "Ended"}, {"timestamp", "2026-03-01T10:20:00Z"},
+                                          {"triggerReason", "EVCommunicationLost"}, {"seqNo", 2},
+                                          {"transactionInfo", {{"transactionId", "TX-201-A"}, {"stoppedReason", "EVDisconnected"}}},
+                                          {"meterValue", {{{"timestamp", "2026-03-01T10:20:00Z"},
+                                                           {"sampledValue", {{{"value", 20.5}, {"context", "Transaction.End"}, {"unitOfMeasure", {{"unit", "kWh"}}}}}}}}}}));
+
+  auto list = api("GET", "/api/v1/transactions?station=E2E-201");
+  ASSERT_EQ(list.status, 200);
+  ASSERT_EQ(list.body["items"].size(), 1u);
+  auto detail = api("GET", "/api/v1/transactions/" + list.body["items"][0]["id"].dump());
+  EXPECT_EQ(detail.body["ocpp_transaction_id"], "TX-201-A");
+  EXPECT_EQ(detail.body["started_at"], "2026-03-01T10:00:00Z");
+  EXPECT_EQ(detail.body["stopped_at"], "2026-03-01T10:20:00Z");
+  EXPECT_EQ(detail.body["meter_start_wh"], 2500);
+  EXPECT_EQ(detail.body["meter_stop_wh"], 20500);
+  EXPECT_EQ(detail.body["energy_wh"], 18000);
+  EXPECT_EQ(detail.body["stop_reason"], "EVDisconnected");
+  EXPECT_EQ(detail.body["meter_samples"].size(), 4u);
+  EXPECT_EQ(sql("SELECT count(*) FROM transaction_events e JOIN transactions t ON t.id = e.transaction_id "
+                "WHERE t.ocpp_transaction_id = 'TX-201-A'"),
+            "3");
+  auto station = api("GET", "/api/v1/stations/E2E-201");
+  EXPECT_EQ(station.body["protocol"], "ocpp2.0.1");
+  EXPECT_EQ(station.body["evses"][0]["connectors"][0]["status"], "Occupied");
+}
+
+TEST_F(E2e, MalformedInput_GetsTheVersionsErrorCode_AndTheConnectionStaysUsable) {
+  auto v16 = connect("E2E-BAD-16", "ocpp1.6");
+  v16->send_text("this is not json");
+  auto broken = json::parse(v16->receive());
+  EXPECT_EQ(broken[0], 4);
+  EXPECT_EQ(broken[1], "-1");
+  EXPECT_EQ(broken[2], "FormationViolation");
+  v16->send_text(R"({"not":"an array"})");
+  EXPECT_EQ(json::parse(v16->receive())[1], "-1");
+  auto unknown = v16->call("MakeCoffee", json::object());
+  EXPECT_EQ(unknown[0], 4);
+  EXPECT_EQ(unknown[2], "NotImplemented");
+  auto missing = v16->call("BootNotification", {{"chargePointVendor", "ACME"}});
+  EXPECT_EQ(missing[2], "OccurenceConstraintViolation") << "1.6 keeps the spec's spelling";
+  auto wrong_type = v16->call("StatusNotification", {{"connectorId", "one"}, {"errorCode", "NoError"}, {"status", "Available"}});
+  EXPECT_EQ(wrong_type[2], "TypeConstraintViolation");
+  auto bad_enum = v16->call("StatusNotification", {{"connectorId", 1}, {"errorCode", "NoError"}, {"status", "Sleeping"}});
+  EXPECT_EQ(bad_enum[2], "PropertyConstraintViolation");
+  EXPECT_EQ(result_of(v16->call("Heartbeat", json::object())).contains("currentTime"), true);
+
+  auto v201 = connect("E2E-BAD-201", "ocpp2.0.1");
+  v201->send_text("[2, \"x\"");
+  auto broken201 = json::parse(v201->receive());
+  EXPECT_EQ(broken201[1], "-1");
+  EXPECT_EQ(broken201[2], "RpcFrameworkError");
+  auto missing201 = v201->call("BootNotification", {{"reason", "PowerUp"}});
+  EXPECT_EQ(missing201[2], "OccurrenceConstraintViolation");
+  auto not_object = v201->call("Heartbeat", json::array());
+  EXPECT_EQ(not_object[2], "FormatViolation");
+  EXPECT_EQ(result_of(v201->call("Heartbeat", json::object())).contains("currentTime"), true);
+}
+
+TEST_F(E2e, Handshake_WithoutOcppSubprotocol_IsRefusedWith400) {
+  try {
+    OcppClient client(server_->ocpp_port(), "E2E-NOPROTO", {});
+    FAIL() << "upgraded without a subprotocol";
+  } catch (const HandshakeRefused& e) {
+    EXPECT_EQ(e.status(), 400);
+  }
+  try {
+    OcppClient client(server_->ocpp_port(), "E2E-NOPROTO", {"ocpp1.5"});
+    FAIL() << "upgraded with an unsupported subprotocol";
+  } catch (const HandshakeRefused& e) {
+    EXPECT_EQ(e.status(), 400);
+  }
+  // The charger's first supported choice wins.
+  OcppClient both(server_->ocpp_port(), "E2E-PREF", {"ocpp2.1", "ocpp1.6", "ocpp2.0.1"});
+  EXPECT_EQ(both.protocol(), "ocpp1.6");
+}
+
+TEST_F(E2e, DuplicateIdentity_NewConnectionReplacesTheOld) {
+  auto first = connect("E2E-DUP", "ocpp1.6");
+  result_of(first->call("Heartbeat", json::object()));
+  auto second = connect("E2E-DUP", "ocpp1.6");
+  EXPECT_TRUE(first->closed_by_server());
+  EXPECT_EQ(result_of(second->call("BootNotification", {{"chargePointVendor", "A"}, {"chargePointModel", "B"}}))["status"], "Accepted");
+  std::this_thread::sleep_for(200ms);
+  EXPECT_EQ(api("GET", "/api/v1/stations/E2E-DUP").body["online"], true) << "the old socket's close must not mark it offline";
+}
+
+TEST_F(E2e, SecurityProfile1_PasswordRequiresBasicCredentials) {
+  ASSERT_EQ(api("POST", "/api/v1/stations", json{{"id", "E2E-SEC"}, {"password", "s3cret-passw0rd"}}).status, 201);
+  EXPECT_EQ(sql("SELECT password_hash LIKE 'pbkdf2-sha256$%' FROM stations WHERE id = 'E2E-SEC'"), "t");
+  auto refused = [](std::optional<std::pair<std::string, std::string>> credentials) {
+    try {
+      OcppClient client(server_->ocpp_port(), "E2E-SEC", {"ocpp1.6"}, credentials);
+      return 0;
+    } catch (const HandshakeRefused& e) {
+      return e.status();
+    }
+  };
+  EXPECT_EQ(refused(std::nullopt), 401);
+  EXPECT_EQ(refused(std::pair{std::string("E2E-SEC"), std::string("wrong")}), 401);
+  EXPECT_EQ(refused(std::pair{std::string("OTHER"), std::string("s3cret-passw0rd")}), 401);
+  EXPECT_EQ(refused(std::pair{std::string("E2E-SEC"), std::string("s3cret-passw0rd")}), 0);
+}
+
+TEST_F(E2e, RemoteStart_ReachesTheChargerAndReturnsItsAnswer) {
+  auto cp = connect("E2E-RS", "ocpp1.6");
+  result_of(cp->call("BootNotification", {{"chargePointVendor", "A"}, {"chargePointModel", "B"}}));
+  std::thread charger([&] {
+    auto frame = json::parse(cp->receive());
+    EXPECT_EQ(frame[0], 2);
+    EXPECT_EQ(frame[2], "RemoteStartTransaction");
+    EXPECT_EQ(frame[3]["idTag"], "RFID-RS");
+    EXPECT_EQ(frame[3]["connectorId"], 1);
+    cp->send_text(json::array({3, frame[1], {{"status", "Accepted"}}}).dump());
+  });
+  auto answer = api("POST", "/api/v1/stations/E2E-RS/commands/remote-start", json{{"id_token", "RFID-RS"}, {"evse_id", 1}});
+  charger.join();
+  EXPECT_EQ(answer.status, 200) << answer.raw;
+  EXPECT_EQ(answer.body["status"], "Accepted");
+  EXPECT_EQ(answer.body["response"]["status"], "Accepted");
+
+  auto v201 = connect("E2E-RS2", "ocpp2.0.1");
+  std::thread station([&] {
+    auto frame = json::parse(v201->receive());
+    EXPECT_EQ(frame[2], "RequestStartTransaction");
+    EXPECT_EQ(frame[3]["idToken"]["idToken"], "RFID-RS");
+    EXPECT_TRUE(frame[3].contains("remoteStartId"));
+    v201->send_text(json::array({4, frame[1], "NotSupported", "no", json::object()}).dump());
+  });
+  auto refused = api("POST", "/api/v1/stations/E2E-RS2/commands/remote-start", json{{"id_token", "RFID-RS"}});
+  station.join();
+  EXPECT_EQ(refused.status, 502);
+  EXPECT_EQ(refused.body["error_code"], "NotSupported");
+}
+
+TEST_F(E2e, Commands_UnknownOfflineAndSilentStations) {
+  EXPECT_EQ(api("POST", "/api/v1/stations/NOBODY/commands/reset", json{{"type", "Soft"}}).status, 404);
+  ASSERT_EQ(api("POST", "/api/v1/stations", json{{"id", "E2E-OFF"}}).status, 201);
+  EXPECT_EQ(api("POST", "/api/v1/stations/E2E-OFF/commands/reset", json{{"type", "Soft"}}).status, 409);
+  auto cp = connect("E2E-SILENT", "ocpp1.6");
+  auto timed_out = api("POST", "/api/v1/stations/E2E-SILENT/commands/reset", json{{"type", "Hard"}});
+  EXPECT_EQ(timed_out.status, 504);
+  EXPECT_EQ(timed_out.content_type, "application/problem+json");
+  auto bad = api("POST", "/api/v1/stations/E2E-SILENT/commands/reset", json{{"type", "Sideways"}});
+  EXPECT_EQ(bad.status, 400) << bad.raw;
+}
+
+TEST_F(E2e, Rest_ErrorsAreProblemJson_AndTokensAreChecked) {
+  auto unauthenticated = http(server_->api_port(), "GET", "/api/v1/stations", std::nullopt, "");
+  EXPECT_EQ(unauthenticated.status, 401);
+  EXPECT_EQ(unauthenticated.content_type, "application/problem+json");
+  EXPECT_EQ(unauthenticated.body["status"], 401);
+  EXPECT_EQ(api("GET", "/api/v1/stations/NOPE").status, 404);
+  EXPECT_EQ(api("POST", "/api/v1/stations", json{{"id", "bad:id"}}).status, 400);
+  EXPECT_EQ(api("POST", "/api/v1/stations", json{{"id", "TZ"}, {"time_zone", "Mars/Olympus"}}).status, 400);
+  ASSERT_EQ(api("POST", "/api/v1/stations", json{{"id", "DUP"}}).status, 201);
+  EXPECT_EQ(api("POST", "/api/v1/stations", json{{"id", "DUP"}}).status, 409);
+  auto patched = api("PATCH", "/api/v1/stations/DUP", json{{"name", "Depot"}, {"time_zone", "Europe/Berlin"}, {"max_power_w", 22000}});
+  EXPECT_EQ(patched.status, 200);
+  EXPECT_EQ(patched.body["time_zone"], "Europe/Berlin");
+  EXPECT_EQ(api("GET", "/api/v1/transactions?from=yesterday").status, 400);
+  EXPECT_EQ(http(server_->api_port(), "GET", "/healthz", std::nullopt, "").status, 200);
+  EXPECT_EQ(http(server_->api_port(), "GET", "/readyz", std::nullopt, "").status, 200);
+  auto openapi = http(server_->api_port(), "GET", "/api/v1/openapi.json", std::nullopt, "");
+  EXPECT_EQ(openapi.status, 200);
+  EXPECT_EQ(openapi.body["openapi"].get<std::string>().substr(0, 3), "3.1");
+}
+
+TEST(E2ePending, UnknownStationsPending_BootIsPendingAndOtherCallsGetSecurityError) {
+  auto url = fresh_database("csms_e2e_pending");
+  CsmsProcess server(url, {{"CSMS_OCPP_UNKNOWN_STATIONS", "pending"}});
+  OcppClient cs(server.ocpp_port(), "E2E-PENDING", {"ocpp2.0.1"});
+  auto boot = cs.call("BootNotification", {{"reason", "PowerUp"}, {"chargingStation", {{"model", "M"}, {"vendorName", "V"}}}});
+  EXPECT_EQ(boot[2]["status"], "Pending");
+  auto status = cs.call("StatusNotification", {{"timestamp", "2026-03-01T10:00:00Z"}, {"connectorStatus", "Available"}, {"evseId", 1}, {"connectorId", 1}});
+  EXPECT_EQ(status[0], 4);
+  EXPECT_EQ(status[2], "SecurityError");
+  // The operator accepts the station; its next boot is Accepted.
+  EXPECT_EQ(http(server.api_port(), "PATCH", "/api/v1/stations/E2E-PENDING", json{{"registration", "Accepted"}}).status, 200);
+  auto again = cs.call("BootNotification", {{"reason", "PowerUp"}, {"chargingStation", {{"model", "M"}, {"vendorName", "V"}}}});
+  EXPECT_EQ(again[2]["status"], "Accepted");
+  EXPECT_EQ(cs.call("StatusNotification", {{"timestamp", "2026-03-01T10:00:00Z"}, {"connectorStatus", "Available"}, {"evseId", 1}, {"connectorId", 1}})[0], 3);
+  EXPECT_EQ(server.stop(), 0);
+}
+
+}  // namespace
+}  // namespace csms::testing

@@ -1,0 +1,268 @@
+// The store against a real PostgreSQL: migrations from empty, repositories through the
+// charging service, idempotent retries, group commit.
+
+#include <gtest/gtest.h>
+
+#include <future>
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+#include "csms/charging/charging_service.hpp"
+#include "csms/store/database.hpp"
+#include "csms/store/migrations.hpp"
+#include "support/test_database.hpp"
+
+namespace csms {
+namespace {
+
+using namespace std::chrono_literals;
+using domain::Timestamp;
+using json = nlohmann::json;
+
+Timestamp at(const char* text) { return *domain::parse_timestamp(text); }
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    url_ = testing::fresh_database("csms_pg_store");
+    store::migrate(url_);
+    db_ = std::make_unique<store::Database>(store::DatabaseSettings{url_, 2, 64});
+    db_->start();
+  }
+  void TearDown() override {
+    if (db_) db_->stop();
+  }
+
+  // Runs `work` as one unit and waits; rethrows its failure.
+  void run(std::function<void(domain::Repositories&)> work) {
+    std::promise<void> done;
+    db_->run(std::move(work), [&done](std::exception_ptr error) {
+      if (error) done.set_exception(error);
+      else done.set_value();
+    });
+    done.get_future().get();
+  }
+
+  charging::Outcome handle(const domain::Request& request, const std::string& message_id = "m1",
+                           const char* received = "2026-03-01T12:00:00Z") {
+    charging::Outcome outcome;
+    domain::MessageContext ctx{"CP-1", "ocpp1.6", message_id, at(received), false};
+    run([&](domain::Repositories& repos) { outcome = service_.handle(ctx, request, repos.charging()); });
+    return outcome;
+  }
+
+  json admin(std::function<std::optional<std::string>(domain::AdminRepository&)> read) {
+    std::optional<std::string> text;
+    run([&](domain::Repositories& repos) { text = read(repos.admin()); });
+    return text ? json::parse(*text) : json();
+  }
+
+  std::string value(const std::string& sql) { return testing::query_value(url_, sql); }
+
+  void connect() {
+    run([](domain::Repositories& repos) {
+      repos.charging().connect_station("CP-1", "ocpp1.6", at("2026-03-01T09:59:00Z"), domain::RegistrationStatus::Accepted);
+    });
+  }
+
+  std::string url_;
+  std::unique_ptr<store::Database> db_;
+  charging::ChargingService service_{charging::ChargingSettings{}};
+};
+
+TEST(Migrations, FromEmpty_ApplyAllThenNothing_AndRejectAChangedFile) {
+  auto url = testing::fresh_database("csms_pg_migrations");
+  auto first = store::migrate(url);
+  EXPECT_EQ(first.applied.size(), 2u);
+  EXPECT_EQ(first.already_applied, 0u);
+  auto second = store::migrate(url);
+  EXPECT_TRUE(second.applied.empty());
+  EXPECT_EQ(second.already_applied, 2u);
+  // Partitions for the months ahead exist after ensure_partitions.
+  store::ensure_partitions(url, 2);
+  EXPECT_EQ(testing::query_value(url, "SELECT count(*) FROM pg_inherits WHERE inhparent = 'meter_samples'::regclass "
+                                      "AND inhrelid::regclass::text LIKE 'meter_samples_20%'") >= "3",
+            true);
+  testing::query_value(url, "UPDATE schema_migrations SET checksum = 'x' WHERE version = 1 RETURNING 1");
+  try {
+    store::migrate(url);
+    FAIL() << "a changed migration must stop start-up";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("0001_core.sql"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(StoreTest, Boot_RecordsStationFacts_VisibleInTheReadModel) {
+  connect();
+  domain::BootRequest boot{"ACME", "Fast-1", std::string("SN-9"), std::string("1.2.3"), {}, {}, {}, {}, {}};
+  auto outcome = handle(boot);
+  EXPECT_EQ(std::get<domain::BootResponse>(outcome.response).status, domain::RegistrationStatus::Accepted);
+  auto station = admin([](auto& a) { return a.get_station("CP-1"); });
+  EXPECT_EQ(station["vendor"], "ACME");
+  EXPECT_EQ(station["model"], "Fast-1");
+  EXPECT_EQ(station["serial_number"], "SN-9");
+  EXPECT_EQ(station["firmware_version"], "1.2.3");
+  EXPECT_EQ(station["protocol"], "ocpp1.6");
+  EXPECT_EQ(station["online"], true);
+}
+
+TEST_F(StoreTest, StatusNotification_KeepsHistory_AndLiveStatusIgnoresOlderReports) {
+  connect();
+  domain::StatusRequest charging{1, 1, domain::ConnectorStatus::Charging, std::string("NoError"), {}, {}, {}, at("2026-03-01T10:00:00Z")};
+  domain::StatusRequest older{1, 1, domain::ConnectorStatus::Available, std::string("NoError"), {}, {}, {}, at("2026-03-01T09:00:00Z")};
+  EXPECT_EQ(handle(charging).events.size(), 1u);
+  EXPECT_EQ(handle(charging, "m2").events.size(), 0u) << "a retried report is not a new change";
+  handle(older, "m3");
+  EXPECT_EQ(value("SELECT count(*) FROM status_history WHERE station_id = 'CP-1'"), "2");
+  auto station = admin([](auto& a) { return a.get_station("CP-1"); });
+  EXPECT_EQ(station["evses"][0]["connectors"][0]["status"], "Charging");
+}
+
+TEST_F(StoreTest, StartTransaction_RetriedAfterLostReply_ReturnsSameIdAndOneRow) {
+  connect();
+  domain::StartTransactionRequest start{1, 1, {"TAG", ""}, 1000, at("2026-03-01T10:00:00Z"), std::nullopt};
+  auto first = std::get<domain::StartTransactionResponse>(handle(start).response);
+  auto again = std::get<domain::StartTransactionResponse>(handle(start, "m2").response);
+  EXPECT_GT(first.transaction_id, 0);
+  EXPECT_EQ(first.transaction_id, again.transaction_id);
+  EXPECT_EQ(again.authorization.status, domain::AuthorizationStatus::Invalid) << "unknown tag";
+  EXPECT_EQ(value("SELECT count(*) FROM transactions"), "1");
+}
+
+TEST_F(StoreTest, ConcurrentTx_WhenTheTokenHasAnotherOpenTransaction) {
+  connect();
+  run([](domain::Repositories& repos) { repos.admin().create_id_token("TAG", R"({"status":"Accepted"})"); });
+  domain::StartTransactionRequest first{1, 1, {"TAG", ""}, 0, at("2026-03-01T10:00:00Z"), std::nullopt};
+  domain::StartTransactionRequest second{2, 1, {"TAG", ""}, 0, at("2026-03-01T10:01:00Z"), std::nullopt};
+  EXPECT_EQ(std::get<domain::StartTransactionResponse>(handle(first).response).authorization.status,
+            domain::AuthorizationStatus::Accepted);
+  EXPECT_EQ(std::get<domain::StartTransactionResponse>(handle(second, "m2").response).authorization.status,
+            domain::AuthorizationStatus::ConcurrentTx);
+  EXPECT_EQ(value("SELECT authorization_status FROM transactions WHERE evse_id = 2"), "ConcurrentTx");
+}
+
+TEST_F(StoreTest, MeterValues_RetriedDelivery_StoresEachSampleOnce) {
+  connect();
+  domain::StartTransactionRequest start{1, 1, {"TAG", ""}, 1000, at("2026-03-01T10:00:00Z"), std::nullopt};
+  auto id = std::get<domain::StartTransactionResponse>(handle(start).response).transaction_id;
+  domain::MeterSample energy;
+  energy.timestamp = at("2026-03-01T10:05:00Z");
+  energy.unit = "Wh";
+  energy.raw_value = "1500.5";
+  energy.value = energy.canonical_value = 1500.5;
+  energy.canonical_unit = "Wh";
+  domain::MeterSample power = energy;
+  power.measurand = "Power.Active.Import";
+  power.unit = power.canonical_unit = "W";
+  power.raw_value = "7000";
+  power.value = power.canonical_value = 7000;
+  domain::MeterValuesRequest values{1, std::to_string(id), {energy, power}};
+  EXPECT_EQ(handle(values).events.size(), 1u);
+  EXPECT_EQ(handle(values, "m2").events.size(), 0u);
+  EXPECT_EQ(value("SELECT count(*) FROM meter_samples"), "2");
+  EXPECT_EQ(value("SELECT raw_value FROM meter_samples WHERE measurand = 'Energy.Active.Import.Register'"), "1500.5");
+  // The sample is readable through the transaction document, and energy so far is 500.5 Wh → 501.
+  auto tx = admin([id](auto& a) { return a.get_transaction(id); });
+  EXPECT_EQ(tx["meter_samples"].size(), 2u);
+  EXPECT_EQ(tx["energy_wh"], 501);
+  EXPECT_EQ(tx["state"], "open");
+}
+
+TEST_F(StoreTest, StopTransaction_UnknownIdAndMinusOne_AreRecordedAndFlagged) {
+  connect();
+  domain::StopTransactionRequest unknown{4711, {}, 2000, at("2026-03-01T11:00:00Z"), "Local", {}};
+  domain::StopTransactionRequest never_assigned{-1, {}, 3000, at("2026-03-01T11:00:00Z"), "EVDisconnected", {}};
+  handle(unknown);
+  handle(never_assigned, "m2");
+  handle(never_assigned, "m3");  // retried: still one row
+  EXPECT_EQ(value("SELECT count(*) FROM transactions"), "2");
+  EXPECT_EQ(value("SELECT flags::text FROM transactions WHERE ocpp_transaction_id = '4711'"), "{unknown_transaction}");
+  EXPECT_EQ(value("SELECT stop_reason FROM transactions WHERE ocpp_transaction_id LIKE '-1@%'"), "EVDisconnected");
+}
+
+TEST_F(StoreTest, StopTransaction_BelowMeterStart_IsFlaggedAndClosed) {
+  connect();
+  domain::StartTransactionRequest start{1, 1, {"TAG", ""}, 5000, at("2026-03-01T10:00:00Z"), std::nullopt};
+  auto id = std::get<domain::StartTransactionResponse>(handle(start).response).transaction_id;
+  domain::StopTransactionRequest stop{id, {}, 4000, at("2026-03-01T11:00:00Z"), "Local", {}};
+  EXPECT_EQ(handle(stop, "m2").events.size(), 1u);
+  EXPECT_EQ(handle(stop, "m3").events.size(), 0u) << "a retried stop ends nothing twice";
+  EXPECT_EQ(value("SELECT flags::text FROM transactions WHERE id = " + std::to_string(id)), "{meter_stop_below_start}");
+  auto tx = admin([id](auto& a) { return a.get_transaction(id); });
+  EXPECT_EQ(tx["state"], "closed");
+  EXPECT_EQ(tx["stopped_at"], "2026-03-01T11:00:00Z");
+}
+
+TEST_F(StoreTest, TransactionEvent_SameSeqNoTwice_IsOneEvent) {
+  connect();
+  domain::TransactionEventRequest started;
+  started.kind = domain::TransactionEventKind::Started;
+  started.timestamp = at("2026-03-01T10:00:00Z");
+  started.trigger_reason = "CablePluggedIn";
+  started.seq_no = 0;
+  started.transaction_id = "tx-abc";
+  started.evse_id = 1;
+  started.connector_id = 1;
+  EXPECT_EQ(handle(started).events.size(), 1u);
+  EXPECT_EQ(handle(started, "m2").events.size(), 0u);
+  auto ended = started;
+  ended.kind = domain::TransactionEventKind::Ended;
+  ended.seq_no = 1;
+  ended.timestamp = at("2026-03-01T11:00:00Z");
+  ended.stopped_reason = "EVDisconnected";
+  handle(ended, "m3");
+  EXPECT_EQ(value("SELECT count(*) FROM transaction_events"), "2");
+  EXPECT_EQ(value("SELECT stop_reason FROM transactions WHERE ocpp_transaction_id = 'tx-abc'"), "EVDisconnected");
+}
+
+TEST_F(StoreTest, GroupCommit_WaitingUnitsShareOneTransaction_AndAFailureUndoesOnlyItsUnit) {
+  db_->stop();
+  db_ = std::make_unique<store::Database>(store::DatabaseSettings{url_, 1, 64});
+  db_->start();
+  connect();
+  std::promise<void> release;
+  auto gate = release.get_future().share();
+  auto batches_before = db_->batches_committed();
+  std::vector<std::future<bool>> results;
+  auto submit = [&](std::function<void(domain::Repositories&)> work) {
+    auto done = std::make_shared<std::promise<bool>>();
+    results.push_back(done->get_future());
+    db_->run(std::move(work), [done](std::exception_ptr error) { done->set_value(!error); });
+  };
+  // The first unit holds the only database thread until all others are queued.
+  submit([gate](domain::Repositories&) { gate.wait(); });
+  for (int i = 0; i < 50; ++i) {
+    submit([i](domain::Repositories& repos) {
+      repos.admin().create_id_token("T" + std::to_string(i), "{}");
+      if (i == 7) throw std::runtime_error("this unit fails");
+    });
+  }
+  release.set_value();
+  int ok = 0;
+  for (auto& r : results) ok += r.get() ? 1 : 0;
+  EXPECT_EQ(ok, 50);  // 51 units, one failed
+  EXPECT_EQ(value("SELECT count(*) FROM id_tokens"), "49");
+  EXPECT_EQ(value("SELECT count(*) FROM id_tokens WHERE token = 'T7'"), "0");
+  // 50 queued units with max_batch 64 commit in one batch after the gate's own.
+  EXPECT_EQ(db_->batches_committed() - batches_before, 2u);
+}
+
+TEST_F(StoreTest, AdminPages_FollowTheCursorToTheEnd) {
+  for (int i = 0; i < 5; ++i)
+    run([i](domain::Repositories& repos) { repos.admin().create_station("S" + std::to_string(i), "{}"); });
+  domain::Page page{2, ""};
+  std::vector<std::string> seen;
+  for (int guard = 0; guard < 10; ++guard) {
+    auto doc = admin([&](auto& a) { return std::optional(a.list_stations({}, page)); });
+    for (const auto& item : doc["items"]) seen.push_back(item["id"]);
+    if (doc["next_cursor"].is_null()) break;
+    page.cursor = doc["next_cursor"];
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"S0", "S1", "S2", "S3", "S4"}));
+  domain::WriteResult again = domain::WriteResult::Done;
+  run([&](domain::Repositories& repos) { again = repos.admin().create_station("S0", "{}"); });
+  EXPECT_EQ(again, domain::WriteResult::Conflict);
+}
+
+}  // namespace
+}  // namespace csms

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "support/csms_process.hpp"
+
+namespace csms::testing {
+
+// The server refused the WebSocket upgrade with this HTTP status.
+class HandshakeRefused : public std::runtime_error {
+ public:
+  HandshakeRefused(int status, const std::string& body)
+      : std::runtime_error("upgrade refused with HTTP " + std::to_string(status) + ": " + body), status_(status) {}
+  int status() const { return status_; }
+
+ private:
+  int status_;
+};
+
+// A charger's side of an OCPP-J connection: raw frames in and out.
+class OcppClient {
+ public:
+  OcppClient(unsigned short port, const std::string& station_id, const std::vector<std::string>& protocols,
+             std::optional<std::pair<std::string, std::string>> basic = std::nullopt,
+             const std::string& path_prefix = "/ocpp");
+  ~OcppClient();
+  OcppClient(const OcppClient&) = delete;
+  OcppClient& operator=(const OcppClient&) = delete;
+
+  const std::string& protocol() const;
+  void send_text(const std::string& text);
+  // The next text frame; throws on timeout or close.
+  std::string receive(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // Whether the server closed the connection within `timeout`.
+  bool closed_by_server(std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  // Sends a CALL with a fresh id and returns the answer frame (CALLRESULT or CALLERROR).
+  nlohmann::json call(const std::string& action, const nlohmann::json& payload);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  int next_id_ = 1;
+};
+
+struct HttpResult {
+  int status = 0;
+  std::string content_type;
+  nlohmann::json body;  // null when the body is not JSON
+  std::string raw;
+};
+
+HttpResult http(unsigned short port, const std::string& method, const std::string& target,
+                const std::optional<nlohmann::json>& body = std::nullopt,
+                const std::string& token = CsmsProcess::kToken);
+
+}  // namespace csms::testing
