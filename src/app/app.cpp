@@ -3,9 +3,15 @@
 #include <openssl/rand.h>
 #include <signal.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/pattern_formatter.h>
 #include <spdlog/spdlog.h>
 
+#include <nlohmann/json.hpp>
+
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <future>
 #include <iostream>
 
@@ -31,13 +37,26 @@ constexpr const char* kUsage =
     "  version  print the version\n"
     "Every configuration key can also be set as CSMS_<SECTION>_<KEY> (see config/csms.yaml).\n";
 
+// %* in a pattern: the message as the inside of a JSON string.
+class JsonMessageFlag final : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
+    auto text = nlohmann::json(std::string(msg.payload.data(), msg.payload.size())).dump();
+    dest.append(text.data() + 1, text.data() + text.size() - 1);
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<JsonMessageFlag>(); }
+};
+
 void setup_logging(const Config& config) {
   auto logger = spdlog::stderr_color_mt("csms");
   spdlog::set_default_logger(logger);
   spdlog::set_level(spdlog::level::from_str(config.log_level));
-  if (config.log_format == "json")
-    spdlog::set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","message":"%v"})", spdlog::pattern_time_type::utc);
-  else
+  if (config.log_format == "json") {
+    auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
+    formatter->add_flag<JsonMessageFlag>('*').set_pattern(
+        R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","message":"%*"})");
+    spdlog::set_formatter(std::move(formatter));
+  } else
     spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
 }
 
@@ -136,8 +155,29 @@ int serve_command(const Config& config) {
                config.ocpp_listen.host, server.ocpp_port(), config.ocpp_path_prefix, config.api_listen.host,
                server.api_port());
 
+  // Meter sample partitions are kept three months ahead while the server runs.
+  std::mutex maintenance_mutex;
+  std::condition_variable maintenance_wake;
+  bool stopping = false;
+  std::thread maintenance([&] {
+    std::unique_lock lock(maintenance_mutex);
+    while (!maintenance_wake.wait_for(lock, std::chrono::hours(6), [&] { return stopping; })) {
+      try {
+        store::ensure_partitions(url);
+      } catch (const std::exception& e) {
+        spdlog::warn("could not create meter sample partitions: {}", e.what());
+      }
+    }
+  });
+
   int signal_number = 0;
   sigwait(&signals, &signal_number);
+  {
+    std::lock_guard lock(maintenance_mutex);
+    stopping = true;
+  }
+  maintenance_wake.notify_all();
+  maintenance.join();
   spdlog::info("received {}, shutting down", signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
   ready = false;
   server.stop(std::chrono::seconds(5));

@@ -37,18 +37,22 @@ std::vector<std::string> merge(std::vector<std::string> a, const std::vector<std
   return a;
 }
 
-// Stores samples of a transaction, flagging those outside its [start, stop] window.
+// Stores samples of a transaction, flagging those outside its [start, stop] window and,
+// each on its own, those stamped in the future.
 std::size_t store_samples(ChargingRepository& repo, const MessageContext& ctx, int evse_id,
                           std::optional<std::int64_t> transaction_id,
                           std::optional<Timestamp> started_at, std::optional<Timestamp> stopped_at,
                           const std::vector<MeterSample>& samples,
-                          const std::vector<std::string>& flags) {
+                          const std::vector<std::string>& flags, std::chrono::seconds tolerance) {
   std::vector<MeterSample> inside;
   std::vector<MeterSample> outside;
   for (const auto& sample : samples) {
     bool early = started_at && sample.timestamp < *started_at;
     bool late = stopped_at && sample.timestamp > *stopped_at;
-    (early || late ? outside : inside).push_back(sample);
+    auto& batch = early || late ? outside : inside;
+    batch.push_back(sample);
+    for (auto& flag_name : timestamp_flags(ctx, sample.timestamp, tolerance))
+      batch.back().flags.push_back(std::move(flag_name));
   }
   std::size_t stored = 0;
   if (!inside.empty()) stored += repo.insert_samples(ctx, evse_id, transaction_id, inside, flags);
@@ -92,6 +96,11 @@ Authorization ChargingService::authorize(const IdToken& token, Timestamp now,
                                          std::optional<std::int64_t> own_transaction,
                                          bool check_concurrent) const {
   Authorization result;
+  // 2.0.1 free vend: the station starts without identification (C01 "NoAuthorization").
+  if (token.type == "NoAuthorization") {
+    result.status = AuthorizationStatus::Accepted;
+    return result;
+  }
   auto record = repo.find_id_token(token.value);
   if (!record) {
     result.status = AuthorizationStatus::Invalid;
@@ -172,13 +181,14 @@ Outcome ChargingService::handle(const MessageContext& ctx, const Request& reques
             } else {
               flags.emplace_back(stop.transaction_id > 0 ? flag::kUnknownTransaction
                                                          : flag::kNoTransactionId);
-              id = repo.record_orphan_stop(ctx, stop, flags);
-              changed = true;
+              auto orphan = repo.record_orphan_stop(ctx, stop, flags);
+              id = orphan.id;
+              changed = orphan.created;
             }
             Outcome outcome{StopTransactionResponse{}, {}};
             std::size_t stored = store_samples(repo, ctx, evse_id, id,
                                                ref ? ref->started_at : std::nullopt,
-                                               stop.timestamp, stop.samples, base_flags(ctx));
+                                               stop.timestamp, stop.samples, base_flags(ctx), tolerance);
             if (stored > 0)
               outcome.events.push_back(MeterValuesRecorded{ctx.station_id, evse_id, id, stop.samples});
             if (changed)
@@ -199,7 +209,7 @@ Outcome ChargingService::handle(const MessageContext& ctx, const Request& reques
             Outcome outcome{TransactionEventResponse{authorization}, {}};
             int evse_id = event.evse_id.value_or(0);
             std::size_t stored = store_samples(repo, ctx, evse_id, ref.id, ref.started_at,
-                                               ref.stopped_at, event.samples, base_flags(ctx));
+                                               ref.stopped_at, event.samples, base_flags(ctx), tolerance);
             if (stored > 0)
               outcome.events.push_back(MeterValuesRecorded{ctx.station_id, evse_id, ref.id, event.samples});
             if (ref.created) {
@@ -234,7 +244,7 @@ Outcome ChargingService::handle(const MessageContext& ctx, const Request& reques
             std::size_t stored = store_samples(
                 repo, ctx, values.evse_id, ref ? std::optional(ref->id) : std::nullopt,
                 ref ? ref->started_at : std::nullopt, ref ? ref->stopped_at : std::nullopt,
-                values.samples, flags);
+                values.samples, flags, tolerance);
             if (stored > 0)
               outcome.events.push_back(MeterValuesRecorded{
                   ctx.station_id, values.evse_id, ref ? std::optional(ref->id) : std::nullopt,

@@ -1,6 +1,7 @@
 #include "csms/ocpp/commands.hpp"
 
 #include <array>
+#include <charconv>
 
 #include "csms/ocpp/validator.hpp"
 
@@ -33,6 +34,21 @@ std::optional<long long> opt_integer(const json& body, const char* key) {
   return it->get<long long>();
 }
 
+// An optional member; null counts as absent, as for every other optional field.
+const json* optional_member(const json& body, const char* key) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return nullptr;
+  return &*it;
+}
+
+// The charger's transaction id as the body gives it: a string or an integer, as text.
+std::string transaction_id_text(const json& body) {
+  const auto& id = need(body, "transaction_id");
+  if (id.is_string()) return id.get<std::string>();
+  if (id.is_number_integer()) return id.dump();
+  throw CommandError("'transaction_id' must be a string or an integer");
+}
+
 long long need_integer(const json& body, const char* key) {
   auto value = opt_integer(body, key);
   if (!value) throw CommandError(std::string("'") + key + "' is required");
@@ -55,17 +71,16 @@ OutboundCall build_16(std::string_view name, const json& body) {
   if (name == "remote-start") {
     json p = {{"idTag", need_string(body, "id_token")}};
     if (auto evse = opt_integer(body, "evse_id")) p["connectorId"] = *evse;
-    if (body.contains("charging_profile")) p["chargingProfile"] = body["charging_profile"];
+    if (const auto* profile = optional_member(body, "charging_profile")) p["chargingProfile"] = *profile;
     return {"RemoteStartTransaction", p};
   }
   if (name == "remote-stop") {
-    auto id = need(body, "transaction_id");
+    // The whole text must be the number: "12abc" is not transaction 12.
+    auto text = transaction_id_text(body);
     long long numeric = 0;
-    try {
-      numeric = id.is_string() ? std::stoll(id.get<std::string>()) : id.get<long long>();
-    } catch (const std::exception&) {
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), numeric);
+    if (error != std::errc{} || end != text.data() + text.size() || text.empty())
       throw CommandError("'transaction_id' must be an integer for OCPP 1.6");
-    }
     return {"RemoteStopTransaction", {{"transactionId", numeric}}};
   }
   if (name == "reset") return {"Reset", {{"type", need_string(body, "type")}}};
@@ -94,7 +109,7 @@ OutboundCall build_16(std::string_view name, const json& body) {
   }
   if (name == "clear-cache") return {"ClearCache", json::object()};
   json p = {{"vendorId", need_string(body, "vendor_id")}};
-  if (body.contains("message_id")) p["messageId"] = body["message_id"];
+  if (const auto* message_id = optional_member(body, "message_id")) p["messageId"] = *message_id;
   if (auto data = body.find("data"); data != body.end() && !data->is_null())
     p["data"] = data->is_string() ? data->get<std::string>() : data->dump();
   return {"DataTransfer", p};
@@ -105,12 +120,11 @@ OutboundCall build_201(std::string_view name, const json& body, int request_id) 
     json p = {{"idToken", {{"idToken", need_string(body, "id_token")}, {"type", "Central"}}},
               {"remoteStartId", request_id}};
     if (auto evse = opt_integer(body, "evse_id")) p["evseId"] = *evse;
-    if (body.contains("charging_profile")) p["chargingProfile"] = body["charging_profile"];
+    if (const auto* profile = optional_member(body, "charging_profile")) p["chargingProfile"] = *profile;
     return {"RequestStartTransaction", p};
   }
   if (name == "remote-stop") {
-    auto id = need(body, "transaction_id");
-    return {"RequestStopTransaction", {{"transactionId", id.is_string() ? id.get<std::string>() : id.dump()}}};
+    return {"RequestStopTransaction", {{"transactionId", transaction_id_text(body)}}};
   }
   if (name == "reset") {
     auto type = need_string(body, "type");
@@ -157,8 +171,8 @@ OutboundCall build_201(std::string_view name, const json& body, int request_id) 
   }
   if (name == "clear-cache") return {"ClearCache", json::object()};
   json p = {{"vendorId", need_string(body, "vendor_id")}};
-  if (body.contains("message_id")) p["messageId"] = body["message_id"];
-  if (body.contains("data")) p["data"] = body["data"];
+  if (const auto* message_id = optional_member(body, "message_id")) p["messageId"] = *message_id;
+  if (const auto* data = optional_member(body, "data")) p["data"] = *data;
   return {"DataTransfer", p};
 }
 

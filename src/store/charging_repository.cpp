@@ -243,7 +243,7 @@ bool PgChargingRepository::stop_transaction(const domain::MessageContext& ctx, s
   return true;
 }
 
-std::int64_t PgChargingRepository::record_orphan_stop(const domain::MessageContext& ctx,
+domain::TransactionRef PgChargingRepository::record_orphan_stop(const domain::MessageContext& ctx,
                                                       const domain::StopTransactionRequest& stop,
                                                       const std::vector<std::string>& flags) {
   // -1 (never assigned) is not unique: key the orphan by its stop time and register.
@@ -256,10 +256,14 @@ std::int64_t PgChargingRepository::record_orphan_stop(const domain::MessageConte
       "id_token, stopped_at, meter_stop_wh, stop_reason, last_event_at, flags) "
       "VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $5, $8::text[]) "
       "ON CONFLICT (station_id, ocpp_transaction_id) DO UPDATE SET updated_at = now() "
-      "RETURNING id",
+      "RETURNING id, (xmax = 0) AS inserted",
       ctx.station_id, ctx.protocol, ocpp_id, token_value(stop.id_token), ts(stop.timestamp),
       stop.meter_stop_wh, stop.reason, text_array(flags));
-  return row[0].as<std::int64_t>();
+  domain::TransactionRef ref;
+  ref.id = row["id"].as<std::int64_t>();
+  ref.created = row["inserted"].as<bool>();  // xmax = 0: inserted, not updated
+  ref.stopped_at = stop.timestamp;
+  return ref;
 }
 
 domain::TransactionRef PgChargingRepository::record_transaction_event(

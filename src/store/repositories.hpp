@@ -33,7 +33,7 @@ class PgChargingRepository final : public domain::ChargingRepository {
   bool stop_transaction(const domain::MessageContext& ctx, std::int64_t id,
                         const domain::StopTransactionRequest& stop,
                         const std::vector<std::string>& flags) override;
-  std::int64_t record_orphan_stop(const domain::MessageContext& ctx,
+  domain::TransactionRef record_orphan_stop(const domain::MessageContext& ctx,
                                   const domain::StopTransactionRequest& stop,
                                   const std::vector<std::string>& flags) override;
   domain::TransactionRef record_transaction_event(const domain::MessageContext& ctx,

@@ -230,7 +230,12 @@ TEST_F(StoreTest, GroupCommit_WaitingUnitsShareOneTransaction_AndAFailureUndoesO
     db_->run(std::move(work), [done](std::exception_ptr error) { done->set_value(!error); });
   };
   // The first unit holds the only database thread until all others are queued.
-  submit([gate](domain::Repositories&) { gate.wait(); });
+  std::promise<void> holding;
+  submit([gate, &holding](domain::Repositories&) {
+    holding.set_value();
+    gate.wait();
+  });
+  holding.get_future().wait();
   for (int i = 0; i < 50; ++i) {
     submit([i](domain::Repositories& repos) {
       repos.admin().create_id_token("T" + std::to_string(i), "{}");

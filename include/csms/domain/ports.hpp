@@ -63,8 +63,9 @@ class ChargingRepository {
   virtual bool stop_transaction(const MessageContext& ctx, std::int64_t id,
                                 const StopTransactionRequest& stop,
                                 const std::vector<std::string>& flags) = 0;
-  // 1.6 StopTransaction whose id we never issued: recorded as a transaction of its own.
-  virtual std::int64_t record_orphan_stop(const MessageContext& ctx,
+  // 1.6 StopTransaction whose id we never issued: recorded as a transaction of its own;
+  // `created` false when this stop was recorded before (a retry).
+  virtual TransactionRef record_orphan_stop(const MessageContext& ctx,
                                           const StopTransactionRequest& stop,
                                           const std::vector<std::string>& flags) = 0;
   // 2.0.1 TransactionEvent; `created` false when (transaction, seq_no) was recorded before.

@@ -7,6 +7,7 @@
 #include "csms/ocpp/translate.hpp"
 #include "ocpp/json_read.hpp"
 #include "ocpp/meter_units.hpp"
+#include "ocpp/utf8.hpp"
 
 namespace csms::ocpp::v16 {
 namespace {
@@ -19,12 +20,12 @@ using detail::time_or;
 using json = nlohmann::json;
 
 // Station-to-CSMS messages of OCPP 1.6 and its security extension that we take.
-constexpr std::array<std::string_view, 13> kHandled = {
+constexpr std::array<std::string_view, 14> kHandled = {
     "BootNotification",       "Heartbeat",           "StatusNotification",
     "Authorize",              "StartTransaction",    "StopTransaction",
     "MeterValues",            "DataTransfer",        "DiagnosticsStatusNotification",
     "FirmwareStatusNotification", "SecurityEventNotification", "SignedFirmwareStatusNotification",
-    "LogStatusNotification",
+    "LogStatusNotification",      "SignCertificate",
 };
 
 // 1.6 connector N is EVSE N with connector 1; connector 0 is the station itself.
@@ -100,7 +101,7 @@ std::string_view status_16(AuthorizationStatus status) {
 json id_tag_info(const Authorization& authorization) {
   json info = {{"status", status_16(authorization.status)}};
   if (authorization.expires_at) info["expiryDate"] = format_timestamp(*authorization.expires_at);
-  if (authorization.group) info["parentIdTag"] = authorization.group->substr(0, 20);
+  if (authorization.group) info["parentIdTag"] = detail::utf8_prefix(*authorization.group, 20);
   return info;
 }
 
@@ -193,7 +194,8 @@ json to_reply(std::string_view action, const Response& response) {
     return reply;
   }
   if (auto* transfer = std::get_if<DataTransferResponse>(&response)) return {{"status", transfer->status}};
-  (void)action;
+  // Recorded; this CSMS signs no certificates yet (security whitepaper A02), and says so.
+  if (action == "SignCertificate") return {{"status", "Rejected"}};
   return json::object();
 }
 

@@ -6,6 +6,7 @@
 #include "csms/ocpp/translate.hpp"
 #include "ocpp/json_read.hpp"
 #include "ocpp/meter_units.hpp"
+#include "ocpp/utf8.hpp"
 
 namespace csms::ocpp::v201 {
 namespace {
@@ -94,7 +95,7 @@ std::optional<Timestamp> report_time(std::string_view action, const json& p) {
 json id_token_info(const Authorization& authorization) {
   json info = {{"status", to_string(authorization.status)}};
   if (authorization.expires_at) info["cacheExpiryDateTime"] = format_timestamp(*authorization.expires_at);
-  if (authorization.group) info["groupIdToken"] = {{"idToken", authorization.group->substr(0, 36)}, {"type", "Central"}};
+  if (authorization.group) info["groupIdToken"] = {{"idToken", detail::utf8_prefix(*authorization.group, 36)}, {"type", "Central"}};
   return info;
 }
 

@@ -1,0 +1,765 @@
+// Independent end-to-end test of the real csms binary with ocpp-rpc, a third-party OCPP-J
+// implementation, in strict mode: every reply the server sends is validated against the
+// official OCPP 1.6 / 2.0.1 JSON schemas that ship inside ocpp-rpc, so a schema violation
+// fails the call that received it.
+//
+// Environment:
+//   CSMS_BINARY             path of the csms server binary (required)
+//   CSMS_TEST_DATABASE_URL  libpq URI of a PostgreSQL where this test may create databases
+//                           (default postgresql://csms@127.0.0.1:54339/csms)
+//   CSMS_E2E_NODE_DB        name of the database it (re)creates (default csms_e2e_node)
+//   CSMS_E2E_VERBOSE=1      copy the server's stderr to this process's stderr
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+function loadOcppRpc() {
+  try {
+    return require('ocpp-rpc');
+  } catch (err) {
+    throw new Error(`ocpp-rpc is not installed: run \`npm ci\` in ${new URL('.', import.meta.url).pathname} (${err.message})`);
+  }
+}
+const { RPCClient } = loadOcppRpc();
+
+const API_TOKEN = 'e2e-node-admin-token';
+const DB_NAME = process.env.CSMS_E2E_NODE_DB || 'csms_e2e_node';
+const BASE_DB_URL = process.env.CSMS_TEST_DATABASE_URL || 'postgresql://csms@127.0.0.1:54339/csms';
+const STARTUP_TIMEOUT_MS = 30_000;
+const SHUTDOWN_TIMEOUT_MS = 20_000;
+
+// ---------------------------------------------------------------------------------------
+// The server process
+
+function databaseUrl(name) {
+  const url = new URL(BASE_DB_URL);
+  url.pathname = '/' + name;
+  return url.toString();
+}
+
+function psql(url, sql) {
+  return execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', url, '-c', sql], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+function recreateDatabase() {
+  const admin = databaseUrl('postgres');
+  psql(admin, `DROP DATABASE IF EXISTS "${DB_NAME}" WITH (FORCE)`);
+  psql(admin, `CREATE DATABASE "${DB_NAME}"`);
+}
+
+const server = {
+  child: null,
+  stderr: '',
+  exit: null, // {code, signal} once it has exited
+  exited: null, // promise resolved with `exit`
+  ocppEndpoint: null, // ws://host:port/ocpp (the identity is appended by ocpp-rpc)
+  apiBase: null, // http://host:port
+};
+
+function tail(text, lines = 60) {
+  return text.split('\n').slice(-lines).join('\n');
+}
+
+async function startServer() {
+  const binary = process.env.CSMS_BINARY;
+  assert.ok(binary, 'CSMS_BINARY must name the csms binary to test');
+  assert.ok(existsSync(binary), `CSMS_BINARY=${binary} does not exist`);
+  recreateDatabase();
+
+  const child = spawn(binary, [], {
+    env: {
+      ...process.env,
+      CSMS_DATABASE_URL: databaseUrl(DB_NAME),
+      CSMS_OCPP_LISTEN: '127.0.0.1:0',
+      CSMS_API_LISTEN: '127.0.0.1:0',
+      CSMS_API_TOKENS: `${API_TOKEN}:admin`,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  server.child = child;
+  server.exited = new Promise((resolve) => {
+    child.on('exit', (code, signal) => {
+      server.exit = { code, signal };
+      resolve(server.exit);
+    });
+  });
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk) => {
+    server.stderr += chunk;
+    if (process.env.CSMS_E2E_VERBOSE === '1') process.stderr.write(chunk);
+  });
+
+  const ready = /ready: OCPP on (ws:\/\/\S+?)\/<stationId>, API on (http:\/\/\S+)/;
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`csms did not print its ready line within ${STARTUP_TIMEOUT_MS} ms; stderr:\n${tail(server.stderr)}`));
+    }, STARTUP_TIMEOUT_MS);
+    const onData = () => {
+      const m = ready.exec(server.stderr);
+      if (!m) return;
+      server.ocppEndpoint = m[1];
+      server.apiBase = m[2].replace(/\/+$/, '');
+      cleanup();
+      resolve();
+    };
+    const onExit = (code, signal) => {
+      cleanup();
+      reject(new Error(`csms exited during start-up (code ${code}, signal ${signal}); stderr:\n${tail(server.stderr)}`));
+    };
+    const onError = (err) => {
+      cleanup();
+      reject(new Error(`cannot start ${binary}: ${err.message}`));
+    };
+    function cleanup() {
+      clearTimeout(timer);
+      child.stderr.off('data', onData);
+      child.off('exit', onExit);
+      child.off('error', onError);
+    }
+    child.stderr.on('data', onData);
+    child.on('exit', onExit);
+    child.on('error', onError);
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// REST
+
+async function api(method, path, body) {
+  const headers = { Authorization: `Bearer ${API_TOKEN}`, Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const res = await fetch(`${server.apiBase}/api/v1${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(45_000),
+  });
+  const text = await res.text();
+  let json = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    // left null: the assertion below shows the raw text
+  }
+  return { status: res.status, json, text, describe: `${method} ${path} -> ${res.status} ${text}` };
+}
+
+async function createIdToken(token) {
+  const r = await api('POST', '/id-tokens', { token, status: 'Accepted' });
+  assert.equal(r.status, 201, r.describe);
+  assert.equal(r.json.token, token, r.describe);
+  assert.equal(r.json.status, 'Accepted', r.describe);
+}
+
+// ---------------------------------------------------------------------------------------
+// OCPP
+
+// A charger as ocpp-rpc sees it, recording every strict-mode failure (in either direction)
+// so that tests can show the exact message the server got wrong.
+async function connectStation(identity, protocol) {
+  const client = new RPCClient({
+    endpoint: server.ocppEndpoint,
+    identity,
+    protocols: [protocol],
+    strictMode: true,
+    reconnect: false,
+    callTimeoutMs: 15_000,
+  });
+  const failures = [];
+  client.on('strictValidationFailure', (e) => {
+    failures.push({
+      method: e.method,
+      direction: e.outbound ? 'outbound' : 'inbound',
+      kind: e.isCall ? 'CALL' : 'CALLRESULT',
+      params: e.params,
+      result: e.result,
+      error: String(e.error?.message ?? e.error),
+      details: e.error?.details,
+    });
+  });
+  const badMessages = [];
+  client.on('badMessage', (e) => badMessages.push({ buffer: e.buffer?.toString(), error: String(e.error) }));
+  await client.connect();
+  assert.equal(client.protocol, protocol, 'negotiated subprotocol');
+  return { client, failures, badMessages };
+}
+
+// Calls `method`; a rejection (CALLERROR, or a reply that fails the official schema) is
+// turned into an assertion error naming the request and what strict mode reported.
+async function call(station, method, params) {
+  const before = station.failures.length;
+  try {
+    return await station.client.call(method, params);
+  } catch (err) {
+    const strict = station.failures.slice(before);
+    const detail = {
+      request: { method, params },
+      error: { name: err.name, code: err.rpcErrorCode, message: err.message, details: err.details },
+      strictValidationFailures: strict,
+    };
+    throw new assert.AssertionError({
+      message: `${station.client.protocol} ${method} failed: ${JSON.stringify(detail, null, 2)}`,
+    });
+  }
+}
+
+function isoNow() {
+  return new Date().toISOString();
+}
+
+function connectorStatus(station, evseId, connectorId) {
+  const evse = (station.evses || []).find((e) => e.evse_id === evseId);
+  const connector = evse?.connectors?.find((c) => c.connector_id === connectorId);
+  return connector?.status;
+}
+
+function assertNoProtocolViolations(station) {
+  assert.deepEqual(station.failures, [], 'strict-mode validation failures');
+  assert.deepEqual(station.badMessages, [], 'malformed RPC messages from the server');
+}
+
+// ---------------------------------------------------------------------------------------
+
+describe('csms end-to-end with ocpp-rpc (strict mode)', { timeout: 300_000 }, () => {
+  before(startServer);
+
+  after(async () => {
+    if (server.child && !server.exit) {
+      server.child.kill('SIGKILL');
+      await server.exited;
+    }
+  });
+
+  describe('OCPP 1.6 charging session', () => {
+    const id = 'NODE-E2E-16';
+    const knownTag = 'NODE16-TAG-1';
+    const unknownTag = 'NODE16-UNKNOWN';
+    const remoteTag = 'NODE16-REMOTE';
+    const t0 = new Date(Date.now() - 10 * 60_000);
+    const at = (min) => new Date(t0.getTime() + min * 60_000).toISOString();
+    let station;
+    let transactionId;
+    // Samples sent with the transaction: MeterValues (8 + 3) and transactionData (2).
+    const sentSamples = 13;
+
+    before(async () => {
+      station = await connectStation(id, 'ocpp1.6');
+    });
+    after(async () => {
+      await station?.client.close({ code: 1000 });
+    });
+
+    it('BootNotification is accepted', async () => {
+      const res = await call(station, 'BootNotification', {
+        chargePointVendor: 'NodeVendor',
+        chargePointModel: 'NodeModel-16',
+        chargePointSerialNumber: 'SN-16-0001',
+        firmwareVersion: '1.6.0-e2e',
+      });
+      assert.equal(res.status, 'Accepted');
+      assert.ok(Number.isInteger(res.interval) && res.interval > 0, `interval ${res.interval}`);
+      assert.ok(!Number.isNaN(Date.parse(res.currentTime)), `currentTime ${res.currentTime}`);
+    });
+
+    it('StatusNotification for the station and connector 1', async () => {
+      assert.deepEqual(await call(station, 'StatusNotification', {
+        connectorId: 0, errorCode: 'NoError', status: 'Available', timestamp: isoNow(),
+      }), {});
+      assert.deepEqual(await call(station, 'StatusNotification', {
+        connectorId: 1, errorCode: 'NoError', status: 'Preparing', timestamp: at(0),
+      }), {});
+    });
+
+    it('Authorize: a token created through REST is Accepted, an unknown one Invalid', async () => {
+      await createIdToken(knownTag);
+      const known = await call(station, 'Authorize', { idTag: knownTag });
+      assert.equal(known.idTagInfo.status, 'Accepted');
+      const unknown = await call(station, 'Authorize', { idTag: unknownTag });
+      assert.equal(unknown.idTagInfo.status, 'Invalid');
+    });
+
+    it('StartTransaction returns a positive transaction id', async () => {
+      const res = await call(station, 'StartTransaction', {
+        connectorId: 1, idTag: knownTag, meterStart: 1000, timestamp: at(0),
+      });
+      assert.equal(res.idTagInfo.status, 'Accepted');
+      assert.ok(Number.isInteger(res.transactionId) && res.transactionId > 0, `transactionId ${res.transactionId}`);
+      transactionId = res.transactionId;
+      assert.deepEqual(await call(station, 'StatusNotification', {
+        connectorId: 1, errorCode: 'NoError', status: 'Charging', timestamp: at(0),
+      }), {});
+    });
+
+    it('MeterValues with several measurands and phases', async () => {
+      assert.ok(transactionId, 'needs the transaction started above');
+      const res = await call(station, 'MeterValues', {
+        connectorId: 1,
+        transactionId,
+        meterValue: [
+          {
+            timestamp: at(1),
+            sampledValue: [
+              { value: '1500', context: 'Sample.Periodic', measurand: 'Energy.Active.Import.Register', location: 'Outlet', unit: 'Wh' },
+              { value: '7200', context: 'Sample.Periodic', measurand: 'Power.Active.Import', location: 'Outlet', unit: 'W' },
+              { value: '230.1', context: 'Sample.Periodic', measurand: 'Voltage', phase: 'L1-N', location: 'Outlet', unit: 'V' },
+              { value: '229.8', context: 'Sample.Periodic', measurand: 'Voltage', phase: 'L2-N', location: 'Outlet', unit: 'V' },
+              { value: '231.0', context: 'Sample.Periodic', measurand: 'Voltage', phase: 'L3-N', location: 'Outlet', unit: 'V' },
+              { value: '16.0', context: 'Sample.Periodic', measurand: 'Current.Import', phase: 'L1', location: 'Outlet', unit: 'A' },
+              { value: '15.9', context: 'Sample.Periodic', measurand: 'Current.Import', phase: 'L2', location: 'Outlet', unit: 'A' },
+              { value: '42', context: 'Sample.Periodic', measurand: 'SoC', location: 'EV', unit: 'Percent' },
+            ],
+          },
+          {
+            timestamp: at(2),
+            sampledValue: [
+              // kWh: the server normalizes to Wh.
+              { value: '3.0', context: 'Sample.Periodic', measurand: 'Energy.Active.Import.Register', unit: 'kWh' },
+              { value: '7.1', context: 'Sample.Periodic', measurand: 'Power.Active.Import', unit: 'kW' },
+              { value: '230.4', context: 'Sample.Periodic', measurand: 'Voltage', phase: 'L1-N', unit: 'V' },
+            ],
+          },
+        ],
+      });
+      assert.deepEqual(res, {});
+    });
+
+    it('StopTransaction with transactionData', async () => {
+      assert.ok(transactionId, 'needs the transaction started above');
+      const res = await call(station, 'StopTransaction', {
+        transactionId,
+        idTag: knownTag,
+        meterStop: 5500,
+        timestamp: at(3),
+        reason: 'Local',
+        transactionData: [
+          { timestamp: at(0), sampledValue: [{ value: '1000', context: 'Transaction.Begin', measurand: 'Energy.Active.Import.Register', unit: 'Wh' }] },
+          { timestamp: at(3), sampledValue: [{ value: '5500', context: 'Transaction.End', measurand: 'Energy.Active.Import.Register', unit: 'Wh' }] },
+        ],
+      });
+      assert.equal(res.idTagInfo?.status, 'Accepted');
+      assert.deepEqual(await call(station, 'StatusNotification', {
+        connectorId: 1, errorCode: 'NoError', status: 'Finishing', timestamp: at(3),
+      }), {});
+    });
+
+    it('Heartbeat returns the server time', async () => {
+      const res = await call(station, 'Heartbeat', {});
+      const skew = Math.abs(Date.parse(res.currentTime) - Date.now());
+      assert.ok(skew < 60_000, `currentTime ${res.currentTime} is ${skew} ms off`);
+    });
+
+    it('DataTransfer to an unknown vendor is answered UnknownVendorId', async () => {
+      const res = await call(station, 'DataTransfer', { vendorId: 'com.example.e2e', messageId: 'Ping', data: 'hello' });
+      assert.equal(res.status, 'UnknownVendorId');
+    });
+
+    it('firmware, diagnostics and security notifications are acknowledged', async () => {
+      assert.deepEqual(await call(station, 'FirmwareStatusNotification', { status: 'Downloading' }), {});
+      assert.deepEqual(await call(station, 'FirmwareStatusNotification', { status: 'Installed' }), {});
+      assert.deepEqual(await call(station, 'DiagnosticsStatusNotification', { status: 'Uploaded' }), {});
+      assert.deepEqual(await call(station, 'SecurityEventNotification', {
+        type: 'SettingSystemTime', timestamp: isoNow(), techInfo: 'e2e',
+      }), {});
+      assert.deepEqual(await call(station, 'LogStatusNotification', { status: 'Uploaded', requestId: 7 }), {});
+      assert.deepEqual(await call(station, 'SignedFirmwareStatusNotification', { status: 'SignatureVerified', requestId: 8 }), {});
+    });
+
+    it('REST shows the station online with its boot data and connector status', async () => {
+      const r = await api('GET', `/stations/${encodeURIComponent(id)}`);
+      assert.equal(r.status, 200, r.describe);
+      const s = r.json;
+      assert.equal(s.id, id);
+      assert.equal(s.vendor, 'NodeVendor');
+      assert.equal(s.model, 'NodeModel-16');
+      assert.equal(s.firmware_version, '1.6.0-e2e');
+      assert.equal(s.protocol, 'ocpp1.6');
+      assert.equal(s.online, true);
+      assert.equal(connectorStatus(s, 1, 1), 'Finishing', r.describe);
+    });
+
+    it('REST lists and returns the finished transaction with its meter samples', async () => {
+      assert.ok(transactionId, 'needs the transaction started above');
+      const list = await api('GET', `/transactions?station=${encodeURIComponent(id)}`);
+      assert.equal(list.status, 200, list.describe);
+      assert.equal(list.json.items.length, 1, list.describe);
+      const item = list.json.items[0];
+      assert.equal(item.station_id, id);
+      assert.equal(item.ocpp_transaction_id, String(transactionId));
+
+      const r = await api('GET', `/transactions/${item.id}`);
+      assert.equal(r.status, 200, r.describe);
+      const tx = r.json;
+      assert.equal(tx.id, item.id);
+      assert.equal(tx.evse_id, 1);
+      assert.equal(tx.connector_id, 1);
+      assert.equal(tx.id_token, knownTag);
+      assert.equal(tx.meter_start_wh, 1000);
+      assert.equal(tx.meter_stop_wh, 5500);
+      assert.equal(tx.energy_wh, 4500);
+      assert.equal(tx.stop_reason, 'Local');
+      assert.equal(tx.state, 'closed');
+      assert.ok(tx.started_at && tx.stopped_at, 'started_at and stopped_at set');
+      assert.equal(tx.meter_samples.length, sentSamples, JSON.stringify(tx.meter_samples));
+      const voltages = tx.meter_samples.filter((m) => m.measurand === 'Voltage').map((m) => m.phase).sort();
+      assert.deepEqual(voltages, ['L1-N', 'L1-N', 'L2-N', 'L3-N']);
+      const kwh = tx.meter_samples.find((m) => m.unit === 'kWh');
+      assert.equal(kwh?.canonical_value, 3000, 'kWh register normalized to Wh');
+      assert.equal(kwh?.value, '3.0', 'value kept as sent');
+    });
+
+    it('REST remote-start reaches the charger as RemoteStartTransaction', async () => {
+      const seen = [];
+      station.client.handle('RemoteStartTransaction', ({ params }) => {
+        seen.push(params);
+        return { status: 'Accepted' };
+      });
+      const r = await api('POST', `/stations/${encodeURIComponent(id)}/commands/remote-start`, { id_token: remoteTag });
+      assert.equal(r.status, 200, `${r.describe}; strict failures: ${JSON.stringify(station.failures)}`);
+      assert.equal(r.json.status, 'Accepted', r.describe);
+      assert.deepEqual(r.json.response, { status: 'Accepted' }, r.describe);
+      assert.equal(seen.length, 1);
+      assert.equal(seen[0].idTag, remoteTag);
+    });
+
+    it('the server never violated the OCPP 1.6 schemas', () => {
+      assertNoProtocolViolations(station);
+    });
+  });
+
+  describe('OCPP 2.0.1 charging session', () => {
+    const id = 'NODE-E2E-201';
+    const knownToken = 'NODE201-TAG-1';
+    const unknownToken = 'NODE201-UNKNOWN';
+    const remoteToken = 'NODE201-REMOTE';
+    const txId = randomUUID(); // 36 characters, the schema maximum
+    const t0 = new Date(Date.now() - 10 * 60_000);
+    const at = (min) => new Date(t0.getTime() + min * 60_000).toISOString();
+    const idToken = (token) => ({ idToken: token, type: 'ISO14443' });
+    // Samples sent in the TransactionEvents: 1 + 6 + 2 + 1.
+    const sentSamples = 10;
+    let station;
+
+    before(async () => {
+      station = await connectStation(id, 'ocpp2.0.1');
+    });
+    after(async () => {
+      await station?.client.close({ code: 1000 });
+    });
+
+    it('BootNotification is accepted', async () => {
+      const res = await call(station, 'BootNotification', {
+        reason: 'PowerUp',
+        chargingStation: {
+          vendorName: 'NodeVendor',
+          model: 'NodeModel-201',
+          serialNumber: 'SN-201-0001',
+          firmwareVersion: '2.0.1-e2e',
+        },
+      });
+      assert.equal(res.status, 'Accepted');
+      assert.ok(Number.isInteger(res.interval) && res.interval > 0, `interval ${res.interval}`);
+      assert.ok(!Number.isNaN(Date.parse(res.currentTime)), `currentTime ${res.currentTime}`);
+    });
+
+    it('StatusNotification for EVSE 1 connector 1', async () => {
+      assert.deepEqual(await call(station, 'StatusNotification', {
+        timestamp: at(0), connectorStatus: 'Available', evseId: 1, connectorId: 1,
+      }), {});
+    });
+
+    it('Authorize: a token created through REST is Accepted, an unknown one is not', async () => {
+      await createIdToken(knownToken);
+      const known = await call(station, 'Authorize', { idToken: idToken(knownToken) });
+      assert.equal(known.idTokenInfo.status, 'Accepted');
+      const unknown = await call(station, 'Authorize', { idToken: idToken(unknownToken) });
+      assert.ok(['Invalid', 'Unknown'].includes(unknown.idTokenInfo.status), `status ${unknown.idTokenInfo.status}`);
+    });
+
+    it('TransactionEvent Started / Updated / Ended', async () => {
+      const started = await call(station, 'TransactionEvent', {
+        eventType: 'Started',
+        timestamp: at(0),
+        triggerReason: 'Authorized',
+        seqNo: 0,
+        transactionInfo: { transactionId: txId, chargingState: 'EVConnected' },
+        evse: { id: 1, connectorId: 1 },
+        idToken: idToken(knownToken),
+        meterValue: [{
+          timestamp: at(0),
+          sampledValue: [{ value: 2000, context: 'Transaction.Begin', measurand: 'Energy.Active.Import.Register', unitOfMeasure: { unit: 'Wh' } }],
+        }],
+      });
+      assert.equal(started.idTokenInfo?.status, 'Accepted');
+
+      assert.deepEqual(await call(station, 'StatusNotification', {
+        timestamp: at(0), connectorStatus: 'Occupied', evseId: 1, connectorId: 1,
+      }), {});
+
+      const updated = await call(station, 'TransactionEvent', {
+        eventType: 'Updated',
+        timestamp: at(1),
+        triggerReason: 'MeterValuePeriodic',
+        seqNo: 1,
+        transactionInfo: { transactionId: txId, chargingState: 'Charging' },
+        meterValue: [{
+          timestamp: at(1),
+          sampledValue: [
+            { value: 3500, context: 'Sample.Periodic', measurand: 'Energy.Active.Import.Register', location: 'Outlet', unitOfMeasure: { unit: 'Wh' } },
+            { value: 11000, context: 'Sample.Periodic', measurand: 'Power.Active.Import', unitOfMeasure: { unit: 'W' } },
+            { value: 230.5, context: 'Sample.Periodic', measurand: 'Voltage', phase: 'L1-N', unitOfMeasure: { unit: 'V' } },
+            { value: 229.5, context: 'Sample.Periodic', measurand: 'Voltage', phase: 'L2-N', unitOfMeasure: { unit: 'V' } },
+            { value: 231.5, context: 'Sample.Periodic', measurand: 'Voltage', phase: 'L3-N', unitOfMeasure: { unit: 'V' } },
+            { value: 16, context: 'Sample.Periodic', measurand: 'Current.Import', phase: 'L1', unitOfMeasure: { unit: 'A' } },
+          ],
+        }],
+      });
+      assert.equal(typeof updated, 'object');
+
+      const updated2 = await call(station, 'TransactionEvent', {
+        eventType: 'Updated',
+        timestamp: at(2),
+        triggerReason: 'MeterValuePeriodic',
+        seqNo: 2,
+        transactionInfo: { transactionId: txId, chargingState: 'Charging' },
+        meterValue: [{
+          timestamp: at(2),
+          sampledValue: [
+            // kWh with the default measurand: normalized to 5200 Wh.
+            { value: 5.2, context: 'Sample.Periodic', unitOfMeasure: { unit: 'kWh' } },
+            { value: 10.9, context: 'Sample.Periodic', measurand: 'Power.Active.Import', unitOfMeasure: { unit: 'W', multiplier: 3 } },
+          ],
+        }],
+      });
+      assert.equal(typeof updated2, 'object');
+
+      const ended = await call(station, 'TransactionEvent', {
+        eventType: 'Ended',
+        timestamp: at(3),
+        triggerReason: 'EVDeparted',
+        seqNo: 3,
+        transactionInfo: { transactionId: txId, chargingState: 'Idle', stoppedReason: 'EVDisconnected' },
+        evse: { id: 1, connectorId: 1 },
+        idToken: idToken(knownToken),
+        meterValue: [{
+          timestamp: at(3),
+          sampledValue: [{ value: 7.25, context: 'Transaction.End', measurand: 'Energy.Active.Import.Register', unitOfMeasure: { unit: 'kWh' } }],
+        }],
+      });
+      assert.equal(ended.idTokenInfo?.status, 'Accepted');
+    });
+
+    it('MeterValues outside a transaction', async () => {
+      assert.deepEqual(await call(station, 'MeterValues', {
+        evseId: 1,
+        meterValue: [{
+          timestamp: at(5),
+          sampledValue: [
+            { value: 7250, context: 'Sample.Clock', measurand: 'Energy.Active.Import.Register', unitOfMeasure: { unit: 'Wh' } },
+            { value: 0, context: 'Sample.Clock', measurand: 'Power.Active.Import', unitOfMeasure: { unit: 'W' } },
+            { value: 230.2, context: 'Sample.Clock', measurand: 'Voltage', phase: 'L1-N', unitOfMeasure: { unit: 'V' } },
+          ],
+        }],
+      }), {});
+      assert.deepEqual(await call(station, 'StatusNotification', {
+        timestamp: at(5), connectorStatus: 'Unavailable', evseId: 1, connectorId: 1,
+      }), {});
+    });
+
+    it('Heartbeat returns the server time', async () => {
+      const res = await call(station, 'Heartbeat', {});
+      const skew = Math.abs(Date.parse(res.currentTime) - Date.now());
+      assert.ok(skew < 60_000, `currentTime ${res.currentTime} is ${skew} ms off`);
+    });
+
+    it('DataTransfer to an unknown vendor is answered UnknownVendorId', async () => {
+      const res = await call(station, 'DataTransfer', { vendorId: 'com.example.e2e', messageId: 'Ping', data: { hello: 'world' } });
+      assert.equal(res.status, 'UnknownVendorId');
+    });
+
+    it('NotifyEvent and NotifyReport are acknowledged', async () => {
+      assert.deepEqual(await call(station, 'NotifyEvent', {
+        generatedAt: isoNow(),
+        seqNo: 0,
+        eventData: [{
+          eventId: 1,
+          timestamp: isoNow(),
+          trigger: 'Alerting',
+          actualValue: 'Faulted',
+          techCode: 'E42',
+          eventNotificationType: 'HardWiredNotification',
+          component: { name: 'Connector', evse: { id: 1, connectorId: 1 } },
+          variable: { name: 'AvailabilityState' },
+        }],
+      }), {});
+      assert.deepEqual(await call(station, 'NotifyReport', {
+        requestId: 1,
+        generatedAt: isoNow(),
+        seqNo: 0,
+        tbc: false,
+        reportData: [{
+          component: { name: 'OCPPCommCtrlr' },
+          variable: { name: 'HeartbeatInterval' },
+          variableAttribute: [{ type: 'Actual', value: '300', mutability: 'ReadWrite' }],
+          variableCharacteristics: { dataType: 'integer', supportsMonitoring: false, unit: 's' },
+        }],
+      }), {});
+    });
+
+    it('security, firmware and log notifications are acknowledged', async () => {
+      assert.deepEqual(await call(station, 'SecurityEventNotification', {
+        type: 'SettingSystemTime', timestamp: isoNow(), techInfo: 'e2e',
+      }), {});
+      assert.deepEqual(await call(station, 'FirmwareStatusNotification', { status: 'Downloading', requestId: 3 }), {});
+      assert.deepEqual(await call(station, 'FirmwareStatusNotification', { status: 'Installed', requestId: 3 }), {});
+      assert.deepEqual(await call(station, 'LogStatusNotification', { status: 'Uploaded', requestId: 4 }), {});
+      assert.deepEqual(await call(station, 'PublishFirmwareStatusNotification', { status: 'Idle' }), {});
+    });
+
+    it('other station-initiated messages get schema-valid answers', async () => {
+      assert.deepEqual(await call(station, 'ReservationStatusUpdate', { reservationId: 5, reservationUpdateStatus: 'Expired' }), {});
+      assert.deepEqual(await call(station, 'NotifyChargingLimit', {
+        evseId: 1,
+        chargingLimit: { chargingLimitSource: 'EMS', isGridCritical: false },
+        chargingSchedule: [{
+          id: 1,
+          chargingRateUnit: 'W',
+          chargingSchedulePeriod: [{ startPeriod: 0, limit: 7400 }],
+        }],
+      }), {});
+      assert.deepEqual(await call(station, 'ClearedChargingLimit', { chargingLimitSource: 'EMS', evseId: 1 }), {});
+      assert.deepEqual(await call(station, 'NotifyMonitoringReport', {
+        requestId: 2,
+        seqNo: 0,
+        generatedAt: isoNow(),
+        monitor: [{
+          component: { name: 'EVSE', evse: { id: 1 } },
+          variable: { name: 'AvailabilityState' },
+          variableMonitoring: [{ id: 1, transaction: false, value: 1, type: 'Delta', severity: 5 }],
+        }],
+      }), {});
+      assert.deepEqual(await call(station, 'NotifyCustomerInformation', {
+        data: 'no data', seqNo: 0, generatedAt: isoNow(), requestId: 3,
+      }), {});
+      assert.deepEqual(await call(station, 'NotifyDisplayMessages', { requestId: 4 }), {});
+      assert.deepEqual(await call(station, 'ReportChargingProfiles', {
+        requestId: 5,
+        chargingLimitSource: 'CSO',
+        evseId: 1,
+        chargingProfile: [{
+          id: 10,
+          stackLevel: 0,
+          chargingProfilePurpose: 'TxDefaultProfile',
+          chargingProfileKind: 'Absolute',
+          chargingSchedule: [{ id: 1, chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 16 }] }],
+        }],
+      }), {});
+      const needs = await call(station, 'NotifyEVChargingNeeds', {
+        evseId: 1,
+        chargingNeeds: { requestedEnergyTransfer: 'AC_three_phase', acChargingParameters: { energyAmount: 20000, evMinCurrent: 6, evMaxCurrent: 32, evMaxVoltage: 400 } },
+      });
+      assert.ok(['Accepted', 'Rejected', 'Processing'].includes(needs.status), `status ${needs.status}`);
+      const schedule = await call(station, 'NotifyEVChargingSchedule', {
+        timeBase: isoNow(),
+        evseId: 1,
+        chargingSchedule: { id: 1, chargingRateUnit: 'W', chargingSchedulePeriod: [{ startPeriod: 0, limit: 11000 }] },
+      });
+      assert.ok(['Accepted', 'Rejected'].includes(schedule.status), `status ${schedule.status}`);
+    });
+
+    it('certificate requests get schema-valid refusals', async () => {
+      const sign = await call(station, 'SignCertificate', { csr: '-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----' });
+      assert.ok(['Accepted', 'Rejected'].includes(sign.status), `status ${sign.status}`);
+      const status = await call(station, 'GetCertificateStatus', {
+        ocspRequestData: {
+          hashAlgorithm: 'SHA256',
+          issuerNameHash: 'a'.repeat(64),
+          issuerKeyHash: 'b'.repeat(64),
+          serialNumber: '01',
+          responderURL: 'http://ocsp.example.invalid',
+        },
+      });
+      assert.ok(['Accepted', 'Failed'].includes(status.status), `status ${status.status}`);
+      const ev = await call(station, 'Get15118EVCertificate', { iso15118SchemaVersion: 'urn:iso:15118:2:2013:MsgDef', action: 'Install', exiRequest: 'AAAA' });
+      assert.ok(['Accepted', 'Failed'].includes(ev.status), `status ${ev.status}`);
+    });
+
+    it('REST shows the station online with its boot data and connector status', async () => {
+      const r = await api('GET', `/stations/${encodeURIComponent(id)}`);
+      assert.equal(r.status, 200, r.describe);
+      const s = r.json;
+      assert.equal(s.id, id);
+      assert.equal(s.vendor, 'NodeVendor');
+      assert.equal(s.model, 'NodeModel-201');
+      assert.equal(s.firmware_version, '2.0.1-e2e');
+      assert.equal(s.protocol, 'ocpp2.0.1');
+      assert.equal(s.online, true);
+      assert.equal(connectorStatus(s, 1, 1), 'Unavailable', r.describe);
+    });
+
+    it('REST lists and returns the finished transaction with its meter samples', async () => {
+      const list = await api('GET', `/transactions?station=${encodeURIComponent(id)}`);
+      assert.equal(list.status, 200, list.describe);
+      assert.equal(list.json.items.length, 1, list.describe);
+      const item = list.json.items[0];
+      assert.equal(item.station_id, id);
+      assert.equal(item.ocpp_transaction_id, txId);
+
+      const r = await api('GET', `/transactions/${item.id}`);
+      assert.equal(r.status, 200, r.describe);
+      const tx = r.json;
+      assert.equal(tx.evse_id, 1);
+      assert.equal(tx.connector_id, 1);
+      assert.equal(tx.id_token, knownToken);
+      assert.equal(tx.meter_start_wh, 2000);
+      assert.equal(tx.meter_stop_wh, 7250);
+      assert.equal(tx.energy_wh, 5250);
+      assert.equal(tx.stop_reason, 'EVDisconnected');
+      assert.equal(tx.state, 'closed');
+      assert.equal(tx.last_seq_no, 3);
+      assert.ok(tx.started_at && tx.stopped_at, 'started_at and stopped_at set');
+      assert.equal(tx.meter_samples.length, sentSamples, JSON.stringify(tx.meter_samples));
+      const voltages = tx.meter_samples.filter((m) => m.measurand === 'Voltage').map((m) => m.phase).sort();
+      assert.deepEqual(voltages, ['L1-N', 'L2-N', 'L3-N']);
+      const power = tx.meter_samples.find((m) => m.measurand === 'Power.Active.Import' && m.timestamp.startsWith(at(2).slice(0, 16)));
+      assert.equal(power?.canonical_value, 10900, 'W with multiplier 3 normalized');
+    });
+
+    it('REST remote-start reaches the charger as RequestStartTransaction', async () => {
+      const seen = [];
+      station.client.handle('RequestStartTransaction', ({ params }) => {
+        seen.push(params);
+        return { status: 'Accepted' };
+      });
+      const r = await api('POST', `/stations/${encodeURIComponent(id)}/commands/remote-start`, { id_token: remoteToken });
+      assert.equal(r.status, 200, `${r.describe}; strict failures: ${JSON.stringify(station.failures)}`);
+      assert.equal(r.json.status, 'Accepted', r.describe);
+      assert.deepEqual(r.json.response, { status: 'Accepted' }, r.describe);
+      assert.equal(seen.length, 1);
+      assert.equal(seen[0].idToken?.idToken, remoteToken);
+      assert.ok(Number.isInteger(seen[0].remoteStartId), `remoteStartId ${seen[0].remoteStartId}`);
+    });
+
+    it('the server never violated the OCPP 2.0.1 schemas', () => {
+      assertNoProtocolViolations(station);
+    });
+  });
+
+  it('the server exits 0 on SIGTERM', async () => {
+    assert.ok(server.child && !server.exit, `server not running: ${JSON.stringify(server.exit)}\n${tail(server.stderr)}`);
+    server.child.kill('SIGTERM');
+    let timer;
+    const timeout = new Promise((resolve) => { timer = setTimeout(resolve, SHUTDOWN_TIMEOUT_MS, 'timeout'); });
+    const outcome = await Promise.race([server.exited, timeout]);
+    clearTimeout(timer);
+    assert.notEqual(outcome, 'timeout', `csms did not exit within ${SHUTDOWN_TIMEOUT_MS} ms of SIGTERM\n${tail(server.stderr)}`);
+    assert.deepEqual(server.exit, { code: 0, signal: null }, tail(server.stderr));
+  });
+});

@@ -1,0 +1,350 @@
+#include "csms/ocpp/commands.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <string_view>
+
+#include "csms/ocpp/validator.hpp"
+#include "printers.hpp"
+
+namespace csms::ocpp {
+namespace {
+
+using nlohmann::json;
+
+constexpr auto kV16 = Version::V16;
+constexpr auto kV201 = Version::V201;
+constexpr int kRequestId = 77;
+
+// Builds the call and checks, independently of build_command's own check, that what would
+// go to the charger is valid against the request schema of its action.
+OutboundCall build(Version version, std::string_view name, const char* body) {
+  auto call = build_command(version, name, json::parse(body), kRequestId);
+  const auto* schema = find_schema(version, call.action, Direction::Request);
+  EXPECT_NE(schema, nullptr) << call.action;
+  if (schema != nullptr) {
+    auto violation = validate_strict(*schema, call.payload);
+    EXPECT_FALSE(violation.has_value()) << call.action << " " << call.payload.dump() << ": "
+                                        << ::testing::PrintToString(violation);
+  }
+  return call;
+}
+
+// The message of the CommandError a body gets, or "" when it builds.
+std::string rejection(Version version, std::string_view name, const json& body) {
+  try {
+    (void)build_command(version, name, body, kRequestId);
+  } catch (const CommandError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Commands, IsCommand_KnowsTheTenCommands) {
+  for (auto name : {"remote-start", "remote-stop", "reset", "unlock", "change-availability",
+                    "get-configuration", "set-configuration", "trigger-message", "clear-cache",
+                    "data-transfer"})
+    EXPECT_TRUE(is_command(name)) << name;
+  EXPECT_FALSE(is_command("reboot"));
+  EXPECT_FALSE(is_command("Reset"));
+}
+
+TEST(Commands, UnknownCommand_IsCommandError) {
+  EXPECT_NE(rejection(kV16, "reboot", json::object()), "");
+  EXPECT_NE(rejection(kV201, "reboot", json::object()), "");
+}
+
+TEST(Commands, BodyThatIsNotAnObject_IsCommandError) {
+  EXPECT_NE(rejection(kV16, "clear-cache", json::array()), "");
+  EXPECT_NE(rejection(kV201, "clear-cache", "x"), "");
+}
+
+// --- remote-start ------------------------------------------------------------------------
+
+TEST(Commands, RemoteStart_V16_IsRemoteStartTransactionOnTheConnector) {
+  auto call = build(kV16, "remote-start", R"({"id_token":"TAG1","evse_id":2})");
+  EXPECT_EQ(call.action, "RemoteStartTransaction");
+  EXPECT_EQ(call.payload, json::parse(R"({"idTag":"TAG1","connectorId":2})"));
+}
+
+TEST(Commands, RemoteStart_V201_CarriesRemoteStartIdAndCentralToken) {
+  auto call = build(kV201, "remote-start", R"({"id_token":"TAG1","evse_id":2})");
+  EXPECT_EQ(call.action, "RequestStartTransaction");
+  EXPECT_EQ(call.payload,
+            json::parse(R"({"idToken":{"idToken":"TAG1","type":"Central"},"remoteStartId":77,"evseId":2})"));
+}
+
+TEST(Commands, RemoteStart_WithoutEvse_LetsTheChargerChoose) {
+  EXPECT_EQ(build(kV16, "remote-start", R"({"id_token":"TAG1"})").payload, json::parse(R"({"idTag":"TAG1"})"));
+  EXPECT_FALSE(build(kV201, "remote-start", R"({"id_token":"TAG1"})").payload.contains("evseId"));
+}
+
+TEST(Commands, RemoteStart_WithNullChargingProfile_SendsNone) {
+  EXPECT_FALSE(build(kV16, "remote-start", R"({"id_token":"T","charging_profile":null})")
+                   .payload.contains("chargingProfile"));
+  EXPECT_FALSE(build(kV201, "remote-start", R"({"id_token":"T","charging_profile":null})")
+                   .payload.contains("chargingProfile"));
+}
+
+TEST(Commands, RemoteStart_WithoutToken_IsCommandError) {
+  EXPECT_NE(rejection(kV16, "remote-start", json::parse(R"({"evse_id":1})")), "");
+  EXPECT_NE(rejection(kV201, "remote-start", json::parse(R"({"id_token":5})")), "");
+}
+
+TEST(Commands, RemoteStart_WithTokenTooLongForTheVersion_IsCommandError) {
+  // 1.6 idTag is CiString20; 2.0.1 idToken is 36 characters.
+  json body = {{"id_token", std::string(21, 't')}};
+  EXPECT_NE(rejection(kV16, "remote-start", body), "");
+  EXPECT_EQ(rejection(kV201, "remote-start", body), "");
+}
+
+// --- remote-stop -------------------------------------------------------------------------
+
+TEST(Commands, RemoteStop_V16_TakesTheIdAsAnInteger) {
+  EXPECT_EQ(build(kV16, "remote-stop", R"({"transaction_id":42})").payload, json::parse(R"({"transactionId":42})"));
+  auto call = build(kV16, "remote-stop", R"({"transaction_id":"42"})");
+  EXPECT_EQ(call.action, "RemoteStopTransaction");
+  EXPECT_EQ(call.payload, json::parse(R"({"transactionId":42})"));
+}
+
+TEST(Commands, RemoteStop_V16_IdThatIsNotWhollyANumber_IsCommandError) {
+  for (const char* body : {R"({"transaction_id":"abc"})", R"({"transaction_id":"12abc"})",
+                           R"({"transaction_id":""})", R"({"transaction_id":4.5})",
+                           R"({"transaction_id":true})", R"({})"})
+    EXPECT_NE(rejection(kV16, "remote-stop", json::parse(body)), "") << body;
+}
+
+TEST(Commands, RemoteStop_V201_SendsTheIdAsText) {
+  auto call = build(kV201, "remote-stop", R"({"transaction_id":"tx-1"})");
+  EXPECT_EQ(call.action, "RequestStopTransaction");
+  EXPECT_EQ(call.payload, json::parse(R"({"transactionId":"tx-1"})"));
+  EXPECT_EQ(build(kV201, "remote-stop", R"({"transaction_id":42})").payload,
+            json::parse(R"({"transactionId":"42"})"));
+}
+
+TEST(Commands, RemoteStop_V201_IdThatIsNeitherTextNorInteger_IsCommandError) {
+  EXPECT_NE(rejection(kV201, "remote-stop", json::parse(R"({"transaction_id":true})")), "");
+  EXPECT_NE(rejection(kV201, "remote-stop", json::parse(R"({"transaction_id":{"id":1}})")), "");
+  EXPECT_NE(rejection(kV201, "remote-stop", json::parse(R"({"transaction_id":null})")), "");
+  // RequestStopTransactionRequest.transactionId is at most 36 characters.
+  EXPECT_NE(rejection(kV201, "remote-stop", json{{"transaction_id", std::string(37, 'x')}}), "");
+}
+
+// --- reset -------------------------------------------------------------------------------
+
+TEST(Commands, Reset_V16_KeepsTheType) {
+  auto call = build(kV16, "reset", R"({"type":"Hard"})");
+  EXPECT_EQ(call.action, "Reset");
+  EXPECT_EQ(call.payload, json::parse(R"({"type":"Hard"})"));
+  EXPECT_EQ(build(kV16, "reset", R"({"type":"Soft"})").payload, json::parse(R"({"type":"Soft"})"));
+}
+
+TEST(Commands, Reset_V201_HardIsImmediateAndSoftIsOnIdle) {
+  EXPECT_EQ(build(kV201, "reset", R"({"type":"Hard"})").payload, json::parse(R"({"type":"Immediate"})"));
+  EXPECT_EQ(build(kV201, "reset", R"({"type":"Soft","evse_id":1})").payload,
+            json::parse(R"({"type":"OnIdle","evseId":1})"));
+}
+
+TEST(Commands, Reset_WithUnknownType_IsCommandError) {
+  EXPECT_NE(rejection(kV16, "reset", json::parse(R"({"type":"Immediate"})")), "");
+  EXPECT_NE(rejection(kV201, "reset", json::parse(R"({"type":"Warm"})")), "");
+  EXPECT_NE(rejection(kV201, "reset", json::object()), "");
+}
+
+// --- unlock ------------------------------------------------------------------------------
+
+TEST(Commands, Unlock_V16_UnlocksTheEvsesConnector) {
+  auto call = build(kV16, "unlock", R"({"evse_id":2})");
+  EXPECT_EQ(call.action, "UnlockConnector");
+  EXPECT_EQ(call.payload, json::parse(R"({"connectorId":2})"));
+}
+
+TEST(Commands, Unlock_V201_DefaultsToConnector1) {
+  EXPECT_EQ(build(kV201, "unlock", R"({"evse_id":2})").payload, json::parse(R"({"evseId":2,"connectorId":1})"));
+  EXPECT_EQ(build(kV201, "unlock", R"({"evse_id":2,"connector_id":3})").payload,
+            json::parse(R"({"evseId":2,"connectorId":3})"));
+}
+
+TEST(Commands, Unlock_WithoutIntegerEvse_IsCommandError) {
+  EXPECT_NE(rejection(kV16, "unlock", json::object()), "");
+  EXPECT_NE(rejection(kV201, "unlock", json::parse(R"({"evse_id":"2"})")), "");
+}
+
+// --- change-availability -----------------------------------------------------------------
+
+TEST(Commands, ChangeAvailability_V16_DefaultsToTheWholeStation) {
+  auto call = build(kV16, "change-availability", R"({"operative":true})");
+  EXPECT_EQ(call.action, "ChangeAvailability");
+  EXPECT_EQ(call.payload, json::parse(R"({"connectorId":0,"type":"Operative"})"));
+  EXPECT_EQ(build(kV16, "change-availability", R"({"operative":false,"evse_id":2})").payload,
+            json::parse(R"({"connectorId":2,"type":"Inoperative"})"));
+}
+
+TEST(Commands, ChangeAvailability_V201_InoperativeWithEvse) {
+  auto call = build(kV201, "change-availability", R"({"operative":false,"evse_id":1})");
+  EXPECT_EQ(call.action, "ChangeAvailability");
+  EXPECT_EQ(call.payload, json::parse(R"({"operationalStatus":"Inoperative","evse":{"id":1}})"));
+  EXPECT_EQ(build(kV201, "change-availability", R"({"operative":false,"evse_id":1,"connector_id":2})").payload,
+            json::parse(R"({"operationalStatus":"Inoperative","evse":{"id":1,"connectorId":2}})"));
+  EXPECT_EQ(build(kV201, "change-availability", R"({"operative":true})").payload,
+            json::parse(R"({"operationalStatus":"Operative"})"));
+}
+
+TEST(Commands, ChangeAvailability_WithoutBooleanOperative_IsCommandError) {
+  EXPECT_NE(rejection(kV16, "change-availability", json::object()), "");
+  EXPECT_NE(rejection(kV201, "change-availability", json::parse(R"({"operative":"yes"})")), "");
+}
+
+// --- get-configuration -------------------------------------------------------------------
+
+TEST(Commands, GetConfiguration_V16_ListsTheKeys) {
+  auto call = build(kV16, "get-configuration", R"({"keys":["HeartbeatInterval","MeterValueSampleInterval"]})");
+  EXPECT_EQ(call.action, "GetConfiguration");
+  EXPECT_EQ(call.payload, json::parse(R"({"key":["HeartbeatInterval","MeterValueSampleInterval"]})"));
+}
+
+TEST(Commands, GetConfiguration_V16_WithoutKeys_AsksForAll) {
+  EXPECT_EQ(build(kV16, "get-configuration", R"({})").payload, json::object());
+  EXPECT_EQ(build(kV16, "get-configuration", R"({"keys":[]})").payload, json::object());
+}
+
+TEST(Commands, GetConfiguration_V201_KeysAreComponentVariableInstance) {
+  auto call = build(kV201, "get-configuration",
+                    R"({"keys":["OCPPCommCtrlr.HeartbeatInterval","EVSE.Power.Max"]})");
+  EXPECT_EQ(call.action, "GetVariables");
+  EXPECT_EQ(call.payload, json::parse(R"({"getVariableData":[
+      {"component":{"name":"OCPPCommCtrlr"},"variable":{"name":"HeartbeatInterval"}},
+      {"component":{"name":"EVSE"},"variable":{"name":"Power","instance":"Max"}}]})"));
+}
+
+TEST(Commands, GetConfiguration_V201_WithoutKeys_IsConfigurationInventoryReport) {
+  auto call = build(kV201, "get-configuration", R"({})");
+  EXPECT_EQ(call.action, "GetBaseReport");
+  EXPECT_EQ(call.payload, json::parse(R"({"requestId":77,"reportBase":"ConfigurationInventory"})"));
+  EXPECT_EQ(build(kV201, "get-configuration", R"({"keys":[]})").action, "GetBaseReport");
+}
+
+TEST(Commands, GetConfiguration_V201_BareOrMalformedKey_IsCommandError) {
+  for (const char* body : {R"({"keys":["HeartbeatInterval"]})", R"({"keys":[".Variable"]})",
+                           R"({"keys":["Component."]})", R"({"keys":[5]})", R"({"keys":"A.B"})"})
+    EXPECT_NE(rejection(kV201, "get-configuration", json::parse(body)), "") << body;
+}
+
+TEST(Commands, GetConfiguration_V16_KeyLongerThan50_IsCommandError) {
+  EXPECT_NE(rejection(kV16, "get-configuration", json{{"keys", {std::string(51, 'k')}}}), "");
+}
+
+// --- set-configuration -------------------------------------------------------------------
+
+TEST(Commands, SetConfiguration_V16_IsChangeConfigurationWithTextValue) {
+  auto call = build(kV16, "set-configuration", R"({"key":"HeartbeatInterval","value":"600"})");
+  EXPECT_EQ(call.action, "ChangeConfiguration");
+  EXPECT_EQ(call.payload, json::parse(R"({"key":"HeartbeatInterval","value":"600"})"));
+  // A JSON number or boolean goes as its text: 1.6 values are strings.
+  EXPECT_EQ(build(kV16, "set-configuration", R"({"key":"HeartbeatInterval","value":600})").payload["value"], "600");
+  EXPECT_EQ(build(kV16, "set-configuration", R"({"key":"AuthorizeRemoteTxRequests","value":true})").payload["value"],
+            "true");
+}
+
+TEST(Commands, SetConfiguration_V201_IsSetVariables) {
+  auto call = build(kV201, "set-configuration", R"({"key":"OCPPCommCtrlr.HeartbeatInterval","value":600})");
+  EXPECT_EQ(call.action, "SetVariables");
+  EXPECT_EQ(call.payload, json::parse(R"({"setVariableData":[{"component":{"name":"OCPPCommCtrlr"},
+      "variable":{"name":"HeartbeatInterval"},"attributeValue":"600"}]})"));
+}
+
+TEST(Commands, SetConfiguration_WithoutKeyOrValue_IsCommandError) {
+  EXPECT_NE(rejection(kV16, "set-configuration", json::parse(R"({"key":"A"})")), "");
+  EXPECT_NE(rejection(kV16, "set-configuration", json::parse(R"({"value":"1"})")), "");
+  EXPECT_NE(rejection(kV201, "set-configuration", json::parse(R"({"key":"HeartbeatInterval","value":"1"})")), "");
+}
+
+// --- trigger-message ---------------------------------------------------------------------
+
+TEST(Commands, TriggerMessage_V16_OnAConnector) {
+  auto call = build(kV16, "trigger-message", R"({"message":"StatusNotification","evse_id":1})");
+  EXPECT_EQ(call.action, "TriggerMessage");
+  EXPECT_EQ(call.payload, json::parse(R"({"requestedMessage":"StatusNotification","connectorId":1})"));
+}
+
+TEST(Commands, TriggerMessage_V201_OnAnEvse) {
+  auto call = build(kV201, "trigger-message", R"({"message":"MeterValues","evse_id":1})");
+  EXPECT_EQ(call.action, "TriggerMessage");
+  EXPECT_EQ(call.payload, json::parse(R"({"requestedMessage":"MeterValues","evse":{"id":1}})"));
+  EXPECT_EQ(build(kV201, "trigger-message", R"({"message":"Heartbeat"})").payload,
+            json::parse(R"({"requestedMessage":"Heartbeat"})"));
+}
+
+TEST(Commands, TriggerMessage_UnknownToTheVersion_IsRejectedByTheSchemaEnum) {
+  EXPECT_NE(rejection(kV16, "trigger-message", json::parse(R"({"message":"TransactionEvent"})")), "");
+  EXPECT_NE(rejection(kV201, "trigger-message", json::parse(R"({"message":"DiagnosticsStatusNotification"})")), "");
+  EXPECT_NE(rejection(kV16, "trigger-message", json::parse(R"({"message":"Coffee"})")), "");
+  EXPECT_NE(rejection(kV201, "trigger-message", json::object()), "");
+}
+
+// --- clear-cache -------------------------------------------------------------------------
+
+TEST(Commands, ClearCache_IsEmptyOnBothVersions) {
+  for (auto version : {kV16, kV201}) {
+    auto call = build(version, "clear-cache", "{}");
+    EXPECT_EQ(call.action, "ClearCache");
+    EXPECT_EQ(call.payload, json::object());
+  }
+}
+
+// --- data-transfer -----------------------------------------------------------------------
+
+TEST(Commands, DataTransfer_V16_SendsDataAsText) {
+  auto call = build(kV16, "data-transfer", R"({"vendor_id":"com.acme","message_id":"Price","data":{"ct":21}})");
+  EXPECT_EQ(call.action, "DataTransfer");
+  EXPECT_EQ(call.payload, json::parse(R"({"vendorId":"com.acme","messageId":"Price","data":"{\"ct\":21}"})"));
+  EXPECT_EQ(build(kV16, "data-transfer", R"({"vendor_id":"com.acme","data":"raw"})").payload["data"], "raw");
+}
+
+TEST(Commands, DataTransfer_V201_SendsDataAsJson) {
+  auto call = build(kV201, "data-transfer", R"({"vendor_id":"com.acme","data":{"ct":21}})");
+  EXPECT_EQ(call.action, "DataTransfer");
+  EXPECT_EQ(call.payload, json::parse(R"({"vendorId":"com.acme","data":{"ct":21}})"));
+}
+
+TEST(Commands, DataTransfer_NullOptionals_AreLeftOut) {
+  for (auto version : {kV16, kV201})
+    EXPECT_EQ(build(version, "data-transfer", R"({"vendor_id":"com.acme","message_id":null,"data":null})").payload,
+              json::parse(R"({"vendorId":"com.acme"})"));
+}
+
+TEST(Commands, DataTransfer_WithoutVendor_IsCommandError) {
+  EXPECT_NE(rejection(kV16, "data-transfer", json::parse(R"({"data":"x"})")), "");
+  EXPECT_NE(rejection(kV201, "data-transfer", json::object()), "");
+}
+
+// --- reply_status ------------------------------------------------------------------------
+
+TEST(ReplyStatus, IsTheReplysStatus) {
+  EXPECT_EQ(reply_status("Reset", json::parse(R"({"status":"Rejected"})")), "Rejected");
+  EXPECT_EQ(reply_status("RequestStartTransaction", json::parse(R"({"status":"Accepted","transactionId":"t"})")),
+            "Accepted");
+}
+
+TEST(ReplyStatus, GetVariables_IsTheFirstAttributeStatus) {
+  auto reply = json::parse(R"({"getVariableResult":[
+      {"attributeStatus":"UnknownVariable","component":{"name":"A"},"variable":{"name":"B"}},
+      {"attributeStatus":"Accepted","component":{"name":"A"},"variable":{"name":"C"}}]})");
+  EXPECT_EQ(reply_status("GetVariables", reply), "UnknownVariable");
+}
+
+TEST(ReplyStatus, SetVariables_IsTheFirstAttributeStatus) {
+  auto reply = json::parse(R"({"setVariableResult":[
+      {"attributeStatus":"RebootRequired","component":{"name":"A"},"variable":{"name":"B"}}]})");
+  EXPECT_EQ(reply_status("SetVariables", reply), "RebootRequired");
+}
+
+TEST(ReplyStatus, ReplyWithoutStatus_IsAccepted) {
+  EXPECT_EQ(reply_status("GetConfiguration", json::parse(R"({"configurationKey":[]})")), "Accepted");
+  EXPECT_EQ(reply_status("GetVariables", json::parse(R"({"getVariableResult":[]})")), "Accepted");
+  EXPECT_EQ(reply_status("ClearCache", json::object()), "Accepted");
+}
+
+}  // namespace
+}  // namespace csms::ocpp
