@@ -142,6 +142,12 @@ domain::Page page_of(const Target& target) {
   return page;
 }
 
+// Lists ordered by a numeric id take that id as their cursor.
+void require_numeric_cursor(const domain::Page& page) {
+  if (page.cursor.size() > 18 || page.cursor.find_first_not_of("0123456789") != std::string::npos)
+    throw HttpError(400, "bad cursor");
+}
+
 std::optional<bool> bool_param(const Target& target, const std::string& name) {
   auto value = target.param(name);
   if (!value) return std::nullopt;
@@ -367,6 +373,24 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
             return write_result(admin.delete_station(id), "station " + id, std::nullopt, 204);
           });
       }
+      if (depth == 5 && method == "GET" && (seg[4] == "reports" || seg[4] == "status-history")) {
+        auto id = seg[3];
+        auto page = page_of(target);
+        require_numeric_cursor(page);
+        if (seg[4] == "reports") {
+          auto kind = target.param("kind");
+          return with_db([id, kind, page](domain::AdminRepository& admin) {
+            if (!admin.station_exists(id)) return problem(404, "station " + id + " not found");
+            return json_response(200, admin.list_station_reports(id, kind, page));
+          });
+        }
+        auto from = time_param(target, "from");
+        auto to = time_param(target, "to");
+        return with_db([id, from, to, page](domain::AdminRepository& admin) {
+          if (!admin.station_exists(id)) return problem(404, "station " + id + " not found");
+          return json_response(200, admin.list_status_history(id, from, to, page));
+        });
+      }
       if (is_command && method == "POST") {
         auto id = seg[3];
         auto name = seg[5];
@@ -471,9 +495,7 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
         filter.from = time_param(target, "from");
         filter.to = time_param(target, "to");
         auto page = page_of(target);
-        if (!page.cursor.empty() &&
-            page.cursor.find_first_not_of("0123456789") != std::string::npos)
-          throw HttpError(400, "bad cursor");
+        require_numeric_cursor(page);
         return with_db([filter, page](domain::AdminRepository& admin) {
           return json_response(200, admin.list_transactions(filter, page));
         });

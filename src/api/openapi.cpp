@@ -53,7 +53,9 @@ std::string_view openapi_document() {
   "paths": {
     "/healthz": {
       "get": {
-        "tags": ["health"],
+        "tags": [
+          "health"
+        ],
         "operationId": "getHealth",
         "summary": "Process alive",
         "security": [],
@@ -69,7 +71,9 @@ std::string_view openapi_document() {
                       "const": "ok"
                     }
                   },
-                  "required": ["status"]
+                  "required": [
+                    "status"
+                  ]
                 }
               }
             }
@@ -79,7 +83,9 @@ std::string_view openapi_document() {
     },
     "/readyz": {
       "get": {
-        "tags": ["health"],
+        "tags": [
+          "health"
+        ],
         "operationId": "getReadiness",
         "summary": "Ready to serve",
         "description": "Ready when the migrations are applied and the database answers a query.",
@@ -96,7 +102,9 @@ std::string_view openapi_document() {
                       "const": "ready"
                     }
                   },
-                  "required": ["status"]
+                  "required": [
+                    "status"
+                  ]
                 }
               }
             }
@@ -119,7 +127,9 @@ std::string_view openapi_document() {
     },
     "/api/v1/openapi.json": {
       "get": {
-        "tags": ["meta"],
+        "tags": [
+          "meta"
+        ],
         "operationId": "getOpenApi",
         "summary": "This OpenAPI document",
         "description": "Served without authentication.",
@@ -140,7 +150,9 @@ std::string_view openapi_document() {
     },
     "/api/v1/stations": {
       "get": {
-        "tags": ["stations"],
+        "tags": [
+          "stations"
+        ],
         "operationId": "listStations",
         "summary": "List stations",
         "description": "Stations ordered by id. Role: viewer or higher.",
@@ -194,7 +206,9 @@ std::string_view openapi_document() {
         }
       },
       "post": {
-        "tags": ["stations"],
+        "tags": [
+          "stations"
+        ],
         "operationId": "createStation",
         "summary": "Create a station",
         "description": "Registers a station ahead of its first connection. `id` is the identity the charger connects with (the last segment of its WebSocket URL). Omitted fields default to `time_zone` UTC and `registration` Accepted. Role: admin.",
@@ -208,7 +222,9 @@ std::string_view openapi_document() {
                     "$ref": "#/components/schemas/StationInput"
                   }
                 ],
-                "required": ["id"]
+                "required": [
+                  "id"
+                ]
               },
               "example": {
                 "id": "CP-0001",
@@ -262,7 +278,9 @@ std::string_view openapi_document() {
         }
       ],
       "get": {
-        "tags": ["stations"],
+        "tags": [
+          "stations"
+        ],
         "operationId": "getStation",
         "summary": "Get a station",
         "description": "The station with its EVSEs, connectors and live status. Role: viewer or higher.",
@@ -292,7 +310,9 @@ std::string_view openapi_document() {
         }
       },
       "patch": {
-        "tags": ["stations"],
+        "tags": [
+          "stations"
+        ],
         "operationId": "patchStation",
         "summary": "Change a station",
         "description": "Changes exactly the fields the body names; null clears a field (not `time_zone` or `registration`). An `id` in the body is ignored. Any patch clears `auto_registered`. Role: admin.",
@@ -343,7 +363,9 @@ std::string_view openapi_document() {
         }
       },
       "delete": {
-        "tags": ["stations"],
+        "tags": [
+          "stations"
+        ],
         "operationId": "deleteStation",
         "summary": "Delete a station",
         "description": "Deletes the station together with its connectors, status history, reports and transactions. Role: admin.",
@@ -382,7 +404,9 @@ std::string_view openapi_document() {
         }
       ],
       "post": {
-        "tags": ["commands"],
+        "tags": [
+          "commands"
+        ],
         "operationId": "sendCommand",
         "summary": "Send a command to a station",
         "description": "Sends the command to the connected charger in its OCPP version and waits for its answer (up to `ocpp.call_timeout_s`). The body shape depends on `name` and is the same for OCPP 1.6 and 2.0.1:\n\n| name | body |\n|---|---|\n| `remote-start` | `{\"id_token\", \"evse_id\"?, \"connector_id\"?, \"charging_profile\"?}` |\n| `remote-stop` | `{\"transaction_id\"}` (our id or the charger's) |\n| `reset` | `{\"type\": \"Soft\" or \"Hard\", \"evse_id\"?}` |\n| `unlock` | `{\"evse_id\", \"connector_id\"?}` |\n| `change-availability` | `{\"operative\": true or false, \"evse_id\"?, \"connector_id\"?}` |\n| `get-configuration` | `{\"keys\"?: [...]}` |\n| `set-configuration` | `{\"key\", \"value\"}` |\n| `trigger-message` | `{\"message\", \"evse_id\"?}` |\n| `clear-cache` | `{}` |\n| `data-transfer` | `{\"vendor_id\", \"message_id\"?, \"data\"?}` |\n\nA body that does not make a valid command for the charger's OCPP version is answered with 400. Role: operator or admin.",
@@ -461,7 +485,9 @@ std::string_view openapi_document() {
                 "get-configuration": {
                   "summary": "get-configuration",
                   "value": {
-                    "keys": ["HeartbeatInterval"]
+                    "keys": [
+                      "HeartbeatInterval"
+                    ]
                   }
                 },
                 "set-configuration": {
@@ -565,7 +591,9 @@ std::string_view openapi_document() {
     },
     "/api/v1/id-tokens": {
       "get": {
-        "tags": ["id-tokens"],
+        "tags": [
+          "id-tokens"
+        ],
         "operationId": "listIdTokens",
         "summary": "List id tokens",
         "description": "Id tokens ordered by token. Role: viewer or higher.",
@@ -611,7 +639,9 @@ std::string_view openapi_document() {
         }
       },
       "post": {
-        "tags": ["id-tokens"],
+        "tags": [
+          "id-tokens"
+        ],
         "operationId": "createIdToken",
         "summary": "Create an id token",
         "description": "`status` defaults to Accepted. Role: admin.",
@@ -625,7 +655,9 @@ std::string_view openapi_document() {
                     "$ref": "#/components/schemas/IdTokenInput"
                   }
                 ],
-                "required": ["token"]
+                "required": [
+                  "token"
+                ]
               },
               "example": {
                 "token": "04A2B3C4D5E6F7",
@@ -681,7 +713,9 @@ std::string_view openapi_document() {
         }
       ],
       "get": {
-        "tags": ["id-tokens"],
+        "tags": [
+          "id-tokens"
+        ],
         "operationId": "getIdToken",
         "summary": "Get an id token",
         "description": "Role: viewer or higher.",
@@ -711,7 +745,9 @@ std::string_view openapi_document() {
         }
       },
       "patch": {
-        "tags": ["id-tokens"],
+        "tags": [
+          "id-tokens"
+        ],
         "operationId": "patchIdToken",
         "summary": "Change an id token",
         "description": "Changes exactly the fields the body names; null clears `expires_at`, `group` or `customer_id` (`status` cannot be null). A `token` in the body is ignored. Role: admin.",
@@ -760,7 +796,9 @@ std::string_view openapi_document() {
         }
       },
       "delete": {
-        "tags": ["id-tokens"],
+        "tags": [
+          "id-tokens"
+        ],
         "operationId": "deleteIdToken",
         "summary": "Delete an id token",
         "description": "Role: admin.",
@@ -785,7 +823,9 @@ std::string_view openapi_document() {
     },
     "/api/v1/transactions": {
       "get": {
-        "tags": ["transactions"],
+        "tags": [
+          "transactions"
+        ],
         "operationId": "listTransactions",
         "summary": "List transactions",
         "description": "Transactions, newest first (by id, descending), without meter samples. Role: viewer or higher.",
@@ -820,7 +860,10 @@ std::string_view openapi_document() {
             "description": "`open` (not stopped yet) or `closed` (stopped).",
             "schema": {
               "type": "string",
-              "enum": ["open", "closed"]
+              "enum": [
+                "open",
+                "closed"
+              ]
             }
           },
           {
@@ -894,7 +937,9 @@ std::string_view openapi_document() {
         }
       ],
       "get": {
-        "tags": ["transactions"],
+        "tags": [
+          "transactions"
+        ],
         "operationId": "getTransaction",
         "summary": "Get a transaction",
         "description": "The transaction with all its meter samples. Role: viewer or higher.",
@@ -909,7 +954,9 @@ std::string_view openapi_document() {
                       "$ref": "#/components/schemas/Transaction"
                     }
                   ],
-                  "required": ["meter_samples"]
+                  "required": [
+                    "meter_samples"
+                  ]
                 }
               }
             }
@@ -925,6 +972,166 @@ std::string_view openapi_document() {
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/api/v1/stations/{id}/reports": {
+      "get": {
+        "tags": [
+          "stations"
+        ],
+        "operationId": "listStationReports",
+        "summary": "What a station reported",
+        "description": "Messages recorded as the station sent them (NotifyEvent, NotifyReport, SecurityEventNotification, firmware, diagnostics and log status, DataTransfer, and the other 2.0.1 notifications), newest first. Role: viewer or higher.",
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "description": "The station identity.",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "kind",
+            "in": "query",
+            "description": "Only this OCPP action.",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "$ref": "#/components/parameters/Limit"
+          },
+          {
+            "name": "cursor",
+            "in": "query",
+            "description": "The `next_cursor` of the previous page (digits only; anything else is answered with 400).",
+            "schema": {
+              "type": "string",
+              "pattern": "^[0-9]*$"
+            }
+          }
+        ],
+        "responses": {
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          },
+          "404": {
+            "description": "Unknown station.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "200": {
+            "description": "One page, newest first.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/StationReportPage"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/api/v1/stations/{id}/status-history": {
+      "get": {
+        "tags": [
+          "stations"
+        ],
+        "operationId": "listStatusHistory",
+        "summary": "Connector status history",
+        "description": "Every connector status change the station reported, with its time, error code and info, newest first. Role: viewer or higher.",
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "description": "The station identity.",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "from",
+            "in": "query",
+            "description": "Changes at or after this time (RFC 3339).",
+            "schema": {
+              "type": "string",
+              "format": "date-time"
+            }
+          },
+          {
+            "name": "to",
+            "in": "query",
+            "description": "Changes before this time (RFC 3339).",
+            "schema": {
+              "type": "string",
+              "format": "date-time"
+            }
+          },
+          {
+            "$ref": "#/components/parameters/Limit"
+          },
+          {
+            "name": "cursor",
+            "in": "query",
+            "description": "The `next_cursor` of the previous page (digits only; anything else is answered with 400).",
+            "schema": {
+              "type": "string",
+              "pattern": "^[0-9]*$"
+            }
+          }
+        ],
+        "responses": {
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          },
+          "404": {
+            "description": "Unknown station.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "200": {
+            "description": "One page, newest first.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/StatusChangePage"
+                }
+              }
+            }
           }
         }
       }
@@ -1074,7 +1281,12 @@ std::string_view openapi_document() {
             "example": "limit must be an integer from 1 to 500"
           }
         },
-        "required": ["type", "title", "status", "detail"]
+        "required": [
+          "type",
+          "title",
+          "status",
+          "detail"
+        ]
       },
       "CallErrorProblem": {
         "description": "A problem carrying the charger's CALLERROR.",
@@ -1099,14 +1311,29 @@ std::string_view openapi_document() {
                 "description": "The charger's error details object."
               }
             },
-            "required": ["error_code", "error_description", "error_details"]
+            "required": [
+              "error_code",
+              "error_description",
+              "error_details"
+            ]
           }
         ]
       },
       "ConnectorStatus": {
         "type": "string",
         "description": "Availability: the union of OCPP 1.6's nine statuses and 2.0.1's five.",
-        "enum": ["Available", "Preparing", "Charging", "SuspendedEVSE", "SuspendedEV", "Finishing", "Reserved", "Unavailable", "Faulted", "Occupied"]
+        "enum": [
+          "Available",
+          "Preparing",
+          "Charging",
+          "SuspendedEVSE",
+          "SuspendedEV",
+          "Finishing",
+          "Reserved",
+          "Unavailable",
+          "Faulted",
+          "Occupied"
+        ]
       },
       "Connector": {
         "type": "object",
@@ -1120,14 +1347,23 @@ std::string_view openapi_document() {
             "$ref": "#/components/schemas/ConnectorStatus"
           },
           "error_code": {
-            "type": ["string", "null"],
+            "type": [
+              "string",
+              "null"
+            ],
             "description": "The error code reported with the status (OCPP 1.6), if any."
           },
           "info": {
-            "type": ["string", "null"]
+            "type": [
+              "string",
+              "null"
+            ]
           },
           "vendor_error_code": {
-            "type": ["string", "null"]
+            "type": [
+              "string",
+              "null"
+            ]
           },
           "status_at": {
             "type": "string",
@@ -1135,7 +1371,14 @@ std::string_view openapi_document() {
             "description": "When the charger says the status began."
           }
         },
-        "required": ["connector_id", "status", "error_code", "info", "vendor_error_code", "status_at"]
+        "required": [
+          "connector_id",
+          "status",
+          "error_code",
+          "info",
+          "vendor_error_code",
+          "status_at"
+        ]
       },
       "Evse": {
         "type": "object",
@@ -1151,7 +1394,10 @@ std::string_view openapi_document() {
             }
           }
         },
-        "required": ["evse_id", "connectors"]
+        "required": [
+          "evse_id",
+          "connectors"
+        ]
       },
       "Station": {
         "type": "object",
@@ -1162,16 +1408,28 @@ std::string_view openapi_document() {
             "description": "The identity the charger connects with."
           },
           "name": {
-            "type": ["string", "null"]
+            "type": [
+              "string",
+              "null"
+            ]
           },
           "location": {
-            "type": ["string", "null"]
+            "type": [
+              "string",
+              "null"
+            ]
           },
           "latitude": {
-            "type": ["number", "null"]
+            "type": [
+              "number",
+              "null"
+            ]
           },
           "longitude": {
-            "type": ["number", "null"]
+            "type": [
+              "number",
+              "null"
+            ]
           },
           "time_zone": {
             "type": "string",
@@ -1179,14 +1437,24 @@ std::string_view openapi_document() {
             "example": "UTC"
           },
           "tariff_id": {
-            "type": ["string", "null"]
+            "type": [
+              "string",
+              "null"
+            ]
           },
           "max_power_w": {
-            "type": ["integer", "null"]
+            "type": [
+              "integer",
+              "null"
+            ]
           },
           "registration": {
             "type": "string",
-            "enum": ["Accepted", "Pending", "Rejected"],
+            "enum": [
+              "Accepted",
+              "Pending",
+              "Rejected"
+            ],
             "description": "What the station's BootNotification is answered with."
           },
           "auto_registered": {
@@ -1202,48 +1470,91 @@ std::string_view openapi_document() {
             "description": "Connected now."
           },
           "connected_at": {
-            "type": ["string", "null"],
+            "type": [
+              "string",
+              "null"
+            ],
             "format": "date-time"
           },
           "last_seen_at": {
-            "type": ["string", "null"],
+            "type": [
+              "string",
+              "null"
+            ],
             "format": "date-time"
           },
           "protocol": {
-            "type": ["string", "null"],
-            "enum": ["ocpp1.6", "ocpp2.0.1", null],
+            "type": [
+              "string",
+              "null"
+            ],
+            "enum": [
+              "ocpp1.6",
+              "ocpp2.0.1",
+              null
+            ],
             "description": "The OCPP version of the last connection; null before the first."
           },
           "vendor": {
-            "type": ["string", "null"]
+            "type": [
+              "string",
+              "null"
+            ]
           },
           "model": {
-            "type": ["string", "null"]
+            "type": [
+              "string",
+              "null"
+            ]
           },
           "serial_number": {
-            "type": ["string", "null"]
+            "type": [
+              "string",
+              "null"
+            ]
           },
           "firmware_version": {
-            "type": ["string", "null"]
+            "type": [
+              "string",
+              "null"
+            ]
           },
           "iccid": {
-            "type": ["string", "null"]
+            "type": [
+              "string",
+              "null"
+            ]
           },
           "imsi": {
-            "type": ["string", "null"]
+            "type": [
+              "string",
+              "null"
+            ]
           },
           "meter_type": {
-            "type": ["string", "null"]
+            "type": [
+              "string",
+              "null"
+            ]
           },
           "meter_serial_number": {
-            "type": ["string", "null"]
+            "type": [
+              "string",
+              "null"
+            ]
           },
           "last_boot_at": {
-            "type": ["string", "null"],
+            "type": [
+              "string",
+              "null"
+            ],
             "format": "date-time"
           },
           "last_boot_reason": {
-            "type": ["string", "null"]
+            "type": [
+              "string",
+              "null"
+            ]
           },
           "status": {
             "description": "The status of the station as a whole (EVSE 0, connector 0; OCPP 1.6 connector 0); null when never reported.",
@@ -1268,7 +1579,36 @@ std::string_view openapi_document() {
             "format": "date-time"
           }
         },
-        "required": ["id", "name", "location", "latitude", "longitude", "time_zone", "tariff_id", "max_power_w", "registration", "auto_registered", "password_set", "online", "connected_at", "last_seen_at", "protocol", "vendor", "model", "serial_number", "firmware_version", "iccid", "imsi", "meter_type", "meter_serial_number", "last_boot_at", "last_boot_reason", "status", "evses", "created_at"]
+        "required": [
+          "id",
+          "name",
+          "location",
+          "latitude",
+          "longitude",
+          "time_zone",
+          "tariff_id",
+          "max_power_w",
+          "registration",
+          "auto_registered",
+          "password_set",
+          "online",
+          "connected_at",
+          "last_seen_at",
+          "protocol",
+          "vendor",
+          "model",
+          "serial_number",
+          "firmware_version",
+          "iccid",
+          "imsi",
+          "meter_type",
+          "meter_serial_number",
+          "last_boot_at",
+          "last_boot_reason",
+          "status",
+          "evses",
+          "created_at"
+        ]
       },
       "StationInput": {
         "type": "object",
@@ -1282,20 +1622,32 @@ std::string_view openapi_document() {
             "pattern": "^[^\\u0000-\\u0020\\u007F:/]+$"
           },
           "name": {
-            "type": ["string", "null"],
+            "type": [
+              "string",
+              "null"
+            ],
             "maxLength": 200
           },
           "location": {
-            "type": ["string", "null"],
+            "type": [
+              "string",
+              "null"
+            ],
             "maxLength": 500
           },
           "latitude": {
-            "type": ["number", "null"],
+            "type": [
+              "number",
+              "null"
+            ],
             "minimum": -90,
             "maximum": 90
           },
           "longitude": {
-            "type": ["number", "null"],
+            "type": [
+              "number",
+              "null"
+            ],
             "minimum": -180,
             "maximum": 180
           },
@@ -1306,21 +1658,34 @@ std::string_view openapi_document() {
             "example": "Europe/Berlin"
           },
           "tariff_id": {
-            "type": ["string", "null"],
+            "type": [
+              "string",
+              "null"
+            ],
             "maxLength": 100
           },
           "max_power_w": {
-            "type": ["integer", "null"],
+            "type": [
+              "integer",
+              "null"
+            ],
             "minimum": 0,
             "maximum": 10000000
           },
           "registration": {
             "type": "string",
-            "enum": ["Accepted", "Pending", "Rejected"],
+            "enum": [
+              "Accepted",
+              "Pending",
+              "Rejected"
+            ],
             "description": "What the station's BootNotification is answered with; default `Accepted`."
           },
           "password": {
-            "type": ["string", "null"],
+            "type": [
+              "string",
+              "null"
+            ],
             "minLength": 8,
             "maxLength": 64,
             "writeOnly": true,
@@ -1339,11 +1704,17 @@ std::string_view openapi_document() {
             }
           },
           "next_cursor": {
-            "type": ["string", "null"],
+            "type": [
+              "string",
+              "null"
+            ],
             "description": "Pass as `cursor` for the next page; null on the last page."
           }
         },
-        "required": ["items", "next_cursor"]
+        "required": [
+          "items",
+          "next_cursor"
+        ]
       },
       "IdToken": {
         "type": "object",
@@ -1354,25 +1725,46 @@ std::string_view openapi_document() {
           },
           "status": {
             "type": "string",
-            "enum": ["Accepted", "Blocked", "Expired", "Invalid"]
+            "enum": [
+              "Accepted",
+              "Blocked",
+              "Expired",
+              "Invalid"
+            ]
           },
           "expires_at": {
-            "type": ["string", "null"],
+            "type": [
+              "string",
+              "null"
+            ],
             "format": "date-time"
           },
           "group": {
-            "type": ["string", "null"],
+            "type": [
+              "string",
+              "null"
+            ],
             "description": "The group (parent) id token."
           },
           "customer_id": {
-            "type": ["string", "null"]
+            "type": [
+              "string",
+              "null"
+            ]
           },
           "created_at": {
             "type": "string",
             "format": "date-time"
           }
         },
-        "required": ["token", "status", "expires_at", "group", "customer_id", "created_at"]
+        "required": [
+          "token",
+          "status",
+          "expires_at",
+          "group",
+          "customer_id",
+          "created_at"
+        ]
       },
       "IdTokenInput": {
         "type": "object",
@@ -1386,21 +1778,35 @@ std::string_view openapi_document() {
           },
           "status": {
             "type": "string",
-            "enum": ["Accepted", "Blocked", "Expired", "Invalid"],
+            "enum": [
+              "Accepted",
+              "Blocked",
+              "Expired",
+              "Invalid"
+            ],
             "description": "Default `Accepted`."
           },
           "expires_at": {
-            "type": ["string", "null"],
+            "type": [
+              "string",
+              "null"
+            ],
             "format": "date-time",
             "description": "RFC 3339 with an offset; stored and returned in UTC. null: never expires."
           },
           "group": {
-            "type": ["string", "null"],
+            "type": [
+              "string",
+              "null"
+            ],
             "maxLength": 36,
             "description": "The group (parent) id token."
           },
           "customer_id": {
-            "type": ["string", "null"],
+            "type": [
+              "string",
+              "null"
+            ],
             "maxLength": 100
           }
         },
@@ -1416,11 +1822,17 @@ std::string_view openapi_document() {
             }
           },
           "next_cursor": {
-            "type": ["string", "null"],
+            "type": [
+              "string",
+              "null"
+            ],
             "description": "Pass as `cursor` for the next page; null on the last page."
           }
         },
-        "required": ["items", "next_cursor"]
+        "required": [
+          "items",
+          "next_cursor"
+        ]
       },
       "Transaction": {
         "type": "object",
@@ -1436,67 +1848,137 @@ std::string_view openapi_document() {
           },
           "protocol": {
             "type": "string",
-            "enum": ["ocpp1.6", "ocpp2.0.1"]
+            "enum": [
+              "ocpp1.6",
+              "ocpp2.0.1"
+            ]
           },
           "evse_id": {
-            "type": ["integer", "null"]
+            "type": [
+              "integer",
+              "null"
+            ]
           },
           "connector_id": {
-            "type": ["integer", "null"]
+            "type": [
+              "integer",
+              "null"
+            ]
           },
           "id_token": {
-            "type": ["string", "null"],
+            "type": [
+              "string",
+              "null"
+            ],
             "description": "The id token that started the session."
           },
           "stop_id_token": {
-            "type": ["string", "null"],
+            "type": [
+              "string",
+              "null"
+            ],
             "description": "The id token that stopped it, when reported."
           },
           "authorization_status": {
-            "type": ["string", "null"],
-            "enum": ["Accepted", "Blocked", "Expired", "Invalid", "ConcurrentTx", "NoCredit", "NotAllowedTypeEVSE", "NotAtThisLocation", "NotAtThisTime", "Unknown", null]
+            "type": [
+              "string",
+              "null"
+            ],
+            "enum": [
+              "Accepted",
+              "Blocked",
+              "Expired",
+              "Invalid",
+              "ConcurrentTx",
+              "NoCredit",
+              "NotAllowedTypeEVSE",
+              "NotAtThisLocation",
+              "NotAtThisTime",
+              "Unknown",
+              null
+            ]
           },
           "ocpp_transaction_id": {
             "type": "string",
             "description": "The id the charger uses: our id as text for OCPP 1.6, the charger's string for 2.0.1."
           },
           "started_at": {
-            "type": ["string", "null"],
+            "type": [
+              "string",
+              "null"
+            ],
             "format": "date-time"
           },
           "stopped_at": {
-            "type": ["string", "null"],
+            "type": [
+              "string",
+              "null"
+            ],
             "format": "date-time"
           },
           "meter_start_wh": {
-            "type": ["number", "null"]
+            "type": [
+              "number",
+              "null"
+            ]
           },
           "meter_stop_wh": {
-            "type": ["number", "null"]
+            "type": [
+              "number",
+              "null"
+            ]
           },
           "energy_wh": {
-            "type": ["integer", "null"],
+            "type": [
+              "integer",
+              "null"
+            ],
             "description": "Energy delivered, rounded: the stop reading (or, while open, the latest energy register sample) minus the start reading; null when either is unknown."
           },
           "stop_reason": {
-            "type": ["string", "null"]
+            "type": [
+              "string",
+              "null"
+            ]
           },
           "charging_state": {
-            "type": ["string", "null"],
-            "enum": ["Charging", "EVConnected", "SuspendedEV", "SuspendedEVSE", "Idle", null]
+            "type": [
+              "string",
+              "null"
+            ],
+            "enum": [
+              "Charging",
+              "EVConnected",
+              "SuspendedEV",
+              "SuspendedEVSE",
+              "Idle",
+              null
+            ]
           },
           "state": {
             "type": "string",
-            "enum": ["open", "closed"]
+            "enum": [
+              "open",
+              "closed"
+            ]
           },
           "remote_start_id": {
-            "type": ["integer", "null"]
+            "type": [
+              "integer",
+              "null"
+            ]
           },
           "reservation_id": {
-            "type": ["integer", "null"]
+            "type": [
+              "integer",
+              "null"
+            ]
           },
           "last_seq_no": {
-            "type": ["integer", "null"],
+            "type": [
+              "integer",
+              "null"
+            ],
             "description": "The last OCPP 2.0.1 TransactionEvent seqNo received."
           },
           "offline": {
@@ -1511,7 +1993,10 @@ std::string_view openapi_document() {
             "description": "Data-quality markers the server recorded."
           },
           "cost": {
-            "type": ["object", "null"],
+            "type": [
+              "object",
+              "null"
+            ],
             "description": "The priced cost; currently always null (not priced yet)."
           },
           "meter_samples": {
@@ -1522,7 +2007,31 @@ std::string_view openapi_document() {
             }
           }
         },
-        "required": ["id", "station_id", "protocol", "evse_id", "connector_id", "id_token", "stop_id_token", "authorization_status", "ocpp_transaction_id", "started_at", "stopped_at", "meter_start_wh", "meter_stop_wh", "energy_wh", "stop_reason", "charging_state", "state", "remote_start_id", "reservation_id", "last_seq_no", "offline", "flags", "cost"]
+        "required": [
+          "id",
+          "station_id",
+          "protocol",
+          "evse_id",
+          "connector_id",
+          "id_token",
+          "stop_id_token",
+          "authorization_status",
+          "ocpp_transaction_id",
+          "started_at",
+          "stopped_at",
+          "meter_start_wh",
+          "meter_stop_wh",
+          "energy_wh",
+          "stop_reason",
+          "charging_state",
+          "state",
+          "remote_start_id",
+          "reservation_id",
+          "last_seq_no",
+          "offline",
+          "flags",
+          "cost"
+        ]
       },
       "MeterSample": {
         "type": "object",
@@ -1537,7 +2046,10 @@ std::string_view openapi_document() {
             "example": "Energy.Active.Import.Register"
           },
           "phase": {
-            "type": ["string", "null"],
+            "type": [
+              "string",
+              "null"
+            ],
             "description": "null when the value is not per phase."
           },
           "location": {
@@ -1565,7 +2077,10 @@ std::string_view openapi_document() {
             "type": "number"
           },
           "signed_data": {
-            "type": ["string", "null"]
+            "type": [
+              "string",
+              "null"
+            ]
           },
           "flags": {
             "type": "array",
@@ -1575,7 +2090,19 @@ std::string_view openapi_document() {
             "description": "Data-quality markers, e.g. `unparseable_value`."
           }
         },
-        "required": ["timestamp", "measurand", "phase", "location", "context", "unit", "value", "canonical_unit", "canonical_value", "signed_data", "flags"]
+        "required": [
+          "timestamp",
+          "measurand",
+          "phase",
+          "location",
+          "context",
+          "unit",
+          "value",
+          "canonical_unit",
+          "canonical_value",
+          "signed_data",
+          "flags"
+        ]
       },
       "TransactionPage": {
         "type": "object",
@@ -1587,15 +2114,32 @@ std::string_view openapi_document() {
             }
           },
           "next_cursor": {
-            "type": ["string", "null"],
+            "type": [
+              "string",
+              "null"
+            ],
             "description": "Pass as `cursor` for the next page; null on the last page."
           }
         },
-        "required": ["items", "next_cursor"]
+        "required": [
+          "items",
+          "next_cursor"
+        ]
       },
       "CommandName": {
         "type": "string",
-        "enum": ["remote-start", "remote-stop", "reset", "unlock", "change-availability", "get-configuration", "set-configuration", "trigger-message", "clear-cache", "data-transfer"]
+        "enum": [
+          "remote-start",
+          "remote-stop",
+          "reset",
+          "unlock",
+          "change-availability",
+          "get-configuration",
+          "set-configuration",
+          "trigger-message",
+          "clear-cache",
+          "data-transfer"
+        ]
       },
       "CommandAnswer": {
         "type": "object",
@@ -1610,7 +2154,10 @@ std::string_view openapi_document() {
             "description": "The charger's full reply, in its OCPP version's own shape."
           }
         },
-        "required": ["status", "response"]
+        "required": [
+          "status",
+          "response"
+        ]
       },
       "RemoteStartCommand": {
         "title": "remote-start",
@@ -1633,7 +2180,9 @@ std::string_view openapi_document() {
             "description": "Passed through as the request's chargingProfile, in the charger's OCPP version's shape."
           }
         },
-        "required": ["id_token"]
+        "required": [
+          "id_token"
+        ]
       },
       "RemoteStopCommand": {
         "title": "remote-stop",
@@ -1641,11 +2190,16 @@ std::string_view openapi_document() {
         "description": "RemoteStopTransaction (1.6) / RequestStopTransaction (2.0.1).",
         "properties": {
           "transaction_id": {
-            "type": ["string", "integer"],
+            "type": [
+              "string",
+              "integer"
+            ],
             "description": "Our transaction id or the charger's (`ocpp_transaction_id`); sent as is when we do not know it."
           }
         },
-        "required": ["transaction_id"]
+        "required": [
+          "transaction_id"
+        ]
       },
       "ResetCommand": {
         "title": "reset",
@@ -1654,14 +2208,19 @@ std::string_view openapi_document() {
         "properties": {
           "type": {
             "type": "string",
-            "enum": ["Soft", "Hard"]
+            "enum": [
+              "Soft",
+              "Hard"
+            ]
           },
           "evse_id": {
             "type": "integer",
             "description": "2.0.1 only: reset one EVSE."
           }
         },
-        "required": ["type"]
+        "required": [
+          "type"
+        ]
       },
       "UnlockCommand": {
         "title": "unlock",
@@ -1677,7 +2236,9 @@ std::string_view openapi_document() {
             "description": "2.0.1 only; default 1."
           }
         },
-        "required": ["evse_id"]
+        "required": [
+          "evse_id"
+        ]
       },
       "ChangeAvailabilityCommand": {
         "title": "change-availability",
@@ -1696,7 +2257,9 @@ std::string_view openapi_document() {
             "description": "2.0.1 only, together with `evse_id`."
           }
         },
-        "required": ["operative"]
+        "required": [
+          "operative"
+        ]
       },
       "GetConfigurationCommand": {
         "title": "get-configuration",
@@ -1709,7 +2272,9 @@ std::string_view openapi_document() {
               "type": "string"
             },
             "description": "1.6 key names, or 2.0.1 `Component.Variable[.Instance]`.",
-            "example": ["HeartbeatInterval"]
+            "example": [
+              "HeartbeatInterval"
+            ]
           }
         }
       },
@@ -1727,7 +2292,10 @@ std::string_view openapi_document() {
             "description": "Sent as is when a string, otherwise as its JSON text."
           }
         },
-        "required": ["key", "value"]
+        "required": [
+          "key",
+          "value"
+        ]
       },
       "TriggerMessageCommand": {
         "title": "trigger-message",
@@ -1744,7 +2312,9 @@ std::string_view openapi_document() {
             "description": "The EVSE (1.6: the connector id)."
           }
         },
-        "required": ["message"]
+        "required": [
+          "message"
+        ]
       },
       "ClearCacheCommand": {
         "title": "clear-cache",
@@ -1766,7 +2336,151 @@ std::string_view openapi_document() {
             "description": "Any JSON value; 1.6 sends a non-string as its JSON text."
           }
         },
-        "required": ["vendor_id"]
+        "required": [
+          "vendor_id"
+        ]
+      },
+      "StationReport": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "integer"
+          },
+          "station_id": {
+            "type": "string"
+          },
+          "kind": {
+            "type": "string",
+            "description": "The OCPP action, e.g. NotifyEvent, SecurityEventNotification, FirmwareStatusNotification, DataTransfer."
+          },
+          "reported_at": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date-time"
+          },
+          "received_at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "message_id": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "flags": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            },
+            "description": "Plausibility flags recorded with the row (see README)."
+          },
+          "payload": {
+            "description": "The message payload exactly as the station sent it (after leniency fixes)."
+          }
+        }
+      },
+      "StatusChange": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "integer"
+          },
+          "evse_id": {
+            "type": "integer"
+          },
+          "connector_id": {
+            "type": "integer"
+          },
+          "status": {
+            "type": "string"
+          },
+          "error_code": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "info": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "vendor_id": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "vendor_error_code": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "status_at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "received_at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "flags": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            },
+            "description": "Plausibility flags recorded with the row (see README)."
+          }
+        }
+      },
+      "StationReportPage": {
+        "type": "object",
+        "required": [
+          "items",
+          "next_cursor"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/StationReport"
+            }
+          },
+          "next_cursor": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "Pass as `cursor` for the next page; null on the last page."
+          }
+        }
+      },
+      "StatusChangePage": {
+        "type": "object",
+        "required": [
+          "items",
+          "next_cursor"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/StatusChange"
+            }
+          },
+          "next_cursor": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "Pass as `cursor` for the next page; null on the last page."
+          }
+        }
       }
     }
   }

@@ -207,9 +207,7 @@ void StationGateway::send(const std::string& station_id, const std::string& name
   auto link = server_ ? server_->find(station_id) : nullptr;
   if (!link) {
     auto exists = std::make_shared<bool>(false);
-    db_.run([station_id, exists](domain::Repositories& repos) {
-              repos.admin().station_password_hash(station_id, *exists);
-            },
+    db_.run([station_id, exists](domain::Repositories& repos) { *exists = repos.admin().station_exists(station_id); },
             [exists, done = std::move(done)](std::exception_ptr error) {
               api::CommandResult result;
               result.kind = (!error && !*exists) ? api::CommandResult::Kind::UnknownStation

@@ -91,6 +91,46 @@ std::optional<std::string> PgAdminRepository::station_password_hash(const std::s
   return opt<std::string>(rows[0][0]);
 }
 
+namespace {
+std::optional<long long> numeric_cursor(const domain::Page& page) {
+  if (page.cursor.empty()) return std::nullopt;
+  return std::stoll(page.cursor);
+}
+}  // namespace
+
+bool PgAdminRepository::station_exists(const std::string& id) {
+  return !txn_.exec_params("SELECT 1 FROM stations WHERE id = $1", id).empty();
+}
+
+std::string PgAdminRepository::list_station_reports(const std::string& station_id,
+                                                    const std::optional<std::string>& kind,
+                                                    const domain::Page& page) {
+  auto rows = txn_.exec_params(
+      "SELECT jsonb_build_object('id', r.id, 'station_id', r.station_id, 'kind', r.kind, "
+      "'reported_at', csms_ts(r.reported_at), 'received_at', csms_ts(r.received_at), "
+      "'message_id', r.message_id, 'flags', to_jsonb(r.flags), 'payload', r.payload)::text AS doc, "
+      "r.id AS cursor FROM station_reports r WHERE r.station_id = $1 AND ($2::text IS NULL OR r.kind = $2) "
+      "AND ($3::bigint IS NULL OR r.id < $3) ORDER BY r.id DESC LIMIT $4",
+      station_id, kind, numeric_cursor(page), page.limit + 1);
+  return page_json(rows, page);
+}
+
+std::string PgAdminRepository::list_status_history(const std::string& station_id,
+                                                   std::optional<domain::Timestamp> from,
+                                                   std::optional<domain::Timestamp> to,
+                                                   const domain::Page& page) {
+  auto rows = txn_.exec_params(
+      "SELECT jsonb_build_object('id', h.id, 'evse_id', h.evse_id, 'connector_id', h.connector_id, "
+      "'status', h.status, 'error_code', h.error_code, 'info', h.info, 'vendor_id', h.vendor_id, "
+      "'vendor_error_code', h.vendor_error_code, 'status_at', csms_ts(h.status_at), "
+      "'received_at', csms_ts(h.received_at), 'flags', to_jsonb(h.flags))::text AS doc, h.id AS cursor "
+      "FROM status_history h WHERE h.station_id = $1 AND ($2::timestamptz IS NULL OR h.status_at >= $2) "
+      "AND ($3::timestamptz IS NULL OR h.status_at < $3) AND ($4::bigint IS NULL OR h.id < $4) "
+      "ORDER BY h.id DESC LIMIT $5",
+      station_id, ts(from), ts(to), numeric_cursor(page), page.limit + 1);
+  return page_json(rows, page);
+}
+
 std::string PgAdminRepository::list_id_tokens(const std::optional<std::string>& customer,
                                               const domain::Page& page) {
   auto rows = txn_.exec_params(
@@ -133,8 +173,7 @@ domain::WriteResult PgAdminRepository::delete_id_token(const std::string& token)
 
 std::string PgAdminRepository::list_transactions(const domain::TransactionFilter& filter,
                                                  const domain::Page& page) {
-  std::optional<long long> cursor;
-  if (!page.cursor.empty()) cursor = std::stoll(page.cursor);
+  auto cursor = numeric_cursor(page);
   auto rows = txn_.exec_params(
       "SELECT csms_transaction_json(t, false)::text AS doc, t.id AS cursor FROM transactions t "
       "WHERE ($1::bigint IS NULL OR t.id < $1) AND ($2::text IS NULL OR t.station_id = $2) "

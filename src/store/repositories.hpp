@@ -63,6 +63,11 @@ class PgAdminRepository final : public domain::AdminRepository {
   domain::WriteResult patch_station(const std::string& id, const std::string& fields_json) override;
   domain::WriteResult delete_station(const std::string& id) override;
   std::optional<std::string> station_password_hash(const std::string& id, bool& exists) override;
+  bool station_exists(const std::string& id) override;
+  std::string list_station_reports(const std::string& station_id, const std::optional<std::string>& kind,
+                                   const domain::Page& page) override;
+  std::string list_status_history(const std::string& station_id, std::optional<domain::Timestamp> from,
+                                  std::optional<domain::Timestamp> to, const domain::Page& page) override;
   std::string list_id_tokens(const std::optional<std::string>& customer, const domain::Page& page) override;
   std::optional<std::string> get_id_token(const std::string& token) override;
   domain::WriteResult create_id_token(const std::string& token, const std::string& fields_json) override;

@@ -81,6 +81,19 @@ TEST_F(E2e, Ocpp16_FullChargingSession_IsStoredAndReadableThroughRest) {
                                                         {"sampledValue", {{{"value", "15000"}, {"context", "Transaction.End"}}}}}}}}));
   EXPECT_EQ(stop["idTagInfo"]["status"], "Accepted");
 
+  result_of(cp->call("FirmwareStatusNotification", {{"status", "Installed"}}));
+  auto reports = api("GET", "/api/v1/stations/E2E-16/reports?kind=FirmwareStatusNotification");
+  ASSERT_EQ(reports.status, 200) << reports.raw;
+  ASSERT_EQ(reports.body["items"].size(), 1u);
+  EXPECT_EQ(reports.body["items"][0]["payload"]["status"], "Installed");
+  auto history = api("GET", "/api/v1/stations/E2E-16/status-history");
+  ASSERT_EQ(history.status, 200) << history.raw;
+  ASSERT_EQ(history.body["items"].size(), 2u);
+  EXPECT_EQ(history.body["items"][0]["status"], "Charging");
+  EXPECT_EQ(history.body["items"][1]["status"], "Preparing");
+  EXPECT_EQ(history.body["items"][1]["status_at"], "2026-03-01T09:59:00Z");
+  EXPECT_EQ(api("GET", "/api/v1/stations/NOPE/reports").status, 404);
+
   auto station = api("GET", "/api/v1/stations/E2E-16");
   ASSERT_EQ(station.status, 200) << station.raw;
   EXPECT_EQ(station.body["vendor"], "ACME");

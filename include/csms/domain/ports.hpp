@@ -126,6 +126,15 @@ class AdminRepository {
   virtual WriteResult delete_station(const std::string& id) = 0;
   virtual std::optional<std::string> station_password_hash(const std::string& id, bool& exists) = 0;
 
+  virtual bool station_exists(const std::string& id) = 0;
+  // What a station reported as it came (NotifyEvent, SecurityEventNotification, firmware and
+  // log status, DataTransfer, ...), newest first; `kind` is the OCPP action name.
+  virtual std::string list_station_reports(const std::string& station_id,
+                                           const std::optional<std::string>& kind, const Page& page) = 0;
+  // Connector status changes, newest first.
+  virtual std::string list_status_history(const std::string& station_id, std::optional<Timestamp> from,
+                                          std::optional<Timestamp> to, const Page& page) = 0;
+
   virtual std::string list_id_tokens(const std::optional<std::string>& customer, const Page& page) = 0;
   virtual std::optional<std::string> get_id_token(const std::string& token) = 0;
   // `fields_json`: status, expires_at, group, customer_id.
