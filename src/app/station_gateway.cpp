@@ -164,6 +164,9 @@ void StationGateway::process(const std::shared_ptr<server::StationLink>& link, s
     request = ocpp::to_request(version, call.action, call.payload, ctx.received_at);
   } catch (const ocpp::TranslateError& e) {
     return reply(server::ReplyError{e.code(), e.what()});
+  } catch (const std::exception& e) {
+    spdlog::error("station {}: {} could not be read: {}", link->station_id(), call.action, e.what());
+    return reply(server::ReplyError{ocpp::ErrorCode::InternalError, "the message could not be processed"});
   }
 
   if (std::holds_alternative<domain::HeartbeatRequest>(request)) {

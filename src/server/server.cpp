@@ -439,24 +439,32 @@ void WsSession::dispatch_next() {
     busy_ = true;
     IncomingCall incoming{call.message_id, call.action, std::move(call.payload), reused};
     auto self = shared_from_this();
-    server_.stations.on_call(self, std::move(incoming),
-                             [self, id = call.message_id, action = call.action](Reply reply) mutable {
-                               asio::post(self->ws_.get_executor(), [self, id = std::move(id), action = std::move(action),
-                                                                      reply = std::move(reply)]() mutable {
-                                 if (auto* payload = std::get_if<json>(&reply)) {
-                                   // Strict in what we send: a reply that breaks the schema is our bug.
-                                   const auto* reply_schema = ocpp::find_schema(self->version_, action, ocpp::Direction::Response);
-                                   if (reply_schema != nullptr) {
-                                     if (auto violation = ocpp::validate_strict(*reply_schema, *payload)) {
-                                       spdlog::error("station {}: our {} reply is invalid at {}: {}", self->station_id_,
-                                                     action, violation->path, violation->detail);
-                                       reply = ReplyError{ocpp::ErrorCode::InternalError, "the CSMS produced an invalid reply"};
-                                     }
-                                   }
-                                 }
-                                 self->finish_call(id, std::move(reply));
-                               });
-                             });
+    auto replied = std::make_shared<std::atomic<bool>>(false);
+    auto reply = [self, replied, id = call.message_id, action = call.action](Reply answer) mutable {
+      if (replied->exchange(true)) return;  // one answer per call
+      asio::post(self->ws_.get_executor(), [self, id = std::move(id), action = std::move(action),
+                                             answer = std::move(answer)]() mutable {
+        if (auto* payload = std::get_if<json>(&answer)) {
+          // Strict in what we send: a reply that breaks the schema is our bug.
+          const auto* reply_schema = ocpp::find_schema(self->version_, action, ocpp::Direction::Response);
+          if (reply_schema != nullptr) {
+            if (auto violation = ocpp::validate_strict(*reply_schema, *payload)) {
+              spdlog::error("station {}: our {} reply is invalid at {}: {}", self->station_id_, action,
+                            violation->path, violation->detail);
+              answer = ReplyError{ocpp::ErrorCode::InternalError, "the CSMS produced an invalid reply"};
+            }
+          }
+        }
+        self->finish_call(id, std::move(answer));
+      });
+    };
+    // The one exception boundary of the OCPP side: any handler failure is a CALLERROR.
+    try {
+      server_.stations.on_call(self, std::move(incoming), reply);
+    } catch (const std::exception& e) {
+      spdlog::error("station {}: {} handler failed: {}", station_id_, call.action, e.what());
+      reply(ReplyError{ocpp::ErrorCode::InternalError, "the message could not be processed"});
+    }
   }
 }
 
