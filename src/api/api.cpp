@@ -3,8 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <charconv>
-#include <set>
 #include <filesystem>
+#include <set>
 #include <stdexcept>
 
 #include "csms/api/password.hpp"
@@ -30,18 +30,30 @@ class HttpError : public std::runtime_error {
 
 std::string title_of(int status) {
   switch (status) {
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 406: return "Not Acceptable";
-    case 409: return "Conflict";
-    case 415: return "Unsupported Media Type";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return status >= 500 ? "Internal Server Error" : "Error";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 406:
+      return "Not Acceptable";
+    case 409:
+      return "Conflict";
+    case 415:
+      return "Unsupported Media Type";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
+    default:
+      return status >= 500 ? "Internal Server Error" : "Error";
   }
 }
 
@@ -160,7 +172,8 @@ std::optional<domain::Timestamp> time_param(const Target& target, const std::str
   auto value = target.param(name);
   if (!value) return std::nullopt;
   auto parsed = domain::parse_timestamp(*value, false);
-  if (!parsed) throw HttpError(400, name + " must be an RFC 3339 time with an offset, e.g. 2026-01-31T00:00:00Z");
+  if (!parsed)
+    throw HttpError(400, name + " must be an RFC 3339 time with an offset, e.g. 2026-01-31T00:00:00Z");
   return parsed;
 }
 
@@ -188,8 +201,7 @@ void expect_number(const json& body, const char* key, double min, double max, bo
   if (!it->is_number() || (integer && !it->is_number_integer()))
     throw HttpError(400, std::string(key) + (integer ? " must be an integer" : " must be a number"));
   double value = it->get<double>();
-  if (value < min || value > max)
-    throw HttpError(400, std::string(key) + " is out of range");
+  if (value < min || value > max) throw HttpError(400, std::string(key) + " is out of range");
 }
 
 void expect_enum(const json& body, const char* key, std::initializer_list<const char*> values) {
@@ -239,7 +251,8 @@ json station_fields(json body, bool creating) {
     if (password.is_null()) {
       body["password_hash"] = nullptr;
     } else {
-      if (!password.is_string() || password.get<std::string>().size() < 8 || password.get<std::string>().size() > 64)
+      if (!password.is_string() || password.get<std::string>().size() < 8 ||
+          password.get<std::string>().size() > 64)
         throw HttpError(400, "password must be a string of 8 to 64 characters");
       body["password_hash"] = hash_password(password.get<std::string>());
     }
@@ -268,7 +281,8 @@ HttpResponse write_result(domain::WriteResult result, const std::string& what,
                           const std::optional<std::string>& document, int success_status) {
   switch (result) {
     case domain::WriteResult::Done:
-      return document ? json_response(success_status, *document) : HttpResponse{204, "application/json", {}, ""};
+      return document ? json_response(success_status, *document)
+                      : HttpResponse{204, "application/json", {}, ""};
     case domain::WriteResult::NotFound:
       return problem(404, what + " not found");
     case domain::WriteResult::Conflict:
@@ -309,7 +323,8 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
     if (seg.size() == 1 && seg[0] == "healthz" && method == "GET")
       return respond(json_response(200, R"({"status":"ok"})"));
     if (seg.size() == 1 && seg[0] == "readyz" && method == "GET") {
-      if (!ready_()) return respond(problem(503, "not ready: migrations pending or the database unreachable"));
+      if (!ready_())
+        return respond(problem(503, "not ready: migrations pending or the database unreachable"));
       return with_db([](domain::AdminRepository& admin) {
         admin.ping();
         return json_response(200, R"({"status":"ready"})");
@@ -351,7 +366,9 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
         auto fields = station_fields(body, true).dump();
         return with_db([id, fields](domain::AdminRepository& admin) {
           auto result = admin.create_station(id, fields);
-          return write_result(result, "station " + id, result == domain::WriteResult::Done ? admin.get_station(id) : std::nullopt, 201);
+          return write_result(result, "station " + id,
+                              result == domain::WriteResult::Done ? admin.get_station(id) : std::nullopt,
+                              201);
         });
       }
       if (depth == 4) {
@@ -365,7 +382,9 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
           auto fields = station_fields(parse_body(request), false).dump();
           return with_db([id, fields](domain::AdminRepository& admin) {
             auto result = admin.patch_station(id, fields);
-            return write_result(result, "station " + id, result == domain::WriteResult::Done ? admin.get_station(id) : std::nullopt, 200);
+            return write_result(result, "station " + id,
+                                result == domain::WriteResult::Done ? admin.get_station(id) : std::nullopt,
+                                200);
           });
         }
         if (method == "DELETE")
@@ -395,8 +414,8 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
         auto id = seg[3];
         auto name = seg[5];
         static const std::set<std::string> kNames = {
-            "remote-start", "remote-stop", "reset", "unlock", "change-availability", "get-configuration",
-            "set-configuration", "trigger-message", "clear-cache", "data-transfer"};
+            "remote-start",      "remote-stop",       "reset",           "unlock",      "change-availability",
+            "get-configuration", "set-configuration", "trigger-message", "clear-cache", "data-transfer"};
         if (!kNames.count(name)) throw HttpError(404, "unknown command '" + name + "'");
         auto body = parse_body(request);
         auto send = [this, id, name, respond](json resolved) {
@@ -404,7 +423,8 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
             using Kind = CommandResult::Kind;
             switch (result.kind) {
               case Kind::Answered:
-                return respond(json_response(200, json{{"status", result.status}, {"response", result.response}}.dump()));
+                return respond(json_response(
+                    200, json{{"status", result.status}, {"response", result.response}}.dump()));
               case Kind::UnknownStation:
                 return respond(problem(404, "unknown station"));
               case Kind::Offline:
@@ -412,27 +432,35 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
               case Kind::Timeout:
                 return respond(problem(504, "the station did not answer in time"));
               case Kind::CallError:
-                return respond(problem(502, "the station answered with CALLERROR " + result.error_code + ": " + result.description,
-                                       {{"error_code", result.error_code}, {"error_description", result.description},
-                                        {"error_details", result.response}}));
+                return respond(problem(
+                    502,
+                    "the station answered with CALLERROR " + result.error_code + ": " + result.description,
+                    {{"error_code", result.error_code},
+                     {"error_description", result.description},
+                     {"error_details", result.response}}));
               case Kind::BadRequest:
                 return respond(problem(400, result.description));
             }
           });
         };
         if (name == "remote-stop") {
-          if (!body.contains("transaction_id") || !(body["transaction_id"].is_string() || body["transaction_id"].is_number_integer()))
+          if (!body.contains("transaction_id") ||
+              !(body["transaction_id"].is_string() || body["transaction_id"].is_number_integer()))
             throw HttpError(400, "transaction_id (our id or the charger's) is required");
-          auto given = body["transaction_id"].is_string() ? body["transaction_id"].get<std::string>()
-                                                          : std::to_string(body["transaction_id"].get<long long>());
+          auto given = body["transaction_id"].is_string()
+                           ? body["transaction_id"].get<std::string>()
+                           : std::to_string(body["transaction_id"].get<long long>());
           auto resolved = std::make_shared<std::optional<std::string>>();
-          db_.run([id, given, resolved](domain::Repositories& repos) { *resolved = repos.admin().ocpp_transaction_id(id, given); },
-                  [resolved, given, body, send, respond](std::exception_ptr error) mutable {
-                    if (error) return respond(problem(500, "the transaction could not be looked up"));
-                    // Unknown here: the charger may still know it (e.g. started while we were down).
-                    body["transaction_id"] = resolved->value_or(given);
-                    send(body);
-                  });
+          db_.run(
+              [id, given, resolved](domain::Repositories& repos) {
+                *resolved = repos.admin().ocpp_transaction_id(id, given);
+              },
+              [resolved, given, body, send, respond](std::exception_ptr error) mutable {
+                if (error) return respond(problem(500, "the transaction could not be looked up"));
+                // Unknown here: the charger may still know it (e.g. started while we were down).
+                body["transaction_id"] = resolved->value_or(given);
+                send(body);
+              });
           return;
         }
         return send(body);
@@ -450,14 +478,16 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
       }
       if (depth == 3 && method == "POST") {
         auto body = parse_body(request);
-        if (!body.contains("token") || !body["token"].is_string() || body["token"].get<std::string>().empty() ||
-            body["token"].get<std::string>().size() > 36)
+        if (!body.contains("token") || !body["token"].is_string() ||
+            body["token"].get<std::string>().empty() || body["token"].get<std::string>().size() > 36)
           throw HttpError(400, "token must be a string of 1 to 36 characters");
         auto id = body["token"].get<std::string>();
         auto fields = id_token_fields(body).dump();
         return with_db([id, fields](domain::AdminRepository& admin) {
           auto result = admin.create_id_token(id, fields);
-          return write_result(result, "id token " + id, result == domain::WriteResult::Done ? admin.get_id_token(id) : std::nullopt, 201);
+          return write_result(result, "id token " + id,
+                              result == domain::WriteResult::Done ? admin.get_id_token(id) : std::nullopt,
+                              201);
         });
       }
       if (depth == 4) {
@@ -471,7 +501,9 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
           auto fields = id_token_fields(parse_body(request)).dump();
           return with_db([id, fields](domain::AdminRepository& admin) {
             auto result = admin.patch_id_token(id, fields);
-            return write_result(result, "id token " + id, result == domain::WriteResult::Done ? admin.get_id_token(id) : std::nullopt, 200);
+            return write_result(result, "id token " + id,
+                                result == domain::WriteResult::Done ? admin.get_id_token(id) : std::nullopt,
+                                200);
           });
         }
         if (method == "DELETE")
@@ -507,7 +539,8 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
           throw HttpError(404, "transaction " + seg[3] + " not found");
         return with_db([id](domain::AdminRepository& admin) {
           auto doc = admin.get_transaction(id);
-          return doc ? json_response(200, *doc) : problem(404, "transaction " + std::to_string(id) + " not found");
+          return doc ? json_response(200, *doc)
+                     : problem(404, "transaction " + std::to_string(id) + " not found");
         });
       }
       throw HttpError(405, method + " is not allowed here");

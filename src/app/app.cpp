@@ -2,18 +2,18 @@
 
 #include <openssl/rand.h>
 #include <signal.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
 
 #include <atomic>
 #include <condition_variable>
-#include <mutex>
-#include <thread>
 #include <future>
 #include <iostream>
+#include <mutex>
+#include <thread>
 
 #include "csms/api/api.hpp"
 #include "csms/app/config.hpp"
@@ -44,7 +44,9 @@ class JsonMessageFlag final : public spdlog::custom_flag_formatter {
     auto text = nlohmann::json(std::string(msg.payload.data(), msg.payload.size())).dump();
     dest.append(text.data() + 1, text.data() + text.size() - 1);
   }
-  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<JsonMessageFlag>(); }
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<JsonMessageFlag>();
+  }
 };
 
 void setup_logging(const Config& config) {
@@ -71,7 +73,9 @@ std::string random_token() {
 
 const std::string& database_url(const Config& config) {
   if (!config.database_url)
-    throw ConfigError("config key database.url: not set (set CSMS_DATABASE_URL, or use scripts/run.sh which starts a private PostgreSQL)");
+    throw ConfigError(
+        "config key database.url: not set (set CSMS_DATABASE_URL, or use scripts/run.sh which starts a "
+        "private PostgreSQL)");
   return *config.database_url;
 }
 
@@ -103,9 +107,10 @@ int serve_command(const Config& config) {
   domain::EventBus events;
 
   charging::ChargingSettings charging_settings;
-  charging_settings.unknown_stations = config.unknown_stations == UnknownStations::Accept   ? charging::UnknownStationPolicy::Accept
-                                       : config.unknown_stations == UnknownStations::Pending ? charging::UnknownStationPolicy::Pending
-                                                                                            : charging::UnknownStationPolicy::Reject;
+  charging_settings.unknown_stations =
+      config.unknown_stations == UnknownStations::Accept    ? charging::UnknownStationPolicy::Accept
+      : config.unknown_stations == UnknownStations::Pending ? charging::UnknownStationPolicy::Pending
+                                                            : charging::UnknownStationPolicy::Reject;
   charging_settings.heartbeat_interval_s = config.heartbeat_interval_s;
   charging_settings.future_tolerance = std::chrono::seconds(config.future_tolerance_s);
   charging::ChargingService charging(charging_settings);
@@ -125,7 +130,9 @@ int serve_command(const Config& config) {
 
   api::ApiSettings api_settings;
   for (const auto& [token, role] : config.api_tokens)
-    api_settings.tokens[token] = role == Role::Admin ? api::Role::Admin : role == Role::Operator ? api::Role::Operator : api::Role::Viewer;
+    api_settings.tokens[token] = role == Role::Admin      ? api::Role::Admin
+                                 : role == Role::Operator ? api::Role::Operator
+                                                          : api::Role::Viewer;
   if (api_settings.tokens.empty()) {
     auto token = random_token();
     api_settings.tokens[token] = api::Role::Admin;
@@ -143,10 +150,11 @@ int serve_command(const Config& config) {
   server_settings.ping_interval = std::chrono::seconds(config.ping_interval_s);
   server_settings.handshake_timeout = std::chrono::seconds(config.handshake_timeout_s);
   server_settings.leniency = config.leniency;
-  server::Server server(server_settings, gateway,
-                        [&api](server::HttpRequest request, std::function<void(server::HttpResponse)> respond) {
-                          api.handle(std::move(request), std::move(respond));
-                        });
+  server::Server server(
+      server_settings, gateway,
+      [&api](server::HttpRequest request, std::function<void(server::HttpResponse)> respond) {
+        api.handle(std::move(request), std::move(respond));
+      });
   gateway.attach(server);
   server.start();
   ready = true;

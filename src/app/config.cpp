@@ -14,12 +14,24 @@ namespace {
 
 // Every key the configuration knows; anything else is a typo worth stopping for.
 const std::vector<std::string> kKeys = {
-    "database.url",        "database.pool_size",     "database.max_batch",
-    "ocpp.listen",         "ocpp.tls_listen",        "ocpp.path_prefix",
-    "ocpp.unknown_stations", "ocpp.heartbeat_interval_s", "ocpp.call_timeout_s",
-    "ocpp.ping_interval_s", "ocpp.max_frame_bytes",  "ocpp.handshake_timeout_s",
-    "ocpp.leniency",       "ocpp.future_tolerance_s", "api.listen",
-    "api.tokens",          "log.level",              "log.format",
+    "database.url",
+    "database.pool_size",
+    "database.max_batch",
+    "ocpp.listen",
+    "ocpp.tls_listen",
+    "ocpp.path_prefix",
+    "ocpp.unknown_stations",
+    "ocpp.heartbeat_interval_s",
+    "ocpp.call_timeout_s",
+    "ocpp.ping_interval_s",
+    "ocpp.max_frame_bytes",
+    "ocpp.handshake_timeout_s",
+    "ocpp.leniency",
+    "ocpp.future_tolerance_s",
+    "api.listen",
+    "api.tokens",
+    "log.level",
+    "log.format",
 };
 
 [[noreturn]] void fail(const std::string& key, const std::string& what) {
@@ -47,8 +59,7 @@ std::vector<std::string> split(const std::string& text, char sep) {
   return parts;
 }
 
-void flatten(const YAML::Node& node, const std::string& prefix,
-             std::map<std::string, std::string>& out) {
+void flatten(const YAML::Node& node, const std::string& prefix, std::map<std::string, std::string>& out) {
   if (node.IsMap()) {
     for (const auto& item : node) {
       auto name = item.first.as<std::string>();
@@ -144,8 +155,7 @@ Config load_config(const std::optional<std::string>& file,
     }
     flatten(root, "", values);
     for (const auto& [key, value] : values)
-      if (std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end())
-        fail(key, "unknown key in " + *file);
+      if (std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end()) fail(key, "unknown key in " + *file);
   }
   for (const auto& key : kKeys) {
     auto env = environment.find(env_name(key));
@@ -158,11 +168,18 @@ Config load_config(const std::optional<std::string>& file,
 
   Config config;
   const std::map<std::string, std::function<void(const std::string&, const std::string&)>> apply = {
-      {"database.url", [&](auto&, auto& v) { if (!v.empty()) config.database_url = v; }},
+      {"database.url",
+       [&](auto&, auto& v) {
+         if (!v.empty()) config.database_url = v;
+       }},
       {"database.pool_size", [&](auto& k, auto& v) { config.database_pool_size = parse_int(k, v, 1, 64); }},
-      {"database.max_batch", [&](auto& k, auto& v) { config.database_max_batch = parse_int(k, v, 1, 100000); }},
+      {"database.max_batch",
+       [&](auto& k, auto& v) { config.database_max_batch = parse_int(k, v, 1, 100000); }},
       {"ocpp.listen", [&](auto& k, auto& v) { config.ocpp_listen = parse_endpoint(k, v); }},
-      {"ocpp.tls_listen", [&](auto& k, auto& v) { if (!v.empty()) config.ocpp_tls_listen = parse_endpoint(k, v); }},
+      {"ocpp.tls_listen",
+       [&](auto& k, auto& v) {
+         if (!v.empty()) config.ocpp_tls_listen = parse_endpoint(k, v);
+       }},
       {"ocpp.path_prefix",
        [&](auto& k, auto& v) {
          if (v.empty() || v.front() != '/') fail(k, "must start with '/', got '" + v + "'");
@@ -170,19 +187,28 @@ Config load_config(const std::optional<std::string>& file,
        }},
       {"ocpp.unknown_stations",
        [&](auto& k, auto& v) {
-         if (v == "accept") config.unknown_stations = UnknownStations::Accept;
-         else if (v == "pending") config.unknown_stations = UnknownStations::Pending;
-         else if (v == "reject") config.unknown_stations = UnknownStations::Reject;
-         else fail(k, "expected accept, pending or reject, got '" + v + "'");
+         if (v == "accept")
+           config.unknown_stations = UnknownStations::Accept;
+         else if (v == "pending")
+           config.unknown_stations = UnknownStations::Pending;
+         else if (v == "reject")
+           config.unknown_stations = UnknownStations::Reject;
+         else
+           fail(k, "expected accept, pending or reject, got '" + v + "'");
        }},
-      {"ocpp.heartbeat_interval_s", [&](auto& k, auto& v) { config.heartbeat_interval_s = parse_int(k, v, 1, 86400); }},
+      {"ocpp.heartbeat_interval_s",
+       [&](auto& k, auto& v) { config.heartbeat_interval_s = parse_int(k, v, 1, 86400); }},
       {"ocpp.call_timeout_s", [&](auto& k, auto& v) { config.call_timeout_s = parse_int(k, v, 1, 3600); }},
       {"ocpp.ping_interval_s", [&](auto& k, auto& v) { config.ping_interval_s = parse_int(k, v, 0, 86400); }},
       {"ocpp.max_frame_bytes",
-       [&](auto& k, auto& v) { config.max_frame_bytes = static_cast<std::size_t>(parse_int(k, v, 1024, 16 << 20)); }},
-      {"ocpp.handshake_timeout_s", [&](auto& k, auto& v) { config.handshake_timeout_s = parse_int(k, v, 1, 600); }},
+       [&](auto& k, auto& v) {
+         config.max_frame_bytes = static_cast<std::size_t>(parse_int(k, v, 1024, 16 << 20));
+       }},
+      {"ocpp.handshake_timeout_s",
+       [&](auto& k, auto& v) { config.handshake_timeout_s = parse_int(k, v, 1, 600); }},
       {"ocpp.leniency", [&](auto& k, auto& v) { config.leniency = parse_leniency(k, v); }},
-      {"ocpp.future_tolerance_s", [&](auto& k, auto& v) { config.future_tolerance_s = parse_int(k, v, 0, 86400 * 365); }},
+      {"ocpp.future_tolerance_s",
+       [&](auto& k, auto& v) { config.future_tolerance_s = parse_int(k, v, 0, 86400 * 365); }},
       {"api.listen", [&](auto& k, auto& v) { config.api_listen = parse_endpoint(k, v); }},
       {"api.tokens",
        [&](auto& k, auto& v) {
@@ -195,7 +221,8 @@ Config load_config(const std::optional<std::string>& file,
        }},
       {"log.level",
        [&](auto& k, auto& v) {
-         static const std::vector<std::string> levels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+         static const std::vector<std::string> levels = {"trace", "debug",    "info", "warn",
+                                                         "error", "critical", "off"};
          if (std::find(levels.begin(), levels.end(), v) == levels.end()) fail(k, "unknown level '" + v + "'");
          config.log_level = v;
        }},

@@ -63,21 +63,24 @@ void StationGateway::authenticate(const server::HandshakeInfo& info, std::functi
     std::optional<std::string> hash;
   };
   auto lookup = std::make_shared<Lookup>();
-  db_.run([lookup, id = info.station_id](domain::Repositories& repos) {
-            lookup->hash = repos.admin().station_password_hash(id, lookup->exists);
-          },
-          [lookup, info, done = std::move(done)](std::exception_ptr error) {
-            if (error) {
-              spdlog::error("station {}: credentials could not be checked", info.station_id);
-              return done(false);
-            }
-            if (!lookup->hash) return done(true);  // no password set: security profile 0
-            // Security profile 1: Basic credentials, user name = identity.
-            bool ok = info.basic_user && info.basic_password && *info.basic_user == info.station_id &&
-                      api::verify_password(*info.basic_password, *lookup->hash);
-            if (!ok) spdlog::warn("station {}: wrong or missing credentials from {}", info.station_id, info.remote_address);
-            done(ok);
-          });
+  db_.run(
+      [lookup, id = info.station_id](domain::Repositories& repos) {
+        lookup->hash = repos.admin().station_password_hash(id, lookup->exists);
+      },
+      [lookup, info, done = std::move(done)](std::exception_ptr error) {
+        if (error) {
+          spdlog::error("station {}: credentials could not be checked", info.station_id);
+          return done(false);
+        }
+        if (!lookup->hash) return done(true);  // no password set: security profile 0
+        // Security profile 1: Basic credentials, user name = identity.
+        bool ok = info.basic_user && info.basic_password && *info.basic_user == info.station_id &&
+                  api::verify_password(*info.basic_password, *lookup->hash);
+        if (!ok)
+          spdlog::warn("station {}: wrong or missing credentials from {}", info.station_id,
+                       info.remote_address);
+        done(ok);
+      });
 }
 
 void StationGateway::on_open(const std::shared_ptr<server::StationLink>& link) {
@@ -90,23 +93,28 @@ void StationGateway::on_open(const std::shared_ptr<server::StationLink>& link) {
   auto at = clock_.now();
   auto record = std::make_shared<domain::StationRecord>();
   auto for_unknown = charging_.registration_for_unknown();
-  db_.run([=](domain::Repositories& repos) { *record = repos.charging().connect_station(id, protocol, at, for_unknown); },
-          [this, link, record, protocol, at](std::exception_ptr error) {
-            std::vector<std::function<void()>> waiting;
-            {
-              std::lock_guard lock(mutex_);
-              auto found = connections_.find(link->connection_id());
-              if (found == connections_.end()) return;
-              found->second.ready = true;
-              // A failed lookup lets the station in as if Accepted: refusing every call
-              // because our database hiccuped would cost the operator more.
-              if (!error) found->second.registration = record->registration;
-              waiting.swap(found->second.waiting);
-            }
-            if (error) spdlog::error("station {}: could not record the connection", link->station_id());
-            else events_.publish(domain::StationConnected{link->station_id(), protocol, at});
-            for (auto& resume : waiting) resume();
-          });
+  db_.run(
+      [=](domain::Repositories& repos) {
+        *record = repos.charging().connect_station(id, protocol, at, for_unknown);
+      },
+      [this, link, record, protocol, at](std::exception_ptr error) {
+        std::vector<std::function<void()>> waiting;
+        {
+          std::lock_guard lock(mutex_);
+          auto found = connections_.find(link->connection_id());
+          if (found == connections_.end()) return;
+          found->second.ready = true;
+          // A failed lookup lets the station in as if Accepted: refusing every call
+          // because our database hiccuped would cost the operator more.
+          if (!error) found->second.registration = record->registration;
+          waiting.swap(found->second.waiting);
+        }
+        if (error)
+          spdlog::error("station {}: could not record the connection", link->station_id());
+        else
+          events_.publish(domain::StationConnected{link->station_id(), protocol, at});
+        for (auto& resume : waiting) resume();
+      });
 }
 
 void StationGateway::on_close(const std::shared_ptr<server::StationLink>& link, bool replaced) {
@@ -119,8 +127,10 @@ void StationGateway::on_close(const std::shared_ptr<server::StationLink>& link, 
   auto at = clock_.now();
   db_.run([id, at](domain::Repositories& repos) { repos.charging().disconnect_station(id, at); },
           [this, id, at](std::exception_ptr error) {
-            if (error) spdlog::error("station {}: could not record the disconnection", id);
-            else events_.publish(domain::StationDisconnected{id, at});
+            if (error)
+              spdlog::error("station {}: could not record the disconnection", id);
+            else
+              events_.publish(domain::StationDisconnected{id, at});
           });
 }
 
@@ -179,7 +189,8 @@ void StationGateway::process(const std::shared_ptr<server::StationLink>& link, s
       [this, ctx, request = std::move(request), outcome](domain::Repositories& repos) {
         *outcome = charging_.handle(ctx, request, repos.charging());
       },
-      [this, link, version, action = call.action, outcome, reply = std::move(reply)](std::exception_ptr error) {
+      [this, link, version, action = call.action, outcome,
+       reply = std::move(reply)](std::exception_ptr error) {
         if (error) {
           try {
             std::rethrow_exception(error);
@@ -210,7 +221,8 @@ void StationGateway::send(const std::string& station_id, const std::string& name
   auto link = server_ ? server_->find(station_id) : nullptr;
   if (!link) {
     auto exists = std::make_shared<bool>(false);
-    db_.run([station_id, exists](domain::Repositories& repos) { *exists = repos.admin().station_exists(station_id); },
+    db_.run([station_id,
+             exists](domain::Repositories& repos) { *exists = repos.admin().station_exists(station_id); },
             [exists, done = std::move(done)](std::exception_ptr error) {
               api::CommandResult result;
               result.kind = (!error && !*exists) ? api::CommandResult::Kind::UnknownStation
@@ -231,7 +243,8 @@ void StationGateway::send(const std::string& station_id, const std::string& name
   if (call.action == "TriggerMessage") {
     std::lock_guard lock(mutex_);
     auto found = connections_.find(link->connection_id());
-    if (found != connections_.end()) found->second.triggered.insert(call.payload.value("requestedMessage", ""));
+    if (found != connections_.end())
+      found->second.triggered.insert(call.payload.value("requestedMessage", ""));
   }
   link->call(call.action, call.payload, settings_.call_timeout,
              [action = call.action, done = std::move(done)](server::CallOutcome outcome) {

@@ -40,9 +40,8 @@ std::vector<std::string> merge(std::vector<std::string> a, const std::vector<std
 // Stores samples of a transaction, flagging those outside its [start, stop] window and,
 // each on its own, those stamped in the future.
 std::size_t store_samples(ChargingRepository& repo, const MessageContext& ctx, int evse_id,
-                          std::optional<std::int64_t> transaction_id,
-                          std::optional<Timestamp> started_at, std::optional<Timestamp> stopped_at,
-                          const std::vector<MeterSample>& samples,
+                          std::optional<std::int64_t> transaction_id, std::optional<Timestamp> started_at,
+                          std::optional<Timestamp> stopped_at, const std::vector<MeterSample>& samples,
                           const std::vector<std::string>& flags, std::chrono::seconds tolerance) {
   std::vector<MeterSample> inside;
   std::vector<MeterSample> outside;
@@ -91,8 +90,7 @@ RegistrationStatus ChargingService::registration_for_unknown() const {
   return RegistrationStatus::Rejected;
 }
 
-Authorization ChargingService::authorize(const IdToken& token, Timestamp now,
-                                         ChargingRepository& repo,
+Authorization ChargingService::authorize(const IdToken& token, Timestamp now, ChargingRepository& repo,
                                          std::optional<std::int64_t> own_transaction,
                                          bool check_concurrent) const {
   Authorization result;
@@ -109,8 +107,7 @@ Authorization ChargingService::authorize(const IdToken& token, Timestamp now,
   result.status = record->status;
   result.expires_at = record->expires_at;
   result.group = record->group;
-  if (result.status == AuthorizationStatus::Accepted && record->expires_at &&
-      *record->expires_at <= now)
+  if (result.status == AuthorizationStatus::Accepted && record->expires_at && *record->expires_at <= now)
     result.status = AuthorizationStatus::Expired;
   if (result.status == AuthorizationStatus::Accepted && check_concurrent &&
       repo.has_open_transaction(token.value, own_transaction))
@@ -138,13 +135,13 @@ Outcome ChargingService::handle(const MessageContext& ctx, const Request& reques
             Outcome outcome{EmptyResponse{}, {}};
             if (repo.record_status(ctx, status, flags))
               outcome.events.push_back(ConnectorStatusChanged{
-                  ctx.station_id, status.evse_id, status.connector_id, status.status,
-                  status.error_code, status.info, status.vendor_error_code, status.timestamp});
+                  ctx.station_id, status.evse_id, status.connector_id, status.status, status.error_code,
+                  status.info, status.vendor_error_code, status.timestamp});
             return outcome;
           },
           [&](const AuthorizeRequest& authorize_request) -> Outcome {
-            return {AuthorizeResponse{authorize(authorize_request.id_token, ctx.received_at, repo,
-                                                std::nullopt, true)},
+            return {AuthorizeResponse{
+                        authorize(authorize_request.id_token, ctx.received_at, repo, std::nullopt, true)},
                     {}};
           },
           [&](const StartTransactionRequest& start) -> Outcome {
@@ -186,14 +183,13 @@ Outcome ChargingService::handle(const MessageContext& ctx, const Request& reques
               changed = orphan.created;
             }
             Outcome outcome{StopTransactionResponse{}, {}};
-            std::size_t stored = store_samples(repo, ctx, evse_id, id,
-                                               ref ? ref->started_at : std::nullopt,
+            std::size_t stored = store_samples(repo, ctx, evse_id, id, ref ? ref->started_at : std::nullopt,
                                                stop.timestamp, stop.samples, base_flags(ctx), tolerance);
             if (stored > 0)
               outcome.events.push_back(MeterValuesRecorded{ctx.station_id, evse_id, id, stop.samples});
             if (changed)
-              outcome.events.push_back(TransactionEnded{id, ctx.station_id, stop.meter_stop_wh,
-                                                        stop.reason, stop.timestamp});
+              outcome.events.push_back(
+                  TransactionEnded{id, ctx.station_id, stop.meter_stop_wh, stop.reason, stop.timestamp});
             if (stop.id_token)
               std::get<StopTransactionResponse>(outcome.response).authorization =
                   authorize(*stop.id_token, ctx.received_at, repo);
@@ -202,32 +198,30 @@ Outcome ChargingService::handle(const MessageContext& ctx, const Request& reques
           [&](const TransactionEventRequest& event) -> Outcome {
             auto flags = merge(base_flags(ctx), timestamp_flags(ctx, event.timestamp, tolerance));
             std::optional<Authorization> authorization;
-            if (event.id_token)
-              authorization = authorize(*event.id_token, ctx.received_at, repo);
+            if (event.id_token) authorization = authorize(*event.id_token, ctx.received_at, repo);
             auto [first, last] = register_span(event.samples);
             auto ref = repo.record_transaction_event(ctx, event, authorization, first, last, flags);
             Outcome outcome{TransactionEventResponse{authorization}, {}};
             int evse_id = event.evse_id.value_or(0);
-            std::size_t stored = store_samples(repo, ctx, evse_id, ref.id, ref.started_at,
-                                               ref.stopped_at, event.samples, base_flags(ctx), tolerance);
+            std::size_t stored = store_samples(repo, ctx, evse_id, ref.id, ref.started_at, ref.stopped_at,
+                                               event.samples, base_flags(ctx), tolerance);
             if (stored > 0)
               outcome.events.push_back(MeterValuesRecorded{ctx.station_id, evse_id, ref.id, event.samples});
             if (ref.created) {
               switch (event.kind) {
                 case TransactionEventKind::Started:
-                  outcome.events.push_back(TransactionStarted{
-                      ref.id, ctx.station_id, evse_id, event.connector_id.value_or(1),
-                      event.id_token ? std::optional(event.id_token->value) : std::nullopt, first,
-                      event.timestamp});
+                  outcome.events.push_back(
+                      TransactionStarted{ref.id, ctx.station_id, evse_id, event.connector_id.value_or(1),
+                                         event.id_token ? std::optional(event.id_token->value) : std::nullopt,
+                                         first, event.timestamp});
                   break;
                 case TransactionEventKind::Updated:
                   outcome.events.push_back(TransactionUpdated{ref.id, ctx.station_id, event.charging_state,
                                                               event.trigger_reason, event.timestamp});
                   break;
                 case TransactionEventKind::Ended:
-                  outcome.events.push_back(TransactionEnded{ref.id, ctx.station_id, last,
-                                                            event.stopped_reason.value_or("Local"),
-                                                            event.timestamp});
+                  outcome.events.push_back(TransactionEnded{
+                      ref.id, ctx.station_id, last, event.stopped_reason.value_or("Local"), event.timestamp});
                   break;
               }
             }
@@ -241,14 +235,14 @@ Outcome ChargingService::handle(const MessageContext& ctx, const Request& reques
               if (!ref) flags.emplace_back(flag::kUnknownTransaction);
             }
             Outcome outcome{EmptyResponse{}, {}};
-            std::size_t stored = store_samples(
-                repo, ctx, values.evse_id, ref ? std::optional(ref->id) : std::nullopt,
-                ref ? ref->started_at : std::nullopt, ref ? ref->stopped_at : std::nullopt,
-                values.samples, flags, tolerance);
+            std::size_t stored =
+                store_samples(repo, ctx, values.evse_id, ref ? std::optional(ref->id) : std::nullopt,
+                              ref ? ref->started_at : std::nullopt, ref ? ref->stopped_at : std::nullopt,
+                              values.samples, flags, tolerance);
             if (stored > 0)
-              outcome.events.push_back(MeterValuesRecorded{
-                  ctx.station_id, values.evse_id, ref ? std::optional(ref->id) : std::nullopt,
-                  values.samples});
+              outcome.events.push_back(MeterValuesRecorded{ctx.station_id, values.evse_id,
+                                                           ref ? std::optional(ref->id) : std::nullopt,
+                                                           values.samples});
             return outcome;
           },
           [&](const StationReport& report) -> Outcome {

@@ -118,14 +118,13 @@ std::optional<Timestamp> parse_timestamp(std::string_view text, bool assume_utc_
   if (hour > 23 || minute > 59 || second > 59) {
     return std::nullopt;
   }
-  const year_month_day date{std::chrono::year{year},
-                            std::chrono::month{static_cast<unsigned>(month)},
+  const year_month_day date{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
                             std::chrono::day{static_cast<unsigned>(day)}};
   if (!date.ok()) {
     return std::nullopt;
   }
-  return Timestamp{sys_days{date}} + hours{hour} + minutes{minute} + seconds{second} +
-         milliseconds{millis} - offset;
+  return Timestamp{sys_days{date}} + hours{hour} + minutes{minute} + seconds{second} + milliseconds{millis} -
+         offset;
 }
 
 std::string format_timestamp(Timestamp t) {
@@ -142,11 +141,11 @@ std::string format_timestamp(Timestamp t) {
   const auto second = static_cast<int>(time.seconds().count());
   const auto millis = static_cast<int>(time.subseconds().count());
   if (millis == 0) {
-    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02dZ", year, month, day, hour,
-                  minute, second);
+    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02dZ", year, month, day, hour, minute,
+                  second);
   } else {
-    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", year, month, day,
-                  hour, minute, second, millis);
+    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", year, month, day, hour,
+                  minute, second, millis);
   }
   return buffer;
 }

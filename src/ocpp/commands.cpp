@@ -11,7 +11,7 @@ namespace {
 using json = nlohmann::json;
 
 constexpr std::array<std::string_view, 10> kCommands = {
-    "remote-start", "remote-stop",       "reset",          "unlock",      "change-availability",
+    "remote-start",      "remote-stop",       "reset",           "unlock",      "change-availability",
     "get-configuration", "set-configuration", "trigger-message", "clear-cache", "data-transfer",
 };
 
@@ -62,7 +62,8 @@ json component_variable(const std::string& key) {
   if (first == std::string::npos || first == 0 || first + 1 == key.size())
     throw CommandError("'" + key + "' is not Component.Variable[.Instance] as OCPP 2.0.1 needs");
   auto second = key.find('.', first + 1);
-  json variable = {{"name", key.substr(first + 1, second == std::string::npos ? std::string::npos : second - first - 1)}};
+  json variable = {
+      {"name", key.substr(first + 1, second == std::string::npos ? std::string::npos : second - first - 1)}};
   if (second != std::string::npos) variable["instance"] = key.substr(second + 1);
   return {{"component", {{"name", key.substr(0, first)}}}, {"variable", variable}};
 }
@@ -100,7 +101,8 @@ OutboundCall build_16(std::string_view name, const json& body) {
   if (name == "set-configuration") {
     const auto& value = need(body, "value");
     return {"ChangeConfiguration",
-            {{"key", need_string(body, "key")}, {"value", value.is_string() ? value.get<std::string>() : value.dump()}}};
+            {{"key", need_string(body, "key")},
+             {"value", value.is_string() ? value.get<std::string>() : value.dump()}}};
   }
   if (name == "trigger-message") {
     json p = {{"requestedMessage", need_string(body, "message")}};
@@ -135,7 +137,8 @@ OutboundCall build_201(std::string_view name, const json& body, int request_id) 
   }
   if (name == "unlock")
     return {"UnlockConnector",
-            {{"evseId", need_integer(body, "evse_id")}, {"connectorId", opt_integer(body, "connector_id").value_or(1)}}};
+            {{"evseId", need_integer(body, "evse_id")},
+             {"connectorId", opt_integer(body, "connector_id").value_or(1)}}};
   if (name == "change-availability") {
     const auto& operative = need(body, "operative");
     if (!operative.is_boolean()) throw CommandError("'operative' must be true or false");

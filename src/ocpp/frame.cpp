@@ -125,8 +125,7 @@ ParsedFrame parse_frame(std::string_view text, Version version) {
   if (type != kCall && type != kCallResult && type != kCallError) {
     // 1.6 says nothing about unknown types; 2.0.1 section 4.4 answers them.
     return error(reply_id, ErrorCode::MessageTypeNotSupported,
-                 "message type " + std::to_string(type) + " is not supported",
-                 version == Version::V201);
+                 "message type " + std::to_string(type) + " is not supported", version == Version::V201);
   }
   const bool is_call = type == kCall;
 
@@ -135,8 +134,7 @@ ParsedFrame parse_frame(std::string_view text, Version version) {
   }
   if (message_id.size() > kMaxMessageIdLength) {
     // Echo the id anyway: the sender can then match the error to its call.
-    return error(message_id, framework_error(version), "message id is longer than 36 characters",
-                 is_call);
+    return error(message_id, framework_error(version), "message id is longer than 36 characters", is_call);
   }
 
   switch (type) {
@@ -145,8 +143,7 @@ ParsedFrame parse_frame(std::string_view text, Version version) {
         return error(message_id, framework_error(version), "a CALL has 4 elements", true);
       }
       if (!frame[2].is_string() || frame[2].get_ref<const std::string&>().empty()) {
-        return error(message_id, framework_error(version), "action is not a non-empty string",
-                     true);
+        return error(message_id, framework_error(version), "action is not a non-empty string", true);
       }
       if (!frame[3].is_object()) {
         return error(message_id, ErrorCode::FormatViolation, "payload is not a JSON object", true);
@@ -168,11 +165,11 @@ ParsedFrame parse_frame(std::string_view text, Version version) {
         return error(message_id, framework_error(version), "a CALLERROR has 5 elements", false);
       }
       if (!frame[2].is_string() || !frame[3].is_string()) {
-        return error(message_id, framework_error(version),
-                     "error code and description must be strings", false);
+        return error(message_id, framework_error(version), "error code and description must be strings",
+                     false);
       }
-      CallError call_error{std::move(message_id), frame[2].get<std::string>(),
-                           frame[3].get<std::string>(), nlohmann::json::object()};
+      CallError call_error{std::move(message_id), frame[2].get<std::string>(), frame[3].get<std::string>(),
+                           nlohmann::json::object()};
       if (frame.size() == 5) {
         if (frame[4].is_object()) {
           call_error.details = std::move(frame[4]);
@@ -192,8 +189,7 @@ std::string serialize(const Call& call) {
 }
 
 std::string serialize(const CallResult& result) {
-  const nlohmann::json payload =
-      result.payload.is_null() ? nlohmann::json::object() : result.payload;
+  const nlohmann::json payload = result.payload.is_null() ? nlohmann::json::object() : result.payload;
   return dump_compact(nlohmann::json::array({kCallResult, result.message_id, payload}));
 }
 
@@ -201,9 +197,9 @@ std::string serialize_error(std::string_view message_id, ErrorCode code, Version
                             std::string_view description, const nlohmann::json& details) {
   // errorDetails is always an object (A.3; steve#45 shows what else breaks clients).
   const nlohmann::json safe_details = details.is_object() ? details : nlohmann::json::object();
-  return dump_compact(nlohmann::json::array(
-      {kCallError, std::string(message_id), std::string(spell(code, version)),
-       std::string(cap_utf8(description, kMaxDescriptionLength)), safe_details}));
+  return dump_compact(
+      nlohmann::json::array({kCallError, std::string(message_id), std::string(spell(code, version)),
+                             std::string(cap_utf8(description, kMaxDescriptionLength)), safe_details}));
 }
 
 }  // namespace csms::ocpp

@@ -15,13 +15,26 @@ struct UnitRule {
 
 // 1.6 UnitOfMeasure and 2.0.1's recommended unit names (and the common misspellings).
 constexpr std::array<UnitRule, 20> kRules = {{
-    {"Wh", "Wh", 1, 0},          {"kWh", "Wh", 1000, 0},       {"varh", "varh", 1, 0},
-    {"kvarh", "varh", 1000, 0},  {"VAh", "VAh", 1, 0},         {"kVAh", "VAh", 1000, 0},
-    {"W", "W", 1, 0},            {"kW", "W", 1000, 0},         {"VA", "VA", 1, 0},
-    {"kVA", "VA", 1000, 0},      {"var", "var", 1, 0},         {"kvar", "var", 1000, 0},
-    {"A", "A", 1, 0},            {"V", "V", 1, 0},             {"Celcius", "Celsius", 1, 0},
-    {"Celsius", "Celsius", 1, 0}, {"K", "Celsius", 1, -273.15}, {"Percent", "Percent", 1, 0},
-    {"Hz", "Hz", 1, 0},          {"Hertz", "Hz", 1, 0},
+    {"Wh", "Wh", 1, 0},
+    {"kWh", "Wh", 1000, 0},
+    {"varh", "varh", 1, 0},
+    {"kvarh", "varh", 1000, 0},
+    {"VAh", "VAh", 1, 0},
+    {"kVAh", "VAh", 1000, 0},
+    {"W", "W", 1, 0},
+    {"kW", "W", 1000, 0},
+    {"VA", "VA", 1, 0},
+    {"kVA", "VA", 1000, 0},
+    {"var", "var", 1, 0},
+    {"kvar", "var", 1000, 0},
+    {"A", "A", 1, 0},
+    {"V", "V", 1, 0},
+    {"Celcius", "Celsius", 1, 0},
+    {"Celsius", "Celsius", 1, 0},
+    {"K", "Celsius", 1, -273.15},
+    {"Percent", "Percent", 1, 0},
+    {"Hz", "Hz", 1, 0},
+    {"Hertz", "Hz", 1, 0},
 }};
 
 }  // namespace

@@ -86,9 +86,8 @@ const SchemaProperty* find_property(const SchemaNode& node, std::string_view nam
 
 // JSON Schema counts characters (code points), not bytes.
 std::size_t utf8_length(std::string_view text) {
-  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
+  return static_cast<std::size_t>(std::count_if(
+      text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 std::string utf8_prefix(std::string_view text, std::size_t max_chars) {
@@ -132,8 +131,7 @@ void append_pointer_token(std::string& path, std::string_view token) {
 
 class Walker {
  public:
-  Walker(const Leniency& leniency, ValidationResult& result)
-      : leniency_(leniency), result_(result) {}
+  Walker(const Leniency& leniency, ValidationResult& result) : leniency_(leniency), result_(result) {}
 
   bool walk(const SchemaNode& node, json& value) {
     switch (node.type) {
@@ -142,9 +140,8 @@ class Walker {
       case NodeType::Object:
         if (!value.is_object()) {
           // The root payload is the PDU itself: not being an object is a shape error.
-          return fail(
-              path_.empty() ? ErrorCode::FormatViolation : ErrorCode::TypeConstraintViolation,
-              "expected an object");
+          return fail(path_.empty() ? ErrorCode::FormatViolation : ErrorCode::TypeConstraintViolation,
+                      "expected an object");
         }
         return walk_object(node, value);
       case NodeType::Array:
@@ -238,8 +235,7 @@ class Walker {
       const auto existing = value.find(keeper);
       if (existing == value.end() ||
           (existing->is_string() && existing->get_ref<const std::string&>().empty())) {
-        const auto limit =
-            property->node->max_length.value_or(std::numeric_limits<std::uint32_t>::max());
+        const auto limit = property->node->max_length.value_or(std::numeric_limits<std::uint32_t>::max());
         value[std::string(keeper)] = utf8_prefix(original, limit);
         break;
       }
@@ -285,8 +281,7 @@ class Walker {
     for (std::size_t i = 0; i < entries.size();) {
       const json& entry = entries[i];
       const auto samples = entry.is_object() ? entry.find("sampledValue") : entry.end();
-      if (!entry.is_object() || samples == entry.end() || !samples->is_array() ||
-          !samples->empty()) {
+      if (!entry.is_object() || samples == entry.end() || !samples->is_array() || !samples->empty()) {
         ++i;
         continue;
       }
@@ -309,8 +304,7 @@ class Walker {
     if (!node.enum_values.empty() && !contains(node.enum_values, text)) {
       // OCPP-J 1.6 errata 2.1: a Central System accepts both spellings; only the 1.6
       // StopTransaction schema lacks "Celsius".
-      if (leniency_.celsius_spelling && text == "Celsius" &&
-          contains(node.enum_values, "Celcius")) {
+      if (leniency_.celsius_spelling && text == "Celsius" && contains(node.enum_values, "Celcius")) {
         value = "Celcius";
         applied(kCelsiusSpelling);
         return true;
@@ -392,8 +386,7 @@ class Walker {
       // Dividing by 1/step when that is whole (10 for 0.1) lands on the double nearest the
       // decimal value; multiplying by 0.1 would add new noise.
       const double inverse = std::round(1.0 / step);
-      value = std::fabs(inverse * step - 1.0) < kStrictMultipleTolerance ? nearest / inverse
-                                                                         : nearest * step;
+      value = std::fabs(inverse * step - 1.0) < kStrictMultipleTolerance ? nearest / inverse : nearest * step;
       applied(kMultipleOfNoise);
       return true;
     }
@@ -457,9 +450,9 @@ Leniency Leniency::none() {
 
 const SchemaNode* find_schema(Version version, std::string_view action, Direction direction) {
   const auto actions = actions_of(version);
-  const auto it = std::lower_bound(
-      actions.begin(), actions.end(), action,
-      [](const ActionSchemas& entry, std::string_view name) { return entry.action < name; });
+  const auto it =
+      std::lower_bound(actions.begin(), actions.end(), action,
+                       [](const ActionSchemas& entry, std::string_view name) { return entry.action < name; });
   if (it == actions.end() || it->action != action) {
     return nullptr;
   }
@@ -474,8 +467,7 @@ std::vector<std::string_view> known_actions(Version version) {
   return names;
 }
 
-ValidationResult validate(const SchemaNode& schema, nlohmann::json& payload,
-                          const Leniency& leniency) {
+ValidationResult validate(const SchemaNode& schema, nlohmann::json& payload, const Leniency& leniency) {
   ValidationResult result;
   Walker(leniency, result).walk(schema, payload);
   return result;

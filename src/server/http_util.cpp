@@ -48,7 +48,8 @@ std::optional<std::string> station_identity(std::string_view target, std::string
   if (rest.empty() || rest.find('/') != std::string_view::npos) return std::nullopt;
   auto identity = percent_decode(rest);
   if (!identity || identity->empty() || identity->size() > 48) return std::nullopt;
-  if (identity->find(':') != std::string::npos || identity->find('/') != std::string::npos) return std::nullopt;
+  if (identity->find(':') != std::string::npos || identity->find('/') != std::string::npos)
+    return std::nullopt;
   for (unsigned char c : *identity)
     if (c < 0x20 || c == 0x7f) return std::nullopt;
   return identity;

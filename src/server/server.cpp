@@ -36,9 +36,9 @@ constexpr auto kAsTuple = asio::as_tuple(use_awaitable);
 
 // Errors that mean "the peer went away", logged at debug only.
 bool expected_close(const beast::error_code& ec) {
-  return ec == websocket::error::closed || ec == asio::error::eof ||
-         ec == asio::error::connection_reset || ec == asio::error::operation_aborted ||
-         ec == beast::error::timeout || ec == asio::error::broken_pipe || ec == http::error::end_of_stream;
+  return ec == websocket::error::closed || ec == asio::error::eof || ec == asio::error::connection_reset ||
+         ec == asio::error::operation_aborted || ec == beast::error::timeout ||
+         ec == asio::error::broken_pipe || ec == http::error::end_of_stream;
 }
 
 // Waits for a callback-style operation to call back, resuming on the caller's executor.
@@ -51,9 +51,8 @@ awaitable<T> await_callback(std::function<void(std::function<void(T)>)> start) {
         auto shared = std::make_shared<decltype(handler)>(std::move(handler));
         begin([shared](T value) {
           auto executor = asio::get_associated_executor(*shared);
-          asio::post(executor, [shared, value = std::move(value)]() mutable {
-            std::move(*shared)(std::move(value));
-          });
+          asio::post(executor,
+                     [shared, value = std::move(value)]() mutable { std::move (*shared)(std::move(value)); });
         });
       },
       use_awaitable, std::move(start));
@@ -226,7 +225,7 @@ awaitable<bool> WsSession::handshake() {
 
   if (!websocket::is_upgrade(request))
     co_return co_await refuse(http::status::bad_request, "expected a WebSocket upgrade to " +
-                                                              server_.settings.path_prefix + "/<stationId>");
+                                                             server_.settings.path_prefix + "/<stationId>");
   auto identity = station_identity(request.target(), server_.settings.path_prefix);
   if (!identity)
     co_return co_await refuse(http::status::not_found,
@@ -315,7 +314,9 @@ awaitable<void> WsSession::run() {
   closed_ = true;
   write_signal_.cancel();
   call_timer_.cancel();
-  if (outstanding_) complete_outstanding(CallFailure{CallFailure::Kind::Closed, "", "the station disconnected", json::object()});
+  if (outstanding_)
+    complete_outstanding(
+        CallFailure{CallFailure::Kind::Closed, "", "the station disconnected", json::object()});
   for (auto& pending : pending_calls_)
     pending.done(CallFailure{CallFailure::Kind::Closed, "", "the station disconnected", json::object()});
   pending_calls_.clear();
@@ -373,7 +374,8 @@ void WsSession::on_frame(const std::string& text) {
   auto parsed = ocpp::parse_frame(text, version_);
   if (auto* error = std::get_if<ocpp::FrameError>(&parsed)) {
     spdlog::debug("station {}: bad frame: {}", station_id_, error->description);
-    if (error->reply) send(ocpp::serialize_error(error->message_id, error->code, version_, error->description));
+    if (error->reply)
+      send(ocpp::serialize_error(error->message_id, error->code, version_, error->description));
     return;
   }
   auto& frame = std::get<ocpp::Frame>(parsed);
@@ -392,7 +394,8 @@ void WsSession::on_frame(const std::string& text) {
   }
   auto& error = std::get<ocpp::CallError>(frame);
   if (outstanding_ && error.message_id == outstanding_id_) {
-    complete_outstanding(CallFailure{CallFailure::Kind::CallError, error.code, error.description, error.details});
+    complete_outstanding(
+        CallFailure{CallFailure::Kind::CallError, error.code, error.description, error.details});
   } else {
     spdlog::debug("station {}: CALLERROR for unknown id {}", station_id_, error.message_id);
   }
@@ -443,7 +446,7 @@ void WsSession::dispatch_next() {
     auto reply = [self, replied, id = call.message_id, action = call.action](Reply answer) mutable {
       if (replied->exchange(true)) return;  // one answer per call
       asio::post(self->ws_.get_executor(), [self, id = std::move(id), action = std::move(action),
-                                             answer = std::move(answer)]() mutable {
+                                            answer = std::move(answer)]() mutable {
         if (auto* payload = std::get_if<json>(&answer)) {
           // Strict in what we send: a reply that breaks the schema is our bug.
           const auto* reply_schema = ocpp::find_schema(self->version_, action, ocpp::Direction::Response);
@@ -489,7 +492,8 @@ void WsSession::send_next_call() {
   call_timer_.expires_after(outstanding_->timeout);
   call_timer_.async_wait([self = shared_from_this(), generation](beast::error_code ec) {
     if (ec || generation != self->call_generation_ || !self->outstanding_) return;
-    self->complete_outstanding(CallFailure{CallFailure::Kind::Timeout, "", "no answer in time", json::object()});
+    self->complete_outstanding(
+        CallFailure{CallFailure::Kind::Timeout, "", "no answer in time", json::object()});
   });
 }
 
@@ -542,7 +546,8 @@ awaitable<void> Server::Impl::serve_http(tcp::socket socket) {
       if (ec == http::error::body_limit) {
         http::response<http::string_body> response{http::status::payload_too_large, 11};
         response.set(http::field::content_type, "application/problem+json");
-        response.body() = R"({"type":"about:blank","title":"Payload Too Large","status":413,"detail":"bodies are limited to 1 MiB"})";
+        response.body() =
+            R"({"type":"about:blank","title":"Payload Too Large","status":413,"detail":"bodies are limited to 1 MiB"})";
         response.prepare_payload();
         co_await http::async_write(stream, response, kAsTuple);
       }
@@ -562,14 +567,18 @@ awaitable<void> Server::Impl::serve_http(tcp::socket socket) {
     // Named, not a temporary inside the co_await: GCC 12 mishandles destructors of
     // temporaries in co_await expressions.
     auto shared_request = std::make_shared<HttpRequest>(std::move(plain));
-    std::function<void(std::function<void(HttpResponse)>)> start = [this, shared_request](std::function<void(HttpResponse)> done) {
-      try {
-        http_handler(std::move(*shared_request), std::move(done));
-      } catch (const std::exception& e) {
-        spdlog::error("http handler threw: {}", e.what());
-        done(HttpResponse{500, "application/problem+json", {}, R"({"type":"about:blank","title":"Internal Server Error","status":500})"});
-      }
-    };
+    std::function<void(std::function<void(HttpResponse)>)> start =
+        [this, shared_request](std::function<void(HttpResponse)> done) {
+          try {
+            http_handler(std::move(*shared_request), std::move(done));
+          } catch (const std::exception& e) {
+            spdlog::error("http handler threw: {}", e.what());
+            done(HttpResponse{500,
+                              "application/problem+json",
+                              {},
+                              R"({"type":"about:blank","title":"Internal Server Error","status":500})"});
+          }
+        };
     auto answer = co_await await_callback<HttpResponse>(std::move(start));
     http::response<http::string_body> response{static_cast<http::status>(answer.status), request.version()};
     response.set(http::field::content_type, answer.content_type);
@@ -596,7 +605,7 @@ Server::~Server() {
 
 namespace {
 void listen_on(tcp::acceptor& acceptor, asio::io_context& ioc, const std::string& host, unsigned short port,
-          const char* what) {
+               const char* what) {
   try {
     tcp::resolver resolver(ioc);
     auto endpoint = *resolver.resolve(host, std::to_string(port), tcp::resolver::passive).begin();

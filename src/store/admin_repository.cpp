@@ -8,8 +8,8 @@ namespace {
 // `column = CASE WHEN fields ? 'key' THEN (fields->>'key')::type ELSE column END`: a patch
 // changes exactly the keys it names (null clears).
 std::string assign(const std::string& column, const std::string& key, const std::string& type) {
-  return column + " = CASE WHEN $2::jsonb ? '" + key + "' THEN ($2::jsonb->>'" + key + "')::" +
-         type + " ELSE " + column + " END";
+  return column + " = CASE WHEN $2::jsonb ? '" + key + "' THEN ($2::jsonb->>'" + key + "')::" + type +
+         " ELSE " + column + " END";
 }
 
 // Rows carry `doc` (the item) and `cursor`; one row more than the limit is fetched to know
@@ -33,8 +33,7 @@ domain::WriteResult affected(const pqxx::result& result) {
 
 }  // namespace
 
-std::string PgAdminRepository::list_stations(const domain::StationFilter& filter,
-                                             const domain::Page& page) {
+std::string PgAdminRepository::list_stations(const domain::StationFilter& filter, const domain::Page& page) {
   auto rows = txn_.exec_params(
       "SELECT csms_station_json(s)::text AS doc, s.id AS cursor FROM stations s "
       "WHERE ($1::text IS NULL OR s.id > $1) AND ($2::boolean IS NULL OR s.online = $2) "
@@ -51,8 +50,7 @@ std::optional<std::string> PgAdminRepository::get_station(const std::string& id)
   return rows[0][0].as<std::string>();
 }
 
-domain::WriteResult PgAdminRepository::create_station(const std::string& id,
-                                                      const std::string& fields_json) {
+domain::WriteResult PgAdminRepository::create_station(const std::string& id, const std::string& fields_json) {
   auto rows = txn_.exec_params(
       "INSERT INTO stations (id, name, location, latitude, longitude, time_zone, tariff_id, "
       "max_power_w, registration, password_hash) SELECT $1, f->>'name', f->>'location', "
@@ -64,18 +62,16 @@ domain::WriteResult PgAdminRepository::create_station(const std::string& id,
   return rows.empty() ? domain::WriteResult::Conflict : domain::WriteResult::Done;
 }
 
-domain::WriteResult PgAdminRepository::patch_station(const std::string& id,
-                                                     const std::string& fields_json) {
-  auto sql = "UPDATE stations SET " + assign("name", "name", "text") + ", " +
-             assign("location", "location", "text") + ", " +
-             assign("latitude", "latitude", "double precision") + ", " +
-             assign("longitude", "longitude", "double precision") + ", " +
-             "time_zone = coalesce(($2::jsonb->>'time_zone'), time_zone), " +
-             assign("tariff_id", "tariff_id", "text") + ", " +
-             assign("max_power_w", "max_power_w", "bigint") + ", " +
-             "registration = coalesce(($2::jsonb->>'registration'), registration), " +
-             assign("password_hash", "password_hash", "text") + ", " +
-             "auto_registered = false, updated_at = now() WHERE id = $1";
+domain::WriteResult PgAdminRepository::patch_station(const std::string& id, const std::string& fields_json) {
+  auto sql =
+      "UPDATE stations SET " + assign("name", "name", "text") + ", " +
+      assign("location", "location", "text") + ", " + assign("latitude", "latitude", "double precision") +
+      ", " + assign("longitude", "longitude", "double precision") + ", " +
+      "time_zone = coalesce(($2::jsonb->>'time_zone'), time_zone), " +
+      assign("tariff_id", "tariff_id", "text") + ", " + assign("max_power_w", "max_power_w", "bigint") +
+      ", " + "registration = coalesce(($2::jsonb->>'registration'), registration), " +
+      assign("password_hash", "password_hash", "text") + ", " +
+      "auto_registered = false, updated_at = now() WHERE id = $1";
   return affected(txn_.exec_params(sql, id, fields_json));
 }
 
@@ -83,8 +79,7 @@ domain::WriteResult PgAdminRepository::delete_station(const std::string& id) {
   return affected(txn_.exec_params("DELETE FROM stations WHERE id = $1", id));
 }
 
-std::optional<std::string> PgAdminRepository::station_password_hash(const std::string& id,
-                                                                    bool& exists) {
+std::optional<std::string> PgAdminRepository::station_password_hash(const std::string& id, bool& exists) {
   auto rows = txn_.exec_params("SELECT password_hash FROM stations WHERE id = $1", id);
   exists = !rows.empty();
   if (rows.empty()) return std::nullopt;
@@ -142,7 +137,8 @@ std::string PgAdminRepository::list_id_tokens(const std::optional<std::string>& 
 }
 
 std::optional<std::string> PgAdminRepository::get_id_token(const std::string& token) {
-  auto rows = txn_.exec_params("SELECT csms_id_token_json(t)::text FROM id_tokens t WHERE t.token = $1", token);
+  auto rows =
+      txn_.exec_params("SELECT csms_id_token_json(t)::text FROM id_tokens t WHERE t.token = $1", token);
   if (rows.empty()) return std::nullopt;
   return rows[0][0].as<std::string>();
 }
@@ -162,8 +158,8 @@ domain::WriteResult PgAdminRepository::patch_id_token(const std::string& token,
                                                       const std::string& fields_json) {
   auto sql = "UPDATE id_tokens SET status = coalesce(($2::jsonb->>'status'), status), " +
              assign("expires_at", "expires_at", "timestamptz") + ", " +
-             assign("group_token", "group", "text") + ", " +
-             assign("customer_id", "customer_id", "text") + ", updated_at = now() WHERE token = $1";
+             assign("group_token", "group", "text") + ", " + assign("customer_id", "customer_id", "text") +
+             ", updated_at = now() WHERE token = $1";
   return affected(txn_.exec_params(sql, token, fields_json));
 }
 
@@ -184,14 +180,14 @@ std::string PgAdminRepository::list_transactions(const domain::TransactionFilter
       "AND ($6::timestamptz IS NULL OR coalesce(t.started_at, t.stopped_at) >= $6) "
       "AND ($7::timestamptz IS NULL OR coalesce(t.started_at, t.stopped_at) < $7) "
       "ORDER BY t.id DESC LIMIT $8",
-      cursor, filter.station, filter.id_token, filter.customer, filter.open, ts(filter.from),
-      ts(filter.to), page.limit + 1);
+      cursor, filter.station, filter.id_token, filter.customer, filter.open, ts(filter.from), ts(filter.to),
+      page.limit + 1);
   return page_json(rows, page);
 }
 
 std::optional<std::string> PgAdminRepository::get_transaction(std::int64_t id) {
-  auto rows = txn_.exec_params(
-      "SELECT csms_transaction_json(t, true)::text FROM transactions t WHERE t.id = $1", id);
+  auto rows =
+      txn_.exec_params("SELECT csms_transaction_json(t, true)::text FROM transactions t WHERE t.id = $1", id);
   if (rows.empty()) return std::nullopt;
   return rows[0][0].as<std::string>();
 }

@@ -66,8 +66,7 @@ std::optional<domain::StationRecord> PgChargingRepository::find_station(const st
 }
 
 domain::StationRecord PgChargingRepository::connect_station(const std::string& id,
-                                                            const std::string& protocol,
-                                                            Timestamp at,
+                                                            const std::string& protocol, Timestamp at,
                                                             domain::RegistrationStatus for_unknown) {
   auto row = txn_.exec_params1(
       "INSERT INTO stations (id, registration, auto_registered, protocol, online, connected_at, "
@@ -87,9 +86,10 @@ void PgChargingRepository::disconnect_station(const std::string& id, Timestamp a
 }
 
 void PgChargingRepository::mark_all_offline(Timestamp at) {
-  txn_.exec_params("UPDATE stations SET online = false, last_seen_at = least(last_seen_at, $1::timestamptz), "
-                   "updated_at = now() WHERE online",
-                   ts(at));
+  txn_.exec_params(
+      "UPDATE stations SET online = false, last_seen_at = least(last_seen_at, $1::timestamptz), "
+      "updated_at = now() WHERE online",
+      ts(at));
 }
 
 void PgChargingRepository::touch_stations(const std::vector<std::pair<std::string, Timestamp>>& seen) {
@@ -106,8 +106,7 @@ void PgChargingRepository::touch_stations(const std::vector<std::pair<std::strin
       text_array(ids), text_array(times));
 }
 
-void PgChargingRepository::record_boot(const domain::MessageContext& ctx,
-                                       const domain::BootRequest& boot,
+void PgChargingRepository::record_boot(const domain::MessageContext& ctx, const domain::BootRequest& boot,
                                        domain::RegistrationStatus status) {
   txn_.exec_params(
       "INSERT INTO stations (id, registration, auto_registered, protocol, vendor, model, "
@@ -134,9 +133,9 @@ bool PgChargingRepository::record_status(const domain::MessageContext& ctx,
       "vendor_id, vendor_error_code, status_at, received_at, flags) "
       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text[]) "
       "ON CONFLICT DO NOTHING RETURNING id",
-      ctx.station_id, status.evse_id, status.connector_id, status_text, status.error_code,
-      status.info, status.vendor_id, status.vendor_error_code, ts(status.timestamp),
-      ts(ctx.received_at), text_array(flags));
+      ctx.station_id, status.evse_id, status.connector_id, status_text, status.error_code, status.info,
+      status.vendor_id, status.vendor_error_code, ts(status.timestamp), ts(ctx.received_at),
+      text_array(flags));
   if (inserted.empty()) return false;
   // A report queued while offline must not overwrite a newer live status.
   txn_.exec_params(
@@ -146,8 +145,8 @@ bool PgChargingRepository::record_status(const domain::MessageContext& ctx,
       "error_code = EXCLUDED.error_code, info = EXCLUDED.info, vendor_id = EXCLUDED.vendor_id, "
       "vendor_error_code = EXCLUDED.vendor_error_code, status_at = EXCLUDED.status_at, "
       "updated_at = now() WHERE connectors.status_at <= EXCLUDED.status_at",
-      ctx.station_id, status.evse_id, status.connector_id, status_text, status.error_code,
-      status.info, status.vendor_id, status.vendor_error_code, ts(status.timestamp));
+      ctx.station_id, status.evse_id, status.connector_id, status_text, status.error_code, status.info,
+      status.vendor_id, status.vendor_error_code, ts(status.timestamp));
   return true;
 }
 
@@ -177,12 +176,13 @@ bool PgChargingRepository::has_open_transaction(const std::string& token,
   return !result.empty();
 }
 
-domain::TransactionRef PgChargingRepository::start_transaction(
-    const domain::MessageContext& ctx, const domain::StartTransactionRequest& start,
-    const domain::Authorization& authorization, const std::vector<std::string>& flags) {
+domain::TransactionRef PgChargingRepository::start_transaction(const domain::MessageContext& ctx,
+                                                               const domain::StartTransactionRequest& start,
+                                                               const domain::Authorization& authorization,
+                                                               const std::vector<std::string>& flags) {
   // The natural key of a 1.6 start: a retry after a lost reply repeats all of these.
-  auto start_key = std::to_string(start.evse_id) + "|" + start.id_token.value + "|" +
-                   ts(start.timestamp) + "|" + nlohmann::json(start.meter_start_wh).dump();
+  auto start_key = std::to_string(start.evse_id) + "|" + start.id_token.value + "|" + ts(start.timestamp) +
+                   "|" + nlohmann::json(start.meter_start_wh).dump();
   auto inserted = txn_.exec_params(
       std::string("WITH id AS (SELECT nextval('transactions_id_seq') AS v) "
                   "INSERT INTO transactions (id, station_id, protocol, ocpp_transaction_id, evse_id, "
@@ -190,10 +190,11 @@ domain::TransactionRef PgChargingRepository::start_transaction(
                   "meter_start_wh, last_event_at, flags, start_key) "
                   "SELECT v, $1, $2, v::text, $3, $4, $5, $6, $7, $8, $9, $8, $10::text[], $11 FROM id "
                   "ON CONFLICT (station_id, start_key) WHERE start_key IS NOT NULL DO NOTHING "
-                  "RETURNING ") + kRefColumns,
+                  "RETURNING ") +
+          kRefColumns,
       ctx.station_id, ctx.protocol, start.evse_id, start.connector_id, start.id_token.value,
-      std::string(domain::to_string(authorization.status)), start.reservation_id,
-      ts(start.timestamp), start.meter_start_wh, text_array(flags), start_key);
+      std::string(domain::to_string(authorization.status)), start.reservation_id, ts(start.timestamp),
+      start.meter_start_wh, text_array(flags), start_key);
   if (!inserted.empty()) {
     auto ref = ref_from(inserted[0], true);
     txn_.exec_params(
@@ -203,24 +204,21 @@ domain::TransactionRef PgChargingRepository::start_transaction(
     return ref;
   }
   auto existing = txn_.exec_params1(
-      std::string("SELECT ") + kRefColumns +
-          " FROM transactions WHERE station_id = $1 AND start_key = $2",
+      std::string("SELECT ") + kRefColumns + " FROM transactions WHERE station_id = $1 AND start_key = $2",
       ctx.station_id, start_key);
   return ref_from(existing, false);
 }
 
-void PgChargingRepository::set_start_authorization(std::int64_t id,
-                                                   domain::AuthorizationStatus status) {
+void PgChargingRepository::set_start_authorization(std::int64_t id, domain::AuthorizationStatus status) {
   txn_.exec_params("UPDATE transactions SET authorization_status = $2 WHERE id = $1", id,
                    std::string(domain::to_string(status)));
 }
 
 std::optional<domain::TransactionRef> PgChargingRepository::find_transaction(
     const std::string& station_id, const std::string& ocpp_transaction_id) {
-  auto result = txn_.exec_params(
-      std::string("SELECT ") + kRefColumns +
-          " FROM transactions WHERE station_id = $1 AND ocpp_transaction_id = $2",
-      station_id, ocpp_transaction_id);
+  auto result = txn_.exec_params(std::string("SELECT ") + kRefColumns +
+                                     " FROM transactions WHERE station_id = $1 AND ocpp_transaction_id = $2",
+                                 station_id, ocpp_transaction_id);
   if (result.empty()) return std::nullopt;
   return ref_from(result[0], false);
 }
@@ -232,8 +230,7 @@ bool PgChargingRepository::stop_transaction(const domain::MessageContext& ctx, s
       "UPDATE transactions SET stopped_at = $2, meter_stop_wh = $3, stop_reason = $4, "
       "stop_id_token = $5, last_event_at = $2, flags = flags || $6::text[], updated_at = now() "
       "WHERE id = $1 AND stopped_at IS NULL RETURNING id",
-      id, ts(stop.timestamp), stop.meter_stop_wh, stop.reason, token_value(stop.id_token),
-      text_array(flags));
+      id, ts(stop.timestamp), stop.meter_stop_wh, stop.reason, token_value(stop.id_token), text_array(flags));
   if (updated.empty()) return false;
   txn_.exec_params(
       "INSERT INTO transaction_events (transaction_id, seq_no, event_type, trigger_reason, "
@@ -244,13 +241,12 @@ bool PgChargingRepository::stop_transaction(const domain::MessageContext& ctx, s
 }
 
 domain::TransactionRef PgChargingRepository::record_orphan_stop(const domain::MessageContext& ctx,
-                                                      const domain::StopTransactionRequest& stop,
-                                                      const std::vector<std::string>& flags) {
+                                                                const domain::StopTransactionRequest& stop,
+                                                                const std::vector<std::string>& flags) {
   // -1 (never assigned) is not unique: key the orphan by its stop time and register.
-  auto ocpp_id = stop.transaction_id > 0
-                     ? std::to_string(stop.transaction_id)
-                     : std::to_string(stop.transaction_id) + "@" + ts(stop.timestamp) + "/" +
-                           nlohmann::json(stop.meter_stop_wh).dump();
+  auto ocpp_id = stop.transaction_id > 0 ? std::to_string(stop.transaction_id)
+                                         : std::to_string(stop.transaction_id) + "@" + ts(stop.timestamp) +
+                                               "/" + nlohmann::json(stop.meter_stop_wh).dump();
   auto row = txn_.exec_params1(
       "INSERT INTO transactions (station_id, protocol, ocpp_transaction_id, stop_id_token, "
       "id_token, stopped_at, meter_stop_wh, stop_reason, last_event_at, flags) "
@@ -268,9 +264,8 @@ domain::TransactionRef PgChargingRepository::record_orphan_stop(const domain::Me
 
 domain::TransactionRef PgChargingRepository::record_transaction_event(
     const domain::MessageContext& ctx, const domain::TransactionEventRequest& event,
-    const std::optional<domain::Authorization>& authorization,
-    std::optional<double> register_first_wh, std::optional<double> register_last_wh,
-    const std::vector<std::string>& flags) {
+    const std::optional<domain::Authorization>& authorization, std::optional<double> register_first_wh,
+    std::optional<double> register_last_wh, const std::vector<std::string>& flags) {
   using Kind = domain::TransactionEventKind;
   std::optional<std::string> started_at;
   std::optional<std::string> stopped_at;
@@ -286,37 +281,37 @@ domain::TransactionRef PgChargingRepository::record_transaction_event(
   // Any event may be the first we see (the Started one can be lost): upsert, keeping the
   // earliest known facts and the ordering of seq_no for the latest state.
   auto row = txn_.exec_params1(
-      std::string(
-          "INSERT INTO transactions (station_id, protocol, ocpp_transaction_id, evse_id, "
-          "connector_id, id_token, id_token_type, authorization_status, remote_start_id, started_at, "
-          "stopped_at, meter_start_wh, meter_stop_wh, stop_reason, charging_state, last_seq_no, "
-          "last_event_at, offline, flags) "
-          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "
-          "$19::text[]) "
-          "ON CONFLICT (station_id, ocpp_transaction_id) DO UPDATE SET "
-          "evse_id = coalesce(transactions.evse_id, EXCLUDED.evse_id), "
-          "connector_id = coalesce(transactions.connector_id, EXCLUDED.connector_id), "
-          "id_token = coalesce(transactions.id_token, EXCLUDED.id_token), "
-          "id_token_type = coalesce(transactions.id_token_type, EXCLUDED.id_token_type), "
-          "authorization_status = coalesce(EXCLUDED.authorization_status, transactions.authorization_status), "
-          "remote_start_id = coalesce(transactions.remote_start_id, EXCLUDED.remote_start_id), "
-          "started_at = least(transactions.started_at, EXCLUDED.started_at), "
-          "stopped_at = coalesce(transactions.stopped_at, EXCLUDED.stopped_at), "
-          "meter_start_wh = coalesce(transactions.meter_start_wh, EXCLUDED.meter_start_wh), "
-          "meter_stop_wh = coalesce(EXCLUDED.meter_stop_wh, transactions.meter_stop_wh), "
-          "stop_reason = coalesce(transactions.stop_reason, EXCLUDED.stop_reason), "
-          "charging_state = CASE WHEN EXCLUDED.last_seq_no >= coalesce(transactions.last_seq_no, -1) "
-          "  THEN coalesce(EXCLUDED.charging_state, transactions.charging_state) "
-          "  ELSE transactions.charging_state END, "
-          "last_seq_no = greatest(transactions.last_seq_no, EXCLUDED.last_seq_no), "
-          "last_event_at = greatest(transactions.last_event_at, EXCLUDED.last_event_at), "
-          "offline = transactions.offline OR EXCLUDED.offline, "
-          "flags = transactions.flags || EXCLUDED.flags, updated_at = now() "
-          "RETURNING ") +
+      std::string("INSERT INTO transactions (station_id, protocol, ocpp_transaction_id, evse_id, "
+                  "connector_id, id_token, id_token_type, authorization_status, remote_start_id, started_at, "
+                  "stopped_at, meter_start_wh, meter_stop_wh, stop_reason, charging_state, last_seq_no, "
+                  "last_event_at, offline, flags) "
+                  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "
+                  "$19::text[]) "
+                  "ON CONFLICT (station_id, ocpp_transaction_id) DO UPDATE SET "
+                  "evse_id = coalesce(transactions.evse_id, EXCLUDED.evse_id), "
+                  "connector_id = coalesce(transactions.connector_id, EXCLUDED.connector_id), "
+                  "id_token = coalesce(transactions.id_token, EXCLUDED.id_token), "
+                  "id_token_type = coalesce(transactions.id_token_type, EXCLUDED.id_token_type), "
+                  "authorization_status = coalesce(EXCLUDED.authorization_status, "
+                  "transactions.authorization_status), "
+                  "remote_start_id = coalesce(transactions.remote_start_id, EXCLUDED.remote_start_id), "
+                  "started_at = least(transactions.started_at, EXCLUDED.started_at), "
+                  "stopped_at = coalesce(transactions.stopped_at, EXCLUDED.stopped_at), "
+                  "meter_start_wh = coalesce(transactions.meter_start_wh, EXCLUDED.meter_start_wh), "
+                  "meter_stop_wh = coalesce(EXCLUDED.meter_stop_wh, transactions.meter_stop_wh), "
+                  "stop_reason = coalesce(transactions.stop_reason, EXCLUDED.stop_reason), "
+                  "charging_state = CASE WHEN EXCLUDED.last_seq_no >= coalesce(transactions.last_seq_no, -1) "
+                  "  THEN coalesce(EXCLUDED.charging_state, transactions.charging_state) "
+                  "  ELSE transactions.charging_state END, "
+                  "last_seq_no = greatest(transactions.last_seq_no, EXCLUDED.last_seq_no), "
+                  "last_event_at = greatest(transactions.last_event_at, EXCLUDED.last_event_at), "
+                  "offline = transactions.offline OR EXCLUDED.offline, "
+                  "flags = transactions.flags || EXCLUDED.flags, updated_at = now() "
+                  "RETURNING ") +
           kRefColumns,
       ctx.station_id, ctx.protocol, event.transaction_id, event.evse_id, event.connector_id,
-      token_value(event.id_token), token_type, auth_status, event.remote_start_id, started_at,
-      stopped_at, register_first_wh, stop_register,
+      token_value(event.id_token), token_type, auth_status, event.remote_start_id, started_at, stopped_at,
+      register_first_wh, stop_register,
       event.kind == Kind::Ended ? std::optional(event.stopped_reason.value_or("Local")) : std::nullopt,
       charging_state, event.seq_no, ts(event.timestamp), event.offline, text_array(flags));
   auto ref = ref_from(row, false);

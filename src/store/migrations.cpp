@@ -76,8 +76,8 @@ MigrationReport migrate(const std::string& database_url) {
       }
       pqxx::work txn(connection);
       txn.exec(std::string(migration.sql));
-      txn.exec_params("INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
-                      version, std::string(migration.name), checksum);
+      txn.exec_params("INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)", version,
+                      std::string(migration.name), checksum);
       txn.commit();
       report.applied.emplace_back(migration.name);
     }

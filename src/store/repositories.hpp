@@ -34,8 +34,8 @@ class PgChargingRepository final : public domain::ChargingRepository {
                         const domain::StopTransactionRequest& stop,
                         const std::vector<std::string>& flags) override;
   domain::TransactionRef record_orphan_stop(const domain::MessageContext& ctx,
-                                  const domain::StopTransactionRequest& stop,
-                                  const std::vector<std::string>& flags) override;
+                                            const domain::StopTransactionRequest& stop,
+                                            const std::vector<std::string>& flags) override;
   domain::TransactionRef record_transaction_event(const domain::MessageContext& ctx,
                                                   const domain::TransactionEventRequest& event,
                                                   const std::optional<domain::Authorization>& authorization,

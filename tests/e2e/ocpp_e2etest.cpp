@@ -34,7 +34,8 @@ class E2e : public ::testing::Test {
     EXPECT_EQ(client->protocol(), protocol);
     return client;
   }
-  static HttpResult api(const std::string& method, const std::string& target, std::optional<json> body = std::nullopt) {
+  static HttpResult api(const std::string& method, const std::string& target,
+                        std::optional<json> body = std::nullopt) {
     return http(server_->api_port(), method, target, body);
   }
   static std::string sql(const std::string& query) { return query_value(*url_, query); }
@@ -53,32 +54,48 @@ json result_of(const json& frame) {
 TEST_F(E2e, Ocpp16_FullChargingSession_IsStoredAndReadableThroughRest) {
   ASSERT_EQ(api("POST", "/api/v1/id-tokens", json{{"token", "RFID-16"}, {"status", "Accepted"}}).status, 201);
   auto cp = connect("E2E-16", "ocpp1.6");
-  auto boot = result_of(cp->call("BootNotification", {{"chargePointVendor", "ACME"}, {"chargePointModel", "AC-22"},
-                                                      {"firmwareVersion", "4.2"}, {"chargePointSerialNumber", "SN1"}}));
+  auto boot = result_of(cp->call("BootNotification", {{"chargePointVendor", "ACME"},
+                                                      {"chargePointModel", "AC-22"},
+                                                      {"firmwareVersion", "4.2"},
+                                                      {"chargePointSerialNumber", "SN1"}}));
   EXPECT_EQ(boot["status"], "Accepted");
   EXPECT_EQ(boot["interval"], 300);
-  result_of(cp->call("StatusNotification", {{"connectorId", 1}, {"errorCode", "NoError"}, {"status", "Preparing"},
+  result_of(cp->call("StatusNotification", {{"connectorId", 1},
+                                            {"errorCode", "NoError"},
+                                            {"status", "Preparing"},
                                             {"timestamp", "2026-03-01T09:59:00Z"}}));
   EXPECT_EQ(result_of(cp->call("Authorize", {{"idTag", "RFID-16"}}))["idTagInfo"]["status"], "Accepted");
   EXPECT_EQ(result_of(cp->call("Authorize", {{"idTag", "NOPE"}}))["idTagInfo"]["status"], "Invalid");
-  auto start = result_of(cp->call("StartTransaction", {{"connectorId", 1}, {"idTag", "RFID-16"}, {"meterStart", 10000},
+  auto start = result_of(cp->call("StartTransaction", {{"connectorId", 1},
+                                                       {"idTag", "RFID-16"},
+                                                       {"meterStart", 10000},
                                                        {"timestamp", "2026-03-01T10:00:00Z"}}));
   EXPECT_EQ(start["idTagInfo"]["status"], "Accepted");
   long long tx = start["transactionId"];
   EXPECT_GT(tx, 0);
-  result_of(cp->call("StatusNotification", {{"connectorId", 1}, {"errorCode", "NoError"}, {"status", "Charging"},
+  result_of(cp->call("StatusNotification", {{"connectorId", 1},
+                                            {"errorCode", "NoError"},
+                                            {"status", "Charging"},
                                             {"timestamp", "2026-03-01T10:00:01Z"}}));
-  result_of(cp->call("MeterValues",
-                     {{"connectorId", 1}, {"transactionId", tx},
-                      {"meterValue", {{{"timestamp", "2026-03-01T10:15:00Z"},
-                                       {"sampledValue", {{{"value", "12.5"}, {"unit", "kWh"}},
-                                                         {{"value", "7200"}, {"measurand", "Power.Active.Import"}, {"unit", "W"}},
-                                                         {{"value", "229.5"}, {"measurand", "Voltage"}, {"phase", "L1-N"}, {"unit", "V"}}}}}}}}));
-  auto stop = result_of(cp->call("StopTransaction",
-                                 {{"transactionId", tx}, {"idTag", "RFID-16"}, {"meterStop", 15000},
-                                  {"timestamp", "2026-03-01T10:30:00Z"}, {"reason", "EVDisconnected"},
-                                  {"transactionData", {{{"timestamp", "2026-03-01T10:30:00Z"},
-                                                        {"sampledValue", {{{"value", "15000"}, {"context", "Transaction.End"}}}}}}}}));
+  result_of(
+      cp->call("MeterValues",
+               {{"connectorId", 1},
+                {"transactionId", tx},
+                {"meterValue",
+                 {{{"timestamp", "2026-03-01T10:15:00Z"},
+                   {"sampledValue",
+                    {{{"value", "12.5"}, {"unit", "kWh"}},
+                     {{"value", "7200"}, {"measurand", "Power.Active.Import"}, {"unit", "W"}},
+                     {{"value", "229.5"}, {"measurand", "Voltage"}, {"phase", "L1-N"}, {"unit", "V"}}}}}}}}));
+  auto stop = result_of(cp->call(
+      "StopTransaction", {{"transactionId", tx},
+                          {"idTag", "RFID-16"},
+                          {"meterStop", 15000},
+                          {"timestamp", "2026-03-01T10:30:00Z"},
+                          {"reason", "EVDisconnected"},
+                          {"transactionData",
+                           {{{"timestamp", "2026-03-01T10:30:00Z"},
+                             {"sampledValue", {{{"value", "15000"}, {"context", "Transaction.End"}}}}}}}}));
   EXPECT_EQ(stop["idTagInfo"]["status"], "Accepted");
 
   result_of(cp->call("FirmwareStatusNotification", {{"status", "Installed"}}));
@@ -119,40 +136,69 @@ TEST_F(E2e, Ocpp16_FullChargingSession_IsStoredAndReadableThroughRest) {
   // 12.5 kWh is kept as sent and normalized to Wh.
   bool found = false;
   for (const auto& s : detail.body["meter_samples"])
-    if (s["unit"] == "kWh") found = s["value"] == "12.5" && s["canonical_value"] == 12500 && s["canonical_unit"] == "Wh";
+    if (s["unit"] == "kWh")
+      found = s["value"] == "12.5" && s["canonical_value"] == 12500 && s["canonical_unit"] == "Wh";
   EXPECT_TRUE(found) << detail.raw;
 }
 
 TEST_F(E2e, Ocpp201_FullChargingSession_IsStoredAndReadableThroughRest) {
-  ASSERT_EQ(api("POST", "/api/v1/id-tokens", json{{"token", "RFID-201"}, {"status", "Accepted"}, {"group", "FLEET"}}).status, 201);
+  ASSERT_EQ(api("POST", "/api/v1/id-tokens",
+                json{{"token", "RFID-201"}, {"status", "Accepted"}, {"group", "FLEET"}})
+                .status,
+            201);
   auto cs = connect("E2E-201", "ocpp2.0.1");
-  auto boot = result_of(cs->call("BootNotification", {{"reason", "PowerUp"},
-                                                      {"chargingStation", {{"model", "DC-150"}, {"vendorName", "Volt"}, {"firmwareVersion", "9"}}}}));
+  auto boot = result_of(cs->call(
+      "BootNotification",
+      {{"reason", "PowerUp"},
+       {"chargingStation", {{"model", "DC-150"}, {"vendorName", "Volt"}, {"firmwareVersion", "9"}}}}));
   EXPECT_EQ(boot["status"], "Accepted");
-  result_of(cs->call("StatusNotification", {{"timestamp", "2026-03-01T10:00:00Z"}, {"connectorStatus", "Occupied"}, {"evseId", 1}, {"connectorId", 1}}));
-  auto auth = result_of(cs->call("Authorize", {{"idToken", {{"idToken", "RFID-201"}, {"type", "ISO14443"}}}}));
+  result_of(cs->call("StatusNotification", {{"timestamp", "2026-03-01T10:00:00Z"},
+                                            {"connectorStatus", "Occupied"},
+                                            {"evseId", 1},
+                                            {"connectorId", 1}}));
+  auto auth =
+      result_of(cs->call("Authorize", {{"idToken", {{"idToken", "RFID-201"}, {"type", "ISO14443"}}}}));
   EXPECT_EQ(auth["idTokenInfo"]["status"], "Accepted");
   EXPECT_EQ(auth["idTokenInfo"]["groupIdToken"]["idToken"], "FLEET");
-  json meter = {{{"timestamp", "2026-03-01T10:00:00Z"},
-                 {"sampledValue", {{{"value", 2.5}, {"context", "Transaction.Begin"}, {"unitOfMeasure", {{"unit", "kWh"}}}}}}}};
-  auto started = result_of(cs->call("TransactionEvent", {{"eventType", "Started"}, {"timestamp", "2026-03-01T10:00:00Z"},
-                                                         {"triggerReason", "Authorized"}, {"seqNo", 0},
-                                                         {"transactionInfo", {{"transactionId", "TX-201-A"}, {"chargingState", "Charging"}}},
-                                                         {"evse", {{"id", 1}, {"connectorId", 1}}},
-                                                         {"idToken", {{"idToken", "RFID-201"}, {"type", "ISO14443"}}},
-                                                         {"meterValue", meter}}));
+  json meter = {
+      {{"timestamp", "2026-03-01T10:00:00Z"},
+       {"sampledValue",
+        {{{"value", 2.5}, {"context", "Transaction.Begin"}, {"unitOfMeasure", {{"unit", "kWh"}}}}}}}};
+  auto started =
+      result_of(cs->call("TransactionEvent",
+                         {{"eventType", "Started"},
+                          {"timestamp", "2026-03-01T10:00:00Z"},
+                          {"triggerReason", "Authorized"},
+                          {"seqNo", 0},
+                          {"transactionInfo", {{"transactionId", "TX-201-A"}, {"chargingState", "Charging"}}},
+                          {"evse", {{"id", 1}, {"connectorId", 1}}},
+                          {"idToken", {{"idToken", "RFID-201"}, {"type", "ISO14443"}}},
+                          {"meterValue", meter}}));
   EXPECT_EQ(started["idTokenInfo"]["status"], "Accepted");
-  auto updated = result_of(cs->call("TransactionEvent", {{"eventType", "Updated"}, {"timestamp", "2026-03-01T10:10:00Z"},
-                                                         {"triggerReason", "MeterValuePeriodic"}, {"seqNo", 1},
+  auto updated = result_of(cs->call("TransactionEvent", {{"eventType", "Updated"},
+                                                         {"timestamp", "2026-03-01T10:10:00Z"},
+                                                         {"triggerReason", "MeterValuePeriodic"},
+                                                         {"seqNo", 1},
                                                          {"transactionInfo", {{"transactionId", "TX-201-A"}}},
-                                                         {"meterValue", {{{"timestamp", "2026-03-01T10:10:00Z"},
-                                                                          {"sampledValue", {{{"value", 10000}}, {{"value", 50}, {"measurand", "Power.Active.Import"}, {"unitOfMeasure", {{"unit", "kW"}}}}}}}}}}));
+                                                         {"meterValue",
+                                                          {{{"timestamp", "2026-03-01T10:10:00Z"},
+                                                            {"sampledValue",
+                                                             {{{"value", 10000}},
+                                                              {{"value", 50},
+                                                               {"measurand", "Power.Active.Import"},
+                                                               {"unitOfMeasure", {{"unit", "kW"}}}}}}}}}}));
   EXPECT_FALSE(updated.contains("idTokenInfo")) << "no idToken in the request, none in the answer";
-  result_of(cs->call("TransactionEvent", {{"eventType", "Ended"}, {"timestamp", "2026-03-01T10:20:00Z"},
-                                          {"triggerReason", "EVCommunicationLost"}, {"seqNo", 2},
-                                          {"transactionInfo", {{"transactionId", "TX-201-A"}, {"stoppedReason", "EVDisconnected"}}},
-                                          {"meterValue", {{{"timestamp", "2026-03-01T10:20:00Z"},
-                                                           {"sampledValue", {{{"value", 20.5}, {"context", "Transaction.End"}, {"unitOfMeasure", {{"unit", "kWh"}}}}}}}}}}));
+  result_of(cs->call(
+      "TransactionEvent",
+      {{"eventType", "Ended"},
+       {"timestamp", "2026-03-01T10:20:00Z"},
+       {"triggerReason", "EVCommunicationLost"},
+       {"seqNo", 2},
+       {"transactionInfo", {{"transactionId", "TX-201-A"}, {"stoppedReason", "EVDisconnected"}}},
+       {"meterValue",
+        {{{"timestamp", "2026-03-01T10:20:00Z"},
+          {"sampledValue",
+           {{{"value", 20.5}, {"context", "Transaction.End"}, {"unitOfMeasure", {{"unit", "kWh"}}}}}}}}}}));
 
   auto list = api("GET", "/api/v1/transactions?station=E2E-201");
   ASSERT_EQ(list.status, 200);
@@ -188,9 +234,11 @@ TEST_F(E2e, MalformedInput_GetsTheVersionsErrorCode_AndTheConnectionStaysUsable)
   EXPECT_EQ(unknown[2], "NotImplemented");
   auto missing = v16->call("BootNotification", {{"chargePointVendor", "ACME"}});
   EXPECT_EQ(missing[2], "OccurenceConstraintViolation") << "1.6 keeps the spec's spelling";
-  auto wrong_type = v16->call("StatusNotification", {{"connectorId", "one"}, {"errorCode", "NoError"}, {"status", "Available"}});
+  auto wrong_type = v16->call("StatusNotification",
+                              {{"connectorId", "one"}, {"errorCode", "NoError"}, {"status", "Available"}});
   EXPECT_EQ(wrong_type[2], "TypeConstraintViolation");
-  auto bad_enum = v16->call("StatusNotification", {{"connectorId", 1}, {"errorCode", "NoError"}, {"status", "Sleeping"}});
+  auto bad_enum =
+      v16->call("StatusNotification", {{"connectorId", 1}, {"errorCode", "NoError"}, {"status", "Sleeping"}});
   EXPECT_EQ(bad_enum[2], "PropertyConstraintViolation");
   EXPECT_EQ(result_of(v16->call("Heartbeat", json::object())).contains("currentTime"), true);
 
@@ -229,13 +277,17 @@ TEST_F(E2e, DuplicateIdentity_NewConnectionReplacesTheOld) {
   result_of(first->call("Heartbeat", json::object()));
   auto second = connect("E2E-DUP", "ocpp1.6");
   EXPECT_TRUE(first->closed_by_server());
-  EXPECT_EQ(result_of(second->call("BootNotification", {{"chargePointVendor", "A"}, {"chargePointModel", "B"}}))["status"], "Accepted");
+  EXPECT_EQ(result_of(second->call("BootNotification",
+                                   {{"chargePointVendor", "A"}, {"chargePointModel", "B"}}))["status"],
+            "Accepted");
   std::this_thread::sleep_for(200ms);
-  EXPECT_EQ(api("GET", "/api/v1/stations/E2E-DUP").body["online"], true) << "the old socket's close must not mark it offline";
+  EXPECT_EQ(api("GET", "/api/v1/stations/E2E-DUP").body["online"], true)
+      << "the old socket's close must not mark it offline";
 }
 
 TEST_F(E2e, SecurityProfile1_PasswordRequiresBasicCredentials) {
-  ASSERT_EQ(api("POST", "/api/v1/stations", json{{"id", "E2E-SEC"}, {"password", "s3cret-passw0rd"}}).status, 201);
+  ASSERT_EQ(api("POST", "/api/v1/stations", json{{"id", "E2E-SEC"}, {"password", "s3cret-passw0rd"}}).status,
+            201);
   EXPECT_EQ(sql("SELECT password_hash LIKE 'pbkdf2-sha256$%' FROM stations WHERE id = 'E2E-SEC'"), "t");
   auto refused = [](std::optional<std::pair<std::string, std::string>> credentials) {
     try {
@@ -262,7 +314,8 @@ TEST_F(E2e, RemoteStart_ReachesTheChargerAndReturnsItsAnswer) {
     EXPECT_EQ(frame[3]["connectorId"], 1);
     cp->send_text(json::array({3, frame[1], {{"status", "Accepted"}}}).dump());
   });
-  auto answer = api("POST", "/api/v1/stations/E2E-RS/commands/remote-start", json{{"id_token", "RFID-RS"}, {"evse_id", 1}});
+  auto answer = api("POST", "/api/v1/stations/E2E-RS/commands/remote-start",
+                    json{{"id_token", "RFID-RS"}, {"evse_id", 1}});
   charger.join();
   EXPECT_EQ(answer.status, 200) << answer.raw;
   EXPECT_EQ(answer.body["status"], "Accepted");
@@ -304,7 +357,8 @@ TEST_F(E2e, Rest_ErrorsAreProblemJson_AndTokensAreChecked) {
   EXPECT_EQ(api("POST", "/api/v1/stations", json{{"id", "TZ"}, {"time_zone", "Mars/Olympus"}}).status, 400);
   ASSERT_EQ(api("POST", "/api/v1/stations", json{{"id", "DUP"}}).status, 201);
   EXPECT_EQ(api("POST", "/api/v1/stations", json{{"id", "DUP"}}).status, 409);
-  auto patched = api("PATCH", "/api/v1/stations/DUP", json{{"name", "Depot"}, {"time_zone", "Europe/Berlin"}, {"max_power_w", 22000}});
+  auto patched = api("PATCH", "/api/v1/stations/DUP",
+                     json{{"name", "Depot"}, {"time_zone", "Europe/Berlin"}, {"max_power_w", 22000}});
   EXPECT_EQ(patched.status, 200);
   EXPECT_EQ(patched.body["time_zone"], "Europe/Berlin");
   EXPECT_EQ(api("GET", "/api/v1/transactions?from=yesterday").status, 400);
@@ -319,16 +373,28 @@ TEST(E2ePending, UnknownStationsPending_BootIsPendingAndOtherCallsGetSecurityErr
   auto url = fresh_database("csms_e2e_pending");
   CsmsProcess server(url, {{"CSMS_OCPP_UNKNOWN_STATIONS", "pending"}});
   OcppClient cs(server.ocpp_port(), "E2E-PENDING", {"ocpp2.0.1"});
-  auto boot = cs.call("BootNotification", {{"reason", "PowerUp"}, {"chargingStation", {{"model", "M"}, {"vendorName", "V"}}}});
+  auto boot = cs.call("BootNotification",
+                      {{"reason", "PowerUp"}, {"chargingStation", {{"model", "M"}, {"vendorName", "V"}}}});
   EXPECT_EQ(boot[2]["status"], "Pending");
-  auto status = cs.call("StatusNotification", {{"timestamp", "2026-03-01T10:00:00Z"}, {"connectorStatus", "Available"}, {"evseId", 1}, {"connectorId", 1}});
+  auto status = cs.call("StatusNotification", {{"timestamp", "2026-03-01T10:00:00Z"},
+                                               {"connectorStatus", "Available"},
+                                               {"evseId", 1},
+                                               {"connectorId", 1}});
   EXPECT_EQ(status[0], 4);
   EXPECT_EQ(status[2], "SecurityError");
   // The operator accepts the station; its next boot is Accepted.
-  EXPECT_EQ(http(server.api_port(), "PATCH", "/api/v1/stations/E2E-PENDING", json{{"registration", "Accepted"}}).status, 200);
-  auto again = cs.call("BootNotification", {{"reason", "PowerUp"}, {"chargingStation", {{"model", "M"}, {"vendorName", "V"}}}});
+  EXPECT_EQ(
+      http(server.api_port(), "PATCH", "/api/v1/stations/E2E-PENDING", json{{"registration", "Accepted"}})
+          .status,
+      200);
+  auto again = cs.call("BootNotification",
+                       {{"reason", "PowerUp"}, {"chargingStation", {{"model", "M"}, {"vendorName", "V"}}}});
   EXPECT_EQ(again[2]["status"], "Accepted");
-  EXPECT_EQ(cs.call("StatusNotification", {{"timestamp", "2026-03-01T10:00:00Z"}, {"connectorStatus", "Available"}, {"evseId", 1}, {"connectorId", 1}})[0], 3);
+  EXPECT_EQ(cs.call("StatusNotification", {{"timestamp", "2026-03-01T10:00:00Z"},
+                                           {"connectorStatus", "Available"},
+                                           {"evseId", 1},
+                                           {"connectorId", 1}})[0],
+            3);
   EXPECT_EQ(server.stop(), 0);
 }
 

@@ -37,8 +37,10 @@ class StoreTest : public ::testing::Test {
   void run(std::function<void(domain::Repositories&)> work) {
     std::promise<void> done;
     db_->run(std::move(work), [&done](std::exception_ptr error) {
-      if (error) done.set_exception(error);
-      else done.set_value();
+      if (error)
+        done.set_exception(error);
+      else
+        done.set_value();
     });
     done.get_future().get();
   }
@@ -61,7 +63,8 @@ class StoreTest : public ::testing::Test {
 
   void connect() {
     run([](domain::Repositories& repos) {
-      repos.charging().connect_station("CP-1", "ocpp1.6", at("2026-03-01T09:59:00Z"), domain::RegistrationStatus::Accepted);
+      repos.charging().connect_station("CP-1", "ocpp1.6", at("2026-03-01T09:59:00Z"),
+                                       domain::RegistrationStatus::Accepted);
     });
   }
 
@@ -80,9 +83,11 @@ TEST(Migrations, FromEmpty_ApplyAllThenNothing_AndRejectAChangedFile) {
   EXPECT_EQ(second.already_applied, 2u);
   // Partitions for the months ahead exist after ensure_partitions.
   store::ensure_partitions(url, 2);
-  EXPECT_EQ(testing::query_value(url, "SELECT count(*) FROM pg_inherits WHERE inhparent = 'meter_samples'::regclass "
-                                      "AND inhrelid::regclass::text LIKE 'meter_samples_20%'") >= "3",
-            true);
+  EXPECT_EQ(
+      testing::query_value(url,
+                           "SELECT count(*) FROM pg_inherits WHERE inhparent = 'meter_samples'::regclass "
+                           "AND inhrelid::regclass::text LIKE 'meter_samples_20%'") >= "3",
+      true);
   testing::query_value(url, "UPDATE schema_migrations SET checksum = 'x' WHERE version = 1 RETURNING 1");
   try {
     store::migrate(url);
@@ -108,8 +113,10 @@ TEST_F(StoreTest, Boot_RecordsStationFacts_VisibleInTheReadModel) {
 
 TEST_F(StoreTest, StatusNotification_KeepsHistory_AndLiveStatusIgnoresOlderReports) {
   connect();
-  domain::StatusRequest charging{1, 1, domain::ConnectorStatus::Charging, std::string("NoError"), {}, {}, {}, at("2026-03-01T10:00:00Z")};
-  domain::StatusRequest older{1, 1, domain::ConnectorStatus::Available, std::string("NoError"), {}, {}, {}, at("2026-03-01T09:00:00Z")};
+  domain::StatusRequest charging{1,  1,  domain::ConnectorStatus::Charging, std::string("NoError"), {},
+                                 {}, {}, at("2026-03-01T10:00:00Z")};
+  domain::StatusRequest older{1,  1,  domain::ConnectorStatus::Available, std::string("NoError"), {},
+                              {}, {}, at("2026-03-01T09:00:00Z")};
   EXPECT_EQ(handle(charging).events.size(), 1u);
   EXPECT_EQ(handle(charging, "m2").events.size(), 0u) << "a retried report is not a new change";
   handle(older, "m3");
@@ -160,7 +167,8 @@ TEST_F(StoreTest, MeterValues_RetriedDelivery_StoresEachSampleOnce) {
   EXPECT_EQ(handle(values).events.size(), 1u);
   EXPECT_EQ(handle(values, "m2").events.size(), 0u);
   EXPECT_EQ(value("SELECT count(*) FROM meter_samples"), "2");
-  EXPECT_EQ(value("SELECT raw_value FROM meter_samples WHERE measurand = 'Energy.Active.Import.Register'"), "1500.5");
+  EXPECT_EQ(value("SELECT raw_value FROM meter_samples WHERE measurand = 'Energy.Active.Import.Register'"),
+            "1500.5");
   // The sample is readable through the transaction document, and energy so far is 500.5 Wh → 501.
   auto tx = admin([id](auto& a) { return a.get_transaction(id); });
   EXPECT_EQ(tx["meter_samples"].size(), 2u);
@@ -171,13 +179,16 @@ TEST_F(StoreTest, MeterValues_RetriedDelivery_StoresEachSampleOnce) {
 TEST_F(StoreTest, StopTransaction_UnknownIdAndMinusOne_AreRecordedAndFlagged) {
   connect();
   domain::StopTransactionRequest unknown{4711, {}, 2000, at("2026-03-01T11:00:00Z"), "Local", {}};
-  domain::StopTransactionRequest never_assigned{-1, {}, 3000, at("2026-03-01T11:00:00Z"), "EVDisconnected", {}};
+  domain::StopTransactionRequest never_assigned{-1, {}, 3000, at("2026-03-01T11:00:00Z"), "EVDisconnected",
+                                                {}};
   handle(unknown);
   handle(never_assigned, "m2");
   handle(never_assigned, "m3");  // retried: still one row
   EXPECT_EQ(value("SELECT count(*) FROM transactions"), "2");
-  EXPECT_EQ(value("SELECT flags::text FROM transactions WHERE ocpp_transaction_id = '4711'"), "{unknown_transaction}");
-  EXPECT_EQ(value("SELECT stop_reason FROM transactions WHERE ocpp_transaction_id LIKE '-1@%'"), "EVDisconnected");
+  EXPECT_EQ(value("SELECT flags::text FROM transactions WHERE ocpp_transaction_id = '4711'"),
+            "{unknown_transaction}");
+  EXPECT_EQ(value("SELECT stop_reason FROM transactions WHERE ocpp_transaction_id LIKE '-1@%'"),
+            "EVDisconnected");
 }
 
 TEST_F(StoreTest, StopTransaction_BelowMeterStart_IsFlaggedAndClosed) {
@@ -187,7 +198,8 @@ TEST_F(StoreTest, StopTransaction_BelowMeterStart_IsFlaggedAndClosed) {
   domain::StopTransactionRequest stop{id, {}, 4000, at("2026-03-01T11:00:00Z"), "Local", {}};
   EXPECT_EQ(handle(stop, "m2").events.size(), 1u);
   EXPECT_EQ(handle(stop, "m3").events.size(), 0u) << "a retried stop ends nothing twice";
-  EXPECT_EQ(value("SELECT flags::text FROM transactions WHERE id = " + std::to_string(id)), "{meter_stop_below_start}");
+  EXPECT_EQ(value("SELECT flags::text FROM transactions WHERE id = " + std::to_string(id)),
+            "{meter_stop_below_start}");
   auto tx = admin([id](auto& a) { return a.get_transaction(id); });
   EXPECT_EQ(tx["state"], "closed");
   EXPECT_EQ(tx["stopped_at"], "2026-03-01T11:00:00Z");
@@ -212,7 +224,8 @@ TEST_F(StoreTest, TransactionEvent_SameSeqNoTwice_IsOneEvent) {
   ended.stopped_reason = "EVDisconnected";
   handle(ended, "m3");
   EXPECT_EQ(value("SELECT count(*) FROM transaction_events"), "2");
-  EXPECT_EQ(value("SELECT stop_reason FROM transactions WHERE ocpp_transaction_id = 'tx-abc'"), "EVDisconnected");
+  EXPECT_EQ(value("SELECT stop_reason FROM transactions WHERE ocpp_transaction_id = 'tx-abc'"),
+            "EVDisconnected");
 }
 
 TEST_F(StoreTest, GroupCommit_WaitingUnitsShareOneTransaction_AndAFailureUndoesOnlyItsUnit) {

@@ -31,8 +31,10 @@ struct OcppClient::Impl {
   bool closed = false;
 };
 
-OcppClient::OcppClient(unsigned short port, const std::string& station_id, const std::vector<std::string>& protocols,
-                       std::optional<std::pair<std::string, std::string>> basic, const std::string& path_prefix)
+OcppClient::OcppClient(unsigned short port, const std::string& station_id,
+                       const std::vector<std::string>& protocols,
+                       std::optional<std::pair<std::string, std::string>> basic,
+                       const std::string& path_prefix)
     : impl_(std::make_unique<Impl>()) {
   auto& lowest = beast::get_lowest_layer(impl_->ws);
   lowest.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
@@ -40,7 +42,8 @@ OcppClient::OcppClient(unsigned short port, const std::string& station_id, const
   for (const auto& p : protocols) offered += (offered.empty() ? "" : ", ") + p;
   impl_->ws.set_option(websocket::stream_base::decorator([offered, basic](websocket::request_type& request) {
     if (!offered.empty()) request.set(http_ns::field::sec_websocket_protocol, offered);
-    if (basic) request.set(http_ns::field::authorization, "Basic " + base64(basic->first + ":" + basic->second));
+    if (basic)
+      request.set(http_ns::field::authorization, "Basic " + base64(basic->first + ":" + basic->second));
   }));
   websocket::response_type response;
   beast::error_code ec;
@@ -101,7 +104,8 @@ nlohmann::json OcppClient::call(const std::string& action, const nlohmann::json&
   send_text(nlohmann::json::array({2, id, action, payload}).dump());
   for (;;) {
     auto frame = nlohmann::json::parse(receive());
-    if (frame.is_array() && frame.size() >= 2 && (frame[0] == 3 || frame[0] == 4) && frame[1] == id) return frame;
+    if (frame.is_array() && frame.size() >= 2 && (frame[0] == 3 || frame[0] == 4) && frame[1] == id)
+      return frame;
   }
 }
 

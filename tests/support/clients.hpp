@@ -17,7 +17,8 @@ namespace csms::testing {
 class HandshakeRefused : public std::runtime_error {
  public:
   HandshakeRefused(int status, const std::string& body)
-      : std::runtime_error("upgrade refused with HTTP " + std::to_string(status) + ": " + body), status_(status) {}
+      : std::runtime_error("upgrade refused with HTTP " + std::to_string(status) + ": " + body),
+        status_(status) {}
   int status() const { return status_; }
 
  private:

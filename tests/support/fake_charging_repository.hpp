@@ -168,8 +168,8 @@ class FakeChargingRepository final : public domain::ChargingRepository {
     // UNIQUE (station_id, evse_id, connector_id, status_at, status)
     for (const auto& row : status_history_)
       if (row.station_id == ctx.station_id && row.status.evse_id == status.evse_id &&
-          row.status.connector_id == status.connector_id &&
-          row.status.timestamp == status.timestamp && row.status.status == status.status)
+          row.status.connector_id == status.connector_id && row.status.timestamp == status.timestamp &&
+          row.status.status == status.status)
         return false;
     status_history_.push_back({ctx.station_id, status, ctx.received_at, flags});
     return true;
@@ -193,8 +193,7 @@ class FakeChargingRepository final : public domain::ChargingRepository {
                                            const domain::Authorization& authorization,
                                            const std::vector<std::string>& flags) override {
     auto key = std::to_string(start.evse_id) + "|" + start.id_token.value + "|" +
-               domain::format_timestamp(start.timestamp) + "|" +
-               nlohmann::json(start.meter_start_wh).dump();
+               domain::format_timestamp(start.timestamp) + "|" + nlohmann::json(start.meter_start_wh).dump();
     for (const auto& tx : transactions_)
       if (tx.station_id == ctx.station_id && tx.start_key == key) return ref_of(tx, false);
     Transaction tx;
@@ -238,20 +237,20 @@ class FakeChargingRepository final : public domain::ChargingRepository {
     tx->stop_reason = stop.reason;
     tx->stop_id_token = token_value(stop.id_token);
     tx->flags.insert(tx->flags.end(), flags.begin(), flags.end());
-    if (!has_event(id, 1)) transaction_events_.push_back({id, 1, "Ended", stop.reason, stop.timestamp, flags});
+    if (!has_event(id, 1))
+      transaction_events_.push_back({id, 1, "Ended", stop.reason, stop.timestamp, flags});
     (void)ctx;
     return true;
   }
 
   domain::TransactionRef record_orphan_stop(const domain::MessageContext& ctx,
-                                  const domain::StopTransactionRequest& stop,
-                                  const std::vector<std::string>& flags) override {
+                                            const domain::StopTransactionRequest& stop,
+                                            const std::vector<std::string>& flags) override {
     // -1 (never assigned) is not unique: the orphan is keyed by its stop time and register.
-    auto ocpp_id = stop.transaction_id > 0
-                       ? std::to_string(stop.transaction_id)
-                       : std::to_string(stop.transaction_id) + "@" +
-                             domain::format_timestamp(stop.timestamp) + "/" +
-                             nlohmann::json(stop.meter_stop_wh).dump();
+    auto ocpp_id = stop.transaction_id > 0 ? std::to_string(stop.transaction_id)
+                                           : std::to_string(stop.transaction_id) + "@" +
+                                                 domain::format_timestamp(stop.timestamp) + "/" +
+                                                 nlohmann::json(stop.meter_stop_wh).dump();
     for (const auto& tx : transactions_)
       if (tx.station_id == ctx.station_id && tx.ocpp_transaction_id == ocpp_id) {
         domain::TransactionRef again;
@@ -310,7 +309,8 @@ class FakeChargingRepository final : public domain::ChargingRepository {
     if (event.kind == Kind::Ended && !tx->stopped_at) tx->stopped_at = event.timestamp;
     if (!tx->meter_start_wh) tx->meter_start_wh = register_first_wh;
     if (event.kind == Kind::Ended && register_last_wh) tx->meter_stop_wh = register_last_wh;
-    if (event.kind == Kind::Ended && !tx->stop_reason) tx->stop_reason = event.stopped_reason.value_or("Local");
+    if (event.kind == Kind::Ended && !tx->stop_reason)
+      tx->stop_reason = event.stopped_reason.value_or("Local");
     if (event.seq_no >= tx->last_seq_no.value_or(-1) && event.charging_state)
       tx->charging_state = event.charging_state;
     tx->last_seq_no = std::max(tx->last_seq_no.value_or(event.seq_no), event.seq_no);
@@ -334,8 +334,8 @@ class FakeChargingRepository final : public domain::ChargingRepository {
       auto key = std::tie(sample.timestamp, sample.measurand, sample.phase, sample.location, sample.context);
       bool duplicate = std::any_of(samples_.begin(), samples_.end(), [&](const SampleRow& row) {
         return row.station_id == ctx.station_id && row.evse_id == evse_id &&
-               std::tie(row.sample.timestamp, row.sample.measurand, row.sample.phase,
-                        row.sample.location, row.sample.context) == key;
+               std::tie(row.sample.timestamp, row.sample.measurand, row.sample.phase, row.sample.location,
+                        row.sample.context) == key;
       });
       if (duplicate) continue;
       SampleRow row{ctx.station_id, evse_id, transaction_id, sample};

@@ -18,10 +18,10 @@ enum class Role { Viewer = 0, Operator = 1, Admin = 2 };
 struct CommandResult {
   enum class Kind { Answered, UnknownStation, Offline, Timeout, CallError, BadRequest };
   Kind kind = Kind::Answered;
-  std::string status;        // the charger's status (Answered)
-  nlohmann::json response;   // its full reply (Answered) or error details (CallError)
-  std::string error_code;    // CallError
-  std::string description;   // CallError, BadRequest, Offline
+  std::string status;       // the charger's status (Answered)
+  nlohmann::json response;  // its full reply (Answered) or error details (CallError)
+  std::string error_code;   // CallError
+  std::string description;  // CallError, BadRequest, Offline
 };
 
 // Sends a command to whichever connection holds the station.
@@ -30,8 +30,8 @@ class CommandPort {
   virtual ~CommandPort() = default;
   // `body` is the REST body (DESIGN.md "Command bodies"); for remote-stop the
   // transaction_id has been resolved to the charger's id.
-  virtual void send(const std::string& station_id, const std::string& name,
-                    const nlohmann::json& body, std::function<void(CommandResult)> done) = 0;
+  virtual void send(const std::string& station_id, const std::string& name, const nlohmann::json& body,
+                    std::function<void(CommandResult)> done) = 0;
 };
 
 struct ApiSettings {
@@ -42,8 +42,8 @@ struct ApiSettings {
 // problem+json errors. Storage work runs through the unit-of-work runner.
 class Api {
  public:
-  Api(ApiSettings settings, domain::UnitOfWorkRunner& db, CommandPort& commands,
-      const domain::Clock& clock, std::function<bool()> ready);
+  Api(ApiSettings settings, domain::UnitOfWorkRunner& db, CommandPort& commands, const domain::Clock& clock,
+      std::function<bool()> ready);
 
   void handle(server::HttpRequest request, std::function<void(server::HttpResponse)> respond);
 

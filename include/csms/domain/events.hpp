@@ -79,8 +79,8 @@ struct StationReported {
 };
 
 using Event = std::variant<StationConnected, StationDisconnected, StationBooted, StationHeard,
-                           ConnectorStatusChanged, TransactionStarted, TransactionUpdated,
-                           TransactionEnded, MeterValuesRecorded, StationReported>;
+                           ConnectorStatusChanged, TransactionStarted, TransactionUpdated, TransactionEnded,
+                           MeterValuesRecorded, StationReported>;
 
 // In-process publish/subscribe. Subscribers are added at wiring time, before traffic.
 class EventBus {

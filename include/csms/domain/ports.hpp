@@ -32,15 +32,14 @@ class ChargingRepository {
   virtual std::optional<StationRecord> find_station(const std::string& id) = 0;
   // Marks the station online, creating it (auto-registered with `for_unknown`) on first
   // contact; returns what is known of it.
-  virtual StationRecord connect_station(const std::string& id, const std::string& protocol,
-                                        Timestamp at, RegistrationStatus for_unknown) = 0;
+  virtual StationRecord connect_station(const std::string& id, const std::string& protocol, Timestamp at,
+                                        RegistrationStatus for_unknown) = 0;
   virtual void disconnect_station(const std::string& id, Timestamp at) = 0;
   // At start-up: nothing is connected to this node yet.
   virtual void mark_all_offline(Timestamp at) = 0;
   // Coalesced liveness: last seen times of many stations at once.
   virtual void touch_stations(const std::vector<std::pair<std::string, Timestamp>>& seen) = 0;
-  virtual void record_boot(const MessageContext& ctx, const BootRequest& boot,
-                           RegistrationStatus status) = 0;
+  virtual void record_boot(const MessageContext& ctx, const BootRequest& boot, RegistrationStatus status) = 0;
   // False when this exact status report was recorded before.
   virtual bool record_status(const MessageContext& ctx, const StatusRequest& status,
                              const std::vector<std::string>& flags) = 0;
@@ -51,8 +50,7 @@ class ChargingRepository {
                                     std::optional<std::int64_t> except_transaction) = 0;
 
   // 1.6 StartTransaction; a retry of a recorded start returns the same id.
-  virtual TransactionRef start_transaction(const MessageContext& ctx,
-                                           const StartTransactionRequest& start,
+  virtual TransactionRef start_transaction(const MessageContext& ctx, const StartTransactionRequest& start,
                                            const Authorization& authorization,
                                            const std::vector<std::string>& flags) = 0;
   // Records the authorization a started transaction ended up with (e.g. ConcurrentTx).
@@ -65,9 +63,8 @@ class ChargingRepository {
                                 const std::vector<std::string>& flags) = 0;
   // 1.6 StopTransaction whose id we never issued: recorded as a transaction of its own;
   // `created` false when this stop was recorded before (a retry).
-  virtual TransactionRef record_orphan_stop(const MessageContext& ctx,
-                                          const StopTransactionRequest& stop,
-                                          const std::vector<std::string>& flags) = 0;
+  virtual TransactionRef record_orphan_stop(const MessageContext& ctx, const StopTransactionRequest& stop,
+                                            const std::vector<std::string>& flags) = 0;
   // 2.0.1 TransactionEvent; `created` false when (transaction, seq_no) was recorded before.
   virtual TransactionRef record_transaction_event(const MessageContext& ctx,
                                                   const TransactionEventRequest& event,
@@ -164,8 +161,7 @@ class Repositories {
 class UnitOfWorkRunner {
  public:
   virtual ~UnitOfWorkRunner() = default;
-  virtual void run(std::function<void(Repositories&)> work,
-                   std::function<void(std::exception_ptr)> done) = 0;
+  virtual void run(std::function<void(Repositories&)> work, std::function<void(std::exception_ptr)> done) = 0;
 };
 
 }  // namespace csms::domain

@@ -135,12 +135,11 @@ struct DataTransferResponse {
 };
 
 using Request = std::variant<BootRequest, HeartbeatRequest, StatusRequest, AuthorizeRequest,
-                             StartTransactionRequest, StopTransactionRequest,
-                             TransactionEventRequest, MeterValuesRequest, StationReport,
-                             DataTransferRequest>;
-using Response = std::variant<BootResponse, HeartbeatResponse, EmptyResponse, AuthorizeResponse,
-                              StartTransactionResponse, StopTransactionResponse,
-                              TransactionEventResponse, DataTransferResponse>;
+                             StartTransactionRequest, StopTransactionRequest, TransactionEventRequest,
+                             MeterValuesRequest, StationReport, DataTransferRequest>;
+using Response =
+    std::variant<BootResponse, HeartbeatResponse, EmptyResponse, AuthorizeResponse, StartTransactionResponse,
+                 StopTransactionResponse, TransactionEventResponse, DataTransferResponse>;
 
 // Whether a request carries transaction data: its reply waits for the commit, and it is
 // never refused with an error for a business reason.

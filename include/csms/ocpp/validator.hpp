@@ -53,8 +53,7 @@ struct ValidationResult {
 
 // Validates `payload` in place; lenient fixes (normalizing a timestamp, a unit spelling,
 // dropping an unknown property) are applied to it so later code reads canonical values.
-ValidationResult validate(const SchemaNode& schema, nlohmann::json& payload,
-                          const Leniency& leniency);
+ValidationResult validate(const SchemaNode& schema, nlohmann::json& payload, const Leniency& leniency);
 // Strict check of something we send; returns the first violation.
 std::optional<Violation> validate_strict(const SchemaNode& schema, const nlohmann::json& payload);
 

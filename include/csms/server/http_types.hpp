@@ -9,7 +9,7 @@ namespace csms::server {
 // A plain HTTP exchange, free of Beast types, for the REST API.
 struct HttpRequest {
   std::string method;
-  std::string target;  // path and query as sent
+  std::string target;                          // path and query as sent
   std::map<std::string, std::string> headers;  // names in lower case
   std::string body;
 };

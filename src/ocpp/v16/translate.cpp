@@ -21,11 +21,20 @@ using json = nlohmann::json;
 
 // Station-to-CSMS messages of OCPP 1.6 and its security extension that we take.
 constexpr std::array<std::string_view, 14> kHandled = {
-    "BootNotification",       "Heartbeat",           "StatusNotification",
-    "Authorize",              "StartTransaction",    "StopTransaction",
-    "MeterValues",            "DataTransfer",        "DiagnosticsStatusNotification",
-    "FirmwareStatusNotification", "SecurityEventNotification", "SignedFirmwareStatusNotification",
-    "LogStatusNotification",      "SignCertificate",
+    "BootNotification",
+    "Heartbeat",
+    "StatusNotification",
+    "Authorize",
+    "StartTransaction",
+    "StopTransaction",
+    "MeterValues",
+    "DataTransfer",
+    "DiagnosticsStatusNotification",
+    "FirmwareStatusNotification",
+    "SecurityEventNotification",
+    "SignedFirmwareStatusNotification",
+    "LogStatusNotification",
+    "SignCertificate",
 };
 
 // 1.6 connector N is EVSE N with connector 1; connector 0 is the station itself.
@@ -131,7 +140,8 @@ Request to_request(std::string_view action, const json& p, Timestamp now) {
   if (action == "StatusNotification") {
     StatusRequest status;
     std::tie(status.evse_id, status.connector_id) = evse_of(p.at("connectorId").get<long long>());
-    status.status = connector_status_from(p.at("status").get<std::string>()).value_or(ConnectorStatus::Unavailable);
+    status.status =
+        connector_status_from(p.at("status").get<std::string>()).value_or(ConnectorStatus::Unavailable);
     status.error_code = opt_string(p, "errorCode");
     status.info = opt_string(p, "info");
     status.vendor_id = opt_string(p, "vendorId");

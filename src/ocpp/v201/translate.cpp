@@ -95,7 +95,8 @@ std::optional<Timestamp> report_time(std::string_view action, const json& p) {
 json id_token_info(const Authorization& authorization) {
   json info = {{"status", to_string(authorization.status)}};
   if (authorization.expires_at) info["cacheExpiryDateTime"] = format_timestamp(*authorization.expires_at);
-  if (authorization.group) info["groupIdToken"] = {{"idToken", detail::utf8_prefix(*authorization.group, 36)}, {"type", "Central"}};
+  if (authorization.group)
+    info["groupIdToken"] = {{"idToken", detail::utf8_prefix(*authorization.group, 36)}, {"type", "Central"}};
   return info;
 }
 
@@ -136,9 +137,9 @@ Request to_request(std::string_view action, const json& p, Timestamp now) {
   if (action == "TransactionEvent") {
     TransactionEventRequest event;
     auto type = p.at("eventType").get<std::string>();
-    event.kind = type == "Started"   ? TransactionEventKind::Started
-                 : type == "Ended"   ? TransactionEventKind::Ended
-                                     : TransactionEventKind::Updated;
+    event.kind = type == "Started" ? TransactionEventKind::Started
+                 : type == "Ended" ? TransactionEventKind::Ended
+                                   : TransactionEventKind::Updated;
     event.timestamp = time_or(p, "timestamp", now);
     event.trigger_reason = p.at("triggerReason").get<std::string>();
     event.seq_no = static_cast<int>(p.at("seqNo").get<long long>());

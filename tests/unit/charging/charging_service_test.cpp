@@ -114,7 +114,8 @@ class ChargingServiceTest : public ::testing::Test {
 
   template <typename T>
   T response_of(const Outcome& outcome) {
-    EXPECT_TRUE(std::holds_alternative<T>(outcome.response)) << "response alternative " << outcome.response.index();
+    EXPECT_TRUE(std::holds_alternative<T>(outcome.response))
+        << "response alternative " << outcome.response.index();
     return std::get<T>(outcome.response);
   }
 
@@ -143,7 +144,8 @@ TEST_F(ChargingServiceTest, Authorize_AcceptedToken_IsAcceptedWithExpiryAndGroup
   record.expires_at = kNow + hours{1};
   record.group = "FLEET";
   repo_.add_id_token(record);
-  auto authorization = response_of<AuthorizeResponse>(handle(AuthorizeRequest{IdToken{"TAG1", ""}})).authorization;
+  auto authorization =
+      response_of<AuthorizeResponse>(handle(AuthorizeRequest{IdToken{"TAG1", ""}})).authorization;
   EXPECT_EQ(authorization.status, AuthorizationStatus::Accepted);
   EXPECT_EQ(authorization.expires_at, kNow + hours{1});
   EXPECT_EQ(authorization.group, "FLEET");
@@ -221,7 +223,8 @@ TEST_F(ChargingServiceTest, StartTransaction_TokenWithAnotherOpenTransaction_IsC
   auto response = response_of<StartTransactionResponse>(handle(start_request("TAG1", 2)));
   EXPECT_NE(response.transaction_id, first);
   EXPECT_EQ(response.authorization.status, AuthorizationStatus::ConcurrentTx);
-  EXPECT_EQ(repo_.transaction(response.transaction_id)->authorization_status, AuthorizationStatus::ConcurrentTx);
+  EXPECT_EQ(repo_.transaction(response.transaction_id)->authorization_status,
+            AuthorizationStatus::ConcurrentTx);
   EXPECT_EQ(repo_.transaction(first)->authorization_status, AuthorizationStatus::Accepted);
 }
 
@@ -309,7 +312,8 @@ TEST_F(ChargingServiceTest, MeterValues_SampleStampedInTheFuture_IsFlaggedAlone)
   handle(values);
   ASSERT_EQ(repo_.samples().size(), 2u);
   for (const auto& row : repo_.samples())
-    EXPECT_EQ(has(row.sample.flags, flag::kFutureTimestamp), row.sample.timestamp > kNow) << row.sample.raw_value;
+    EXPECT_EQ(has(row.sample.flags, flag::kFutureTimestamp), row.sample.timestamp > kNow)
+        << row.sample.raw_value;
 }
 
 TEST_F(ChargingServiceTest, MeterValues_OutsideTheTransactionWindow_AreFlagged) {
@@ -488,8 +492,7 @@ TEST_F(ChargingServiceTest, StopTransaction_TransactionDataOutsideTheWindow_IsFl
   auto id = start("TAG1", 2);  // 11:00 on EVSE 2; stopped 11:30
   auto stop = stop_request(id, 5000);
   stop.samples = {energy(kStarted - minutes{1}, 999, "Transaction.Begin"),
-                  energy(kStarted, 1000, "Transaction.Begin"),
-                  energy(kStopped, 5000, "Transaction.End"),
+                  energy(kStarted, 1000, "Transaction.Begin"), energy(kStopped, 5000, "Transaction.End"),
                   energy(kStopped + minutes{1}, 5001)};
   auto outcome = handle(stop);
   ASSERT_EQ(repo_.samples().size(), 4u);
@@ -684,7 +687,8 @@ TEST_F(ChargingServiceTest, TransactionEventEnded_EmitsTransactionEndedWithTheLa
   // Two register readings: the later one is the stop value; a phase reading is not one.
   auto phase_reading = energy(kStopped, 9999, "Transaction.End");
   phase_reading.phase = "L1";
-  ended.samples = {energy(kStopped - minutes{1}, 4000), energy(kStopped, 5000, "Transaction.End"), phase_reading};
+  ended.samples = {energy(kStopped - minutes{1}, 4000), energy(kStopped, 5000, "Transaction.End"),
+                   phase_reading};
   auto outcome = handle_201(ended);
   auto events = events_of<TransactionEnded>(outcome);
   ASSERT_EQ(events.size(), 1u);

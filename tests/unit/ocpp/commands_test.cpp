@@ -25,8 +25,8 @@ OutboundCall build(Version version, std::string_view name, const char* body) {
   EXPECT_NE(schema, nullptr) << call.action;
   if (schema != nullptr) {
     auto violation = validate_strict(*schema, call.payload);
-    EXPECT_FALSE(violation.has_value()) << call.action << " " << call.payload.dump() << ": "
-                                        << ::testing::PrintToString(violation);
+    EXPECT_FALSE(violation.has_value())
+        << call.action << " " << call.payload.dump() << ": " << ::testing::PrintToString(violation);
   }
   return call;
 }
@@ -42,9 +42,9 @@ std::string rejection(Version version, std::string_view name, const json& body) 
 }
 
 TEST(Commands, IsCommand_KnowsTheTenCommands) {
-  for (auto name : {"remote-start", "remote-stop", "reset", "unlock", "change-availability",
-                    "get-configuration", "set-configuration", "trigger-message", "clear-cache",
-                    "data-transfer"})
+  for (auto name :
+       {"remote-start", "remote-stop", "reset", "unlock", "change-availability", "get-configuration",
+        "set-configuration", "trigger-message", "clear-cache", "data-transfer"})
     EXPECT_TRUE(is_command(name)) << name;
   EXPECT_FALSE(is_command("reboot"));
   EXPECT_FALSE(is_command("Reset"));
@@ -76,7 +76,8 @@ TEST(Commands, RemoteStart_V201_CarriesRemoteStartIdAndCentralToken) {
 }
 
 TEST(Commands, RemoteStart_WithoutEvse_LetsTheChargerChoose) {
-  EXPECT_EQ(build(kV16, "remote-start", R"({"id_token":"TAG1"})").payload, json::parse(R"({"idTag":"TAG1"})"));
+  EXPECT_EQ(build(kV16, "remote-start", R"({"id_token":"TAG1"})").payload,
+            json::parse(R"({"idTag":"TAG1"})"));
   EXPECT_FALSE(build(kV201, "remote-start", R"({"id_token":"TAG1"})").payload.contains("evseId"));
 }
 
@@ -102,16 +103,17 @@ TEST(Commands, RemoteStart_WithTokenTooLongForTheVersion_IsCommandError) {
 // --- remote-stop -------------------------------------------------------------------------
 
 TEST(Commands, RemoteStop_V16_TakesTheIdAsAnInteger) {
-  EXPECT_EQ(build(kV16, "remote-stop", R"({"transaction_id":42})").payload, json::parse(R"({"transactionId":42})"));
+  EXPECT_EQ(build(kV16, "remote-stop", R"({"transaction_id":42})").payload,
+            json::parse(R"({"transactionId":42})"));
   auto call = build(kV16, "remote-stop", R"({"transaction_id":"42"})");
   EXPECT_EQ(call.action, "RemoteStopTransaction");
   EXPECT_EQ(call.payload, json::parse(R"({"transactionId":42})"));
 }
 
 TEST(Commands, RemoteStop_V16_IdThatIsNotWhollyANumber_IsCommandError) {
-  for (const char* body : {R"({"transaction_id":"abc"})", R"({"transaction_id":"12abc"})",
-                           R"({"transaction_id":""})", R"({"transaction_id":4.5})",
-                           R"({"transaction_id":true})", R"({})"})
+  for (const char* body :
+       {R"({"transaction_id":"abc"})", R"({"transaction_id":"12abc"})", R"({"transaction_id":""})",
+        R"({"transaction_id":4.5})", R"({"transaction_id":true})", R"({})"})
     EXPECT_NE(rejection(kV16, "remote-stop", json::parse(body)), "") << body;
 }
 
@@ -161,7 +163,8 @@ TEST(Commands, Unlock_V16_UnlocksTheEvsesConnector) {
 }
 
 TEST(Commands, Unlock_V201_DefaultsToConnector1) {
-  EXPECT_EQ(build(kV201, "unlock", R"({"evse_id":2})").payload, json::parse(R"({"evseId":2,"connectorId":1})"));
+  EXPECT_EQ(build(kV201, "unlock", R"({"evse_id":2})").payload,
+            json::parse(R"({"evseId":2,"connectorId":1})"));
   EXPECT_EQ(build(kV201, "unlock", R"({"evse_id":2,"connector_id":3})").payload,
             json::parse(R"({"evseId":2,"connectorId":3})"));
 }
@@ -185,8 +188,9 @@ TEST(Commands, ChangeAvailability_V201_InoperativeWithEvse) {
   auto call = build(kV201, "change-availability", R"({"operative":false,"evse_id":1})");
   EXPECT_EQ(call.action, "ChangeAvailability");
   EXPECT_EQ(call.payload, json::parse(R"({"operationalStatus":"Inoperative","evse":{"id":1}})"));
-  EXPECT_EQ(build(kV201, "change-availability", R"({"operative":false,"evse_id":1,"connector_id":2})").payload,
-            json::parse(R"({"operationalStatus":"Inoperative","evse":{"id":1,"connectorId":2}})"));
+  EXPECT_EQ(
+      build(kV201, "change-availability", R"({"operative":false,"evse_id":1,"connector_id":2})").payload,
+      json::parse(R"({"operationalStatus":"Inoperative","evse":{"id":1,"connectorId":2}})"));
   EXPECT_EQ(build(kV201, "change-availability", R"({"operative":true})").payload,
             json::parse(R"({"operationalStatus":"Operative"})"));
 }
@@ -199,7 +203,8 @@ TEST(Commands, ChangeAvailability_WithoutBooleanOperative_IsCommandError) {
 // --- get-configuration -------------------------------------------------------------------
 
 TEST(Commands, GetConfiguration_V16_ListsTheKeys) {
-  auto call = build(kV16, "get-configuration", R"({"keys":["HeartbeatInterval","MeterValueSampleInterval"]})");
+  auto call =
+      build(kV16, "get-configuration", R"({"keys":["HeartbeatInterval","MeterValueSampleInterval"]})");
   EXPECT_EQ(call.action, "GetConfiguration");
   EXPECT_EQ(call.payload, json::parse(R"({"key":["HeartbeatInterval","MeterValueSampleInterval"]})"));
 }
@@ -210,8 +215,8 @@ TEST(Commands, GetConfiguration_V16_WithoutKeys_AsksForAll) {
 }
 
 TEST(Commands, GetConfiguration_V201_KeysAreComponentVariableInstance) {
-  auto call = build(kV201, "get-configuration",
-                    R"({"keys":["OCPPCommCtrlr.HeartbeatInterval","EVSE.Power.Max"]})");
+  auto call =
+      build(kV201, "get-configuration", R"({"keys":["OCPPCommCtrlr.HeartbeatInterval","EVSE.Power.Max"]})");
   EXPECT_EQ(call.action, "GetVariables");
   EXPECT_EQ(call.payload, json::parse(R"({"getVariableData":[
       {"component":{"name":"OCPPCommCtrlr"},"variable":{"name":"HeartbeatInterval"}},
@@ -242,8 +247,10 @@ TEST(Commands, SetConfiguration_V16_IsChangeConfigurationWithTextValue) {
   EXPECT_EQ(call.action, "ChangeConfiguration");
   EXPECT_EQ(call.payload, json::parse(R"({"key":"HeartbeatInterval","value":"600"})"));
   // A JSON number or boolean goes as its text: 1.6 values are strings.
-  EXPECT_EQ(build(kV16, "set-configuration", R"({"key":"HeartbeatInterval","value":600})").payload["value"], "600");
-  EXPECT_EQ(build(kV16, "set-configuration", R"({"key":"AuthorizeRemoteTxRequests","value":true})").payload["value"],
+  EXPECT_EQ(build(kV16, "set-configuration", R"({"key":"HeartbeatInterval","value":600})").payload["value"],
+            "600");
+  EXPECT_EQ(build(kV16, "set-configuration", R"({"key":"AuthorizeRemoteTxRequests","value":true})")
+                .payload["value"],
             "true");
 }
 
@@ -257,7 +264,8 @@ TEST(Commands, SetConfiguration_V201_IsSetVariables) {
 TEST(Commands, SetConfiguration_WithoutKeyOrValue_IsCommandError) {
   EXPECT_NE(rejection(kV16, "set-configuration", json::parse(R"({"key":"A"})")), "");
   EXPECT_NE(rejection(kV16, "set-configuration", json::parse(R"({"value":"1"})")), "");
-  EXPECT_NE(rejection(kV201, "set-configuration", json::parse(R"({"key":"HeartbeatInterval","value":"1"})")), "");
+  EXPECT_NE(rejection(kV201, "set-configuration", json::parse(R"({"key":"HeartbeatInterval","value":"1"})")),
+            "");
 }
 
 // --- trigger-message ---------------------------------------------------------------------
@@ -278,7 +286,8 @@ TEST(Commands, TriggerMessage_V201_OnAnEvse) {
 
 TEST(Commands, TriggerMessage_UnknownToTheVersion_IsRejectedByTheSchemaEnum) {
   EXPECT_NE(rejection(kV16, "trigger-message", json::parse(R"({"message":"TransactionEvent"})")), "");
-  EXPECT_NE(rejection(kV201, "trigger-message", json::parse(R"({"message":"DiagnosticsStatusNotification"})")), "");
+  EXPECT_NE(
+      rejection(kV201, "trigger-message", json::parse(R"({"message":"DiagnosticsStatusNotification"})")), "");
   EXPECT_NE(rejection(kV16, "trigger-message", json::parse(R"({"message":"Coffee"})")), "");
   EXPECT_NE(rejection(kV201, "trigger-message", json::object()), "");
 }
@@ -296,7 +305,8 @@ TEST(Commands, ClearCache_IsEmptyOnBothVersions) {
 // --- data-transfer -----------------------------------------------------------------------
 
 TEST(Commands, DataTransfer_V16_SendsDataAsText) {
-  auto call = build(kV16, "data-transfer", R"({"vendor_id":"com.acme","message_id":"Price","data":{"ct":21}})");
+  auto call =
+      build(kV16, "data-transfer", R"({"vendor_id":"com.acme","message_id":"Price","data":{"ct":21}})");
   EXPECT_EQ(call.action, "DataTransfer");
   EXPECT_EQ(call.payload, json::parse(R"({"vendorId":"com.acme","messageId":"Price","data":"{\"ct\":21}"})"));
   EXPECT_EQ(build(kV16, "data-transfer", R"({"vendor_id":"com.acme","data":"raw"})").payload["data"], "raw");
@@ -310,8 +320,9 @@ TEST(Commands, DataTransfer_V201_SendsDataAsJson) {
 
 TEST(Commands, DataTransfer_NullOptionals_AreLeftOut) {
   for (auto version : {kV16, kV201})
-    EXPECT_EQ(build(version, "data-transfer", R"({"vendor_id":"com.acme","message_id":null,"data":null})").payload,
-              json::parse(R"({"vendorId":"com.acme"})"));
+    EXPECT_EQ(
+        build(version, "data-transfer", R"({"vendor_id":"com.acme","message_id":null,"data":null})").payload,
+        json::parse(R"({"vendorId":"com.acme"})"));
 }
 
 TEST(Commands, DataTransfer_WithoutVendor_IsCommandError) {
@@ -323,8 +334,9 @@ TEST(Commands, DataTransfer_WithoutVendor_IsCommandError) {
 
 TEST(ReplyStatus, IsTheReplysStatus) {
   EXPECT_EQ(reply_status("Reset", json::parse(R"({"status":"Rejected"})")), "Rejected");
-  EXPECT_EQ(reply_status("RequestStartTransaction", json::parse(R"({"status":"Accepted","transactionId":"t"})")),
-            "Accepted");
+  EXPECT_EQ(
+      reply_status("RequestStartTransaction", json::parse(R"({"status":"Accepted","transactionId":"t"})")),
+      "Accepted");
 }
 
 TEST(ReplyStatus, GetVariables_IsTheFirstAttributeStatus) {

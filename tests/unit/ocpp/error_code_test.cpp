@@ -22,8 +22,7 @@ const Spelling kSpellings[] = {
     {ErrorCode::ProtocolError, "ProtocolError", "ProtocolError"},
     {ErrorCode::SecurityError, "SecurityError", "SecurityError"},
     {ErrorCode::FormatViolation, "FormationViolation", "FormatViolation"},
-    {ErrorCode::PropertyConstraintViolation, "PropertyConstraintViolation",
-     "PropertyConstraintViolation"},
+    {ErrorCode::PropertyConstraintViolation, "PropertyConstraintViolation", "PropertyConstraintViolation"},
     {ErrorCode::OccurrenceConstraintViolation, "OccurenceConstraintViolation",
      "OccurrenceConstraintViolation"},
     {ErrorCode::TypeConstraintViolation, "TypeConstraintViolation", "TypeConstraintViolation"},
@@ -47,8 +46,7 @@ TEST(ErrorCode, V201Spellings_ParseBackToTheSameCode) {
 
 TEST(ErrorCode, V16Misspellings_AreAccepted) {
   EXPECT_EQ(parse_error_code("FormationViolation"), ErrorCode::FormatViolation);
-  EXPECT_EQ(parse_error_code("OccurenceConstraintViolation"),
-            ErrorCode::OccurrenceConstraintViolation);
+  EXPECT_EQ(parse_error_code("OccurenceConstraintViolation"), ErrorCode::OccurrenceConstraintViolation);
 }
 
 TEST(ErrorCode, UnknownText_IsNotACode) {

@@ -42,16 +42,15 @@ TEST(ParseFrame, CallWithIdOf36Chars_IsAccepted) {
 }
 
 TEST(ParseFrame, CallResult_YieldsIdAndPayload) {
-  const auto result = expect_frame<CallResult>(
-      R"([3,"19223201",{"status":"Accepted","interval":300}])", Version::V201);
+  const auto result =
+      expect_frame<CallResult>(R"([3,"19223201",{"status":"Accepted","interval":300}])", Version::V201);
   EXPECT_EQ(result.message_id, "19223201");
   EXPECT_EQ(result.payload["interval"], 300);
 }
 
 TEST(ParseFrame, CallError_YieldsCodeDescriptionAndDetails) {
   const auto error = expect_frame<CallError>(
-      R"([4,"162376037","NotSupported","SetDisplayMessageRequest not implemented",{"k":1}])",
-      Version::V201);
+      R"([4,"162376037","NotSupported","SetDisplayMessageRequest not implemented",{"k":1}])", Version::V201);
   EXPECT_EQ(error.message_id, "162376037");
   EXPECT_EQ(error.code, "NotSupported");
   EXPECT_EQ(error.description, "SetDisplayMessageRequest not implemented");
@@ -84,21 +83,18 @@ constexpr auto V16 = Version::V16;
 constexpr auto V201 = Version::V201;
 
 const BrokenFrame kBrokenFrames[] = {
-    {"V201_NotJson_RpcFrameworkErrorWithIdMinus1", "[2,\"1\",", V201, "-1",
-     ErrorCode::RpcFrameworkError, true},
-    {"V16_NotJson_FormationViolationWithIdMinus1", "[2,\"1\",", V16, "-1",
-     ErrorCode::FormatViolation, true},
-    {"V201_JsonObject_RpcFrameworkError", R"({"id":"1"})", V201, "-1", ErrorCode::RpcFrameworkError,
+    {"V201_NotJson_RpcFrameworkErrorWithIdMinus1", "[2,\"1\",", V201, "-1", ErrorCode::RpcFrameworkError,
      true},
-    {"V16_JsonObject_FormationViolation", R"({"id":"1"})", V16, "-1", ErrorCode::FormatViolation,
-     true},
+    {"V16_NotJson_FormationViolationWithIdMinus1", "[2,\"1\",", V16, "-1", ErrorCode::FormatViolation, true},
+    {"V201_JsonObject_RpcFrameworkError", R"({"id":"1"})", V201, "-1", ErrorCode::RpcFrameworkError, true},
+    {"V16_JsonObject_FormationViolation", R"({"id":"1"})", V16, "-1", ErrorCode::FormatViolation, true},
     {"V201_EmptyArray_RpcFrameworkError", "[]", V201, "-1", ErrorCode::RpcFrameworkError, true},
-    {"V201_NestedTooDeep_RpcFrameworkError", std::string(100, '[') + std::string(100, ']'), V201,
-     "-1", ErrorCode::RpcFrameworkError, true},
+    {"V201_NestedTooDeep_RpcFrameworkError", std::string(100, '[') + std::string(100, ']'), V201, "-1",
+     ErrorCode::RpcFrameworkError, true},
     {"V201_CallWith3Elements_RpcFrameworkError", R"([2,"id1","Heartbeat"])", V201, "id1",
      ErrorCode::RpcFrameworkError, true},
-    {"V16_CallWith3Elements_ProtocolError", R"([2,"id1","Heartbeat"])", V16, "id1",
-     ErrorCode::ProtocolError, true},
+    {"V16_CallWith3Elements_ProtocolError", R"([2,"id1","Heartbeat"])", V16, "id1", ErrorCode::ProtocolError,
+     true},
     {"V201_CallWith5Elements_RpcFrameworkError", R"([2,"id1","Heartbeat",{},{}])", V201, "id1",
      ErrorCode::RpcFrameworkError, true},
     {"V201_NumericMessageId_RpcFrameworkErrorWithIdMinus1", R"([2,17,"Heartbeat",{}])", V201, "-1",
@@ -121,21 +117,21 @@ const BrokenFrame kBrokenFrames[] = {
      ErrorCode::RpcFrameworkError, true},
     {"V201_MessageTypeAsFloat_RpcFrameworkError", R"([2.5,"id1","Heartbeat",{}])", V201, "id1",
      ErrorCode::RpcFrameworkError, true},
-    {"V201_ActionAsNumber_RpcFrameworkError", R"([2,"id1",5,{}])", V201, "id1",
-     ErrorCode::RpcFrameworkError, true},
+    {"V201_ActionAsNumber_RpcFrameworkError", R"([2,"id1",5,{}])", V201, "id1", ErrorCode::RpcFrameworkError,
+     true},
     {"V201_CallPayloadArray_FormatViolation", R"([2,"id1","Heartbeat",[]])", V201, "id1",
      ErrorCode::FormatViolation, true},
     {"V16_CallPayloadNull_FormationViolation", R"([2,"id1","Heartbeat",null])", V16, "id1",
      ErrorCode::FormatViolation, true},
     // A CALLERROR only ever answers a CALL (DIGEST A.3).
-    {"V201_CallResultPayloadArray_NotAnswered", R"([3,"id1",[]])", V201, "id1",
-     ErrorCode::FormatViolation, false},
-    {"V201_CallResultWith2Elements_NotAnswered", R"([3,"id1"])", V201, "id1",
-     ErrorCode::RpcFrameworkError, false},
+    {"V201_CallResultPayloadArray_NotAnswered", R"([3,"id1",[]])", V201, "id1", ErrorCode::FormatViolation,
+     false},
+    {"V201_CallResultWith2Elements_NotAnswered", R"([3,"id1"])", V201, "id1", ErrorCode::RpcFrameworkError,
+     false},
     {"V201_CallErrorCodeAsNumber_NotAnswered", R"([4,"id1",5,"x",{}])", V201, "id1",
      ErrorCode::RpcFrameworkError, false},
-    {"V201_CallResultWithNumericId_NotAnswered", R"([3,5,{}])", V201, "-1",
-     ErrorCode::RpcFrameworkError, false},
+    {"V201_CallResultWithNumericId_NotAnswered", R"([3,5,{}])", V201, "-1", ErrorCode::RpcFrameworkError,
+     false},
 };
 
 class BrokenFrames : public testing::TestWithParam<BrokenFrame> {};
@@ -171,8 +167,7 @@ TEST(ParseFrame, BracketsInsideStrings_DoNotCountAsNesting) {
 }
 
 TEST(Serialize, Call_IsCompactJson) {
-  EXPECT_EQ(serialize(Call{"m1", "Reset", json{{"type", "Hard"}}}),
-            R"([2,"m1","Reset",{"type":"Hard"}])");
+  EXPECT_EQ(serialize(Call{"m1", "Reset", json{{"type", "Hard"}}}), R"([2,"m1","Reset",{"type":"Hard"}])");
 }
 
 TEST(Serialize, CallWithNullPayload_SendsEmptyObject) {
@@ -218,8 +213,7 @@ TEST(SerializeError, Details_AreKept) {
 }
 
 TEST(SerializeError, DescriptionIsCappedAt255Chars) {
-  const auto text =
-      serialize_error("m5", ErrorCode::GenericError, Version::V201, std::string(300, 'd'));
+  const auto text = serialize_error("m5", ErrorCode::GenericError, Version::V201, std::string(300, 'd'));
   EXPECT_EQ(json::parse(text)[3].get<std::string>(), std::string(255, 'd'));
 }
 

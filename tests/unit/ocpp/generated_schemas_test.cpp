@@ -23,9 +23,7 @@ struct SchemaFile {
 // 1.6 names files <Action>.json / <Action>Response.json, 2.0.1 <Action>Request.json /
 // <Action>Response.json.
 SchemaFile classify(const std::string& stem, Version version) {
-  const auto strip = [&](std::string_view suffix) {
-    return stem.substr(0, stem.size() - suffix.size());
-  };
+  const auto strip = [&](std::string_view suffix) { return stem.substr(0, stem.size() - suffix.size()); };
   if (stem.ends_with("Response")) {
     return {strip("Response"), Direction::Response};
   }
@@ -44,8 +42,7 @@ void expect_generated(const fs::path& directory, Version version) {
     const auto file = classify(entry.path().stem().string(), version);
     actions.insert(file.action);
     EXPECT_NE(find_schema(version, file.action, file.direction), nullptr)
-        << entry.path().filename()
-        << " has no generated definition; rerun tools/ocpp_codegen/gen.py";
+        << entry.path().filename() << " has no generated definition; rerun tools/ocpp_codegen/gen.py";
   }
   EXPECT_FALSE(actions.empty()) << directory;
   // Nothing generated that the schema directory no longer has.

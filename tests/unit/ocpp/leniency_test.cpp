@@ -31,16 +31,16 @@ void PrintTo(const LeniencyCase& c, std::ostream* out) { *out << c.name; }
 
 const LeniencyCase kCases[] = {
     // OCPP-J 1.6 errata 2.1: both spellings are accepted; StopTransaction.json lacks one.
-    {"CelsiusInStopTransaction_BecomesCelcius", &Leniency::celsius_spelling, "celsius_spelling",
-     Version::V16, "StopTransaction",
+    {"CelsiusInStopTransaction_BecomesCelcius", &Leniency::celsius_spelling, "celsius_spelling", Version::V16,
+     "StopTransaction",
      R"({"transactionId":1,"meterStop":5,"timestamp":"2024-01-02T03:04:05Z","transactionData":[
          {"timestamp":"2024-01-02T03:04:05Z","sampledValue":[{"value":"21","unit":"Celsius"}]}]})",
      R"({"transactionId":1,"meterStop":5,"timestamp":"2024-01-02T03:04:05Z","transactionData":[
          {"timestamp":"2024-01-02T03:04:05Z","sampledValue":[{"value":"21","unit":"Celcius"}]}]})",
      ErrorCode::PropertyConstraintViolation, "/transactionData/0/sampledValue/0/unit"},
 
-    {"TimestampWithoutZone_IsReadAsUtc", &Leniency::timestamp_without_zone,
-     "timestamp_without_zone", Version::V16, "StartTransaction",
+    {"TimestampWithoutZone_IsReadAsUtc", &Leniency::timestamp_without_zone, "timestamp_without_zone",
+     Version::V16, "StartTransaction",
      R"({"connectorId":1,"idTag":"A","meterStart":0,"timestamp":"2024-01-02T03:04:05"})",
      R"({"connectorId":1,"idTag":"A","meterStart":0,"timestamp":"2024-01-02T03:04:05Z"})",
      ErrorCode::TypeConstraintViolation, "/timestamp"},
@@ -52,8 +52,8 @@ const LeniencyCase kCases[] = {
      ErrorCode::TypeConstraintViolation, "/timestamp"},
 
     // 7.300000000001 / 0.1 is 1e-11 away from 73: noise, rounded to the double nearest 7.3.
-    {"MultipleOfWithFloatNoise_IsRounded", &Leniency::multiple_of_noise, "multiple_of_noise",
-     Version::V16, "SetChargingProfile",
+    {"MultipleOfWithFloatNoise_IsRounded", &Leniency::multiple_of_noise, "multiple_of_noise", Version::V16,
+     "SetChargingProfile",
      R"({"connectorId":1,"csChargingProfiles":{"chargingProfileId":1,"stackLevel":0,
          "chargingProfilePurpose":"TxDefaultProfile","chargingProfileKind":"Absolute",
          "chargingSchedule":{"chargingRateUnit":"A","chargingSchedulePeriod":[
@@ -66,9 +66,8 @@ const LeniencyCase kCases[] = {
      "/csChargingProfiles/chargingSchedule/chargingSchedulePeriod/0/limit"},
 
     // DIGEST C.2: the original code survives in vendorErrorCode.
-    {"ErrorCodeOutsideEnum_BecomesOtherError", &Leniency::error_code_outside_enum,
-     "error_code_outside_enum", Version::V16, "StatusNotification",
-     R"({"connectorId":1,"errorCode":"Error","status":"Faulted"})",
+    {"ErrorCodeOutsideEnum_BecomesOtherError", &Leniency::error_code_outside_enum, "error_code_outside_enum",
+     Version::V16, "StatusNotification", R"({"connectorId":1,"errorCode":"Error","status":"Faulted"})",
      R"({"connectorId":1,"errorCode":"OtherError","status":"Faulted","vendorErrorCode":"Error"})",
      ErrorCode::PropertyConstraintViolation, "/errorCode"},
     {"ErrorCodeOutsideEnumWithVendorCode_KeepsOriginalInInfo", &Leniency::error_code_outside_enum,
@@ -85,21 +84,21 @@ const LeniencyCase kCases[] = {
     {"UnknownProperty_IsDropped", &Leniency::unknown_properties, "unknown_properties", Version::V16,
      "BootNotification", R"({"chargePointVendor":"V","chargePointModel":"M","color":"blue"})",
      R"({"chargePointVendor":"V","chargePointModel":"M"})", ErrorCode::FormatViolation, "/color"},
-    {"UnknownNestedProperty_IsDropped", &Leniency::unknown_properties, "unknown_properties",
-     Version::V201, "BootNotification",
+    {"UnknownNestedProperty_IsDropped", &Leniency::unknown_properties, "unknown_properties", Version::V201,
+     "BootNotification",
      R"({"reason":"PowerUp","chargingStation":{"model":"M","vendorName":"V","color":"blue"}})",
-     R"({"reason":"PowerUp","chargingStation":{"model":"M","vendorName":"V"}})",
-     ErrorCode::FormatViolation, "/chargingStation/color"},
+     R"({"reason":"PowerUp","chargingStation":{"model":"M","vendorName":"V"}})", ErrorCode::FormatViolation,
+     "/chargingStation/color"},
 
-    {"IntegerWrittenAsFloat_BecomesInteger", &Leniency::integer_as_float, "integer_as_float",
-     Version::V16, "StartTransaction",
+    {"IntegerWrittenAsFloat_BecomesInteger", &Leniency::integer_as_float, "integer_as_float", Version::V16,
+     "StartTransaction",
      R"({"connectorId":1.0,"idTag":"A","meterStart":5.0,"timestamp":"2024-01-02T03:04:05Z"})",
      R"({"connectorId":1,"idTag":"A","meterStart":5,"timestamp":"2024-01-02T03:04:05Z"})",
      ErrorCode::TypeConstraintViolation, "/connectorId"},
 
     // The spec says 1..* (the 1.6 schema does not): the empty entry is dropped.
-    {"EmptySampledValueInV16MeterValues_DropsTheEntry", &Leniency::empty_sampled_value,
-     "empty_sampled_value", Version::V16, "MeterValues",
+    {"EmptySampledValueInV16MeterValues_DropsTheEntry", &Leniency::empty_sampled_value, "empty_sampled_value",
+     Version::V16, "MeterValues",
      R"({"connectorId":1,"meterValue":[{"timestamp":"2024-01-02T03:04:05Z","sampledValue":[]},
          {"timestamp":"2024-01-02T03:05:05Z","sampledValue":[{"value":"10"}]}]})",
      R"({"connectorId":1,"meterValue":[{"timestamp":"2024-01-02T03:05:05Z","sampledValue":[{"value":"10"}]}]})",
@@ -118,8 +117,8 @@ const LeniencyCase kCases[] = {
      "/meterValue/0/sampledValue"},
 
     // 1.6 has no unit for Frequency; the errata says Hertz (DIGEST C.1).
-    {"UnitHzOutsideTheV16Enum_IsKeptAsSent", &Leniency::unit_outside_enum, "unit_outside_enum",
-     Version::V16, "MeterValues",
+    {"UnitHzOutsideTheV16Enum_IsKeptAsSent", &Leniency::unit_outside_enum, "unit_outside_enum", Version::V16,
+     "MeterValues",
      R"({"connectorId":1,"meterValue":[{"timestamp":"2024-01-02T03:04:05Z",
          "sampledValue":[{"value":"50.0","measurand":"Frequency","unit":"Hz"}]}]})",
      R"({"connectorId":1,"meterValue":[{"timestamp":"2024-01-02T03:04:05Z",
@@ -179,21 +178,19 @@ INSTANTIATE_TEST_SUITE_P(Leniencies, LeniencyTable, testing::ValuesIn(kCases),
 TEST(Leniency, None_ClearsEveryFlag_AndAll_SetsEveryFlag) {
   const Leniency none = Leniency::none();
   const Leniency all = Leniency::all();
-  for (const auto flag : {&Leniency::celsius_spelling, &Leniency::timestamp_without_zone,
-                          &Leniency::multiple_of_noise, &Leniency::error_code_outside_enum,
-                          &Leniency::unknown_properties, &Leniency::integer_as_float,
-                          &Leniency::empty_sampled_value, &Leniency::unit_outside_enum}) {
+  for (const auto flag :
+       {&Leniency::celsius_spelling, &Leniency::timestamp_without_zone, &Leniency::multiple_of_noise,
+        &Leniency::error_code_outside_enum, &Leniency::unknown_properties, &Leniency::integer_as_float,
+        &Leniency::empty_sampled_value, &Leniency::unit_outside_enum}) {
     EXPECT_FALSE(none.*flag);
     EXPECT_TRUE(all.*flag);
   }
 }
 
 TEST(Leniency, RewrittenMultipleOf_IsExactlyTheDecimalValue) {
-  const SchemaNode* schema =
-      find_schema(Version::V16, "RemoteStartTransaction", Direction::Request);
+  const SchemaNode* schema = find_schema(Version::V16, "RemoteStartTransaction", Direction::Request);
   ASSERT_NE(schema, nullptr);
-  json payload =
-      json::parse(R"({"idTag":"A","chargingProfile":{"chargingProfileId":1,"stackLevel":0,
+  json payload = json::parse(R"({"idTag":"A","chargingProfile":{"chargingProfileId":1,"stackLevel":0,
       "chargingProfilePurpose":"TxProfile","chargingProfileKind":"Relative",
       "chargingSchedule":{"chargingRateUnit":"W","minChargingRate":16.099999999999,
       "chargingSchedulePeriod":[{"startPeriod":0,"limit":11000.0000000001}]}}})");
@@ -220,8 +217,8 @@ TEST(Leniency, MultipleOfFarFromAMultiple_IsRejectedEvenWhenLenient) {
 TEST(Leniency, FractionalIntegers_AreRejectedEvenWhenLenient) {
   const SchemaNode* schema = find_schema(Version::V16, "StartTransaction", Direction::Request);
   ASSERT_NE(schema, nullptr);
-  json payload = json::parse(
-      R"({"connectorId":1,"idTag":"A","meterStart":5.5,"timestamp":"2024-01-02T03:04:05Z"})");
+  json payload =
+      json::parse(R"({"connectorId":1,"idTag":"A","meterStart":5.5,"timestamp":"2024-01-02T03:04:05Z"})");
   const auto result = validate(*schema, payload, Leniency::all());
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.violation->code, ErrorCode::TypeConstraintViolation);
@@ -300,16 +297,15 @@ TEST(Leniency, VendorPropertiesInsideCustomData_AreKeptAndNotCounted) {
 TEST(Leniency, SeveralDeviationsInOneMessage_AreEachRecordedOnce) {
   const SchemaNode* schema = find_schema(Version::V16, "StopTransaction", Direction::Request);
   ASSERT_NE(schema, nullptr);
-  json payload =
-      json::parse(R"({"transactionId":1,"meterStop":5.0,"timestamp":"2024-01-02T03:04:05",
+  json payload = json::parse(R"({"transactionId":1,"meterStop":5.0,"timestamp":"2024-01-02T03:04:05",
       "x":1,"transactionData":[{"timestamp":"2024-01-02T03:04:05","y":2,
       "sampledValue":[{"value":"21","unit":"Celsius"},{"value":"22","unit":"Celsius"}]}]})");
   const auto result = validate(*schema, payload, Leniency::all());
   ASSERT_TRUE(result.ok()) << testing::PrintToString(*result.violation);
   auto names = result.leniencies_applied;
   std::sort(names.begin(), names.end());
-  EXPECT_EQ(names, (std::vector<std::string>{"celsius_spelling", "integer_as_float",
-                                             "timestamp_without_zone", "unknown_properties"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"celsius_spelling", "integer_as_float", "timestamp_without_zone",
+                                             "unknown_properties"}));
 }
 
 }  // namespace

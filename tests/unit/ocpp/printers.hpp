@@ -13,8 +13,8 @@ inline void PrintTo(ErrorCode code, std::ostream* out) { *out << spell(code, Ver
 inline void PrintTo(Version version, std::ostream* out) { *out << subprotocol(version); }
 
 inline void PrintTo(const Violation& violation, std::ostream* out) {
-  *out << spell(violation.code, Version::V201) << " at '" << violation.path << "' ("
-       << violation.detail << ")";
+  *out << spell(violation.code, Version::V201) << " at '" << violation.path << "' (" << violation.detail
+       << ")";
 }
 
 }  // namespace csms::ocpp

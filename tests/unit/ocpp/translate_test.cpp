@@ -41,8 +41,8 @@ json request_payload(Version version, std::string_view action, const char* text)
   EXPECT_NE(schema, nullptr) << action;
   if (schema != nullptr) {
     auto violation = validate_strict(*schema, payload);
-    EXPECT_FALSE(violation.has_value()) << "golden " << action << " is invalid: "
-                                        << ::testing::PrintToString(violation);
+    EXPECT_FALSE(violation.has_value())
+        << "golden " << action << " is invalid: " << ::testing::PrintToString(violation);
   }
   return payload;
 }
@@ -59,8 +59,8 @@ T translate(Version version, std::string_view action, const char* text) {
   const auto* schema = find_schema(version, action, Direction::Response);
   if (schema == nullptr) return ::testing::AssertionFailure() << "no response schema for " << action;
   if (auto violation = validate_strict(*schema, reply))
-    return ::testing::AssertionFailure() << action << " reply " << reply.dump() << ": "
-                                         << ::testing::PrintToString(*violation);
+    return ::testing::AssertionFailure()
+           << action << " reply " << reply.dump() << ": " << ::testing::PrintToString(*violation);
   try {
     (void)reply.dump();
   } catch (const json::exception& e) {
@@ -96,7 +96,8 @@ TEST(V16Translate, BootNotification_MapsChargePointFields) {
 
 TEST(V16Translate, BootNotification_WithOnlyChargeBoxSerial_UsesIt) {
   auto boot = translate<domain::BootRequest>(
-      kV16, "BootNotification", R"({"chargePointVendor":"A","chargePointModel":"B","chargeBoxSerialNumber":"CB-7"})");
+      kV16, "BootNotification",
+      R"({"chargePointVendor":"A","chargePointModel":"B","chargeBoxSerialNumber":"CB-7"})");
   EXPECT_EQ(boot.serial_number, "CB-7");
   EXPECT_EQ(boot.firmware_version, std::nullopt);
 }
@@ -150,8 +151,9 @@ TEST(V16Translate, StartTransaction_MapsConnectorToEvse) {
 }
 
 TEST(V16Translate, StartTransaction_OnConnectorZero_IsPropertyConstraintViolation) {
-  auto payload = request_payload(kV16, "StartTransaction",
-                                 R"({"connectorId":0,"idTag":"TAG1","meterStart":0,"timestamp":"2024-03-01T11:00:00Z"})");
+  auto payload = request_payload(
+      kV16, "StartTransaction",
+      R"({"connectorId":0,"idTag":"TAG1","meterStart":0,"timestamp":"2024-03-01T11:00:00Z"})");
   try {
     (void)to_request(kV16, "StartTransaction", payload, kNow);
     FAIL() << "a transaction on the station itself was accepted";
@@ -162,8 +164,7 @@ TEST(V16Translate, StartTransaction_OnConnectorZero_IsPropertyConstraintViolatio
 
 TEST(V16Translate, StopTransaction_WithoutReason_IsLocal) {
   auto stop = translate<domain::StopTransactionRequest>(
-      kV16, "StopTransaction",
-      R"({"transactionId":17,"meterStop":9000,"timestamp":"2024-03-01T11:30:00Z"})");
+      kV16, "StopTransaction", R"({"transactionId":17,"meterStop":9000,"timestamp":"2024-03-01T11:30:00Z"})");
   EXPECT_EQ(stop.transaction_id, 17);
   EXPECT_EQ(stop.reason, "Local");  // OCPP 1.6 StopTransaction.req: absent means Local
   EXPECT_EQ(stop.meter_stop_wh, 9000);
@@ -269,7 +270,7 @@ TEST(V16Translate, MeterValues_Temperatures_AreCanonicalCelsius) {
   EXPECT_DOUBLE_EQ(values.samples[0].canonical_value, 100);  // (212 - 32) * 5 / 9
   EXPECT_EQ(values.samples[1].canonical_unit, "Celsius");
   EXPECT_NEAR(values.samples[1].canonical_value, 26.85, 1e-9);  // 300 - 273.15
-  EXPECT_EQ(values.samples[2].canonical_unit, "Celsius");      // 1.6's spelling read right
+  EXPECT_EQ(values.samples[2].canonical_unit, "Celsius");       // 1.6's spelling read right
   EXPECT_EQ(values.samples[2].canonical_value, 21.5);
 }
 
@@ -497,19 +498,20 @@ class V16IdTagInfo : public ::testing::TestWithParam<StatusMapping> {};
 
 // 1.6 knows five statuses; refusals that only 2.0.1 can name read as Blocked (the token
 // is known but may not charge here or now), Unknown as Invalid.
-INSTANTIATE_TEST_SUITE_P(
-    AllStatuses, V16IdTagInfo,
-    ::testing::Values(StatusMapping{AuthorizationStatus::Accepted, "Accepted"},
-                      StatusMapping{AuthorizationStatus::Blocked, "Blocked"},
-                      StatusMapping{AuthorizationStatus::Expired, "Expired"},
-                      StatusMapping{AuthorizationStatus::Invalid, "Invalid"},
-                      StatusMapping{AuthorizationStatus::ConcurrentTx, "ConcurrentTx"},
-                      StatusMapping{AuthorizationStatus::NoCredit, "Blocked"},
-                      StatusMapping{AuthorizationStatus::NotAllowedTypeEVSE, "Blocked"},
-                      StatusMapping{AuthorizationStatus::NotAtThisLocation, "Blocked"},
-                      StatusMapping{AuthorizationStatus::NotAtThisTime, "Blocked"},
-                      StatusMapping{AuthorizationStatus::Unknown, "Invalid"}),
-    [](const auto& param_info) { return std::string(domain::to_string(param_info.param.status)); });
+INSTANTIATE_TEST_SUITE_P(AllStatuses, V16IdTagInfo,
+                         ::testing::Values(StatusMapping{AuthorizationStatus::Accepted, "Accepted"},
+                                           StatusMapping{AuthorizationStatus::Blocked, "Blocked"},
+                                           StatusMapping{AuthorizationStatus::Expired, "Expired"},
+                                           StatusMapping{AuthorizationStatus::Invalid, "Invalid"},
+                                           StatusMapping{AuthorizationStatus::ConcurrentTx, "ConcurrentTx"},
+                                           StatusMapping{AuthorizationStatus::NoCredit, "Blocked"},
+                                           StatusMapping{AuthorizationStatus::NotAllowedTypeEVSE, "Blocked"},
+                                           StatusMapping{AuthorizationStatus::NotAtThisLocation, "Blocked"},
+                                           StatusMapping{AuthorizationStatus::NotAtThisTime, "Blocked"},
+                                           StatusMapping{AuthorizationStatus::Unknown, "Invalid"}),
+                         [](const auto& param_info) {
+                           return std::string(domain::to_string(param_info.param.status));
+                         });
 
 TEST_P(V16IdTagInfo, Authorize_MapsStatusToA16Status) {
   auto reply = to_reply(kV16, "Authorize", domain::AuthorizeResponse{authorization(GetParam().status)});
@@ -525,8 +527,8 @@ TEST_P(V16IdTagInfo, StartTransaction_MapsStatusToA16Status) {
 }
 
 TEST_P(V16IdTagInfo, StopTransaction_MapsStatusToA16Status) {
-  auto reply = to_reply(kV16, "StopTransaction",
-                        domain::StopTransactionResponse{authorization(GetParam().status)});
+  auto reply =
+      to_reply(kV16, "StopTransaction", domain::StopTransactionResponse{authorization(GetParam().status)});
   EXPECT_EQ(reply, (json{{"idTagInfo", {{"status", GetParam().v16}}}}));
   EXPECT_TRUE(valid_reply(kV16, "StopTransaction", reply));
 }
@@ -556,7 +558,9 @@ TEST(V16Reply, ParentIdTagLongerThan20_IsCutTo20Characters) {
 TEST(V16Reply, NonAsciiParentIdTag_IsCutByCharactersNotBytes) {
   domain::Authorization auth = authorization(AuthorizationStatus::Accepted);
   // "Flotte-Müller-Größe" is 19 characters (22 bytes): it fits and is sent whole.
-  auth.group = "Flotte-M\xC3\xBCller-Gr\xC3\xB6\xC3\x9F" "e";
+  auth.group =
+      "Flotte-M\xC3\xBCller-Gr\xC3\xB6\xC3\x9F"
+      "e";
   auto reply = to_reply(kV16, "Authorize", domain::AuthorizeResponse{auth});
   EXPECT_EQ(reply["idTagInfo"]["parentIdTag"], *auth.group);
   EXPECT_TRUE(valid_reply(kV16, "Authorize", reply));
@@ -573,7 +577,8 @@ TEST(V16Reply, NonAsciiParentIdTag_IsCutByCharactersNotBytes) {
 TEST(V16Reply, BootNotification_CarriesStatusTimeAndInterval) {
   domain::BootResponse response{domain::RegistrationStatus::Pending, 60, at(2024, 3, 1, 12, 0, 0, 5)};
   auto reply = to_reply(kV16, "BootNotification", response);
-  EXPECT_EQ(reply, json::parse(R"({"status":"Pending","currentTime":"2024-03-01T12:00:00.005Z","interval":60})"));
+  EXPECT_EQ(reply,
+            json::parse(R"({"status":"Pending","currentTime":"2024-03-01T12:00:00.005Z","interval":60})"));
   EXPECT_TRUE(valid_reply(kV16, "BootNotification", reply));
 }
 
@@ -582,16 +587,18 @@ TEST(V201Reply, Authorize_CarriesGroupIdTokenAndCacheExpiry) {
   auth.expires_at = at(2024, 12, 31, 0, 0, 0);
   auth.group = "FLEET-7";
   auto reply = to_reply(kV201, "Authorize", domain::AuthorizeResponse{auth});
-  EXPECT_EQ(reply, json::parse(R"({"idTokenInfo":{"status":"Accepted","cacheExpiryDateTime":"2024-12-31T00:00:00Z",
+  EXPECT_EQ(reply,
+            json::parse(R"({"idTokenInfo":{"status":"Accepted","cacheExpiryDateTime":"2024-12-31T00:00:00Z",
                                    "groupIdToken":{"idToken":"FLEET-7","type":"Central"}}})"));
   EXPECT_TRUE(valid_reply(kV201, "Authorize", reply));
 }
 
 TEST(V201Reply, Authorize_EveryStatusIsSentAsIs) {
-  for (auto status : {AuthorizationStatus::Accepted, AuthorizationStatus::Blocked, AuthorizationStatus::Expired,
-                      AuthorizationStatus::Invalid, AuthorizationStatus::ConcurrentTx, AuthorizationStatus::NoCredit,
-                      AuthorizationStatus::NotAllowedTypeEVSE, AuthorizationStatus::NotAtThisLocation,
-                      AuthorizationStatus::NotAtThisTime, AuthorizationStatus::Unknown}) {
+  for (auto status :
+       {AuthorizationStatus::Accepted, AuthorizationStatus::Blocked, AuthorizationStatus::Expired,
+        AuthorizationStatus::Invalid, AuthorizationStatus::ConcurrentTx, AuthorizationStatus::NoCredit,
+        AuthorizationStatus::NotAllowedTypeEVSE, AuthorizationStatus::NotAtThisLocation,
+        AuthorizationStatus::NotAtThisTime, AuthorizationStatus::Unknown}) {
     auto reply = to_reply(kV201, "Authorize", domain::AuthorizeResponse{authorization(status)});
     EXPECT_EQ(reply["idTokenInfo"]["status"], domain::to_string(status));
     EXPECT_TRUE(valid_reply(kV201, "Authorize", reply));
@@ -602,7 +609,9 @@ TEST(V201Reply, TransactionEvent_WithAuthorization_CarriesIdTokenInfo) {
   domain::Authorization auth = authorization(AuthorizationStatus::NoCredit);
   auth.group = "G";
   auto reply = to_reply(kV201, "TransactionEvent", domain::TransactionEventResponse{auth});
-  EXPECT_EQ(reply, json::parse(R"({"idTokenInfo":{"status":"NoCredit","groupIdToken":{"idToken":"G","type":"Central"}}})"));
+  EXPECT_EQ(reply,
+            json::parse(
+                R"({"idTokenInfo":{"status":"NoCredit","groupIdToken":{"idToken":"G","type":"Central"}}})"));
   EXPECT_TRUE(valid_reply(kV201, "TransactionEvent", reply));
 }
 
@@ -623,14 +632,16 @@ TEST(V201Reply, GroupIdTokenLongerThan36_IsCutTo36Characters) {
 TEST(V201Reply, BootNotification_CarriesStatusTimeAndInterval) {
   domain::BootResponse response{domain::RegistrationStatus::Rejected, 300, at(2024, 3, 1, 12, 0, 0)};
   auto reply = to_reply(kV201, "BootNotification", response);
-  EXPECT_EQ(reply, json::parse(R"({"status":"Rejected","currentTime":"2024-03-01T12:00:00Z","interval":300})"));
+  EXPECT_EQ(reply,
+            json::parse(R"({"status":"Rejected","currentTime":"2024-03-01T12:00:00Z","interval":300})"));
   EXPECT_TRUE(valid_reply(kV201, "BootNotification", reply));
 }
 
 // The response alternative the charging service answers an action with; reports and
 // notifications get an EmptyResponse.
 domain::Response service_response_for(std::string_view action) {
-  if (action == "BootNotification") return domain::BootResponse{domain::RegistrationStatus::Accepted, 300, kNow};
+  if (action == "BootNotification")
+    return domain::BootResponse{domain::RegistrationStatus::Accepted, 300, kNow};
   if (action == "Heartbeat") return domain::HeartbeatResponse{kNow};
   if (action == "Authorize") return domain::AuthorizeResponse{authorization(AuthorizationStatus::Accepted)};
   if (action == "StartTransaction")
