@@ -369,6 +369,56 @@ TEST_F(E2e, Rest_ErrorsAreProblemJson_AndTokensAreChecked) {
   EXPECT_EQ(openapi.body["openapi"].get<std::string>().substr(0, 3), "3.1");
 }
 
+TEST_F(E2e, CsmsInitiatedCalls_OneOutstandingPerConnection_OthersQueue) {
+  auto cp = connect("E2E-QUEUE", "ocpp1.6");
+  result_of(cp->call("BootNotification", {{"chargePointVendor", "A"}, {"chargePointModel", "B"}}));
+  HttpResult first;
+  HttpResult second;
+  std::thread a(
+      [&] { first = api("POST", "/api/v1/stations/E2E-QUEUE/commands/clear-cache", json::object()); });
+  auto call1 = json::parse(cp->receive());
+  std::thread b([&] {
+    second = api("POST", "/api/v1/stations/E2E-QUEUE/commands/reset", json{{"type", "Soft"}});
+  });
+  // While the first is unanswered the second must not arrive.
+  EXPECT_TRUE(cp->silent_for(500ms));
+  cp->send_text(json::array({3, call1[1], {{"status", "Accepted"}}}).dump());
+  auto call2 = json::parse(cp->receive());
+  cp->send_text(json::array({3, call2[1], {{"status", "Rejected"}}}).dump());
+  a.join();
+  b.join();
+  EXPECT_EQ(call1[2], "ClearCache");
+  EXPECT_EQ(call2[2], "Reset");
+  EXPECT_NE(call1[1], call2[1]) << "each call has its own message id";
+  EXPECT_EQ(first.status, 200) << first.raw;
+  EXPECT_EQ(first.body["status"], "Accepted");
+  EXPECT_EQ(second.status, 200) << second.raw;
+  EXPECT_EQ(second.body["status"], "Rejected");
+}
+
+TEST(E2eLimits, DeadPeerIsDroppedAndOversizedFramesCloseTheConnection) {
+  auto url = fresh_database("csms_e2e_limits");
+  CsmsProcess server(url, {{"CSMS_OCPP_PING_INTERVAL_S", "1"}, {"CSMS_OCPP_MAX_FRAME_BYTES", "4096"}});
+  {
+    OcppClient quiet(server.ocpp_port(), "E2E-QUIET", {"ocpp1.6"});
+    // Not reading means not answering pings: after two intervals the server gives up.
+    std::this_thread::sleep_for(3500ms);
+    auto station = http(server.api_port(), "GET", "/api/v1/stations/E2E-QUIET");
+    EXPECT_EQ(station.body["online"], false) << station.raw;
+  }
+  {
+    OcppClient big(server.ocpp_port(), "E2E-BIG", {"ocpp1.6"});
+    std::string vendor(5000, 'v');
+    big.send_text(json::array({2, "1", "DataTransfer", {{"vendorId", "V"}, {"data", vendor}}}).dump());
+    EXPECT_TRUE(big.closed_by_server());
+  }
+  {
+    OcppClient fine(server.ocpp_port(), "E2E-FINE", {"ocpp1.6"});
+    EXPECT_EQ(fine.call("Heartbeat", json::object())[0], 3) << "other stations are unaffected";
+  }
+  EXPECT_EQ(server.stop(), 0);
+}
+
 TEST(E2ePending, UnknownStationsPending_BootIsPendingAndOtherCallsGetSecurityError) {
   auto url = fresh_database("csms_e2e_pending");
   CsmsProcess server(url, {{"CSMS_OCPP_UNKNOWN_STATIONS", "pending"}});

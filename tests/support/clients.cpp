@@ -3,6 +3,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 #include <boost/beast/websocket.hpp>
+#include <thread>
 
 namespace csms::testing {
 
@@ -89,6 +90,11 @@ std::string OcppClient::receive(std::chrono::milliseconds timeout) {
   std::string text = beast::buffers_to_string(impl_->buffer.data());
   impl_->buffer.consume(size);
   return text;
+}
+
+bool OcppClient::silent_for(std::chrono::milliseconds quiet) {
+  std::this_thread::sleep_for(quiet);
+  return impl_->buffer.size() == 0 && beast::get_lowest_layer(impl_->ws).socket().available() == 0;
 }
 
 bool OcppClient::closed_by_server(std::chrono::milliseconds timeout) {

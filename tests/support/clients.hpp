@@ -39,6 +39,8 @@ class OcppClient {
   void send_text(const std::string& text);
   // The next text frame; throws on timeout or close.
   std::string receive(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // True when nothing at all arrives for `quiet` (without consuming anything).
+  bool silent_for(std::chrono::milliseconds quiet);
   // Whether the server closed the connection within `timeout`.
   bool closed_by_server(std::chrono::milliseconds timeout = std::chrono::seconds(5));
   // Sends a CALL with a fresh id and returns the answer frame (CALLRESULT or CALLERROR).
