@@ -39,8 +39,12 @@ void StationGateway::stop() {
 }
 
 void StationGateway::seen(const std::string& station_id) {
-  std::lock_guard lock(mutex_);
-  last_seen_[station_id] = clock_.now();
+  auto now = clock_.now();
+  {
+    std::lock_guard lock(mutex_);
+    last_seen_[station_id] = now;
+  }
+  events_.publish(domain::StationHeard{station_id, now});
 }
 
 void StationGateway::flush_liveness() {

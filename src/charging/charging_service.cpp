@@ -156,9 +156,9 @@ Outcome ChargingService::handle(const MessageContext& ctx, const Request& reques
             }
             Outcome outcome{StartTransactionResponse{ref.id, authorization}, {}};
             if (ref.created)
-              outcome.events.push_back(TransactionStarted{ref.id, ctx.station_id, start.evse_id,
-                                                          start.connector_id, start.id_token.value,
-                                                          start.meter_start_wh, start.timestamp});
+              outcome.events.push_back(TransactionStarted{
+                  ref.id, ctx.station_id, start.evse_id, start.connector_id, start.id_token.value,
+                  start.meter_start_wh, start.timestamp, std::nullopt});
             return outcome;
           },
           [&](const StopTransactionRequest& stop) -> Outcome {
@@ -213,7 +213,7 @@ Outcome ChargingService::handle(const MessageContext& ctx, const Request& reques
                   outcome.events.push_back(
                       TransactionStarted{ref.id, ctx.station_id, evse_id, event.connector_id.value_or(1),
                                          event.id_token ? std::optional(event.id_token->value) : std::nullopt,
-                                         first, event.timestamp});
+                                         first, event.timestamp, event.charging_state});
                   break;
                 case TransactionEventKind::Updated:
                   outcome.events.push_back(TransactionUpdated{ref.id, ctx.station_id, event.charging_state,
@@ -251,12 +251,12 @@ Outcome ChargingService::handle(const MessageContext& ctx, const Request& reques
             repo.insert_report(ctx, report, flags);
             return {EmptyResponse{},
                     {StationReported{ctx.station_id, report.kind, report.payload_json,
-                                     report.timestamp.value_or(ctx.received_at)}}};
+                                     report.timestamp.value_or(ctx.received_at), report.problems}}};
           },
           [&](const DataTransferRequest& transfer) -> Outcome {
             // Recorded so an operator can see what a vendor sends; no vendor extension is
             // implemented, which OCPP answers with UnknownVendorId.
-            StationReport report{"DataTransfer", std::nullopt, transfer.data_json};
+            StationReport report{"DataTransfer", std::nullopt, transfer.data_json, {}};
             repo.insert_report(ctx, report, base_flags(ctx));
             return {DataTransferResponse{"UnknownVendorId"}, {}};
           },

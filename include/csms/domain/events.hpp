@@ -50,6 +50,7 @@ struct TransactionStarted {
   std::optional<std::string> id_token;
   std::optional<double> meter_start_wh;
   Timestamp at;
+  std::optional<ChargingState> charging_state;  // 2.0.1 only
 };
 struct TransactionUpdated {  // 2.0.1 Updated events: charging state, trigger
   std::int64_t transaction_id = 0;
@@ -76,6 +77,7 @@ struct StationReported {
   std::string kind;
   std::string payload_json;
   Timestamp at;
+  std::vector<ReportedProblem> problems;
 };
 
 using Event = std::variant<StationConnected, StationDisconnected, StationBooted, StationHeard,

@@ -98,6 +98,21 @@ struct MeterSample {
   std::vector<std::string> flags;          // problems with this one value
 };
 
+// A problem a station reports about itself: a 2.0.1 NotifyEvent on a problem or alerting
+// variable, a security event that means tampering or failed firmware, a failed firmware
+// update. `ocpp` decides what counts; fault detection turns it into an alert.
+struct ReportedProblem {
+  int evse_id = 0;
+  int connector_id = 0;
+  std::string component;
+  std::string variable;
+  std::string severity = "warning";  // info | warning | critical
+  bool cleared = false;              // the station says the problem is over
+  std::string code;                  // techCode, security event type, firmware status
+  std::string info;                  // techInfo, actualValue
+  Timestamp at;
+};
+
 // Plausibility problems recorded on the stored row; never a reason to refuse a message.
 namespace flag {
 inline constexpr std::string_view kFutureTimestamp = "future_timestamp";

@@ -122,6 +122,7 @@ struct StationReport {
   std::string kind;
   std::optional<Timestamp> timestamp;
   std::string payload_json;
+  std::vector<ReportedProblem> problems;  // what in it signals a fault, if anything
 };
 
 // DataTransfer: no vendor extension is known to this CSMS, so the answer says so.

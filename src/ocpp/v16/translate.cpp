@@ -7,6 +7,7 @@
 #include "csms/ocpp/translate.hpp"
 #include "ocpp/json_read.hpp"
 #include "ocpp/meter_units.hpp"
+#include "ocpp/problems.hpp"
 #include "ocpp/utf8.hpp"
 
 namespace csms::ocpp::v16 {
@@ -83,8 +84,8 @@ std::vector<MeterSample> samples_from(const json& meter_values, Timestamp now) {
   return samples;
 }
 
-StationReport report(std::string_view kind, const json& payload, std::optional<Timestamp> at) {
-  return StationReport{std::string(kind), at, payload.dump()};
+StationReport report(std::string_view kind, const json& payload, std::optional<Timestamp> at, Timestamp now) {
+  return StationReport{std::string(kind), at, payload.dump(), detail::problems_of(kind, payload, now)};
 }
 
 // 1.6 AuthorizationStatus has five values; the 2.0.1-only ones read as Invalid or Blocked.
@@ -182,8 +183,8 @@ Request to_request(std::string_view action, const json& p, Timestamp now) {
   }
   if (action == "DataTransfer")
     return DataTransferRequest{p.at("vendorId").get<std::string>(), opt_string(p, "messageId"), p.dump()};
-  if (action == "SecurityEventNotification") return report(action, p, detail::opt_time(p, "timestamp"));
-  if (handles(action)) return report(action, p, std::nullopt);
+  if (action == "SecurityEventNotification") return report(action, p, detail::opt_time(p, "timestamp"), now);
+  if (handles(action)) return report(action, p, std::nullopt, now);
   throw TranslateError(ErrorCode::NotImplemented, "no handler for " + std::string(action));
 }
 

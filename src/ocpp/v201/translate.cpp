@@ -6,6 +6,7 @@
 #include "csms/ocpp/translate.hpp"
 #include "ocpp/json_read.hpp"
 #include "ocpp/meter_units.hpp"
+#include "ocpp/problems.hpp"
 #include "ocpp/utf8.hpp"
 
 namespace csms::ocpp::v201 {
@@ -165,7 +166,9 @@ Request to_request(std::string_view action, const json& p, Timestamp now) {
   }
   if (action == "DataTransfer")
     return DataTransferRequest{p.at("vendorId").get<std::string>(), opt_string(p, "messageId"), p.dump()};
-  if (handles(action)) return StationReport{std::string(action), report_time(action, p), p.dump()};
+  if (handles(action))
+    return StationReport{std::string(action), report_time(action, p), p.dump(),
+                         detail::problems_of(action, p, now)};
   throw TranslateError(ErrorCode::NotImplemented, "no handler for " + std::string(action));
 }
 

@@ -610,7 +610,7 @@ TEST_F(ChargingServiceTest, DataTransfer_IsRecordedAndAnsweredUnknownVendor) {
 }
 
 TEST_F(ChargingServiceTest, Report_IsRecordedFlaggedAndAnnounced) {
-  StationReport report{"SecurityEventNotification", kNow + hours{1}, R"({"type":"X"})"};
+  StationReport report{"SecurityEventNotification", kNow + hours{1}, R"({"type":"X"})", {}};
   auto outcome = handle(report);
   ASSERT_EQ(repo_.reports().size(), 1u);
   EXPECT_TRUE(has(repo_.reports()[0].flags, flag::kFutureTimestamp));
