@@ -48,6 +48,14 @@ std::string_view openapi_document() {
     {
       "name": "transactions",
       "description": "Charging sessions with their meter samples."
+    },
+    {
+      "name": "alerts",
+      "description": "Alerts raised by fault detection and their lifecycle."
+    },
+    {
+      "name": "fault-rules",
+      "description": "The rules of fault detection and their thresholds."
     }
   ],
   "paths": {
@@ -1132,6 +1140,469 @@ std::string_view openapi_document() {
                 }
               }
             }
+          }
+        }
+      }
+    },
+    "/api/v1/alerts": {
+      "get": {
+        "tags": [
+          "alerts"
+        ],
+        "operationId": "listAlerts",
+        "summary": "List alerts",
+        "description": "Alerts from fault detection, newest first. Role: viewer or higher.",
+        "parameters": [
+          {
+            "name": "state",
+            "in": "query",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "open",
+                "acknowledged",
+                "resolved"
+              ]
+            }
+          },
+          {
+            "name": "severity",
+            "in": "query",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "info",
+                "warning",
+                "critical"
+              ]
+            }
+          },
+          {
+            "name": "station",
+            "in": "query",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "rule",
+            "in": "query",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "from",
+            "in": "query",
+            "description": "Opened at or after (RFC 3339).",
+            "schema": {
+              "type": "string",
+              "format": "date-time"
+            }
+          },
+          {
+            "name": "to",
+            "in": "query",
+            "description": "Opened before (RFC 3339).",
+            "schema": {
+              "type": "string",
+              "format": "date-time"
+            }
+          },
+          {
+            "$ref": "#/components/parameters/Limit"
+          },
+          {
+            "name": "cursor",
+            "in": "query",
+            "description": "The `next_cursor` of the previous page (digits only; anything else is answered with 400).",
+            "schema": {
+              "type": "string",
+              "pattern": "^[0-9]*$"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AlertPage"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      }
+    },
+    "/api/v1/alerts/stream": {
+      "get": {
+        "tags": [
+          "alerts"
+        ],
+        "operationId": "streamAlerts",
+        "summary": "Live alert changes",
+        "description": "Server-sent events: one event per alert change, named alert.opened, alert.escalated, alert.repeated, alert.acknowledged or alert.resolved, whose data is the Alert document. A comment line every 15 s keeps the connection alive. Role: viewer or higher.",
+        "responses": {
+          "200": {
+            "description": "An event stream that stays open.",
+            "content": {
+              "text/event-stream": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      }
+    },
+    "/api/v1/alerts/{id}": {
+      "get": {
+        "tags": [
+          "alerts"
+        ],
+        "operationId": "getAlert",
+        "summary": "Get an alert",
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The alert.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Alert"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "No such alert.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      }
+    },
+    "/api/v1/alerts/{id}:acknowledge": {
+      "post": {
+        "tags": [
+          "alerts"
+        ],
+        "operationId": "acknowledgeAlert",
+        "summary": "Acknowledge an alert",
+        "description": "Marks an open alert as seen by an operator (by whom, when). Webhooks hear of it. Role: operator or admin.",
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/AlertAction"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The changed alert.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Alert"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "No such alert.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "409": {
+            "description": "Only an open alert can be acknowledged.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      }
+    },
+    "/api/v1/alerts/{id}:resolve": {
+      "post": {
+        "tags": [
+          "alerts"
+        ],
+        "operationId": "resolveAlert",
+        "summary": "Resolve an alert",
+        "description": "Closes an alert by hand with an optional note; the rule may raise a new one on a new occurrence. Role: operator or admin.",
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/AlertAction"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The changed alert.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Alert"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "No such alert.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "409": {
+            "description": "The alert is already resolved.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      }
+    },
+    "/api/v1/fault-rules": {
+      "get": {
+        "tags": [
+          "fault-rules"
+        ],
+        "operationId": "listFaultRules",
+        "summary": "List fault rules",
+        "description": "Every built-in rule with its settings. Role: viewer or higher.",
+        "responses": {
+          "200": {
+            "description": "All rules (one page).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/FaultRule"
+                      }
+                    },
+                    "next_cursor": {
+                      "type": "null"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      }
+    },
+    "/api/v1/fault-rules/{name}": {
+      "get": {
+        "tags": [
+          "fault-rules"
+        ],
+        "operationId": "getFaultRule",
+        "summary": "Get a fault rule",
+        "parameters": [
+          {
+            "name": "name",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The rule.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/FaultRule"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "No such rule.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      },
+      "patch": {
+        "tags": [
+          "fault-rules"
+        ],
+        "operationId": "patchFaultRule",
+        "summary": "Change a fault rule",
+        "description": "Changes thresholds, enables or disables the rule, sets per-station overrides. Takes effect for the next event, without a restart, and is kept across restarts. Role: admin.",
+        "parameters": [
+          {
+            "name": "name",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/FaultRulePatch"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The rule as changed.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/FaultRule"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "No such rule.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
           }
         }
       }
@@ -2479,6 +2950,234 @@ std::string_view openapi_document() {
               "null"
             ],
             "description": "Pass as `cursor` for the next page; null on the last page."
+          }
+        }
+      },
+      "Alert": {
+        "type": "object",
+        "required": [
+          "id",
+          "rule",
+          "severity",
+          "state",
+          "station_id",
+          "evse_id",
+          "connector_id",
+          "opened_at",
+          "details"
+        ],
+        "properties": {
+          "id": {
+            "type": "integer"
+          },
+          "rule": {
+            "type": "string",
+            "description": "The rule that raised it (see /api/v1/fault-rules)."
+          },
+          "severity": {
+            "type": "string",
+            "enum": [
+              "info",
+              "warning",
+              "critical"
+            ]
+          },
+          "state": {
+            "type": "string",
+            "enum": [
+              "open",
+              "acknowledged",
+              "resolved"
+            ]
+          },
+          "station_id": {
+            "type": "string"
+          },
+          "evse_id": {
+            "type": "integer",
+            "description": "0 for station-wide alerts."
+          },
+          "connector_id": {
+            "type": "integer",
+            "description": "0 for station- or EVSE-wide alerts."
+          },
+          "opened_at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "last_seen_at": {
+            "type": "string",
+            "format": "date-time",
+            "description": "The latest repeat of the condition."
+          },
+          "occurrences": {
+            "type": "integer",
+            "description": "How often the condition was seen while the alert was active."
+          },
+          "acknowledged_at": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date-time"
+          },
+          "acknowledged_by": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "resolved_at": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date-time"
+          },
+          "resolved_by": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "`system` when the rule cleared it, else the operator."
+          },
+          "resolution_note": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "details": {
+            "type": "object",
+            "description": "Rule-specific facts, snake_case keys with units (e.g. voltage_v, power_w); `cleared` holds what cleared it."
+          },
+          "actions": {
+            "type": "array",
+            "items": {
+              "type": "object"
+            },
+            "description": "Remediation performed (command, request, the charger's outcome)."
+          }
+        }
+      },
+      "AlertPage": {
+        "type": "object",
+        "required": [
+          "items",
+          "next_cursor"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Alert"
+            }
+          },
+          "next_cursor": {
+            "type": [
+              "string",
+              "null"
+            ]
+          }
+        }
+      },
+      "FaultRule": {
+        "type": "object",
+        "required": [
+          "name",
+          "enabled",
+          "severity",
+          "params",
+          "overrides"
+        ],
+        "properties": {
+          "name": {
+            "type": "string",
+            "enum": [
+              "connector_faulted",
+              "connector_error",
+              "station_offline",
+              "reboot_loop",
+              "voltage_out_of_range",
+              "voltage_drop",
+              "under_delivery",
+              "zero_power",
+              "over_temperature",
+              "overcurrent",
+              "meter_regression",
+              "meter_jump",
+              "stuck_transaction",
+              "failed_starts",
+              "charger_reported"
+            ]
+          },
+          "enabled": {
+            "type": "boolean"
+          },
+          "severity": {
+            "type": "string",
+            "enum": [
+              "info",
+              "warning",
+              "critical"
+            ]
+          },
+          "params": {
+            "type": "object",
+            "description": "Thresholds, snake_case with their unit in the name (grace_s, duration_s, ratio, max_c, tolerance_percent, ...)."
+          },
+          "overrides": {
+            "type": "object",
+            "additionalProperties": {
+              "type": "object"
+            },
+            "description": "Per station id: params that replace the defaults for that station."
+          }
+        }
+      },
+      "FaultRulePatch": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+          "enabled": {
+            "type": "boolean"
+          },
+          "severity": {
+            "type": "string",
+            "enum": [
+              "info",
+              "warning",
+              "critical"
+            ]
+          },
+          "params": {
+            "type": "object",
+            "description": "Merged into the rule's params; each must be a known parameter of the rule's type."
+          },
+          "overrides": {
+            "type": "object",
+            "additionalProperties": {
+              "type": [
+                "object",
+                "null"
+              ]
+            },
+            "description": "Per station: params merged into that station's override; null removes the override."
+          }
+        }
+      },
+      "AlertAction": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+          "by": {
+            "type": "string",
+            "maxLength": 100,
+            "description": "Who acts; defaults to the token's role."
+          },
+          "note": {
+            "type": "string",
+            "maxLength": 2000
           }
         }
       }

@@ -18,7 +18,9 @@
 #include "csms/api/api.hpp"
 #include "csms/app/config.hpp"
 #include "csms/app/station_gateway.hpp"
+#include "csms/app/webhook_dispatcher.hpp"
 #include "csms/charging/charging_service.hpp"
+#include "csms/faults/fault_service.hpp"
 #include "csms/server/server.hpp"
 #include "csms/store/database.hpp"
 #include "csms/store/migrations.hpp"
@@ -124,6 +126,18 @@ int serve_command(const Config& config) {
     done.get_future().wait();
   }
 
+  faults::FaultServiceSettings fault_settings;
+  fault_settings.webhook_urls = config.webhook_urls;
+  fault_settings.tick = std::chrono::milliseconds(config.faults_tick_ms);
+  fault_settings.heartbeat_interval_s = config.heartbeat_interval_s;
+  faults::FaultService fault_service(fault_settings, db, clock);
+  api::AlertStreams alert_streams;
+  fault_service.set_listener(
+      [&alert_streams](const domain::AlertChange& change) { alert_streams.publish(change); });
+  events.subscribe([&fault_service](const domain::Event& event) { fault_service.on_event(event); });
+  fault_service.start();
+  WebhookDispatcher webhooks(db, clock, config.webhook_secret);
+
   GatewaySettings gateway_settings;
   gateway_settings.call_timeout = std::chrono::seconds(config.call_timeout_s);
   StationGateway gateway(gateway_settings, charging, db, clock, events);
@@ -138,7 +152,20 @@ int serve_command(const Config& config) {
     api_settings.tokens[token] = api::Role::Admin;
     spdlog::warn("api.tokens is not set; generated an admin token for this run: {}", token);
   }
-  api::Api api(api_settings, db, gateway, clock, [&ready] { return ready.load(); });
+  fault_service.set_remediator([&gateway](const std::string& station, const std::string& command,
+                                          const nlohmann::json& body,
+                                          std::function<void(nlohmann::json)> done) {
+    gateway.send(station, command, body, [done = std::move(done)](api::CommandResult result) {
+      if (result.kind == api::CommandResult::Kind::Answered)
+        return done({{"status", result.status}, {"response", result.response}});
+      done({{"error", result.kind == api::CommandResult::Kind::Offline ? "offline"
+                      : result.kind == api::CommandResult::Kind::Timeout
+                          ? "timeout"
+                          : result.error_code + " " + result.description}});
+    });
+  });
+  api::Api api(
+      api_settings, db, gateway, clock, [&ready] { return ready.load(); }, fault_service, alert_streams);
 
   server::ServerSettings server_settings;
   server_settings.ocpp_host = config.ocpp_listen.host;
@@ -188,8 +215,11 @@ int serve_command(const Config& config) {
   maintenance.join();
   spdlog::info("received {}, shutting down", signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
   ready = false;
+  alert_streams.close_all();
   server.stop(std::chrono::seconds(5));
   gateway.stop();
+  fault_service.stop();
+  webhooks.stop();
   db.stop();
   spdlog::info("stopped");
   return 0;

@@ -12,28 +12,6 @@ extern char** environ;
 namespace csms::app {
 namespace {
 
-// Every key the configuration knows; anything else is a typo worth stopping for.
-const std::vector<std::string> kKeys = {
-    "database.url",
-    "database.pool_size",
-    "database.max_batch",
-    "ocpp.listen",
-    "ocpp.tls_listen",
-    "ocpp.path_prefix",
-    "ocpp.unknown_stations",
-    "ocpp.heartbeat_interval_s",
-    "ocpp.call_timeout_s",
-    "ocpp.ping_interval_s",
-    "ocpp.max_frame_bytes",
-    "ocpp.handshake_timeout_s",
-    "ocpp.leniency",
-    "ocpp.future_tolerance_s",
-    "api.listen",
-    "api.tokens",
-    "log.level",
-    "log.format",
-};
-
 [[noreturn]] void fail(const std::string& key, const std::string& what) {
   throw ConfigError("config key " + key + ": " + what);
 }
@@ -145,27 +123,6 @@ std::map<std::string, std::string> process_environment() {
 Config load_config(const std::optional<std::string>& file,
                    const std::map<std::string, std::string>& environment,
                    const std::map<std::string, std::string>& flags) {
-  std::map<std::string, std::string> values;
-  if (file) {
-    YAML::Node root;
-    try {
-      root = YAML::LoadFile(*file);
-    } catch (const YAML::Exception& e) {
-      throw ConfigError("config file " + *file + ": " + e.what());
-    }
-    flatten(root, "", values);
-    for (const auto& [key, value] : values)
-      if (std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end()) fail(key, "unknown key in " + *file);
-  }
-  for (const auto& key : kKeys) {
-    auto env = environment.find(env_name(key));
-    if (env != environment.end()) values[key] = env->second;
-  }
-  for (const auto& [key, value] : flags) {
-    if (std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end()) fail(key, "unknown flag --" + key);
-    values[key] = value;
-  }
-
   Config config;
   const std::map<std::string, std::function<void(const std::string&, const std::string&)>> apply = {
       {"database.url",
@@ -219,6 +176,18 @@ Config load_config(const std::optional<std::string>& file,
            config.api_tokens[entry.substr(0, colon)] = parse_role(k, entry.substr(colon + 1));
          }
        }},
+      {"faults.webhook_urls",
+       [&](auto& k, auto& v) {
+         config.webhook_urls.clear();
+         for (const auto& url : split(v, ',')) {
+           if (url.empty()) continue;
+           if (!url.starts_with("http://"))
+             fail(k, "webhook URLs must start with http://, got '" + url + "'");
+           config.webhook_urls.push_back(url);
+         }
+       }},
+      {"faults.webhook_secret", [&](auto&, auto& v) { config.webhook_secret = v; }},
+      {"faults.tick_ms", [&](auto& k, auto& v) { config.faults_tick_ms = parse_int(k, v, 100, 10000); }},
       {"log.level",
        [&](auto& k, auto& v) {
          static const std::vector<std::string> levels = {"trace", "debug",    "info", "warn",
@@ -232,6 +201,28 @@ Config load_config(const std::optional<std::string>& file,
          config.log_format = v;
        }},
   };
+  // The table above is every key the configuration knows; anything else is a typo.
+  std::map<std::string, std::string> values;
+  if (file) {
+    YAML::Node root;
+    try {
+      root = YAML::LoadFile(*file);
+    } catch (const YAML::Exception& e) {
+      throw ConfigError("config file " + *file + ": " + e.what());
+    }
+    flatten(root, "", values);
+    for (const auto& [key, value] : values)
+      if (!apply.count(key)) fail(key, "unknown key in " + *file);
+  }
+  for (const auto& [key, setter] : apply) {
+    auto env = environment.find(env_name(key));
+    if (env != environment.end()) values[key] = env->second;
+  }
+  for (const auto& [key, value] : flags) {
+    if (!apply.count(key)) fail(key, "unknown flag --" + key);
+    values[key] = value;
+  }
+
   for (const auto& [key, value] : values) apply.at(key)(key, value);
   return config;
 }

@@ -105,6 +105,7 @@ struct Server::Impl {
   awaitable<void> accept_ocpp();
   awaitable<void> accept_api();
   awaitable<void> serve_http(tcp::socket socket);
+  awaitable<void> stream_events(beast::tcp_stream& stream, std::shared_ptr<EventStream> events);
 };
 
 // One charger connection: HTTP upgrade, then OCPP-J RPC over the WebSocket. Everything
@@ -576,10 +577,15 @@ awaitable<void> Server::Impl::serve_http(tcp::socket socket) {
             done(HttpResponse{500,
                               "application/problem+json",
                               {},
-                              R"({"type":"about:blank","title":"Internal Server Error","status":500})"});
+                              R"({"type":"about:blank","title":"Internal Server Error","status":500})",
+                              nullptr});
           }
         };
     auto answer = co_await await_callback<HttpResponse>(std::move(start));
+    if (answer.stream) {
+      co_await stream_events(stream, answer.stream);
+      break;
+    }
     http::response<http::string_body> response{static_cast<http::status>(answer.status), request.version()};
     response.set(http::field::content_type, answer.content_type);
     response.set(http::field::server, "csms");
@@ -594,6 +600,39 @@ awaitable<void> Server::Impl::serve_http(tcp::socket socket) {
   }
   beast::error_code ec;
   stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+}
+
+// Server-sent events: the header, then each pushed event as it comes, a comment every 15 s
+// so that dead clients are noticed, until the stream or the server closes.
+awaitable<void> Server::Impl::stream_events(beast::tcp_stream& stream, std::shared_ptr<EventStream> events) {
+  auto timer = std::make_shared<asio::steady_timer>(stream.get_executor());
+  events->set_notifier(
+      [timer, executor = stream.get_executor()] { asio::post(executor, [timer] { timer->cancel(); }); });
+  std::string header =
+      "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
+      "Connection: close\r\nServer: csms\r\n\r\n: connected\n\n";
+  stream.expires_after(std::chrono::seconds(30));
+  auto [ec, n] = co_await asio::async_write(stream, asio::buffer(header), kAsTuple);
+  (void)n;
+  while (!ec && !stopping) {
+    std::string chunk;
+    for (auto& event : events->take()) chunk += event;
+    if (chunk.empty()) {
+      if (events->closed()) break;
+      timer->expires_after(std::chrono::seconds(15));
+      auto [wait_ec] = co_await timer->async_wait(kAsTuple);
+      if (!wait_ec)
+        chunk = ": keep-alive\n\n";  // the timer ran out: nothing happened
+      else
+        continue;
+    }
+    stream.expires_after(std::chrono::seconds(30));
+    auto [write_ec, written] = co_await asio::async_write(stream, asio::buffer(chunk), kAsTuple);
+    (void)written;
+    ec = write_ec;
+  }
+  events->set_notifier(nullptr);
+  events->close();
 }
 
 Server::Server(ServerSettings settings, StationHandler& stations, HttpHandler http)

@@ -83,15 +83,48 @@ class PgAdminRepository final : public domain::AdminRepository {
   pqxx::transaction_base& txn_;
 };
 
+class PgFaultRepository final : public domain::FaultRepository {
+ public:
+  explicit PgFaultRepository(pqxx::transaction_base& txn) : txn_(txn) {}
+
+  domain::AlertChange open_alert(const std::string& rule, const std::string& station_id, int evse_id,
+                                 int connector_id, const std::string& severity, domain::Timestamp at,
+                                 const std::string& details_json) override;
+  std::optional<domain::AlertChange> clear_alert(const std::string& rule, const std::string& station_id,
+                                                 int evse_id, int connector_id, domain::Timestamp at,
+                                                 const std::string& details_json) override;
+  std::pair<domain::WriteResult, std::optional<domain::AlertChange>> acknowledge_alert(
+      std::int64_t id, const std::string& by, domain::Timestamp at) override;
+  std::pair<domain::WriteResult, std::optional<domain::AlertChange>> resolve_alert(
+      std::int64_t id, const std::string& by, const std::string& note, domain::Timestamp at) override;
+  void record_alert_action(std::int64_t id, const std::string& action_json) override;
+  std::string list_alerts(const domain::AlertFilter& filter, const domain::Page& page) override;
+  std::optional<std::string> get_alert(std::int64_t id) override;
+  std::string active_alerts() override;
+  std::string rule_settings() override;
+  void save_rule_settings(const std::string& name, const std::string& settings_json) override;
+  std::vector<domain::StationLiveness> station_liveness() override;
+  bool has_open_transaction_on(const std::string& station_id, int evse_id) override;
+  void enqueue_webhook(const std::string& url, const std::string& body) override;
+  std::vector<Delivery> due_webhooks(domain::Timestamp now, int limit) override;
+  void webhook_delivered(std::int64_t id, domain::Timestamp at) override;
+  void webhook_failed(std::int64_t id, const std::string& error, domain::Timestamp next_attempt) override;
+
+ private:
+  pqxx::transaction_base& txn_;
+};
+
 class PgRepositories final : public domain::Repositories {
  public:
-  explicit PgRepositories(pqxx::transaction_base& txn) : charging_(txn), admin_(txn) {}
+  explicit PgRepositories(pqxx::transaction_base& txn) : charging_(txn), admin_(txn), faults_(txn) {}
   domain::ChargingRepository& charging() override { return charging_; }
   domain::AdminRepository& admin() override { return admin_; }
+  domain::FaultRepository& faults() override { return faults_; }
 
  private:
   PgChargingRepository charging_;
   PgAdminRepository admin_;
+  PgFaultRepository faults_;
 };
 
 }  // namespace csms::store

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <future>
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
@@ -73,14 +74,22 @@ class StoreTest : public ::testing::Test {
   charging::ChargingService service_{charging::ChargingSettings{}};
 };
 
+std::size_t migration_files() {
+  std::size_t n = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(CSMS_MIGRATIONS_DIR))
+    n += entry.path().extension() == ".sql" ? 1 : 0;
+  return n;
+}
+
 TEST(Migrations, FromEmpty_ApplyAllThenNothing_AndRejectAChangedFile) {
   auto url = testing::fresh_database("csms_pg_migrations");
   auto first = store::migrate(url);
-  EXPECT_EQ(first.applied.size(), 2u);
+  EXPECT_EQ(first.applied.size(), migration_files());
+  EXPECT_GE(first.applied.size(), 3u);
   EXPECT_EQ(first.already_applied, 0u);
   auto second = store::migrate(url);
   EXPECT_TRUE(second.applied.empty());
-  EXPECT_EQ(second.already_applied, 2u);
+  EXPECT_EQ(second.already_applied, migration_files());
   // Partitions for the months ahead exist after ensure_partitions.
   store::ensure_partitions(url, 2);
   EXPECT_EQ(

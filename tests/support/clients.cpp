@@ -115,6 +115,45 @@ nlohmann::json OcppClient::call(const std::string& action, const nlohmann::json&
   }
 }
 
+struct EventStreamClient::Impl {
+  asio::io_context ioc;
+  tcp::socket socket{ioc};
+  std::string text;
+};
+
+EventStreamClient::EventStreamClient(unsigned short port, const std::string& target, const std::string& token)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  std::string request = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token +
+                        "\r\nAccept: text/event-stream\r\n\r\n";
+  asio::write(impl_->socket, asio::buffer(request));
+}
+
+EventStreamClient::~EventStreamClient() {
+  beast::error_code ec;
+  impl_->socket.close(ec);
+}
+
+std::string EventStreamClient::read_until(const std::string& needle, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  char chunk[4096];
+  while (impl_->text.find(needle) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+    bool done = false;
+    impl_->socket.async_read_some(asio::buffer(chunk), [&](beast::error_code ec, std::size_t n) {
+      done = true;
+      if (!ec) impl_->text.append(chunk, n);
+    });
+    impl_->ioc.restart();
+    impl_->ioc.run_for(deadline - std::chrono::steady_clock::now());
+    if (!done) {
+      impl_->socket.cancel();
+      impl_->ioc.restart();
+      impl_->ioc.run();
+    }
+  }
+  return impl_->text;
+}
+
 HttpResult http(unsigned short port, const std::string& method, const std::string& target,
                 const std::optional<nlohmann::json>& body, const std::string& token) {
   asio::io_context ioc;

@@ -59,6 +59,21 @@ struct HttpResult {
   std::string raw;
 };
 
+// An open server-sent-events response: what has arrived so far, read on demand.
+class EventStreamClient {
+ public:
+  EventStreamClient(unsigned short port, const std::string& target,
+                    const std::string& token = CsmsProcess::kToken);
+  ~EventStreamClient();
+  // Reads until the text received so far contains `needle` or the timeout passes.
+  std::string read_until(const std::string& needle,
+                         std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 HttpResult http(unsigned short port, const std::string& method, const std::string& target,
                 const std::optional<nlohmann::json>& body = std::nullopt,
                 const std::string& token = CsmsProcess::kToken);

@@ -1,13 +1,19 @@
 #pragma once
 
+#include <condition_variable>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "csms/domain/clock.hpp"
 #include "csms/domain/ports.hpp"
+#include "csms/faults/fault_service.hpp"
 #include "csms/server/http_types.hpp"
 
 namespace csms::api {
@@ -40,19 +46,52 @@ struct ApiSettings {
 
 // The REST admin API (DESIGN.md section 2): routing, bearer-token roles, validation,
 // problem+json errors. Storage work runs through the unit-of-work runner.
+// Live alert streams (GET /api/v1/alerts/stream): every alert change goes to every client.
+class AlertStreams {
+ public:
+  std::shared_ptr<server::EventStream> subscribe();
+  void publish(const domain::AlertChange& change);
+  void close_all();
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::weak_ptr<server::EventStream>> streams_;
+};
+
+// Runs blocking operator actions (they wait for the database) off the I/O threads.
+class BlockingWorker {
+ public:
+  BlockingWorker();
+  ~BlockingWorker();
+  void post(std::function<void()> task);
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::function<void()>> tasks_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
 class Api {
  public:
   Api(ApiSettings settings, domain::UnitOfWorkRunner& db, CommandPort& commands, const domain::Clock& clock,
-      std::function<bool()> ready);
+      std::function<bool()> ready, faults::FaultService& faults, AlertStreams& streams);
 
   void handle(server::HttpRequest request, std::function<void(server::HttpResponse)> respond);
 
  private:
+  void handle_faults(const std::vector<std::string>& segments, const server::HttpRequest& request,
+                     const std::string& actor, int role, std::function<void(server::HttpResponse)> respond);
+
   ApiSettings settings_;
   domain::UnitOfWorkRunner& db_;
   CommandPort& commands_;
   const domain::Clock& clock_;
   std::function<bool()> ready_;
+  faults::FaultService& faults_;
+  AlertStreams& streams_;
+  BlockingWorker worker_;
 };
 
 }  // namespace csms::api

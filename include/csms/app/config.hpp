@@ -44,6 +44,10 @@ struct Config {
   Endpoint api_listen{"127.0.0.1", 8080};
   std::map<std::string, Role> api_tokens;  // empty: generate one at start-up
 
+  std::vector<std::string> webhook_urls;
+  std::string webhook_secret;
+  int faults_tick_ms = 1000;
+
   std::string log_level = "info";
   std::string log_format = "text";
 };

@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "csms/domain/model.hpp"
@@ -148,12 +149,87 @@ class AdminRepository {
   virtual bool ping() = 0;
 };
 
+struct AlertFilter {
+  std::optional<std::string> state;  // open | acknowledged | resolved
+  std::optional<std::string> severity;
+  std::optional<std::string> station;
+  std::optional<std::string> rule;
+  std::optional<Timestamp> from;
+  std::optional<Timestamp> to;
+};
+
+// An alert as fault detection changed it: its id and its JSON document (REST shape).
+struct AlertChange {
+  std::int64_t id = 0;
+  std::string event;  // opened | repeated | escalated | resolved | acknowledged
+  std::string document_json;
+};
+
+struct StationLiveness {
+  std::string station_id;
+  bool online = false;
+  std::optional<Timestamp> last_seen_at;
+  std::optional<double> max_power_w;
+};
+
+// Alerts, fault-rule settings and the webhook outbox.
+class FaultRepository {
+ public:
+  virtual ~FaultRepository() = default;
+
+  // Opens the alert, or repeats the active one (count, last seen, details; a higher
+  // severity escalates it).
+  virtual AlertChange open_alert(const std::string& rule, const std::string& station_id, int evse_id,
+                                 int connector_id, const std::string& severity, Timestamp at,
+                                 const std::string& details_json) = 0;
+  // Resolves the active alert by the system; nullopt when none is active.
+  virtual std::optional<AlertChange> clear_alert(const std::string& rule, const std::string& station_id,
+                                                 int evse_id, int connector_id, Timestamp at,
+                                                 const std::string& details_json) = 0;
+  // Operator actions; NotFound, or Conflict when the state does not allow it.
+  virtual std::pair<WriteResult, std::optional<AlertChange>> acknowledge_alert(std::int64_t id,
+                                                                               const std::string& by,
+                                                                               Timestamp at) = 0;
+  virtual std::pair<WriteResult, std::optional<AlertChange>> resolve_alert(std::int64_t id,
+                                                                           const std::string& by,
+                                                                           const std::string& note,
+                                                                           Timestamp at) = 0;
+  // Appends a remediation record to the alert's actions.
+  virtual void record_alert_action(std::int64_t id, const std::string& action_json) = 0;
+
+  virtual std::string list_alerts(const AlertFilter& filter, const Page& page) = 0;
+  virtual std::optional<std::string> get_alert(std::int64_t id) = 0;
+  // Active (open or acknowledged) alerts as {rule, station_id, evse_id, connector_id, id, opened_at,
+  // actions}.
+  virtual std::string active_alerts() = 0;
+
+  // Rule settings saved by operators, as JSON objects keyed by rule name.
+  virtual std::string rule_settings() = 0;
+  virtual void save_rule_settings(const std::string& name, const std::string& settings_json) = 0;
+
+  virtual std::vector<StationLiveness> station_liveness() = 0;
+  // Whether the connector has an open transaction (remediation must not interrupt a session).
+  virtual bool has_open_transaction_on(const std::string& station_id, int evse_id) = 0;
+
+  virtual void enqueue_webhook(const std::string& url, const std::string& body) = 0;
+  struct Delivery {
+    std::int64_t id = 0;
+    std::string url;
+    std::string body;
+    int attempts = 0;
+  };
+  virtual std::vector<Delivery> due_webhooks(Timestamp now, int limit) = 0;
+  virtual void webhook_delivered(std::int64_t id, Timestamp at) = 0;
+  virtual void webhook_failed(std::int64_t id, const std::string& error, Timestamp next_attempt) = 0;
+};
+
 // One unit of work's repositories, bound to one database transaction.
 class Repositories {
  public:
   virtual ~Repositories() = default;
   virtual ChargingRepository& charging() = 0;
   virtual AdminRepository& admin() = 0;
+  virtual FaultRepository& faults() = 0;
 };
 
 // Runs units of work on the database threads. `done` gets nullptr once the work has

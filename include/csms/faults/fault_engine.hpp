@@ -1,0 +1,61 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "csms/domain/events.hpp"
+#include "csms/faults/alert.hpp"
+#include "csms/faults/rule_settings.hpp"
+
+namespace csms::faults {
+
+// What the engine knows of a station beyond its events (from the stations table).
+// (Nominal voltages and other per-station thresholds are rule overrides, not profile.)
+struct StationProfile {
+  std::optional<double> max_power_w;
+  int heartbeat_interval_s = 300;
+};
+
+class Rule;
+
+// Pure fault detection: state per station / EVSE / connector fed by domain events and clock
+// ticks, producing open and clear decisions. No I/O, no clock of its own: callers pass
+// `now`. Not thread-safe: one caller at a time.
+class FaultEngine {
+ public:
+  explicit FaultEngine(std::vector<RuleSettings> settings = default_rules());
+  ~FaultEngine();
+  FaultEngine(const FaultEngine&) = delete;
+  FaultEngine& operator=(const FaultEngine&) = delete;
+
+  std::vector<Decision> on_event(const domain::Event& event, domain::Timestamp now);
+  // Time-based rules (offline, stuck transactions, durations); call at least every 10 s.
+  std::vector<Decision> on_tick(domain::Timestamp now);
+
+  // Changes take effect for the next event. Unknown names are ignored (returns false).
+  bool configure(const RuleSettings& settings);
+  const std::vector<RuleSettings>& settings() const { return settings_; }
+  void set_profile(const std::string& station_id, StationProfile profile);
+
+  // After a restart: alerts already open (so nothing is raised twice and clears still come),
+  // and stations last known online/offline with their last-seen time.
+  void restore_open(const AlertKey& key);
+  void restore_station(const std::string& station_id, bool online, domain::Timestamp last_seen);
+
+  bool is_open(const AlertKey& key) const { return open_.count(key) > 0; }
+  // An operator resolved the alert by hand: a new occurrence opens a new one.
+  void forget(const AlertKey& key) { open_.erase(key); }
+
+ private:
+  friend class RuleContext;
+  std::vector<RuleSettings> settings_;
+  std::vector<std::unique_ptr<Rule>> rules_;
+  std::set<AlertKey> open_;
+  std::map<std::string, StationProfile> profiles_;
+};
+
+}  // namespace csms::faults

@@ -1,0 +1,102 @@
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <variant>
+#include <vector>
+
+#include "csms/domain/clock.hpp"
+#include "csms/domain/events.hpp"
+#include "csms/domain/ports.hpp"
+#include "csms/faults/fault_engine.hpp"
+
+namespace csms::faults {
+
+struct FaultServiceSettings {
+  std::vector<std::string> webhook_urls;
+  std::chrono::milliseconds tick{1000};
+  std::chrono::seconds profile_refresh{30};
+  int heartbeat_interval_s = 300;
+};
+
+// Sends a command to a station for remediation; `done` gets the outcome as JSON
+// ({"status": ..., "response": ...} or {"error": ...}).
+using Remediator = std::function<void(const std::string& station_id, const std::string& command,
+                                      const nlohmann::json& body, std::function<void(nlohmann::json)> done)>;
+
+// Runs the rule engine on its own thread: events are queued from any thread, decisions
+// become alerts in PostgreSQL together with their webhook notifications (one unit of work,
+// applied in order), and every change is announced to listeners (the live stream).
+class FaultService {
+ public:
+  FaultService(FaultServiceSettings settings, domain::UnitOfWorkRunner& db, const domain::Clock& clock);
+  ~FaultService();
+  FaultService(const FaultService&) = delete;
+  FaultService& operator=(const FaultService&) = delete;
+
+  void set_listener(std::function<void(const domain::AlertChange&)> listener) {
+    listener_ = std::move(listener);
+  }
+  void set_remediator(Remediator remediator) { remediator_ = std::move(remediator); }
+
+  // Loads saved rule settings, active alerts and station liveness, then starts the worker.
+  void start();
+  void stop();
+
+  void on_event(const domain::Event& event);
+
+  std::vector<RuleSettings> rules() const;
+  // Merges a REST patch ({"enabled","severity","params","overrides"}) into a rule; returns
+  // the new settings, or a message saying what is wrong with the patch.
+  std::variant<RuleSettings, std::string> patch_rule(const std::string& name, const nlohmann::json& patch);
+
+  // Operator actions on an alert (also notify webhooks and listeners).
+  std::pair<domain::WriteResult, std::optional<domain::AlertChange>> acknowledge(std::int64_t id,
+                                                                                 const std::string& by);
+  std::pair<domain::WriteResult, std::optional<domain::AlertChange>> resolve(std::int64_t id,
+                                                                             const std::string& by,
+                                                                             const std::string& note);
+
+ private:
+  struct Remediation {
+    std::int64_t alert_id = 0;
+    AlertKey key;
+    domain::Timestamp opened_at;
+    bool done = false;
+  };
+
+  void run();
+  void process(std::vector<domain::Event> events, bool tick);
+  void apply(const std::vector<Decision>& decisions);
+  void announce(std::vector<domain::AlertChange> changes, domain::FaultRepository& repo);
+  void refresh_profiles();
+  void remediate(domain::Timestamp now);
+  // Runs `work` as one unit of work and waits for its commit; rethrows its failure.
+  void run_sync(std::function<void(domain::Repositories&)> work);
+
+  FaultServiceSettings settings_;
+  domain::UnitOfWorkRunner& db_;
+  const domain::Clock& clock_;
+  std::function<void(const domain::AlertChange&)> listener_;
+  Remediator remediator_;
+
+  mutable std::mutex engine_mutex_;
+  FaultEngine engine_;
+  std::map<AlertKey, Remediation> faulted_;  // active connector_faulted alerts
+
+  std::mutex queue_mutex_;
+  std::condition_variable wake_;
+  std::deque<domain::Event> queue_;
+  bool stopping_ = false;
+  std::thread worker_;
+  domain::Timestamp last_profile_refresh_{};
+};
+
+}  // namespace csms::faults

@@ -1,0 +1,19 @@
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <string>
+
+namespace csms::server {
+
+struct HttpPostResult {
+  int status = 0;     // 0 when no answer came
+  std::string error;  // why, when status is 0
+};
+
+// POSTs `body` to an http:// URL and waits at most `timeout` for the answer. Blocking:
+// call it from a thread of its own (webhook delivery), never from the io_context.
+HttpPostResult http_post(const std::string& url, const std::map<std::string, std::string>& headers,
+                         const std::string& body, std::chrono::milliseconds timeout);
+
+}  // namespace csms::server

@@ -1,0 +1,127 @@
+#include "csms/faults/fault_engine.hpp"
+
+#include <algorithm>
+
+#include "rule.hpp"
+
+namespace csms::faults {
+
+std::string_view to_string(Severity severity) {
+  switch (severity) {
+    case Severity::Info:
+      return "info";
+    case Severity::Warning:
+      return "warning";
+    case Severity::Critical:
+      return "critical";
+  }
+  return "warning";
+}
+
+std::optional<Severity> severity_from(std::string_view text) {
+  if (text == "info") return Severity::Info;
+  if (text == "warning") return Severity::Warning;
+  if (text == "critical") return Severity::Critical;
+  return std::nullopt;
+}
+
+double RuleContext::number(const std::string& station_id, const char* name) const {
+  auto merged = params(station_id);
+  auto it = merged.find(name);
+  if (it == merged.end() || !it->is_number()) return 0;
+  return it->get<double>();
+}
+
+const StationProfile* RuleContext::profile(const std::string& station_id) const {
+  auto found = engine_.profiles_.find(station_id);
+  return found == engine_.profiles_.end() ? nullptr : &found->second;
+}
+
+void RuleContext::open(int evse_id, int connector_id, const std::string& station_id, nlohmann::json details,
+                       std::optional<Severity> severity) {
+  Decision decision;
+  decision.kind = Decision::Kind::Open;
+  decision.key = AlertKey{settings_.name, station_id, evse_id, connector_id};
+  decision.severity = severity.value_or(settings_.severity);
+  decision.at = now_;
+  decision.details = std::move(details);
+  engine_.open_.insert(decision.key);
+  out_.push_back(std::move(decision));
+}
+
+void RuleContext::clear(int evse_id, int connector_id, const std::string& station_id,
+                        nlohmann::json details) {
+  AlertKey key{settings_.name, station_id, evse_id, connector_id};
+  if (engine_.open_.erase(key) == 0) return;
+  Decision decision;
+  decision.kind = Decision::Kind::Clear;
+  decision.key = std::move(key);
+  decision.severity = settings_.severity;
+  decision.at = now_;
+  decision.details = std::move(details);
+  out_.push_back(std::move(decision));
+}
+
+FaultEngine::FaultEngine(std::vector<RuleSettings> settings)
+    : settings_(std::move(settings)), rules_(make_rules()) {
+  // Every built-in rule has settings, even when the caller passed only some.
+  for (const auto& defaults : default_rules()) {
+    auto known = std::any_of(settings_.begin(), settings_.end(),
+                             [&](const auto& s) { return s.name == defaults.name; });
+    if (!known) settings_.push_back(defaults);
+  }
+}
+
+FaultEngine::~FaultEngine() = default;
+
+namespace {
+const RuleSettings* settings_of(const std::vector<RuleSettings>& all, std::string_view name) {
+  for (const auto& s : all)
+    if (s.name == name) return &s;
+  return nullptr;
+}
+}  // namespace
+
+std::vector<Decision> FaultEngine::on_event(const domain::Event& event, domain::Timestamp now) {
+  std::vector<Decision> out;
+  for (auto& rule : rules_) {
+    const auto* settings = settings_of(settings_, rule->name());
+    if (settings == nullptr || !settings->enabled) continue;
+    RuleContext ctx(*this, *settings, now, out);
+    rule->on_event(event, ctx);
+  }
+  return out;
+}
+
+std::vector<Decision> FaultEngine::on_tick(domain::Timestamp now) {
+  std::vector<Decision> out;
+  for (auto& rule : rules_) {
+    const auto* settings = settings_of(settings_, rule->name());
+    if (settings == nullptr || !settings->enabled) continue;
+    RuleContext ctx(*this, *settings, now, out);
+    rule->on_tick(ctx);
+  }
+  return out;
+}
+
+bool FaultEngine::configure(const RuleSettings& settings) {
+  for (auto& s : settings_) {
+    if (s.name == settings.name) {
+      s = settings;
+      return true;
+    }
+  }
+  return false;
+}
+
+void FaultEngine::set_profile(const std::string& station_id, StationProfile profile) {
+  profiles_[station_id] = profile;
+}
+
+void FaultEngine::restore_open(const AlertKey& key) { open_.insert(key); }
+
+void FaultEngine::restore_station(const std::string& station_id, bool online, domain::Timestamp last_seen) {
+  for (auto& rule : rules_) rule->restore_station(station_id, online, last_seen);
+}
+
+}  // namespace csms::faults

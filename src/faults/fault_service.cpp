@@ -1,0 +1,327 @@
+#include "csms/faults/fault_service.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <future>
+
+namespace csms::faults {
+
+using json = nlohmann::json;
+
+FaultService::FaultService(FaultServiceSettings settings, domain::UnitOfWorkRunner& db,
+                           const domain::Clock& clock)
+    : settings_(std::move(settings)), db_(db), clock_(clock) {}
+
+FaultService::~FaultService() { stop(); }
+
+void FaultService::run_sync(std::function<void(domain::Repositories&)> work) {
+  std::promise<void> done;
+  auto future = done.get_future();
+  db_.run(std::move(work), [&done](std::exception_ptr error) {
+    if (error)
+      done.set_exception(error);
+    else
+      done.set_value();
+  });
+  future.get();
+}
+
+void FaultService::start() {
+  std::string saved;
+  std::string active;
+  run_sync([&](domain::Repositories& repos) {
+    saved = repos.faults().rule_settings();
+    active = repos.faults().active_alerts();
+  });
+  {
+    std::lock_guard lock(engine_mutex_);
+    auto saved_settings = json::parse(saved);  // named: items() of a temporary would dangle
+    for (const auto& [name, value] : saved_settings.items()) {
+      for (auto settings : engine_.settings()) {
+        if (settings.name != name) continue;
+        settings.enabled = value.value("enabled", settings.enabled);
+        settings.severity = severity_from(value.value("severity", std::string(to_string(settings.severity))))
+                                .value_or(settings.severity);
+        auto params = value.value("params", json::object());
+        for (const auto& [key, param] : params.items()) settings.params[key] = param;
+        settings.overrides.clear();
+        auto overrides = value.value("overrides", json::object());
+        for (const auto& [station, values] : overrides.items()) settings.overrides[station] = values;
+        engine_.configure(settings);
+      }
+    }
+    for (const auto& alert : json::parse(active)) {
+      AlertKey key{alert["rule"], alert["station_id"], alert["evse_id"], alert["connector_id"]};
+      engine_.restore_open(key);
+      if (key.rule == "connector_faulted")
+        faulted_[key] =
+            Remediation{alert["id"], key,
+                        domain::Timestamp(std::chrono::milliseconds(alert["opened_ms"].get<long long>())),
+                        !alert["actions"].empty()};
+    }
+  }
+  refresh_profiles();
+  worker_ = std::thread([this] { run(); });
+}
+
+void FaultService::stop() {
+  {
+    std::lock_guard lock(queue_mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (worker_.joinable()) worker_.join();
+}
+
+void FaultService::on_event(const domain::Event& event) {
+  {
+    std::lock_guard lock(queue_mutex_);
+    if (stopping_) return;
+    queue_.push_back(event);
+  }
+  wake_.notify_one();
+}
+
+void FaultService::refresh_profiles() {
+  std::vector<domain::StationLiveness> stations;
+  run_sync([&](domain::Repositories& repos) { stations = repos.faults().station_liveness(); });
+  std::lock_guard lock(engine_mutex_);
+  bool first = last_profile_refresh_ == domain::Timestamp{};
+  for (const auto& station : stations) {
+    engine_.set_profile(station.station_id,
+                        StationProfile{station.max_power_w, settings_.heartbeat_interval_s});
+    // After a restart the offline timers continue from what the database knew.
+    if (first && station.last_seen_at)
+      engine_.restore_station(station.station_id, station.online, *station.last_seen_at);
+  }
+  last_profile_refresh_ = clock_.now();
+}
+
+void FaultService::run() {
+  auto next_tick = std::chrono::steady_clock::now() + settings_.tick;
+  for (;;) {
+    std::vector<domain::Event> events;
+    bool tick = false;
+    {
+      std::unique_lock lock(queue_mutex_);
+      wake_.wait_until(lock, next_tick, [&] { return stopping_ || !queue_.empty(); });
+      if (stopping_ && queue_.empty()) return;
+      events.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
+      queue_.clear();
+    }
+    if (std::chrono::steady_clock::now() >= next_tick) {
+      tick = true;
+      next_tick = std::chrono::steady_clock::now() + settings_.tick;
+    }
+    try {
+      process(std::move(events), tick);
+    } catch (const std::exception& e) {
+      // Alerts are best effort against a failing database; the next tick tries again.
+      spdlog::error("fault detection: {}", e.what());
+    }
+  }
+}
+
+void FaultService::process(std::vector<domain::Event> events, bool tick) {
+  std::vector<Decision> decisions;
+  auto now = clock_.now();
+  {
+    std::lock_guard lock(engine_mutex_);
+    for (const auto& event : events) {
+      auto made = engine_.on_event(event, now);
+      decisions.insert(decisions.end(), std::make_move_iterator(made.begin()),
+                       std::make_move_iterator(made.end()));
+    }
+    if (tick) {
+      auto made = engine_.on_tick(now);
+      decisions.insert(decisions.end(), std::make_move_iterator(made.begin()),
+                       std::make_move_iterator(made.end()));
+    }
+  }
+  if (!decisions.empty()) apply(decisions);
+  if (tick) {
+    if (now - last_profile_refresh_ >= settings_.profile_refresh) refresh_profiles();
+    remediate(now);
+  }
+}
+
+void FaultService::announce(std::vector<domain::AlertChange> changes, domain::FaultRepository& repo) {
+  for (const auto& change : changes) {
+    if (change.event == "repeated") continue;  // webhooks hear of state changes only
+    auto body = json{{"event", "alert." + change.event}, {"alert", json::parse(change.document_json)}}.dump();
+    for (const auto& url : settings_.webhook_urls) repo.enqueue_webhook(url, body);
+  }
+}
+
+void FaultService::apply(const std::vector<Decision>& decisions) {
+  std::vector<std::pair<AlertKey, domain::AlertChange>> changes;
+  run_sync([&](domain::Repositories& repos) {
+    changes.clear();
+    auto& repo = repos.faults();
+    std::vector<domain::AlertChange> made;
+    for (const auto& d : decisions) {
+      if (d.kind == Decision::Kind::Open) {
+        auto change = repo.open_alert(d.key.rule, d.key.station_id, d.key.evse_id, d.key.connector_id,
+                                      std::string(to_string(d.severity)), d.at, d.details.dump());
+        changes.emplace_back(d.key, change);
+        made.push_back(change);
+      } else if (auto change = repo.clear_alert(d.key.rule, d.key.station_id, d.key.evse_id,
+                                                d.key.connector_id, d.at, d.details.dump())) {
+        changes.emplace_back(d.key, *change);
+        made.push_back(*change);
+      }
+    }
+    announce(made, repo);
+  });
+  for (const auto& [key, change] : changes) {
+    if (key.rule == "connector_faulted") {
+      if (change.event == "opened") {
+        auto doc = json::parse(change.document_json);
+        faulted_[key] = Remediation{change.id, key, clock_.now(), false};
+      } else if (change.event == "resolved") {
+        faulted_.erase(key);
+      }
+    }
+    if (listener_) listener_(change);
+  }
+}
+
+void FaultService::remediate(domain::Timestamp now) {
+  if (!remediator_) return;
+  RuleSettings settings;
+  {
+    std::lock_guard lock(engine_mutex_);
+    for (const auto& s : engine_.settings())
+      if (s.name == "connector_faulted") settings = s;
+  }
+  for (auto& [key, item] : faulted_) {
+    if (item.done) continue;
+    auto params = settings.params_for(key.station_id);
+    auto action = params.value("remediation", std::string("none"));
+    if (action != "reset" && action != "change-availability") continue;
+    auto after = std::chrono::seconds(params.value("remediation_after_s", 600));
+    if (now - item.opened_at < after) continue;
+    bool busy = false;
+    run_sync([&](domain::Repositories& repos) {
+      busy = repos.faults().has_open_transaction_on(key.station_id, key.evse_id);
+    });
+    if (busy) continue;  // never interrupt a session; try again on a later tick
+    item.done = true;
+    json body =
+        action == "reset" ? json{{"type", "Soft"}} : json{{"operative", false}, {"evse_id", key.evse_id}};
+    auto alert_id = item.alert_id;
+    remediator_(key.station_id, action, body, [this, alert_id, action, body](json outcome) {
+      json record = {{"action", action},
+                     {"request", body},
+                     {"outcome", outcome},
+                     {"at", domain::format_timestamp(clock_.now())}};
+      db_.run(
+          [alert_id, record](domain::Repositories& repos) {
+            repos.faults().record_alert_action(alert_id, record.dump());
+          },
+          [alert_id](std::exception_ptr error) {
+            if (error) spdlog::warn("could not record the remediation of alert {}", alert_id);
+          });
+    });
+  }
+}
+
+std::vector<RuleSettings> FaultService::rules() const {
+  std::lock_guard lock(engine_mutex_);
+  return engine_.settings();
+}
+
+std::variant<RuleSettings, std::string> FaultService::patch_rule(const std::string& name, const json& patch) {
+  if (!patch.is_object()) return std::string("the body must be a JSON object");
+  RuleSettings updated;
+  {
+    std::lock_guard lock(engine_mutex_);
+    bool found = false;
+    for (const auto& s : engine_.settings())
+      if (s.name == name) updated = s, found = true;
+    if (!found) return std::string("unknown rule '") + name + "'";
+  }
+  RuleSettings defaults;
+  for (const auto& d : default_rules())
+    if (d.name == name) defaults = d;
+  // A param keeps the JSON type of its default (a number stays a number; null means unset).
+  auto check_params = [&](const json& params, const std::string& where) -> std::optional<std::string> {
+    if (!params.is_object()) return where + " must be an object";
+    for (const auto& [key, value] : params.items()) {
+      auto known = defaults.params.find(key);
+      if (known == defaults.params.end()) return where + ": unknown parameter '" + key + "'";
+      bool same = (known->is_number() && value.is_number()) || (known->is_string() && value.is_string()) ||
+                  known->is_null() || value.is_null();
+      if (!same) return where + ": '" + key + "' must be a " + (known->is_number() ? "number" : "string");
+      if (value.is_number() && value.get<double>() < 0) return where + ": '" + key + "' must not be negative";
+    }
+    return std::nullopt;
+  };
+  for (const auto& [key, value] : patch.items()) {
+    if (key == "enabled") {
+      if (!value.is_boolean()) return std::string("enabled must be true or false");
+      updated.enabled = value.get<bool>();
+    } else if (key == "severity") {
+      auto severity = value.is_string() ? severity_from(value.get<std::string>()) : std::nullopt;
+      if (!severity) return std::string("severity must be info, warning or critical");
+      updated.severity = *severity;
+    } else if (key == "params") {
+      if (auto error = check_params(value, "params")) return *error;
+      for (const auto& [param, v] : value.items()) updated.params[param] = v;
+    } else if (key == "overrides") {
+      if (!value.is_object()) return std::string("overrides must be an object keyed by station id");
+      for (const auto& [station, values] : value.items()) {
+        if (values.is_null()) {
+          updated.overrides.erase(station);
+          continue;
+        }
+        if (auto error = check_params(values, "overrides." + station)) return *error;
+        for (const auto& [param, v] : values.items()) updated.overrides[station][param] = v;
+      }
+    } else if (key != "name") {
+      return "unknown field '" + key + "'";
+    }
+  }
+  run_sync([&](domain::Repositories& repos) {
+    repos.faults().save_rule_settings(name, updated.to_json().dump());
+  });
+  std::lock_guard lock(engine_mutex_);
+  engine_.configure(updated);
+  return updated;
+}
+
+std::pair<domain::WriteResult, std::optional<domain::AlertChange>> FaultService::acknowledge(
+    std::int64_t id, const std::string& by) {
+  std::pair<domain::WriteResult, std::optional<domain::AlertChange>> result;
+  auto now = clock_.now();
+  run_sync([&](domain::Repositories& repos) {
+    result = repos.faults().acknowledge_alert(id, by, now);
+    if (result.second) announce({*result.second}, repos.faults());
+  });
+  if (result.second && listener_) listener_(*result.second);
+  return result;
+}
+
+std::pair<domain::WriteResult, std::optional<domain::AlertChange>> FaultService::resolve(
+    std::int64_t id, const std::string& by, const std::string& note) {
+  std::pair<domain::WriteResult, std::optional<domain::AlertChange>> result;
+  auto now = clock_.now();
+  run_sync([&](domain::Repositories& repos) {
+    result = repos.faults().resolve_alert(id, by, note, now);
+    if (result.second) announce({*result.second}, repos.faults());
+  });
+  if (result.second) {
+    // The operator closed it: the rule may raise it again on a new occurrence.
+    auto doc = json::parse(result.second->document_json);
+    AlertKey key{doc["rule"], doc["station_id"], doc["evse_id"], doc["connector_id"]};
+    {
+      std::lock_guard lock(engine_mutex_);
+      engine_.forget(key);
+    }
+    if (listener_) listener_(*result.second);
+  }
+  return result;
+}
+
+}  // namespace csms::faults

@@ -1,0 +1,125 @@
+#pragma once
+
+// Small helpers shared by the built-in rules.
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "csms/domain/events.hpp"
+#include "faults/rule.hpp"
+
+namespace csms::faults::rules {
+
+// Where meter-based and charging-state rules keep their state: (station id, EVSE id).
+using EvseKey = std::pair<std::string, int>;
+// A transaction as the rules know it: (station id, transaction id).
+using TransactionKey = std::pair<std::string, std::int64_t>;
+
+inline const std::string& station_of(const domain::Event& event) {
+  return std::visit([](const auto& e) -> const std::string& { return e.station_id; }, event);
+}
+
+inline bool is_open(const RuleContext& ctx, const std::string& station_id, int evse_id, int connector_id) {
+  return ctx.is_open(AlertKey{ctx.rule(), station_id, evse_id, connector_id});
+}
+
+// Raises a lasting condition once. `raised` is the rule's own memory of the condition; an alert
+// restored after a restart counts as raised, and one an operator resolved (FaultEngine::forget)
+// stays quiet until the condition has ended and comes back. Returns whether it opened.
+inline bool raise_once(bool& raised, RuleContext& ctx, const std::string& station_id, int evse_id,
+                       int connector_id, nlohmann::json details) {
+  if (raised) return false;
+  raised = true;
+  if (is_open(ctx, station_id, evse_id, connector_id)) return false;
+  ctx.open(evse_id, connector_id, station_id, std::move(details));
+  return true;
+}
+
+inline double seconds_between(domain::Timestamp from, domain::Timestamp to) {
+  return std::chrono::duration<double>(to - from).count();
+}
+
+inline std::int64_t whole_seconds_between(domain::Timestamp from, domain::Timestamp to) {
+  return std::chrono::duration_cast<std::chrono::seconds>(to - from).count();
+}
+
+// A param that may be null ("not set"), e.g. nominal_dc_v.
+inline std::optional<double> optional_number(const RuleContext& ctx, const std::string& station_id,
+                                             const char* name) {
+  auto params = ctx.params(station_id);
+  auto found = params.find(name);
+  if (found == params.end() || !found->is_number()) return std::nullopt;
+  return found->get<double>();
+}
+
+// A sample a rule may judge: the measurand it wants, normalized to the unit it expects, and a
+// value that was actually parsed (signed or garbled values read as 0 and are flagged).
+inline bool usable(const domain::MeterSample& sample, std::string_view measurand, std::string_view unit) {
+  if (sample.measurand != measurand || sample.canonical_unit != unit) return false;
+  return std::find(sample.flags.begin(), sample.flags.end(), domain::flag::kUnparseableValue) ==
+         sample.flags.end();
+}
+
+// A measuring point: location and phase ("Outlet/L1-N"). Inlet and Outlet never compare.
+inline std::string point_of(const domain::MeterSample& sample) {
+  return sample.location + "/" + sample.phase;
+}
+
+// Calls `f` with each reading of a message: consecutive samples sharing a timestamp (a 1.6
+// MeterValues may carry several sampling instants, each with several measurands and phases).
+template <typename F>
+void for_each_reading(const std::vector<domain::MeterSample>& samples, F&& f) {
+  std::size_t begin = 0;
+  while (begin < samples.size()) {
+    std::size_t end = begin + 1;
+    while (end < samples.size() && samples[end].timestamp == samples[begin].timestamp) ++end;
+    f(std::span<const domain::MeterSample>(samples.data() + begin, end - begin));
+    begin = end;
+  }
+}
+
+enum class Combine { Sum, Max };
+
+// The EVSE-wide value of a measurand at the latest instant of a message. The Outlet is preferred
+// when the station measures at several locations; a sample without phase is the EVSE's total,
+// else the phase values are combined (power adds up over phases; a current limit is the largest
+// phase value). The neutral conductor ("N") is never part of a total.
+inline std::optional<double> latest_value(std::span<const domain::MeterSample> samples,
+                                          std::string_view measurand, std::string_view unit,
+                                          Combine combine) {
+  std::vector<const domain::MeterSample*> found;
+  for (const auto& sample : samples)
+    if (usable(sample, measurand, unit) && sample.phase != "N") found.push_back(&sample);
+  if (found.empty()) return std::nullopt;
+  auto latest = (*std::max_element(found.begin(), found.end(), [](const auto* a, const auto* b) {
+                  return a->timestamp < b->timestamp;
+                }))->timestamp;
+  std::erase_if(found, [&](const auto* s) { return s->timestamp != latest; });
+  if (std::any_of(found.begin(), found.end(), [](const auto* s) { return s->location == "Outlet"; }))
+    std::erase_if(found, [](const auto* s) { return s->location != "Outlet"; });
+  std::optional<double> total;
+  std::optional<double> combined;
+  for (const auto* s : found) {
+    if (s->phase.empty()) {
+      total = s->canonical_value;
+      continue;
+    }
+    if (!combined)
+      combined = s->canonical_value;
+    else if (combine == Combine::Sum)
+      *combined += s->canonical_value;
+    else
+      combined = std::max(*combined, s->canonical_value);
+  }
+  return total ? total : combined;
+}
+
+}  // namespace csms::faults::rules

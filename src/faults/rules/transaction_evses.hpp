@@ -1,0 +1,27 @@
+#pragma once
+
+#include <map>
+#include <optional>
+
+#include "csms/domain/events.hpp"
+#include "faults/rules/rule_support.hpp"
+
+namespace csms::faults::rules {
+
+// The EVSE of each open transaction. TransactionUpdated/Ended carry only the transaction id, and a
+// 2.0.1 station names the EVSE only in a transaction's first event, so later meter values of the
+// transaction arrive with EVSE 0.
+class TransactionEvses {
+ public:
+  // Call after the rule has handled the event: an ended transaction is forgotten here.
+  void apply(const domain::Event& event);
+
+  std::optional<int> find(const std::string& station_id, std::int64_t transaction_id) const;
+  // The EVSE the values belong to (0 when neither they nor their transaction name one).
+  int evse_of(const domain::MeterValuesRecorded& values) const;
+
+ private:
+  std::map<TransactionKey, int> evses_;
+};
+
+}  // namespace csms::faults::rules
