@@ -202,7 +202,9 @@ Outcome ChargingService::handle(const MessageContext& ctx, const Request& reques
             auto [first, last] = register_span(event.samples);
             auto ref = repo.record_transaction_event(ctx, event, authorization, first, last, flags);
             Outcome outcome{TransactionEventResponse{authorization}, {}};
-            int evse_id = event.evse_id.value_or(0);
+            // 2.0.1 names the EVSE only in the first event of a transaction: later ones take it
+            // from the stored transaction.
+            int evse_id = event.evse_id.value_or(ref.evse_id);
             std::size_t stored = store_samples(repo, ctx, evse_id, ref.id, ref.started_at, ref.stopped_at,
                                                event.samples, base_flags(ctx), tolerance);
             if (stored > 0)

@@ -110,6 +110,30 @@ TEST_F(FaultsE2e, Ocpp16_FaultedConnector_AlertsRestStreamAndWebhook_AvailableRe
   EXPECT_TRUE(wait_alerts("state=open&station=FLT-16", 0).empty()) << "a healthy charger has no open alerts";
 }
 
+TEST_F(FaultsE2e, SaggingVoltage_OpensVoltageOutOfRange_NormalSamplesClearIt) {
+  OcppClient cp(server_->ocpp_port(), "FLT-V", {"ocpp1.6"});
+  cp.call("BootNotification", {{"chargePointVendor", "A"}, {"chargePointModel", "B"}});
+  auto voltage = [&](const std::string& volts, const std::string& at) {
+    cp.call("MeterValues",
+            {{"connectorId", 1},
+             {"meterValue",
+              {{{"timestamp", at},
+                {"sampledValue",
+                 {{{"value", volts}, {"measurand", "Voltage"}, {"phase", "L1-N"}, {"unit", "V"}}}}}}}});
+  };
+  voltage("180", "2026-03-01T10:00:00Z");  // 21.7 % below 230 V: critical
+  auto open = wait_alerts("state=open&rule=voltage_out_of_range&station=FLT-V", 1);
+  ASSERT_EQ(open.size(), 1u);
+  EXPECT_EQ(open[0]["severity"], "critical");
+  voltage("229", "2026-03-01T10:01:00Z");
+  voltage("231", "2026-03-01T10:02:00Z");
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(wait_alerts("state=open&rule=voltage_out_of_range&station=FLT-V", 1).size(), 1u)
+      << "two normal samples are not enough (hysteresis)";
+  voltage("230", "2026-03-01T10:03:00Z");
+  EXPECT_EQ(wait_alerts("state=resolved&rule=voltage_out_of_range&station=FLT-V", 1).size(), 1u);
+}
+
 TEST_F(FaultsE2e, Ocpp201_LowPowerWhileCharging_OpensUnderDelivery) {
   auto patched = api("PATCH", "/api/v1/fault-rules/under_delivery", json{{"params", {{"duration_s", 1}}}});
   ASSERT_EQ(patched.status, 200) << patched.raw;

@@ -215,6 +215,9 @@ TEST_F(E2e, Ocpp201_FullChargingSession_IsStoredAndReadableThroughRest) {
   EXPECT_EQ(sql("SELECT count(*) FROM transaction_events e JOIN transactions t ON t.id = e.transaction_id "
                 "WHERE t.ocpp_transaction_id = 'TX-201-A'"),
             "3");
+  std::this_thread::sleep_for(300ms);  // fault detection runs on its own thread
+  EXPECT_TRUE(api("GET", "/api/v1/alerts?state=open&station=E2E-201").body["items"].empty())
+      << "a healthy session raises no alert";
   auto station = api("GET", "/api/v1/stations/E2E-201");
   EXPECT_EQ(station.body["protocol"], "ocpp2.0.1");
   EXPECT_EQ(station.body["evses"][0]["connectors"][0]["status"], "Occupied");

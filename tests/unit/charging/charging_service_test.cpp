@@ -451,6 +451,19 @@ TEST_F(ChargingServiceTest, StopTransaction_WithMinusOneRetried_IsOneTransaction
   EXPECT_TRUE(events_of<TransactionEnded>(retry).empty()) << "billing must not see the session end twice";
 }
 
+TEST_F(ChargingServiceTest, TransactionEvent_UpdatedWithoutEvse_KeepsTheEvseOfItsStart) {
+  // E01: only the first TransactionEvent of a transaction must name the EVSE.
+  auto started = transaction_event(TransactionEventKind::Started, 0, kStarted);
+  started.evse_id = 3;
+  started.connector_id = 1;
+  handle_201(started);
+  auto updated = transaction_event(TransactionEventKind::Updated, 1, kStarted + minutes{5});
+  updated.samples = {energy(kStarted + minutes{5}, 1500)};
+  auto recorded = events_of<MeterValuesRecorded>(handle_201(updated));
+  ASSERT_EQ(recorded.size(), 1u);
+  EXPECT_EQ(recorded[0].evse_id, 3);
+}
+
 TEST_F(ChargingServiceTest, TransactionEvent_NoAuthorizationToken_IsAcceptedWithoutLookup) {
   // 2.0.1 free vend: the station identifies nobody; refusing would stop the session.
   auto event = transaction_event(TransactionEventKind::Started, 0, kStarted);
