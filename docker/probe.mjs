@@ -1,0 +1,30 @@
+// Checks a running csms container from the host: /healthz and /readyz answer, a charger
+// boots over OCPP 1.6 (ocpp-rpc in strict mode) and the REST API shows it online, which
+// proves the container talks to its PostgreSQL. Usage: node docker/probe.mjs <api port> <ocpp port> <token>
+import { createRequire } from 'node:module';
+const require = createRequire(new URL('../tests/e2e/node/package.json', import.meta.url));
+const { RPCClient } = require('ocpp-rpc');
+
+const [apiPort, ocppPort, token] = process.argv.slice(2);
+const api = (path) => fetch(`http://127.0.0.1:${apiPort}${path}`, { headers: { Authorization: `Bearer ${token}` } });
+
+async function waitReady() {
+  for (let i = 0; i < 60; i++) {
+    try {
+      if ((await api('/readyz')).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error('the container never became ready');
+}
+
+await waitReady();
+if (!(await api('/healthz')).ok) throw new Error('/healthz failed');
+const client = new RPCClient({ endpoint: `ws://127.0.0.1:${ocppPort}/ocpp`, identity: 'DOCKER-PROBE', protocols: ['ocpp1.6'], strictMode: true, reconnect: false });
+await client.connect();
+const boot = await client.call('BootNotification', { chargePointVendor: 'Probe', chargePointModel: 'Container' });
+if (boot.status !== 'Accepted') throw new Error(`boot answered ${JSON.stringify(boot)}`);
+const station = await (await api('/api/v1/stations/DOCKER-PROBE')).json();
+if (!station.online || station.vendor !== 'Probe') throw new Error(`station not recorded: ${JSON.stringify(station)}`);
+await client.close();
+console.log('probe ok: healthz, readyz, charger booted and recorded in PostgreSQL');
