@@ -9,6 +9,7 @@
 
 #include "csms/api/password.hpp"
 #include "csms/domain/time.hpp"
+#include "csms/metrics/metrics.hpp"
 #include "openapi.hpp"
 
 namespace csms::api {
@@ -337,6 +338,9 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
         return json_response(200, R"({"status":"ready"})");
       });
     }
+    if (seg.size() == 1 && seg[0] == "metrics" && method == "GET")
+      return respond(
+          HttpResponse{200, "text/plain; version=0.0.4", {}, metrics::registry().render(), nullptr});
     if (seg.size() < 2 || seg[0] != "api" || seg[1] != "v1") throw HttpError(404, "no such resource");
     if (seg.size() == 3 && seg[2] == "openapi.json" && method == "GET")
       return respond(json_response(200, std::string(openapi_document())));

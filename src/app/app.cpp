@@ -21,6 +21,7 @@
 #include "csms/app/webhook_dispatcher.hpp"
 #include "csms/charging/charging_service.hpp"
 #include "csms/faults/fault_service.hpp"
+#include "csms/metrics/metrics.hpp"
 #include "csms/server/server.hpp"
 #include "csms/store/database.hpp"
 #include "csms/store/migrations.hpp"
@@ -136,6 +137,13 @@ int serve_command(const Config& config) {
       [&alert_streams](const domain::AlertChange& change) { alert_streams.publish(change); });
   events.subscribe([&fault_service](const domain::Event& event) { fault_service.on_event(event); });
   fault_service.start();
+  metrics::registry().gauge("csms_build_info", "Build of this process", {{"version", CSMS_VERSION}}).set(1);
+  metrics::registry().callback("csms_alerts_open", "Active alerts by rule", [&fault_service] {
+    std::vector<std::pair<metrics::Labels, double>> out;
+    for (const auto& [rule, n] : fault_service.open_by_rule())
+      out.push_back({{{"rule", rule}}, static_cast<double>(n)});
+    return out;
+  });
   WebhookDispatcher webhooks(db, clock, config.webhook_secret);
 
   GatewaySettings gateway_settings;
@@ -218,6 +226,7 @@ int serve_command(const Config& config) {
   alert_streams.close_all();
   server.stop(std::chrono::seconds(5));
   gateway.stop();
+  metrics::registry().remove_callback("csms_alerts_open");
   fault_service.stop();
   webhooks.stop();
   db.stop();

@@ -227,6 +227,11 @@ void FaultService::remediate(domain::Timestamp now) {
   }
 }
 
+std::map<std::string, int> FaultService::open_by_rule() const {
+  std::lock_guard lock(engine_mutex_);
+  return engine_.open_by_rule();
+}
+
 std::vector<RuleSettings> FaultService::rules() const {
   std::lock_guard lock(engine_mutex_);
   return engine_.settings();

@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "csms/metrics/metrics.hpp"
 #include "csms/ocpp/frame.hpp"
 #include "csms/ocpp/translate.hpp"
 #include "http_util.hpp"
@@ -73,6 +74,16 @@ std::string new_message_id() {
 
 }  // namespace
 
+namespace {
+// Messages from stations by action and result ("ok" or the CALLERROR code).
+void count_received(const std::string& action, const std::string& result) {
+  metrics::registry()
+      .counter("csms_ocpp_messages_received_total", "CALLs received from stations, by action and result",
+               {{"action", action}, {"result", result}})
+      .inc();
+}
+}  // namespace
+
 class WsSession;
 
 struct Server::Impl {
@@ -99,7 +110,13 @@ struct Server::Impl {
 
   void count_leniencies(const std::vector<std::string>& names) {
     std::lock_guard lock(stats_mutex);
-    for (const auto& name : names) ++leniencies[name];
+    for (const auto& name : names) {
+      ++leniencies[name];
+      metrics::registry()
+          .counter("csms_ocpp_leniencies_total", "Tolerated deviations from the schemas, by leniency entry",
+                   {{"leniency", name}})
+          .inc();
+    }
   }
 
   awaitable<void> accept_ocpp();
@@ -193,6 +210,8 @@ class WsSession final : public StationLink, public std::enable_shared_from_this<
   std::deque<std::string> recent_ids_;
   std::unordered_set<std::string> recent_id_set_;
 
+  std::unordered_map<std::string, std::pair<std::chrono::steady_clock::time_point, std::string>>
+      call_started_;
   std::deque<PendingCall> pending_calls_;
   std::optional<PendingCall> outstanding_;
   std::string outstanding_id_;
@@ -375,6 +394,10 @@ void WsSession::on_frame(const std::string& text) {
   auto parsed = ocpp::parse_frame(text, version_);
   if (auto* error = std::get_if<ocpp::FrameError>(&parsed)) {
     spdlog::debug("station {}: bad frame: {}", station_id_, error->description);
+    metrics::registry()
+        .counter("csms_ocpp_bad_frames_total", "Frames that were not usable OCPP-J messages, by error code",
+                 {{"code", std::string(ocpp::spell(error->code, ocpp::Version::V201))}})
+        .inc();
     if (error->reply)
       send(ocpp::serialize_error(error->message_id, error->code, version_, error->description));
     return;
@@ -419,11 +442,13 @@ void WsSession::dispatch_next() {
 
     const auto* schema = ocpp::find_schema(version_, call.action, ocpp::Direction::Request);
     if (schema == nullptr) {
+      count_received("unknown", "NotImplemented");
       send(ocpp::serialize_error(call.message_id, ocpp::ErrorCode::NotImplemented, version_,
                                  "unknown action '" + call.action + "'"));
       continue;
     }
     if (!ocpp::handles(version_, call.action)) {
+      count_received(call.action, "NotSupported");
       send(ocpp::serialize_error(call.message_id, ocpp::ErrorCode::NotSupported, version_,
                                  call.action + " is not sent by a charging station"));
       continue;
@@ -436,11 +461,13 @@ void WsSession::dispatch_next() {
     }
     if (result.violation) {
       const auto& v = *result.violation;
+      count_received(call.action, std::string(ocpp::spell(v.code, ocpp::Version::V201)));
       send(ocpp::serialize_error(call.message_id, v.code, version_,
                                  (v.path.empty() ? std::string() : v.path + ": ") + v.detail));
       continue;
     }
     busy_ = true;
+    call_started_[call.message_id] = {std::chrono::steady_clock::now(), call.action};
     IncomingCall incoming{call.message_id, call.action, std::move(call.payload), reused};
     auto self = shared_from_this();
     auto replied = std::make_shared<std::atomic<bool>>(false);
@@ -473,6 +500,20 @@ void WsSession::dispatch_next() {
 }
 
 void WsSession::finish_call(const std::string& message_id, Reply reply) {
+  auto started = call_started_.find(message_id);
+  if (started != call_started_.end()) {
+    auto seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started->second.first).count();
+    metrics::registry()
+        .histogram("csms_ocpp_handler_seconds", "Time from a station's CALL to our answer, by action",
+                   metrics::latency_buckets(), {{"action", started->second.second}})
+        .observe(seconds);
+    count_received(started->second.second,
+                   std::holds_alternative<json>(reply)
+                       ? std::string("ok")
+                       : std::string(ocpp::spell(std::get<ReplyError>(reply).code, ocpp::Version::V201)));
+    call_started_.erase(started);
+  }
   if (auto* payload = std::get_if<json>(&reply)) {
     send(ocpp::serialize(ocpp::CallResult{message_id, std::move(*payload)}));
   } else {
@@ -500,6 +541,15 @@ void WsSession::send_next_call() {
 
 void WsSession::complete_outstanding(CallOutcome outcome) {
   auto call = std::move(*outstanding_);
+  std::string result = "ok";
+  if (auto* failure = std::get_if<CallFailure>(&outcome))
+    result = failure->kind == CallFailure::Kind::Timeout  ? "timeout"
+             : failure->kind == CallFailure::Kind::Closed ? "closed"
+                                                          : failure->code;
+  metrics::registry()
+      .counter("csms_ocpp_calls_sent_total", "CALLs we sent to stations, by action and result",
+               {{"action", call.action}, {"result", result}})
+      .inc();
   outstanding_.reset();
   ++call_generation_;
   call_timer_.cancel();
@@ -660,6 +710,16 @@ void listen_on(tcp::acceptor& acceptor, asio::io_context& ioc, const std::string
 }  // namespace
 
 void Server::start() {
+  metrics::registry().callback(
+      "csms_stations_connected", "Stations connected to this node, by protocol", [this] {
+        std::map<std::string, double> by_protocol = {{"ocpp1.6", 0}, {"ocpp2.0.1", 0}};
+        std::lock_guard lock(impl_->registry_mutex);
+        for (auto* session : impl_->sessions)
+          by_protocol[std::string(ocpp::subprotocol(session->version()))] += 1;
+        std::vector<std::pair<metrics::Labels, double>> out;
+        for (const auto& [protocol, n] : by_protocol) out.push_back({{{"protocol", protocol}}, n});
+        return out;
+      });
   listen_on(impl_->ocpp_acceptor, impl_->ioc, impl_->settings.ocpp_host, impl_->settings.ocpp_port, "OCPP");
   listen_on(impl_->api_acceptor, impl_->ioc, impl_->settings.api_host, impl_->settings.api_port, "the API");
   impl_->work.emplace(impl_->ioc.get_executor());
@@ -670,6 +730,7 @@ void Server::start() {
 }
 
 void Server::stop(std::chrono::milliseconds grace) {
+  metrics::registry().remove_callback("csms_stations_connected");
   impl_->stopping = true;
   asio::post(impl_->ioc, [this] {
     beast::error_code ec;

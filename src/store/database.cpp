@@ -8,6 +8,7 @@
 #include <mutex>
 #include <thread>
 
+#include "csms/metrics/metrics.hpp"
 #include "pg.hpp"
 #include "repositories.hpp"
 
@@ -48,6 +49,14 @@ struct Database::Impl {
   }
 
   void run_batch(std::unique_ptr<pqxx::connection>& connection, std::vector<Unit>& batch) {
+    static auto& batch_sizes = metrics::registry().histogram(
+        "csms_db_batch_units", "Units of work committed together (group commit)",
+        {1, 2, 4, 8, 16, 32, 64, 128, 256, 512});
+    static auto& commit_seconds = metrics::registry().histogram(
+        "csms_db_batch_seconds", "Time to run and commit one batch", metrics::latency_buckets());
+    static auto& failures =
+        metrics::registry().counter("csms_db_batch_failures_total", "Batches rolled back");
+    auto started = std::chrono::steady_clock::now();
     std::vector<std::exception_ptr> errors(batch.size());
     std::exception_ptr batch_error;
     try {
@@ -73,10 +82,14 @@ struct Database::Impl {
         }
       }
       txn.commit();
+      batch_sizes.observe(static_cast<double>(batch.size()));
+      commit_seconds.observe(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
       batches.fetch_add(1, std::memory_order_relaxed);
       units.fetch_add(batch.size(), std::memory_order_relaxed);
     } catch (const std::exception& e) {
       batch_error = std::current_exception();
+      failures.inc();
       spdlog::error("database: batch of {} failed: {}", batch.size(), e.what());
     }
     for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -97,6 +110,9 @@ Database::Database(DatabaseSettings settings) : impl_(std::make_unique<Impl>()) 
 Database::~Database() { stop(); }
 
 void Database::start() {
+  metrics::registry().callback("csms_db_queue_depth", "Units of work waiting for a database thread", [this] {
+    return std::vector<std::pair<metrics::Labels, double>>{{{}, static_cast<double>(queue_depth())}};
+  });
   for (int i = 0; i < impl_->settings.pool_size; ++i) {
     try {
       impl_->connections.push_back(std::make_unique<pqxx::connection>(impl_->settings.url));
@@ -110,6 +126,7 @@ void Database::start() {
 
 void Database::stop() {
   if (!impl_) return;
+  metrics::registry().remove_callback("csms_db_queue_depth");
   {
     std::lock_guard lock(impl_->mutex);
     impl_->stopping = true;

@@ -367,6 +367,16 @@ TEST_F(E2e, Rest_ErrorsAreProblemJson_AndTokensAreChecked) {
   EXPECT_EQ(api("GET", "/api/v1/transactions?from=yesterday").status, 400);
   EXPECT_EQ(http(server_->api_port(), "GET", "/healthz", std::nullopt, "").status, 200);
   EXPECT_EQ(http(server_->api_port(), "GET", "/readyz", std::nullopt, "").status, 200);
+  auto cp = connect("E2E-METRICS", "ocpp1.6");
+  result_of(cp->call("Heartbeat", json::object()));
+  auto metrics = http(server_->api_port(), "GET", "/metrics", std::nullopt, "");
+  EXPECT_EQ(metrics.status, 200);
+  EXPECT_EQ(metrics.content_type, "text/plain; version=0.0.4");
+  for (const char* series :
+       {"csms_build_info{version=", "csms_stations_connected{protocol=\"ocpp1.6\"}",
+        "csms_db_batch_units_count", "csms_db_queue_depth", "csms_alerts_open{rule=\"station_offline\"}",
+        "csms_ocpp_handler_seconds_bucket{action=\"Heartbeat\",le=\"0.0005\"}"})
+    EXPECT_NE(metrics.raw.find(series), std::string::npos) << series;
   auto openapi = http(server_->api_port(), "GET", "/api/v1/openapi.json", std::nullopt, "");
   EXPECT_EQ(openapi.status, 200);
   EXPECT_EQ(openapi.body["openapi"].get<std::string>().substr(0, 3), "3.1");

@@ -47,6 +47,12 @@ class FaultEngine {
   void restore_station(const std::string& station_id, bool online, domain::Timestamp last_seen);
 
   bool is_open(const AlertKey& key) const { return open_.count(key) > 0; }
+  std::map<std::string, int> open_by_rule() const {
+    std::map<std::string, int> counts;
+    for (const auto& s : settings_) counts[s.name] = 0;
+    for (const auto& key : open_) ++counts[key.rule];
+    return counts;
+  }
   // An operator resolved the alert by hand: a new occurrence opens a new one.
   void forget(const AlertKey& key) { open_.erase(key); }
 

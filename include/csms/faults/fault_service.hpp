@@ -53,6 +53,8 @@ class FaultService {
   void on_event(const domain::Event& event);
 
   std::vector<RuleSettings> rules() const;
+  // Active alerts per rule as the engine knows them (for metrics).
+  std::map<std::string, int> open_by_rule() const;
   // Merges a REST patch ({"enabled","severity","params","overrides"}) into a rule; returns
   // the new settings, or a message saying what is wrong with the patch.
   std::variant<RuleSettings, std::string> patch_rule(const std::string& name, const nlohmann::json& patch);
