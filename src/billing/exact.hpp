@@ -46,8 +46,6 @@ inline Int128 div_floor(Int128 numerator, Int128 denominator) {
   return quotient;
 }
 
-inline Int128 div_ceil(Int128 numerator, Int128 denominator) {
-  return -div_floor(-numerator, denominator);
-}
+inline Int128 div_ceil(Int128 numerator, Int128 denominator) { return -div_floor(-numerator, denominator); }
 
 }  // namespace csms::billing::exact

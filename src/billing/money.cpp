@@ -169,7 +169,8 @@ Money line_amount(const Money& unit_price, std::int64_t quantity, std::int64_t q
   const std::int64_t unit = minor_unit_micros(unit_price.currency);
   const Int128 numerator = exact::mul(exact::mul(unit_price.micros, quantity), keep_micropercent);
   const Int128 denominator = exact::mul(exact::mul(quantity_per_price_unit, unit), kMicroPercentPerWhole);
-  return {unit_price.currency, exact::narrow(exact::mul(exact::div_round_half_up(numerator, denominator), unit))};
+  return {unit_price.currency,
+          exact::narrow(exact::mul(exact::div_round_half_up(numerator, denominator), unit))};
 }
 
 Money percent_of(const Money& amount, std::int64_t micropercent) {

@@ -130,13 +130,14 @@ void from_json(const nlohmann::json& value, Plan& plan) {
 }
 
 void to_json(nlohmann::json& out, const Plan& plan) {
-  out = nlohmann::json{{"id", plan.id},
-                       {"name", plan.name},
-                       {"currency", plan.monthly_fee.currency},
-                       {"monthly_fee", format_decimal(plan.monthly_fee.micros, minor_unit_digits(plan.monthly_fee.currency))},
-                       {"included_energy_wh", plan.included_energy_wh},
-                       {"discount_percent", format_decimal(plan.discount_percent)},
-                       {"tariff_id", nullptr}};
+  out = nlohmann::json{
+      {"id", plan.id},
+      {"name", plan.name},
+      {"currency", plan.monthly_fee.currency},
+      {"monthly_fee", format_decimal(plan.monthly_fee.micros, minor_unit_digits(plan.monthly_fee.currency))},
+      {"included_energy_wh", plan.included_energy_wh},
+      {"discount_percent", format_decimal(plan.discount_percent)},
+      {"tariff_id", nullptr}};
   if (plan.tariff_id) {
     out["tariff_id"] = *plan.tariff_id;
   }

@@ -278,12 +278,13 @@ struct Group {
 };
 
 struct DimensionState {
-  std::vector<Group> groups;  // in order of first appearance
+  std::vector<Group> groups;                // in order of first appearance
   std::optional<std::size_t> last_element;  // of the last piece with a positive quantity
   std::optional<std::size_t> last_priced;   // of the last piece priced at all
 
   void add(Dimension dimension, std::size_t element, std::int64_t quantity) {
-    auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& g) { return g.element == element; });
+    auto it =
+        std::find_if(groups.begin(), groups.end(), [&](const Group& g) { return g.element == element; });
     if (it == groups.end()) {
       groups.push_back({dimension, element, 0});
       it = groups.end() - 1;
@@ -478,8 +479,8 @@ PricedSession price_session(const Tariff& tariff, const SessionInput& input) {
   for (std::size_t i = 0; i + 1 < cuts.size(); ++i) {
     const Timestamp a = cuts[i], b = cuts[i + 1];
     const Interval interval = interval_at(a);
-    pieces.push_back({a, b, interval.energy_until(b) - interval.energy_until(a), charging_at(a), interval,
-                      current_at(a)});
+    pieces.push_back(
+        {a, b, interval.energy_until(b) - interval.energy_until(a), charging_at(a), interval, current_at(a)});
   }
 
   // Walk the session in order, cutting pieces where the session energy crosses a kWh
@@ -520,7 +521,8 @@ PricedSession price_session(const Tariff& tariff, const SessionInput& input) {
       const auto first_holding = [&](Dimension dimension) -> std::optional<std::size_t> {
         for (std::size_t e = 0; e < tariff.elements.size(); ++e) {
           const TariffElement& element = tariff.elements[e];
-          if (component_of(element, dimension) && (!element.restrictions || holds(*element.restrictions, moment))) {
+          if (component_of(element, dimension) &&
+              (!element.restrictions || holds(*element.restrictions, moment))) {
             return e;
           }
         }
@@ -585,7 +587,8 @@ PricedSession price_session(const Tariff& tariff, const SessionInput& input) {
 }
 
 void finalize_totals(PricedSession& session) {
-  std::erase_if(session.flags, [](const std::string& f) { return f == "min_price_applied" || f == "max_price_applied"; });
+  std::erase_if(session.flags,
+                [](const std::string& f) { return f == "min_price_applied" || f == "max_price_applied"; });
   Int128 sum = 0;
   for (const PricedLine& line : session.lines) {
     sum += line.amount.micros;
@@ -615,12 +618,13 @@ void to_json(nlohmann::json& out, const PricedSession& session) {
   const auto money = [](const Money& m) { return format_money(m); };
   nlohmann::json lines = nlohmann::json::array();
   for (const PricedLine& line : session.lines) {
-    nlohmann::json entry{{"dimension", to_string(line.dimension)},
-                         {"element_index", line.element_index},
-                         {"quantity", line.quantity},
-                         {"unit_price", format_decimal(line.unit_price.micros, minor_unit_digits(session.currency))},
-                         {"amount", money(line.amount)},
-                         {"basis", to_string(line.basis)}};
+    nlohmann::json entry{
+        {"dimension", to_string(line.dimension)},
+        {"element_index", line.element_index},
+        {"quantity", line.quantity},
+        {"unit_price", format_decimal(line.unit_price.micros, minor_unit_digits(session.currency))},
+        {"amount", money(line.amount)},
+        {"basis", to_string(line.basis)}};
     if (line.basis == LineBasis::PlanDiscounted) {
       entry["discount_percent"] = format_decimal(line.discount_percent);
     }

@@ -23,7 +23,9 @@ constexpr std::array<std::string_view, 7> kDayNames{"MONDAY", "TUESDAY",  "WEDNE
 }
 
 std::string at(const std::string& path, std::string_view key) { return path + "." + std::string(key); }
-std::string at(const std::string& path, std::size_t index) { return path + "[" + std::to_string(index) + "]"; }
+std::string at(const std::string& path, std::size_t index) {
+  return path + "[" + std::to_string(index) + "]";
+}
 
 // Absent and null mean the same: OCPI writes optional fields either way.
 const json* find(const json& object, std::string_view key) {
@@ -167,10 +169,11 @@ PriceComponent component_of(const json& value, const std::string& path, const st
 
 Restrictions restrictions_of(const json& value, const std::string& path) {
   expect_object(value, path);
-  reject_unknown_keys(value,
-                      {"start_time", "end_time", "start_date", "end_date", "day_of_week", "min_kwh", "max_kwh",
-                       "min_power", "max_power", "min_current", "max_current", "min_duration", "max_duration"},
-                      path);
+  reject_unknown_keys(
+      value,
+      {"start_time", "end_time", "start_date", "end_date", "day_of_week", "min_kwh", "max_kwh", "min_power",
+       "max_power", "min_current", "max_current", "min_duration", "max_duration"},
+      path);
   Restrictions r;
   if (const json* v = find(value, "start_time")) {
     r.start_time = time_of_day_of(*v, at(path, "start_time"));
@@ -233,7 +236,8 @@ void validate_restrictions(const Restrictions& r, const std::string& path) {
       fail(at(path, key), "must not be negative, got " + format_decimal(*v));
     }
   };
-  const auto ordered = [&](std::string_view min_key, std::string_view max_key, const auto& min, const auto& max) {
+  const auto ordered = [&](std::string_view min_key, std::string_view max_key, const auto& min,
+                           const auto& max) {
     if (min && max && !(*min < *max)) {
       fail(path, std::string(min_key) + " must be less than " + std::string(max_key));
     }
@@ -266,7 +270,8 @@ void validate_restrictions(const Restrictions& r, const std::string& path) {
   ordered("min_power", "max_power", r.min_power, r.max_power);
   ordered("min_current", "max_current", r.min_current, r.max_current);
   ordered("min_duration", "max_duration", r.min_duration, r.max_duration);
-  if (r.start_date && r.end_date && !(std::chrono::sys_days{*r.start_date} < std::chrono::sys_days{*r.end_date})) {
+  if (r.start_date && r.end_date &&
+      !(std::chrono::sys_days{*r.start_date} < std::chrono::sys_days{*r.end_date})) {
     fail(path, "start_date must be before end_date");
   }
   for (std::size_t i = 0; i < r.day_of_week.size(); ++i) {
@@ -322,8 +327,8 @@ void validate(const Tariff& tariff) {
   if (tariff.vat_percent < 0 || tariff.vat_percent > kMicroPercentPerWhole) {
     fail(at(path, "vat_percent"), "must be between 0 and 100, got " + format_decimal(tariff.vat_percent));
   }
-  const std::pair<std::string_view, const std::optional<Money>*> bounds[] = {{"min_price", &tariff.min_price},
-                                                                             {"max_price", &tariff.max_price}};
+  const std::pair<std::string_view, const std::optional<Money>*> bounds[] = {
+      {"min_price", &tariff.min_price}, {"max_price", &tariff.max_price}};
   for (const auto& [key, bound] : bounds) {
     if (*bound && (*bound)->micros < 0) {
       fail(at(path, key), "must not be negative");
@@ -358,10 +363,12 @@ void validate(const Tariff& tariff) {
         fail(at(component_path, "price"), "currency differs from the tariff's");
       }
       if (component.price.micros < 0) {
-        fail(at(component_path, "price"), "must not be negative, got " + format_decimal(component.price.micros));
+        fail(at(component_path, "price"),
+             "must not be negative, got " + format_decimal(component.price.micros));
       }
       if (component.step_size < 1) {
-        fail(at(component_path, "step_size"), "must be at least 1, got " + std::to_string(component.step_size));
+        fail(at(component_path, "step_size"),
+             "must be at least 1, got " + std::to_string(component.step_size));
       }
       if (component.grace_s != 0 && component.type != Dimension::ParkingTime) {
         fail(at(component_path, "grace_s"), "only a PARKING_TIME component has a grace period");
@@ -415,7 +422,8 @@ void from_json(const json& value, Tariff& tariff) {
       fail(components_path, "expected an array, got " + components.dump());
     }
     for (std::size_t c = 0; c < components.size(); ++c) {
-      element.price_components.push_back(component_of(components[c], at(components_path, c), parsed.currency));
+      element.price_components.push_back(
+          component_of(components[c], at(components_path, c), parsed.currency));
     }
     if (const json* restrictions = find(element_json, "restrictions")) {
       element.restrictions = restrictions_of(*restrictions, at(element_path, "restrictions"));

@@ -15,7 +15,7 @@ inline constexpr std::int64_t kMicrosPerUnit = 1'000'000;
 inline constexpr std::int64_t kMicroPercentPerWhole = 100 * kMicrosPerUnit;  // 100 %
 
 struct Money {
-  std::string currency;    // ISO 4217, three upper-case letters
+  std::string currency;     // ISO 4217, three upper-case letters
   std::int64_t micros = 0;  // 1e-6 of the major unit
 
   friend bool operator==(const Money&, const Money&) = default;

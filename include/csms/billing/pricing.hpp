@@ -14,7 +14,7 @@
 namespace csms::billing {
 
 struct MeterReading {
-  domain::Timestamp at;          // the charger's timestamp, not the arrival time
+  domain::Timestamp at;           // the charger's timestamp, not the arrival time
   std::int64_t register_mwh = 0;  // energy import register in milli-Wh (whole Wh × 1000)
 };
 

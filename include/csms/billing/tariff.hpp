@@ -65,7 +65,7 @@ struct Tariff {
   std::string id;
   std::int64_t version = 1;
   std::string currency;
-  std::int64_t vat_percent = 0;  // micro-percent: "19" → 19'000'000, "7.7" → 7'700'000
+  std::int64_t vat_percent = 0;    // micro-percent: "19" → 19'000'000, "7.7" → 7'700'000
   std::optional<Money> min_price;  // excl. VAT
   std::optional<Money> max_price;  // excl. VAT
   bool is_default = false;

@@ -10,7 +10,7 @@
 #include "csms/billing/tariff.hpp"
 #include "csms/domain/time.hpp"
 
-namespace csms::billing::testing {
+namespace csms::billing::test {
 
 // "2026-01-14 15:00" or "2026-01-14 15:00:00.400", always UTC.
 inline domain::Timestamp utc(std::string text) {
@@ -27,10 +27,10 @@ inline Tariff tariff(std::string_view text) { return nlohmann::json::parse(text)
 
 // "ENERGY e1 8500 @0.25 = 2.13", with the basis appended when a plan made the line.
 inline std::string describe(const PricedLine& line) {
-  std::string text = std::string(to_string(line.dimension)) + " e" + std::to_string(line.element_index) + " " +
-                     std::to_string(line.quantity) + " @" +
-                     format_decimal(line.unit_price.micros, minor_unit_digits(line.unit_price.currency)) + " = " +
-                     format_money(line.amount);
+  std::string text = std::string(to_string(line.dimension)) + " e" + std::to_string(line.element_index) +
+                     " " + std::to_string(line.quantity) + " @" +
+                     format_decimal(line.unit_price.micros, minor_unit_digits(line.unit_price.currency)) +
+                     " = " + format_money(line.amount);
   if (line.basis != LineBasis::Tariff) {
     text += " " + std::string(to_string(line.basis));
   }
@@ -45,4 +45,4 @@ inline std::vector<std::string> describe(const PricedSession& session) {
   return lines;
 }
 
-}  // namespace csms::billing::testing
+}  // namespace csms::billing::test

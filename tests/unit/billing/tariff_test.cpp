@@ -48,7 +48,8 @@ TEST(TariffJson, OcpiShape_IsReadExactly) {
   EXPECT_EQ(peak.restrictions->start_time, minutes{17 * 60});
   EXPECT_EQ(peak.restrictions->end_time, minutes{21 * 60});
   // Sorted Monday first.
-  EXPECT_EQ(peak.restrictions->day_of_week, (std::vector<weekday>{Monday, Tuesday, Wednesday, Thursday, Friday}));
+  EXPECT_EQ(peak.restrictions->day_of_week,
+            (std::vector<weekday>{Monday, Tuesday, Wednesday, Thursday, Friday}));
 
   const TariffElement& base = t.elements[1];
   ASSERT_EQ(base.price_components.size(), 3u);
@@ -78,8 +79,7 @@ TEST(TariffJson, Written_WithDecimalStringsAndTheCurrencysDigits) {
   EXPECT_EQ(out["max_price"], "80.00");
   EXPECT_EQ(out["elements"][0]["price_components"][0],
             json::parse(R"({"type": "ENERGY", "price": "0.40", "step_size": 1})"));
-  EXPECT_EQ(out["elements"][0]["restrictions"],
-            json::parse(R"({"start_time": "17:00", "end_time": "21:00",
+  EXPECT_EQ(out["elements"][0]["restrictions"], json::parse(R"({"start_time": "17:00", "end_time": "21:00",
                             "day_of_week": ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY"]})"));
   EXPECT_EQ(out["elements"][1]["price_components"][0]["price"], "0.2975");
   EXPECT_EQ(out["elements"][1]["price_components"][1],
@@ -98,10 +98,9 @@ TEST(TariffJson, RoundTrip_IsLossless) {
 }
 
 TEST(TariffJson, Defaults_VersionOneStepOneNoBounds) {
-  const Tariff t =
-      json::parse(R"({"id": "t", "currency": "JPY", "vat_percent": 10, "elements": [
+  const Tariff t = json::parse(R"({"id": "t", "currency": "JPY", "vat_percent": 10, "elements": [
                        {"price_components": [{"type": "ENERGY", "price": 35}], "restrictions": null}]})")
-          .get<Tariff>();
+                       .get<Tariff>();
   EXPECT_EQ(t.version, 1);
   EXPECT_EQ(t.elements[0].price_components[0].step_size, 1);
   EXPECT_FALSE(t.elements[0].restrictions);
@@ -119,7 +118,8 @@ struct InvalidCase {
 
 // merge_patch replaces arrays whole, so the cases spell out the one element they break.
 std::string element(const std::string& components, const std::string& restrictions) {
-  return R"({"elements": [{"price_components": [)" + components + R"(], "restrictions": )" + restrictions + "}]}";
+  return R"({"elements": [{"price_components": [)" + components + R"(], "restrictions": )" + restrictions +
+         "}]}";
 }
 
 const std::string kEnergy = R"({"type": "ENERGY", "price": "0.30"})";
@@ -157,43 +157,53 @@ INSTANTIATE_TEST_SUITE_P(
         InvalidCase{"NoElements", R"({"elements": []})", "tariff.elements: must hold at least one element"},
         InvalidCase{"NoComponents", element("", "null"),
                     "tariff.elements[0].price_components: must hold at least one price component"},
-        InvalidCase{"UnknownType", element(R"({"type": "KWH", "price": 1})", "null"),
-                    "tariff.elements[0].price_components[0].type: expected ENERGY, TIME, PARKING_TIME or FLAT, "
-                    "got \"KWH\""},
-        InvalidCase{"SevenDecimals", element(R"({"type": "ENERGY", "price": "0.1234567"})", "null"),
-                    "tariff.elements[0].price_components[0].price: \"0.1234567\" is not a decimal: more than 6 "
-                    "decimals"},
-        InvalidCase{"InexactDouble", element(R"({"type": "ENERGY", "price": 0.30000000000000004})", "null"),
-                    "tariff.elements[0].price_components[0].price: \"0.30000000000000004\" is not a decimal: more "
-                    "than 6 decimals"},
+        InvalidCase{
+            "UnknownType", element(R"({"type": "KWH", "price": 1})", "null"),
+            "tariff.elements[0].price_components[0].type: expected ENERGY, TIME, PARKING_TIME or FLAT, "
+            "got \"KWH\""},
+        InvalidCase{
+            "SevenDecimals", element(R"({"type": "ENERGY", "price": "0.1234567"})", "null"),
+            "tariff.elements[0].price_components[0].price: \"0.1234567\" is not a decimal: more than 6 "
+            "decimals"},
+        InvalidCase{
+            "InexactDouble", element(R"({"type": "ENERGY", "price": 0.30000000000000004})", "null"),
+            "tariff.elements[0].price_components[0].price: \"0.30000000000000004\" is not a decimal: more "
+            "than 6 decimals"},
         InvalidCase{"NegativePrice", element(R"({"type": "ENERGY", "price": "-0.10"})", "null"),
                     "tariff.elements[0].price_components[0].price: must not be negative, got -0.1"},
         InvalidCase{"StepZero", element(R"({"type": "TIME", "price": 1, "step_size": 0})", "null"),
                     "tariff.elements[0].price_components[0].step_size: must be at least 1, got 0"},
         InvalidCase{"StepFraction", element(R"({"type": "TIME", "price": 1, "step_size": 1.5})", "null"),
                     "tariff.elements[0].price_components[0].step_size: expected an integer, got 1.5"},
-        InvalidCase{"GraceOnEnergy", element(R"({"type": "ENERGY", "price": 1, "grace_s": 60})", "null"),
-                    "tariff.elements[0].price_components[0].grace_s: only a PARKING_TIME component has a grace "
-                    "period"},
-        InvalidCase{"ComponentVat", element(R"({"type": "ENERGY", "price": 1, "vat": 19})", "null"),
-                    "tariff.elements[0].price_components[0].vat: a VAT rate per component is not supported; set "
-                    "the tariff's vat_percent"},
-        InvalidCase{"TwoEnergyComponents", element(kEnergy + "," + kEnergy, "null"),
-                    "tariff.elements[0].price_components[1]: a second ENERGY component in the same element (OCPI "
-                    "allows one per type)"},
+        InvalidCase{
+            "GraceOnEnergy", element(R"({"type": "ENERGY", "price": 1, "grace_s": 60})", "null"),
+            "tariff.elements[0].price_components[0].grace_s: only a PARKING_TIME component has a grace "
+            "period"},
+        InvalidCase{
+            "ComponentVat", element(R"({"type": "ENERGY", "price": 1, "vat": 19})", "null"),
+            "tariff.elements[0].price_components[0].vat: a VAT rate per component is not supported; set "
+            "the tariff's vat_percent"},
+        InvalidCase{
+            "TwoEnergyComponents", element(kEnergy + "," + kEnergy, "null"),
+            "tariff.elements[0].price_components[1]: a second ENERGY component in the same element (OCPI "
+            "allows one per type)"},
         InvalidCase{"BadStartTime", element(kEnergy, R"({"start_time": "25:00"})"),
                     "tariff.elements[0].restrictions.start_time: expected HH:MM, got \"25:00\""},
         InvalidCase{"StartTimeWithSeconds", element(kEnergy, R"({"start_time": "17:00:00"})"),
                     "tariff.elements[0].restrictions.start_time: expected HH:MM, got \"17:00:00\""},
-        InvalidCase{"BadDate", element(kEnergy, R"({"start_date": "2026-02-30"})"),
-                    "tariff.elements[0].restrictions.start_date: expected a date YYYY-MM-DD, got \"2026-02-30\""},
-        InvalidCase{"DatesReversed", element(kEnergy, R"({"start_date": "2026-02-01", "end_date": "2026-01-01"})"),
+        InvalidCase{
+            "BadDate", element(kEnergy, R"({"start_date": "2026-02-30"})"),
+            "tariff.elements[0].restrictions.start_date: expected a date YYYY-MM-DD, got \"2026-02-30\""},
+        InvalidCase{"DatesReversed",
+                    element(kEnergy, R"({"start_date": "2026-02-01", "end_date": "2026-01-01"})"),
                     "tariff.elements[0].restrictions: start_date must be before end_date"},
-        InvalidCase{"BadDay", element(kEnergy, R"({"day_of_week": ["MONDAY", "FUNDAY"]})"),
-                    "tariff.elements[0].restrictions.day_of_week[1]: expected MONDAY to SUNDAY, got \"FUNDAY\""},
-        InvalidCase{"NoDays", element(kEnergy, R"({"day_of_week": []})"),
-                    "tariff.elements[0].restrictions.day_of_week: must name at least one day (omit it for every "
-                    "day)"},
+        InvalidCase{
+            "BadDay", element(kEnergy, R"({"day_of_week": ["MONDAY", "FUNDAY"]})"),
+            "tariff.elements[0].restrictions.day_of_week[1]: expected MONDAY to SUNDAY, got \"FUNDAY\""},
+        InvalidCase{
+            "NoDays", element(kEnergy, R"({"day_of_week": []})"),
+            "tariff.elements[0].restrictions.day_of_week: must name at least one day (omit it for every "
+            "day)"},
         InvalidCase{"MisspeltRestriction", element(kEnergy, R"({"min_kW": 11})"),
                     "tariff.elements[0].restrictions.min_kW: unknown key"},
         InvalidCase{"MinKwhNotBelowMax", element(kEnergy, R"({"min_kwh": 20, "max_kwh": "20.0"})"),
@@ -207,8 +217,10 @@ INSTANTIATE_TEST_SUITE_P(
     [](const testing::TestParamInfo<InvalidCase>& info) { return info.param.name; });
 
 TEST(TariffValidate, ProgrammaticTariff_IsCheckedToo) {
-  Tariff t{"t", 1, "EUR", 19'000'000, std::nullopt, std::nullopt, false,
-           {{{{Dimension::Energy, {"USD", 300'000}, 1, 0}}, std::nullopt}}};
+  Tariff t{"t",          1,
+           "EUR",        19'000'000,
+           std::nullopt, std::nullopt,
+           false,        {{{{Dimension::Energy, {"USD", 300'000}, 1, 0}}, std::nullopt}}};
   EXPECT_THROW(validate(t), std::invalid_argument);  // price in another currency
   t.elements[0].price_components[0].price.currency = "EUR";
   EXPECT_NO_THROW(validate(t));
