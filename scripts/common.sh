@@ -9,7 +9,7 @@ LOCAL="$ROOT/.local"
 # Boost is 1.74, too old for what we use).
 BUILD_PACKAGES=(g++ cmake ninja-build pkg-config ccache git ca-certificates
   libboost1.81-dev libboost-url1.81-dev libpqxx-dev libpq-dev nlohmann-json3-dev
-  libspdlog-dev libfmt-dev libyaml-cpp-dev libssl-dev libgtest-dev
+  libspdlog-dev libfmt-dev libyaml-cpp-dev libssl-dev libgtest-dev libhowardhinnant-date-dev
   postgresql postgresql-client curl)
 TEST_PACKAGES=(nodejs npm clang-format)
 
