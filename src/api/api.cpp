@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "csms/api/password.hpp"
+#include "csms/billing/tariff.hpp"
 #include "csms/domain/time.hpp"
 #include "csms/metrics/metrics.hpp"
 #include "openapi.hpp"
@@ -484,6 +485,70 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
           return;
         }
         return send(body);
+      }
+      throw HttpError(405, method + " is not allowed here");
+    }
+
+    if (resource == "tariffs") {
+      auto with_billing = [this, respond](std::function<HttpResponse(domain::BillingRepository&)> work) {
+        auto out = std::make_shared<HttpResponse>();
+        db_.run([out, work = std::move(work)](domain::Repositories& repos) { *out = work(repos.billing()); },
+                [out, respond](std::exception_ptr error) {
+                  if (!error) return respond(std::move(*out));
+                  respond(problem(500, "the request could not be completed"));
+                });
+      };
+      // The OCPI shape, validated by the billing model; prices come back as decimal strings.
+      auto validated = [](json body, const std::string& id) {
+        body["id"] = id;
+        body.erase("version");
+        body.erase("last_updated");
+        bool is_default = body.value("is_default", false);
+        try {
+          auto tariff = body.get<billing::Tariff>();
+          json normalized = tariff;
+          normalized.erase("version");
+          return std::pair{normalized, is_default};
+        } catch (const std::exception& e) {
+          throw HttpError(400, std::string("invalid tariff: ") + e.what());
+        }
+      };
+      if (depth == 3 && method == "GET")
+        return with_billing(
+            [](domain::BillingRepository& repo) { return json_response(200, repo.list_tariffs()); });
+      if (depth == 3 && method == "POST") {
+        auto body = parse_body(request);
+        if (!body.contains("id") || !body["id"].is_string() || body["id"].get<std::string>().empty() ||
+            body["id"].get<std::string>().size() > 36)
+          throw HttpError(400, "id must be a string of 1 to 36 characters");
+        auto id = body["id"].get<std::string>();
+        auto [document, is_default] = validated(body, id);
+        return with_billing([id, document, is_default](domain::BillingRepository& repo) {
+          auto result = repo.save_tariff(id, document.dump(), is_default, true);
+          return write_result(result, "tariff " + id,
+                              result == domain::WriteResult::Done ? repo.get_tariff(id) : std::nullopt, 201);
+        });
+      }
+      if (depth == 4) {
+        auto id = seg[3];
+        if (method == "GET")
+          return with_billing([id](domain::BillingRepository& repo) {
+            auto doc = repo.get_tariff(id);
+            return doc ? json_response(200, *doc) : problem(404, "tariff " + id + " not found");
+          });
+        if (method == "PUT") {
+          auto [document, is_default] = validated(parse_body(request), id);
+          return with_billing([id, document, is_default](domain::BillingRepository& repo) {
+            auto result = repo.save_tariff(id, document.dump(), is_default, false);
+            return write_result(result, "tariff " + id,
+                                result == domain::WriteResult::Done ? repo.get_tariff(id) : std::nullopt,
+                                200);
+          });
+        }
+        if (method == "DELETE")
+          return with_billing([id](domain::BillingRepository& repo) {
+            return write_result(repo.delete_tariff(id), "tariff " + id, std::nullopt, 204);
+          });
       }
       throw HttpError(405, method + " is not allowed here");
     }

@@ -56,6 +56,10 @@ std::string_view openapi_document() {
     {
       "name": "fault-rules",
       "description": "The rules of fault detection and their thresholds."
+    },
+    {
+      "name": "tariffs",
+      "description": "OCPI-style tariffs that price sessions."
     }
   ],
   "paths": {
@@ -1606,6 +1610,253 @@ std::string_view openapi_document() {
           }
         }
       }
+    },
+    "/api/v1/tariffs": {
+      "get": {
+        "tags": [
+          "tariffs"
+        ],
+        "operationId": "listTariffs",
+        "summary": "List tariffs",
+        "description": "The latest version of every tariff. Role: viewer or higher.",
+        "responses": {
+          "200": {
+            "description": "All tariffs.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/Tariff"
+                      }
+                    },
+                    "next_cursor": {
+                      "type": "null"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      },
+      "post": {
+        "tags": [
+          "tariffs"
+        ],
+        "operationId": "createTariff",
+        "summary": "Create a tariff",
+        "description": "Role: admin.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Tariff"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The tariff (version 1).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Tariff"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Invalid tariff; the detail names the field.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "409": {
+            "description": "A tariff with this id exists.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      }
+    },
+    "/api/v1/tariffs/{id}": {
+      "get": {
+        "tags": [
+          "tariffs"
+        ],
+        "operationId": "getTariff",
+        "summary": "Get a tariff",
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Its latest version.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Tariff"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "No such tariff.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      },
+      "put": {
+        "tags": [
+          "tariffs"
+        ],
+        "operationId": "replaceTariff",
+        "summary": "Change a tariff",
+        "description": "Saves a new version; sessions that already began keep the version in force when they started. Role: admin.",
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Tariff"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The new version.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Tariff"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Invalid tariff.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "No such tariff.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      },
+      "delete": {
+        "tags": [
+          "tariffs"
+        ],
+        "operationId": "deleteTariff",
+        "summary": "Delete a tariff",
+        "description": "Stops pricing new sessions with it; priced sessions keep their cost. Role: admin.",
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "204": {
+            "description": "Deleted."
+          },
+          "404": {
+            "description": "No such tariff.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      }
     }
   },
   "components": {
@@ -2468,7 +2719,7 @@ std::string_view openapi_document() {
               "object",
               "null"
             ],
-            "description": "The priced cost; currently always null (not priced yet)."
+            "description": "Set when the transaction ends: currency, tariff_id, tariff_version, energy_wh, lines [{dimension, element_index, quantity, unit_price, amount, basis}], lines_total, total_excl_vat, vat_percent, vat, total_incl_vat, flags. Null while open or without a tariff."
           },
           "meter_samples": {
             "type": "array",
@@ -3178,6 +3429,204 @@ std::string_view openapi_document() {
           "note": {
             "type": "string",
             "maxLength": 2000
+          }
+        }
+      },
+      "PriceComponent": {
+        "type": "object",
+        "required": [
+          "type",
+          "price"
+        ],
+        "properties": {
+          "type": {
+            "type": "string",
+            "enum": [
+              "ENERGY",
+              "TIME",
+              "PARKING_TIME",
+              "FLAT"
+            ]
+          },
+          "price": {
+            "type": [
+              "string",
+              "number"
+            ],
+            "description": "Excl. VAT: per kWh (ENERGY), per hour (TIME, PARKING_TIME), once (FLAT)."
+          },
+          "step_size": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "Wh (ENERGY) or seconds (TIME, PARKING_TIME): the session's total is rounded up to a multiple, the extra billed at the price of the dimension's last period."
+          },
+          "grace_s": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "PARKING_TIME only (beyond OCPI): parking seconds that are free before it applies."
+          }
+        }
+      },
+      "TariffRestrictions": {
+        "type": "object",
+        "properties": {
+          "start_time": {
+            "type": "string",
+            "pattern": "^[0-2][0-9]:[0-5][0-9]$",
+            "description": "Local time of the station, inclusive; may wrap midnight with end_time."
+          },
+          "end_time": {
+            "type": "string"
+          },
+          "start_date": {
+            "type": "string",
+            "format": "date"
+          },
+          "end_date": {
+            "type": "string",
+            "format": "date"
+          },
+          "day_of_week": {
+            "type": "array",
+            "items": {
+              "type": "string",
+              "enum": [
+                "MONDAY",
+                "TUESDAY",
+                "WEDNESDAY",
+                "THURSDAY",
+                "FRIDAY",
+                "SATURDAY",
+                "SUNDAY"
+              ]
+            }
+          },
+          "min_kwh": {
+            "type": [
+              "string",
+              "number"
+            ],
+            "description": "A decimal; strings keep it exact (e.g. \"0.30\")."
+          },
+          "max_kwh": {
+            "type": [
+              "string",
+              "number"
+            ],
+            "description": "A decimal; strings keep it exact (e.g. \"0.30\")."
+          },
+          "min_power": {
+            "type": [
+              "string",
+              "number"
+            ],
+            "description": "kW, average power of the interval."
+          },
+          "max_power": {
+            "type": [
+              "string",
+              "number"
+            ],
+            "description": "A decimal; strings keep it exact (e.g. \"0.30\")."
+          },
+          "min_current": {
+            "type": [
+              "string",
+              "number"
+            ],
+            "description": "A decimal; strings keep it exact (e.g. \"0.30\")."
+          },
+          "max_current": {
+            "type": [
+              "string",
+              "number"
+            ],
+            "description": "A decimal; strings keep it exact (e.g. \"0.30\")."
+          },
+          "min_duration": {
+            "type": "integer",
+            "description": "Seconds since the session started."
+          },
+          "max_duration": {
+            "type": "integer"
+          }
+        }
+      },
+      "TariffElement": {
+        "type": "object",
+        "required": [
+          "price_components"
+        ],
+        "properties": {
+          "price_components": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/PriceComponent"
+            }
+          },
+          "restrictions": {
+            "$ref": "#/components/schemas/TariffRestrictions"
+          }
+        }
+      },
+      "Tariff": {
+        "type": "object",
+        "required": [
+          "id",
+          "currency",
+          "vat_percent",
+          "elements"
+        ],
+        "description": "OCPI 2.2.1 tariff. For each dimension at each moment the first element whose restrictions all hold and that has a component of that dimension prices it.",
+        "properties": {
+          "id": {
+            "type": "string",
+            "maxLength": 36
+          },
+          "version": {
+            "type": "integer",
+            "readOnly": true,
+            "description": "Every change adds a version; a session is priced with the version in force when it started."
+          },
+          "currency": {
+            "type": "string",
+            "pattern": "^[A-Z]{3}$"
+          },
+          "vat_percent": {
+            "type": [
+              "string",
+              "number"
+            ],
+            "description": "A decimal; strings keep it exact (e.g. \"0.30\")."
+          },
+          "min_price": {
+            "type": [
+              "string",
+              "number"
+            ],
+            "description": "Excl. VAT."
+          },
+          "max_price": {
+            "type": [
+              "string",
+              "number"
+            ],
+            "description": "Excl. VAT."
+          },
+          "is_default": {
+            "type": "boolean",
+            "description": "Prices stations without a tariff_id. One tariff is the default."
+          },
+          "elements": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/TariffElement"
+            }
+          },
+          "last_updated": {
+            "type": "string",
+            "format": "date-time",
+            "readOnly": true
           }
         }
       }

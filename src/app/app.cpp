@@ -19,6 +19,7 @@
 #include "csms/app/config.hpp"
 #include "csms/app/station_gateway.hpp"
 #include "csms/app/webhook_dispatcher.hpp"
+#include "csms/billing/billing_service.hpp"
 #include "csms/charging/charging_service.hpp"
 #include "csms/faults/fault_service.hpp"
 #include "csms/metrics/metrics.hpp"
@@ -137,6 +138,8 @@ int serve_command(const Config& config) {
       [&alert_streams](const domain::AlertChange& change) { alert_streams.publish(change); });
   events.subscribe([&fault_service](const domain::Event& event) { fault_service.on_event(event); });
   fault_service.start();
+  billing::BillingService billing_service(db);
+  events.subscribe([&billing_service](const domain::Event& event) { billing_service.on_event(event); });
   metrics::registry().gauge("csms_build_info", "Build of this process", {{"version", CSMS_VERSION}}).set(1);
   metrics::registry().callback("csms_alerts_open", "Active alerts by rule", [&fault_service] {
     std::vector<std::pair<metrics::Labels, double>> out;

@@ -114,17 +114,35 @@ class PgFaultRepository final : public domain::FaultRepository {
   pqxx::transaction_base& txn_;
 };
 
+class PgBillingRepository final : public domain::BillingRepository {
+ public:
+  explicit PgBillingRepository(pqxx::transaction_base& txn) : txn_(txn) {}
+  std::string list_tariffs() override;
+  std::optional<std::string> get_tariff(const std::string& id) override;
+  domain::WriteResult save_tariff(const std::string& id, const std::string& document_json, bool is_default,
+                                  bool creating) override;
+  domain::WriteResult delete_tariff(const std::string& id) override;
+  std::optional<domain::PricingData> pricing_data(std::int64_t transaction_id) override;
+  void store_cost(std::int64_t transaction_id, const std::string& cost_json) override;
+
+ private:
+  pqxx::transaction_base& txn_;
+};
+
 class PgRepositories final : public domain::Repositories {
  public:
-  explicit PgRepositories(pqxx::transaction_base& txn) : charging_(txn), admin_(txn), faults_(txn) {}
+  explicit PgRepositories(pqxx::transaction_base& txn)
+      : charging_(txn), admin_(txn), faults_(txn), billing_(txn) {}
   domain::ChargingRepository& charging() override { return charging_; }
   domain::AdminRepository& admin() override { return admin_; }
   domain::FaultRepository& faults() override { return faults_; }
+  domain::BillingRepository& billing() override { return billing_; }
 
  private:
   PgChargingRepository charging_;
   PgAdminRepository admin_;
   PgFaultRepository faults_;
+  PgBillingRepository billing_;
 };
 
 }  // namespace csms::store

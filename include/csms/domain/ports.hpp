@@ -223,6 +223,31 @@ class FaultRepository {
   virtual void webhook_failed(std::int64_t id, const std::string& error, Timestamp next_attempt) = 0;
 };
 
+// What pricing a finished transaction needs, read from the database.
+struct PricingData {
+  std::optional<std::string> tariff_json;  // the version in force at the start; none: not priced
+  std::string time_zone = "UTC";
+  Timestamp started_at;
+  std::optional<Timestamp> stopped_at;
+  std::vector<std::pair<Timestamp, double>> register_wh;     // energy import register readings
+  std::vector<std::pair<Timestamp, bool>> charging_changes;  // from then on: charging or not
+};
+
+// Tariffs (versioned) and priced sessions.
+class BillingRepository {
+ public:
+  virtual ~BillingRepository() = default;
+  virtual std::string list_tariffs() = 0;
+  virtual std::optional<std::string> get_tariff(const std::string& id) = 0;
+  // Creating an id that exists is a Conflict; updating adds a version (NotFound if none).
+  virtual WriteResult save_tariff(const std::string& id, const std::string& document_json, bool is_default,
+                                  bool creating) = 0;
+  virtual WriteResult delete_tariff(const std::string& id) = 0;
+
+  virtual std::optional<PricingData> pricing_data(std::int64_t transaction_id) = 0;
+  virtual void store_cost(std::int64_t transaction_id, const std::string& cost_json) = 0;
+};
+
 // One unit of work's repositories, bound to one database transaction.
 class Repositories {
  public:
@@ -230,6 +255,7 @@ class Repositories {
   virtual ChargingRepository& charging() = 0;
   virtual AdminRepository& admin() = 0;
   virtual FaultRepository& faults() = 0;
+  virtual BillingRepository& billing() = 0;
 };
 
 // Runs units of work on the database threads. `done` gets nullptr once the work has

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "csms/domain/events.hpp"
+#include "csms/domain/ports.hpp"
+
+namespace csms::billing {
+
+// Prices each transaction when it ends, with the tariff version in force when it started,
+// and stores the result as the transaction's `cost`.
+class BillingService {
+ public:
+  explicit BillingService(domain::UnitOfWorkRunner& db) : db_(db) {}
+
+  void on_event(const domain::Event& event);
+
+  // Pure: the cost document for what the database holds of a session; nullopt without a
+  // tariff. Throws std::invalid_argument for a stored tariff that is not valid.
+  static std::optional<nlohmann::json> price(const domain::PricingData& data);
+
+ private:
+  domain::UnitOfWorkRunner& db_;
+};
+
+}  // namespace csms::billing

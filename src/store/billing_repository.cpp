@@ -1,0 +1,106 @@
+#include <nlohmann/json.hpp>
+
+#include "repositories.hpp"
+
+namespace csms::store {
+
+std::string PgBillingRepository::list_tariffs() {
+  auto row = txn_.exec1(
+      "SELECT coalesce(jsonb_agg(csms_tariff_json(t) ORDER BY t.id), '[]')::text FROM tariffs t "
+      "WHERE NOT t.deleted AND t.version = (SELECT max(version) FROM tariffs v WHERE v.id = t.id)");
+  return "{\"items\":" + row[0].as<std::string>() + ",\"next_cursor\":null}";
+}
+
+std::optional<std::string> PgBillingRepository::get_tariff(const std::string& id) {
+  auto rows = txn_.exec_params(
+      "SELECT csms_tariff_json(t)::text FROM tariffs t WHERE t.id = $1 AND NOT t.deleted "
+      "ORDER BY t.version DESC LIMIT 1",
+      id);
+  if (rows.empty()) return std::nullopt;
+  return rows[0][0].as<std::string>();
+}
+
+domain::WriteResult PgBillingRepository::save_tariff(const std::string& id, const std::string& document_json,
+                                                     bool is_default, bool creating) {
+  auto latest = txn_.exec_params(
+      "SELECT version, deleted FROM tariffs WHERE id = $1 ORDER BY version DESC LIMIT 1 "
+      "FOR UPDATE",
+      id);
+  bool exists = !latest.empty() && !latest[0]["deleted"].as<bool>();
+  if (creating && exists) return domain::WriteResult::Conflict;
+  if (!creating && !exists) return domain::WriteResult::NotFound;
+  int version = latest.empty() ? 1 : latest[0]["version"].as<int>() + 1;
+  // One default tariff: marking this one default unmarks the others' latest versions.
+  if (is_default) txn_.exec_params("UPDATE tariffs SET is_default = false WHERE id <> $1 AND is_default", id);
+  auto document = nlohmann::json::parse(document_json);
+  document["version"] = version;
+  txn_.exec_params("INSERT INTO tariffs (id, version, document, is_default) VALUES ($1, $2, $3::jsonb, $4)",
+                   id, version, document.dump(), is_default);
+  return domain::WriteResult::Done;
+}
+
+domain::WriteResult PgBillingRepository::delete_tariff(const std::string& id) {
+  auto rows = txn_.exec_params(
+      "UPDATE tariffs SET deleted = true, is_default = false WHERE id = $1 AND NOT deleted", id);
+  return rows.affected_rows() > 0 ? domain::WriteResult::Done : domain::WriteResult::NotFound;
+}
+
+std::optional<domain::PricingData> PgBillingRepository::pricing_data(std::int64_t transaction_id) {
+  auto tx = txn_.exec_params(
+      "SELECT t.station_id, t.evse_id, t.protocol, csms_ms(t.started_at) AS started_ms, "
+      "csms_ms(t.stopped_at) AS stopped_ms, t.meter_start_wh, t.meter_stop_wh, s.time_zone, s.tariff_id "
+      "FROM transactions t JOIN stations s ON s.id = t.station_id WHERE t.id = $1 AND t.started_at IS NOT "
+      "NULL",
+      transaction_id);
+  if (tx.empty()) return std::nullopt;
+  const auto& row = tx[0];
+  domain::PricingData data;
+  data.time_zone = row["time_zone"].as<std::string>();
+  data.started_at = *ms(row["started_ms"]);
+  data.stopped_at = ms(row["stopped_ms"]);
+  // The version in force when the session started: the station's tariff, else the default.
+  auto tariff = txn_.exec_params(
+      "SELECT document::text FROM tariffs WHERE created_at <= to_timestamp($2::bigint / 1000.0) AND "
+      "(($1::text IS NOT NULL AND id = $1) OR ($1::text IS NULL AND is_default)) "
+      "ORDER BY (id = $1) DESC NULLS LAST, version DESC LIMIT 1",
+      opt<std::string>(row["tariff_id"]), row["started_ms"].as<long long>());
+  if (!tariff.empty()) data.tariff_json = tariff[0][0].as<std::string>();
+
+  if (auto start = opt<double>(row["meter_start_wh"])) data.register_wh.emplace_back(data.started_at, *start);
+  for (const auto& sample : txn_.exec_params(
+           "SELECT csms_ms(sampled_at) AS at_ms, canonical_value FROM meter_samples WHERE transaction_id = "
+           "$1 "
+           "AND measurand = 'Energy.Active.Import.Register' AND phase = '' AND location = 'Outlet' "
+           "AND NOT ('unparseable_value' = ANY (flags)) ORDER BY sampled_at",
+           transaction_id))
+    data.register_wh.emplace_back(*ms(sample["at_ms"]), sample["canonical_value"].as<double>());
+  if (auto stop = opt<double>(row["meter_stop_wh"]); stop && data.stopped_at)
+    data.register_wh.emplace_back(*data.stopped_at, *stop);
+
+  // Charging vs connected-but-not-charging: 2.0.1 chargingState, 1.6 connector status.
+  auto changes = row["protocol"].as<std::string>() == "ocpp2.0.1"
+                     ? txn_.exec_params(
+                           "SELECT csms_ms(event_at) AS at_ms, charging_state = 'Charging' AS charging "
+                           "FROM transaction_events WHERE transaction_id = $1 AND charging_state IS NOT NULL "
+                           "ORDER BY event_at, seq_no",
+                           transaction_id)
+                     : txn_.exec_params(
+                           "SELECT csms_ms(status_at) AS at_ms, status NOT IN ('SuspendedEV', "
+                           "'SuspendedEVSE', 'Finishing') "
+                           "AS charging FROM status_history WHERE station_id = $1 AND evse_id = $2 "
+                           "AND status_at >= to_timestamp($3::bigint / 1000.0) "
+                           "AND ($4::bigint IS NULL OR status_at < to_timestamp($4::bigint / 1000.0)) ORDER "
+                           "BY status_at",
+                           row["station_id"].as<std::string>(), row["evse_id"].as<int>(),
+                           row["started_ms"].as<long long>(), opt<long long>(row["stopped_ms"]));
+  for (const auto& change : changes)
+    data.charging_changes.emplace_back(*ms(change["at_ms"]), change["charging"].as<bool>());
+  return data;
+}
+
+void PgBillingRepository::store_cost(std::int64_t transaction_id, const std::string& cost_json) {
+  txn_.exec_params("UPDATE transactions SET cost = $2::jsonb, priced_at = now() WHERE id = $1",
+                   transaction_id, cost_json);
+}
+
+}  // namespace csms::store

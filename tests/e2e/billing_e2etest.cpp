@@ -1,0 +1,146 @@
+// Billing on the real server: a tariff set over REST prices real 1.6 and 2.0.1 sessions
+// when they end, with the version in force when they started.
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "support/clients.hpp"
+#include "support/csms_process.hpp"
+#include "support/test_database.hpp"
+
+namespace csms::testing {
+namespace {
+
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+// Now plus `seconds`, RFC 3339 UTC: tariff versions count from when they were saved, so the
+// sessions here happen after the tariff was created.
+std::string at(int seconds) {
+  auto t = std::chrono::system_clock::now() + std::chrono::seconds(seconds);
+  auto tt = std::chrono::system_clock::to_time_t(t);
+  char out[32];
+  std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&tt));
+  return out;
+}
+
+class BillingE2e : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    url_ = fresh_database("csms_e2e_billing");
+    server_ = std::make_unique<CsmsProcess>(url_);
+    // 0.30 EUR per kWh plus 1.00 EUR per session, 19 % VAT.
+    auto created = api("POST", "/api/v1/tariffs",
+                       json{{"id", "STANDARD"},
+                            {"currency", "EUR"},
+                            {"vat_percent", "19"},
+                            {"is_default", true},
+                            {"elements",
+                             {{{"price_components",
+                                {{{"type", "ENERGY"}, {"price", "0.30"}, {"step_size", 1}},
+                                 {{"type", "FLAT"}, {"price", 1}, {"step_size", 1}}}}}}}});
+    ASSERT_EQ(created.status, 201) << created.raw;
+    ASSERT_EQ(created.body["version"], 1);
+  }
+  void TearDown() override {
+    if (HasFailure()) std::cerr << "---- csms log ----\n" << server_->log() << "\n";
+  }
+  HttpResult api(const std::string& method, const std::string& target,
+                 std::optional<json> body = std::nullopt) {
+    return http(server_->api_port(), method, target, body);
+  }
+  json cost_of(const std::string& station) {
+    for (int i = 0; i < 100; ++i) {
+      auto list = api("GET", "/api/v1/transactions?station=" + station + "&state=closed").body["items"];
+      if (!list.empty() && !list[0]["cost"].is_null()) return list[0]["cost"];
+      std::this_thread::sleep_for(50ms);
+    }
+    return nullptr;
+  }
+
+  std::string url_;
+  std::unique_ptr<CsmsProcess> server_;
+};
+
+TEST_F(BillingE2e, Ocpp16Session_IsPricedAtTheEnd_AndATariffEditDoesNotRepriceIt) {
+  OcppClient cp(server_->ocpp_port(), "BILL-16", {"ocpp1.6"});
+  cp.call("BootNotification", {{"chargePointVendor", "A"}, {"chargePointModel", "B"}});
+  // Timestamps have whole seconds: keep the start clear of the tariff's versions.
+  std::this_thread::sleep_for(1100ms);
+  auto start = cp.call("StartTransaction",
+                       {{"connectorId", 1}, {"idTag", "ANY"}, {"meterStart", 10000}, {"timestamp", at(0)}});
+  std::this_thread::sleep_for(1100ms);
+  auto tx = start[2]["transactionId"].get<long long>();
+  // The tariff changes while the session runs: the session keeps version 1.
+  auto edited = api("PUT", "/api/v1/tariffs/STANDARD",
+                    json{{"currency", "EUR"},
+                         {"vat_percent", "19"},
+                         {"is_default", true},
+                         {"elements", {{{"price_components", {{{"type", "ENERGY"}, {"price", "0.90"}}}}}}}});
+  ASSERT_EQ(edited.status, 200) << edited.raw;
+  EXPECT_EQ(edited.body["version"], 2);
+  cp.call("StopTransaction", {{"transactionId", tx}, {"meterStop", 15000}, {"timestamp", at(1800)}});
+  auto cost = cost_of("BILL-16");
+  ASSERT_FALSE(cost.is_null());
+  // 5 kWh × 0.30 = 1.50, + 1.00 flat = 2.50; VAT 19 % = 0.475 → 0.48; incl. 2.98.
+  EXPECT_EQ(cost["tariff_version"], 1);
+  EXPECT_EQ(cost["currency"], "EUR");
+  EXPECT_EQ(cost["total_excl_vat"], "2.50");
+  EXPECT_EQ(cost["vat"], "0.48");
+  EXPECT_EQ(cost["total_incl_vat"], "2.98");
+  bool energy_line = false;
+  for (const auto& line : cost["lines"])
+    if (line["dimension"] == "ENERGY") energy_line = line["quantity"] == 5000 && line["amount"] == "1.50";
+  EXPECT_TRUE(energy_line) << cost.dump();
+}
+
+TEST_F(BillingE2e, Ocpp201Session_IsPricedWithTheDefaultTariff) {
+  OcppClient cs(server_->ocpp_port(), "BILL-201", {"ocpp2.0.1"});
+  cs.call("BootNotification",
+          {{"reason", "PowerUp"}, {"chargingStation", {{"model", "M"}, {"vendorName", "V"}}}});
+  auto event = [&](const char* type, int seq, int offset, double kwh, const char* context) {
+    json payload = {{"eventType", type},
+                    {"timestamp", at(offset)},
+                    {"triggerReason", "MeterValuePeriodic"},
+                    {"seqNo", seq},
+                    {"transactionInfo", {{"transactionId", "BILL-TX"}, {"chargingState", "Charging"}}},
+                    {"meterValue",
+                     {{{"timestamp", at(offset)},
+                       {"sampledValue",
+                        {{{"value", kwh}, {"context", context}, {"unitOfMeasure", {{"unit", "kWh"}}}}}}}}}};
+    if (seq == 0) payload["evse"] = {{"id", 1}, {"connectorId", 1}};
+    return cs.call("TransactionEvent", payload);
+  };
+  event("Started", 0, 1, 2.5, "Transaction.Begin");
+  event("Updated", 1, 900, 11.0, "Sample.Periodic");
+  event("Ended", 2, 1800, 20.5, "Transaction.End");
+  auto cost = cost_of("BILL-201");
+  ASSERT_FALSE(cost.is_null());
+  // 18 kWh × 0.30 = 5.40, + 1.00 = 6.40; VAT 19 % = 1.216 → 1.22; incl. 7.62.
+  EXPECT_EQ(cost["total_excl_vat"], "6.40");
+  EXPECT_EQ(cost["vat"], "1.22");
+  EXPECT_EQ(cost["total_incl_vat"], "7.62");
+  EXPECT_EQ(cost["energy_wh"], 18000);
+}
+
+TEST_F(BillingE2e, TariffsApi_ValidatesAndVersions) {
+  auto again = json{{"id", "STANDARD"},
+                    {"vat_percent", "19"},
+                    {"currency", "EUR"},
+                    {"elements", {{{"price_components", {{{"type", "ENERGY"}, {"price", "0.10"}}}}}}}};
+  EXPECT_EQ(api("POST", "/api/v1/tariffs", again).status, 409);
+  auto bad = api("POST", "/api/v1/tariffs",
+                 json{{"id", "BAD"},
+                      {"currency", "EUR"},
+                      {"elements", {{{"price_components", {{{"type", "ENERGY"}, {"price", "abc"}}}}}}}});
+  EXPECT_EQ(bad.status, 400) << bad.raw;
+  EXPECT_EQ(api("GET", "/api/v1/tariffs/STANDARD").body["elements"][0]["price_components"][0]["price"],
+            "0.30");
+  EXPECT_EQ(api("GET", "/api/v1/tariffs").body["items"].size(), 1u);
+  EXPECT_EQ(api("DELETE", "/api/v1/tariffs/STANDARD").status, 204);
+  EXPECT_EQ(api("GET", "/api/v1/tariffs/STANDARD").status, 404);
+}
+
+}  // namespace
+}  // namespace csms::testing
