@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -26,6 +27,30 @@ using TransactionKey = std::pair<std::string, std::int64_t>;
 inline const std::string& station_of(const domain::Event& event) {
   return std::visit([](const auto& e) -> const std::string& { return e.station_id; }, event);
 }
+
+// Which stations are disconnected: what was measured before stops meaning anything until
+// they speak again.
+class Presence {
+ public:
+  enum class Change { None, WentOffline, CameBack };
+
+  Change apply(const domain::Event& event) {
+    const auto& station_id = station_of(event);
+    if (std::holds_alternative<domain::StationDisconnected>(event)) {
+      offline_.insert(station_id);
+      return Change::WentOffline;
+    }
+    if ((std::holds_alternative<domain::StationConnected>(event) ||
+         std::holds_alternative<domain::StationHeard>(event)) &&
+        offline_.erase(station_id) > 0)
+      return Change::CameBack;
+    return Change::None;
+  }
+  bool offline(const std::string& station_id) const { return offline_.count(station_id) > 0; }
+
+ private:
+  std::set<std::string> offline_;
+};
 
 inline bool is_open(const RuleContext& ctx, const std::string& station_id, int evse_id, int connector_id) {
   return ctx.is_open(AlertKey{ctx.rule(), station_id, evse_id, connector_id});

@@ -23,14 +23,13 @@ class StuckTransaction final : public Rule {
 
   void on_event(const domain::Event& event, RuleContext& ctx) override {
     const auto& station_id = station_of(event);
-    if (std::holds_alternative<domain::StationDisconnected>(event)) {
-      offline_.insert(station_id);
-    } else if (std::holds_alternative<domain::StationConnected>(event) ||
-               std::holds_alternative<domain::StationHeard>(event)) {
-      if (offline_.erase(station_id) > 0)
-        for (auto& [key, transaction] : transactions_)
-          if (key.first == station_id) transaction.last_activity = ctx.now();
-    } else if (const auto* started = std::get_if<domain::TransactionStarted>(&event)) {
+    auto presence = presence_.apply(event);
+    if (presence == Presence::Change::CameBack) {
+      // Silence while disconnected does not count: the clock restarts.
+      for (auto& [key, transaction] : transactions_)
+        if (key.first == station_id) transaction.last_activity = ctx.now();
+    }
+    if (const auto* started = std::get_if<domain::TransactionStarted>(&event)) {
       active(station_id, started->transaction_id, started->evse_id, ctx);
     } else if (const auto* values = std::get_if<domain::MeterValuesRecorded>(&event)) {
       if (values->transaction_id) active(station_id, *values->transaction_id, values->evse_id, ctx);
@@ -47,7 +46,7 @@ class StuckTransaction final : public Rule {
   void on_tick(RuleContext& ctx) override {
     for (auto& [key, transaction] : transactions_) {
       const auto& [station_id, transaction_id] = key;
-      if (offline_.count(station_id) > 0 || transaction.raised) continue;
+      if (presence_.offline(station_id) || transaction.raised) continue;
       auto duration_s = ctx.number(station_id, "duration_s");
       if (seconds_between(transaction.last_activity, ctx.now()) <= duration_s) continue;
       raise_once(transaction.raised, ctx, station_id, transaction.evse_id, 0,
@@ -79,7 +78,7 @@ class StuckTransaction final : public Rule {
   }
 
   std::map<TransactionKey, Transaction> transactions_;
-  std::set<std::string> offline_;
+  Presence presence_;
 };
 
 }  // namespace

@@ -26,15 +26,11 @@ class UnderDelivery final : public Rule {
 
   void on_event(const domain::Event& event, RuleContext& ctx) override {
     const auto& station_id = station_of(event);
-    if (std::holds_alternative<domain::StationDisconnected>(event)) {
-      offline_.insert(station_id);
+    if (presence_.apply(event) == Presence::Change::WentOffline) {
       for (auto& [key, evse] : evses_)
         if (key.first == station_id) evse.low_since.reset();
       return;
     }
-    if (std::holds_alternative<domain::StationConnected>(event) ||
-        std::holds_alternative<domain::StationHeard>(event))
-      offline_.erase(station_id);
     if (const auto* values = std::get_if<domain::MeterValuesRecorded>(&event)) {
       EvseKey key{station_id, charging_.evse_of(*values)};
       auto& evse = evses_[key];
@@ -91,7 +87,7 @@ class UnderDelivery final : public Rule {
       ctx.clear(evse_id, 0, station_id, {{"reason", fine}});
       return;
     }
-    if (offline_.count(station_id) > 0) return;
+    if (presence_.offline(station_id)) return;
     if (!evse.low_since) evse.low_since = ctx.now();
     auto duration_s = ctx.number(station_id, "duration_s");
     if (seconds_between(*evse.low_since, ctx.now()) <= duration_s) return;
@@ -106,7 +102,7 @@ class UnderDelivery final : public Rule {
 
   ChargingTracker charging_;
   std::map<EvseKey, Evse> evses_;
-  std::set<std::string> offline_;
+  Presence presence_;
 };
 
 }  // namespace
