@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "csms/api/password.hpp"
+#include "csms/billing/billing_service.hpp"
 #include "csms/billing/tariff.hpp"
 #include "csms/domain/time.hpp"
 #include "csms/metrics/metrics.hpp"
@@ -622,11 +623,34 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
         auto [end, ec] = std::from_chars(seg[3].data(), seg[3].data() + seg[3].size(), id);
         if (ec != std::errc{} || end != seg[3].data() + seg[3].size())
           throw HttpError(404, "transaction " + seg[3] + " not found");
-        return with_db([id](domain::AdminRepository& admin) {
-          auto doc = admin.get_transaction(id);
-          return doc ? json_response(200, *doc)
-                     : problem(404, "transaction " + std::to_string(id) + " not found");
-        });
+        auto out = std::make_shared<HttpResponse>();
+        db_.run(
+            [id, out](domain::Repositories& repos) {
+              auto doc = repos.admin().get_transaction(id);
+              if (!doc) {
+                *out = problem(404, "transaction " + std::to_string(id) + " not found");
+                return;
+              }
+              auto transaction = json::parse(*doc);
+              // A session still running shows what it has cost so far.
+              if (transaction["state"] == "open" && transaction["cost"].is_null()) {
+                if (auto data = repos.billing().pricing_data(id)) {
+                  try {
+                    if (auto cost = billing::BillingService::price(*data)) {
+                      (*cost)["running"] = true;
+                      transaction["cost"] = std::move(*cost);
+                    }
+                  } catch (const std::exception& e) {
+                    spdlog::warn("api: running cost of transaction {}: {}", id, e.what());
+                  }
+                }
+              }
+              *out = json_response(200, transaction.dump());
+            },
+            [out, respond](std::exception_ptr error) {
+              respond(error ? problem(500, "the request could not be completed") : std::move(*out));
+            });
+        return;
       }
       throw HttpError(405, method + " is not allowed here");
     }

@@ -72,6 +72,16 @@ TEST_F(BillingE2e, Ocpp16Session_IsPricedAtTheEnd_AndATariffEditDoesNotRepriceIt
                        {{"connectorId", 1}, {"idTag", "ANY"}, {"meterStart", 10000}, {"timestamp", at(0)}});
   std::this_thread::sleep_for(1100ms);
   auto tx = start[2]["transactionId"].get<long long>();
+  cp.call("MeterValues",
+          {{"connectorId", 1},
+           {"transactionId", tx},
+           {"meterValue", {{{"timestamp", at(600)}, {"sampledValue", {{{"value", "12000"}}}}}}}});
+  // While it runs, the transaction shows its cost so far: 2 kWh × 0.30 + 1.00 = 1.60 (+19 % = 1.90).
+  auto running = api("GET", "/api/v1/transactions/" + std::to_string(tx));
+  ASSERT_EQ(running.status, 200) << running.raw;
+  EXPECT_EQ(running.body["cost"]["running"], true);
+  EXPECT_EQ(running.body["cost"]["total_excl_vat"], "1.60");
+  EXPECT_EQ(running.body["cost"]["total_incl_vat"], "1.90");
   // The tariff changes while the session runs: the session keeps version 1.
   auto edited = api("PUT", "/api/v1/tariffs/STANDARD",
                     json{{"currency", "EUR"},
