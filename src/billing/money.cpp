@@ -153,9 +153,14 @@ std::string format_decimal(std::int64_t micros, int min_fraction_digits) {
     --keep;
   }
   fraction.resize(keep);
-  std::string text = (negative ? "-" : "") + std::to_string(magnitude / kMicrosPerUnit);
+  // Appended piece by piece: GCC 12 at -O2 reports a false -Wrestrict for
+  // `const char* + std::string&&` (GCC bug 105329).
+  std::string text;
+  if (negative) text += '-';
+  text += std::to_string(magnitude / kMicrosPerUnit);
   if (!fraction.empty()) {
-    text += "." + fraction;
+    text += '.';
+    text += fraction;
   }
   return text;
 }
