@@ -16,4 +16,5 @@ OCPP_PORT=${CSMS_DOCKER_OCPP_PORT:-19980}
 TOKEN=docker-check-token
 export DBC_RUN_ARGS="-e CSMS_DATABASE_URL=$URL -e CSMS_API_LISTEN=127.0.0.1:$API_PORT \
  -e CSMS_OCPP_LISTEN=127.0.0.1:$OCPP_PORT -e CSMS_API_TOKENS=$TOKEN:admin"
-exec "$TOOL" -r 40 -x "node $ROOT/docker/probe.mjs $API_PORT $OCPP_PORT $TOKEN" "$ROOT" docker/Dockerfile
+# DOCKER_CHECK_ARGS=-c reuses podman's layer cache from an earlier check.
+exec "$TOOL" ${DOCKER_CHECK_ARGS:-} -r 40 -x "node $ROOT/docker/probe.mjs $API_PORT $OCPP_PORT $TOKEN" "$ROOT" docker/Dockerfile
