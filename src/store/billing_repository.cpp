@@ -45,6 +45,93 @@ domain::WriteResult PgBillingRepository::delete_tariff(const std::string& id) {
   return rows.affected_rows() > 0 ? domain::WriteResult::Done : domain::WriteResult::NotFound;
 }
 
+std::string PgBillingRepository::list_plans() {
+  auto row = txn_.exec1("SELECT coalesce(jsonb_agg(document ORDER BY id), '[]')::text FROM plans");
+  return "{\"items\":" + row[0].as<std::string>() + ",\"next_cursor\":null}";
+}
+
+std::optional<std::string> PgBillingRepository::get_plan(const std::string& id) {
+  auto rows = txn_.exec_params("SELECT document::text FROM plans WHERE id = $1", id);
+  if (rows.empty()) return std::nullopt;
+  return rows[0][0].as<std::string>();
+}
+
+domain::WriteResult PgBillingRepository::save_plan(const std::string& id, const std::string& document_json,
+                                                   bool creating) {
+  auto rows = creating ? txn_.exec_params(
+                             "INSERT INTO plans (id, document) VALUES ($1, $2::jsonb) "
+                             "ON CONFLICT (id) DO NOTHING RETURNING id",
+                             id, document_json)
+                       : txn_.exec_params(
+                             "UPDATE plans SET document = $2::jsonb, updated_at = now() WHERE id = $1 "
+                             "RETURNING id",
+                             id, document_json);
+  if (!rows.empty()) return domain::WriteResult::Done;
+  return creating ? domain::WriteResult::Conflict : domain::WriteResult::NotFound;
+}
+
+domain::WriteResult PgBillingRepository::delete_plan(const std::string& id) {
+  return txn_.exec_params("DELETE FROM plans WHERE id = $1", id).affected_rows() > 0
+             ? domain::WriteResult::Done
+             : domain::WriteResult::NotFound;
+}
+
+std::string PgBillingRepository::list_customers(const domain::Page& page) {
+  auto rows = txn_.exec_params(
+      "SELECT csms_customer_json(c)::text AS doc, c.id AS cursor FROM customers c "
+      "WHERE ($1::text IS NULL OR c.id > $1) ORDER BY c.id LIMIT $2",
+      page.cursor.empty() ? std::nullopt : std::optional(page.cursor), page.limit + 1);
+  std::string out = "{\"items\":[";
+  auto limit = static_cast<pqxx::result::size_type>(page.limit);
+  auto n = std::min(rows.size(), limit);
+  for (pqxx::result::size_type i = 0; i < n; ++i)
+    out += (i > 0 ? "," : "") + std::string(rows[i]["doc"].c_str());
+  out += "],\"next_cursor\":";
+  out += rows.size() > n ? nlohmann::json(rows[n - 1]["cursor"].c_str()).dump() : "null";
+  return out + "}";
+}
+
+std::optional<std::string> PgBillingRepository::get_customer(const std::string& id) {
+  auto rows = txn_.exec_params("SELECT csms_customer_json(c)::text FROM customers c WHERE c.id = $1", id);
+  if (rows.empty()) return std::nullopt;
+  return rows[0][0].as<std::string>();
+}
+
+domain::WriteResult PgBillingRepository::create_customer(const std::string& id,
+                                                         const std::string& fields_json) {
+  auto fields = nlohmann::json::parse(fields_json);
+  if (fields.contains("plan_id") && fields["plan_id"].is_string() && !get_plan(fields["plan_id"]))
+    return domain::WriteResult::Conflict;
+  auto rows = txn_.exec_params(
+      "INSERT INTO customers (id, name, email, time_zone, plan_id) SELECT $1, f->>'name', f->>'email', "
+      "coalesce(f->>'time_zone', 'UTC'), f->>'plan_id' FROM (SELECT $2::jsonb AS f) x "
+      "ON CONFLICT (id) DO NOTHING RETURNING id",
+      id, fields_json);
+  return rows.empty() ? domain::WriteResult::Conflict : domain::WriteResult::Done;
+}
+
+domain::WriteResult PgBillingRepository::patch_customer(const std::string& id,
+                                                        const std::string& fields_json) {
+  auto fields = nlohmann::json::parse(fields_json);
+  if (fields.contains("plan_id") && fields["plan_id"].is_string() && !get_plan(fields["plan_id"]))
+    return domain::WriteResult::Conflict;
+  auto rows = txn_.exec_params(
+      "UPDATE customers SET "
+      "name = CASE WHEN $2::jsonb ? 'name' THEN $2::jsonb->>'name' ELSE name END, "
+      "email = CASE WHEN $2::jsonb ? 'email' THEN $2::jsonb->>'email' ELSE email END, "
+      "time_zone = coalesce($2::jsonb->>'time_zone', time_zone), "
+      "plan_id = CASE WHEN $2::jsonb ? 'plan_id' THEN $2::jsonb->>'plan_id' ELSE plan_id END, "
+      "updated_at = now() WHERE id = $1 RETURNING id",
+      id, fields_json);
+  return rows.empty() ? domain::WriteResult::NotFound : domain::WriteResult::Done;
+}
+
+domain::WriteResult PgBillingRepository::delete_customer(const std::string& id) {
+  return txn_.exec_params("DELETE FROM customers WHERE id = $1", id).affected_rows() > 0
+             ? domain::WriteResult::Done
+             : domain::WriteResult::NotFound;
+}
+
 std::optional<domain::PricingData> PgBillingRepository::pricing_data(std::int64_t transaction_id) {
   auto tx = txn_.exec_params(
       "SELECT t.station_id, t.evse_id, t.protocol, csms_ms(t.started_at) AS started_ms, "

@@ -122,6 +122,16 @@ class PgBillingRepository final : public domain::BillingRepository {
   domain::WriteResult save_tariff(const std::string& id, const std::string& document_json, bool is_default,
                                   bool creating) override;
   domain::WriteResult delete_tariff(const std::string& id) override;
+  std::string list_plans() override;
+  std::optional<std::string> get_plan(const std::string& id) override;
+  domain::WriteResult save_plan(const std::string& id, const std::string& document_json,
+                                bool creating) override;
+  domain::WriteResult delete_plan(const std::string& id) override;
+  std::string list_customers(const domain::Page& page) override;
+  std::optional<std::string> get_customer(const std::string& id) override;
+  domain::WriteResult create_customer(const std::string& id, const std::string& fields_json) override;
+  domain::WriteResult patch_customer(const std::string& id, const std::string& fields_json) override;
+  domain::WriteResult delete_customer(const std::string& id) override;
   std::optional<domain::PricingData> pricing_data(std::int64_t transaction_id) override;
   void store_cost(std::int64_t transaction_id, const std::string& cost_json) override;
 

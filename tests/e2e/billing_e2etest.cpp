@@ -152,5 +152,37 @@ TEST_F(BillingE2e, TariffsApi_ValidatesAndVersions) {
   EXPECT_EQ(api("GET", "/api/v1/tariffs/STANDARD").status, 404);
 }
 
+TEST_F(BillingE2e, PlansAndCustomers_AreManagedAndLinkedToIdTokens) {
+  auto plan = api("POST", "/api/v1/plans",
+                  json{{"id", "MONTHLY"},
+                       {"name", "Commuter"},
+                       {"currency", "EUR"},
+                       {"monthly_fee", "9.90"},
+                       {"included_energy_wh", 50000},
+                       {"discount_percent", 10}});
+  ASSERT_EQ(plan.status, 201) << plan.raw;
+  EXPECT_EQ(plan.body["monthly_fee"], "9.90");
+  EXPECT_EQ(
+      api("POST", "/api/v1/plans", json{{"id", "BROKEN"}, {"currency", "EUR"}, {"monthly_fee", "-1"}}).status,
+      400);
+  auto customer = api("POST", "/api/v1/customers",
+                      json{{"id", "C-1"},
+                           {"name", "Ada"},
+                           {"email", "ada@example.org"},
+                           {"time_zone", "Europe/Berlin"},
+                           {"plan_id", "MONTHLY"}});
+  ASSERT_EQ(customer.status, 201) << customer.raw;
+  ASSERT_EQ(api("POST", "/api/v1/id-tokens", json{{"token", "ADA-CARD"}, {"customer_id", "C-1"}}).status,
+            201);
+  auto read = api("GET", "/api/v1/customers/C-1");
+  EXPECT_EQ(read.body["plan_id"], "MONTHLY");
+  EXPECT_EQ(read.body["id_tokens"], json::array({"ADA-CARD"}));
+  EXPECT_EQ(api("POST", "/api/v1/customers", json{{"id", "C-2"}, {"plan_id", "NOPE"}}).status, 409);
+  EXPECT_EQ(api("POST", "/api/v1/customers", json{{"id", "C-3"}, {"email", "not-an-address"}}).status, 400);
+  EXPECT_EQ(api("PATCH", "/api/v1/customers/C-1", json{{"plan_id", nullptr}}).body["plan_id"], nullptr);
+  EXPECT_EQ(api("GET", "/api/v1/customers").body["items"].size(), 1u);
+  EXPECT_EQ(api("DELETE", "/api/v1/plans/MONTHLY").status, 204);
+}
+
 }  // namespace
 }  // namespace csms::testing

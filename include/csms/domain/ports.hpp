@@ -244,6 +244,19 @@ class BillingRepository {
                                   bool creating) = 0;
   virtual WriteResult delete_tariff(const std::string& id) = 0;
 
+  virtual std::string list_plans() = 0;
+  virtual std::optional<std::string> get_plan(const std::string& id) = 0;
+  virtual WriteResult save_plan(const std::string& id, const std::string& document_json, bool creating) = 0;
+  virtual WriteResult delete_plan(const std::string& id) = 0;
+
+  virtual std::string list_customers(const Page& page) = 0;
+  virtual std::optional<std::string> get_customer(const std::string& id) = 0;
+  // `fields_json`: name, email, time_zone, plan_id (validated by the API; an unknown plan is
+  // a Conflict).
+  virtual WriteResult create_customer(const std::string& id, const std::string& fields_json) = 0;
+  virtual WriteResult patch_customer(const std::string& id, const std::string& fields_json) = 0;
+  virtual WriteResult delete_customer(const std::string& id) = 0;
+
   virtual std::optional<PricingData> pricing_data(std::int64_t transaction_id) = 0;
   virtual void store_cost(std::int64_t transaction_id, const std::string& cost_json) = 0;
 };
