@@ -357,9 +357,10 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
     Role role = token->second;
     bool is_command = seg.size() == 6 && seg[2] == "stations" && seg[4] == "commands";
     bool is_alert_action = seg.size() == 4 && seg[2] == "alerts" && method == "POST";
-    Role needed = method == "GET"                   ? Role::Viewer
-                  : (is_command || is_alert_action) ? Role::Operator
-                                                    : Role::Admin;
+    bool is_frame_logging = seg.size() == 5 && seg[2] == "stations" && seg[4] == "frame-logging";
+    Role needed = method == "GET"                                       ? Role::Viewer
+                  : (is_command || is_alert_action || is_frame_logging) ? Role::Operator
+                                                                        : Role::Admin;
     if (role < needed) throw HttpError(403, "this token's role may not " + method + " here");
 
     const std::string resource = seg.size() > 2 ? seg[2] : "";
@@ -432,6 +433,15 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
           if (!admin.station_exists(id)) return problem(404, "station " + id + " not found");
           return json_response(200, admin.list_status_history(id, from, to, page));
         });
+      }
+      if (depth == 5 && seg[4] == "frame-logging" && method == "PUT") {
+        auto body = parse_body(request);
+        check_known(body, {"enabled"});
+        if (!body.contains("enabled") || !body["enabled"].is_boolean())
+          throw HttpError(400, "enabled must be true or false");
+        bool enabled = body["enabled"];
+        commands_.set_frame_logging(seg[3], enabled);
+        return respond(json_response(200, json{{"station_id", seg[3]}, {"enabled", enabled}}.dump()));
       }
       if (is_command && method == "POST") {
         auto id = seg[3];

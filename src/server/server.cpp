@@ -11,6 +11,7 @@
 #include <deque>
 #include <mutex>
 #include <random>
+#include <set>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -104,6 +105,20 @@ struct Server::Impl {
 
   mutable std::mutex stats_mutex;
   std::map<std::string, std::uint64_t> leniencies;
+
+  // Stations whose frames are logged; the flag keeps the common case to one atomic load.
+  std::atomic<bool> any_frame_logging{false};
+  mutable std::mutex frame_logging_mutex;
+  std::set<std::string> frame_logging;
+
+  void log_frame(const std::string& station_id, const char* direction, const std::string& frame) const {
+    if (!any_frame_logging.load(std::memory_order_relaxed)) return;
+    {
+      std::lock_guard lock(frame_logging_mutex);
+      if (!frame_logging.count(station_id)) return;
+    }
+    spdlog::info("station {} {} {}", station_id, direction, frame);
+  }
 
   Impl(ServerSettings s, StationHandler& h, HttpHandler hh)
       : settings(std::move(s)), stations(h), http_handler(std::move(hh)) {}
@@ -378,6 +393,7 @@ awaitable<void> WsSession::write_loop() {
 
 void WsSession::send(std::string frame) {
   if (closed_ || closing_) return;
+  server_.log_frame(station_id_, "<-", frame);
   if (outbox_.size() >= server_.settings.max_outbox) {
     // A peer that does not read is closed, not buffered without end.
     spdlog::warn("station {}: {} frames unread, closing", station_id_, outbox_.size());
@@ -391,6 +407,7 @@ void WsSession::send(std::string frame) {
 }
 
 void WsSession::on_frame(const std::string& text) {
+  server_.log_frame(station_id_, "->", text);
   auto parsed = ocpp::parse_frame(text, version_);
   if (auto* error = std::get_if<ocpp::FrameError>(&parsed)) {
     spdlog::debug("station {}: bad frame: {}", station_id_, error->description);
@@ -763,6 +780,15 @@ void Server::stop(std::chrono::milliseconds grace) {
 
 unsigned short Server::ocpp_port() const { return impl_->ocpp_acceptor.local_endpoint().port(); }
 unsigned short Server::api_port() const { return impl_->api_acceptor.local_endpoint().port(); }
+
+void Server::set_frame_logging(const std::string& station_id, bool enabled) {
+  std::lock_guard lock(impl_->frame_logging_mutex);
+  if (enabled)
+    impl_->frame_logging.insert(station_id);
+  else
+    impl_->frame_logging.erase(station_id);
+  impl_->any_frame_logging = !impl_->frame_logging.empty();
+}
 
 std::shared_ptr<StationLink> Server::find(const std::string& station_id) const {
   std::lock_guard lock(impl_->registry_mutex);

@@ -382,6 +382,20 @@ TEST_F(E2e, Rest_ErrorsAreProblemJson_AndTokensAreChecked) {
   EXPECT_EQ(openapi.body["openapi"].get<std::string>().substr(0, 3), "3.1");
 }
 
+TEST_F(E2e, FrameLogging_IsSwitchedPerStationAtRunTime) {
+  auto cp = connect("E2E-TRACE", "ocpp1.6");
+  cp->call("Heartbeat", json::object());
+  EXPECT_EQ(server_->log().find("E2E-TRACE -> [2"), std::string::npos) << "off by default";
+  auto on = api("PUT", "/api/v1/stations/E2E-TRACE/frame-logging", json{{"enabled", true}});
+  EXPECT_EQ(on.status, 200) << on.raw;
+  cp->call("Heartbeat", json::object());
+  auto log = server_->log();
+  EXPECT_NE(log.find("station E2E-TRACE -> [2,"), std::string::npos) << "the frame received";
+  EXPECT_NE(log.find("station E2E-TRACE <- [3,"), std::string::npos) << "the answer sent";
+  EXPECT_EQ(api("PUT", "/api/v1/stations/E2E-TRACE/frame-logging", json{{"enabled", "yes"}}).status, 400);
+  api("PUT", "/api/v1/stations/E2E-TRACE/frame-logging", json{{"enabled", false}});
+}
+
 TEST_F(E2e, CsmsInitiatedCalls_OneOutstandingPerConnection_OthersQueue) {
   auto cp = connect("E2E-QUEUE", "ocpp1.6");
   result_of(cp->call("BootNotification", {{"chargePointVendor", "A"}, {"chargePointModel", "B"}}));

@@ -38,6 +38,8 @@ class CommandPort {
   // transaction_id has been resolved to the charger's id.
   virtual void send(const std::string& station_id, const std::string& name, const nlohmann::json& body,
                     std::function<void(CommandResult)> done) = 0;
+  // Logs every OCPP frame of the station (both directions) while enabled.
+  virtual void set_frame_logging(const std::string& station_id, bool enabled) = 0;
 };
 
 struct ApiSettings {

@@ -44,6 +44,9 @@ class StationGateway final : public server::StationHandler, public api::CommandP
 
   void send(const std::string& station_id, const std::string& name, const nlohmann::json& body,
             std::function<void(api::CommandResult)> done) override;
+  void set_frame_logging(const std::string& station_id, bool enabled) override {
+    if (server_) server_->set_frame_logging(station_id, enabled);
+  }
 
  private:
   struct Connection {

@@ -51,6 +51,8 @@ class Server {
   unsigned short api_port() const;
 
   std::shared_ptr<StationLink> find(const std::string& station_id) const;
+  // Logs every frame to and from this station at info level (debugging one charger).
+  void set_frame_logging(const std::string& station_id, bool enabled);
   ServerStats stats() const;
 
   struct Impl;  // public so the connection classes in server.cpp can name it
