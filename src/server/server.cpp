@@ -199,6 +199,8 @@ class WsSession final : public StationLink, public std::enable_shared_from_this<
   };
 
   awaitable<bool> handshake();
+  void register_self();
+  void unregister_self();
   awaitable<void> write_loop();
   void send(std::string frame);
   void on_frame(const std::string& text);
@@ -307,24 +309,40 @@ awaitable<bool> WsSession::handshake() {
     response.set(http::field::sec_websocket_protocol, protocol);
     response.set(http::field::server, "csms");
   }));
+  // Registered before the 101 goes out: a command sent the moment the charger sees its
+  // connection open must find it (what is sent meanwhile waits in the outbox).
+  register_self();
   auto [accept_ec] = co_await ws_.async_accept(request, kAsTuple);
-  if (accept_ec) co_return false;
+  if (accept_ec) {
+    unregister_self();
+    co_return false;
+  }
   co_return true;
+}
+
+void WsSession::register_self() {
+  std::shared_ptr<WsSession> previous;
+  {
+    std::lock_guard lock(server_.registry_mutex);
+    auto& slot = server_.registry[station_id_];
+    previous = slot.lock();
+    slot = shared_from_this();
+    server_.sessions.insert(this);
+  }
+  if (previous) previous->mark_replaced();
+}
+
+void WsSession::unregister_self() {
+  std::lock_guard lock(server_.registry_mutex);
+  auto found = server_.registry.find(station_id_);
+  if (found != server_.registry.end() && found->second.lock().get() == this) server_.registry.erase(found);
+  server_.sessions.erase(this);
 }
 
 awaitable<void> WsSession::run() {
   auto self = shared_from_this();
   if (!co_await handshake()) co_return;
 
-  {
-    std::shared_ptr<WsSession> previous;
-    std::lock_guard lock(server_.registry_mutex);
-    auto& slot = server_.registry[station_id_];
-    previous = slot.lock();
-    slot = self;
-    server_.sessions.insert(this);
-    if (previous) previous->mark_replaced();
-  }
   spdlog::info("station {} connected ({}, connection {})", station_id_, ocpp::subprotocol(version_),
                connection_id_);
   server_.stations.on_open(self);
@@ -355,12 +373,7 @@ awaitable<void> WsSession::run() {
   for (auto& pending : pending_calls_)
     pending.done(CallFailure{CallFailure::Kind::Closed, "", "the station disconnected", json::object()});
   pending_calls_.clear();
-  {
-    std::lock_guard lock(server_.registry_mutex);
-    auto found = server_.registry.find(station_id_);
-    if (found != server_.registry.end() && found->second.lock().get() == this) server_.registry.erase(found);
-    server_.sessions.erase(this);
-  }
+  unregister_self();
   spdlog::info("station {} disconnected (connection {}{})", station_id_, connection_id_,
                replaced_ ? ", replaced" : "");
   server_.stations.on_close(self, replaced_);
