@@ -83,6 +83,8 @@ class Api {
   void handle(server::HttpRequest request, std::function<void(server::HttpResponse)> respond);
 
  private:
+  void handle_billing(const std::vector<std::string>& segments, const server::HttpRequest& request,
+                      std::function<void(server::HttpResponse)> respond);
   void handle_faults(const std::vector<std::string>& segments, const server::HttpRequest& request,
                      const std::string& actor, int role, std::function<void(server::HttpResponse)> respond);
 

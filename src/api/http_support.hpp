@@ -1,0 +1,303 @@
+#pragma once
+
+// What the REST handlers share: problem+json errors, target and body parsing, field checks.
+// Private to the api module.
+
+#include <charconv>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "csms/api/password.hpp"
+#include "csms/domain/ports.hpp"
+#include "csms/domain/time.hpp"
+#include "csms/server/http_types.hpp"
+
+namespace csms::api::detail {
+
+using json = nlohmann::json;
+using server::HttpRequest;
+using server::HttpResponse;
+
+using json = nlohmann::json;
+using server::HttpRequest;
+using server::HttpResponse;
+
+// Thrown by handlers; one catch turns it into problem+json (RFC 9457).
+class HttpError : public std::runtime_error {
+ public:
+  HttpError(int status, const std::string& detail) : std::runtime_error(detail), status_(status) {}
+  int status() const { return status_; }
+
+ private:
+  int status_;
+};
+
+inline std::string title_of(int status) {
+  switch (status) {
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 406:
+      return "Not Acceptable";
+    case 409:
+      return "Conflict";
+    case 415:
+      return "Unsupported Media Type";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
+    default:
+      return status >= 500 ? "Internal Server Error" : "Error";
+  }
+}
+
+inline HttpResponse problem(int status, const std::string& detail, json extra = json::object()) {
+  json body = {{"type", "about:blank"}, {"title", title_of(status)}, {"status", status}, {"detail", detail}};
+  for (auto& [key, value] : extra.items()) body[key] = value;
+  HttpResponse response{status, "application/problem+json", {}, body.dump(), nullptr};
+  if (status == 401) response.headers["WWW-Authenticate"] = "Bearer realm=\"csms\"";
+  return response;
+}
+
+inline HttpResponse json_response(int status, std::string body) {
+  return HttpResponse{status, "application/json", {}, std::move(body), nullptr};
+}
+
+inline std::string url_decode(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '+') {
+      out += ' ';
+    } else if (text[i] == '%') {
+      if (i + 2 >= text.size()) throw HttpError(400, "bad percent-encoding in the URL");
+      auto hex = std::string(text.substr(i + 1, 2));
+      char* end = nullptr;
+      long value = std::strtol(hex.c_str(), &end, 16);
+      if (end != hex.c_str() + 2) throw HttpError(400, "bad percent-encoding in the URL");
+      out += static_cast<char>(value);
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+struct Target {
+  std::vector<std::string> segments;
+  std::multimap<std::string, std::string> query;
+
+  std::optional<std::string> param(const std::string& name) const {
+    auto it = query.find(name);
+    if (it == query.end()) return std::nullopt;
+    return it->second;
+  }
+};
+
+inline Target parse_target(std::string_view target) {
+  Target out;
+  auto mark = target.find('?');
+  auto path = target.substr(0, mark);
+  while (!path.empty()) {
+    if (path.front() == '/') {
+      path.remove_prefix(1);
+      continue;
+    }
+    auto slash = path.find('/');
+    out.segments.push_back(url_decode(path.substr(0, slash)));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash);
+  }
+  if (mark != std::string_view::npos) {
+    auto query = target.substr(mark + 1);
+    while (!query.empty()) {
+      auto amp = query.find('&');
+      auto pair = query.substr(0, amp);
+      auto eq = pair.find('=');
+      if (!pair.empty())
+        out.query.emplace(url_decode(pair.substr(0, eq)),
+                          eq == std::string_view::npos ? "" : url_decode(pair.substr(eq + 1)));
+      if (amp == std::string_view::npos) break;
+      query.remove_prefix(amp + 1);
+    }
+  }
+  return out;
+}
+
+inline json parse_body(const HttpRequest& request) {
+  auto type = request.headers.count("content-type") ? request.headers.at("content-type") : "";
+  if (!request.body.empty() && !type.empty() && type.find("json") == std::string::npos)
+    throw HttpError(415, "send JSON (Content-Type: application/json)");
+  if (request.body.empty()) return json::object();
+  auto body = json::parse(request.body, nullptr, false);
+  if (body.is_discarded()) throw HttpError(400, "the body is not valid JSON");
+  if (!body.is_object()) throw HttpError(400, "the body must be a JSON object");
+  return body;
+}
+
+inline domain::Page page_of(const Target& target) {
+  domain::Page page;
+  if (auto limit = target.param("limit")) {
+    int value = 0;
+    auto [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), value);
+    if (ec != std::errc{} || end != limit->data() + limit->size() || value < 1 || value > 500)
+      throw HttpError(400, "limit must be an integer from 1 to 500");
+    page.limit = value;
+  }
+  page.cursor = target.param("cursor").value_or("");
+  return page;
+}
+
+// Lists ordered by a numeric id take that id as their cursor.
+inline void require_numeric_cursor(const domain::Page& page) {
+  if (page.cursor.size() > 18 || page.cursor.find_first_not_of("0123456789") != std::string::npos)
+    throw HttpError(400, "bad cursor");
+}
+
+inline std::optional<bool> bool_param(const Target& target, const std::string& name) {
+  auto value = target.param(name);
+  if (!value) return std::nullopt;
+  if (*value == "true") return true;
+  if (*value == "false") return false;
+  throw HttpError(400, name + " must be true or false");
+}
+
+inline std::optional<domain::Timestamp> time_param(const Target& target, const std::string& name) {
+  auto value = target.param(name);
+  if (!value) return std::nullopt;
+  auto parsed = domain::parse_timestamp(*value, false);
+  if (!parsed)
+    throw HttpError(400, name + " must be an RFC 3339 time with an offset, e.g. 2026-01-31T00:00:00Z");
+  return parsed;
+}
+
+// Field checks for create/patch bodies. Each returns the value to store.
+inline void check_known(const json& body, std::initializer_list<const char*> allowed) {
+  for (const auto& [key, value] : body.items()) {
+    bool known = false;
+    for (auto* name : allowed) known = known || key == name;
+    if (!known) throw HttpError(400, "unknown field '" + key + "'");
+  }
+}
+
+inline void expect_string(const json& body, const char* key, std::size_t max, bool nullable = true) {
+  auto it = body.find(key);
+  if (it == body.end()) return;
+  if (it->is_null() && nullable) return;
+  if (!it->is_string()) throw HttpError(400, std::string(key) + " must be a string");
+  if (it->get<std::string>().size() > max)
+    throw HttpError(400, std::string(key) + " must be at most " + std::to_string(max) + " characters");
+}
+
+inline void expect_number(const json& body, const char* key, double min, double max, bool integer) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return;
+  if (!it->is_number() || (integer && !it->is_number_integer()))
+    throw HttpError(400, std::string(key) + (integer ? " must be an integer" : " must be a number"));
+  double value = it->get<double>();
+  if (value < min || value > max) throw HttpError(400, std::string(key) + " is out of range");
+}
+
+inline void expect_enum(const json& body, const char* key, std::initializer_list<const char*> values) {
+  auto it = body.find(key);
+  if (it == body.end()) return;
+  if (it->is_string())
+    for (auto* value : values)
+      if (it->get<std::string>() == value) return;
+  std::string list;
+  for (auto* value : values) list += (list.empty() ? "" : ", ") + std::string(value);
+  throw HttpError(400, std::string(key) + " must be one of " + list);
+}
+
+inline bool valid_identity(const std::string& id) {
+  if (id.empty() || id.size() > 48) return false;
+  for (unsigned char c : id)
+    if (c < 0x21 || c == 0x7f || c == ':' || c == '/') return false;
+  return true;
+}
+
+// IANA names as the system's tz database knows them.
+inline bool known_time_zone(const std::string& zone) {
+  if (zone == "UTC") return true;
+  if (zone.empty() || zone.find("..") != std::string::npos || zone.front() == '/') return false;
+  std::error_code ec;
+  return std::filesystem::is_regular_file("/usr/share/zoneinfo/" + zone, ec);
+}
+
+inline json station_fields(json body, bool creating) {
+  check_known(body, {"id", "name", "location", "latitude", "longitude", "time_zone", "tariff_id",
+                     "max_power_w", "registration", "password"});
+  expect_string(body, "name", 200);
+  expect_string(body, "location", 500);
+  expect_string(body, "tariff_id", 100);
+  expect_number(body, "latitude", -90, 90, false);
+  expect_number(body, "longitude", -180, 180, false);
+  expect_number(body, "max_power_w", 0, 10'000'000, true);
+  expect_enum(body, "registration", {"Accepted", "Pending", "Rejected"});
+  if (body.contains("time_zone")) {
+    expect_string(body, "time_zone", 64, false);
+    if (!known_time_zone(body["time_zone"].get<std::string>()))
+      throw HttpError(400, "time_zone must be an IANA time zone such as Europe/Berlin");
+  }
+  body.erase("id");
+  if (body.contains("password")) {
+    auto& password = body["password"];
+    if (password.is_null()) {
+      body["password_hash"] = nullptr;
+    } else {
+      if (!password.is_string() || password.get<std::string>().size() < 8 ||
+          password.get<std::string>().size() > 64)
+        throw HttpError(400, "password must be a string of 8 to 64 characters");
+      body["password_hash"] = hash_password(password.get<std::string>());
+    }
+    body.erase("password");
+  }
+  (void)creating;
+  return body;
+}
+
+inline json id_token_fields(json body) {
+  check_known(body, {"token", "status", "expires_at", "group", "customer_id"});
+  expect_enum(body, "status", {"Accepted", "Blocked", "Expired", "Invalid"});
+  expect_string(body, "group", 36);
+  expect_string(body, "customer_id", 100);
+  if (auto it = body.find("expires_at"); it != body.end() && !it->is_null()) {
+    if (!it->is_string()) throw HttpError(400, "expires_at must be an RFC 3339 time");
+    auto parsed = domain::parse_timestamp(it->get<std::string>(), false);
+    if (!parsed) throw HttpError(400, "expires_at must be an RFC 3339 time with an offset");
+    *it = domain::format_timestamp(*parsed);
+  }
+  body.erase("token");
+  return body;
+}
+
+inline HttpResponse write_result(domain::WriteResult result, const std::string& what,
+                                 const std::optional<std::string>& document, int success_status) {
+  switch (result) {
+    case domain::WriteResult::Done:
+      return document ? json_response(success_status, *document)
+                      : HttpResponse{204, "application/json", {}, "", nullptr};
+    case domain::WriteResult::NotFound:
+      return problem(404, what + " not found");
+    case domain::WriteResult::Conflict:
+      return problem(409, what + " already exists");
+  }
+  return problem(500, "unexpected result");
+}
+
+}  // namespace csms::api::detail
