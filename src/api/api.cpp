@@ -28,22 +28,26 @@ Api::Api(ApiSettings settings, domain::UnitOfWorkRunner& db, CommandPort& comman
       faults_(faults),
       streams_(streams) {}
 
+void Api::run_unit(std::function<HttpResponse(domain::Repositories&)> work,
+                   std::function<void(HttpResponse)> respond) {
+  auto out = std::make_shared<HttpResponse>();
+  db_.run([out, work = std::move(work)](domain::Repositories& repos) { *out = work(repos); },
+          [out, respond = std::move(respond)](std::exception_ptr error) {
+            if (!error) return respond(std::move(*out));
+            try {
+              std::rethrow_exception(error);
+            } catch (const HttpError& e) {
+              respond(problem(e.status(), e.what()));
+            } catch (const std::exception& e) {
+              spdlog::error("api: database work failed: {}", e.what());
+              respond(problem(500, "the request could not be completed"));
+            }
+          });
+}
+
 void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond) {
-  // Runs `work` in a unit of work and answers with what it returns (or the error it threw).
   auto with_db = [this, respond](std::function<HttpResponse(domain::AdminRepository&)> work) {
-    auto out = std::make_shared<HttpResponse>();
-    db_.run([out, work = std::move(work)](domain::Repositories& repos) { *out = work(repos.admin()); },
-            [out, respond](std::exception_ptr error) {
-              if (!error) return respond(std::move(*out));
-              try {
-                std::rethrow_exception(error);
-              } catch (const HttpError& e) {
-                respond(problem(e.status(), e.what()));
-              } catch (const std::exception& e) {
-                spdlog::error("api: database work failed: {}", e.what());
-                respond(problem(500, "the request could not be completed"));
-              }
-            });
+    run_unit([work = std::move(work)](domain::Repositories& repos) { return work(repos.admin()); }, respond);
   };
 
   try {
@@ -293,14 +297,10 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
         auto [end, ec] = std::from_chars(seg[3].data(), seg[3].data() + seg[3].size(), id);
         if (ec != std::errc{} || end != seg[3].data() + seg[3].size())
           throw HttpError(404, "transaction " + seg[3] + " not found");
-        auto out = std::make_shared<HttpResponse>();
-        db_.run(
-            [id, out](domain::Repositories& repos) {
+        return run_unit(
+            [id](domain::Repositories& repos) {
               auto doc = repos.admin().get_transaction(id);
-              if (!doc) {
-                *out = problem(404, "transaction " + std::to_string(id) + " not found");
-                return;
-              }
+              if (!doc) return problem(404, "transaction " + std::to_string(id) + " not found");
               auto transaction = json::parse(*doc);
               // A session still running shows what it has cost so far.
               if (transaction["state"] == "open" && transaction["cost"].is_null()) {
@@ -315,12 +315,9 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
                   }
                 }
               }
-              *out = json_response(200, transaction.dump());
+              return json_response(200, transaction.dump());
             },
-            [out, respond](std::exception_ptr error) {
-              respond(error ? problem(500, "the request could not be completed") : std::move(*out));
-            });
-        return;
+            respond);
       }
       throw HttpError(405, method + " is not allowed here");
     }

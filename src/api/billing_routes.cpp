@@ -16,15 +16,12 @@ void Api::handle_billing(const std::vector<std::string>& seg, const HttpRequest&
   const auto& method = request.method;
   const std::string resource = seg[2];
   const std::size_t depth = seg.size();
+  auto with_billing = [this, respond](std::function<HttpResponse(domain::BillingRepository&)> work) {
+    run_unit([work = std::move(work)](domain::Repositories& repos) { return work(repos.billing()); },
+             respond);
+  };
+
   if (resource == "tariffs") {
-    auto with_billing = [this, respond](std::function<HttpResponse(domain::BillingRepository&)> work) {
-      auto out = std::make_shared<HttpResponse>();
-      db_.run([out, work = std::move(work)](domain::Repositories& repos) { *out = work(repos.billing()); },
-              [out, respond](std::exception_ptr error) {
-                if (!error) return respond(std::move(*out));
-                respond(problem(500, "the request could not be completed"));
-              });
-    };
     // The OCPI shape, validated by the billing model; prices come back as decimal strings.
     auto validated = [](json body, const std::string& id) {
       body["id"] = id;
@@ -80,13 +77,6 @@ void Api::handle_billing(const std::vector<std::string>& seg, const HttpRequest&
   }
 
   if (resource == "plans" || resource == "customers") {
-    auto with_billing = [this, respond](std::function<HttpResponse(domain::BillingRepository&)> work) {
-      auto out = std::make_shared<HttpResponse>();
-      db_.run([out, work = std::move(work)](domain::Repositories& repos) { *out = work(repos.billing()); },
-              [out, respond](std::exception_ptr error) {
-                respond(error ? problem(500, "the request could not be completed") : std::move(*out));
-              });
-    };
     if (resource == "plans") {
       // The billing model validates; prices come back as decimal strings.
       auto validated = [](json body, const std::string& id) {

@@ -75,17 +75,7 @@ void Api::handle_faults(const std::vector<std::string>& seg, const HttpRequest& 
   auto target = parse_target(request.target);
   const auto& method = request.method;
   auto with_faults = [this, respond](std::function<HttpResponse(domain::FaultRepository&)> work) {
-    auto out = std::make_shared<HttpResponse>();
-    db_.run([out, work = std::move(work)](domain::Repositories& repos) { *out = work(repos.faults()); },
-            [out, respond](std::exception_ptr error) {
-              if (!error) return respond(std::move(*out));
-              try {
-                std::rethrow_exception(error);
-              } catch (const std::exception& e) {
-                spdlog::error("api: database work failed: {}", e.what());
-                respond(problem(500, "the request could not be completed"));
-              }
-            });
+    run_unit([work = std::move(work)](domain::Repositories& repos) { return work(repos.faults()); }, respond);
   };
 
   if (seg[2] == "fault-rules") {

@@ -12,21 +12,6 @@ std::string assign(const std::string& column, const std::string& key, const std:
          " ELSE " + column + " END";
 }
 
-// Rows carry `doc` (the item) and `cursor`; one row more than the limit is fetched to know
-// whether there is a next page.
-std::string page_json(const pqxx::result& rows, const domain::Page& page) {
-  std::string out = "{\"items\":[";
-  auto limit = static_cast<pqxx::result::size_type>(page.limit);
-  auto n = std::min(rows.size(), limit);
-  for (pqxx::result::size_type i = 0; i < n; ++i) {
-    if (i > 0) out += ',';
-    out += rows[i]["doc"].c_str();
-  }
-  out += "],\"next_cursor\":";
-  out += rows.size() > n ? nlohmann::json(rows[n - 1]["cursor"].c_str()).dump() : "null";
-  return out + "}";
-}
-
 domain::WriteResult affected(const pqxx::result& result) {
   return result.affected_rows() > 0 ? domain::WriteResult::Done : domain::WriteResult::NotFound;
 }

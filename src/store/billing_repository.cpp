@@ -81,14 +81,7 @@ std::string PgBillingRepository::list_customers(const domain::Page& page) {
       "SELECT csms_customer_json(c)::text AS doc, c.id AS cursor FROM customers c "
       "WHERE ($1::text IS NULL OR c.id > $1) ORDER BY c.id LIMIT $2",
       page.cursor.empty() ? std::nullopt : std::optional(page.cursor), page.limit + 1);
-  std::string out = "{\"items\":[";
-  auto limit = static_cast<pqxx::result::size_type>(page.limit);
-  auto n = std::min(rows.size(), limit);
-  for (pqxx::result::size_type i = 0; i < n; ++i)
-    out += (i > 0 ? "," : "") + std::string(rows[i]["doc"].c_str());
-  out += "],\"next_cursor\":";
-  out += rows.size() > n ? nlohmann::json(rows[n - 1]["cursor"].c_str()).dump() : "null";
-  return out + "}";
+  return page_json(rows, page);
 }
 
 std::optional<std::string> PgBillingRepository::get_customer(const std::string& id) {

@@ -20,6 +20,19 @@ std::string text_array(const std::vector<std::string>& values) {
   return out + "}";
 }
 
+std::string page_json(const pqxx::result& rows, const domain::Page& page) {
+  std::string out = "{\"items\":[";
+  auto limit = static_cast<pqxx::result::size_type>(page.limit);
+  auto n = std::min(rows.size(), limit);
+  for (pqxx::result::size_type i = 0; i < n; ++i) {
+    if (i > 0) out += ',';
+    out += rows[i]["doc"].c_str();
+  }
+  out += "],\"next_cursor\":";
+  out += rows.size() > n ? nlohmann::json(rows[n - 1]["cursor"].c_str()).dump() : "null";
+  return out + "}";
+}
+
 namespace {
 
 domain::RegistrationStatus registration_from(const std::string& text) {

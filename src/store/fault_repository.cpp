@@ -9,19 +9,6 @@ domain::AlertChange change_from(const pqxx::row& row, std::string event) {
   return domain::AlertChange{row["id"].as<std::int64_t>(), std::move(event), row["doc"].as<std::string>()};
 }
 
-std::string page_of(const pqxx::result& rows, const domain::Page& page) {
-  std::string out = "{\"items\":[";
-  auto limit = static_cast<pqxx::result::size_type>(page.limit);
-  auto n = std::min(rows.size(), limit);
-  for (pqxx::result::size_type i = 0; i < n; ++i) {
-    if (i > 0) out += ',';
-    out += rows[i]["doc"].c_str();
-  }
-  out += "],\"next_cursor\":";
-  out += rows.size() > n ? nlohmann::json(rows[n - 1]["cursor"].c_str()).dump() : "null";
-  return out + "}";
-}
-
 }  // namespace
 
 domain::AlertChange PgFaultRepository::open_alert(const std::string& rule, const std::string& station_id,
@@ -104,7 +91,7 @@ std::string PgFaultRepository::list_alerts(const domain::AlertFilter& filter, co
       "AND ($7::timestamptz IS NULL OR a.opened_at < $7) ORDER BY a.id DESC LIMIT $8",
       cursor, filter.state, filter.severity, filter.station, filter.rule, ts(filter.from), ts(filter.to),
       page.limit + 1);
-  return page_of(rows, page);
+  return page_json(rows, page);
 }
 
 std::optional<std::string> PgFaultRepository::get_alert(std::int64_t id) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "csms/domain/ports.hpp"
 #include "csms/domain/time.hpp"
 
 // libpqxx 6.4 binds an empty std::optional as NULL and reads NULL into one.
@@ -34,5 +35,9 @@ inline std::optional<domain::Timestamp> ms(const pqxx::field& field) {
 
 // A text[] literal for a parameter cast with ::text[].
 std::string text_array(const std::vector<std::string>& values);
+
+// A REST page {"items": [...], "next_cursor": ...} from rows carrying `doc` (the item's JSON)
+// and `cursor`, fetched with one row more than the limit to know whether a next page exists.
+std::string page_json(const pqxx::result& rows, const domain::Page& page);
 
 }  // namespace csms::store

@@ -83,6 +83,9 @@ class Api {
   void handle(server::HttpRequest request, std::function<void(server::HttpResponse)> respond);
 
  private:
+  // Runs `work` in one unit of work and answers with what it returns (or the error it threw).
+  void run_unit(std::function<server::HttpResponse(domain::Repositories&)> work,
+                std::function<void(server::HttpResponse)> respond);
   void handle_billing(const std::vector<std::string>& segments, const server::HttpRequest& request,
                       std::function<void(server::HttpResponse)> respond);
   void handle_faults(const std::vector<std::string>& segments, const server::HttpRequest& request,
