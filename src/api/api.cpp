@@ -96,6 +96,9 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
       return handle_faults(seg, request, actor, static_cast<int>(role), respond);
     }
 
+    if (resource == "analytics" || resource == "maintenance-windows")
+      return handle_analytics(seg, request, respond);
+
     if (resource == "stations") {
       if (depth == 3 && method == "GET") {
         domain::StationFilter filter;

@@ -15,6 +15,7 @@
 #include <mutex>
 #include <thread>
 
+#include "csms/analytics/analytics_service.hpp"
 #include "csms/api/api.hpp"
 #include "csms/app/config.hpp"
 #include "csms/app/station_gateway.hpp"
@@ -39,6 +40,8 @@ constexpr const char* kUsage =
     "  serve    run the server (default)\n"
     "  migrate  apply database migrations and exit\n"
     "  version  print the version\n"
+    "  analytics rebuild --from=T [--to=T] [--station=ID ...]\n"
+    "           recompute the analytics rollups of a range from the raw history\n"
     "Every configuration key can also be set as CSMS_<SECTION>_<KEY> (see config/csms.yaml).\n";
 
 // %* in a pattern: the message as the inside of a JSON string.
@@ -91,6 +94,52 @@ int migrate_command(const Config& config) {
   return 0;
 }
 
+// csms analytics rebuild --from=T --to=T [--station=ID ...]: recomputes the rollups of the
+// range from the raw tables.
+int analytics_command(const Config& config, const std::vector<std::string>& args) {
+  std::optional<domain::Timestamp> from, to;
+  std::vector<std::string> stations;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    const auto& arg = args[i];
+    auto value = [&](const char* name) -> std::optional<std::string> {
+      std::string prefix = std::string("--") + name + "=";
+      if (arg.starts_with(prefix)) return arg.substr(prefix.size());
+      return std::nullopt;
+    };
+    if (auto v = value("from")) {
+      from = domain::parse_timestamp(*v);
+      if (!from) throw ConfigError("--from must be an RFC 3339 time, e.g. 2026-01-01T00:00:00Z");
+    } else if (auto v2 = value("to")) {
+      to = domain::parse_timestamp(*v2);
+      if (!to) throw ConfigError("--to must be an RFC 3339 time, e.g. 2026-02-01T00:00:00Z");
+    } else if (auto v3 = value("station")) {
+      stations.push_back(*v3);
+    } else {
+      throw ConfigError("analytics rebuild takes --from=, --to= and --station=, got '" + arg + "'");
+    }
+  }
+  if (args.empty() || args[0] != "rebuild")
+    throw ConfigError("usage: csms analytics rebuild --from=T --to=T");
+  domain::SystemClock clock;
+  if (!to) to = clock.now();
+  if (!from) throw ConfigError("analytics rebuild needs --from=<RFC 3339 time>");
+  if (!(*from < *to)) throw ConfigError("--from must be before --to");
+  const auto& url = database_url(config);
+  store::migrate(url);
+  store::Database db({url, config.database_pool_size, config.database_max_batch});
+  db.start();
+  const auto started = std::chrono::steady_clock::now();
+  auto rows = analytics::AnalyticsService::rebuild(
+      db, clock, stations, *from, *to, {}, [](std::size_t done, std::size_t total) {
+        std::cerr << "\rrebuilding: " << done << "/" << total << " stations" << std::flush;
+      });
+  db.stop();
+  const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::cerr << "\n";
+  std::cout << "rebuilt " << rows << " hourly rows in " << seconds << " s\n";
+  return 0;
+}
+
 int serve_command(const Config& config) {
   // Signals are taken by sigwait below; block them before any thread starts.
   sigset_t signals;
@@ -138,6 +187,12 @@ int serve_command(const Config& config) {
       [&alert_streams](const domain::AlertChange& change) { alert_streams.publish(change); });
   events.subscribe([&fault_service](const domain::Event& event) { fault_service.on_event(event); });
   fault_service.start();
+  analytics::AnalyticsSettings analytics_settings;
+  analytics_settings.tick = std::chrono::milliseconds(config.analytics_tick_ms);
+  analytics_settings.refresh = std::chrono::seconds(config.analytics_refresh_s);
+  analytics::AnalyticsService analytics_service(analytics_settings, db, clock);
+  events.subscribe([&analytics_service](const domain::Event& event) { analytics_service.on_event(event); });
+  analytics_service.start();
   billing::BillingService billing_service(db);
   events.subscribe([&billing_service](const domain::Event& event) { billing_service.on_event(event); });
   metrics::registry().gauge("csms_build_info", "Build of this process", {{"version", CSMS_VERSION}}).set(1);
@@ -177,6 +232,7 @@ int serve_command(const Config& config) {
   });
   api::Api api(
       api_settings, db, gateway, clock, [&ready] { return ready.load(); }, fault_service, alert_streams);
+  api.set_analytics(&analytics_service);
 
   server::ServerSettings server_settings;
   server_settings.ocpp_host = config.ocpp_listen.host;
@@ -231,6 +287,7 @@ int serve_command(const Config& config) {
   gateway.stop();
   metrics::registry().remove_callback("csms_alerts_open");
   fault_service.stop();
+  analytics_service.stop();
   webhooks.stop();
   db.stop();
   spdlog::info("stopped");
@@ -243,6 +300,7 @@ int main(const std::vector<std::string>& args) {
   std::string command = "serve";
   std::optional<std::string> config_file;
   std::map<std::string, std::string> flags;
+  std::vector<std::string> command_args;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const auto& arg = args[i];
     if (arg == "-h" || arg == "--help") {
@@ -270,6 +328,24 @@ int main(const std::vector<std::string>& args) {
       flags[arg.substr(2, eq - 2)] = arg.substr(eq + 1);
       continue;
     }
+    if (i == 0 && arg == "analytics") {
+      command = arg;
+      // Its own arguments: a sub-command and --from/--to/--station; the rest are config flags.
+      for (++i; i < args.size(); ++i) {
+        if (args[i].starts_with("--from=") || args[i].starts_with("--to=") ||
+            args[i].starts_with("--station=") || !args[i].starts_with("--"))
+          command_args.push_back(args[i]);
+        else if (args[i].starts_with("--config="))
+          config_file = args[i].substr(9);
+        else if (auto eq = args[i].find('='); eq != std::string::npos)
+          flags[args[i].substr(2, eq - 2)] = args[i].substr(eq + 1);
+        else {
+          std::cerr << "csms: unknown argument '" << args[i] << "'\n";
+          return 2;
+        }
+      }
+      break;
+    }
     if (i == 0 && (arg == "serve" || arg == "migrate" || arg == "version")) {
       command = arg;
       continue;
@@ -285,6 +361,7 @@ int main(const std::vector<std::string>& args) {
     auto config = load_config(config_file, process_environment(), flags);
     setup_logging(config);
     if (command == "migrate") return migrate_command(config);
+    if (command == "analytics") return analytics_command(config, command_args);
     return serve_command(config);
   } catch (const ConfigError& e) {
     std::cerr << "csms: " << e.what() << "\n";

@@ -88,6 +88,12 @@ domain::StationRecord PgChargingRepository::connect_station(const std::string& i
       "connected_at = EXCLUDED.connected_at, last_seen_at = EXCLUDED.last_seen_at, updated_at = now() "
       "RETURNING id, registration, password_hash, auto_registered",
       id, std::string(domain::to_string(for_unknown)), protocol, ts(at));
+  // Connectivity history for uptime: close whatever this station left open, open a new span.
+  txn_.exec_params(
+      "WITH closed AS (UPDATE station_connectivity SET disconnected_at = $2 "
+      "WHERE station_id = $1 AND disconnected_at IS NULL) "
+      "INSERT INTO station_connectivity (station_id, connected_at) VALUES ($1, $2)",
+      id, ts(at));
   return station_from(row);
 }
 
@@ -96,12 +102,22 @@ void PgChargingRepository::disconnect_station(const std::string& id, Timestamp a
       "UPDATE stations SET online = false, last_seen_at = greatest(last_seen_at, $2::timestamptz), "
       "updated_at = now() WHERE id = $1",
       id, ts(at));
+  txn_.exec_params(
+      "UPDATE station_connectivity SET disconnected_at = greatest(connected_at, $2::timestamptz) "
+      "WHERE station_id = $1 AND disconnected_at IS NULL",
+      id, ts(at));
 }
 
 void PgChargingRepository::mark_all_offline(Timestamp at) {
   txn_.exec_params(
       "UPDATE stations SET online = false, last_seen_at = least(last_seen_at, $1::timestamptz), "
       "updated_at = now() WHERE online",
+      ts(at));
+  // Spans left open by a node that stopped: they end when the station was last seen.
+  txn_.exec_params(
+      "UPDATE station_connectivity c SET disconnected_at = "
+      "greatest(c.connected_at, least(coalesce(s.last_seen_at, $1::timestamptz), $1::timestamptz)) "
+      "FROM stations s WHERE s.id = c.station_id AND c.disconnected_at IS NULL",
       ts(at));
 }
 

@@ -139,20 +139,41 @@ class PgBillingRepository final : public domain::BillingRepository {
   pqxx::transaction_base& txn_;
 };
 
+class PgAnalyticsRepository final : public domain::AnalyticsRepository {
+ public:
+  explicit PgAnalyticsRepository(pqxx::transaction_base& txn) : txn_(txn) {}
+  std::vector<domain::RollupInput> rollup_inputs(const std::vector<domain::RollupWindow>& windows) override;
+  void replace_rollups(const std::vector<domain::RollupInput>& windows,
+                       const std::vector<domain::HourRollup>& rows) override;
+  void mark_dirty(const std::vector<domain::RollupWindow>& windows) override;
+  std::vector<domain::RollupWindow> take_dirty(int limit) override;
+  std::vector<std::string> stations_between(domain::Timestamp from, domain::Timestamp to) override;
+  std::string report(const std::string& name, const domain::AnalyticsQuery& query) override;
+  std::string list_maintenance_windows(const domain::MaintenanceWindowFilter& filter) override;
+  std::optional<std::string> get_maintenance_window(std::int64_t id) override;
+  std::optional<std::string> create_maintenance_window(const std::string& fields_json) override;
+  std::optional<std::string> delete_maintenance_window(std::int64_t id) override;
+
+ private:
+  pqxx::transaction_base& txn_;
+};
+
 class PgRepositories final : public domain::Repositories {
  public:
   explicit PgRepositories(pqxx::transaction_base& txn)
-      : charging_(txn), admin_(txn), faults_(txn), billing_(txn) {}
+      : charging_(txn), admin_(txn), faults_(txn), billing_(txn), analytics_(txn) {}
   domain::ChargingRepository& charging() override { return charging_; }
   domain::AdminRepository& admin() override { return admin_; }
   domain::FaultRepository& faults() override { return faults_; }
   domain::BillingRepository& billing() override { return billing_; }
+  domain::AnalyticsRepository& analytics() override { return analytics_; }
 
  private:
   PgChargingRepository charging_;
   PgAdminRepository admin_;
   PgFaultRepository faults_;
   PgBillingRepository billing_;
+  PgAnalyticsRepository analytics_;
 };
 
 }  // namespace csms::store

@@ -16,6 +16,10 @@
 #include "csms/faults/fault_service.hpp"
 #include "csms/server/http_types.hpp"
 
+namespace csms::analytics {
+class AnalyticsService;
+}
+
 namespace csms::api {
 
 enum class Role { Viewer = 0, Operator = 1, Admin = 2 };
@@ -81,6 +85,8 @@ class Api {
       std::function<bool()> ready, faults::FaultService& faults, AlertStreams& streams);
 
   void handle(server::HttpRequest request, std::function<void(server::HttpResponse)> respond);
+  // Maintenance-window changes mark the affected history for recomputation.
+  void set_analytics(analytics::AnalyticsService* analytics) { analytics_ = analytics; }
 
  private:
   // Runs `work` in one unit of work and answers with what it returns (or the error it threw).
@@ -90,6 +96,8 @@ class Api {
                       std::function<void(server::HttpResponse)> respond);
   void handle_faults(const std::vector<std::string>& segments, const server::HttpRequest& request,
                      const std::string& actor, int role, std::function<void(server::HttpResponse)> respond);
+  void handle_analytics(const std::vector<std::string>& segments, const server::HttpRequest& request,
+                        std::function<void(server::HttpResponse)> respond);
 
   ApiSettings settings_;
   domain::UnitOfWorkRunner& db_;
@@ -99,6 +107,7 @@ class Api {
   faults::FaultService& faults_;
   AlertStreams& streams_;
   BlockingWorker worker_;
+  analytics::AnalyticsService* analytics_ = nullptr;
 };
 
 }  // namespace csms::api

@@ -48,6 +48,9 @@ struct Config {
   std::string webhook_secret;
   int faults_tick_ms = 1000;
 
+  int analytics_tick_ms = 5000;
+  int analytics_refresh_s = 300;
+
   std::string log_level = "info";
   std::string log_format = "text";
 };

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "csms/domain/analytics.hpp"
 #include "csms/domain/model.hpp"
 #include "csms/domain/requests.hpp"
 
@@ -269,6 +270,7 @@ class Repositories {
   virtual AdminRepository& admin() = 0;
   virtual FaultRepository& faults() = 0;
   virtual BillingRepository& billing() = 0;
+  virtual AnalyticsRepository& analytics() = 0;
 };
 
 // Runs units of work on the database threads. `done` gets nullptr once the work has

@@ -1,0 +1,72 @@
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "csms/domain/analytics.hpp"
+#include "csms/domain/clock.hpp"
+#include "csms/domain/events.hpp"
+#include "csms/domain/ports.hpp"
+
+namespace csms::analytics {
+
+struct AnalyticsSettings {
+  std::chrono::milliseconds tick{5000};  // how often marked windows are recomputed
+  std::chrono::seconds refresh{300};     // how often every station's current hour is
+  std::chrono::hours max_widen{48};      // how far a late reading may reach back
+  int batch = 200;                       // stations per unit of work
+};
+
+// Keeps the hourly rollups current. Committed events mark the part of a station's history
+// they change (late and out-of-order data included: a status from three hours ago marks
+// three hours); the marks are persisted each tick and the marked windows recomputed from
+// the raw tables. Every `refresh`, the current and the previous hour of every station are
+// recomputed too, so time that passes without events (a car charging for hours) is counted.
+class AnalyticsService {
+ public:
+  AnalyticsService(AnalyticsSettings settings, domain::UnitOfWorkRunner& db, const domain::Clock& clock);
+  ~AnalyticsService();
+  AnalyticsService(const AnalyticsService&) = delete;
+  AnalyticsService& operator=(const AnalyticsService&) = delete;
+
+  void start();
+  void stop();
+  void on_event(const domain::Event& event);
+  // Marks a window for recomputation (maintenance windows, operator corrections).
+  void mark(const std::string& station_id, domain::Timestamp from, domain::Timestamp to);
+
+  // Recomputes [from, to) for the given stations (all when empty) on the calling thread;
+  // returns the number of hourly rows written. Used by `csms analytics rebuild`.
+  static std::size_t rebuild(domain::UnitOfWorkRunner& db, const domain::Clock& clock,
+                             const std::vector<std::string>& stations, domain::Timestamp from,
+                             domain::Timestamp to, const AnalyticsSettings& settings,
+                             const std::function<void(std::size_t done, std::size_t total)>& progress = {});
+
+ private:
+  void run();
+  void flush_marks();
+  void recompute_dirty();
+  void refresh_current();
+
+  AnalyticsSettings settings_;
+  domain::UnitOfWorkRunner& db_;
+  const domain::Clock& clock_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::map<std::string, std::pair<domain::Timestamp, domain::Timestamp>> marks_;
+  std::chrono::steady_clock::time_point last_refresh_{};
+  std::thread worker_;
+};
+
+// Recomputes the windows (widening each to where its readings' energy reaches) in one
+// unit of work; returns the rows written.
+std::size_t recompute(domain::Repositories& repos, const std::vector<domain::RollupWindow>& windows,
+                      domain::Timestamp now, std::chrono::hours max_widen);
+
+}  // namespace csms::analytics

@@ -1,0 +1,134 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "csms/domain/model.hpp"
+#include "csms/domain/time.hpp"
+
+// What analytics reads from and writes to storage: the raw history of a station over a
+// window (to compute hourly rollups) and the rollups themselves. The computation is pure
+// (csms/analytics/rollup.hpp); `store` implements the port.
+namespace csms::domain {
+
+// A stretch of a station's history to (re)compute, [from, to).
+struct RollupWindow {
+  std::string station_id;
+  Timestamp from;
+  Timestamp to;
+};
+
+struct StatusPoint {  // from `at` on, the connector reported `status`
+  int evse_id = 0;    // 0/0: the station as a whole
+  int connector_id = 0;
+  Timestamp at;
+  ConnectorStatus status = ConnectorStatus::Available;
+};
+
+struct TimeSpan {
+  Timestamp from;
+  std::optional<Timestamp> to;  // open: still going on
+};
+
+struct MaintenanceSpan {
+  std::optional<int> evse_id;  // none: the whole station
+  Timestamp from;
+  Timestamp to;
+};
+
+struct SessionHistory {
+  std::int64_t transaction_id = 0;
+  int evse_id = 1;
+  int connector_id = 1;
+  Timestamp started_at;
+  std::optional<Timestamp> stopped_at;
+  // Energy import register readings (Wh), including the start and stop meter values, in any
+  // order; for a window, at least the last one before it and the first one after it.
+  std::vector<std::pair<Timestamp, double>> register_wh;
+  // 2.0.1 chargingState changes: from then on charging or not.
+  std::vector<std::pair<Timestamp, bool>> charging_changes;
+};
+
+// Everything the rollup of one station's window needs. `from`/`to` are aligned to the
+// station's local hours by the repository.
+struct RollupInput {
+  std::string station_id;
+  std::string time_zone = "UTC";
+  Timestamp from;
+  Timestamp to;
+  std::vector<std::pair<int, int>> connectors;  // (evse, connector) with evse > 0
+  // Status changes inside the window plus, per connector, the last one before it.
+  std::vector<StatusPoint> statuses;
+  std::vector<TimeSpan> online;  // connectivity overlapping the window
+  std::vector<MaintenanceSpan> maintenance;
+  std::vector<SessionHistory> sessions;  // sessions overlapping the window
+};
+
+// One local hour of one connector (or of the station: evse 0, connector 0).
+struct HourRollup {
+  std::string station_id;
+  int evse_id = 0;
+  int connector_id = 0;
+  Timestamp hour_start;
+  std::string local_hour;  // "YYYY-MM-DD HH:00:00" in the station's zone
+  std::int64_t occupied_s = 0;
+  std::int64_t charging_s = 0;
+  std::int64_t down_s = 0;
+  std::int64_t excused_down_s = 0;
+  std::int64_t offline_s = 0;
+  std::int64_t all_busy_s = 0;
+  double energy_wh = 0;
+  std::int64_t sessions_started = 0;
+
+  friend bool operator==(const HourRollup&, const HourRollup&) = default;
+};
+
+struct AnalyticsQuery {
+  Timestamp from;
+  Timestamp to;
+  std::vector<std::string> stations;  // empty: all
+  std::string bucket = "day";         // hour | day | week | month
+  double uptime_threshold_percent = 97.0;
+};
+
+struct MaintenanceWindowFilter {
+  std::optional<std::string> station;
+  std::optional<Timestamp> from;
+  std::optional<Timestamp> to;
+};
+
+class AnalyticsRepository {
+ public:
+  virtual ~AnalyticsRepository() = default;
+
+  // The raw history behind each window, with the window aligned to local hours. Unknown
+  // stations are left out.
+  virtual std::vector<RollupInput> rollup_inputs(const std::vector<RollupWindow>& windows) = 0;
+  // Replaces the rollups of the inputs' windows with `rows` (hourly and the daily sums of
+  // every local day the windows touch).
+  virtual void replace_rollups(const std::vector<RollupInput>& windows,
+                               const std::vector<HourRollup>& rows) = 0;
+
+  // Windows still to compute, persisted so that a restart does not forget them.
+  virtual void mark_dirty(const std::vector<RollupWindow>& windows) = 0;
+  // Up to `limit` stations' marks merged into one window each, removed from the table.
+  virtual std::vector<RollupWindow> take_dirty(int limit) = 0;
+  // Stations (optionally only these) that existed at some point in [from, to).
+  virtual std::vector<std::string> stations_between(Timestamp from, Timestamp to) = 0;
+
+  // Reports as JSON arrays of rows (see openapi.json for the shapes).
+  virtual std::string report(const std::string& name, const AnalyticsQuery& query) = 0;
+
+  virtual std::string list_maintenance_windows(const MaintenanceWindowFilter& filter) = 0;
+  virtual std::optional<std::string> get_maintenance_window(std::int64_t id) = 0;
+  // `fields_json`: station_id, evse_id, starts_at, ends_at, reason (validated by the API).
+  // Returns the new window's JSON; nullopt when the station does not exist.
+  virtual std::optional<std::string> create_maintenance_window(const std::string& fields_json) = 0;
+  // The deleted window's JSON (so that the caller can recompute its span).
+  virtual std::optional<std::string> delete_maintenance_window(std::int64_t id) = 0;
+};
+
+}  // namespace csms::domain

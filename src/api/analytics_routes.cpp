@@ -1,0 +1,242 @@
+// /api/v1/analytics/{report} (JSON and text/csv) and /api/v1/maintenance-windows.
+#include <algorithm>
+#include <map>
+
+#include "csms/analytics/analytics_service.hpp"
+#include "csms/api/api.hpp"
+#include "http_support.hpp"
+
+namespace csms::api {
+using namespace detail;
+
+namespace {
+
+// The columns of each report, in order: the CSV header and the keys of every JSON row.
+const std::map<std::string, std::vector<std::string>>& report_columns() {
+  static const std::map<std::string, std::vector<std::string>> columns = {
+      {"utilization",
+       {"station_id", "evse_id", "connector", "bucket_start", "period_s", "occupied_s", "charging_s",
+        "utilization_percent", "charging_percent", "sessions"}},
+      {"energy", {"station_id", "bucket_start", "energy_wh", "sessions"}},
+      {"uptime",
+       {"station_id", "bucket_start", "period_s", "connectors", "downtime_s", "excused_downtime_s",
+        "offline_s", "uptime_percent", "below_threshold"}},
+      {"peak-hours", {"weekday", "hour", "sessions_started", "avg_occupancy_percent", "energy_wh"}},
+      {"revenue",
+       {"station_id", "bucket_start", "tariff_id", "currency", "sessions", "revenue_excl_vat",
+        "revenue_incl_vat", "energy_wh"}},
+      {"sessions",
+       {"station_id", "sessions", "duration_p50_s", "duration_p90_s", "duration_max_s", "energy_p50_wh",
+        "energy_p90_wh", "energy_max_wh", "idle_percent", "unique_id_tokens", "unique_customers",
+        "repeat_percent"}},
+      {"faults", {"station_id", "rule", "alerts", "resolved", "mttr_s", "mtbf_s"}},
+  };
+  return columns;
+}
+
+std::string csv_cell(const json& value) {
+  if (value.is_null()) return "";
+  std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
+std::string to_csv(const std::vector<std::string>& columns, const json& rows) {
+  std::string out;
+  for (std::size_t i = 0; i < columns.size(); ++i) out += (i ? "," : "") + columns[i];
+  out += "\r\n";
+  for (const auto& row : rows) {
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (i) out += ',';
+      auto it = row.find(columns[i]);
+      if (it != row.end()) out += csv_cell(*it);
+    }
+    out += "\r\n";
+  }
+  return out;
+}
+
+bool wants_csv(const HttpRequest& request) {
+  auto it = request.headers.find("accept");
+  return it != request.headers.end() && it->second.find("text/csv") != std::string::npos;
+}
+
+// The top three weekday-hours by occupancy (ties: more sessions first).
+json peak_windows(const json& rows) {
+  std::vector<json> sorted(rows.begin(), rows.end());
+  std::stable_sort(sorted.begin(), sorted.end(), [](const json& a, const json& b) {
+    double oa = a.value("avg_occupancy_percent", 0.0), ob = b.value("avg_occupancy_percent", 0.0);
+    if (oa != ob) return oa > ob;
+    return a.value("sessions_started", 0) > b.value("sessions_started", 0);
+  });
+  static const char* kDays[] = {"",         "Monday", "Tuesday",  "Wednesday",
+                                "Thursday", "Friday", "Saturday", "Sunday"};
+  json peaks = json::array();
+  for (std::size_t i = 0; i < sorted.size() && i < 3; ++i) {
+    const auto& r = sorted[i];
+    if (r.value("avg_occupancy_percent", 0.0) <= 0 && r.value("sessions_started", 0) == 0) break;
+    int day = r.value("weekday", 1), hour = r.value("hour", 0);
+    char label[48];
+    std::snprintf(label, sizeof label, "%s %02d:00-%02d:00", kDays[std::clamp(day, 1, 7)], hour,
+                  (hour + 1) % 24);
+    peaks.push_back({{"weekday", day},
+                     {"hour", hour},
+                     {"label", label},
+                     {"avg_occupancy_percent", r["avg_occupancy_percent"]},
+                     {"sessions_started", r["sessions_started"]}});
+  }
+  return peaks;
+}
+
+}  // namespace
+
+void Api::handle_analytics(const std::vector<std::string>& seg, const HttpRequest& request,
+                           std::function<void(HttpResponse)> respond) {
+  auto target = parse_target(request.target);
+  const auto& method = request.method;
+  const std::string resource = seg[2];
+  const std::size_t depth = seg.size();
+
+  if (resource == "analytics") {
+    if (depth != 4) throw HttpError(404, "no such resource; try /api/v1/analytics/utilization");
+    if (method != "GET") throw HttpError(405, "analytics reports are read with GET");
+    const std::string name = seg[3];
+    auto columns = report_columns().find(name);
+    if (columns == report_columns().end())
+      throw HttpError(404,
+                      "no report '" + name +
+                          "'; reports: utilization, energy, peak-hours, sessions, revenue, uptime, faults");
+    domain::AnalyticsQuery query;
+    query.to = time_param(target, "to").value_or(clock_.now());
+    query.from = time_param(target, "from").value_or(query.to - std::chrono::days(30));
+    if (!(query.from < query.to)) throw HttpError(400, "from must be before to");
+    if (query.to - query.from > std::chrono::days(5 * 366))
+      throw HttpError(400, "the range may span at most five years");
+    query.bucket = target.param("bucket").value_or("day");
+    if (query.bucket != "hour" && query.bucket != "day" && query.bucket != "week" && query.bucket != "month")
+      throw HttpError(400, "bucket must be hour, day, week or month");
+    if (query.bucket == "hour" && query.to - query.from > std::chrono::days(93))
+      throw HttpError(400, "hourly buckets cover at most 93 days; use bucket=day for longer ranges");
+    for (auto [it, end] = target.query.equal_range("station"); it != end; ++it) {
+      if (it->second.empty()) throw HttpError(400, "station must not be empty");
+      query.stations.push_back(it->second);
+    }
+    if (auto threshold = target.param("threshold")) {
+      char* end = nullptr;
+      query.uptime_threshold_percent = std::strtod(threshold->c_str(), &end);
+      if (end != threshold->c_str() + threshold->size() || !(query.uptime_threshold_percent >= 0) ||
+          query.uptime_threshold_percent > 100)
+        throw HttpError(400, "threshold must be a percentage from 0 to 100");
+    }
+    const bool csv = wants_csv(request);
+    const auto& cols = columns->second;
+    return run_unit(
+        [name, query, csv, cols](domain::Repositories& repos) {
+          auto rows = json::parse(repos.analytics().report(name, query));
+          if (csv) return HttpResponse{200, "text/csv; charset=utf-8", {}, to_csv(cols, rows), nullptr};
+          json body = json::object();
+          body["report"] = name;
+          body["from"] = domain::format_timestamp(query.from);
+          body["to"] = domain::format_timestamp(query.to);
+          body["bucket"] = query.bucket;
+          if (name == "peak-hours") body["peaks"] = peak_windows(rows);
+          if (name == "uptime") body["threshold_percent"] = query.uptime_threshold_percent;
+          // Every row carries the report's columns, in the CSV's order.
+          json ordered = json::array();
+          for (const auto& row : rows) {
+            nlohmann::ordered_json out;
+            for (const auto& c : cols) out[c] = row.contains(c) ? row[c] : json();
+            ordered.push_back(json::parse(out.dump()));
+          }
+          body["rows"] = std::move(ordered);
+          return json_response(200, body.dump());
+        },
+        respond);
+  }
+
+  // Maintenance windows: downtime inside one does not count against uptime.
+  auto remark = [this](const std::string& window_json) {
+    if (!analytics_) return;
+    auto w = json::parse(window_json);
+    auto from = domain::parse_timestamp(w.value("starts_at", ""));
+    auto to = domain::parse_timestamp(w.value("ends_at", ""));
+    if (from && to) analytics_->mark(w.value("station_id", ""), *from, *to);
+  };
+  if (depth == 3 && method == "GET") {
+    domain::MaintenanceWindowFilter filter;
+    filter.station = target.param("station");
+    filter.from = time_param(target, "from");
+    filter.to = time_param(target, "to");
+    return run_unit(
+        [filter](domain::Repositories& repos) {
+          return json_response(200, R"({"items":)" + repos.analytics().list_maintenance_windows(filter) +
+                                        R"(,"next_cursor":null})");
+        },
+        respond);
+  }
+  if (depth == 3 && method == "POST") {
+    auto body = parse_body(request);
+    check_known(body, {"station_id", "evse_id", "starts_at", "ends_at", "reason"});
+    if (!body.contains("station_id") || !body["station_id"].is_string() ||
+        body["station_id"].get<std::string>().empty())
+      throw HttpError(400, "station_id is required");
+    if (body.contains("evse_id") && !body["evse_id"].is_null() &&
+        (!body["evse_id"].is_number_integer() || body["evse_id"].get<long long>() < 1 ||
+         body["evse_id"].get<long long>() > 1000))
+      throw HttpError(400, "evse_id must be a positive integer (or null for the whole station)");
+    auto time_of = [&body](const char* key) {
+      if (!body.contains(key) || !body[key].is_string())
+        throw HttpError(400, std::string(key) + " is required");
+      auto parsed = domain::parse_timestamp(body[key].get<std::string>());
+      if (!parsed) throw HttpError(400, std::string(key) + " must be an RFC 3339 time with an offset");
+      return *parsed;
+    };
+    auto starts = time_of("starts_at"), ends = time_of("ends_at");
+    if (!(starts < ends)) throw HttpError(400, "ends_at must be after starts_at");
+    expect_string(body, "reason", 500);
+    body["starts_at"] = domain::format_timestamp(starts);
+    body["ends_at"] = domain::format_timestamp(ends);
+    auto fields = body.dump();
+    return run_unit(
+        [fields, remark](domain::Repositories& repos) {
+          auto created = repos.analytics().create_maintenance_window(fields);
+          if (!created)
+            throw HttpError(404,
+                            "station " + json::parse(fields)["station_id"].get<std::string>() + " not found");
+          remark(*created);
+          return json_response(201, *created);
+        },
+        respond);
+  }
+  if (depth == 4) {
+    std::int64_t id = 0;
+    auto [end, ec] = std::from_chars(seg[3].data(), seg[3].data() + seg[3].size(), id);
+    if (ec != std::errc{} || end != seg[3].data() + seg[3].size())
+      throw HttpError(404, "maintenance window " + seg[3] + " not found");
+    if (method == "GET")
+      return run_unit(
+          [id](domain::Repositories& repos) {
+            auto window = repos.analytics().get_maintenance_window(id);
+            return window ? json_response(200, *window)
+                          : problem(404, "maintenance window " + std::to_string(id) + " not found");
+          },
+          respond);
+    if (method == "DELETE")
+      return run_unit(
+          [id, remark](domain::Repositories& repos) {
+            auto deleted = repos.analytics().delete_maintenance_window(id);
+            if (!deleted) return problem(404, "maintenance window " + std::to_string(id) + " not found");
+            remark(*deleted);
+            return HttpResponse{204, "application/json", {}, "", nullptr};
+          },
+          respond);
+  }
+  throw HttpError(405, "method not allowed here");
+}
+
+}  // namespace csms::api

@@ -1,0 +1,189 @@
+// Analytics rollups and reports on a real PostgreSQL, against hand-computed figures: a
+// session across hours in Europe/Berlin, overlapping sessions on two connectors
+// (saturation), an offline period partly inside a maintenance window, and a late status
+// that changes a past day through the incremental path.
+
+#include <gtest/gtest.h>
+
+#include <future>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "csms/analytics/analytics_service.hpp"
+#include "csms/store/database.hpp"
+#include "csms/store/migrations.hpp"
+#include "support/test_database.hpp"
+
+namespace csms {
+namespace {
+
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+class FixedClock final : public domain::Clock {
+ public:
+  domain::Timestamp now() const override { return *domain::parse_timestamp("2026-01-17T00:00:00Z"); }
+};
+
+domain::Timestamp at(const char* text) { return *domain::parse_timestamp(text); }
+
+class AnalyticsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    url_ = testing::fresh_database("csms_pg_analytics");
+    store::migrate(url_);
+    db_ = std::make_unique<store::Database>(store::DatabaseSettings{url_, 2, 64});
+    db_->start();
+    // Station A1 in Berlin (UTC+1 in January), two connectors, online since Jan 10 except
+    // 12:00-12:30Z on Jan 15; maintenance 12:00-12:20Z.
+    sql("INSERT INTO stations (id, time_zone) VALUES ('A1', 'Europe/Berlin')");
+    sql("INSERT INTO connectors (station_id, evse_id, connector_id, status, status_at) VALUES "
+        "('A1', 1, 1, 'Available', '2026-01-10T00:00:00Z'), ('A1', 2, 1, 'Available', "
+        "'2026-01-10T00:00:00Z')");
+    sql("INSERT INTO station_connectivity (station_id, connected_at, disconnected_at) VALUES "
+        "('A1', '2026-01-10T00:00:00Z', '2026-01-15T12:00:00Z'), ('A1', '2026-01-15T12:30:00Z', NULL)");
+    sql("INSERT INTO maintenance_windows (station_id, starts_at, ends_at, reason) VALUES "
+        "('A1', '2026-01-15T12:00:00Z', '2026-01-15T12:20:00Z', 'firmware update')");
+    // Connector 1 charges 09:40Z-11:20Z (10,000 Wh from start/stop meter values only);
+    // connector 2 is occupied 10:00Z-10:30Z.
+    sql("INSERT INTO status_history (station_id, evse_id, connector_id, status, status_at, received_at) "
+        "VALUES "
+        "('A1', 1, 1, 'Charging', '2026-01-15T09:40:00Z', now()), "
+        "('A1', 1, 1, 'Available', '2026-01-15T11:20:00Z', now()), "
+        "('A1', 2, 1, 'Preparing', '2026-01-15T10:00:00Z', now()), "
+        "('A1', 2, 1, 'Available', '2026-01-15T10:30:00Z', now())");
+    sql("INSERT INTO transactions (station_id, protocol, ocpp_transaction_id, evse_id, connector_id, "
+        "id_token, "
+        "started_at, stopped_at, meter_start_wh, meter_stop_wh) VALUES ('A1', 'ocpp1.6', '1', 1, 1, 'TAG', "
+        "'2026-01-15T09:40:00Z', '2026-01-15T11:20:00Z', 1000, 11000)");
+  }
+  void TearDown() override {
+    if (service_) service_->stop();
+    if (db_) db_->stop();
+  }
+
+  void sql(const std::string& statement) { testing::query_value(url_, statement); }
+
+  json report(const std::string& name, const char* from, const char* to, const std::string& bucket) {
+    std::string fn = name == "peak-hours" ? "peak_hours" : name;
+    std::string args = "'" + std::string(from) + "', '" + to + "'";
+    if (name != "peak-hours" && name != "sessions" && name != "faults") args += ", '" + bucket + "'";
+    args += ", ARRAY['A1']";
+    if (name == "uptime") args += ", 97";
+    return json::parse(testing::query_value(url_, "SELECT csms_report_" + fn + "(" + args + ")::text"));
+  }
+
+  std::size_t rebuild() {
+    return analytics::AnalyticsService::rebuild(*db_, clock_, {}, at("2026-01-14T00:00:00Z"),
+                                                at("2026-01-16T00:00:00Z"), {});
+  }
+
+  json row_at(const json& rows, const std::string& bucket_start, int evse = -1) {
+    for (const auto& r : rows) {
+      if (r["bucket_start"] == bucket_start && (evse < 0 || r["evse_id"] == evse)) return r;
+    }
+    ADD_FAILURE() << "no row at " << bucket_start << " in " << rows.dump();
+    return json::object();
+  }
+
+  std::string url_;
+  FixedClock clock_;
+  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<analytics::AnalyticsService> service_;
+};
+
+TEST_F(AnalyticsTest, HourlyUtilizationInLocalTime) {
+  rebuild();
+  auto rows = report("utilization", "2026-01-15T09:00:00Z", "2026-01-15T12:00:00Z", "hour");
+  ASSERT_EQ(rows.size(), 6u);  // 2 connectors x 3 hours
+  EXPECT_EQ(row_at(rows, "2026-01-15T10:00:00+01:00", 1)["occupied_s"], 20 * 60);
+  EXPECT_EQ(row_at(rows, "2026-01-15T10:00:00+01:00", 1)["sessions"], 1);
+  EXPECT_EQ(row_at(rows, "2026-01-15T11:00:00+01:00", 1)["occupied_s"], 3600);
+  EXPECT_EQ(row_at(rows, "2026-01-15T11:00:00+01:00", 1)["utilization_percent"], 100.0);
+  EXPECT_EQ(row_at(rows, "2026-01-15T11:00:00+01:00", 2)["occupied_s"], 30 * 60);
+  EXPECT_EQ(row_at(rows, "2026-01-15T12:00:00+01:00", 1)["occupied_s"], 20 * 60);
+  EXPECT_EQ(row_at(rows, "2026-01-15T12:00:00+01:00", 2)["occupied_s"], 0);
+  // Saturation: both connectors busy 10:00Z-10:30Z.
+  EXPECT_EQ(
+      testing::query_value(url_,
+                           "SELECT all_busy_s FROM analytics_hourly WHERE station_id = 'A1' AND evse_id = 0 "
+                           "AND hour_start = '2026-01-15T10:00:00Z'"),
+      "1800");
+}
+
+TEST_F(AnalyticsTest, EnergySpreadOverHoursAndSummedPerLocalDay) {
+  rebuild();
+  auto hours = report("energy", "2026-01-15T09:00:00Z", "2026-01-15T12:00:00Z", "hour");
+  EXPECT_EQ(row_at(hours, "2026-01-15T10:00:00+01:00")["energy_wh"], 2000);
+  EXPECT_EQ(row_at(hours, "2026-01-15T11:00:00+01:00")["energy_wh"], 6000);
+  EXPECT_EQ(row_at(hours, "2026-01-15T12:00:00+01:00")["energy_wh"], 2000);
+  // The local day Jan 15 is [Jan 14 23:00Z, Jan 15 23:00Z).
+  auto days = report("energy", "2026-01-14T23:00:00Z", "2026-01-15T23:00:00Z", "day");
+  ASSERT_EQ(days.size(), 1u);
+  EXPECT_EQ(days[0]["bucket_start"], "2026-01-15T00:00:00+01:00");
+  EXPECT_EQ(days[0]["energy_wh"], 10000);
+  EXPECT_EQ(days[0]["sessions"], 1);
+  // A range that starts mid-day reads that day's hours, not the whole day.
+  auto partial = report("energy", "2026-01-15T10:00:00Z", "2026-01-16T23:00:00Z", "day");
+  EXPECT_EQ(row_at(partial, "2026-01-15T00:00:00+01:00")["energy_wh"], 8000);
+}
+
+TEST_F(AnalyticsTest, OfflineInsideMaintenanceIsExcusedAndLateFaultChangesThePastDay) {
+  rebuild();
+  auto uptime = report("uptime", "2026-01-14T23:00:00Z", "2026-01-15T23:00:00Z", "day");
+  ASSERT_EQ(uptime.size(), 1u);
+  // 30 min offline x 2 connectors = 3600 connector-seconds, 2400 of them excused.
+  EXPECT_EQ(uptime[0]["downtime_s"], 1200);
+  EXPECT_EQ(uptime[0]["excused_downtime_s"], 2400);
+  EXPECT_DOUBLE_EQ(uptime[0]["uptime_percent"].get<double>(), 99.306);  // 1 - 1200 / 172800
+  EXPECT_EQ(uptime[0]["below_threshold"], false);
+
+  // Hours later the charger reports that connector 2 was Faulted 15:00Z-16:00Z. The
+  // incremental path (events -> marks -> recomputation) corrects the past day.
+  analytics::AnalyticsSettings settings;
+  settings.tick = 50ms;
+  service_ = std::make_unique<analytics::AnalyticsService>(settings, *db_, clock_);
+  service_->start();
+  sql("INSERT INTO status_history (station_id, evse_id, connector_id, status, status_at, received_at) VALUES "
+      "('A1', 2, 1, 'Faulted', '2026-01-15T15:00:00Z', now()), "
+      "('A1', 2, 1, 'Available', '2026-01-15T16:00:00Z', now())");
+  domain::ConnectorStatusChanged faulted;
+  faulted.station_id = "A1";
+  faulted.evse_id = 2;
+  faulted.connector_id = 1;
+  faulted.status = domain::ConnectorStatus::Faulted;
+  faulted.at = at("2026-01-15T15:00:00Z");
+  service_->on_event(faulted);
+  json after;
+  for (int i = 0; i < 100; ++i) {
+    after = report("uptime", "2026-01-14T23:00:00Z", "2026-01-15T23:00:00Z", "day");
+    if (after[0]["downtime_s"] != 1200) break;
+    std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_EQ(after[0]["downtime_s"], 1200 + 3600);
+  EXPECT_DOUBLE_EQ(after[0]["uptime_percent"].get<double>(), 97.222);
+  EXPECT_EQ(testing::query_value(url_, "SELECT count(*) FROM analytics_dirty"), "0");
+}
+
+TEST_F(AnalyticsTest, PeakHoursAndSessions) {
+  rebuild();
+  auto peaks = report("peak-hours", "2026-01-12T00:00:00Z", "2026-01-19T00:00:00Z", "");
+  ASSERT_EQ(peaks.size(), 7u * 24u);
+  // Thursday Jan 15, local 11:00: connector 1 the whole hour, connector 2 half of it, over
+  // one Thursday with two connectors: 5400 / 7200.
+  const auto& thu11 = peaks[(4 - 1) * 24 + 11];
+  EXPECT_EQ(thu11["weekday"], 4);
+  EXPECT_EQ(thu11["hour"], 11);
+  EXPECT_DOUBLE_EQ(thu11["avg_occupancy_percent"].get<double>(), 75.0);
+  EXPECT_EQ(peaks[(4 - 1) * 24 + 10]["sessions_started"], 1);
+
+  auto sessions = report("sessions", "2026-01-15T00:00:00Z", "2026-01-16T00:00:00Z", "");
+  ASSERT_EQ(sessions.size(), 1u);
+  EXPECT_EQ(sessions[0]["sessions"], 1);
+  EXPECT_EQ(sessions[0]["duration_p50_s"], 6000);
+  EXPECT_EQ(sessions[0]["energy_max_wh"], 10000);
+  EXPECT_EQ(sessions[0]["unique_id_tokens"], 1);
+}
+
+}  // namespace
+}  // namespace csms
