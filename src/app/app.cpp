@@ -27,6 +27,7 @@
 #include "csms/server/server.hpp"
 #include "csms/store/database.hpp"
 #include "csms/store/migrations.hpp"
+#include "csms/store/seed.hpp"
 
 #ifndef CSMS_VERSION
 #define CSMS_VERSION "0.0.0"
@@ -42,6 +43,8 @@ constexpr const char* kUsage =
     "  version  print the version\n"
     "  analytics rebuild --from=T [--to=T] [--station=ID ...]\n"
     "           recompute the analytics rollups of a range from the raw history\n"
+    "  seed --stations=N --days=D [--seed=S] [--rebuild]\n"
+    "           write a synthetic network history ending today (and its rollups)\n"
     "Every configuration key can also be set as CSMS_<SECTION>_<KEY> (see config/csms.yaml).\n";
 
 // %* in a pattern: the message as the inside of a JSON string.
@@ -135,6 +138,59 @@ int analytics_command(const Config& config, const std::vector<std::string>& args
       });
   db.stop();
   const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::cerr << "\n";
+  std::cout << "rebuilt " << rows << " hourly rows in " << seconds << " s\n";
+  return 0;
+}
+
+// csms seed --stations=N --days=D [--seed=S] [--rebuild]: a synthetic history ending today.
+int seed_command(const Config& config, const std::vector<std::string>& args) {
+  store::SeedOptions options;
+  bool rebuild = false;
+  auto number = [](const std::string& text, const char* name, long long lo, long long hi) {
+    char* end = nullptr;
+    long long value = std::strtoll(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || value < lo || value > hi)
+      throw ConfigError(std::string("--") + name + " must be an integer from " + std::to_string(lo) + " to " +
+                        std::to_string(hi));
+    return value;
+  };
+  for (const auto& arg : args) {
+    if (arg.starts_with("--stations="))
+      options.stations = static_cast<int>(number(arg.substr(11), "stations", 1, 100000));
+    else if (arg.starts_with("--days="))
+      options.days = static_cast<int>(number(arg.substr(7), "days", 1, 3650));
+    else if (arg.starts_with("--seed="))
+      options.seed = static_cast<std::uint64_t>(number(arg.substr(7), "seed", 0, 1LL << 62));
+    else if (arg == "--rebuild")
+      rebuild = true;
+    else
+      throw ConfigError("seed takes --stations=, --days=, --seed= and --rebuild, got '" + arg + "'");
+  }
+  domain::SystemClock clock;
+  const auto today = std::chrono::floor<std::chrono::days>(clock.now());
+  options.start = today - std::chrono::days(options.days);
+  const auto& url = database_url(config);
+  store::migrate(url);
+  auto started = std::chrono::steady_clock::now();
+  auto summary = store::seed_history(url, options, [](int done, int total) {
+    std::cerr << "\rseeding: " << done << "/" << total << " stations" << std::flush;
+  });
+  auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::cerr << "\n";
+  std::cout << "seeded " << summary.stations << " stations, " << summary.sessions << " sessions, "
+            << summary.samples << " meter samples, " << summary.faults << " faults, "
+            << static_cast<long long>(summary.energy_wh / 1000) << " kWh in " << seconds << " s\n";
+  if (!rebuild) return 0;
+  store::Database db({url, config.database_pool_size, config.database_max_batch});
+  db.start();
+  started = std::chrono::steady_clock::now();
+  auto rows = analytics::AnalyticsService::rebuild(
+      db, clock, {}, options.start, clock.now(), {}, [](std::size_t done, std::size_t total) {
+        std::cerr << "\rrebuilding: " << done << "/" << total << " stations" << std::flush;
+      });
+  db.stop();
+  seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::cerr << "\n";
   std::cout << "rebuilt " << rows << " hourly rows in " << seconds << " s\n";
   return 0;
@@ -328,12 +384,15 @@ int main(const std::vector<std::string>& args) {
       flags[arg.substr(2, eq - 2)] = arg.substr(eq + 1);
       continue;
     }
-    if (i == 0 && arg == "analytics") {
+    if (i == 0 && (arg == "analytics" || arg == "seed")) {
       command = arg;
-      // Its own arguments: a sub-command and --from/--to/--station; the rest are config flags.
+      // Its own arguments (a sub-command, --from=, --stations=, ...); the rest are config flags.
       for (++i; i < args.size(); ++i) {
-        if (args[i].starts_with("--from=") || args[i].starts_with("--to=") ||
-            args[i].starts_with("--station=") || !args[i].starts_with("--"))
+        static const char* kOwn[] = {
+            "--from=", "--to=", "--station=", "--stations=", "--days=", "--seed=", "--rebuild"};
+        bool own = !args[i].starts_with("--");
+        for (const char* prefix : kOwn) own = own || args[i].starts_with(prefix);
+        if (own)
           command_args.push_back(args[i]);
         else if (args[i].starts_with("--config="))
           config_file = args[i].substr(9);
@@ -362,6 +421,7 @@ int main(const std::vector<std::string>& args) {
     setup_logging(config);
     if (command == "migrate") return migrate_command(config);
     if (command == "analytics") return analytics_command(config, command_args);
+    if (command == "seed") return seed_command(config, command_args);
     return serve_command(config);
   } catch (const ConfigError& e) {
     std::cerr << "csms: " << e.what() << "\n";
