@@ -227,7 +227,7 @@ std::vector<domain::HourRollup> compute_hours(const domain::RollupInput& input, 
     const std::int64_t ms = (b - a).count();
     if (ms <= 0) continue;
     const std::size_t h = hour_index(a);
-    const bool is_online = online.covers(a);
+    const bool is_online = online.covers(a) || !input.first_connected || a < *input.first_connected;
     const ConnectorStatus whole = station_status.at(a).value_or(ConnectorStatus::Available);
     if (!is_online) station[h].offline += ms;
     bool all_busy = !connectors.empty();

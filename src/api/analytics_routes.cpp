@@ -139,21 +139,20 @@ void Api::handle_analytics(const std::vector<std::string>& seg, const HttpReques
         [name, query, csv, cols](domain::Repositories& repos) {
           auto rows = json::parse(repos.analytics().report(name, query));
           if (csv) return HttpResponse{200, "text/csv; charset=utf-8", {}, to_csv(cols, rows), nullptr};
-          json body = json::object();
+          // Ordered: every row carries the report's columns in the CSV's order.
+          nlohmann::ordered_json body;
           body["report"] = name;
           body["from"] = domain::format_timestamp(query.from);
           body["to"] = domain::format_timestamp(query.to);
           body["bucket"] = query.bucket;
-          if (name == "peak-hours") body["peaks"] = peak_windows(rows);
           if (name == "uptime") body["threshold_percent"] = query.uptime_threshold_percent;
-          // Every row carries the report's columns, in the CSV's order.
-          json ordered = json::array();
+          if (name == "peak-hours") body["peaks"] = peak_windows(rows);
+          auto& ordered = body["rows"] = nlohmann::ordered_json::array();
           for (const auto& row : rows) {
             nlohmann::ordered_json out;
             for (const auto& c : cols) out[c] = row.contains(c) ? row[c] : json();
-            ordered.push_back(json::parse(out.dump()));
+            ordered.push_back(std::move(out));
           }
-          body["rows"] = std::move(ordered);
           return json_response(200, body.dump());
         },
         respond);

@@ -2438,6 +2438,360 @@ std::string_view openapi_document() {
           }
         }
       }
+    },
+    "/api/v1/analytics/{report}": {
+      "get": {
+        "tags": [
+          "analytics"
+        ],
+        "operationId": "getAnalyticsReport",
+        "summary": "An analytics report",
+        "description": "Reports read hourly and daily rollups that the server keeps current from committed charger messages (late and out-of-order ones included; `csms analytics rebuild` recomputes any range). Definitions: **utilization** per connector: occupied = online and in any status other than Available, Unavailable or Faulted (a 2.0.1 connector whose transaction is charging counts too); charging = status Charging (1.6) or chargingState Charging (2.0.1); `period_s` is the part of the bucket inside the range and before now. **energy**: each interval between two register readings of a session spread evenly over its time (the billing rule). **peak-hours**: weekday (ISO, Monday = 1) x local hour over the range, all chosen stations together; `avg_occupancy_percent` = occupied connector-seconds / available connector-seconds of that weekday-hour; `peaks` names the top three. **sessions**: sessions that started in the range; duration and energy percentiles (nearest rank), idle = occupied but not charging, repeat = share of id tokens with more than one session. **revenue**: priced sessions by the local bucket of their end, per tariff and currency (decimal strings). **uptime** per station: 1 - (downtime - excused) / (connectors x period), where downtime is connector time offline, Faulted or Unavailable (also when the whole station is), excused the part inside maintenance windows; time before a station's first connection is not offline. **faults**: alerts opened in the range per station and rule; MTTR over resolved ones; MTBF = (range - repair time) / alerts. Role: viewer or higher.",
+        "parameters": [
+          {
+            "name": "report",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "enum": [
+                "utilization",
+                "energy",
+                "uptime",
+                "peak-hours",
+                "revenue",
+                "sessions",
+                "faults"
+              ]
+            }
+          },
+          {
+            "name": "from",
+            "in": "query",
+            "description": "Start of the range, inclusive (RFC 3339, any offset). Default: 30 days before `to`. Rollups count whole local hours: an hour belongs to the range when it begins inside it.",
+            "schema": {
+              "type": "string",
+              "format": "date-time"
+            }
+          },
+          {
+            "name": "to",
+            "in": "query",
+            "description": "End of the range, exclusive (RFC 3339). Default: now.",
+            "schema": {
+              "type": "string",
+              "format": "date-time"
+            }
+          },
+          {
+            "name": "station",
+            "in": "query",
+            "description": "A station id; repeat for several. Omitted: all stations.",
+            "schema": {
+              "type": "array",
+              "items": {
+                "type": "string"
+              }
+            },
+            "style": "form",
+            "explode": true
+          },
+          {
+            "name": "bucket",
+            "in": "query",
+            "description": "Local hour, day, ISO week (from Monday) or month of each station's time zone. Hourly buckets cover at most 93 days.",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "hour",
+                "day",
+                "week",
+                "month"
+              ],
+              "default": "day"
+            }
+          },
+          {
+            "name": "threshold",
+            "in": "query",
+            "description": "uptime only: stations below this uptime percentage are flagged (default 97, the NEVI rule).",
+            "schema": {
+              "type": "number",
+              "minimum": 0,
+              "maximum": 100,
+              "default": 97
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The report. With `Accept: text/csv` the same rows as CSV, columns in the order of the JSON row keys.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "oneOf": [
+                    {
+                      "$ref": "#/components/schemas/Report_utilization"
+                    },
+                    {
+                      "$ref": "#/components/schemas/Report_energy"
+                    },
+                    {
+                      "$ref": "#/components/schemas/Report_uptime"
+                    },
+                    {
+                      "$ref": "#/components/schemas/Report_peak_hours"
+                    },
+                    {
+                      "$ref": "#/components/schemas/Report_revenue"
+                    },
+                    {
+                      "$ref": "#/components/schemas/Report_sessions"
+                    },
+                    {
+                      "$ref": "#/components/schemas/Report_faults"
+                    }
+                  ]
+                }
+              },
+              "text/csv": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      }
+    },
+    "/api/v1/maintenance-windows": {
+      "get": {
+        "tags": [
+          "analytics"
+        ],
+        "operationId": "listMaintenanceWindows",
+        "summary": "List maintenance windows",
+        "description": "Planned maintenance: downtime inside a window does not count against uptime. Role: viewer or higher.",
+        "parameters": [
+          {
+            "name": "station",
+            "in": "query",
+            "description": "Only this station's windows.",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "from",
+            "in": "query",
+            "description": "Windows ending after this time.",
+            "schema": {
+              "type": "string",
+              "format": "date-time"
+            }
+          },
+          {
+            "name": "to",
+            "in": "query",
+            "description": "Windows starting before this time.",
+            "schema": {
+              "type": "string",
+              "format": "date-time"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "All matching windows (one page).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/MaintenanceWindow"
+                      }
+                    },
+                    "next_cursor": {
+                      "type": "null"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      },
+      "post": {
+        "tags": [
+          "analytics"
+        ],
+        "operationId": "createMaintenanceWindow",
+        "summary": "Record a maintenance window",
+        "description": "The affected history is rolled up again, so uptime reports change accordingly (windows older than 40 days need `csms analytics rebuild`). Role: admin.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "properties": {
+                  "station_id": {
+                    "type": "string"
+                  },
+                  "evse_id": {
+                    "type": [
+                      "integer",
+                      "null"
+                    ],
+                    "minimum": 1,
+                    "description": "Omitted or null: the whole station."
+                  },
+                  "starts_at": {
+                    "type": "string",
+                    "format": "date-time"
+                  },
+                  "ends_at": {
+                    "type": "string",
+                    "format": "date-time"
+                  },
+                  "reason": {
+                    "type": [
+                      "string",
+                      "null"
+                    ],
+                    "maxLength": 500
+                  }
+                },
+                "required": [
+                  "station_id",
+                  "starts_at",
+                  "ends_at"
+                ],
+                "additionalProperties": false
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "Created.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/MaintenanceWindow"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          }
+        }
+      }
+    },
+    "/api/v1/maintenance-windows/{id}": {
+      "parameters": [
+        {
+          "name": "id",
+          "in": "path",
+          "required": true,
+          "schema": {
+            "type": "integer"
+          }
+        }
+      ],
+      "get": {
+        "tags": [
+          "analytics"
+        ],
+        "operationId": "getMaintenanceWindow",
+        "summary": "A maintenance window",
+        "responses": {
+          "200": {
+            "description": "The window.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/MaintenanceWindow"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      },
+      "delete": {
+        "tags": [
+          "analytics"
+        ],
+        "operationId": "deleteMaintenanceWindow",
+        "summary": "Delete a maintenance window",
+        "description": "Role: admin.",
+        "responses": {
+          "204": {
+            "description": "Deleted."
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      }
     }
   },
   "components": {
@@ -4324,6 +4678,538 @@ std::string_view openapi_document() {
             ]
           }
         }
+      },
+      "Report_utilization": {
+        "type": "object",
+        "properties": {
+          "report": {
+            "const": "utilization"
+          },
+          "from": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "to": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "bucket": {
+            "type": "string"
+          },
+          "rows": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "station_id": {
+                  "type": "string"
+                },
+                "evse_id": {
+                  "type": "integer"
+                },
+                "connector": {
+                  "type": "integer"
+                },
+                "bucket_start": {
+                  "type": "string",
+                  "description": "RFC 3339 with the station's local offset, e.g. 2026-03-29T03:00:00+02:00"
+                },
+                "period_s": {
+                  "type": "integer"
+                },
+                "occupied_s": {
+                  "type": "integer"
+                },
+                "charging_s": {
+                  "type": "integer"
+                },
+                "utilization_percent": {
+                  "type": "number"
+                },
+                "charging_percent": {
+                  "type": "number"
+                },
+                "sessions": {
+                  "type": "integer"
+                }
+              },
+              "required": [
+                "station_id",
+                "evse_id",
+                "connector",
+                "bucket_start",
+                "period_s",
+                "occupied_s",
+                "charging_s",
+                "utilization_percent",
+                "charging_percent",
+                "sessions"
+              ]
+            }
+          }
+        },
+        "required": [
+          "report",
+          "from",
+          "to",
+          "bucket",
+          "rows"
+        ]
+      },
+      "Report_energy": {
+        "type": "object",
+        "properties": {
+          "report": {
+            "const": "energy"
+          },
+          "from": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "to": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "bucket": {
+            "type": "string"
+          },
+          "rows": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "station_id": {
+                  "type": "string"
+                },
+                "bucket_start": {
+                  "type": "string",
+                  "description": "RFC 3339 with the station's local offset, e.g. 2026-03-29T03:00:00+02:00"
+                },
+                "energy_wh": {
+                  "type": "integer"
+                },
+                "sessions": {
+                  "type": "integer"
+                }
+              },
+              "required": [
+                "station_id",
+                "bucket_start",
+                "energy_wh",
+                "sessions"
+              ]
+            }
+          }
+        },
+        "required": [
+          "report",
+          "from",
+          "to",
+          "bucket",
+          "rows"
+        ]
+      },
+      "Report_uptime": {
+        "type": "object",
+        "properties": {
+          "report": {
+            "const": "uptime"
+          },
+          "from": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "to": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "bucket": {
+            "type": "string"
+          },
+          "rows": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "station_id": {
+                  "type": "string"
+                },
+                "bucket_start": {
+                  "type": "string",
+                  "description": "RFC 3339 with the station's local offset, e.g. 2026-03-29T03:00:00+02:00"
+                },
+                "period_s": {
+                  "type": "integer"
+                },
+                "connectors": {
+                  "type": "integer"
+                },
+                "downtime_s": {
+                  "type": "integer"
+                },
+                "excused_downtime_s": {
+                  "type": "integer"
+                },
+                "offline_s": {
+                  "type": "integer"
+                },
+                "uptime_percent": {
+                  "type": [
+                    "number",
+                    "null"
+                  ]
+                },
+                "below_threshold": {
+                  "type": "boolean"
+                }
+              },
+              "required": [
+                "station_id",
+                "bucket_start",
+                "period_s",
+                "connectors",
+                "downtime_s",
+                "excused_downtime_s",
+                "offline_s",
+                "uptime_percent",
+                "below_threshold"
+              ]
+            }
+          }
+        },
+        "required": [
+          "report",
+          "from",
+          "to",
+          "bucket",
+          "rows"
+        ]
+      },
+      "Report_peak_hours": {
+        "type": "object",
+        "properties": {
+          "report": {
+            "const": "peak-hours"
+          },
+          "from": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "to": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "bucket": {
+            "type": "string"
+          },
+          "rows": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "weekday": {
+                  "type": "integer"
+                },
+                "hour": {
+                  "type": "integer"
+                },
+                "sessions_started": {
+                  "type": "integer"
+                },
+                "avg_occupancy_percent": {
+                  "type": "number"
+                },
+                "energy_wh": {
+                  "type": "integer"
+                }
+              },
+              "required": [
+                "weekday",
+                "hour",
+                "sessions_started",
+                "avg_occupancy_percent",
+                "energy_wh"
+              ]
+            }
+          },
+          "peaks": {
+            "type": "array",
+            "items": {
+              "type": "object"
+            }
+          }
+        },
+        "required": [
+          "report",
+          "from",
+          "to",
+          "bucket",
+          "rows"
+        ]
+      },
+      "Report_revenue": {
+        "type": "object",
+        "properties": {
+          "report": {
+            "const": "revenue"
+          },
+          "from": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "to": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "bucket": {
+            "type": "string"
+          },
+          "rows": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "station_id": {
+                  "type": "string"
+                },
+                "bucket_start": {
+                  "type": "string",
+                  "description": "RFC 3339 with the station's local offset, e.g. 2026-03-29T03:00:00+02:00"
+                },
+                "tariff_id": {
+                  "type": "string"
+                },
+                "currency": {
+                  "type": "string"
+                },
+                "sessions": {
+                  "type": "integer"
+                },
+                "revenue_excl_vat": {
+                  "type": "string"
+                },
+                "revenue_incl_vat": {
+                  "type": "string"
+                },
+                "energy_wh": {
+                  "type": "integer"
+                }
+              },
+              "required": [
+                "station_id",
+                "bucket_start",
+                "tariff_id",
+                "currency",
+                "sessions",
+                "revenue_excl_vat",
+                "revenue_incl_vat",
+                "energy_wh"
+              ]
+            }
+          }
+        },
+        "required": [
+          "report",
+          "from",
+          "to",
+          "bucket",
+          "rows"
+        ]
+      },
+      "Report_sessions": {
+        "type": "object",
+        "properties": {
+          "report": {
+            "const": "sessions"
+          },
+          "from": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "to": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "bucket": {
+            "type": "string"
+          },
+          "rows": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "station_id": {
+                  "type": "string"
+                },
+                "sessions": {
+                  "type": "integer"
+                },
+                "duration_p50_s": {
+                  "type": "integer"
+                },
+                "duration_p90_s": {
+                  "type": "integer"
+                },
+                "duration_max_s": {
+                  "type": "integer"
+                },
+                "energy_p50_wh": {
+                  "type": "integer"
+                },
+                "energy_p90_wh": {
+                  "type": "integer"
+                },
+                "energy_max_wh": {
+                  "type": "integer"
+                },
+                "idle_percent": {
+                  "type": [
+                    "number",
+                    "null"
+                  ]
+                },
+                "unique_id_tokens": {
+                  "type": "integer"
+                },
+                "unique_customers": {
+                  "type": "integer"
+                },
+                "repeat_percent": {
+                  "type": [
+                    "number",
+                    "null"
+                  ]
+                }
+              },
+              "required": [
+                "station_id",
+                "sessions",
+                "duration_p50_s",
+                "duration_p90_s",
+                "duration_max_s",
+                "energy_p50_wh",
+                "energy_p90_wh",
+                "energy_max_wh",
+                "idle_percent",
+                "unique_id_tokens",
+                "unique_customers",
+                "repeat_percent"
+              ]
+            }
+          }
+        },
+        "required": [
+          "report",
+          "from",
+          "to",
+          "bucket",
+          "rows"
+        ]
+      },
+      "Report_faults": {
+        "type": "object",
+        "properties": {
+          "report": {
+            "const": "faults"
+          },
+          "from": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "to": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "bucket": {
+            "type": "string"
+          },
+          "rows": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "station_id": {
+                  "type": "string"
+                },
+                "rule": {
+                  "type": "string"
+                },
+                "alerts": {
+                  "type": "integer"
+                },
+                "resolved": {
+                  "type": "integer"
+                },
+                "mttr_s": {
+                  "type": [
+                    "integer",
+                    "null"
+                  ]
+                },
+                "mtbf_s": {
+                  "type": "integer"
+                }
+              },
+              "required": [
+                "station_id",
+                "rule",
+                "alerts",
+                "resolved",
+                "mttr_s",
+                "mtbf_s"
+              ]
+            }
+          }
+        },
+        "required": [
+          "report",
+          "from",
+          "to",
+          "bucket",
+          "rows"
+        ]
+      },
+      "MaintenanceWindow": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "integer"
+          },
+          "station_id": {
+            "type": "string"
+          },
+          "evse_id": {
+            "type": [
+              "integer",
+              "null"
+            ]
+          },
+          "starts_at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "ends_at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "reason": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "created_at": {
+            "type": "string",
+            "format": "date-time"
+          }
+        },
+        "required": [
+          "id",
+          "station_id",
+          "evse_id",
+          "starts_at",
+          "ends_at"
+        ]
       }
     }
   }

@@ -52,7 +52,9 @@ std::vector<domain::RollupInput> PgAnalyticsRepository::rollup_inputs(
 
   std::map<std::string, std::size_t> index;  // station -> input (one window per station)
   for (const auto& row :
-       txn_.exec_params(with + "SELECT station_id, time_zone, csms_ms(min(f)), csms_ms(max(t)) "
+       txn_.exec_params(with + "SELECT station_id, time_zone, csms_ms(min(f)), csms_ms(max(t)), "
+                               "(SELECT csms_ms(min(c.connected_at)) FROM station_connectivity c "
+                               "WHERE c.station_id = w.station_id) "
                                "FROM w GROUP BY station_id, time_zone ORDER BY station_id",
                         a.ids, a.froms, a.tos)) {
     domain::RollupInput in;
@@ -60,6 +62,7 @@ std::vector<domain::RollupInput> PgAnalyticsRepository::rollup_inputs(
     in.time_zone = row[1].as<std::string>();
     in.from = at_ms(row[2]);
     in.to = at_ms(row[3]);
+    in.first_connected = ms(row[4]);
     index[in.station_id] = inputs.size();
     inputs.push_back(std::move(in));
   }

@@ -155,13 +155,15 @@ std::string EventStreamClient::read_until(const std::string& needle, std::chrono
 }
 
 HttpResult http(unsigned short port, const std::string& method, const std::string& target,
-                const std::optional<nlohmann::json>& body, const std::string& token) {
+                const std::optional<nlohmann::json>& body, const std::string& token,
+                const std::string& accept) {
   asio::io_context ioc;
   beast::tcp_stream stream(ioc);
   stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
   http_ns::request<http_ns::string_body> request{http_ns::string_to_verb(method), target, 11};
   request.set(http_ns::field::host, "127.0.0.1");
   if (!token.empty()) request.set(http_ns::field::authorization, "Bearer " + token);
+  if (!accept.empty()) request.set(http_ns::field::accept, accept);
   if (body) {
     request.set(http_ns::field::content_type, "application/json");
     request.body() = body->dump();

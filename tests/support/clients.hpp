@@ -76,6 +76,6 @@ class EventStreamClient {
 
 HttpResult http(unsigned short port, const std::string& method, const std::string& target,
                 const std::optional<nlohmann::json>& body = std::nullopt,
-                const std::string& token = CsmsProcess::kToken);
+                const std::string& token = CsmsProcess::kToken, const std::string& accept = "");
 
 }  // namespace csms::testing

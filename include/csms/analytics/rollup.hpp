@@ -19,7 +19,8 @@
 //    evenly over its time (the rule billing uses), so an interval crossing an hour, a day
 //    or a DST change is split in proportion to time. A register that goes backwards
 //    contributes nothing for that step; counting resumes from the lower value.
-// Time after `now` is not counted; a connector with no status yet counts as Available.
+// Time after `now` is not counted; a connector with no status yet counts as Available; time
+// before the station's first connection is not offline (it was not in service yet).
 namespace csms::analytics {
 
 using domain::Timestamp;

@@ -63,6 +63,9 @@ struct RollupInput {
   // Status changes inside the window plus, per connector, the last one before it.
   std::vector<StatusPoint> statuses;
   std::vector<TimeSpan> online;  // connectivity overlapping the window
+  // The station's first connection ever; before it (or with none) it is not offline yet:
+  // messages it sends later about that time (queued while it was never connected) count.
+  std::optional<Timestamp> first_connected;
   std::vector<MaintenanceSpan> maintenance;
   std::vector<SessionHistory> sessions;  // sessions overlapping the window
 };

@@ -30,6 +30,7 @@ RollupInput berlin_station(const char* from, const char* to) {
   in.to = at(to);
   in.connectors = {{1, 1}, {2, 1}};
   in.online = {{at("2026-01-01T00:00:00Z"), std::nullopt}};
+  in.first_connected = at("2026-01-01T00:00:00Z");
   return in;
 }
 
@@ -168,6 +169,21 @@ TEST(Rollup, TwoZeroOneChargingStateDecidesChargingTime) {
   auto rows = by_key(compute_hours(in, at("2026-01-16T00:00:00Z")));
   EXPECT_EQ(rows.at({1, 1, "2026-01-15 10:00:00"}).occupied_s, 3600);
   EXPECT_EQ(rows.at({1, 1, "2026-01-15 10:00:00"}).charging_s, 30 * 60);
+}
+
+TEST(Rollup, BeforeTheFirstConnectionAStationIsNotOffline) {
+  // Connected for the first time at 10:30 local; it reports a session from 10:00 it had
+  // queued. Before 10:30 it was not in service: occupied, not down.
+  auto in = berlin_station("2026-01-15T09:00:00Z", "2026-01-15T10:00:00Z");
+  in.connectors = {{1, 1}};
+  in.online = {{at("2026-01-15T09:30:00Z"), std::nullopt}};
+  in.first_connected = at("2026-01-15T09:30:00Z");
+  in.statuses = {{1, 1, at("2026-01-15T09:00:00Z"), ConnectorStatus::Charging}};
+  auto rows = by_key(compute_hours(in, at("2026-01-16T00:00:00Z")));
+  EXPECT_EQ(rows.at({1, 1, "2026-01-15 10:00:00"}).occupied_s, 3600);
+  EXPECT_EQ(rows.at({1, 1, "2026-01-15 10:00:00"}).down_s, 0);
+  EXPECT_EQ(rows.at({0, 0, "2026-01-15 10:00:00"}).offline_s, 0);
+  EXPECT_EQ(rows.at({0, 0, "2026-01-15 10:00:00"}).all_busy_s, 3600);  // its only connector
 }
 
 TEST(Rollup, NothingIsCountedAfterNow) {
