@@ -4,6 +4,8 @@
 
 #include "csms/analytics/analytics_service.hpp"
 #include "csms/api/api.hpp"
+#include "csms/billing/simulation.hpp"
+#include "csms/billing/tariff.hpp"
 #include "http_support.hpp"
 
 namespace csms::api {
@@ -30,6 +32,14 @@ const std::map<std::string, std::vector<std::string>>& report_columns() {
         "energy_p90_wh", "energy_max_wh", "idle_percent", "unique_id_tokens", "unique_customers",
         "repeat_percent"}},
       {"faults", {"station_id", "rule", "alerts", "resolved", "mttr_s", "mtbf_s"}},
+      {"expansion",
+       {"level", "station_id", "site", "connectors", "sessions", "energy_wh", "occupancy_percent",
+        "busiest_hour", "busiest_hour_occupancy_percent", "saturation_percent", "sessions_growth_percent",
+        "energy_growth_percent", "rank_busiest_hour", "rank_saturation", "needs_capacity", "under_used"}},
+      {"maintenance",
+       {"station_id", "candidate", "reasons", "recent_alerts_per_week", "baseline_alerts_per_week",
+        "recent_failed_start_percent", "baseline_failed_start_percent", "recent_avg_power_kw",
+        "baseline_avg_power_kw", "recent_sessions"}},
   };
   return columns;
 }
@@ -101,6 +111,61 @@ void Api::handle_analytics(const std::vector<std::string>& seg, const HttpReques
   const auto& method = request.method;
   const std::string resource = seg[2];
   const std::size_t depth = seg.size();
+
+  if (resource == "analytics" && depth == 4 && seg[3] == "tariff-simulation") {
+    if (method != "POST") throw HttpError(405, "send the proposed tariff with POST");
+    auto body = parse_body(request);
+    check_known(body, {"tariff", "from", "to", "station"});
+    if (!body.contains("tariff") || !body["tariff"].is_object())
+      throw HttpError(400, "tariff is required: a tariff in the shape of /api/v1/tariffs");
+    json document = body["tariff"];
+    if (!document.contains("id")) document["id"] = "proposed";
+    billing::Tariff tariff;
+    try {
+      tariff = document.get<billing::Tariff>();
+    } catch (const std::exception& e) {
+      throw HttpError(400, std::string("invalid tariff: ") + e.what());
+    }
+    auto time_of = [&body](const char* key) {
+      if (!body.contains(key) || !body[key].is_string())
+        throw HttpError(400, std::string(key) + " is required (RFC 3339)");
+      auto parsed = domain::parse_timestamp(body[key].get<std::string>());
+      if (!parsed) throw HttpError(400, std::string(key) + " must be an RFC 3339 time with an offset");
+      return *parsed;
+    };
+    const auto from = time_of("from"), to = time_of("to");
+    if (!(from < to)) throw HttpError(400, "from must be before to");
+    std::vector<std::string> stations;
+    if (body.contains("station")) {
+      const auto& list = body["station"];
+      if (!list.is_array()) throw HttpError(400, "station must be an array of station ids");
+      for (const auto& id : list) {
+        if (!id.is_string() || id.get<std::string>().empty())
+          throw HttpError(400, "station must be an array of station ids");
+        stations.push_back(id.get<std::string>());
+      }
+    }
+    constexpr std::size_t kMaxSessions = 250'000;
+    return run_unit(
+        [tariff, from, to, stations](domain::Repositories& repos) {
+          auto sessions = repos.billing().historical_sessions(from, to, stations, kMaxSessions + 1);
+          const bool truncated = sessions.size() > kMaxSessions;
+          if (truncated) sessions.resize(kMaxSessions);
+          auto result = billing::simulate_tariff(tariff, sessions);
+          nlohmann::ordered_json out;
+          out["from"] = domain::format_timestamp(from);
+          out["to"] = domain::format_timestamp(to);
+          out["tariff_id"] = tariff.id;
+          out["sessions"] = sessions.size();
+          out["truncated"] = truncated;
+          if (truncated) {
+            out["until"] = domain::format_timestamp(sessions.back().data.started_at);
+          }
+          out["rows"] = result["rows"];
+          return json_response(200, out.dump());
+        },
+        respond);
+  }
 
   if (resource == "analytics") {
     if (depth != 4) throw HttpError(404, "no such resource; try /api/v1/analytics/utilization");

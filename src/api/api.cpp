@@ -82,9 +82,10 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
     bool is_command = seg.size() == 6 && seg[2] == "stations" && seg[4] == "commands";
     bool is_alert_action = seg.size() == 4 && seg[2] == "alerts" && method == "POST";
     bool is_frame_logging = seg.size() == 5 && seg[2] == "stations" && seg[4] == "frame-logging";
-    Role needed = method == "GET"                                       ? Role::Viewer
-                  : (is_command || is_alert_action || is_frame_logging) ? Role::Operator
-                                                                        : Role::Admin;
+    bool is_simulation = seg.size() == 4 && seg[2] == "analytics" && seg[3] == "tariff-simulation";
+    Role needed = method == "GET"                                                        ? Role::Viewer
+                  : (is_command || is_alert_action || is_frame_logging || is_simulation) ? Role::Operator
+                                                                                         : Role::Admin;
     if (role < needed) throw HttpError(403, "this token's role may not " + method + " here");
 
     const std::string resource = seg.size() > 2 ? seg[2] : "";

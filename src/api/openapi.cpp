@@ -2446,7 +2446,7 @@ std::string_view openapi_document() {
         ],
         "operationId": "getAnalyticsReport",
         "summary": "An analytics report",
-        "description": "Reports read hourly and daily rollups that the server keeps current from committed charger messages (late and out-of-order ones included; `csms analytics rebuild` recomputes any range). Definitions: **utilization** per connector: occupied = online and in any status other than Available, Unavailable or Faulted (a 2.0.1 connector whose transaction is charging counts too); charging = status Charging (1.6) or chargingState Charging (2.0.1); `period_s` is the part of the bucket inside the range and before now. **energy**: each interval between two register readings of a session spread evenly over its time (the billing rule). **peak-hours**: weekday (ISO, Monday = 1) x local hour over the range, all chosen stations together; `avg_occupancy_percent` = occupied connector-seconds / available connector-seconds of that weekday-hour; `peaks` names the top three. **sessions**: sessions that started in the range; duration and energy percentiles (nearest rank), idle = occupied but not charging, repeat = share of id tokens with more than one session. **revenue**: priced sessions by the local bucket of their end, per tariff and currency (decimal strings). **uptime** per station: 1 - (downtime - excused) / (connectors x period), where downtime is connector time offline, Faulted or Unavailable (also when the whole station is), excused the part inside maintenance windows; time before a station's first connection is not offline. **faults**: alerts opened in the range per station and rule; MTTR over resolved ones; MTBF = (range - repair time) / alerts. Role: viewer or higher.",
+        "description": "Reports read hourly and daily rollups that the server keeps current from committed charger messages (late and out-of-order ones included; `csms analytics rebuild` recomputes any range). Definitions: **utilization** per connector: occupied = online and in any status other than Available, Unavailable or Faulted (a 2.0.1 connector whose transaction is charging counts too); charging = status Charging (1.6) or chargingState Charging (2.0.1); `period_s` is the part of the bucket inside the range and before now. **energy**: each interval between two register readings of a session spread evenly over its time (the billing rule). **peak-hours**: weekday (ISO, Monday = 1) x local hour over the range, all chosen stations together; `avg_occupancy_percent` = occupied connector-seconds / available connector-seconds of that weekday-hour; `peaks` names the top three. **sessions**: sessions that started in the range; duration and energy percentiles (nearest rank), idle = occupied but not charging, repeat = share of id tokens with more than one session. **revenue**: priced sessions by the local bucket of their end, per tariff and currency (decimal strings). **uptime** per station: 1 - (downtime - excused) / (connectors x period), where downtime is connector time offline, Faulted or Unavailable (also when the whole station is), excused the part inside maintenance windows; time before a station's first connection is not offline. **faults**: alerts opened in the range per station and rule; MTTR over resolved ones; MTBF = (range - repair time) / alerts. **expansion** (bucket ignored): per station and per site (stations grouped by location, else name): occupancy, the busiest local hour of the day and its occupancy, saturation (share of the range with every connector occupied at once; for a site the lowest of its stations', an upper bound), month-over-month growth of sessions and energy (the last whole local month in the range against the one before), ranks by busiest-hour occupancy and by saturation, `needs_capacity` (saturation >= 10 % or busiest-hour occupancy >= 80 %) and `under_used` (occupancy < 5 %). **maintenance** (bucket ignored): each station's last four weeks before `to` against its own history since `from`: alerts opened per week, failed starts (sessions under 50 Wh or 2 minutes, or not authorized) and average power while charging; `candidate` when alerts rose by half and to at least one a week, failed starts by half and to at least 10 % (of 5 or more sessions), or power fell by a third; `reasons` says which. Role: viewer or higher.",
         "parameters": [
           {
             "name": "report",
@@ -2461,7 +2461,9 @@ std::string_view openapi_document() {
                 "peak-hours",
                 "revenue",
                 "sessions",
-                "faults"
+                "faults",
+                "expansion",
+                "maintenance"
               ]
             }
           },
@@ -2550,6 +2552,12 @@ std::string_view openapi_document() {
                     },
                     {
                       "$ref": "#/components/schemas/Report_faults"
+                    },
+                    {
+                      "$ref": "#/components/schemas/Report_expansion"
+                    },
+                    {
+                      "$ref": "#/components/schemas/Report_maintenance"
                     }
                   ]
                 }
@@ -2789,6 +2797,188 @@ std::string_view openapi_document() {
           },
           "404": {
             "$ref": "#/components/responses/NotFound"
+          }
+        }
+      }
+    },
+    "/api/v1/analytics/tariff-simulation": {
+      "post": {
+        "tags": [
+          "analytics"
+        ],
+        "operationId": "simulateTariff",
+        "summary": "What a proposed tariff would have earned",
+        "description": "Re-prices the sessions that started in [from, to) and have ended (of the given stations, else all; at most 250,000, the earliest; `truncated` and `until` say when the limit was hit) with the billing engine and the proposed tariff, and compares with what they were priced at, in total and by customer type: `subscription` when the id token's customer has a plan, else `pay_as_you_go`. Money is exact, as decimal strings; `change_percent` is null when some sessions were never priced or the currencies differ. Role: operator or admin.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "properties": {
+                  "tariff": {
+                    "type": "object",
+                    "description": "A tariff in the shape of /api/v1/tariffs (id optional)."
+                  },
+                  "from": {
+                    "type": "string",
+                    "format": "date-time"
+                  },
+                  "to": {
+                    "type": "string",
+                    "format": "date-time"
+                  },
+                  "station": {
+                    "type": "array",
+                    "items": {
+                      "type": "string"
+                    }
+                  }
+                },
+                "required": [
+                  "tariff",
+                  "from",
+                  "to"
+                ],
+                "additionalProperties": false
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The comparison.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "from": {
+                      "type": "string",
+                      "format": "date-time"
+                    },
+                    "to": {
+                      "type": "string",
+                      "format": "date-time"
+                    },
+                    "tariff_id": {
+                      "type": "string"
+                    },
+                    "sessions": {
+                      "type": "integer"
+                    },
+                    "truncated": {
+                      "type": "boolean"
+                    },
+                    "until": {
+                      "type": "string",
+                      "format": "date-time"
+                    },
+                    "rows": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "properties": {
+                          "customer_type": {
+                            "enum": [
+                              "all",
+                              "subscription",
+                              "pay_as_you_go"
+                            ]
+                          },
+                          "sessions": {
+                            "type": "integer"
+                          },
+                          "energy_wh": {
+                            "type": "integer"
+                          },
+                          "actual_currency": {
+                            "type": "string"
+                          },
+                          "actual_excl_vat": {
+                            "type": "string"
+                          },
+                          "actual_incl_vat": {
+                            "type": "string"
+                          },
+                          "proposed_currency": {
+                            "type": "string"
+                          },
+                          "proposed_excl_vat": {
+                            "type": "string"
+                          },
+                          "proposed_incl_vat": {
+                            "type": "string"
+                          },
+                          "actual_per_session_incl_vat": {
+                            "type": "string"
+                          },
+                          "proposed_per_session_incl_vat": {
+                            "type": "string"
+                          },
+                          "actual_per_kwh_incl_vat": {
+                            "type": "string"
+                          },
+                          "proposed_per_kwh_incl_vat": {
+                            "type": "string"
+                          },
+                          "change_percent": {
+                            "type": [
+                              "number",
+                              "null"
+                            ]
+                          },
+                          "unpriced_sessions": {
+                            "type": "integer"
+                          },
+                          "other_currency_sessions": {
+                            "type": "integer"
+                          }
+                        },
+                        "required": [
+                          "customer_type",
+                          "sessions",
+                          "energy_wh",
+                          "actual_currency",
+                          "actual_excl_vat",
+                          "actual_incl_vat",
+                          "proposed_currency",
+                          "proposed_excl_vat",
+                          "proposed_incl_vat",
+                          "actual_per_session_incl_vat",
+                          "proposed_per_session_incl_vat",
+                          "actual_per_kwh_incl_vat",
+                          "proposed_per_kwh_incl_vat",
+                          "change_percent",
+                          "unpriced_sessions",
+                          "other_currency_sessions"
+                        ]
+                      }
+                    }
+                  },
+                  "required": [
+                    "from",
+                    "to",
+                    "tariff_id",
+                    "sessions",
+                    "truncated",
+                    "rows"
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
           }
         }
       }
@@ -5209,6 +5399,224 @@ std::string_view openapi_document() {
           "evse_id",
           "starts_at",
           "ends_at"
+        ]
+      },
+      "Report_expansion": {
+        "type": "object",
+        "properties": {
+          "report": {
+            "const": "expansion"
+          },
+          "from": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "to": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "bucket": {
+            "type": "string"
+          },
+          "rows": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "level": {
+                  "enum": [
+                    "station",
+                    "site"
+                  ]
+                },
+                "station_id": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "site": {
+                  "type": "string"
+                },
+                "connectors": {
+                  "type": "integer"
+                },
+                "sessions": {
+                  "type": "integer"
+                },
+                "energy_wh": {
+                  "type": "integer"
+                },
+                "occupancy_percent": {
+                  "type": [
+                    "number",
+                    "null"
+                  ]
+                },
+                "busiest_hour": {
+                  "type": [
+                    "integer",
+                    "null"
+                  ]
+                },
+                "busiest_hour_occupancy_percent": {
+                  "type": [
+                    "number",
+                    "null"
+                  ]
+                },
+                "saturation_percent": {
+                  "type": [
+                    "number",
+                    "null"
+                  ]
+                },
+                "sessions_growth_percent": {
+                  "type": [
+                    "number",
+                    "null"
+                  ]
+                },
+                "energy_growth_percent": {
+                  "type": [
+                    "number",
+                    "null"
+                  ]
+                },
+                "rank_busiest_hour": {
+                  "type": "integer"
+                },
+                "rank_saturation": {
+                  "type": "integer"
+                },
+                "needs_capacity": {
+                  "type": "boolean"
+                },
+                "under_used": {
+                  "type": "boolean"
+                }
+              },
+              "required": [
+                "level",
+                "station_id",
+                "site",
+                "connectors",
+                "sessions",
+                "energy_wh",
+                "occupancy_percent",
+                "busiest_hour",
+                "busiest_hour_occupancy_percent",
+                "saturation_percent",
+                "sessions_growth_percent",
+                "energy_growth_percent",
+                "rank_busiest_hour",
+                "rank_saturation",
+                "needs_capacity",
+                "under_used"
+              ]
+            }
+          }
+        },
+        "required": [
+          "report",
+          "from",
+          "to",
+          "bucket",
+          "rows"
+        ]
+      },
+      "Report_maintenance": {
+        "type": "object",
+        "properties": {
+          "report": {
+            "const": "maintenance"
+          },
+          "from": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "to": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "bucket": {
+            "type": "string"
+          },
+          "rows": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "station_id": {
+                  "type": "string"
+                },
+                "candidate": {
+                  "type": "boolean"
+                },
+                "reasons": {
+                  "type": "string"
+                },
+                "recent_alerts_per_week": {
+                  "type": [
+                    "number",
+                    "null"
+                  ]
+                },
+                "baseline_alerts_per_week": {
+                  "type": [
+                    "number",
+                    "null"
+                  ]
+                },
+                "recent_failed_start_percent": {
+                  "type": [
+                    "number",
+                    "null"
+                  ]
+                },
+                "baseline_failed_start_percent": {
+                  "type": [
+                    "number",
+                    "null"
+                  ]
+                },
+                "recent_avg_power_kw": {
+                  "type": [
+                    "number",
+                    "null"
+                  ]
+                },
+                "baseline_avg_power_kw": {
+                  "type": [
+                    "number",
+                    "null"
+                  ]
+                },
+                "recent_sessions": {
+                  "type": "integer"
+                }
+              },
+              "required": [
+                "station_id",
+                "candidate",
+                "reasons",
+                "recent_alerts_per_week",
+                "baseline_alerts_per_week",
+                "recent_failed_start_percent",
+                "baseline_failed_start_percent",
+                "recent_avg_power_kw",
+                "baseline_avg_power_kw",
+                "recent_sessions"
+              ]
+            }
+          }
+        },
+        "required": [
+          "report",
+          "from",
+          "to",
+          "bucket",
+          "rows"
         ]
       }
     }

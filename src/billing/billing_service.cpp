@@ -3,26 +3,14 @@
 #include <cmath>
 
 #include "csms/billing/pricing.hpp"
+#include "csms/billing/simulation.hpp"
 
 namespace csms::billing {
 
 std::optional<nlohmann::json> BillingService::price(const domain::PricingData& data) {
   if (!data.tariff_json) return std::nullopt;
   Tariff tariff = nlohmann::json::parse(*data.tariff_json).get<Tariff>();
-  SessionInput input;
-  input.start = data.started_at;
-  input.stop = data.stopped_at;
-  input.time_zone = data.time_zone;
-  // Registers are stored in Wh (fractional values allowed); the engine counts milli-Wh.
-  for (const auto& [at, wh] : data.register_wh)
-    input.readings.push_back(MeterReading{at, static_cast<std::int64_t>(std::llround(wh * 1000))});
-  // Each change holds until the next one (or the end of the session).
-  for (std::size_t i = 0; i < data.charging_changes.size(); ++i) {
-    auto from = data.charging_changes[i].first;
-    auto to = i + 1 < data.charging_changes.size() ? data.charging_changes[i + 1].first
-                                                   : data.stopped_at.value_or(from);
-    if (to > from) input.periods.push_back(ChargingPeriod{from, to, data.charging_changes[i].second});
-  }
+  const SessionInput input = session_input(data);
   nlohmann::json cost;
   to_json(cost, price_session(tariff, input));
   return cost;

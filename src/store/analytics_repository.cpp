@@ -298,7 +298,8 @@ std::string PgAnalyticsRepository::report(const std::string& name, const domain:
   } else if (name == "uptime") {
     r = txn_.exec_params("SELECT csms_report_uptime($1, $2, $3, $4::text[], $5)", from, to, q.bucket,
                          stations, q.uptime_threshold_percent);
-  } else if (name == "peak-hours" || name == "sessions" || name == "faults") {
+  } else if (name == "peak-hours" || name == "sessions" || name == "faults" || name == "expansion" ||
+             name == "maintenance") {
     std::string fn = name == "peak-hours" ? "peak_hours" : name;
     r = txn_.exec_params("SELECT csms_report_" + fn + "($1, $2, $3::text[])", from, to, stations);
   } else {

@@ -1,3 +1,5 @@
+#include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "repositories.hpp"
@@ -181,6 +183,73 @@ std::optional<domain::PricingData> PgBillingRepository::pricing_data(std::int64_
 void PgBillingRepository::store_cost(std::int64_t transaction_id, const std::string& cost_json) {
   txn_.exec_params("UPDATE transactions SET cost = $2::jsonb, priced_at = now() WHERE id = $1",
                    transaction_id, cost_json);
+}
+
+std::vector<domain::HistoricalSession> PgBillingRepository::historical_sessions(
+    domain::Timestamp from, domain::Timestamp to, const std::vector<std::string>& stations,
+    std::size_t limit) {
+  std::vector<domain::HistoricalSession> out;
+  std::map<std::int64_t, std::size_t> index;
+  std::optional<std::string> only;
+  if (!stations.empty()) only = text_array(stations);
+  for (const auto& row : txn_.exec_params(
+           "SELECT t.id, t.station_id, coalesce(t.evse_id, 1), t.protocol, csms_ms(t.started_at), "
+           "csms_ms(t.stopped_at), t.meter_start_wh, t.meter_stop_wh, s.time_zone, t.cost::text, "
+           "c.plan_id IS NOT NULL "
+           "FROM transactions t JOIN stations s ON s.id = t.station_id "
+           "LEFT JOIN id_tokens k ON k.token = t.id_token LEFT JOIN customers c ON c.id = k.customer_id "
+           "WHERE t.started_at >= $1 AND t.started_at < $2 AND t.stopped_at IS NOT NULL "
+           "AND ($3::text[] IS NULL OR t.station_id = ANY ($3::text[])) ORDER BY t.started_at, t.id LIMIT $4",
+           ts(from), ts(to), only, static_cast<long long>(limit))) {
+    domain::HistoricalSession h;
+    h.transaction_id = row[0].as<std::int64_t>();
+    h.station_id = row[1].as<std::string>();
+    h.data.started_at = *ms(row[4]);
+    h.data.stopped_at = ms(row[5]);
+    h.data.time_zone = row[8].as<std::string>();
+    if (auto start = opt<double>(row[6])) h.data.register_wh.emplace_back(h.data.started_at, *start);
+    if (auto stop = opt<double>(row[7]); stop && h.data.stopped_at)
+      h.data.register_wh.emplace_back(*h.data.stopped_at, *stop);
+    h.cost_json = opt<std::string>(row[9]);
+    h.subscription = row[10].as<bool>();
+    index[h.transaction_id] = out.size();
+    out.push_back(std::move(h));
+  }
+  if (out.empty()) return out;
+  std::vector<std::string> ids, evses, starts, stops, station_ids, protocols;
+  // The same inputs pricing_data() reads, for all sessions at once.
+  for (const auto& h : out) ids.push_back(std::to_string(h.transaction_id));
+  for (const auto& row : txn_.exec_params(
+           "SELECT transaction_id, csms_ms(sampled_at), canonical_value FROM meter_samples "
+           "WHERE transaction_id = ANY ($1::bigint[]) AND measurand = 'Energy.Active.Import.Register' "
+           "AND phase = '' AND location = 'Outlet' AND NOT ('unparseable_value' = ANY (flags)) "
+           "ORDER BY transaction_id, sampled_at",
+           text_array(ids))) {
+    out[index.at(row[0].as<std::int64_t>())].data.register_wh.emplace_back(*ms(row[1]), row[2].as<double>());
+  }
+  for (const auto& row :
+       txn_.exec_params("SELECT e.transaction_id, csms_ms(e.event_at), e.charging_state = 'Charging' FROM "
+                        "transaction_events e "
+                        "JOIN transactions t ON t.id = e.transaction_id AND t.protocol = 'ocpp2.0.1' "
+                        "WHERE e.transaction_id = ANY ($1::bigint[]) AND e.charging_state IS NOT NULL "
+                        "ORDER BY e.transaction_id, e.event_at, e.seq_no",
+                        text_array(ids))) {
+    out[index.at(row[0].as<std::int64_t>())].data.charging_changes.emplace_back(*ms(row[1]),
+                                                                                row[2].as<bool>());
+  }
+  for (const auto& row : txn_.exec_params(
+           "SELECT t.id, csms_ms(h.status_at), h.status NOT IN ('SuspendedEV', 'SuspendedEVSE', 'Finishing') "
+           "FROM transactions t JOIN status_history h ON h.station_id = t.station_id "
+           "AND h.evse_id = coalesce(t.evse_id, 1) AND h.status_at >= t.started_at AND h.status_at < "
+           "t.stopped_at "
+           "WHERE t.id = ANY ($1::bigint[]) AND t.protocol <> 'ocpp2.0.1' ORDER BY t.id, h.status_at",
+           text_array(ids))) {
+    out[index.at(row[0].as<std::int64_t>())].data.charging_changes.emplace_back(*ms(row[1]),
+                                                                                row[2].as<bool>());
+  }
+  // pricing_data() puts the readings in time order; the samples came after the start here.
+  for (auto& h : out) std::sort(h.data.register_wh.begin(), h.data.register_wh.end());
+  return out;
 }
 
 }  // namespace csms::store

@@ -134,6 +134,9 @@ class PgBillingRepository final : public domain::BillingRepository {
   domain::WriteResult delete_customer(const std::string& id) override;
   std::optional<domain::PricingData> pricing_data(std::int64_t transaction_id) override;
   void store_cost(std::int64_t transaction_id, const std::string& cost_json) override;
+  std::vector<domain::HistoricalSession> historical_sessions(domain::Timestamp from, domain::Timestamp to,
+                                                             const std::vector<std::string>& stations,
+                                                             std::size_t limit) override;
 
  private:
   pqxx::transaction_base& txn_;

@@ -102,8 +102,8 @@ TEST_F(AnalyticsE2e, SessionEnergyReachesTheReports_JsonAndCsvAgree) {
   EXPECT_EQ(energy["rows"][1]["bucket_start"],
             utc(std::chrono::floor<std::chrono::hours>(now) - 3h).substr(0, 19) + "+00:00");
 
-  for (const std::string report :
-       {"utilization", "energy", "uptime", "peak-hours", "sessions", "revenue", "faults"}) {
+  for (const std::string report : {"utilization", "energy", "uptime", "peak-hours", "sessions", "revenue",
+                                   "faults", "expansion", "maintenance"}) {
     auto as_json = api("GET", "/api/v1/analytics/" + report + "?bucket=hour&" + range);
     auto as_csv =
         api("GET", "/api/v1/analytics/" + report + "?bucket=hour&" + range, std::nullopt, "text/csv");
@@ -129,6 +129,28 @@ TEST_F(AnalyticsE2e, SessionEnergyReachesTheReports_JsonAndCsvAgree) {
       }
     }
   }
+  // What 0.50 EUR/kWh + 19 % VAT would have earned: 12 kWh -> 6.00 + 1.14 (the session was
+  // not priced: no tariff existed).
+  auto simulation =
+      api("POST", "/api/v1/analytics/tariff-simulation",
+          json{{"tariff",
+                {{"currency", "EUR"},
+                 {"vat_percent", "19"},
+                 {"elements",
+                  {{{"price_components", {{{"type", "ENERGY"}, {"price", "0.50"}, {"step_size", 1}}}}}}}}},
+               {"from", utc(std::chrono::floor<std::chrono::hours>(now) - 4h)},
+               {"to", utc(now)},
+               {"station", {"AN-16"}}});
+  ASSERT_EQ(simulation.status, 200) << simulation.raw;
+  EXPECT_EQ(simulation.body["sessions"], 1);
+  EXPECT_EQ(simulation.body["rows"][0]["customer_type"], "all");
+  EXPECT_EQ(simulation.body["rows"][0]["proposed_incl_vat"], "7.14");
+  EXPECT_EQ(simulation.body["rows"][0]["unpriced_sessions"], 1);
+  EXPECT_EQ(simulation.body["rows"][0]["energy_wh"], 12000);
+  auto bad = api("POST", "/api/v1/analytics/tariff-simulation",
+                 json{{"tariff", {{"currency", "EURO"}}}, {"from", utc(now - 1h)}, {"to", utc(now)}});
+  EXPECT_EQ(bad.status, 400) << bad.raw;
+
   auto utilization = api("GET", "/api/v1/analytics/utilization?bucket=hour&" + range).body;
   EXPECT_EQ(utilization["rows"][1]["occupied_s"], 45 * 60) << utilization.dump();
   EXPECT_EQ(utilization["rows"][2]["occupied_s"], 15 * 60);

@@ -67,7 +67,9 @@ class AnalyticsTest : public ::testing::Test {
   json report(const std::string& name, const char* from, const char* to, const std::string& bucket) {
     std::string fn = name == "peak-hours" ? "peak_hours" : name;
     std::string args = "'" + std::string(from) + "', '" + to + "'";
-    if (name != "peak-hours" && name != "sessions" && name != "faults") args += ", '" + bucket + "'";
+    if (name != "peak-hours" && name != "sessions" && name != "faults" && name != "expansion" &&
+        name != "maintenance")
+      args += ", '" + bucket + "'";
     args += ", ARRAY['A1']";
     if (name == "uptime") args += ", 97";
     return json::parse(testing::query_value(url_, "SELECT csms_report_" + fn + "(" + args + ")::text"));
@@ -183,6 +185,44 @@ TEST_F(AnalyticsTest, PeakHoursAndSessions) {
   EXPECT_EQ(sessions[0]["duration_p50_s"], 6000);
   EXPECT_EQ(sessions[0]["energy_max_wh"], 10000);
   EXPECT_EQ(sessions[0]["unique_id_tokens"], 1);
+}
+
+TEST_F(AnalyticsTest, ExpansionRanksBusiestHourAndSaturation) {
+  rebuild();
+  auto rows = report("expansion", "2026-01-14T23:00:00Z", "2026-01-15T23:00:00Z", "");
+  ASSERT_EQ(rows.size(), 2u);  // the station and its site
+  const auto& station = rows[0];
+  EXPECT_EQ(station["level"], "station");
+  EXPECT_EQ(station["site"], "A1");
+  // Occupied 6000 + 1800 s of 2 x 86400: 4.51 %, under-used; busiest local hour 11:00 with
+  // 5400 of 7200 connector-seconds; both busy 1800 s of the day.
+  EXPECT_DOUBLE_EQ(station["occupancy_percent"].get<double>(), 4.51);
+  EXPECT_EQ(station["busiest_hour"], 11);
+  EXPECT_DOUBLE_EQ(station["busiest_hour_occupancy_percent"].get<double>(), 75.0);
+  EXPECT_DOUBLE_EQ(station["saturation_percent"].get<double>(), 2.08);
+  EXPECT_EQ(station["needs_capacity"], false);
+  EXPECT_EQ(station["under_used"], true);
+  EXPECT_EQ(station["energy_wh"], 10000);
+  EXPECT_EQ(rows[1]["level"], "site");
+  EXPECT_EQ(rows[1]["connectors"], 2);
+}
+
+TEST_F(AnalyticsTest, MaintenanceFlagsRisingAlerts) {
+  // One alert in the eleven weeks before the last four, six in the last four.
+  sql("INSERT INTO alerts (rule, station_id, severity, opened_at, last_seen_at) VALUES "
+      "('connector_faulted', 'A1', 'critical', '2025-11-01T00:00:00Z', '2025-11-01T00:00:00Z')");
+  for (int day = 1; day <= 6; ++day) {
+    sql("INSERT INTO alerts (rule, station_id, severity, state, opened_at, last_seen_at, resolved_at) VALUES "
+        "('connector_faulted', 'A1', 'critical', 'resolved', '2026-01-0" +
+        std::to_string(day) + "T00:00:00Z', '2026-01-0" + std::to_string(day) + "T00:00:00Z', '2026-01-0" +
+        std::to_string(day) + "T01:00:00Z')");
+  }
+  auto rows = report("maintenance", "2025-10-01T00:00:00Z", "2026-01-16T00:00:00Z", "");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0]["candidate"], true);
+  EXPECT_EQ(rows[0]["reasons"], "alerts rising");
+  EXPECT_DOUBLE_EQ(rows[0]["recent_alerts_per_week"].get<double>(), 1.5);
+  EXPECT_DOUBLE_EQ(rows[0]["baseline_alerts_per_week"].get<double>(), 0.09);  // 1 in 11.29 weeks
 }
 
 }  // namespace

@@ -234,6 +234,15 @@ struct PricingData {
   std::vector<std::pair<Timestamp, bool>> charging_changes;  // from then on: charging or not
 };
 
+// A finished session as the tariff simulation re-prices it.
+struct HistoricalSession {
+  std::int64_t transaction_id = 0;
+  std::string station_id;
+  PricingData data;                      // tariff_json left empty
+  std::optional<std::string> cost_json;  // what it was priced at, if it was
+  bool subscription = false;             // its id token's customer has a plan
+};
+
 // Tariffs (versioned) and priced sessions.
 class BillingRepository {
  public:
@@ -260,6 +269,11 @@ class BillingRepository {
 
   virtual std::optional<PricingData> pricing_data(std::int64_t transaction_id) = 0;
   virtual void store_cost(std::int64_t transaction_id, const std::string& cost_json) = 0;
+  // Sessions that started in [from, to) and have ended, of these stations (all when empty),
+  // at most `limit` of them (the earliest).
+  virtual std::vector<HistoricalSession> historical_sessions(Timestamp from, Timestamp to,
+                                                             const std::vector<std::string>& stations,
+                                                             std::size_t limit) = 0;
 };
 
 // One unit of work's repositories, bound to one database transaction.
