@@ -120,7 +120,8 @@ std::vector<domain::RollupInput> PgAnalyticsRepository::rollup_inputs(
 
   // Sessions overlapping the windows, with their start/stop meter values.
   std::map<std::int64_t, std::pair<std::size_t, std::size_t>> sessions;  // id -> (input, session)
-  std::vector<std::string> session_ids, session_froms, session_tos;
+  std::vector<std::string> session_ids, session_froms, session_tos, session_starts;
+  std::vector<std::optional<std::string>> stops;
   for (const auto& row : txn_.exec_params(
            mw + "SELECT t.station_id, t.id, coalesce(t.evse_id, 1), coalesce(t.connector_id, 1), "
                 "csms_ms(t.started_at), csms_ms(t.stopped_at), t.meter_start_wh, t.meter_stop_wh, "
@@ -141,6 +142,8 @@ std::vector<domain::RollupInput> PgAnalyticsRepository::rollup_inputs(
     sessions[s.transaction_id] = {index.at(in.station_id), in.sessions.size()};
     session_ids.push_back(std::to_string(s.transaction_id));
     session_froms.push_back(ts(at_ms(row[8])));
+    session_starts.push_back(ts(s.started_at));
+    stops.push_back(ts(s.stopped_at));
     session_tos.push_back(ts(at_ms(row[9])));
     in.sessions.push_back(std::move(s));
   }
@@ -148,27 +151,38 @@ std::vector<domain::RollupInput> PgAnalyticsRepository::rollup_inputs(
   const std::string sw =
       "WITH x AS (SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::timestamptz[]) AS x(id, f, t)) ";
   const auto sid = text_array(session_ids), sf = text_array(session_froms), st = text_array(session_tos);
+  // NULL elements (open sessions) spelled as an array literal.
+  std::string session_stops = "{";
+  for (std::size_t i = 0; i < stops.size(); ++i) {
+    session_stops += (i ? "," : "") + (stops[i] ? "\"" + *stops[i] + "\"" : std::string("NULL"));
+  }
+  session_stops += "}";
   auto session_of = [&](const pqxx::field& f) -> domain::SessionHistory& {
     const auto& [i, j] = sessions.at(f.as<std::int64_t>());
     return inputs[i].sessions[j];
   };
-  // Register readings inside the window plus the one just before and just after it.
+  // Register readings: for every local hour boundary of the window near the session (and the
+  // window's ends), the reading just before and the one at or just after it. Spreading
+  // consecutive readings evenly, an hour's energy depends only on those (as long as the
+  // register does not go backwards inside the hour), so a charger that reports every second
+  // costs four index lookups per hour instead of 3,600 rows.
   const std::string reg = "m.measurand = 'Energy.Active.Import.Register' AND m.phase = ''";
   for (const auto& row : txn_.exec_params(
-           sw +
-               "SELECT x.id, csms_ms(m.sampled_at), m.canonical_value FROM x JOIN meter_samples m "
-               "ON m.transaction_id = x.id AND m.sampled_at >= x.f AND m.sampled_at < x.t AND " +
+           "WITH x AS (SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::timestamptz[], "
+           "$4::timestamptz[], $5::timestamptz[]) AS x(id, f, t, s0, s1)), "
+           "b AS (SELECT x.id, g AS at FROM x CROSS JOIN LATERAL generate_series("
+           "x.f + floor(greatest(0, extract(epoch FROM x.s0 - x.f)) / 3600) * interval '1 hour', "
+           "least(x.t, coalesce(x.s1, x.t) + interval '1 hour'), interval '1 hour') g) "
+           "SELECT b.id, csms_ms(p.sampled_at), p.canonical_value FROM b CROSS JOIN LATERAL "
+           "(SELECT m.sampled_at, m.canonical_value FROM meter_samples m WHERE m.transaction_id = b.id "
+           "AND m.sampled_at < b.at AND " +
                reg +
-               " UNION ALL SELECT x.id, csms_ms(b.sampled_at), b.canonical_value FROM x CROSS JOIN LATERAL "
-               "(SELECT m.sampled_at, m.canonical_value FROM meter_samples m WHERE m.transaction_id = x.id "
-               "AND m.sampled_at < x.f AND " +
-               reg +
-               " ORDER BY m.sampled_at DESC LIMIT 1) b "
-               "UNION ALL SELECT x.id, csms_ms(a.sampled_at), a.canonical_value FROM x CROSS JOIN LATERAL "
-               "(SELECT m.sampled_at, m.canonical_value FROM meter_samples m WHERE m.transaction_id = x.id "
-               "AND m.sampled_at >= x.t AND " +
-               reg + " ORDER BY m.sampled_at LIMIT 1) a",
-           sid, sf, st)) {
+               " ORDER BY m.sampled_at DESC LIMIT 1) p "
+               "UNION ALL SELECT b.id, csms_ms(n.sampled_at), n.canonical_value FROM b CROSS JOIN LATERAL "
+               "(SELECT m.sampled_at, m.canonical_value FROM meter_samples m WHERE m.transaction_id = b.id "
+               "AND m.sampled_at >= b.at AND " +
+               reg + " ORDER BY m.sampled_at LIMIT 1) n",
+           sid, sf, st, text_array(session_starts), session_stops)) {
     session_of(row[0]).register_wh.emplace_back(at_ms(row[1]), row[2].as<double>());
   }
   for (const auto& row : txn_.exec_params(

@@ -187,6 +187,26 @@ TEST_F(AnalyticsTest, PeakHoursAndSessions) {
   EXPECT_EQ(sessions[0]["unique_id_tokens"], 1);
 }
 
+TEST_F(AnalyticsTest, DenseReadingsGiveTheSameHourlyEnergy) {
+  // Connector 2, 09:30Z-11:30Z, a reading every 10 s at 1 Wh/s (721 readings): the
+  // repository reads only the readings around hour boundaries, with the same result.
+  sql("INSERT INTO transactions (id, station_id, protocol, ocpp_transaction_id, evse_id, connector_id, "
+      "started_at, stopped_at, meter_start_wh, meter_stop_wh) VALUES (500, 'A1', 'ocpp2.0.1', 'dense', 2, 1, "
+      "'2026-01-15T09:30:00Z', '2026-01-15T11:30:00Z', 0, 7200)");
+  sql("INSERT INTO meter_samples (station_id, evse_id, transaction_id, sampled_at, measurand, location, "
+      "context, "
+      "unit, raw_value, value, canonical_unit, canonical_value, received_at) "
+      "SELECT 'A1', 2, 500, '2026-01-15T09:30:00Z'::timestamptz + s * interval '1 second', "
+      "'Energy.Active.Import.Register', 'Outlet', 'Sample.Periodic', 'Wh', s::text, s, 'Wh', s, now() "
+      "FROM generate_series(0, 7200, 10) s");
+  rebuild();
+  auto hours = report("energy", "2026-01-15T09:00:00Z", "2026-01-15T12:00:00Z", "hour");
+  // Both sessions: connector 1's 2000/6000/2000 plus connector 2's 1800/3600/1800.
+  EXPECT_EQ(row_at(hours, "2026-01-15T10:00:00+01:00")["energy_wh"], 2000 + 1800);
+  EXPECT_EQ(row_at(hours, "2026-01-15T11:00:00+01:00")["energy_wh"], 6000 + 3600);
+  EXPECT_EQ(row_at(hours, "2026-01-15T12:00:00+01:00")["energy_wh"], 2000 + 1800);
+}
+
 TEST_F(AnalyticsTest, ExpansionRanksBusiestHourAndSaturation) {
   rebuild();
   auto rows = report("expansion", "2026-01-14T23:00:00Z", "2026-01-15T23:00:00Z", "");

@@ -18,7 +18,10 @@
 //  - energy: each interval between two consecutive register readings of a session spread
 //    evenly over its time (the rule billing uses), so an interval crossing an hour, a day
 //    or a DST change is split in proportion to time. A register that goes backwards
-//    contributes nothing for that step; counting resumes from the lower value.
+//    contributes nothing for that step; counting resumes from the lower value. (The
+//    repository hands over only the readings around each hour boundary, so a register
+//    that goes backwards *inside* an hour counts as the rise from the hour's first to its
+//    last reading, never below zero; billing, which reads every reading, is exact there.)
 // Time after `now` is not counted; a connector with no status yet counts as Available; time
 // before the station's first connection is not offline (it was not in service yet).
 namespace csms::analytics {
