@@ -229,7 +229,8 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
       throw HttpError(405, method + " is not allowed here");
     }
 
-    if (resource == "tariffs" || resource == "plans" || resource == "customers")
+    if (resource == "tariffs" || resource == "plans" || resource == "customers" || resource == "invoices" ||
+        resource == "invoices:generate" || resource == "cdrs")
       return handle_billing(seg, request, respond);
 
     if (resource == "id-tokens") {

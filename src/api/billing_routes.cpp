@@ -1,13 +1,28 @@
-// REST handlers of billing: tariffs (versioned), subscription plans, customers.
+// REST handlers of billing: tariffs (versioned), subscription plans, customers, invoices
+// and the CDR export.
 
 #include <spdlog/spdlog.h>
 
+#include <cctype>
 #include "csms/api/api.hpp"
+
+#include "csms/billing/billing_service.hpp"
+#include "csms/billing/invoice.hpp"
+#include "csms/billing/money.hpp"
 #include "csms/billing/plan.hpp"
 #include "csms/billing/tariff.hpp"
 #include "http_support.hpp"
 
 namespace csms::api {
+
+namespace {
+bool valid_month(const std::string& m) {
+  return m.size() == 7 && m[4] == '-' && std::isdigit(static_cast<unsigned char>(m[0])) &&
+         std::isdigit(static_cast<unsigned char>(m[1])) && std::isdigit(static_cast<unsigned char>(m[2])) &&
+         std::isdigit(static_cast<unsigned char>(m[3])) &&
+         ((m[5] == '0' && m[6] >= '1' && m[6] <= '9') || (m[5] == '1' && m[6] >= '0' && m[6] <= '2'));
+}
+}  // namespace
 using namespace detail;
 
 void Api::handle_billing(const std::vector<std::string>& seg, const HttpRequest& request,
@@ -187,6 +202,122 @@ void Api::handle_billing(const std::vector<std::string>& seg, const HttpRequest&
         });
     }
     throw HttpError(405, method + " is not allowed here");
+  }
+
+  if (resource == "invoices:generate") {
+    if (depth != 3 || method != "POST") throw HttpError(405, "generate an invoice with POST");
+    auto body = parse_body(request);
+    check_known(body, {"customer_id", "month"});
+    if (!body.contains("customer_id") || !body["customer_id"].is_string() ||
+        body["customer_id"].get<std::string>().empty())
+      throw HttpError(400, "customer_id is required");
+    if (!body.contains("month") || !body["month"].is_string() ||
+        !valid_month(body["month"].get<std::string>()))
+      throw HttpError(400, "month must be YYYY-MM, e.g. 2026-11");
+    const auto customer = body["customer_id"].get<std::string>();
+    const auto month = body["month"].get<std::string>();
+    const auto now = clock_.now();
+    return run_unit(
+        [customer, month, now](domain::Repositories& repos) {
+          auto& repo = repos.billing();
+          if (auto existing = repo.find_invoice(customer, month)) return json_response(200, *existing);
+          auto basis = repo.invoice_basis(customer, month);
+          if (!basis) throw HttpError(404, "customer " + customer + " not found");
+          if (basis->to > now)
+            throw HttpError(409, "the month " + month + " has not ended yet in " + basis->time_zone);
+          billing::InvoiceInput input;
+          input.customer_id = customer;
+          input.customer_name = basis->customer_name;
+          input.month = month;
+          input.time_zone = basis->time_zone;
+          input.from = basis->from;
+          input.to = basis->to;
+          if (basis->plan_json) input.plan = json::parse(*basis->plan_json).get<billing::Plan>();
+          if (basis->fee_vat_percent) input.fee_vat_percent = billing::parse_decimal(*basis->fee_vat_percent);
+          for (const auto& s : basis->sessions) {
+            auto data = repo.pricing_data(s.transaction_id);
+            if (!data) continue;
+            auto priced = billing::BillingService::priced(*data);
+            if (!priced)
+              throw HttpError(409, "session " + std::to_string(s.transaction_id) +
+                                       " has no tariff to price it; set a default tariff first");
+            input.sessions.push_back({s.transaction_id, s.station_id, s.id_token, std::move(*priced)});
+          }
+          auto document = billing::build_invoice(input);
+          const int year = static_cast<int>(
+              std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(now)).year());
+          return json_response(201,
+                               repo.issue_invoice(customer, month, document["currency"].get<std::string>(),
+                                                  document.dump(), year));
+        },
+        respond);
+  }
+
+  if (resource == "invoices") {
+    if (method != "GET") throw HttpError(405, "invoices are generated with POST /api/v1/invoices:generate");
+    if (depth == 3) {
+      auto page = page_of(target);
+      require_numeric_cursor(page);
+      auto customer = target.param("customer");
+      return with_billing([customer, page](domain::BillingRepository& repo) {
+        return json_response(200, repo.list_invoices(customer, page));
+      });
+    }
+    if (depth == 4) {
+      std::int64_t id = 0;
+      auto [end, ec] = std::from_chars(seg[3].data(), seg[3].data() + seg[3].size(), id);
+      if (ec != std::errc{} || end != seg[3].data() + seg[3].size())
+        throw HttpError(404, "invoice " + seg[3] + " not found");
+      auto accept = request.headers.count("accept") ? request.headers.at("accept") : "";
+      return with_billing([id, accept](domain::BillingRepository& repo) {
+        auto invoice = repo.get_invoice(id);
+        if (!invoice) return problem(404, "invoice " + std::to_string(id) + " not found");
+        if (accept.find("text/csv") != std::string::npos)
+          return HttpResponse{
+              200, "text/csv; charset=utf-8", {}, billing::invoice_csv(json::parse(*invoice)), nullptr};
+        if (accept.find("text/html") != std::string::npos)
+          return HttpResponse{
+              200, "text/html; charset=utf-8", {}, billing::invoice_html(json::parse(*invoice)), nullptr};
+        return json_response(200, *invoice);
+      });
+    }
+  }
+
+  if (resource == "cdrs" && depth == 3) {
+    if (method != "GET") throw HttpError(405, "CDRs are read with GET");
+    auto to = time_param(target, "to").value_or(clock_.now());
+    auto from = time_param(target, "from").value_or(to - std::chrono::days(31));
+    if (!(from < to)) throw HttpError(400, "from must be before to");
+    const bool csv =
+        request.headers.count("accept") && request.headers.at("accept").find("text/csv") != std::string::npos;
+    return with_billing([from, to, csv](domain::BillingRepository& repo) {
+      auto rows = repo.cdrs(from, to);
+      if (!csv) return json_response(200, R"({"items":)" + rows + R"(,"next_cursor":null})");
+      static const char* kColumns[] = {"transaction_id", "station_id",  "evse_id",       "connector_id",
+                                       "id_token",       "customer_id", "started_at",    "stopped_at",
+                                       "energy_wh",      "stop_reason", "tariff_id",     "currency",
+                                       "total_excl_vat", "vat",         "total_incl_vat"};
+      std::string out;
+      for (const char* c : kColumns) out += std::string(out.empty() ? "" : ",") + c;
+      out += "\r\n";
+      for (const auto& row : json::parse(rows)) {
+        std::string line;
+        bool first = true;
+        for (const char* c : kColumns) {
+          const auto& v = row[c];
+          std::string text = v.is_null() ? "" : v.is_string() ? v.get<std::string>() : v.dump();
+          if (text.find_first_of(",\"\r\n") != std::string::npos) {
+            std::string quoted = "\"";
+            for (char ch : text) quoted += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+            text = quoted + "\"";
+          }
+          line += (first ? "" : ",") + text;
+          first = false;
+        }
+        out += line + "\r\n";
+      }
+      return HttpResponse{200, "text/csv; charset=utf-8", {}, out, nullptr};
+    });
   }
 
   throw HttpError(404, "no such resource");

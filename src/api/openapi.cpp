@@ -2982,6 +2982,261 @@ std::string_view openapi_document() {
           }
         }
       }
+    },
+    "/api/v1/invoices:generate": {
+      "post": {
+        "tags": [
+          "invoices"
+        ],
+        "operationId": "generateInvoice",
+        "summary": "Generate a customer's invoice for a month",
+        "description": "Builds the invoice of one customer for one month of the customer's time zone: the plan's monthly fee (with the default tariff's VAT rate), every ended session of the customer's id tokens that started in the month, re-priced as billing priced it and with the plan applied (included energy consumed in chronological order, then the discount), VAT per rate on the sum of that rate's amounts (rounded half-up once per rate), totals. Numbers run without gaps per year of issue (INV-2026-000001). Generating a month again returns the issued invoice unchanged (200). A month that has not ended is refused (409), as is a session without a tariff to price it. Role: admin.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "properties": {
+                  "customer_id": {
+                    "type": "string"
+                  },
+                  "month": {
+                    "type": "string",
+                    "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$"
+                  }
+                },
+                "required": [
+                  "customer_id",
+                  "month"
+                ],
+                "additionalProperties": false
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "Issued now.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Invoice"
+                }
+              }
+            }
+          },
+          "200": {
+            "description": "Issued before: the same invoice.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Invoice"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          }
+        }
+      }
+    },
+    "/api/v1/invoices": {
+      "get": {
+        "tags": [
+          "invoices"
+        ],
+        "operationId": "listInvoices",
+        "summary": "List invoices",
+        "description": "Without their items. Role: viewer or higher.",
+        "parameters": [
+          {
+            "name": "customer",
+            "in": "query",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "$ref": "#/components/parameters/Limit"
+          },
+          {
+            "name": "cursor",
+            "in": "query",
+            "schema": {
+              "type": "string",
+              "pattern": "^[0-9]*$"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "type": "object"
+                      }
+                    },
+                    "next_cursor": {
+                      "type": [
+                        "string",
+                        "null"
+                      ]
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      }
+    },
+    "/api/v1/invoices/{id}": {
+      "get": {
+        "tags": [
+          "invoices"
+        ],
+        "operationId": "getInvoice",
+        "summary": "An invoice: JSON, CSV or a printable HTML page",
+        "description": "`Accept: text/csv`: one row per priced line, then the fee, VAT and totals. `Accept: text/html`: a printable page. Role: viewer or higher.",
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The invoice.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Invoice"
+                }
+              },
+              "text/csv": {
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "text/html": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      }
+    },
+    "/api/v1/cdrs": {
+      "get": {
+        "tags": [
+          "invoices"
+        ],
+        "operationId": "exportCdrs",
+        "summary": "Charge detail records of a period",
+        "description": "Every session that ended in [from, to) (default: the last 31 days) with its priced cost, for accounting; `Accept: text/csv` for a CSV file with the same fields. Role: viewer or higher.",
+        "parameters": [
+          {
+            "name": "from",
+            "in": "query",
+            "schema": {
+              "type": "string",
+              "format": "date-time"
+            }
+          },
+          {
+            "name": "to",
+            "in": "query",
+            "schema": {
+              "type": "string",
+              "format": "date-time"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The CDRs.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "type": "object"
+                      }
+                    },
+                    "next_cursor": {
+                      "type": "null"
+                    }
+                  }
+                }
+              },
+              "text/csv": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      }
     }
   },
   "components": {
@@ -5617,6 +5872,107 @@ std::string_view openapi_document() {
           "to",
           "bucket",
           "rows"
+        ]
+      },
+      "Invoice": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "integer"
+          },
+          "number": {
+            "type": "string",
+            "pattern": "^INV-[0-9]{4}-[0-9]{6}$"
+          },
+          "status": {
+            "const": "issued"
+          },
+          "issued_at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "customer_id": {
+            "type": "string"
+          },
+          "customer_name": {
+            "type": "string"
+          },
+          "period": {
+            "type": "object",
+            "properties": {
+              "month": {
+                "type": "string"
+              },
+              "time_zone": {
+                "type": "string"
+              },
+              "from": {
+                "type": "string",
+                "format": "date-time"
+              },
+              "to": {
+                "type": "string",
+                "format": "date-time"
+              }
+            }
+          },
+          "currency": {
+            "type": "string"
+          },
+          "plan": {
+            "type": [
+              "object",
+              "null"
+            ]
+          },
+          "items": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "description": "kind plan_fee (description, total_excl_vat, vat_percent) or session (transaction_id, station_id, id_token, started_at, stopped_at, energy_wh, tariff_id, tariff_version, lines with the plan applied: basis TARIFF, PLAN_INCLUDED or PLAN_DISCOUNTED, total_excl_vat, vat_percent, flags)"
+            }
+          },
+          "vat": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "vat_percent": {
+                  "type": "string"
+                },
+                "base_excl_vat": {
+                  "type": "string"
+                },
+                "vat": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "total_excl_vat": {
+            "type": "string"
+          },
+          "total_vat": {
+            "type": "string"
+          },
+          "total_incl_vat": {
+            "type": "string"
+          },
+          "excluded_sessions": {
+            "type": "array"
+          }
+        },
+        "required": [
+          "id",
+          "number",
+          "customer_id",
+          "period",
+          "currency",
+          "items",
+          "vat",
+          "total_excl_vat",
+          "total_vat",
+          "total_incl_vat"
         ]
       }
     }

@@ -7,12 +7,17 @@
 
 namespace csms::billing {
 
-std::optional<nlohmann::json> BillingService::price(const domain::PricingData& data) {
+std::optional<PricedSession> BillingService::priced(const domain::PricingData& data) {
   if (!data.tariff_json) return std::nullopt;
   Tariff tariff = nlohmann::json::parse(*data.tariff_json).get<Tariff>();
-  const SessionInput input = session_input(data);
+  return price_session(tariff, session_input(data));
+}
+
+std::optional<nlohmann::json> BillingService::price(const domain::PricingData& data) {
+  auto session = priced(data);
+  if (!session) return std::nullopt;
   nlohmann::json cost;
-  to_json(cost, price_session(tariff, input));
+  to_json(cost, *session);
   return cost;
 }
 

@@ -130,9 +130,13 @@ domain::WriteResult PgBillingRepository::delete_customer(const std::string& id) 
 std::optional<domain::PricingData> PgBillingRepository::pricing_data(std::int64_t transaction_id) {
   auto tx = txn_.exec_params(
       "SELECT t.station_id, t.evse_id, t.protocol, csms_ms(t.started_at) AS started_ms, "
-      "csms_ms(t.stopped_at) AS stopped_ms, t.meter_start_wh, t.meter_stop_wh, s.time_zone, s.tariff_id "
-      "FROM transactions t JOIN stations s ON s.id = t.station_id WHERE t.id = $1 AND t.started_at IS NOT "
-      "NULL",
+      "csms_ms(t.stopped_at) AS stopped_ms, t.meter_start_wh, t.meter_stop_wh, s.time_zone, "
+      // A member's session is priced with the plan's tariff when the plan names one.
+      "coalesce(p.document ->> 'tariff_id', s.tariff_id) AS tariff_id "
+      "FROM transactions t JOIN stations s ON s.id = t.station_id "
+      "LEFT JOIN id_tokens k ON k.token = t.id_token LEFT JOIN customers c ON c.id = k.customer_id "
+      "LEFT JOIN plans p ON p.id = c.plan_id "
+      "WHERE t.id = $1 AND t.started_at IS NOT NULL",
       transaction_id);
   if (tx.empty()) return std::nullopt;
   const auto& row = tx[0];
@@ -250,6 +254,85 @@ std::vector<domain::HistoricalSession> PgBillingRepository::historical_sessions(
   // pricing_data() puts the readings in time order; the samples came after the start here.
   for (auto& h : out) std::sort(h.data.register_wh.begin(), h.data.register_wh.end());
   return out;
+}
+
+std::optional<std::string> PgBillingRepository::find_invoice(const std::string& customer_id,
+                                                             const std::string& month) {
+  txn_.exec_params("SELECT pg_advisory_xact_lock(hashtext('invoice:' || $1 || ':' || $2))", customer_id,
+                   month);
+  auto rows = txn_.exec_params(
+      "SELECT csms_invoice_json(i)::text FROM invoices i WHERE i.customer_id = $1 AND i.month = $2",
+      customer_id, month);
+  if (rows.empty()) return std::nullopt;
+  return rows[0][0].as<std::string>();
+}
+
+std::optional<domain::InvoiceBasis> PgBillingRepository::invoice_basis(const std::string& customer_id,
+                                                                       const std::string& month) {
+  auto customer = txn_.exec_params(
+      "SELECT c.name, c.time_zone, p.document::text, "
+      "csms_ms(($2 || '-01')::timestamp AT TIME ZONE c.time_zone), "
+      "csms_ms((($2 || '-01')::date + interval '1 month')::timestamp AT TIME ZONE c.time_zone), "
+      "(SELECT t.document ->> 'vat_percent' FROM tariffs t WHERE t.is_default AND NOT t.deleted "
+      " ORDER BY t.version DESC LIMIT 1) "
+      "FROM customers c LEFT JOIN plans p ON p.id = c.plan_id WHERE c.id = $1",
+      customer_id, month);
+  if (customer.empty()) return std::nullopt;
+  domain::InvoiceBasis basis;
+  basis.customer_name = customer[0][0].is_null() ? customer_id : customer[0][0].as<std::string>();
+  basis.time_zone = customer[0][1].as<std::string>();
+  basis.plan_json = opt<std::string>(customer[0][2]);
+  basis.from = *ms(customer[0][3]);
+  basis.to = *ms(customer[0][4]);
+  basis.fee_vat_percent = opt<std::string>(customer[0][5]);
+  for (const auto& row : txn_.exec_params("SELECT t.id, t.station_id, t.id_token FROM transactions t JOIN "
+                                          "id_tokens k ON k.token = t.id_token "
+                                          "WHERE k.customer_id = $1 AND t.started_at >= $2 AND t.started_at "
+                                          "< $3 AND t.stopped_at IS NOT NULL "
+                                          "ORDER BY t.started_at, t.id",
+                                          customer_id, ts(basis.from), ts(basis.to))) {
+    basis.sessions.push_back({row[0].as<std::int64_t>(), row[1].as<std::string>(), row[2].as<std::string>()});
+  }
+  return basis;
+}
+
+std::string PgBillingRepository::issue_invoice(const std::string& customer_id, const std::string& month,
+                                               const std::string& currency, const std::string& document_json,
+                                               int year) {
+  auto number = txn_.exec_params1(
+                        "INSERT INTO invoice_counters (year, last) VALUES ($1, 1) "
+                        "ON CONFLICT (year) DO UPDATE SET last = invoice_counters.last + 1 RETURNING last",
+                        year)[0]
+                    .as<long long>();
+  char text[32];
+  std::snprintf(text, sizeof text, "INV-%04d-%06lld", year, number);
+  return txn_
+      .exec_params1(
+          "INSERT INTO invoices (number, customer_id, month, currency, document) VALUES ($1, $2, $3, $4, "
+          "$5::jsonb) "
+          "RETURNING csms_invoice_json(invoices.*)::text",
+          std::string(text), customer_id, month, currency, document_json)[0]
+      .as<std::string>();
+}
+
+std::optional<std::string> PgBillingRepository::get_invoice(std::int64_t id) {
+  auto rows = txn_.exec_params("SELECT csms_invoice_json(i)::text FROM invoices i WHERE i.id = $1", id);
+  if (rows.empty()) return std::nullopt;
+  return rows[0][0].as<std::string>();
+}
+
+std::string PgBillingRepository::list_invoices(const std::optional<std::string>& customer,
+                                               const domain::Page& page) {
+  auto rows = txn_.exec_params(
+      "SELECT (csms_invoice_json(i) - 'items')::text AS doc, i.id AS cursor FROM invoices i "
+      "WHERE ($1::text IS NULL OR i.customer_id = $1) AND ($2::bigint IS NULL OR i.id > $2) "
+      "ORDER BY i.id LIMIT $3",
+      customer, page.cursor.empty() ? std::nullopt : std::optional(page.cursor), page.limit + 1);
+  return page_json(rows, page);
+}
+
+std::string PgBillingRepository::cdrs(domain::Timestamp from, domain::Timestamp to) {
+  return txn_.exec_params1("SELECT csms_cdrs_json($1, $2)::text", ts(from), ts(to))[0].as<std::string>();
 }
 
 }  // namespace csms::store

@@ -137,6 +137,14 @@ class PgBillingRepository final : public domain::BillingRepository {
   std::vector<domain::HistoricalSession> historical_sessions(domain::Timestamp from, domain::Timestamp to,
                                                              const std::vector<std::string>& stations,
                                                              std::size_t limit) override;
+  std::optional<std::string> find_invoice(const std::string& customer_id, const std::string& month) override;
+  std::optional<domain::InvoiceBasis> invoice_basis(const std::string& customer_id,
+                                                    const std::string& month) override;
+  std::string issue_invoice(const std::string& customer_id, const std::string& month,
+                            const std::string& currency, const std::string& document_json, int year) override;
+  std::optional<std::string> get_invoice(std::int64_t id) override;
+  std::string list_invoices(const std::optional<std::string>& customer, const domain::Page& page) override;
+  std::string cdrs(domain::Timestamp from, domain::Timestamp to) override;
 
  private:
   pqxx::transaction_base& txn_;

@@ -134,6 +134,114 @@ TEST_F(BillingE2e, Ocpp201Session_IsPricedWithTheDefaultTariff) {
   EXPECT_EQ(cost["energy_wh"], 18000);
 }
 
+// The first day of last month at `hour`:00 UTC plus `days`, RFC 3339.
+std::string last_month(int days, int hour) {
+  auto today =
+      std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()));
+  auto first = std::chrono::sys_days(std::chrono::year_month_day((today.year() / today.month() / 1)) -
+                                     std::chrono::months(1));
+  auto t = first + std::chrono::days(days) + std::chrono::hours(hour);
+  auto tt = std::chrono::system_clock::to_time_t(t);
+  char out[32];
+  std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&tt));
+  return out;
+}
+
+TEST_F(BillingE2e, MonthlyInvoice_OfRealSessions_WithPlan_IsStableAndNumberedWithoutGaps) {
+  // The tariff existed long before last month (a tariff prices sessions that start after it).
+  query_value(url_, "UPDATE tariffs SET created_at = '2020-01-01T00:00:00Z'");
+  ASSERT_EQ(api("POST", "/api/v1/plans",
+                json{{"id", "COMMUTER"},
+                     {"name", "Commuter"},
+                     {"currency", "EUR"},
+                     {"monthly_fee", "9.99"},
+                     {"included_energy_wh", 3000},
+                     {"discount_percent", "10"}})
+                .status,
+            201);
+  ASSERT_EQ(api("POST", "/api/v1/customers",
+                json{{"id", "C1"}, {"name", "Ada"}, {"time_zone", "UTC"}, {"plan_id", "COMMUTER"}})
+                .status,
+            201);
+  ASSERT_EQ(api("POST", "/api/v1/id-tokens", json{{"token", "TAG-C1"}, {"customer_id", "C1"}}).status, 201);
+
+  // Last month: 2 kWh on a 1.6 charger on the 3rd, 3 kWh on a 2.0.1 charger on the 21st.
+  OcppClient cp(server_->ocpp_port(), "INV-16", {"ocpp1.6"});
+  cp.call("BootNotification", {{"chargePointVendor", "A"}, {"chargePointModel", "B"}});
+  auto start =
+      cp.call("StartTransaction",
+              {{"connectorId", 1}, {"idTag", "TAG-C1"}, {"meterStart", 0}, {"timestamp", last_month(2, 10)}});
+  cp.call(
+      "StopTransaction",
+      {{"transactionId", start[2]["transactionId"]}, {"meterStop", 2000}, {"timestamp", last_month(2, 11)}});
+  OcppClient cs(server_->ocpp_port(), "INV-201", {"ocpp2.0.1"});
+  cs.call("BootNotification",
+          {{"reason", "PowerUp"}, {"chargingStation", {{"model", "M"}, {"vendorName", "V"}}}});
+  auto event = [&](const char* type, int seq, int hour, double kwh) {
+    json payload = {{"eventType", type},
+                    {"timestamp", last_month(20, hour)},
+                    {"triggerReason", "MeterValuePeriodic"},
+                    {"seqNo", seq},
+                    {"transactionInfo", {{"transactionId", "INV-TX"}, {"chargingState", "Charging"}}},
+                    {"idToken", {{"idToken", "TAG-C1"}, {"type", "ISO14443"}}},
+                    {"meterValue",
+                     {{{"timestamp", last_month(20, hour)},
+                       {"sampledValue", {{{"value", kwh}, {"unitOfMeasure", {{"unit", "kWh"}}}}}}}}}};
+    if (seq == 0) payload["evse"] = {{"id", 1}, {"connectorId", 1}};
+    return cs.call("TransactionEvent", payload);
+  };
+  event("Started", 0, 10, 10.0);
+  event("Ended", 1, 11, 13.0);
+  ASSERT_FALSE(cost_of("INV-16").is_null());
+  ASSERT_FALSE(cost_of("INV-201").is_null());
+
+  const std::string month = last_month(0, 0).substr(0, 7);
+  auto generated = api("POST", "/api/v1/invoices:generate", json{{"customer_id", "C1"}, {"month", month}});
+  ASSERT_EQ(generated.status, 201) << generated.raw;
+  const auto& invoice = generated.body;
+  // Fee 9.99; first session 2 kWh included -> FLAT 1.00; second 1 kWh included, 2 kWh at
+  // 0.30 less 10 % = 0.54 + 1.00. Excl. 12.53, VAT 19 % 2.38, incl. 14.91.
+  EXPECT_EQ(invoice["number"], "INV-" + at(0).substr(0, 4) + "-000001") << invoice.dump();
+  EXPECT_EQ(invoice["total_excl_vat"], "12.53") << invoice.dump(2);
+  EXPECT_EQ(invoice["total_vat"], "2.38");
+  EXPECT_EQ(invoice["total_incl_vat"], "14.91");
+  EXPECT_EQ(invoice["plan"]["included_energy_used_wh"], 3000);
+  ASSERT_EQ(invoice["items"].size(), 3u);
+
+  // The same month again: the same invoice, no new number.
+  auto again = api("POST", "/api/v1/invoices:generate", json{{"customer_id", "C1"}, {"month", month}});
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(again.body["number"], invoice["number"]);
+  EXPECT_EQ(again.body["id"], invoice["id"]);
+  EXPECT_EQ(query_value(url_, "SELECT count(*) FROM invoices"), "1");
+
+  const std::string path = "/api/v1/invoices/" + std::to_string(invoice["id"].get<long long>());
+  auto csv = http(server_->api_port(), "GET", path, std::nullopt, CsmsProcess::kToken, "text/csv");
+  EXPECT_EQ(csv.content_type, "text/csv; charset=utf-8");
+  EXPECT_NE(csv.raw.find(",total_incl_vat,,,,,,,,14.91,,EUR"), std::string::npos) << csv.raw;
+  auto html = http(server_->api_port(), "GET", path, std::nullopt, CsmsProcess::kToken, "text/html");
+  EXPECT_NE(html.raw.find("14.91 EUR"), std::string::npos);
+  EXPECT_EQ(api("GET", "/api/v1/invoices?customer=C1").body["items"].size(), 1u);
+
+  // This month has not ended; unknown customers and bad months are refused.
+  auto now_month = at(0).substr(0, 7);
+  EXPECT_EQ(
+      api("POST", "/api/v1/invoices:generate", json{{"customer_id", "C1"}, {"month", now_month}}).status,
+      409);
+  EXPECT_EQ(api("POST", "/api/v1/invoices:generate", json{{"customer_id", "NOPE"}, {"month", month}}).status,
+            404);
+  EXPECT_EQ(
+      api("POST", "/api/v1/invoices:generate", json{{"customer_id", "C1"}, {"month", "2026-13"}}).status,
+      400);
+
+  // The CDR export for accounting lists both sessions.
+  auto cdrs = http(server_->api_port(), "GET", "/api/v1/cdrs?from=" + last_month(0, 0) + "&to=" + at(0),
+                   std::nullopt, CsmsProcess::kToken, "text/csv");
+  EXPECT_EQ(cdrs.status, 200);
+  EXPECT_NE(cdrs.raw.find("INV-16"), std::string::npos) << cdrs.raw;
+  EXPECT_NE(cdrs.raw.find("INV-201"), std::string::npos);
+}
+
 TEST_F(BillingE2e, TariffsApi_ValidatesAndVersions) {
   auto again = json{{"id", "STANDARD"},
                     {"vat_percent", "19"},

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "csms/billing/pricing.hpp"
 #include "csms/domain/events.hpp"
 #include "csms/domain/ports.hpp"
 
@@ -19,6 +20,8 @@ class BillingService {
   // Pure: the cost document for what the database holds of a session; nullopt without a
   // tariff. Throws std::invalid_argument for a stored tariff that is not valid.
   static std::optional<nlohmann::json> price(const domain::PricingData& data);
+  // The same as a priced session (for invoices, which apply the plan to it).
+  static std::optional<PricedSession> priced(const domain::PricingData& data);
 
  private:
   domain::UnitOfWorkRunner& db_;

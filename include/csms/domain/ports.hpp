@@ -243,6 +243,22 @@ struct HistoricalSession {
   bool subscription = false;             // its id token's customer has a plan
 };
 
+// What a customer's monthly invoice is built from.
+struct InvoiceBasis {
+  std::string customer_name;
+  std::string time_zone = "UTC";
+  std::optional<std::string> plan_json;
+  std::optional<std::string> fee_vat_percent;  // the default tariff's VAT, applied to the plan fee
+  Timestamp from;                              // the month in the customer's zone
+  Timestamp to;
+  struct Session {
+    std::int64_t transaction_id = 0;
+    std::string station_id;
+    std::string id_token;
+  };
+  std::vector<Session> sessions;  // ended sessions of the customer's tokens that started in the month
+};
+
 // Tariffs (versioned) and priced sessions.
 class BillingRepository {
  public:
@@ -274,6 +290,22 @@ class BillingRepository {
   virtual std::vector<HistoricalSession> historical_sessions(Timestamp from, Timestamp to,
                                                              const std::vector<std::string>& stations,
                                                              std::size_t limit) = 0;
+
+  // Invoices. find_invoice also serializes generation for that customer and month (a lock
+  // held until the unit of work ends).
+  virtual std::optional<std::string> find_invoice(const std::string& customer_id,
+                                                  const std::string& month) = 0;
+  // nullopt: no such customer.
+  virtual std::optional<InvoiceBasis> invoice_basis(const std::string& customer_id,
+                                                    const std::string& month) = 0;
+  // Numbers it INV-<year>-NNNNNN (the next of that year) and stores it; returns its JSON.
+  virtual std::string issue_invoice(const std::string& customer_id, const std::string& month,
+                                    const std::string& currency, const std::string& document_json,
+                                    int year) = 0;
+  virtual std::optional<std::string> get_invoice(std::int64_t id) = 0;
+  virtual std::string list_invoices(const std::optional<std::string>& customer, const Page& page) = 0;
+  // Ended sessions in [from, to) by stop time with their cost, as a JSON array.
+  virtual std::string cdrs(Timestamp from, Timestamp to) = 0;
 };
 
 // One unit of work's repositories, bound to one database transaction.
