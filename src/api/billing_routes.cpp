@@ -241,7 +241,8 @@ void Api::handle_billing(const std::vector<std::string>& seg, const HttpRequest&
             if (!priced)
               throw HttpError(409, "session " + std::to_string(s.transaction_id) +
                                        " has no tariff to price it; set a default tariff first");
-            input.sessions.push_back({s.transaction_id, s.station_id, s.id_token, std::move(*priced)});
+            input.sessions.push_back({s.transaction_id, s.station_id, s.id_token, std::move(*priced),
+                                      billing::BillingService::signed_meter_values(*data)});
           }
           auto document = billing::build_invoice(input);
           const int year = static_cast<int>(

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "csms/api/password.hpp"
+#include "csms/billing/ocmf.hpp"
 #include "csms/domain/ports.hpp"
 #include "csms/domain/time.hpp"
 #include "csms/server/http_types.hpp"
@@ -241,7 +242,7 @@ inline bool known_time_zone(const std::string& zone) {
 
 inline json station_fields(json body, bool creating) {
   check_known(body, {"id", "name", "location", "latitude", "longitude", "time_zone", "tariff_id",
-                     "max_power_w", "registration", "password"});
+                     "max_power_w", "registration", "password", "meter_public_key"});
   expect_string(body, "name", 200);
   expect_string(body, "location", 500);
   expect_string(body, "tariff_id", 100);
@@ -254,6 +255,10 @@ inline json station_fields(json body, bool creating) {
     if (!known_time_zone(body["time_zone"].get<std::string>()))
       throw HttpError(400, "time_zone must be an IANA time zone such as Europe/Berlin");
   }
+  expect_string(body, "meter_public_key", 2000);
+  if (auto key = body.find("meter_public_key");
+      key != body.end() && !key->is_null() && !billing::is_public_key(key->get<std::string>()))
+    throw HttpError(400, "meter_public_key must be the meter's public key: hex or base64 DER, or PEM");
   body.erase("id");
   if (body.contains("password")) {
     auto& password = body["password"];

@@ -3792,6 +3792,14 @@ std::string_view openapi_document() {
             "maxLength": 64,
             "writeOnly": true,
             "description": "The charger's HTTP basic auth password (security profile 1), 8 to 64 characters; stored only as a hash and never returned (see `password_set`). null removes it."
+          },
+          "meter_public_key": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "maxLength": 2000,
+            "description": "The public key of the station's calibration-law meter (hex or base64 DER SubjectPublicKeyInfo, or PEM). With it, OCMF-signed start and stop readings are verified and the session's cost says so in `signed_meter_values`. Write-only."
           }
         },
         "additionalProperties": false
@@ -4099,7 +4107,7 @@ std::string_view openapi_document() {
               "object",
               "null"
             ],
-            "description": "Set when the transaction ends: currency, tariff_id, tariff_version, energy_wh, lines [{dimension, element_index, quantity, unit_price, amount, basis}], lines_total, total_excl_vat, vat_percent, vat, total_incl_vat, flags. Null while open or without a tariff."
+            "description": "Set when the transaction ends: currency, tariff_id, tariff_version, energy_wh, lines [{dimension, element_index, quantity, unit_price, amount, basis}], lines_total, total_excl_vat, vat_percent, vat, total_incl_vat, flags, signed_meter_values {start, stop}: each {status: verified|invalid|unparseable|unsigned|no_public_key, meter_serial, reading {time, type, value, unit}, detail}, from the session's first and last OCMF-signed samples and the station's meter_public_key. Null while open or without a tariff."
           },
           "meter_samples": {
             "type": "array",

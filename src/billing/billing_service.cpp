@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "csms/billing/ocmf.hpp"
 #include "csms/billing/pricing.hpp"
 #include "csms/billing/simulation.hpp"
 
@@ -13,11 +14,38 @@ std::optional<PricedSession> BillingService::priced(const domain::PricingData& d
   return price_session(tariff, session_input(data));
 }
 
+namespace {
+
+nlohmann::json check_signed(const std::optional<std::string>& signed_data,
+                            const std::optional<std::string>& key, bool first) {
+  if (!signed_data) return {{"status", "unsigned"}};
+  auto text = ocmf_text(*signed_data);
+  if (!text) return {{"status", "unparseable"}, {"detail", "not OCMF"}};
+  if (!key)
+    return {{"status", "no_public_key"}, {"detail", "no meter public key is registered for the station"}};
+  const OcmfCheck check = verify_ocmf(*text, *key);
+  nlohmann::json out{{"status", to_string(check.status)}, {"meter_serial", check.meter_serial}};
+  if (!check.readings.empty()) {
+    const OcmfReading& r = first ? check.readings.front() : check.readings.back();
+    out["reading"] = {{"time", r.time}, {"type", r.type}, {"value", r.value}, {"unit", r.unit}};
+  }
+  if (!check.detail.empty()) out["detail"] = check.detail;
+  return out;
+}
+
+}  // namespace
+
+nlohmann::json BillingService::signed_meter_values(const domain::PricingData& data) {
+  return {{"start", check_signed(data.start_signed, data.meter_public_key, true)},
+          {"stop", check_signed(data.stop_signed, data.meter_public_key, false)}};
+}
+
 std::optional<nlohmann::json> BillingService::price(const domain::PricingData& data) {
   auto session = priced(data);
   if (!session) return std::nullopt;
   nlohmann::json cost;
   to_json(cost, *session);
+  cost["signed_meter_values"] = signed_meter_values(data);
   return cost;
 }
 

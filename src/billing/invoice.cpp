@@ -107,7 +107,8 @@ nlohmann::json build_invoice(const InvoiceInput& input) {
                      {"lines", cost["lines"]},
                      {"total_excl_vat", cost["total_excl_vat"]},
                      {"vat_percent", cost["vat_percent"]},
-                     {"flags", cost["flags"]}});
+                     {"flags", cost["flags"]},
+                     {"signed_meter_values", billed[i]->signed_meter_values}});
   }
   nlohmann::json vat = nlohmann::json::array();
   std::int64_t total_vat = 0;

@@ -38,10 +38,11 @@ std::optional<std::string> PgAdminRepository::get_station(const std::string& id)
 domain::WriteResult PgAdminRepository::create_station(const std::string& id, const std::string& fields_json) {
   auto rows = txn_.exec_params(
       "INSERT INTO stations (id, name, location, latitude, longitude, time_zone, tariff_id, "
-      "max_power_w, registration, password_hash) SELECT $1, f->>'name', f->>'location', "
+      "max_power_w, registration, password_hash, meter_public_key) SELECT $1, f->>'name', f->>'location', "
       "(f->>'latitude')::double precision, (f->>'longitude')::double precision, "
       "coalesce(f->>'time_zone', 'UTC'), f->>'tariff_id', (f->>'max_power_w')::bigint, "
-      "coalesce(f->>'registration', 'Accepted'), f->>'password_hash' FROM (SELECT $2::jsonb AS f) x "
+      "coalesce(f->>'registration', 'Accepted'), f->>'password_hash', f->>'meter_public_key' "
+      "FROM (SELECT $2::jsonb AS f) x "
       "ON CONFLICT (id) DO NOTHING RETURNING id",
       id, fields_json);
   return rows.empty() ? domain::WriteResult::Conflict : domain::WriteResult::Done;
@@ -56,6 +57,7 @@ domain::WriteResult PgAdminRepository::patch_station(const std::string& id, cons
       assign("tariff_id", "tariff_id", "text") + ", " + assign("max_power_w", "max_power_w", "bigint") +
       ", " + "registration = coalesce(($2::jsonb->>'registration'), registration), " +
       assign("password_hash", "password_hash", "text") + ", " +
+      assign("meter_public_key", "meter_public_key", "text") + ", " +
       "auto_registered = false, updated_at = now() WHERE id = $1";
   return affected(txn_.exec_params(sql, id, fields_json));
 }

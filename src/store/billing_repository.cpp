@@ -132,7 +132,13 @@ std::optional<domain::PricingData> PgBillingRepository::pricing_data(std::int64_
       "SELECT t.station_id, t.evse_id, t.protocol, csms_ms(t.started_at) AS started_ms, "
       "csms_ms(t.stopped_at) AS stopped_ms, t.meter_start_wh, t.meter_stop_wh, s.time_zone, "
       // A member's session is priced with the plan's tariff when the plan names one.
-      "coalesce(p.document ->> 'tariff_id', s.tariff_id) AS tariff_id "
+      "coalesce(p.document ->> 'tariff_id', s.tariff_id) AS tariff_id, s.meter_public_key, "
+      "(SELECT m.signed_data FROM meter_samples m WHERE m.transaction_id = t.id AND m.signed_data IS NOT "
+      "NULL "
+      " ORDER BY m.sampled_at LIMIT 1) AS start_signed, "
+      "(SELECT m.signed_data FROM meter_samples m WHERE m.transaction_id = t.id AND m.signed_data IS NOT "
+      "NULL "
+      " ORDER BY m.sampled_at DESC LIMIT 1) AS stop_signed "
       "FROM transactions t JOIN stations s ON s.id = t.station_id "
       "LEFT JOIN id_tokens k ON k.token = t.id_token LEFT JOIN customers c ON c.id = k.customer_id "
       "LEFT JOIN plans p ON p.id = c.plan_id "
@@ -144,6 +150,9 @@ std::optional<domain::PricingData> PgBillingRepository::pricing_data(std::int64_
   data.time_zone = row["time_zone"].as<std::string>();
   data.started_at = *ms(row["started_ms"]);
   data.stopped_at = ms(row["stopped_ms"]);
+  data.meter_public_key = opt<std::string>(row["meter_public_key"]);
+  data.start_signed = opt<std::string>(row["start_signed"]);
+  data.stop_signed = opt<std::string>(row["stop_signed"]);
   // The version in force when the session started: the station's tariff, else the default.
   auto tariff = txn_.exec_params(
       "SELECT document::text FROM tariffs WHERE created_at <= to_timestamp($2::bigint / 1000.0) AND "

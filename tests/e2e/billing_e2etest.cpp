@@ -7,6 +7,7 @@
 
 #include "support/clients.hpp"
 #include "support/csms_process.hpp"
+#include "support/ocmf_meter.hpp"
 #include "support/test_database.hpp"
 
 namespace csms::testing {
@@ -240,6 +241,49 @@ TEST_F(BillingE2e, MonthlyInvoice_OfRealSessions_WithPlan_IsStableAndNumberedWit
   EXPECT_EQ(cdrs.status, 200);
   EXPECT_NE(cdrs.raw.find("INV-16"), std::string::npos) << cdrs.raw;
   EXPECT_NE(cdrs.raw.find("INV-201"), std::string::npos);
+}
+
+TEST_F(BillingE2e, OcmfSignedReadings_AreVerifiedWithTheStationsMeterKey) {
+  OcmfMeter meter;
+  auto created =
+      api("POST", "/api/v1/stations", json{{"id", "SIG-16"}, {"meter_public_key", meter.public_key_hex()}});
+  ASSERT_EQ(created.status, 201) << created.raw;
+  EXPECT_EQ(api("PATCH", "/api/v1/stations/SIG-16", json{{"meter_public_key", "not a key"}}).status, 400);
+  OcmfMeter impostor;
+
+  OcppClient cp(server_->ocpp_port(), "SIG-16", {"ocpp1.6"});
+  cp.call("BootNotification", {{"chargePointVendor", "A"}, {"chargePointModel", "B"}});
+  std::this_thread::sleep_for(1100ms);
+  auto start = cp.call("StartTransaction",
+                       {{"connectorId", 1}, {"idTag", "ANY"}, {"meterStart", 1000}, {"timestamp", at(0)}});
+  auto tx = start[2]["transactionId"].get<long long>();
+  auto payload = [](const char* type, double kwh) {
+    return std::string(R"({"FV":"1.0","MS":"M-77","RD":[{"TM":"2026-11-03T10:00:00,000+0000 S","TX":")") +
+           type + R"(","RV":)" + std::to_string(kwh) + R"(,"RI":"1-b:1.8.0","RU":"kWh"}]})";
+  };
+  auto signed_value = [&](const std::string& ocmf, const char* context, int offset) {
+    cp.call("MeterValues", {{"connectorId", 1},
+                            {"transactionId", tx},
+                            {"meterValue",
+                             {{{"timestamp", at(offset)},
+                               {"sampledValue",
+                                {{{"value", ocmf},
+                                  {"format", "SignedData"},
+                                  {"context", context},
+                                  {"measurand", "Energy.Active.Import.Register"}}}}}}}});
+  };
+  signed_value(meter.sign(payload("B", 1.0)), "Transaction.Begin", 1);
+  // The stop reading is signed by another key: it must not pass as verified.
+  signed_value(impostor.sign(payload("E", 3.0)), "Transaction.End", 600);
+  cp.call("StopTransaction", {{"transactionId", tx}, {"meterStop", 3000}, {"timestamp", at(600)}});
+  auto cost = cost_of("SIG-16");
+  ASSERT_FALSE(cost.is_null());
+  EXPECT_EQ(cost["signed_meter_values"]["start"]["status"], "verified") << cost.dump(2);
+  EXPECT_EQ(cost["signed_meter_values"]["start"]["meter_serial"], "M-77");
+  EXPECT_EQ(cost["signed_meter_values"]["start"]["reading"]["value"], 1.0);
+  EXPECT_EQ(cost["signed_meter_values"]["stop"]["status"], "invalid");
+  // 2 kWh x 0.30 + 1.00 = 1.60, + 19 %: the signed data does not disturb pricing.
+  EXPECT_EQ(cost["total_excl_vat"], "1.60");
 }
 
 TEST_F(BillingE2e, TariffsApi_ValidatesAndVersions) {

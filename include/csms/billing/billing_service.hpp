@@ -22,6 +22,10 @@ class BillingService {
   static std::optional<nlohmann::json> price(const domain::PricingData& data);
   // The same as a priced session (for invoices, which apply the plan to it).
   static std::optional<PricedSession> priced(const domain::PricingData& data);
+  // Whether the billed start and stop readings were signed and verified with the station's
+  // meter key: {"start": {"status": verified|invalid|unparseable|unsigned|no_public_key,
+  // "meter_serial", "reading": {"time", "type", "value", "unit"}, "detail"}, "stop": {...}}.
+  static nlohmann::json signed_meter_values(const domain::PricingData& data);
 
  private:
   domain::UnitOfWorkRunner& db_;

@@ -16,6 +16,7 @@ struct InvoiceSession {
   std::string station_id;
   std::string id_token;
   PricedSession priced;  // as the tariff priced it (the plan is applied by build_invoice)
+  nlohmann::json signed_meter_values = nullptr;  // BillingService::signed_meter_values
 };
 
 struct InvoiceInput {

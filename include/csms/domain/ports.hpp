@@ -232,6 +232,11 @@ struct PricingData {
   std::optional<Timestamp> stopped_at;
   std::vector<std::pair<Timestamp, double>> register_wh;     // energy import register readings
   std::vector<std::pair<Timestamp, bool>> charging_changes;  // from then on: charging or not
+  // Signed meter data as the station sent it: the session's first and last signed samples,
+  // and the station's registered meter key.
+  std::optional<std::string> start_signed;
+  std::optional<std::string> stop_signed;
+  std::optional<std::string> meter_public_key;
 };
 
 // A finished session as the tariff simulation re-prices it.
