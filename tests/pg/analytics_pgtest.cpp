@@ -187,6 +187,35 @@ TEST_F(AnalyticsTest, PeakHoursAndSessions) {
   EXPECT_EQ(sessions[0]["unique_id_tokens"], 1);
 }
 
+TEST_F(AnalyticsTest, WholeMonthsReadTheMonthlyRollupWithTheSameFigures) {
+  rebuild();
+  EXPECT_EQ(testing::query_value(url_,
+                                 "SELECT round(energy_wh) || '/' || array_length(profile_occupied, 1) FROM "
+                                 "analytics_monthly WHERE station_id = 'A1' AND local_month = '2026-01-01' "
+                                 "AND evse_id = 0"),
+            "0/168");
+  EXPECT_EQ(testing::query_value(url_,
+                                 "SELECT sum(energy_wh) FROM analytics_monthly WHERE station_id = 'A1' "
+                                 "AND local_month = '2026-01-01' AND evse_id > 0"),
+            "10000");
+  // January in Berlin, as a whole month: the monthly row.
+  auto month = report("energy", "2025-12-31T23:00:00Z", "2026-01-31T23:00:00Z", "month");
+  ASSERT_EQ(month.size(), 1u);
+  EXPECT_EQ(month[0]["bucket_start"], "2026-01-01T00:00:00+01:00");
+  EXPECT_EQ(month[0]["energy_wh"], 10000);
+  // December 2025 and January 2026: nine Thursdays of two connectors; 11:00 was occupied
+  // 5400 s on one of them: 5400 / (9 x 7200) = 8.33 %. Energy and sessions as before.
+  auto peaks = report("peak-hours", "2025-11-30T23:00:00Z", "2026-01-31T23:00:00Z", "");
+  const auto& thu11 = peaks[(4 - 1) * 24 + 11];
+  EXPECT_DOUBLE_EQ(thu11["avg_occupancy_percent"].get<double>(), 8.33);
+  EXPECT_EQ(thu11["energy_wh"], 6000);
+  EXPECT_EQ(peaks[(4 - 1) * 24 + 10]["sessions_started"], 1);
+  // Mixed: from mid-December (days and hours) to the end of January (the month).
+  auto mixed = report("utilization", "2025-12-15T10:00:00Z", "2026-01-31T23:00:00Z", "month");
+  EXPECT_EQ(row_at(mixed, "2026-01-01T00:00:00+01:00", 1)["occupied_s"], 6000);
+  EXPECT_EQ(row_at(mixed, "2026-01-01T00:00:00+01:00", 2)["occupied_s"], 1800);
+}
+
 TEST_F(AnalyticsTest, DenseReadingsGiveTheSameHourlyEnergy) {
   // Connector 2, 09:30Z-11:30Z, a reading every 10 s at 1 Wh/s (721 readings): the
   // repository reads only the readings around hour boundaries, with the same result.
