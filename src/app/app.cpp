@@ -5,6 +5,7 @@
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include <nlohmann/json.hpp>
 
@@ -196,7 +197,22 @@ int seed_command(const Config& config, const std::vector<std::string>& args) {
   return 0;
 }
 
+// Each charger holds a socket: raise the soft limit on open files to the hard one (the
+// usual soft default of 1,024 would cap the server near 1,000 chargers).
+void raise_open_file_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  spdlog::info("open file limit: {} (each charger needs one)",
+               static_cast<unsigned long long>(limit.rlim_cur));
+}
+
 int serve_command(const Config& config) {
+  raise_open_file_limit();
   // Signals are taken by sigwait below; block them before any thread starts.
   sigset_t signals;
   sigemptyset(&signals);

@@ -130,8 +130,11 @@ void PgChargingRepository::touch_stations(const std::vector<std::pair<std::strin
     times.push_back(ts(at));
   }
   txn_.exec_params(
+      // Rows locked in id order, to keep deadlocks with other batches rare.
+      "WITH v AS (SELECT * FROM unnest($1::text[], $2::timestamptz[]) AS v(id, at)), "
+      "locked AS (SELECT s.id FROM stations s JOIN v ON v.id = s.id ORDER BY s.id FOR UPDATE OF s) "
       "UPDATE stations s SET last_seen_at = greatest(s.last_seen_at, v.at) "
-      "FROM unnest($1::text[], $2::timestamptz[]) AS v(id, at) WHERE s.id = v.id",
+      "FROM v JOIN locked l ON l.id = v.id WHERE s.id = v.id",
       text_array(ids), text_array(times));
 }
 

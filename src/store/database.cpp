@@ -48,6 +48,27 @@ struct Database::Impl {
     }
   }
 
+  // Runs one unit after `SAVEPOINT unit`. Two batches on different connections may lock
+  // the same rows in opposite orders (a coalesced last-seen update and a boot, say);
+  // PostgreSQL then aborts one of them with a deadlock. That unit is rolled back to its
+  // savepoint and run again, a few times, instead of failing the charger's message.
+  void run_with_retries(pqxx::work& txn, PgRepositories& repos, Unit& unit) {
+    static auto& retries = metrics::registry().counter(
+        "csms_db_unit_retries_total", "Units of work run again after a deadlock or serialization failure");
+    for (int attempt = 1;; ++attempt) {
+      try {
+        unit.work(repos);
+        return;
+      } catch (const pqxx::transaction_rollback& e) {
+        if (attempt >= 4) throw;
+        retries.inc();
+        spdlog::debug("database: unit retried after: {}", e.what());
+        txn.exec("ROLLBACK TO SAVEPOINT unit");
+        std::this_thread::sleep_for(std::chrono::milliseconds(2 * attempt));
+      }
+    }
+  }
+
   void run_batch(std::unique_ptr<pqxx::connection>& connection, std::vector<Unit>& batch) {
     static auto& batch_sizes = metrics::registry().histogram(
         "csms_db_batch_units", "Units of work committed together (group commit)",
@@ -65,8 +86,10 @@ struct Database::Impl {
       pqxx::work txn(*connection);
       PgRepositories repos(txn);
       if (batch.size() == 1) {
-        // No savepoint needed: the unit's failure is the transaction's.
-        batch[0].work(repos);
+        // A savepoint only to retry after a deadlock; otherwise the unit's failure is the
+        // transaction's.
+        txn.exec("SAVEPOINT unit");
+        run_with_retries(txn, repos, batch[0]);
       } else {
         // Savepoints by hand: libpqxx 6.4's subtransaction only begins on exec(), not on
         // exec_params(), so it would silently not isolate the unit. Reusing one name is
@@ -74,7 +97,7 @@ struct Database::Impl {
         for (std::size_t i = 0; i < batch.size(); ++i) {
           txn.exec("SAVEPOINT unit");
           try {
-            batch[i].work(repos);
+            run_with_retries(txn, repos, batch[i]);
           } catch (...) {
             errors[i] = std::current_exception();
             txn.exec("ROLLBACK TO SAVEPOINT unit");

@@ -3,12 +3,15 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <future>
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
+#include <thread>
 
 #include "csms/charging/charging_service.hpp"
+#include "csms/metrics/metrics.hpp"
 #include "csms/store/database.hpp"
 #include "csms/store/migrations.hpp"
 #include "support/test_database.hpp"
@@ -272,6 +275,41 @@ TEST_F(StoreTest, GroupCommit_WaitingUnitsShareOneTransaction_AndAFailureUndoesO
   EXPECT_EQ(value("SELECT count(*) FROM id_tokens WHERE token = 'T7'"), "0");
   // 50 queued units with max_batch 64 commit in one batch after the gate's own.
   EXPECT_EQ(db_->batches_committed() - batches_before, 2u);
+}
+
+TEST_F(StoreTest, Deadlock_BetweenTwoConnections_IsRetriedNotFailed) {
+  // Two units on the two database threads lock the same stations in opposite orders.
+  // PostgreSQL aborts one of them (deadlock detected); it is run again and both succeed.
+  for (const char* id : {"CP-A", "CP-B"}) {
+    run([id](domain::Repositories& repos) {
+      repos.charging().connect_station(id, "ocpp1.6", at("2026-03-01T09:59:00Z"),
+                                       domain::RegistrationStatus::Accepted);
+    });
+  }
+  std::atomic<int> first_locks{0};
+  auto unit = [&first_locks](const char* first, const char* second) {
+    return [&first_locks, first, second](domain::Repositories& repos) {
+      repos.charging().touch_stations({{first, at("2026-03-01T10:00:00Z")}});
+      first_locks.fetch_add(1);
+      // Wait until the other unit holds its first row too (bounded, for a retried run).
+      for (int i = 0; i < 200 && first_locks.load() < 2; ++i) std::this_thread::sleep_for(5ms);
+      repos.charging().touch_stations({{second, at("2026-03-01T10:00:01Z")}});
+    };
+  };
+  std::promise<std::exception_ptr> a, b;
+  db_->run(unit("CP-A", "CP-B"), [&a](std::exception_ptr e) { a.set_value(e); });
+  // The second unit is queued only once the first holds a thread, so it runs on the other.
+  while (first_locks.load() < 1) std::this_thread::sleep_for(1ms);
+  db_->run(unit("CP-B", "CP-A"), [&b](std::exception_ptr e) { b.set_value(e); });
+  EXPECT_EQ(a.get_future().get(), nullptr);
+  EXPECT_EQ(b.get_future().get(), nullptr);
+  EXPECT_EQ(value("SELECT count(*) FROM stations WHERE last_seen_at = '2026-03-01T10:00:01Z'"), "2");
+  // The retry is counted.
+  const auto text = metrics::registry().render();
+  const std::string counter = "\ncsms_db_unit_retries_total ";
+  const auto at_counter = text.find(counter);
+  ASSERT_NE(at_counter, std::string::npos) << text;
+  EXPECT_GE(std::stod(text.substr(at_counter + counter.size())), 1.0);
 }
 
 TEST_F(StoreTest, AdminPages_FollowTheCursorToTheEnd) {
