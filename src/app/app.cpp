@@ -278,6 +278,7 @@ int serve_command(const Config& config) {
 
   GatewaySettings gateway_settings;
   gateway_settings.call_timeout = std::chrono::seconds(config.call_timeout_s);
+  gateway_settings.running_cost_interval = std::chrono::seconds(config.running_cost_interval_s);
   StationGateway gateway(gateway_settings, charging, db, clock, events);
 
   api::ApiSettings api_settings;

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "csms/api/password.hpp"
+#include "csms/billing/billing_service.hpp"
 #include "csms/ocpp/commands.hpp"
 #include "csms/ocpp/translate.hpp"
 
@@ -192,6 +193,25 @@ void StationGateway::process(const std::shared_ptr<server::StationLink>& link, s
   db_.run(
       [this, ctx, request = std::move(request), outcome](domain::Repositories& repos) {
         *outcome = charging_.handle(ctx, request, repos.charging());
+        // 2.0.1: the cost so far in the reply to Updated events, at most once per interval
+        // per transaction (it reads the session's readings and tariff), and the final cost
+        // in the reply to Ended.
+        auto* event = std::get_if<domain::TransactionEventResponse>(&outcome->response);
+        const auto* sent = std::get_if<domain::TransactionEventRequest>(&request);
+        if (event && sent && event->transaction_id != 0 &&
+            sent->kind != domain::TransactionEventKind::Started &&
+            cost_due(event->transaction_id, sent->kind == domain::TransactionEventKind::Ended)) {
+          try {
+            if (auto data = repos.billing().pricing_data(event->transaction_id)) {
+              if (auto cost = billing::BillingService::price(*data))
+                event->total_cost = (*cost)["total_incl_vat"].get<std::string>();
+            }
+          } catch (const std::exception& e) {
+            // A tariff that cannot price the session must not fail the charger's message.
+            spdlog::warn("station {}: running cost of transaction {}: {}", ctx.station_id,
+                         event->transaction_id, e.what());
+          }
+        }
       },
       [this, link, version, action = call.action, outcome,
        reply = std::move(reply)](std::exception_ptr error) {
@@ -218,6 +238,22 @@ void StationGateway::process(const std::shared_ptr<server::StationLink>& link, s
         reply(std::move(payload));
         events_.publish(outcome->events);
       });
+}
+
+bool StationGateway::cost_due(std::int64_t transaction_id, bool ended) {
+  std::lock_guard lock(cost_mutex_);
+  if (ended) {
+    last_cost_.erase(transaction_id);
+    return true;
+  }
+  if (settings_.running_cost_interval.count() <= 0) return false;
+  const auto now = std::chrono::steady_clock::now();
+  auto [it, inserted] = last_cost_.try_emplace(transaction_id, now);
+  if (!inserted) {
+    if (now - it->second < settings_.running_cost_interval) return false;
+    it->second = now;
+  }
+  return true;
 }
 
 void StationGateway::send(const std::string& station_id, const std::string& name, const json& body,

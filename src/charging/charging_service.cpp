@@ -201,7 +201,7 @@ Outcome ChargingService::handle(const MessageContext& ctx, const Request& reques
             if (event.id_token) authorization = authorize(*event.id_token, ctx.received_at, repo);
             auto [first, last] = register_span(event.samples);
             auto ref = repo.record_transaction_event(ctx, event, authorization, first, last, flags);
-            Outcome outcome{TransactionEventResponse{authorization}, {}};
+            Outcome outcome{TransactionEventResponse{authorization, ref.id, std::nullopt}, {}};
             // 2.0.1 names the EVSE only in the first event of a transaction: later ones take it
             // from the stored transaction.
             int evse_id = event.evse_id.value_or(ref.evse_id);

@@ -124,8 +124,14 @@ TEST_F(BillingE2e, Ocpp201Session_IsPricedWithTheDefaultTariff) {
     return cs.call("TransactionEvent", payload);
   };
   event("Started", 0, 1, 2.5, "Transaction.Begin");
-  event("Updated", 1, 900, 11.0, "Sample.Periodic");
-  event("Ended", 2, 1800, 20.5, "Transaction.End");
+  // The running cost comes with the reply: 8.5 kWh x 0.30 + 1.00 = 3.55, + 19 % = 4.2245 -> 4.22.
+  auto updated = event("Updated", 1, 900, 11.0, "Sample.Periodic");
+  EXPECT_EQ(updated[2]["totalCost"], 4.22) << updated.dump();
+  // Within the interval (60 s) the next Updated carries none; Ended always the final one.
+  auto again = event("Updated", 2, 1000, 12.0, "Sample.Periodic");
+  EXPECT_FALSE(again[2].contains("totalCost")) << again.dump();
+  auto ended = event("Ended", 3, 1800, 20.5, "Transaction.End");
+  EXPECT_EQ(ended[2]["totalCost"], 7.62) << ended.dump();
   auto cost = cost_of("BILL-201");
   ASSERT_FALSE(cost.is_null());
   // 18 kWh × 0.30 = 5.40, + 1.00 = 6.40; VAT 19 % = 1.216 → 1.22; incl. 7.62.

@@ -48,6 +48,8 @@ struct Config {
   std::string webhook_secret;
   int faults_tick_ms = 1000;
 
+  int running_cost_interval_s = 60;
+
   int analytics_tick_ms = 5000;
   int analytics_refresh_s = 300;
 

@@ -21,6 +21,9 @@ namespace csms::app {
 struct GatewaySettings {
   std::chrono::seconds call_timeout{30};
   std::chrono::milliseconds liveness_flush{1000};
+  // How often a running 2.0.1 transaction's TransactionEventResponse carries its cost so
+  // far (totalCost); the final cost comes with every Ended event. 0: never while running.
+  std::chrono::seconds running_cost_interval{60};
 };
 
 // Joins the transport to the services: each charger call is translated by `ocpp`, decided
@@ -59,6 +62,8 @@ class StationGateway final : public server::StationHandler, public api::CommandP
   void process(const std::shared_ptr<server::StationLink>& link, server::IncomingCall call,
                std::function<void(server::Reply)> reply);
   void seen(const std::string& station_id);
+  // Whether this TransactionEvent's reply should carry the running cost (and remembers it).
+  bool cost_due(std::int64_t transaction_id, bool ended);
   void flush_liveness();
 
   GatewaySettings settings_;
@@ -72,6 +77,8 @@ class StationGateway final : public server::StationHandler, public api::CommandP
   std::mutex mutex_;
   std::unordered_map<std::uint64_t, Connection> connections_;
   std::map<std::string, domain::Timestamp> last_seen_;
+  std::mutex cost_mutex_;
+  std::unordered_map<std::int64_t, std::chrono::steady_clock::time_point> last_cost_;  // by transaction
 
   std::mutex flush_mutex_;
   std::condition_variable flush_wake_;

@@ -107,6 +107,8 @@ struct TransactionEventRequest {
 };
 struct TransactionEventResponse {
   std::optional<Authorization> authorization;  // present when the request carried an id token
+  std::int64_t transaction_id = 0;             // ours, for the running cost
+  std::optional<std::string> total_cost;       // incl. VAT so far, decimal text ("7.62")
 };
 
 struct MeterValuesRequest {

@@ -184,6 +184,9 @@ json to_reply(std::string_view action, const Response& response) {
   if (auto* event = std::get_if<TransactionEventResponse>(&response)) {
     json reply = json::object();
     if (event->authorization) reply["idTokenInfo"] = id_token_info(*event->authorization);
+    // A decimal in the currency of the station's tariff, as the schema's number.
+    if (event->total_cost) reply["totalCost"] = json::parse(*event->total_cost, nullptr, false);
+    if (reply.contains("totalCost") && !reply["totalCost"].is_number()) reply.erase("totalCost");
     return reply;
   }
   if (auto* transfer = std::get_if<DataTransferResponse>(&response)) return {{"status", transfer->status}};

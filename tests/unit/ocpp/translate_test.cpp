@@ -608,7 +608,7 @@ TEST(V201Reply, Authorize_EveryStatusIsSentAsIs) {
 TEST(V201Reply, TransactionEvent_WithAuthorization_CarriesIdTokenInfo) {
   domain::Authorization auth = authorization(AuthorizationStatus::NoCredit);
   auth.group = "G";
-  auto reply = to_reply(kV201, "TransactionEvent", domain::TransactionEventResponse{auth});
+  auto reply = to_reply(kV201, "TransactionEvent", domain::TransactionEventResponse{auth, 0, std::nullopt});
   EXPECT_EQ(reply,
             json::parse(
                 R"({"idTokenInfo":{"status":"NoCredit","groupIdToken":{"idToken":"G","type":"Central"}}})"));
@@ -618,6 +618,12 @@ TEST(V201Reply, TransactionEvent_WithAuthorization_CarriesIdTokenInfo) {
 TEST(V201Reply, TransactionEvent_WithoutAuthorization_IsEmpty) {
   auto reply = to_reply(kV201, "TransactionEvent", domain::TransactionEventResponse{});
   EXPECT_EQ(reply, json::object());
+  EXPECT_TRUE(valid_reply(kV201, "TransactionEvent", reply));
+}
+
+TEST(V201Reply, TransactionEvent_CarriesTheTotalCostAsASchemaValidNumber) {
+  auto reply = to_reply(kV201, "TransactionEvent", domain::TransactionEventResponse{std::nullopt, 7, "7.62"});
+  EXPECT_EQ(reply, json::parse(R"({"totalCost":7.62})"));
   EXPECT_TRUE(valid_reply(kV201, "TransactionEvent", reply));
 }
 
