@@ -5,7 +5,7 @@
 # PostgreSQL rows/s, checks that every acknowledged message is in PostgreSQL, then runs
 # paced at 50 % and 90 % of that maximum (and at FIXED_RATE, 5000 calls/s) for latency.
 # Environment: METERS (per session, 100), THREADS (1), WARMUP (10), PACED (seconds per
-# paced run, 30), FIXED_RATE (5000; 0 to skip).
+# paced run, 30), FIXED_RATE (5000; 0 to skip), SERVER_FLAGS (extra csms flags).
 # Targets: 10,000 MeterValues calls/s sustained durably; p99 < 50 ms at 5,000 calls/s.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -20,7 +20,7 @@ COMMAND=$(bench_command "$@")
 
 bench_init throughput
 bench_database
-bench_server_start
+bench_server_start ${SERVER_FLAGS:-}
 bench_id_token
 
 common=(--chargers "$CHARGERS" --protocol mix --ramp 2000 --sessions 1000000 --meters-per-session "$METERS"

@@ -294,10 +294,23 @@ void Api::handle_billing(const std::vector<std::string>& seg, const HttpRequest&
     return with_billing([from, to, csv](domain::BillingRepository& repo) {
       auto rows = repo.cdrs(from, to);
       if (!csv) return json_response(200, R"({"items":)" + rows + R"(,"next_cursor":null})");
-      static const char* kColumns[] = {"transaction_id", "station_id",  "evse_id",       "connector_id",
-                                       "id_token",       "customer_id", "started_at",    "stopped_at",
-                                       "energy_wh",      "stop_reason", "tariff_id",     "currency",
-                                       "total_excl_vat", "vat",         "total_incl_vat"};
+      static const char* kColumns[] = {"transaction_id",
+                                       "station_id",
+                                       "evse_id",
+                                       "connector_id",
+                                       "id_token",
+                                       "customer_id",
+                                       "started_at",
+                                       "stopped_at",
+                                       "energy_wh",
+                                       "stop_reason",
+                                       "tariff_id",
+                                       "currency",
+                                       "total_excl_vat",
+                                       "vat",
+                                       "total_incl_vat",
+                                       "start_reading_signature",
+                                       "stop_reading_signature"};
       std::string out;
       for (const char* c : kColumns) out += std::string(out.empty() ? "" : ",") + c;
       out += "\r\n";

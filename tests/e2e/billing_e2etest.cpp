@@ -290,6 +290,11 @@ TEST_F(BillingE2e, OcmfSignedReadings_AreVerifiedWithTheStationsMeterKey) {
   EXPECT_EQ(cost["signed_meter_values"]["stop"]["status"], "invalid");
   // 2 kWh x 0.30 + 1.00 = 1.60, + 19 %: the signed data does not disturb pricing.
   EXPECT_EQ(cost["total_excl_vat"], "1.60");
+  // The CDR export says it too.
+  auto cdrs = api("GET", "/api/v1/cdrs?from=" + at(-3600) + "&to=" + at(3600)).body["items"];
+  ASSERT_EQ(cdrs.size(), 1u) << cdrs.dump();
+  EXPECT_EQ(cdrs[0]["start_reading_signature"], "verified");
+  EXPECT_EQ(cdrs[0]["stop_reading_signature"], "invalid");
 }
 
 TEST_F(BillingE2e, TariffsApi_ValidatesAndVersions) {
