@@ -2,8 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <future>
-
 #include "csms/analytics/rollup.hpp"
 
 namespace csms::analytics {
@@ -15,18 +13,6 @@ using domain::Timestamp;
 // How far back a late message may mark history for automatic recomputation; older
 // corrections need `csms analytics rebuild`.
 constexpr auto kMaxLateness = std::chrono::days(40);
-
-void run_sync(domain::UnitOfWorkRunner& db, std::function<void(domain::Repositories&)> work) {
-  std::promise<void> done;
-  auto future = done.get_future();
-  db.run(std::move(work), [&done](std::exception_ptr error) {
-    if (error)
-      done.set_exception(error);
-    else
-      done.set_value();
-  });
-  future.get();
-}
 
 }  // namespace
 
@@ -160,13 +146,13 @@ void AnalyticsService::flush_marks() {
     marks_.clear();
   }
   if (windows.empty()) return;
-  run_sync(db_, [&](domain::Repositories& repos) { repos.analytics().mark_dirty(windows); });
+  db_.run_and_wait([&](domain::Repositories& repos) { repos.analytics().mark_dirty(windows); });
 }
 
 void AnalyticsService::recompute_dirty() {
   for (;;) {
     std::size_t taken = 0;
-    run_sync(db_, [&](domain::Repositories& repos) {
+    db_.run_and_wait([&](domain::Repositories& repos) {
       auto windows = repos.analytics().take_dirty(settings_.batch);
       taken = windows.size();
       if (!windows.empty()) recompute(repos, windows, clock_.now(), settings_.max_widen);
@@ -178,7 +164,7 @@ void AnalyticsService::recompute_dirty() {
 void AnalyticsService::refresh_current() {
   const Timestamp now = clock_.now();
   std::vector<std::string> stations;
-  run_sync(db_, [&](domain::Repositories& repos) {
+  db_.run_and_wait([&](domain::Repositories& repos) {
     stations = repos.analytics().stations_between(now - std::chrono::hours(2), now);
   });
   for (std::size_t i = 0; i < stations.size(); i += static_cast<std::size_t>(settings_.batch)) {
@@ -186,7 +172,8 @@ void AnalyticsService::refresh_current() {
     for (std::size_t j = i; j < std::min(stations.size(), i + settings_.batch); ++j) {
       windows.push_back({stations[j], now - std::chrono::hours(1), now});
     }
-    run_sync(db_, [&](domain::Repositories& repos) { recompute(repos, windows, now, settings_.max_widen); });
+    db_.run_and_wait(
+        [&](domain::Repositories& repos) { recompute(repos, windows, now, settings_.max_widen); });
   }
 }
 
@@ -196,8 +183,8 @@ std::size_t AnalyticsService::rebuild(domain::UnitOfWorkRunner& db, const domain
                                       const std::function<void(std::size_t, std::size_t)>& progress) {
   std::vector<std::string> stations = only;
   if (stations.empty()) {
-    run_sync(db,
-             [&](domain::Repositories& repos) { stations = repos.analytics().stations_between(from, to); });
+    db.run_and_wait(
+        [&](domain::Repositories& repos) { stations = repos.analytics().stations_between(from, to); });
   }
   // Stations in small groups and time in months keep each unit of work's input small.
   constexpr std::size_t kGroup = 20;
@@ -210,9 +197,8 @@ std::size_t AnalyticsService::rebuild(domain::UnitOfWorkRunner& db, const domain
       std::vector<domain::RollupWindow> windows;
       for (std::size_t j = i; j < std::min(stations.size(), i + kGroup); ++j)
         windows.push_back({stations[j], a, b});
-      run_sync(db, [&](domain::Repositories& repos) {
-        rows += recompute(repos, windows, now, settings.max_widen);
-      });
+      db.run_and_wait(
+          [&](domain::Repositories& repos) { rows += recompute(repos, windows, now, settings.max_widen); });
     }
     if (progress) progress(std::min(stations.size(), i + kGroup), stations.size());
   }

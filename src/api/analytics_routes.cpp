@@ -44,33 +44,6 @@ const std::map<std::string, std::vector<std::string>>& report_columns() {
   return columns;
 }
 
-std::string csv_cell(const json& value) {
-  if (value.is_null()) return "";
-  std::string text = value.is_string() ? value.get<std::string>() : value.dump();
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + "\"";
-}
-
-std::string to_csv(const std::vector<std::string>& columns, const json& rows) {
-  std::string out;
-  for (std::size_t i = 0; i < columns.size(); ++i) out += (i ? "," : "") + columns[i];
-  out += "\r\n";
-  for (const auto& row : rows) {
-    for (std::size_t i = 0; i < columns.size(); ++i) {
-      if (i) out += ',';
-      auto it = row.find(columns[i]);
-      if (it != row.end()) out += csv_cell(*it);
-    }
-    out += "\r\n";
-  }
-  return out;
-}
-
 bool wants_csv(const HttpRequest& request) {
   auto it = request.headers.find("accept");
   return it != request.headers.end() && it->second.find("text/csv") != std::string::npos;
@@ -203,7 +176,7 @@ void Api::handle_analytics(const std::vector<std::string>& seg, const HttpReques
     return run_unit(
         [name, query, csv, cols](domain::Repositories& repos) {
           auto rows = json::parse(repos.analytics().report(name, query));
-          if (csv) return HttpResponse{200, "text/csv; charset=utf-8", {}, to_csv(cols, rows), nullptr};
+          if (csv) return HttpResponse{200, "text/csv; charset=utf-8", {}, csv_table(cols, rows), nullptr};
           // Ordered: every row carries the report's columns in the CSV's order.
           nlohmann::ordered_json body;
           body["report"] = name;

@@ -294,42 +294,24 @@ void Api::handle_billing(const std::vector<std::string>& seg, const HttpRequest&
     return with_billing([from, to, csv](domain::BillingRepository& repo) {
       auto rows = repo.cdrs(from, to);
       if (!csv) return json_response(200, R"({"items":)" + rows + R"(,"next_cursor":null})");
-      static const char* kColumns[] = {"transaction_id",
-                                       "station_id",
-                                       "evse_id",
-                                       "connector_id",
-                                       "id_token",
-                                       "customer_id",
-                                       "started_at",
-                                       "stopped_at",
-                                       "energy_wh",
-                                       "stop_reason",
-                                       "tariff_id",
-                                       "currency",
-                                       "total_excl_vat",
-                                       "vat",
-                                       "total_incl_vat",
-                                       "start_reading_signature",
-                                       "stop_reading_signature"};
-      std::string out;
-      for (const char* c : kColumns) out += std::string(out.empty() ? "" : ",") + c;
-      out += "\r\n";
-      for (const auto& row : json::parse(rows)) {
-        std::string line;
-        bool first = true;
-        for (const char* c : kColumns) {
-          const auto& v = row[c];
-          std::string text = v.is_null() ? "" : v.is_string() ? v.get<std::string>() : v.dump();
-          if (text.find_first_of(",\"\r\n") != std::string::npos) {
-            std::string quoted = "\"";
-            for (char ch : text) quoted += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-            text = quoted + "\"";
-          }
-          line += (first ? "" : ",") + text;
-          first = false;
-        }
-        out += line + "\r\n";
-      }
+      static const std::vector<std::string> kColumns = {"transaction_id",
+                                                        "station_id",
+                                                        "evse_id",
+                                                        "connector_id",
+                                                        "id_token",
+                                                        "customer_id",
+                                                        "started_at",
+                                                        "stopped_at",
+                                                        "energy_wh",
+                                                        "stop_reason",
+                                                        "tariff_id",
+                                                        "currency",
+                                                        "total_excl_vat",
+                                                        "vat",
+                                                        "total_incl_vat",
+                                                        "start_reading_signature",
+                                                        "stop_reading_signature"};
+      const std::string out = csv_table(kColumns, json::parse(rows));
       return HttpResponse{200, "text/csv; charset=utf-8", {}, out, nullptr};
     });
   }

@@ -75,6 +75,36 @@ inline HttpResponse problem(int status, const std::string& detail, json extra = 
   return response;
 }
 
+// One CSV field (RFC 4180): strings as they are, other JSON values as JSON text, null empty;
+// quoted when it holds a comma, a quote or a line break.
+inline std::string csv_cell(const json& value) {
+  if (value.is_null()) return "";
+  std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
+// A CSV table: the header, then each row's values of those columns (CRLF line ends).
+inline std::string csv_table(const std::vector<std::string>& columns, const json& rows) {
+  std::string out;
+  for (std::size_t i = 0; i < columns.size(); ++i) out += (i ? "," : "") + columns[i];
+  out += "\r\n";
+  for (const auto& row : rows) {
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (i) out += ',';
+      auto it = row.find(columns[i]);
+      if (it != row.end()) out += csv_cell(*it);
+    }
+    out += "\r\n";
+  }
+  return out;
+}
+
 inline HttpResponse json_response(int status, std::string body) {
   return HttpResponse{status, "application/json", {}, std::move(body), nullptr};
 }

@@ -2,8 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <future>
-
 namespace csms::faults {
 
 using json = nlohmann::json;
@@ -15,15 +13,7 @@ FaultService::FaultService(FaultServiceSettings settings, domain::UnitOfWorkRunn
 FaultService::~FaultService() { stop(); }
 
 void FaultService::run_sync(std::function<void(domain::Repositories&)> work) {
-  std::promise<void> done;
-  auto future = done.get_future();
-  db_.run(std::move(work), [&done](std::exception_ptr error) {
-    if (error)
-      done.set_exception(error);
-    else
-      done.set_value();
-  });
-  future.get();
+  db_.run_and_wait(std::move(work));
 }
 
 void FaultService::start() {

@@ -16,10 +16,10 @@
 namespace csms::analytics {
 
 struct AnalyticsSettings {
-  std::chrono::milliseconds tick{5000};  // how often marked windows are recomputed
-  std::chrono::seconds refresh{300};     // how often every station's current hour is
-  std::chrono::hours max_widen{48};      // how far a late reading may reach back
-  int batch = 200;                       // stations per unit of work
+  std::chrono::milliseconds tick{60000};  // how often marked windows are recomputed
+  std::chrono::seconds refresh{300};      // how often every station's current hour is
+  std::chrono::hours max_widen{48};       // how far a late reading may reach back
+  int batch = 200;                        // stations per unit of work
 };
 
 // Keeps the hourly rollups current. Committed events mark the part of a station's history

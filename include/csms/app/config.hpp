@@ -50,7 +50,7 @@ struct Config {
 
   int running_cost_interval_s = 60;
 
-  int analytics_tick_ms = 5000;
+  int analytics_tick_ms = 60000;
   int analytics_refresh_s = 300;
 
   std::string log_level = "info";

@@ -330,6 +330,8 @@ class UnitOfWorkRunner {
  public:
   virtual ~UnitOfWorkRunner() = default;
   virtual void run(std::function<void(Repositories&)> work, std::function<void(std::exception_ptr)> done) = 0;
+  // For service threads that may block: runs `work` and waits; rethrows its failure.
+  void run_and_wait(std::function<void(Repositories&)> work);
 };
 
 }  // namespace csms::domain
