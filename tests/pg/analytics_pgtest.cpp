@@ -210,6 +210,15 @@ TEST_F(AnalyticsTest, WholeMonthsReadTheMonthlyRollupWithTheSameFigures) {
   EXPECT_DOUBLE_EQ(thu11["avg_occupancy_percent"].get<double>(), 8.33);
   EXPECT_EQ(thu11["energy_wh"], 6000);
   EXPECT_EQ(peaks[(4 - 1) * 24 + 10]["sessions_started"], 1);
+  // Day and week buckets over a range holding whole months still put the energy on its day
+  // and week (not on the month's first day).
+  auto days = report("energy", "2025-11-30T23:00:00Z", "2026-01-31T23:00:00Z", "day");
+  EXPECT_EQ(row_at(days, "2026-01-15T00:00:00+01:00")["energy_wh"], 10000);
+  EXPECT_EQ(row_at(days, "2026-01-01T00:00:00+01:00")["energy_wh"], 0);
+  auto weeks = report("energy", "2025-11-30T23:00:00Z", "2026-01-31T23:00:00Z", "week");
+  EXPECT_EQ(row_at(weeks, "2026-01-12T00:00:00+01:00")["energy_wh"], 10000);
+  auto uptime_days = report("uptime", "2025-11-30T23:00:00Z", "2026-01-31T23:00:00Z", "day");
+  EXPECT_EQ(row_at(uptime_days, "2026-01-15T00:00:00+01:00")["downtime_s"], 1200);
   // Mixed: from mid-December (days and hours) to the end of January (the month).
   auto mixed = report("utilization", "2025-12-15T10:00:00Z", "2026-01-31T23:00:00Z", "month");
   EXPECT_EQ(row_at(mixed, "2026-01-01T00:00:00+01:00", 1)["occupied_s"], 6000);
