@@ -267,6 +267,10 @@ int serve_command(const Config& config) {
   analytics_service.start();
   billing::BillingService billing_service(db);
   events.subscribe([&billing_service](const domain::Event& event) { billing_service.on_event(event); });
+  billing_service.set_on_priced(
+      [&analytics_service](const std::string& station, domain::Timestamp stopped_at) {
+        analytics_service.mark(station, stopped_at, stopped_at + std::chrono::seconds(1));
+      });
   metrics::registry().gauge("csms_build_info", "Build of this process", {{"version", CSMS_VERSION}}).set(1);
   metrics::registry().callback("csms_alerts_open", "Active alerts by rule", [&fault_service] {
     std::vector<std::pair<metrics::Labels, double>> out;

@@ -53,15 +53,20 @@ void BillingService::on_event(const domain::Event& event) {
   const auto* ended = std::get_if<domain::TransactionEnded>(&event);
   if (ended == nullptr) return;
   auto id = ended->transaction_id;
+  auto priced = std::make_shared<std::optional<domain::Timestamp>>();
   db_.run(
-      [id](domain::Repositories& repos) {
+      [id, priced](domain::Repositories& repos) {
         auto data = repos.billing().pricing_data(id);
         if (!data) return;
-        if (auto cost = price(*data)) repos.billing().store_cost(id, cost->dump());
+        if (auto cost = price(*data)) {
+          repos.billing().store_cost(id, cost->dump());
+          *priced = data->stopped_at.value_or(data->started_at);
+        }
       },
-      [](std::exception_ptr) {
+      [this, priced, station = ended->station_id](std::exception_ptr error) {
         // A session that cannot be priced keeps cost null; the failure was logged by the
         // database layer and the session stays visible for an operator to look at.
+        if (!error && *priced && on_priced_) on_priced_(station, **priced);
       });
 }
 

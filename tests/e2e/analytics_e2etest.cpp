@@ -64,6 +64,17 @@ TEST_F(AnalyticsE2e, SessionEnergyReachesTheReports_JsonAndCsvAgree) {
   // The session happened 3 hours ago (the charger sends its timestamps): 12 kWh over one hour.
   const auto now = std::chrono::system_clock::now();
   const auto begin = std::chrono::floor<std::chrono::hours>(now) - 3h + 15min;
+  // A default tariff that existed before the session: 0.30 EUR/kWh, 19 % VAT.
+  ASSERT_EQ(api("POST", "/api/v1/tariffs",
+                json{{"id", "AN"},
+                     {"currency", "EUR"},
+                     {"vat_percent", "19"},
+                     {"is_default", true},
+                     {"elements",
+                      {{{"price_components", {{{"type", "ENERGY"}, {"price", "0.30"}, {"step_size", 1}}}}}}}})
+                .status,
+            201);
+  query_value(url_, "UPDATE tariffs SET created_at = '2020-01-01T00:00:00Z'");
   OcppClient cp(server_->ocpp_port(), "AN-16", {"ocpp1.6"});
   cp.call("BootNotification", {{"chargePointVendor", "A"}, {"chargePointModel", "B"}});
   cp.call("StatusNotification",
@@ -129,8 +140,20 @@ TEST_F(AnalyticsE2e, SessionEnergyReachesTheReports_JsonAndCsvAgree) {
       }
     }
   }
-  // What 0.50 EUR/kWh + 19 % VAT would have earned: 12 kWh -> 6.00 + 1.14 (the session was
-  // not priced: no tariff existed).
+  // The session's price reaches the revenue report once billing stored it (12 kWh x 0.30 =
+  // 3.60, + 19 % = 4.28), by the day it ended.
+  json revenue;
+  for (int i = 0; i < 100; ++i) {
+    revenue = api("GET", "/api/v1/analytics/revenue?bucket=day&" + range).body;
+    if (!revenue["rows"].empty()) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_EQ(revenue["rows"].size(), 1u) << revenue.dump();
+  EXPECT_EQ(revenue["rows"][0]["revenue_excl_vat"], "3.60");
+  EXPECT_EQ(revenue["rows"][0]["revenue_incl_vat"], "4.28");
+
+  // What 0.50 EUR/kWh + 19 % VAT would have earned: 12 kWh -> 6.00 + 1.14 = 7.14, against
+  // 4.28: +66.8 %.
   auto simulation =
       api("POST", "/api/v1/analytics/tariff-simulation",
           json{{"tariff",
@@ -145,7 +168,9 @@ TEST_F(AnalyticsE2e, SessionEnergyReachesTheReports_JsonAndCsvAgree) {
   EXPECT_EQ(simulation.body["sessions"], 1);
   EXPECT_EQ(simulation.body["rows"][0]["customer_type"], "all");
   EXPECT_EQ(simulation.body["rows"][0]["proposed_incl_vat"], "7.14");
-  EXPECT_EQ(simulation.body["rows"][0]["unpriced_sessions"], 1);
+  EXPECT_EQ(simulation.body["rows"][0]["unpriced_sessions"], 0);
+  EXPECT_EQ(simulation.body["rows"][0]["actual_incl_vat"], "4.28");
+  EXPECT_EQ(simulation.body["rows"][0]["change_percent"], 66.8);
   EXPECT_EQ(simulation.body["rows"][0]["energy_wh"], 12000);
   auto bad = api("POST", "/api/v1/analytics/tariff-simulation",
                  json{{"tariff", {{"currency", "EURO"}}}, {"from", utc(now - 1h)}, {"to", utc(now)}});

@@ -225,6 +225,30 @@ TEST_F(AnalyticsTest, WholeMonthsReadTheMonthlyRollupWithTheSameFigures) {
   EXPECT_EQ(row_at(mixed, "2026-01-01T00:00:00+01:00", 2)["occupied_s"], 1800);
 }
 
+TEST_F(AnalyticsTest, RevenueFromTheDailyRollupAndFromSessionsAtTheEdgesAgree) {
+  sql("UPDATE transactions SET cost = '{\"currency\":\"EUR\",\"tariff_id\":\"T\",\"total_excl_vat\":\"2.50\","
+      "\"total_incl_vat\":\"2.98\",\"energy_wh\":10000}'");
+  rebuild();
+  EXPECT_EQ(testing::query_value(url_,
+                                 "SELECT excl || '/' || incl || '/' || sessions FROM analytics_revenue_daily "
+                                 "WHERE station_id = 'A1' AND local_day = '2026-01-15'"),
+            "2.50/2.98/1");
+  // A whole local day (the rollup) and a range starting mid-day (the session itself).
+  auto whole = report("revenue", "2026-01-14T23:00:00Z", "2026-01-15T23:00:00Z", "day");
+  auto part = report("revenue", "2026-01-15T10:00:00Z", "2026-01-15T23:00:00Z", "day");
+  ASSERT_EQ(whole.size(), 1u);
+  ASSERT_EQ(part.size(), 1u);
+  for (const auto& rows : {whole, part}) {
+    EXPECT_EQ(rows[0]["bucket_start"], "2026-01-15T00:00:00+01:00");
+    EXPECT_EQ(rows[0]["tariff_id"], "T");
+    EXPECT_EQ(rows[0]["revenue_excl_vat"], "2.50");
+    EXPECT_EQ(rows[0]["revenue_incl_vat"], "2.98");
+    EXPECT_EQ(rows[0]["sessions"], 1);
+  }
+  // Stopped at 11:20Z: a range ending before that has none.
+  EXPECT_TRUE(report("revenue", "2026-01-15T00:00:00Z", "2026-01-15T11:00:00Z", "hour").empty());
+}
+
 TEST_F(AnalyticsTest, DenseReadingsGiveTheSameHourlyEnergy) {
   // Connector 2, 09:30Z-11:30Z, a reading every 10 s at 1 Wh/s (721 readings): the
   // repository reads only the readings around hour boundaries, with the same result.

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 
@@ -16,6 +17,11 @@ class BillingService {
   explicit BillingService(domain::UnitOfWorkRunner& db) : db_(db) {}
 
   void on_event(const domain::Event& event);
+  // Told after a session's cost was stored (analytics rolls up that day's revenue again).
+  void set_on_priced(
+      std::function<void(const std::string& station_id, domain::Timestamp stopped_at)> listener) {
+    on_priced_ = std::move(listener);
+  }
 
   // Pure: the cost document for what the database holds of a session; nullopt without a
   // tariff. Throws std::invalid_argument for a stored tariff that is not valid.
@@ -29,6 +35,7 @@ class BillingService {
 
  private:
   domain::UnitOfWorkRunner& db_;
+  std::function<void(const std::string&, domain::Timestamp)> on_priced_;
 };
 
 }  // namespace csms::billing
