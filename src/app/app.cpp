@@ -19,6 +19,7 @@
 #include "csms/analytics/analytics_service.hpp"
 #include "csms/api/api.hpp"
 #include "csms/app/config.hpp"
+#include "csms/app/log_context.hpp"
 #include "csms/app/station_gateway.hpp"
 #include "csms/app/webhook_dispatcher.hpp"
 #include "csms/billing/billing_service.hpp"
@@ -48,28 +49,13 @@ constexpr const char* kUsage =
     "           write a synthetic network history ending today (and its rollups)\n"
     "Every configuration key can also be set as CSMS_<SECTION>_<KEY> (see config/csms.yaml).\n";
 
-// %* in a pattern: the message as the inside of a JSON string.
-class JsonMessageFlag final : public spdlog::custom_flag_formatter {
- public:
-  void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
-    auto text = nlohmann::json(std::string(msg.payload.data(), msg.payload.size())).dump();
-    dest.append(text.data() + 1, text.data() + text.size() - 1);
-  }
-  std::unique_ptr<custom_flag_formatter> clone() const override {
-    return std::make_unique<JsonMessageFlag>();
-  }
-};
-
 void setup_logging(const Config& config) {
   auto logger = spdlog::stderr_color_mt("csms");
   spdlog::set_default_logger(logger);
   spdlog::set_level(spdlog::level::from_str(config.log_level));
-  if (config.log_format == "json") {
-    auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
-    formatter->add_flag<JsonMessageFlag>('*').set_pattern(
-        R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","message":"%*"})");
-    spdlog::set_formatter(std::move(formatter));
-  } else
+  if (config.log_format == "json")
+    spdlog::set_formatter(json_log_formatter());
+  else
     spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
 }
 

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "csms/api/password.hpp"
+#include "csms/app/log_context.hpp"
 #include "csms/billing/billing_service.hpp"
 #include "csms/ocpp/commands.hpp"
 #include "csms/ocpp/translate.hpp"
@@ -156,6 +157,7 @@ void StationGateway::on_call(const std::shared_ptr<server::StationLink>& link, s
 
 void StationGateway::process(const std::shared_ptr<server::StationLink>& link, server::IncomingCall call,
                              std::function<void(server::Reply)> reply) {
+  ScopedLogContext log_context(link->station_id(), call.message_id, call.action);
   auto version = link->version();
   {
     // B02.FR.09 / OCPP-J 1.6 errata 3.8: until the boot is Accepted only BootNotification
@@ -191,7 +193,8 @@ void StationGateway::process(const std::shared_ptr<server::StationLink>& link, s
 
   auto outcome = std::make_shared<charging::Outcome>();
   db_.run(
-      [this, ctx, request = std::move(request), outcome](domain::Repositories& repos) {
+      [this, ctx, action = call.action, request = std::move(request), outcome](domain::Repositories& repos) {
+        ScopedLogContext on_db_thread(ctx.station_id, ctx.message_id, action);
         *outcome = charging_.handle(ctx, request, repos.charging());
         // 2.0.1: the cost so far in the reply to Updated events, at most once per interval
         // per transaction (it reads the session's readings and tariff), and the final cost
@@ -213,8 +216,9 @@ void StationGateway::process(const std::shared_ptr<server::StationLink>& link, s
           }
         }
       },
-      [this, link, version, action = call.action, outcome,
+      [this, link, version, action = call.action, message_id = call.message_id, outcome,
        reply = std::move(reply)](std::exception_ptr error) {
+        ScopedLogContext on_completion(link->station_id(), message_id, action);
         if (error) {
           try {
             std::rethrow_exception(error);
