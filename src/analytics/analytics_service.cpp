@@ -2,19 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <tuple>
+
 #include "csms/analytics/rollup.hpp"
 
 namespace csms::analytics {
 
-namespace {
-
 using domain::Timestamp;
-
-// How far back a late message may mark history for automatic recomputation; older
-// corrections need `csms analytics rebuild`.
-constexpr auto kMaxLateness = std::chrono::days(40);
-
-}  // namespace
 
 std::size_t recompute(domain::Repositories& repos, const std::vector<domain::RollupWindow>& windows,
                       Timestamp now, std::chrono::hours max_widen) {
@@ -66,15 +61,23 @@ void AnalyticsService::stop() {
   if (worker_.joinable()) worker_.join();
 }
 
+std::pair<Timestamp, Timestamp> mark_window(Timestamp from, Timestamp to, Timestamp now) {
+  // Nothing after now is rolled up; a charger clock far ahead must not make the worker walk
+  // through years of future hours.
+  const Timestamp latest = now + std::chrono::hours(1);
+  from = std::clamp(from, now - kMaxLateness, latest);
+  to = std::clamp(to, from + std::chrono::milliseconds(1), latest + std::chrono::milliseconds(1));
+  return {from, to};
+}
+
 void AnalyticsService::mark(const std::string& station_id, Timestamp from, Timestamp to) {
   const Timestamp now = clock_.now();
   if (from < now - kMaxLateness) {
     spdlog::warn(
         "analytics: {} changed history from {}; recomputing from {} only (run `csms analytics rebuild`)",
         station_id, domain::format_timestamp(from), domain::format_timestamp(now - kMaxLateness));
-    from = now - kMaxLateness;
   }
-  to = std::max(to, from + std::chrono::milliseconds(1));
+  std::tie(from, to) = mark_window(from, to, now);
   std::lock_guard lock(mutex_);
   auto [it, inserted] = marks_.try_emplace(station_id, from, to);
   if (!inserted) {

@@ -64,6 +64,15 @@ class AnalyticsService {
   std::thread worker_;
 };
 
+// How far back a late message may mark history for automatic recomputation; older
+// corrections need `csms analytics rebuild`.
+inline constexpr auto kMaxLateness = std::chrono::days(40);
+
+// The window a change from `from` to `to` marks: at most kMaxLateness back, at most an hour
+// past `now` (a charger clock far ahead), never empty.
+std::pair<domain::Timestamp, domain::Timestamp> mark_window(domain::Timestamp from, domain::Timestamp to,
+                                                            domain::Timestamp now);
+
 // Recomputes the windows (widening each to where its readings' energy reaches) in one
 // unit of work; returns the rows written.
 std::size_t recompute(domain::Repositories& repos, const std::vector<domain::RollupWindow>& windows,

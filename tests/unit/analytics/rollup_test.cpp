@@ -1,6 +1,7 @@
 // Hourly rollups computed by hand: hour and day boundaries in a non-UTC zone, a DST day,
 // overlapping sessions (saturation), maintenance windows, offline time, late data.
 #include "csms/analytics/rollup.hpp"
+#include "csms/analytics/analytics_service.hpp"
 
 #include <gtest/gtest.h>
 
@@ -233,6 +234,29 @@ TEST(Rollup, LateReadingWidensTheWindowToTheEarlierReading) {
   EXPECT_NEAR(rows.at({1, 1, "2026-01-15 10:00:00"}).energy_wh, 600.0, 1e-6);
   EXPECT_NEAR(rows.at({1, 1, "2026-01-15 11:00:00"}).energy_wh, 600.0, 1e-6);
   EXPECT_NEAR(rows.at({1, 1, "2026-01-15 12:00:00"}).energy_wh, 100.0, 1e-6);
+}
+
+}  // namespace
+}  // namespace csms::analytics
+
+namespace csms::analytics {
+namespace {
+
+TEST(MarkWindow, AChargerClockYearsAheadMarksOnlyUpToAnHourPastNow) {
+  const auto now = *domain::parse_timestamp("2026-11-27T10:00:00Z");
+  auto [from, to] = mark_window(*domain::parse_timestamp("2036-01-01T00:00:00Z"),
+                                *domain::parse_timestamp("2036-01-01T00:00:01Z"), now);
+  EXPECT_EQ(from, now + std::chrono::hours(1));
+  EXPECT_EQ(to, now + std::chrono::hours(1) + std::chrono::milliseconds(1));
+}
+
+TEST(MarkWindow, LateDataOlderThanFortyDaysIsCutThereAndAnEmptySpanGetsAMillisecond) {
+  const auto now = *domain::parse_timestamp("2026-11-27T10:00:00Z");
+  auto [from, to] = mark_window(*domain::parse_timestamp("2026-01-01T00:00:00Z"), now, now);
+  EXPECT_EQ(from, now - std::chrono::days(40));
+  EXPECT_EQ(to, now);
+  auto [a, b] = mark_window(now, now, now);
+  EXPECT_EQ(b - a, std::chrono::milliseconds(1));
 }
 
 }  // namespace
