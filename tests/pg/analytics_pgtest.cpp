@@ -219,6 +219,9 @@ TEST_F(AnalyticsTest, WholeMonthsReadTheMonthlyRollupWithTheSameFigures) {
   EXPECT_EQ(row_at(weeks, "2026-01-12T00:00:00+01:00")["energy_wh"], 10000);
   auto uptime_days = report("uptime", "2025-11-30T23:00:00Z", "2026-01-31T23:00:00Z", "day");
   EXPECT_EQ(row_at(uptime_days, "2026-01-15T00:00:00+01:00")["downtime_s"], 1200);
+  // Expansion over whole months finds the same busiest hour from the monthly profile.
+  auto expansion = report("expansion", "2025-11-30T23:00:00Z", "2026-01-31T23:00:00Z", "");
+  EXPECT_EQ(expansion[0]["busiest_hour"], 11);
   // Mixed: from mid-December (days and hours) to the end of January (the month).
   auto mixed = report("utilization", "2025-12-15T10:00:00Z", "2026-01-31T23:00:00Z", "month");
   EXPECT_EQ(row_at(mixed, "2026-01-01T00:00:00+01:00", 1)["occupied_s"], 6000);
