@@ -23,7 +23,9 @@ bench_database
 bench_server_start ${SERVER_FLAGS:-}
 bench_id_token
 
-common=(--chargers "$CHARGERS" --protocol mix --ramp 2000 --sessions 1000000 --meters-per-session "$METERS"
+# --reconnect: a dropped connection is counted and the charger carries on (without it the run
+# would end early once every charger had lost its connection).
+common=(--chargers "$CHARGERS" --protocol mix --ramp 2000 --reconnect --sessions 1000000 --meters-per-session "$METERS"
   --meter-interval 0 --samples 4 --threads "$THREADS" --warmup "$WARMUP")
 
 rows() { psql_bench -c "SELECT (SELECT count(*) FROM meter_samples) || ' ' || (SELECT count(*) FROM transaction_events) || ' ' || (SELECT count(*) FROM transactions)"; }
@@ -83,6 +85,7 @@ body=$(mktemp)
   echo "| of which MeterValues + TransactionEvent/s | $(printf '%.0f' "$meter_rate") |"
   echo "| PostgreSQL rows/s (meter_samples + transaction_events) | $rows_rate (meter samples $samples_rate/s) |"
   echo "| acknowledged transaction messages not found in PostgreSQL | $lost |"
+  echo "| connections dropped during the run (chargers reconnect) | $(jq '.connections.dropped' "$j") |"
   echo "| CPU during the run (100 % = one core) | $cpu_split |"
   echo "| server RSS during the run | $((rss / 1024)) MiB |"
   echo
