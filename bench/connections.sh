@@ -50,15 +50,9 @@ summary=$(jq -r '"established \(.connections.established) of \(.connections.atte
 
 body=$(mktemp)
 {
-  echo "## Connections"
-  echo
-  echo "\`$COMMAND\` (N=$N, ramp $RAMP/s, heartbeat every $HEARTBEAT s, $HOLD s at steady state)"
-  echo
-  machine_details
-  echo "- loadgen: \`csms-loadgen ${args[*]}\`"
-  echo
-  echo "| figure | value |"
-  echo "|---|---|"
+  section_head "Connections" \
+    "\`$COMMAND\` (N=$N, ramp $RAMP/s, heartbeat every $HEARTBEAT s, $HOLD s at steady state)" \
+    "csms-loadgen ${args[*]}"
   echo "| connected (server's csms_stations_connected) | $connected |"
   echo "| server RSS idle → steady state | $((rss0 / 1024)) MiB → $((rss_end / 1024)) MiB (peak $((hwm / 1024)) MiB) |"
   echo "| memory per connection | $per_conn kB |"

@@ -48,15 +48,9 @@ summary=$(jq -r '"\(.calls_per_second | floor) calls/s; connections dropped \(.c
 
 body=$(mktemp)
 {
-  echo "## Durability under load (SIGKILL)"
-  echo
-  echo "\`$COMMAND\` ($CHARGERS chargers, mixed 1.6 / 2.0.1, closed loop; the server killed with SIGKILL after $KILL_AFTER s, restarted after $DOWN s; chargers reconnect and retry unacknowledged messages)"
-  echo
-  machine_details
-  echo "- loadgen: \`csms-loadgen ${args[*]}\`"
-  echo
-  echo "| figure | value |"
-  echo "|---|---|"
+  section_head "Durability under load (SIGKILL)" \
+    "\`$COMMAND\` ($CHARGERS chargers, mixed 1.6 / 2.0.1, closed loop; the server killed with SIGKILL after $KILL_AFTER s, restarted after $DOWN s; chargers reconnect and retry unacknowledged messages)" \
+    "csms-loadgen ${args[*]}"
   echo "| acknowledged transaction messages (recorded) | $acked |"
   echo "| found in PostgreSQL | $found |"
   echo "| lost (acknowledged, not found) | $lost |"

@@ -157,6 +157,20 @@ bench_write_section() {
   log "updated $PERF_DOC (section $name)"
 }
 
+# section_head <title> <what was run> <loadgen command>: a docs/PERFORMANCE.md section up
+# to the header of its figures table.
+section_head() {
+  echo "## $1"
+  echo
+  echo "$2"
+  echo
+  machine_details
+  echo "- loadgen: \`$3\`"
+  echo
+  echo "| figure | value |"
+  echo "|---|---|"
+}
+
 # The command line that ran this benchmark, for the document.
 bench_command() { printf '%s' "bench/$(basename "$0")"; [ $# -gt 0 ] && printf ' %s' "$@"; echo; }
 

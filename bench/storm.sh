@@ -67,15 +67,9 @@ summary=$(jq -r '"boots accepted \(.boots.accepted), pending \(.boots.pending), 
 
 body=$(mktemp)
 {
-  echo "## Reconnect storm"
-  echo
-  echo "\`$COMMAND\` ($N chargers, mixed 1.6 / 2.0.1; server restarted with SIG$KILL once all were booted and ready; chargers reconnect after 0.5-1 s, backoff doubling up to 4 s)"
-  echo
-  machine_details
-  echo "- loadgen: \`csms-loadgen ${args[*]}\`"
-  echo
-  echo "| figure | value |"
-  echo "|---|---|"
+  section_head "Reconnect storm" \
+    "\`$COMMAND\` ($N chargers, mixed 1.6 / 2.0.1; server restarted with SIG$KILL once all were booted and ready; chargers reconnect after 0.5-1 s, backoff doubling up to 4 s)" \
+    "csms-loadgen ${args[*]}"
   echo "| server ready again after the stop signal | $up_s s |"
   echo "| stations with a status recorded after the restart | $recorded of $N |"
   echo "| stations booted after the restart (last_boot_at) | $booted |"

@@ -44,11 +44,6 @@ const std::map<std::string, std::vector<std::string>>& report_columns() {
   return columns;
 }
 
-bool wants_csv(const HttpRequest& request) {
-  auto it = request.headers.find("accept");
-  return it != request.headers.end() && it->second.find("text/csv") != std::string::npos;
-}
-
 // The top three weekday-hours by occupancy (ties: more sessions first).
 json peak_windows(const json& rows) {
   std::vector<json> sorted(rows.begin(), rows.end());
@@ -171,7 +166,7 @@ void Api::handle_analytics(const std::vector<std::string>& seg, const HttpReques
           query.uptime_threshold_percent > 100)
         throw HttpError(400, "threshold must be a percentage from 0 to 100");
     }
-    const bool csv = wants_csv(request);
+    const bool csv = accepts(request, "text/csv");
     const auto& cols = columns->second;
     return run_unit(
         [name, query, csv, cols](domain::Repositories& repos) {
@@ -251,10 +246,7 @@ void Api::handle_analytics(const std::vector<std::string>& seg, const HttpReques
         respond);
   }
   if (depth == 4) {
-    std::int64_t id = 0;
-    auto [end, ec] = std::from_chars(seg[3].data(), seg[3].data() + seg[3].size(), id);
-    if (ec != std::errc{} || end != seg[3].data() + seg[3].size())
-      throw HttpError(404, "maintenance window " + seg[3] + " not found");
+    const auto id = id_in_path(seg[3], "maintenance window " + seg[3] + " not found");
     if (method == "GET")
       return run_unit(
           [id](domain::Repositories& repos) {

@@ -298,10 +298,7 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
         });
       }
       if (depth == 4 && method == "GET") {
-        long long id = 0;
-        auto [end, ec] = std::from_chars(seg[3].data(), seg[3].data() + seg[3].size(), id);
-        if (ec != std::errc{} || end != seg[3].data() + seg[3].size())
-          throw HttpError(404, "transaction " + seg[3] + " not found");
+        const auto id = id_in_path(seg[3], "transaction " + seg[3] + " not found");
         return run_unit(
             [id](domain::Repositories& repos) {
               auto doc = repos.admin().get_transaction(id);

@@ -265,18 +265,15 @@ void Api::handle_billing(const std::vector<std::string>& seg, const HttpRequest&
       });
     }
     if (depth == 4) {
-      std::int64_t id = 0;
-      auto [end, ec] = std::from_chars(seg[3].data(), seg[3].data() + seg[3].size(), id);
-      if (ec != std::errc{} || end != seg[3].data() + seg[3].size())
-        throw HttpError(404, "invoice " + seg[3] + " not found");
-      auto accept = request.headers.count("accept") ? request.headers.at("accept") : "";
-      return with_billing([id, accept](domain::BillingRepository& repo) {
+      const auto id = id_in_path(seg[3], "invoice " + seg[3] + " not found");
+      const bool csv = accepts(request, "text/csv"), html = accepts(request, "text/html");
+      return with_billing([id, csv, html](domain::BillingRepository& repo) {
         auto invoice = repo.get_invoice(id);
         if (!invoice) return problem(404, "invoice " + std::to_string(id) + " not found");
-        if (accept.find("text/csv") != std::string::npos)
+        if (csv)
           return HttpResponse{
               200, "text/csv; charset=utf-8", {}, billing::invoice_csv(json::parse(*invoice)), nullptr};
-        if (accept.find("text/html") != std::string::npos)
+        if (html)
           return HttpResponse{
               200, "text/html; charset=utf-8", {}, billing::invoice_html(json::parse(*invoice)), nullptr};
         return json_response(200, *invoice);
@@ -289,8 +286,7 @@ void Api::handle_billing(const std::vector<std::string>& seg, const HttpRequest&
     auto to = time_param(target, "to").value_or(clock_.now());
     auto from = time_param(target, "from").value_or(to - std::chrono::days(31));
     if (!(from < to)) throw HttpError(400, "from must be before to");
-    const bool csv =
-        request.headers.count("accept") && request.headers.at("accept").find("text/csv") != std::string::npos;
+    const bool csv = accepts(request, "text/csv");
     return with_billing([from, to, csv](domain::BillingRepository& repo) {
       auto rows = repo.cdrs(from, to);
       if (!csv) return json_response(200, R"({"items":)" + rows + R"(,"next_cursor":null})");

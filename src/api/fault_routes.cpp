@@ -140,10 +140,7 @@ void Api::handle_faults(const std::vector<std::string>& seg, const HttpRequest& 
     auto colon = seg[3].find(':');
     auto id_text = seg[3].substr(0, colon);
     auto action = colon == std::string::npos ? std::string() : seg[3].substr(colon + 1);
-    long long id = 0;
-    auto [end, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
-    if (ec != std::errc{} || end != id_text.data() + id_text.size())
-      throw HttpError(404, "no alert " + id_text);
+    const auto id = id_in_path(id_text, "no alert " + id_text);
     if (action.empty() && method == "GET")
       return with_faults([id](domain::FaultRepository& repo) {
         auto doc = repo.get_alert(id);

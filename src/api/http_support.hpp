@@ -105,6 +105,20 @@ inline std::string csv_table(const std::vector<std::string>& columns, const json
   return out;
 }
 
+// A numeric id from the path; anything else names nothing (404 with `not_found`).
+inline std::int64_t id_in_path(std::string_view text, const std::string& not_found) {
+  std::int64_t id = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc{} || end != text.data() + text.size()) throw HttpError(404, not_found);
+  return id;
+}
+
+// Whether the client asked for `type` (e.g. text/csv) in its Accept header.
+inline bool accepts(const HttpRequest& request, std::string_view type) {
+  auto it = request.headers.find("accept");
+  return it != request.headers.end() && it->second.find(type) != std::string::npos;
+}
+
 inline HttpResponse json_response(int status, std::string body) {
   return HttpResponse{status, "application/json", {}, std::move(body), nullptr};
 }
