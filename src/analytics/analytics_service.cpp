@@ -124,6 +124,7 @@ void AnalyticsService::run() {
     }
     try {
       flush_marks();
+      if (settings_.recompute_here && !settings_.recompute_here()) continue;
       recompute_dirty();
       if (std::chrono::steady_clock::now() - last_refresh_ >= settings_.refresh) {
         last_refresh_ = std::chrono::steady_clock::now();

@@ -6,6 +6,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -18,6 +19,7 @@
 
 #include "csms/analytics/analytics_service.hpp"
 #include "csms/api/api.hpp"
+#include "csms/app/cluster_node.hpp"
 #include "csms/app/config.hpp"
 #include "csms/app/log_context.hpp"
 #include "csms/app/station_gateway.hpp"
@@ -27,6 +29,7 @@
 #include "csms/faults/fault_service.hpp"
 #include "csms/metrics/metrics.hpp"
 #include "csms/server/server.hpp"
+#include "csms/store/cluster_link.hpp"
 #include "csms/store/database.hpp"
 #include "csms/store/migrations.hpp"
 #include "csms/store/seed.hpp"
@@ -197,6 +200,17 @@ void raise_open_file_limit() {
                static_cast<unsigned long long>(limit.rlim_cur));
 }
 
+// This node's id in the cluster: configured, or the host name and OCPP port (unique among
+// the processes of one host; the process id when the port is chosen by the system).
+std::string cluster_node_id(const Config& config) {
+  if (!config.cluster_node_id.empty()) return config.cluster_node_id;
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') std::snprintf(host, sizeof host, "csms");
+  auto suffix = config.ocpp_listen.port != 0 ? std::to_string(config.ocpp_listen.port)
+                                             : "pid" + std::to_string(static_cast<long long>(getpid()));
+  return std::string(host) + "-" + suffix;
+}
+
 int serve_command(const Config& config) {
   raise_open_file_limit();
   // Signals are taken by sigwait below; block them before any thread starts.
@@ -226,31 +240,26 @@ int serve_command(const Config& config) {
   charging_settings.future_tolerance = std::chrono::seconds(config.future_tolerance_s);
   charging::ChargingService charging(charging_settings);
 
-  {
-    // Nothing is connected to a node that just started.
-    std::promise<void> done;
-    auto at = clock.now();
-    db.run([at](domain::Repositories& repos) { repos.charging().mark_all_offline(at); },
-           [&done](std::exception_ptr) { done.set_value(); });
-    done.get_future().wait();
-  }
+  const auto node_id = cluster_node_id(config);
+  store::ClusterLink cluster({url, node_id, std::chrono::milliseconds(config.cluster_heartbeat_ms),
+                              std::chrono::seconds(config.cluster_node_timeout_s)});
 
   faults::FaultServiceSettings fault_settings;
   fault_settings.webhook_urls = config.webhook_urls;
   fault_settings.tick = std::chrono::milliseconds(config.faults_tick_ms);
   fault_settings.heartbeat_interval_s = config.heartbeat_interval_s;
+  fault_settings.node_id = node_id;
   faults::FaultService fault_service(fault_settings, db, clock);
   api::AlertStreams alert_streams;
   fault_service.set_listener(
       [&alert_streams](const domain::AlertChange& change) { alert_streams.publish(change); });
   events.subscribe([&fault_service](const domain::Event& event) { fault_service.on_event(event); });
-  fault_service.start();
   analytics::AnalyticsSettings analytics_settings;
   analytics_settings.tick = std::chrono::milliseconds(config.analytics_tick_ms);
   analytics_settings.refresh = std::chrono::seconds(config.analytics_refresh_s);
+  analytics_settings.recompute_here = [&cluster] { return cluster.leader(); };
   analytics::AnalyticsService analytics_service(analytics_settings, db, clock);
   events.subscribe([&analytics_service](const domain::Event& event) { analytics_service.on_event(event); });
-  analytics_service.start();
   billing::BillingService billing_service(db);
   events.subscribe([&billing_service](const domain::Event& event) { billing_service.on_event(event); });
   billing_service.set_on_priced(
@@ -269,7 +278,23 @@ int serve_command(const Config& config) {
   GatewaySettings gateway_settings;
   gateway_settings.call_timeout = std::chrono::seconds(config.call_timeout_s);
   gateway_settings.running_cost_interval = std::chrono::seconds(config.running_cost_interval_s);
+  gateway_settings.node_id = node_id;
   StationGateway gateway(gateway_settings, charging, db, clock, events);
+  // Commands for stations on other nodes travel through the database.
+  ClusterNode cluster_node(node_id, gateway_settings.call_timeout + std::chrono::seconds(5), gateway, db);
+  gateway.set_moved_hook([&cluster_node](domain::Repositories& repos, const std::string& station,
+                                         const domain::StationHolder& previous) {
+    cluster_node.station_moved_here(repos, station, previous);
+  });
+  cluster_node.set_on_moved_away(
+      [&fault_service](const std::string& station) { fault_service.release(station); });
+  cluster.start({[&cluster_node](std::vector<std::string> bodies) { cluster_node.on_messages(bodies); },
+                 [&fault_service](std::vector<domain::StationLiveness> stations) {
+                   fault_service.adopt(std::move(stations));
+                 },
+                 [&gateway] { gateway.reclaim_all(); }, [&cluster_node] { cluster_node.expire(); }});
+  fault_service.start();
+  analytics_service.start();
 
   api::ApiSettings api_settings;
   for (const auto& [token, role] : config.api_tokens)
@@ -281,10 +306,10 @@ int serve_command(const Config& config) {
     api_settings.tokens[token] = api::Role::Admin;
     spdlog::warn("api.tokens is not set; generated an admin token for this run: {}", token);
   }
-  fault_service.set_remediator([&gateway](const std::string& station, const std::string& command,
-                                          const nlohmann::json& body,
-                                          std::function<void(nlohmann::json)> done) {
-    gateway.send(station, command, body, [done = std::move(done)](api::CommandResult result) {
+  fault_service.set_remediator([&cluster_node](const std::string& station, const std::string& command,
+                                               const nlohmann::json& body,
+                                               std::function<void(nlohmann::json)> done) {
+    cluster_node.send(station, command, body, [done = std::move(done)](api::CommandResult result) {
       if (result.kind == api::CommandResult::Kind::Answered)
         return done({{"status", result.status}, {"response", result.response}});
       done({{"error", result.kind == api::CommandResult::Kind::Offline ? "offline"
@@ -294,7 +319,7 @@ int serve_command(const Config& config) {
     });
   });
   api::Api api(
-      api_settings, db, gateway, clock, [&ready] { return ready.load(); }, fault_service, alert_streams);
+      api_settings, db, cluster_node, clock, [&ready] { return ready.load(); }, fault_service, alert_streams);
   api.set_analytics(&analytics_service);
 
   server::ServerSettings server_settings;
@@ -316,9 +341,9 @@ int serve_command(const Config& config) {
   server.start();
   ready = true;
   if (config.ocpp_tls_listen) spdlog::warn("ocpp.tls_listen is set but wss:// is not served yet");
-  spdlog::info("csms {} ready: OCPP on ws://{}:{}{}/<stationId>, API on http://{}:{}", CSMS_VERSION,
-               config.ocpp_listen.host, server.ocpp_port(), config.ocpp_path_prefix, config.api_listen.host,
-               server.api_port());
+  spdlog::info("csms {} ready: OCPP on ws://{}:{}{}/<stationId>, API on http://{}:{} (node {}{})",
+               CSMS_VERSION, config.ocpp_listen.host, server.ocpp_port(), config.ocpp_path_prefix,
+               config.api_listen.host, server.api_port(), node_id, cluster.leader() ? ", leader" : "");
 
   // Meter sample partitions are kept three months ahead while the server runs.
   std::mutex maintenance_mutex;
@@ -348,6 +373,8 @@ int serve_command(const Config& config) {
   alert_streams.close_all();
   server.stop(std::chrono::seconds(5));
   gateway.stop();
+  cluster.stop();
+  cluster_node.cancel_all();
   metrics::registry().remove_callback("csms_alerts_open");
   fault_service.stop();
   analytics_service.stop();

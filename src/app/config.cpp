@@ -194,6 +194,15 @@ Config load_config(const std::optional<std::string>& file,
        [&](auto& k, auto& v) { config.analytics_tick_ms = parse_int(k, v, 100, 600000); }},
       {"analytics.refresh_s",
        [&](auto& k, auto& v) { config.analytics_refresh_s = parse_int(k, v, 10, 3600); }},
+      {"cluster.node_id",
+       [&](auto& k, auto& v) {
+         if (v.size() > 100) fail(k, "expected at most 100 characters");
+         config.cluster_node_id = v;
+       }},
+      {"cluster.heartbeat_ms",
+       [&](auto& k, auto& v) { config.cluster_heartbeat_ms = parse_int(k, v, 100, 60000); }},
+      {"cluster.node_timeout_s",
+       [&](auto& k, auto& v) { config.cluster_node_timeout_s = parse_int(k, v, 2, 3600); }},
       {"log.level",
        [&](auto& k, auto& v) {
          static const std::vector<std::string> levels = {"trace", "debug",    "info", "warn",

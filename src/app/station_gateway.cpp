@@ -92,16 +92,23 @@ void StationGateway::authenticate(const server::HandshakeInfo& info, std::functi
 void StationGateway::on_open(const std::shared_ptr<server::StationLink>& link) {
   {
     std::lock_guard lock(mutex_);
-    connections_[link->connection_id()];
+    connections_[link->connection_id()].link = link;
   }
+  record_connection(link);
+}
+
+void StationGateway::record_connection(const std::shared_ptr<server::StationLink>& link) {
   auto id = link->station_id();
   auto protocol = std::string(ocpp::subprotocol(link->version()));
   auto at = clock_.now();
   auto record = std::make_shared<domain::StationRecord>();
   auto for_unknown = charging_.registration_for_unknown();
+  auto connection = static_cast<std::int64_t>(link->connection_id());
   db_.run(
-      [=](domain::Repositories& repos) {
+      [=, this](domain::Repositories& repos) {
         *record = repos.charging().connect_station(id, protocol, at, for_unknown);
+        auto previous = repos.cluster().claim_station(id, settings_.node_id, connection);
+        if (previous && moved_hook_) moved_hook_(repos, id, *previous);
       },
       [this, link, record, protocol, at](std::exception_ptr error) {
         std::vector<std::function<void()>> waiting;
@@ -123,6 +130,26 @@ void StationGateway::on_open(const std::shared_ptr<server::StationLink>& link) {
       });
 }
 
+bool StationGateway::let_go(const std::string& station_id, std::optional<std::int64_t> connection,
+                            const std::string& reason) {
+  auto link = server_ ? server_->find(station_id) : nullptr;
+  if (!link) return true;
+  if (connection && static_cast<std::int64_t>(link->connection_id()) != *connection) return false;
+  spdlog::info("station {}: {}; closing its connection here", station_id, reason);
+  link->close(reason);
+  return true;
+}
+
+void StationGateway::reclaim_all() {
+  std::vector<std::shared_ptr<server::StationLink>> links;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& [id, connection] : connections_)
+      if (auto link = connection.link.lock()) links.push_back(std::move(link));
+  }
+  for (const auto& link : links) record_connection(link);
+}
+
 void StationGateway::on_close(const std::shared_ptr<server::StationLink>& link, bool replaced) {
   {
     std::lock_guard lock(mutex_);
@@ -131,13 +158,21 @@ void StationGateway::on_close(const std::shared_ptr<server::StationLink>& link, 
   if (replaced) return;  // the newer connection keeps the station online
   auto id = link->station_id();
   auto at = clock_.now();
-  db_.run([id, at](domain::Repositories& repos) { repos.charging().disconnect_station(id, at); },
-          [this, id, at](std::exception_ptr error) {
-            if (error)
-              spdlog::error("station {}: could not record the disconnection", id);
-            else
-              events_.publish(domain::StationDisconnected{id, at});
-          });
+  auto connection = static_cast<std::int64_t>(link->connection_id());
+  auto released = std::make_shared<bool>(false);
+  db_.run(
+      [this, id, at, connection, released](domain::Repositories& repos) {
+        // Only while this connection still holds the station: one on another node may
+        // have taken it over (then the station is online there).
+        *released = repos.cluster().release_station(id, settings_.node_id, connection);
+        if (*released) repos.charging().disconnect_station(id, at);
+      },
+      [this, id, at, released](std::exception_ptr error) {
+        if (error)
+          spdlog::error("station {}: could not record the disconnection", id);
+        else if (*released)
+          events_.publish(domain::StationDisconnected{id, at});
+      });
 }
 
 void StationGateway::on_call(const std::shared_ptr<server::StationLink>& link, server::IncomingCall call,

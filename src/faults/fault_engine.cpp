@@ -124,4 +124,10 @@ void FaultEngine::restore_station(const std::string& station_id, bool online, do
   for (auto& rule : rules_) rule->restore_station(station_id, online, last_seen);
 }
 
+void FaultEngine::release_station(const std::string& station_id) {
+  std::erase_if(open_, [&](const AlertKey& key) { return key.station_id == station_id; });
+  // Disabled rules too: their state would come back to life when re-enabled.
+  for (auto& rule : rules_) rule->forget_station(station_id);
+}
+
 }  // namespace csms::faults

@@ -1,6 +1,7 @@
 #include "csms/faults/fault_service.hpp"
 
 #include <spdlog/spdlog.h>
+#include <algorithm>
 
 namespace csms::faults {
 
@@ -19,9 +20,19 @@ void FaultService::run_sync(std::function<void(domain::Repositories&)> work) {
 void FaultService::start() {
   std::string saved;
   std::string active;
+  std::vector<domain::StationLiveness> stations;
   run_sync([&](domain::Repositories& repos) {
-    saved = repos.faults().rule_settings();
-    active = repos.faults().active_alerts();
+    auto& faults = repos.faults();
+    saved = faults.rule_settings();
+    stations = faults.station_liveness();
+    owned_.clear();
+    if (settings_.node_id.empty()) {
+      active = faults.active_alerts();
+      return;
+    }
+    for (const auto& station : stations)
+      if (station.node_id == settings_.node_id) owned_.insert(station.station_id);
+    active = faults.active_alerts_of(std::vector<std::string>(owned_.begin(), owned_.end()));
   });
   {
     std::lock_guard lock(engine_mutex_);
@@ -40,18 +51,26 @@ void FaultService::start() {
         engine_.configure(settings);
       }
     }
-    for (const auto& alert : json::parse(active)) {
-      AlertKey key{alert["rule"], alert["station_id"], alert["evse_id"], alert["connector_id"]};
-      engine_.restore_open(key);
-      if (key.rule == "connector_faulted")
-        faulted_[key] =
-            Remediation{alert["id"], key,
-                        domain::Timestamp(std::chrono::milliseconds(alert["opened_ms"].get<long long>())),
-                        !alert["actions"].empty()};
-    }
+    // After a restart the offline timers continue from what the database knew.
+    for (const auto& station : stations)
+      if (watches(station.station_id) && station.last_seen_at)
+        engine_.restore_station(station.station_id, station.online, *station.last_seen_at);
   }
-  refresh_profiles();
+  restore_alerts(active);
+  set_profiles(stations);
   worker_ = std::thread([this] { run(); });
+}
+
+void FaultService::restore_alerts(const std::string& active_json) {
+  std::lock_guard lock(engine_mutex_);
+  for (const auto& alert : json::parse(active_json)) {
+    AlertKey key{alert["rule"], alert["station_id"], alert["evse_id"], alert["connector_id"]};
+    engine_.restore_open(key);
+    if (key.rule == "connector_faulted")
+      faulted_[key] = Remediation{
+          alert["id"], key, domain::Timestamp(std::chrono::milliseconds(alert["opened_ms"].get<long long>())),
+          !alert["actions"].empty()};
+  }
 }
 
 void FaultService::stop() {
@@ -64,40 +83,91 @@ void FaultService::stop() {
   if (worker_.joinable()) worker_.join();
 }
 
-void FaultService::on_event(const domain::Event& event) {
+void FaultService::enqueue(Work work) {
   {
     std::lock_guard lock(queue_mutex_);
     if (stopping_) return;
-    queue_.push_back(event);
+    queue_.push_back(std::move(work));
   }
   wake_.notify_one();
+}
+
+void FaultService::on_event(const domain::Event& event) { enqueue(event); }
+
+void FaultService::release(const std::string& station_id) { enqueue(Release{station_id}); }
+
+void FaultService::adopt(std::vector<domain::StationLiveness> stations) {
+  enqueue(Adopt{std::move(stations)});
 }
 
 void FaultService::refresh_profiles() {
   std::vector<domain::StationLiveness> stations;
   run_sync([&](domain::Repositories& repos) { stations = repos.faults().station_liveness(); });
+  set_profiles(stations);
+}
+
+// Every station's profile, watched here or not: it describes the station, not its state.
+void FaultService::set_profiles(const std::vector<domain::StationLiveness>& stations) {
   std::lock_guard lock(engine_mutex_);
-  bool first = last_profile_refresh_ == domain::Timestamp{};
-  for (const auto& station : stations) {
+  for (const auto& station : stations)
     engine_.set_profile(station.station_id,
                         StationProfile{station.max_power_w, settings_.heartbeat_interval_s});
-    // After a restart the offline timers continue from what the database knew.
-    if (first && station.last_seen_at)
-      engine_.restore_station(station.station_id, station.online, *station.last_seen_at);
-  }
   last_profile_refresh_ = clock_.now();
+}
+
+void FaultService::take_over(const std::vector<std::string>& station_ids) {
+  if (station_ids.empty()) return;
+  std::string active;
+  run_sync([&](domain::Repositories& repos) { active = repos.faults().active_alerts_of(station_ids); });
+  restore_alerts(active);
+  owned_.insert(station_ids.begin(), station_ids.end());
+}
+
+void FaultService::take_over_unwatched(const std::vector<domain::Event>& events) {
+  std::vector<std::string> unwatched;
+  for (const auto& event : events) {
+    const auto& id = std::visit([](const auto& e) -> const std::string& { return e.station_id; }, event);
+    if (!watches(id) && std::find(unwatched.begin(), unwatched.end(), id) == unwatched.end())
+      unwatched.push_back(id);
+  }
+  take_over(unwatched);
+}
+
+void FaultService::adopt_now(const std::vector<domain::StationLiveness>& stations) {
+  // A station already watched here has reconnected here: what the engine saw is newer than the row.
+  std::vector<const domain::StationLiveness*> fresh;
+  std::vector<std::string> ids;
+  for (const auto& station : stations) {
+    if (watches(station.station_id)) continue;
+    fresh.push_back(&station);
+    ids.push_back(station.station_id);
+  }
+  take_over(ids);
+  std::lock_guard lock(engine_mutex_);
+  for (const auto* station : fresh)
+    if (station->last_seen_at)
+      engine_.restore_station(station->station_id, station->online, *station->last_seen_at);
+}
+
+void FaultService::release_now(const std::string& station_id) {
+  {
+    std::lock_guard lock(engine_mutex_);
+    engine_.release_station(station_id);
+  }
+  std::erase_if(faulted_, [&](const auto& entry) { return entry.first.station_id == station_id; });
+  owned_.erase(station_id);
 }
 
 void FaultService::run() {
   auto next_tick = std::chrono::steady_clock::now() + settings_.tick;
   for (;;) {
-    std::vector<domain::Event> events;
+    std::vector<Work> work;
     bool tick = false;
     {
       std::unique_lock lock(queue_mutex_);
       wake_.wait_until(lock, next_tick, [&] { return stopping_ || !queue_.empty(); });
       if (stopping_ && queue_.empty()) return;
-      events.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
+      work.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
       queue_.clear();
     }
     if (std::chrono::steady_clock::now() >= next_tick) {
@@ -105,7 +175,7 @@ void FaultService::run() {
       next_tick = std::chrono::steady_clock::now() + settings_.tick;
     }
     try {
-      process(std::move(events), tick);
+      process(std::move(work), tick);
     } catch (const std::exception& e) {
       // Alerts are best effort against a failing database; the next tick tries again.
       spdlog::error("fault detection: {}", e.what());
@@ -113,21 +183,52 @@ void FaultService::run() {
   }
 }
 
-void FaultService::process(std::vector<domain::Event> events, bool tick) {
+void FaultService::process(std::vector<Work> work, bool tick) {
   std::vector<Decision> decisions;
   auto now = clock_.now();
-  {
+  auto add = [&](std::vector<Decision> made) {
+    decisions.insert(decisions.end(), std::make_move_iterator(made.begin()),
+                     std::make_move_iterator(made.end()));
+  };
+  std::vector<domain::Event> events;  // consecutive events, judged as one batch
+  auto judge_events = [&] {
+    auto batch = std::move(events);
+    events.clear();
+    take_over_unwatched(batch);
     std::lock_guard lock(engine_mutex_);
-    for (const auto& event : events) {
-      auto made = engine_.on_event(event, now);
-      decisions.insert(decisions.end(), std::make_move_iterator(made.begin()),
-                       std::make_move_iterator(made.end()));
+    for (const auto& event : batch) add(engine_.on_event(event, now));
+  };
+  for (auto& item : work) {
+    if (auto* event = std::get_if<domain::Event>(&item)) {
+      events.push_back(std::move(*event));
+      continue;
     }
-    if (tick) {
-      auto made = engine_.on_tick(now);
-      decisions.insert(decisions.end(), std::make_move_iterator(made.begin()),
-                       std::make_move_iterator(made.end()));
+    // What was decided before a hand-over is written before it (a release drops the
+    // station's remediation entries, which apply() would otherwise bring back). The hand-over
+    // happens even if the database fails: the station is another node's all the same.
+    try {
+      judge_events();
+      if (!decisions.empty()) apply(decisions);
+    } catch (const std::exception& e) {
+      spdlog::error("fault detection: {}", e.what());
     }
+    decisions.clear();
+    if (const auto* released = std::get_if<Release>(&item)) {
+      release_now(released->station_id);
+    } else if (const auto* adopted = std::get_if<Adopt>(&item)) {
+      try {
+        adopt_now(adopted->stations);
+      } catch (const std::exception& e) {
+        // Each is taken over at its first event instead.
+        spdlog::error("fault detection could not take over {} stations: {}", adopted->stations.size(),
+                      e.what());
+      }
+    }
+  }
+  judge_events();
+  if (tick) {
+    std::lock_guard lock(engine_mutex_);
+    add(engine_.on_tick(now));
   }
   if (!decisions.empty()) apply(decisions);
   if (tick) {

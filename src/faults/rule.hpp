@@ -49,6 +49,8 @@ class Rule {
   virtual void on_tick(RuleContext&) {}
   virtual void restore_station(const std::string& /*station_id*/, bool /*online*/,
                                domain::Timestamp /*last_seen*/) {}
+  // The station is watched by another node now: everything the rule learnt of it goes.
+  virtual void forget_station(const std::string& /*station_id*/) {}
 };
 
 // One factory per built-in rule (src/faults/rules/*.cpp).

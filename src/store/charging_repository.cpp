@@ -108,19 +108,6 @@ void PgChargingRepository::disconnect_station(const std::string& id, Timestamp a
       id, ts(at));
 }
 
-void PgChargingRepository::mark_all_offline(Timestamp at) {
-  txn_.exec_params(
-      "UPDATE stations SET online = false, last_seen_at = least(last_seen_at, $1::timestamptz), "
-      "updated_at = now() WHERE online",
-      ts(at));
-  // Spans left open by a node that stopped: they end when the station was last seen.
-  txn_.exec_params(
-      "UPDATE station_connectivity c SET disconnected_at = "
-      "greatest(c.connected_at, least(coalesce(s.last_seen_at, $1::timestamptz), $1::timestamptz)) "
-      "FROM stations s WHERE s.id = c.station_id AND c.disconnected_at IS NULL",
-      ts(at));
-}
-
 void PgChargingRepository::touch_stations(const std::vector<std::pair<std::string, Timestamp>>& seen) {
   if (seen.empty()) return;
   std::vector<std::string> ids;

@@ -9,6 +9,13 @@ domain::AlertChange change_from(const pqxx::row& row, std::string event) {
   return domain::AlertChange{row["id"].as<std::int64_t>(), std::move(event), row["doc"].as<std::string>()};
 }
 
+// Active alerts as the fault service restores them.
+constexpr const char* kActiveAlertsSql =
+    "SELECT coalesce(jsonb_agg(jsonb_build_object('id', id, 'rule', rule, 'station_id', station_id, "
+    "'evse_id', evse_id, 'connector_id', connector_id, 'severity', severity, "
+    "'opened_ms', csms_ms(opened_at), 'actions', actions)), '[]')::text FROM alerts WHERE state <> "
+    "'resolved'";
+
 }  // namespace
 
 domain::AlertChange PgFaultRepository::open_alert(const std::string& rule, const std::string& station_id,
@@ -100,13 +107,13 @@ std::optional<std::string> PgFaultRepository::get_alert(std::int64_t id) {
   return rows[0][0].as<std::string>();
 }
 
-std::string PgFaultRepository::active_alerts() {
-  auto row = txn_.exec1(
-      "SELECT coalesce(jsonb_agg(jsonb_build_object('id', id, 'rule', rule, 'station_id', station_id, "
-      "'evse_id', evse_id, 'connector_id', connector_id, 'severity', severity, "
-      "'opened_ms', csms_ms(opened_at), 'actions', actions)), '[]')::text FROM alerts WHERE state <> "
-      "'resolved'");
-  return row[0].as<std::string>();
+std::string PgFaultRepository::active_alerts() { return txn_.exec1(kActiveAlertsSql)[0].as<std::string>(); }
+
+std::string PgFaultRepository::active_alerts_of(const std::vector<std::string>& station_ids) {
+  return txn_
+      .exec_params1(std::string(kActiveAlertsSql) + " AND station_id = ANY ($1::text[])",
+                    text_array(station_ids))[0]
+      .as<std::string>();
 }
 
 std::string PgFaultRepository::rule_settings() {
@@ -124,12 +131,13 @@ void PgFaultRepository::save_rule_settings(const std::string& name, const std::s
 std::vector<domain::StationLiveness> PgFaultRepository::station_liveness() {
   std::vector<domain::StationLiveness> out;
   for (const auto& row :
-       txn_.exec("SELECT id, online, csms_ms(last_seen_at) AS seen_ms, max_power_w FROM stations")) {
+       txn_.exec("SELECT id, online, csms_ms(last_seen_at) AS seen_ms, max_power_w, node_id FROM stations")) {
     domain::StationLiveness station;
     station.station_id = row["id"].as<std::string>();
     station.online = row["online"].as<bool>();
     station.last_seen_at = ms(row["seen_ms"]);
     station.max_power_w = opt<double>(row["max_power_w"]);
+    station.node_id = opt<std::string>(row["node_id"]);
     out.push_back(std::move(station));
   }
   return out;

@@ -14,7 +14,6 @@ class PgChargingRepository final : public domain::ChargingRepository {
                                         domain::Timestamp at,
                                         domain::RegistrationStatus for_unknown) override;
   void disconnect_station(const std::string& id, domain::Timestamp at) override;
-  void mark_all_offline(domain::Timestamp at) override;
   void touch_stations(const std::vector<std::pair<std::string, domain::Timestamp>>& seen) override;
   void record_boot(const domain::MessageContext& ctx, const domain::BootRequest& boot,
                    domain::RegistrationStatus status) override;
@@ -101,6 +100,7 @@ class PgFaultRepository final : public domain::FaultRepository {
   std::string list_alerts(const domain::AlertFilter& filter, const domain::Page& page) override;
   std::optional<std::string> get_alert(std::int64_t id) override;
   std::string active_alerts() override;
+  std::string active_alerts_of(const std::vector<std::string>& station_ids) override;
   std::string rule_settings() override;
   void save_rule_settings(const std::string& name, const std::string& settings_json) override;
   std::vector<domain::StationLiveness> station_liveness() override;
@@ -169,15 +169,32 @@ class PgAnalyticsRepository final : public domain::AnalyticsRepository {
   pqxx::transaction_base& txn_;
 };
 
+class PgClusterRepository final : public domain::ClusterRepository {
+ public:
+  explicit PgClusterRepository(pqxx::transaction_base& txn) : txn_(txn) {}
+
+  std::optional<domain::StationHolder> claim_station(const std::string& station_id,
+                                                     const std::string& node_id,
+                                                     std::int64_t connection) override;
+  bool release_station(const std::string& station_id, const std::string& node_id,
+                       std::int64_t connection) override;
+  std::optional<std::string> station_holder(const std::string& station_id) override;
+  void post(const std::string& to_node, const std::string& body_json) override;
+
+ private:
+  pqxx::transaction_base& txn_;
+};
+
 class PgRepositories final : public domain::Repositories {
  public:
   explicit PgRepositories(pqxx::transaction_base& txn)
-      : charging_(txn), admin_(txn), faults_(txn), billing_(txn), analytics_(txn) {}
+      : charging_(txn), admin_(txn), faults_(txn), billing_(txn), analytics_(txn), cluster_(txn) {}
   domain::ChargingRepository& charging() override { return charging_; }
   domain::AdminRepository& admin() override { return admin_; }
   domain::FaultRepository& faults() override { return faults_; }
   domain::BillingRepository& billing() override { return billing_; }
   domain::AnalyticsRepository& analytics() override { return analytics_; }
+  domain::ClusterRepository& cluster() override { return cluster_; }
 
  private:
   PgChargingRepository charging_;
@@ -185,6 +202,7 @@ class PgRepositories final : public domain::Repositories {
   PgFaultRepository faults_;
   PgBillingRepository billing_;
   PgAnalyticsRepository analytics_;
+  PgClusterRepository cluster_;
 };
 
 }  // namespace csms::store

@@ -1,10 +1,12 @@
 // Alerts on a real PostgreSQL: one active alert per key, repeats and escalation, the
-// lifecycle, the webhook outbox written with the change, and a restart that neither
-// raises an alert twice nor forgets to clear it.
+// lifecycle, the webhook outbox written with the change, a restart that neither
+// raises an alert twice nor forgets to clear it, and stations handed between nodes.
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <future>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -57,12 +59,26 @@ class FaultsTest : public ::testing::Test {
 
   std::string value(const std::string& sql) { return testing::query_value(url_, sql); }
 
-  void start_service() {
+  void start_service() { service_ = start_node(""); }
+
+  // A service as one node of several on the database ("": the only node).
+  std::unique_ptr<faults::FaultService> start_node(const std::string& node_id) {
     faults::FaultServiceSettings settings;
     settings.webhook_urls = {"http://127.0.0.1:1/hook"};
     settings.tick = 50ms;
-    service_ = std::make_unique<faults::FaultService>(settings, *db_, clock_);
-    service_->start();
+    settings.node_id = node_id;
+    auto service = std::make_unique<faults::FaultService>(settings, *db_, clock_);
+    service->start();
+    return service;
+  }
+
+  // Waits until `done` holds (the service works on its own thread).
+  static bool eventually_true(const std::function<bool()>& done) {
+    for (int i = 0; i < 100; ++i) {
+      if (done()) return true;
+      std::this_thread::sleep_for(20ms);
+    }
+    return done();
   }
 
   // Waits until `sql` yields `expected` (the service works on its own thread).
@@ -157,6 +173,54 @@ TEST_F(FaultsTest, Service_AfterRestart_DoesNotRaiseTwiceAndStillClears) {
   service_->on_event(status(domain::ConnectorStatus::Available, "2026-03-01T12:02:00Z"));
   eventually("SELECT count(*) FROM alerts WHERE state = 'resolved'", "1");
   EXPECT_EQ(value("SELECT count(*) FROM alerts"), "1") << "no second alert for the same fault";
+}
+
+TEST_F(FaultsTest, Nodes_StationMovedToAnotherNode_ItsAlertIsClearedThere) {
+  value(
+      "INSERT INTO stations (id, online, last_seen_at, node_id) "
+      "VALUES ('CP-F', true, '2026-03-01T12:00:00Z', 'a')");
+  auto a = start_node("a");
+  a->on_event(status(domain::ConnectorStatus::Faulted, "2026-03-01T12:00:00Z"));
+  eventually("SELECT state FROM alerts WHERE rule = 'connector_faulted'", "open");
+  EXPECT_EQ(a->open_by_rule()["connector_faulted"], 1);
+
+  auto b = start_node("b");
+  EXPECT_EQ(b->open_by_rule()["connector_faulted"], 0) << "CP-F is a's: b restores none of its alerts";
+
+  // The station connects to b: b claims it, a lets go.
+  value("UPDATE stations SET node_id = 'b' WHERE id = 'CP-F'");
+  a->release("CP-F");
+  EXPECT_TRUE(eventually_true([&] { return a->open_by_rule()["connector_faulted"] == 0; }));
+  b->on_event(domain::StationConnected{"CP-F", "ocpp1.6", *domain::parse_timestamp("2026-03-01T12:01:00Z")});
+  b->on_event(status(domain::ConnectorStatus::Available, "2026-03-01T12:01:00Z"));
+  // Only possible when b took over the alert a opened.
+  eventually("SELECT state FROM alerts WHERE rule = 'connector_faulted'", "resolved");
+  EXPECT_EQ(value("SELECT count(*) FROM alerts"), "1");
+  EXPECT_EQ(b->open_by_rule()["connector_faulted"], 0);
+}
+
+TEST_F(FaultsTest, Nodes_AdoptedOfflineStation_IsWatchedByTheAdopter) {
+  // Offline for an hour, watched by node c, which has crashed.
+  value(
+      "INSERT INTO stations (id, online, last_seen_at, node_id) "
+      "VALUES ('CP-O', false, '2026-03-01T11:00:00Z', 'c')");
+  auto b = start_node("b");
+  std::this_thread::sleep_for(300ms);  // several ticks
+  EXPECT_EQ(value("SELECT count(*) FROM alerts"), "0") << "not b's station yet";
+
+  // The leader hands c's stations to b.
+  value("UPDATE stations SET node_id = 'b' WHERE id = 'CP-O'");
+  auto all = run<std::vector<domain::StationLiveness>>(
+      [](domain::Repositories& r) { return r.faults().station_liveness(); });
+  std::vector<domain::StationLiveness> stations;
+  std::copy_if(all.begin(), all.end(), std::back_inserter(stations),
+               [](const auto& s) { return s.station_id == "CP-O"; });
+  ASSERT_EQ(stations.size(), 1u);
+  EXPECT_EQ(stations[0].node_id.value_or(""), "b");
+  b->adopt(stations);
+  // Offline since 11:00, now 12:00: 3600 s > grace 120 s.
+  eventually("SELECT state FROM alerts WHERE rule = 'station_offline' AND station_id = 'CP-O'", "open");
+  EXPECT_EQ(value("SELECT details->>'reason' FROM alerts"), "disconnected");
 }
 
 TEST_F(FaultsTest, Service_PatchedRule_IsSavedAndValidated) {

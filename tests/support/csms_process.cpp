@@ -76,6 +76,14 @@ int CsmsProcess::stop() {
   return -1;
 }
 
+void CsmsProcess::kill_hard() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
 std::string CsmsProcess::log() const {
   std::ifstream in(log_path_);
   std::stringstream text;

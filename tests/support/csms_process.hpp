@@ -21,6 +21,8 @@ class CsmsProcess {
 
   // Sends SIGTERM and returns the exit status (or -1 when it had to be killed).
   int stop();
+  // Kills it with SIGKILL (a crash: no shutdown work at all) and reaps it.
+  void kill_hard();
   // What it wrote to stderr so far.
   std::string log() const;
 

@@ -137,14 +137,6 @@ class FakeChargingRepository final : public domain::ChargingRepository {
     it->second.last_seen_at = later(it->second.last_seen_at, at);
   }
 
-  void mark_all_offline(domain::Timestamp at) override {
-    for (auto& [id, station] : stations_) {
-      if (!station.online) continue;
-      station.online = false;
-      if (station.last_seen_at && *station.last_seen_at > at) station.last_seen_at = at;
-    }
-  }
-
   void touch_stations(const std::vector<std::pair<std::string, domain::Timestamp>>& seen) override {
     for (const auto& [id, at] : seen) {
       auto it = stations_.find(id);

@@ -20,6 +20,9 @@ struct AnalyticsSettings {
   std::chrono::seconds refresh{300};      // how often every station's current hour is
   std::chrono::hours max_widen{48};       // how far a late reading may reach back
   int batch = 200;                        // stations per unit of work
+  // Whether this node rolls up (with several nodes, only the cluster's leader does; every
+  // node records the marks of its own stations). Unset: always.
+  std::function<bool()> recompute_here;
 };
 
 // Keeps the hourly rollups current. Committed events mark the part of a station's history

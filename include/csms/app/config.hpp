@@ -53,6 +53,10 @@ struct Config {
   int analytics_tick_ms = 60000;
   int analytics_refresh_s = 300;
 
+  std::string cluster_node_id;  // empty: <host name>-<OCPP port> (or -<pid> for port 0)
+  int cluster_heartbeat_ms = 2000;
+  int cluster_node_timeout_s = 20;
+
   std::string log_level = "info";
   std::string log_format = "text";
 };

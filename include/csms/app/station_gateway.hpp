@@ -19,6 +19,8 @@
 namespace csms::app {
 
 struct GatewaySettings {
+  // This node's id in the cluster (stations.node_id of the stations it holds).
+  std::string node_id = "local";
   std::chrono::seconds call_timeout{30};
   std::chrono::milliseconds liveness_flush{1000};
   // How often a running 2.0.1 transaction's TransactionEventResponse carries its cost so
@@ -36,6 +38,19 @@ class StationGateway final : public server::StationHandler, public api::CommandP
   ~StationGateway() override;
 
   void attach(server::Server& server) { server_ = &server; }
+  // Runs inside the unit of work that records a connection, when another node held the
+  // station before (it is told to let go).
+  using MovedHook = std::function<void(domain::Repositories&, const std::string& station_id,
+                                       const domain::StationHolder& previous)>;
+  void set_moved_hook(MovedHook hook) { moved_hook_ = std::move(hook); }
+  // The station connected to another node: closes its connection here if it is still the
+  // one the other node took over from (`connection`; none: any). Returns false when a newer
+  // connection of the station is open here (it came back meanwhile).
+  bool let_go(const std::string& station_id, std::optional<std::int64_t> connection,
+              const std::string& reason);
+  // Records every open connection again (after another node declared this one dead and
+  // took its stations).
+  void reclaim_all();
   // Writes pending last-seen times and stops the flusher.
   void stop();
 
@@ -57,7 +72,11 @@ class StationGateway final : public server::StationHandler, public api::CommandP
     domain::RegistrationStatus registration = domain::RegistrationStatus::Accepted;
     std::multiset<std::string> triggered;  // actions we asked for with TriggerMessage
     std::vector<std::function<void()>> waiting;
+    std::weak_ptr<server::StationLink> link;
   };
+
+  // Records the connection (online, held by this node) and then lets its calls through.
+  void record_connection(const std::shared_ptr<server::StationLink>& link);
 
   void process(const std::shared_ptr<server::StationLink>& link, server::IncomingCall call,
                std::function<void(server::Reply)> reply);
@@ -72,6 +91,7 @@ class StationGateway final : public server::StationHandler, public api::CommandP
   const domain::Clock& clock_;
   const domain::EventBus& events_;
   server::Server* server_ = nullptr;
+  MovedHook moved_hook_;
   std::atomic<int> next_request_id_{1};
 
   std::mutex mutex_;

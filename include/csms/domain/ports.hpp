@@ -37,8 +37,6 @@ class ChargingRepository {
   virtual StationRecord connect_station(const std::string& id, const std::string& protocol, Timestamp at,
                                         RegistrationStatus for_unknown) = 0;
   virtual void disconnect_station(const std::string& id, Timestamp at) = 0;
-  // At start-up: nothing is connected to this node yet.
-  virtual void mark_all_offline(Timestamp at) = 0;
   // Coalesced liveness: last seen times of many stations at once.
   virtual void touch_stations(const std::vector<std::pair<std::string, Timestamp>>& seen) = 0;
   virtual void record_boot(const MessageContext& ctx, const BootRequest& boot, RegistrationStatus status) = 0;
@@ -171,6 +169,7 @@ struct StationLiveness {
   bool online = false;
   std::optional<Timestamp> last_seen_at;
   std::optional<double> max_power_w;
+  std::optional<std::string> node_id;  // the node that holds (or, while offline, watches) it
 };
 
 // Alerts, fault-rule settings and the webhook outbox.
@@ -203,6 +202,8 @@ class FaultRepository {
   // Active (open or acknowledged) alerts as {rule, station_id, evse_id, connector_id, id, opened_at,
   // actions}.
   virtual std::string active_alerts() = 0;
+  // The same for only these stations (a node taking stations over from another).
+  virtual std::string active_alerts_of(const std::vector<std::string>& station_ids) = 0;
 
   // Rule settings saved by operators, as JSON objects keyed by rule name.
   virtual std::string rule_settings() = 0;
@@ -314,6 +315,32 @@ class BillingRepository {
 };
 
 // One unit of work's repositories, bound to one database transaction.
+// Which node holds which station, and messages between nodes (several csms processes on
+// one database). A station is held by the node whose connection it is on; while it is
+// offline, by the node that watches it for fault detection.
+struct StationHolder {
+  std::string node_id;
+  std::optional<std::int64_t> connection;  // none: the station is offline, watched by the node
+};
+
+class ClusterRepository {
+ public:
+  virtual ~ClusterRepository() = default;
+  // The station is now on `connection` of `node_id`. Returns the node (and its connection)
+  // that held it before when that was another node, which is then told to let go of it.
+  virtual std::optional<StationHolder> claim_station(const std::string& station_id,
+                                                     const std::string& node_id, std::int64_t connection) = 0;
+  // The connection closed. True when it still held the station (the station is then
+  // offline, watched by this node); false when a newer connection, here or on another
+  // node, has taken it over.
+  virtual bool release_station(const std::string& station_id, const std::string& node_id,
+                               std::int64_t connection) = 0;
+  // The live node whose connection holds the station, if any.
+  virtual std::optional<std::string> station_holder(const std::string& station_id) = 0;
+  // Queues a message (a JSON object) for another node and wakes it, on commit.
+  virtual void post(const std::string& to_node, const std::string& body_json) = 0;
+};
+
 class Repositories {
  public:
   virtual ~Repositories() = default;
@@ -322,6 +349,7 @@ class Repositories {
   virtual FaultRepository& faults() = 0;
   virtual BillingRepository& billing() = 0;
   virtual AnalyticsRepository& analytics() = 0;
+  virtual ClusterRepository& cluster() = 0;
 };
 
 // Runs units of work on the database threads. `done` gets nullptr once the work has

@@ -45,6 +45,9 @@ class FaultEngine {
   // and stations last known online/offline with their last-seen time.
   void restore_open(const AlertKey& key);
   void restore_station(const std::string& station_id, bool online, domain::Timestamp last_seen);
+  // The station moved to another node: its open alerts and every rule's state of it are
+  // forgotten (its profile stays: it describes the station, not what was seen of it).
+  void release_station(const std::string& station_id);
 
   bool is_open(const AlertKey& key) const { return open_.count(key) > 0; }
   std::map<std::string, int> open_by_rule() const {

@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <thread>
 #include <variant>
@@ -24,6 +25,9 @@ struct FaultServiceSettings {
   std::chrono::milliseconds tick{1000};
   std::chrono::seconds profile_refresh{30};
   int heartbeat_interval_s = 300;
+  // This node's id when several nodes share the database: the service then watches only the
+  // stations it holds. Empty: a single node watching every station.
+  std::string node_id;
 };
 
 // Sends a command to a station for remediation; `done` gets the outcome as JSON
@@ -46,11 +50,20 @@ class FaultService {
   }
   void set_remediator(Remediator remediator) { remediator_ = std::move(remediator); }
 
-  // Loads saved rule settings, active alerts and station liveness, then starts the worker.
+  // Loads saved rule settings, active alerts and station liveness (with a node id: of the
+  // stations this node holds), then starts the worker.
   void start();
   void stop();
 
+  // A station not watched here is taken over at its first event: the alerts another node
+  // opened for it are restored first, so that this one can clear them.
   void on_event(const domain::Event& event);
+  // Hand-overs, applied in order with the events queued before them. release: the station
+  // moved to another node, whatever was known of it here goes. adopt: this node takes over
+  // stations (a crashed node's), their alerts and last-known liveness restored; stations
+  // already watched here are left as they are.
+  void release(const std::string& station_id);
+  void adopt(std::vector<domain::StationLiveness> stations);
 
   std::vector<RuleSettings> rules() const;
   // Active alerts per rule as the engine knows them (for metrics).
@@ -73,12 +86,32 @@ class FaultService {
     domain::Timestamp opened_at;
     bool done = false;
   };
+  struct Release {
+    std::string station_id;
+  };
+  struct Adopt {
+    std::vector<domain::StationLiveness> stations;
+  };
+  using Work = std::variant<domain::Event, Release, Adopt>;
 
+  void enqueue(Work work);
   void run();
-  void process(std::vector<domain::Event> events, bool tick);
+  void process(std::vector<Work> work, bool tick);
+  bool watches(const std::string& station_id) const {
+    return settings_.node_id.empty() || owned_.count(station_id) > 0;
+  }
+  // Restores the active alerts of stations not watched here yet and starts watching them.
+  void take_over(const std::vector<std::string>& station_ids);
+  void take_over_unwatched(const std::vector<domain::Event>& events);
+  void adopt_now(const std::vector<domain::StationLiveness>& stations);
+  void release_now(const std::string& station_id);
+  // Active alerts as FaultRepository::active_alerts gives them: open in the engine, and
+  // connector_faulted ones awaiting remediation.
+  void restore_alerts(const std::string& active_json);
   void apply(const std::vector<Decision>& decisions);
   void announce(std::vector<domain::AlertChange> changes, domain::FaultRepository& repo);
   void refresh_profiles();
+  void set_profiles(const std::vector<domain::StationLiveness>& stations);
   void remediate(domain::Timestamp now);
   // Runs `work` as one unit of work and waits for its commit; rethrows its failure.
   void run_sync(std::function<void(domain::Repositories&)> work);
@@ -92,10 +125,11 @@ class FaultService {
   mutable std::mutex engine_mutex_;
   FaultEngine engine_;
   std::map<AlertKey, Remediation> faulted_;  // active connector_faulted alerts
+  std::set<std::string> owned_;              // stations watched here (with a node id)
 
   std::mutex queue_mutex_;
   std::condition_variable wake_;
-  std::deque<domain::Event> queue_;
+  std::deque<Work> queue_;
   bool stopping_ = false;
   std::thread worker_;
   domain::Timestamp last_profile_refresh_{};

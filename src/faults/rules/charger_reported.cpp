@@ -26,6 +26,8 @@ class ChargerReported final : public Rule {
     for (const auto& problem : reported->problems) handle(reported->station_id, problem, ctx);
   }
 
+  void forget_station(const std::string& station_id) override { erase_station(problems_, station_id); }
+
  private:
   using Key = std::tuple<std::string, int, int>;
 

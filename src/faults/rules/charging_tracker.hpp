@@ -28,6 +28,10 @@ class ChargingTracker {
 
   Activity activity(const EvseKey& evse) const;
   int evse_of(const domain::MeterValuesRecorded& values) const { return transactions_.evse_of(values); }
+  void forget_station(const std::string& station_id) {
+    erase_station(activity_, station_id);
+    transactions_.forget_station(station_id);
+  }
 
  private:
   std::map<EvseKey, Activity> activity_;  // EVSEs not listed are idle

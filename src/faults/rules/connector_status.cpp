@@ -47,6 +47,8 @@ class ConnectorFaulted final : public Rule {
     faulted_.insert(key);
   }
 
+  void forget_station(const std::string& station_id) override { erase_station(faulted_, station_id); }
+
  private:
   using Key = std::tuple<std::string, int, int>;
   std::set<Key> faulted_;
@@ -79,6 +81,8 @@ class ConnectorError final : public Rule {
     if (!restored)
       ctx.open(status->evse_id, status->connector_id, status->station_id, status_details(*status));
   }
+
+  void forget_station(const std::string& station_id) override { erase_station(codes_, station_id); }
 
  private:
   using Key = std::tuple<std::string, int, int>;

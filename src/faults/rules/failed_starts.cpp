@@ -57,6 +57,11 @@ class FailedStarts final : public Rule {
     ctx.open(start.evse_id, start.connector_id, station_id, std::move(details));
   }
 
+  void forget_station(const std::string& station_id) override {
+    erase_station(starts_, station_id);
+    erase_station(failures_, station_id);
+  }
+
  private:
   struct Start {
     int evse_id = 0;

@@ -47,6 +47,12 @@ class RegisterRule : public Rule {
     transactions_.apply(event);
   }
 
+  void forget_station(const std::string& station_id) final {
+    history_.forget_station(station_id);
+    transactions_.forget_station(station_id);
+    erase_station(owners_, station_id);
+  }
+
  protected:
   // Opens the alert if the step is implausible; says whether it did.
   virtual bool judge(const RegisterHistory::Step& step, const domain::MeterValuesRecorded& values,

@@ -29,6 +29,11 @@ class OverTemperature final : public Rule {
     transactions_.apply(event);
   }
 
+  void forget_station(const std::string& station_id) override {
+    erase_station(evses_, station_id);
+    transactions_.forget_station(station_id);
+  }
+
  private:
   void judge(std::span<const domain::MeterSample> reading, const std::string& station_id, int evse_id,
              RuleContext& ctx) {

@@ -47,6 +47,8 @@ class RebootLoop final : public Rule {
     }
   }
 
+  void forget_station(const std::string& station_id) override { erase_station(stations_, station_id); }
+
  private:
   struct Station {
     std::deque<domain::Timestamp> boots;  // inside the window, oldest first

@@ -29,6 +29,7 @@ class RegisterHistory {
   // one known (queued data delivered late) are skipped rather than read as going backwards.
   std::vector<Step> record(const domain::MeterValuesRecorded& values);
   void ended(const std::string& station_id, std::int64_t transaction_id);
+  void forget_station(const std::string& station_id) { erase_station(last_, station_id); }
 
  private:
   struct Reading {

@@ -10,6 +10,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <tuple>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -26,6 +28,28 @@ using TransactionKey = std::pair<std::string, std::int64_t>;
 
 inline const std::string& station_of(const domain::Event& event) {
   return std::visit([](const auto& e) -> const std::string& { return e.station_id; }, event);
+}
+
+// Erases a station's entries from a map or set keyed by the station id or by a pair or tuple
+// that starts with it (EvseKey, TransactionKey, (station, EVSE, connector)).
+template <typename Container>
+void erase_station(Container& entries, const std::string& station_id) {
+  using Key = typename Container::key_type;
+  using Entry = typename Container::value_type;
+  std::erase_if(entries, [&](const Entry& entry) {
+    const Key* key = nullptr;
+    if constexpr (std::is_same_v<Entry, Key>)
+      key = &entry;
+    else
+      key = &entry.first;
+    if constexpr (std::is_same_v<Key, std::string>) {
+      return *key == station_id;
+    } else {
+      static_assert(std::is_same_v<std::tuple_element_t<0, Key>, std::string>,
+                    "the key must start with the station id");
+      return std::get<0>(*key) == station_id;
+    }
+  });
 }
 
 // Which stations are disconnected: what was measured before stops meaning anything until
@@ -47,6 +71,7 @@ class Presence {
     return Change::None;
   }
   bool offline(const std::string& station_id) const { return offline_.count(station_id) > 0; }
+  void forget_station(const std::string& station_id) { erase_station(offline_, station_id); }
 
  private:
   std::set<std::string> offline_;

@@ -79,6 +79,8 @@ class StationOffline final : public Rule {
     station.disconnected_at = last_seen;
   }
 
+  void forget_station(const std::string& station_id) override { erase_station(stations_, station_id); }
+
  private:
   struct Station {
     bool connected = true;

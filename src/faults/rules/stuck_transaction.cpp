@@ -56,6 +56,11 @@ class StuckTransaction final : public Rule {
     }
   }
 
+  void forget_station(const std::string& station_id) override {
+    erase_station(transactions_, station_id);
+    presence_.forget_station(station_id);
+  }
+
  private:
   struct Transaction {
     int evse_id = 0;

@@ -19,6 +19,7 @@ class TransactionEvses {
   std::optional<int> find(const std::string& station_id, std::int64_t transaction_id) const;
   // The EVSE the values belong to (0 when neither they nor their transaction name one).
   int evse_of(const domain::MeterValuesRecorded& values) const;
+  void forget_station(const std::string& station_id) { erase_station(evses_, station_id); }
 
  private:
   std::map<TransactionKey, int> evses_;

@@ -34,6 +34,11 @@ class VoltageDrop final : public Rule {
     transactions_.apply(event);
   }
 
+  void forget_station(const std::string& station_id) override {
+    erase_station(evses_, station_id);
+    transactions_.forget_station(station_id);
+  }
+
  private:
   struct Drop {
     double before_v = 0;

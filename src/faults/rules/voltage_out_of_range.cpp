@@ -47,6 +47,11 @@ class VoltageOutOfRange final : public Rule {
     transactions_.apply(event);
   }
 
+  void forget_station(const std::string& station_id) override {
+    erase_station(evses_, station_id);
+    transactions_.forget_station(station_id);
+  }
+
  private:
   struct Evse {
     PointStreaks streaks;

@@ -46,6 +46,12 @@ class ZeroPower final : public Rule {
     for (const auto& [key, evse] : evses_) evaluate(key, ctx);
   }
 
+  void forget_station(const std::string& station_id) override {
+    charging_.forget_station(station_id);
+    erase_station(evses_, station_id);
+    presence_.forget_station(station_id);
+  }
+
  private:
   struct Evse {
     std::optional<double> power_w;
