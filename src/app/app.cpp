@@ -251,8 +251,6 @@ int serve_command(const Config& config) {
   fault_settings.node_id = node_id;
   faults::FaultService fault_service(fault_settings, db, clock);
   api::AlertStreams alert_streams;
-  fault_service.set_listener(
-      [&alert_streams](const domain::AlertChange& change) { alert_streams.publish(change); });
   events.subscribe([&fault_service](const domain::Event& event) { fault_service.on_event(event); });
   analytics::AnalyticsSettings analytics_settings;
   analytics_settings.tick = std::chrono::milliseconds(config.analytics_tick_ms);
@@ -267,6 +265,13 @@ int serve_command(const Config& config) {
         analytics_service.mark(station, stopped_at, stopped_at + std::chrono::seconds(1));
       });
   metrics::registry().gauge("csms_build_info", "Build of this process", {{"version", CSMS_VERSION}}).set(1);
+  metrics::registry()
+      .gauge("csms_cluster_node_info", "This node's id in the cluster", {{"node_id", node_id}})
+      .set(1);
+  metrics::registry().callback(
+      "csms_cluster_leader", "1 on the node that is the cluster's leader", [&cluster] {
+        return std::vector<std::pair<metrics::Labels, double>>{{{}, cluster.leader() ? 1.0 : 0.0}};
+      });
   metrics::registry().callback("csms_alerts_open", "Active alerts by rule", [&fault_service] {
     std::vector<std::pair<metrics::Labels, double>> out;
     for (const auto& [rule, n] : fault_service.open_by_rule())
@@ -288,6 +293,30 @@ int serve_command(const Config& config) {
   });
   cluster_node.set_on_moved_away(
       [&fault_service](const std::string& station) { fault_service.release(station); });
+  // What other nodes must hear of: operators' rule settings and resolved alerts, and every
+  // alert change (for the live streams of their API clients).
+  fault_service.set_on_rule_saved([&cluster_node] { cluster_node.broadcast({{"type", "rules_changed"}}); });
+  fault_service.set_on_alert_forgotten([&cluster_node](const faults::AlertKey& key) {
+    cluster_node.broadcast({{"type", "alert_forgotten"},
+                            {"rule", key.rule},
+                            {"station_id", key.station_id},
+                            {"evse_id", key.evse_id},
+                            {"connector_id", key.connector_id}});
+  });
+  fault_service.set_listener([&alert_streams, &cluster_node](const domain::AlertChange& change) {
+    alert_streams.publish(change);
+    cluster_node.broadcast({{"type", "alert_change"},
+                            {"id", change.id},
+                            {"event", change.event},
+                            {"document", change.document_json}});
+  });
+  cluster_node.on("rules_changed", [&fault_service](const nlohmann::json&) { fault_service.reload_rules(); });
+  cluster_node.on("alert_forgotten", [&fault_service](const nlohmann::json& m) {
+    fault_service.forget_alert({m.at("rule"), m.at("station_id"), m.at("evse_id"), m.at("connector_id")});
+  });
+  cluster_node.on("alert_change", [&alert_streams](const nlohmann::json& m) {
+    alert_streams.publish(domain::AlertChange{m.at("id"), m.at("event"), m.at("document")});
+  });
   cluster.start({[&cluster_node](std::vector<std::string> bodies) { cluster_node.on_messages(bodies); },
                  [&fault_service](std::vector<domain::StationLiveness> stations) {
                    fault_service.adopt(std::move(stations));
@@ -376,6 +405,7 @@ int serve_command(const Config& config) {
   cluster.stop();
   cluster_node.cancel_all();
   metrics::registry().remove_callback("csms_alerts_open");
+  metrics::registry().remove_callback("csms_cluster_leader");
   fault_service.stop();
   analytics_service.stop();
   webhooks.stop();

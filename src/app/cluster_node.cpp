@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "csms/metrics/metrics.hpp"
+
 namespace csms::app {
 
 using json = nlohmann::json;
@@ -52,6 +54,19 @@ void ClusterNode::post(const std::string& to_node, const json& body) {
           [to_node](std::exception_ptr error) {
             if (error) spdlog::error("cluster: could not send a message to node {}", to_node);
           });
+}
+
+void ClusterNode::broadcast(const json& message) {
+  db_.run([this, text = message.dump()](
+              domain::Repositories& repos) { repos.cluster().post_to_others(node_id_, text); },
+          [](std::exception_ptr error) {
+            if (error) spdlog::error("cluster: could not send a message to the other nodes");
+          });
+}
+
+void ClusterNode::set_frame_logging(const std::string& station_id, bool enabled) {
+  gateway_.set_frame_logging(station_id, enabled);
+  broadcast({{"type", "frame_logging"}, {"station_id", station_id}, {"enabled", enabled}});
 }
 
 void ClusterNode::station_moved_here(domain::Repositories& repos, const std::string& station_id,
@@ -117,6 +132,7 @@ void ClusterNode::expire() {
     api::CommandResult result;
     result.kind = Kind::Timeout;
     result.description = "the node holding the station did not answer in time";
+    count_remote(result.kind);
     finish(id, std::move(result));
   }
 }
@@ -140,12 +156,21 @@ void ClusterNode::on_messages(const std::vector<std::string>& bodies) {
     try {
       auto message = json::parse(body);
       auto type = message.value("type", std::string());
+      metrics::registry()
+          .counter("csms_cluster_messages_received_total", "Messages from other nodes, by type",
+                   {{"type", type}})
+          .inc();
       if (type == "command")
         handle_command(message);
       else if (type == "command_result")
         handle_result(message);
       else if (type == "station_moved")
         handle_moved(message);
+      else if (type == "frame_logging")
+        gateway_.set_frame_logging(message.at("station_id").get<std::string>(),
+                                   message.at("enabled").get<bool>());
+      else if (auto handler = handlers_.find(type); handler != handlers_.end())
+        handler->second(message);
       else
         spdlog::warn("cluster: ignoring a message of unknown type '{}'", type);
     } catch (const std::exception& e) {
@@ -169,7 +194,19 @@ void ClusterNode::handle_command(const json& message) {
 }
 
 void ClusterNode::handle_result(const json& message) {
-  finish(message.at("request_id").get<std::string>(), command_result_from(message.at("result")));
+  auto result = command_result_from(message.at("result"));
+  count_remote(result.kind);
+  finish(message.at("request_id").get<std::string>(), std::move(result));
+}
+
+void ClusterNode::count_remote(api::CommandResult::Kind kind) {
+  const char* name = "offline";
+  for (const auto& [k, text] : kKinds)
+    if (k == kind) name = text;
+  metrics::registry()
+      .counter("csms_cluster_remote_commands_total",
+               "Commands carried out by the node holding the station, by outcome", {{"result", name}})
+      .inc();
 }
 
 void ClusterNode::handle_moved(const json& message) {

@@ -34,23 +34,9 @@ void FaultService::start() {
       if (station.node_id == settings_.node_id) owned_.insert(station.station_id);
     active = faults.active_alerts_of(std::vector<std::string>(owned_.begin(), owned_.end()));
   });
+  apply_saved_rules(saved);
   {
     std::lock_guard lock(engine_mutex_);
-    auto saved_settings = json::parse(saved);  // named: items() of a temporary would dangle
-    for (const auto& [name, value] : saved_settings.items()) {
-      for (auto settings : engine_.settings()) {
-        if (settings.name != name) continue;
-        settings.enabled = value.value("enabled", settings.enabled);
-        settings.severity = severity_from(value.value("severity", std::string(to_string(settings.severity))))
-                                .value_or(settings.severity);
-        auto params = value.value("params", json::object());
-        for (const auto& [key, param] : params.items()) settings.params[key] = param;
-        settings.overrides.clear();
-        auto overrides = value.value("overrides", json::object());
-        for (const auto& [station, values] : overrides.items()) settings.overrides[station] = values;
-        engine_.configure(settings);
-      }
-    }
     // After a restart the offline timers continue from what the database knew.
     for (const auto& station : stations)
       if (watches(station.station_id) && station.last_seen_at)
@@ -59,6 +45,36 @@ void FaultService::start() {
   restore_alerts(active);
   set_profiles(stations);
   worker_ = std::thread([this] { run(); });
+}
+
+void FaultService::apply_saved_rules(const std::string& saved_json) {
+  std::lock_guard lock(engine_mutex_);
+  auto saved_settings = json::parse(saved_json);  // named: items() of a temporary would dangle
+  for (const auto& [name, value] : saved_settings.items()) {
+    for (auto settings : engine_.settings()) {
+      if (settings.name != name) continue;
+      settings.enabled = value.value("enabled", settings.enabled);
+      settings.severity = severity_from(value.value("severity", std::string(to_string(settings.severity))))
+                              .value_or(settings.severity);
+      auto params = value.value("params", json::object());
+      for (const auto& [key, param] : params.items()) settings.params[key] = param;
+      settings.overrides.clear();
+      auto overrides = value.value("overrides", json::object());
+      for (const auto& [station, values] : overrides.items()) settings.overrides[station] = values;
+      engine_.configure(settings);
+    }
+  }
+}
+
+void FaultService::reload_rules() {
+  std::string saved;
+  run_sync([&](domain::Repositories& repos) { saved = repos.faults().rule_settings(); });
+  apply_saved_rules(saved);
+}
+
+void FaultService::forget_alert(const AlertKey& key) {
+  std::lock_guard lock(engine_mutex_);
+  engine_.forget(key);
 }
 
 void FaultService::restore_alerts(const std::string& active_json) {
@@ -382,8 +398,11 @@ std::variant<RuleSettings, std::string> FaultService::patch_rule(const std::stri
   run_sync([&](domain::Repositories& repos) {
     repos.faults().save_rule_settings(name, updated.to_json().dump());
   });
-  std::lock_guard lock(engine_mutex_);
-  engine_.configure(updated);
+  {
+    std::lock_guard lock(engine_mutex_);
+    engine_.configure(updated);
+  }
+  if (on_rule_saved_) on_rule_saved_();
   return updated;
 }
 
@@ -411,10 +430,8 @@ std::pair<domain::WriteResult, std::optional<domain::AlertChange>> FaultService:
     // The operator closed it: the rule may raise it again on a new occurrence.
     auto doc = json::parse(result.second->document_json);
     AlertKey key{doc["rule"], doc["station_id"], doc["evse_id"], doc["connector_id"]};
-    {
-      std::lock_guard lock(engine_mutex_);
-      engine_.forget(key);
-    }
+    forget_alert(key);
+    if (on_alert_forgotten_) on_alert_forgotten_(key);
     if (listener_) listener_(*result.second);
   }
   return result;

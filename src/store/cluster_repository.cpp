@@ -42,4 +42,12 @@ void PgClusterRepository::post(const std::string& to_node, const std::string& bo
       to_node, body_json);
 }
 
+void PgClusterRepository::post_to_others(const std::string& from_node, const std::string& body_json) {
+  txn_.exec_params(
+      "WITH m AS (INSERT INTO cluster_messages (to_node, body) SELECT node_id, $2::jsonb FROM cluster_nodes "
+      "WHERE node_id <> $1 RETURNING to_node) "
+      "SELECT pg_notify('csms_cluster', to_node) FROM m",
+      from_node, body_json);
+}
+
 }  // namespace csms::store

@@ -180,6 +180,7 @@ class PgClusterRepository final : public domain::ClusterRepository {
                        std::int64_t connection) override;
   std::optional<std::string> station_holder(const std::string& station_id) override;
   void post(const std::string& to_node, const std::string& body_json) override;
+  void post_to_others(const std::string& from_node, const std::string& body_json) override;
 
  private:
   pqxx::transaction_base& txn_;

@@ -43,12 +43,15 @@ std::string wait_for(const std::string& url, const std::string& sql, const std::
 TEST(Cluster, CommandRoutedToTheHoldingNode_AndAChargerSurvivesItsNodeCrashing) {
   auto url = fresh_database("csms_e2e_cluster");
   CsmsProcess a(url, node("node-a"));
-  // The station left offline below should be reported quickly.
+  CsmsProcess b(url, node("node-b"));
+  // A rule's settings saved through one node apply on the other too (node A watches the
+  // station left offline below and must report it within the test's patience).
   ASSERT_EQ(
-      http(a.api_port(), "PATCH", "/api/v1/fault-rules/station_offline", json{{"params", {{"grace_s", 1}}}})
+      http(b.api_port(), "PATCH", "/api/v1/fault-rules/station_offline", json{{"params", {{"grace_s", 1}}}})
           .status,
       200);
-  CsmsProcess b(url, node("node-b"));
+  // Node A's live alert stream carries the alerts node B raises.
+  EventStreamClient stream(a.api_port(), "/api/v1/alerts/stream");
   EXPECT_NE(a.log().find("node node-a, leader"), std::string::npos) << a.log();
   EXPECT_NE(b.log().find("(node node-b)"), std::string::npos) << b.log();
   ASSERT_EQ(
@@ -107,6 +110,7 @@ TEST(Cluster, CommandRoutedToTheHoldingNode_AndAChargerSurvivesItsNodeCrashing) 
                      "AND state = 'open'",
                      "1"),
             "1");
+  EXPECT_NE(stream.read_until("connector_faulted").find("connector_faulted"), std::string::npos);
 
   // Node B crashes. Node A (the leader) sees it gone at once and takes over what it held.
   b.kill_hard();
@@ -160,6 +164,9 @@ TEST(Cluster, CommandRoutedToTheHoldingNode_AndAChargerSurvivesItsNodeCrashing) 
   EXPECT_EQ(
       query_value(url, "SELECT count(*) FROM alerts WHERE rule = 'station_offline' AND station_id = 'CL-1'"),
       "0");
+  auto metrics = http(a.api_port(), "GET", "/metrics").raw;
+  EXPECT_NE(metrics.find("csms_cluster_leader 1"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("csms_cluster_remote_commands_total{result=\"answered\"} 1"), std::string::npos);
   EXPECT_EQ(a.stop(), 0) << a.log();
 }
 

@@ -32,6 +32,14 @@ class ClusterNode final : public api::CommandPort {
     on_moved_away_ = std::move(handler);
   }
 
+  // What to do with messages of another `type` than the node's own (command,
+  // command_result, station_moved): news other nodes broadcast.
+  void on(const std::string& type, std::function<void(const nlohmann::json&)> handler) {
+    handlers_[type] = std::move(handler);
+  }
+  // Sends a message (a JSON object with a "type") to every other node.
+  void broadcast(const nlohmann::json& message);
+
   // store::ClusterLink handlers.
   void on_messages(const std::vector<std::string>& bodies);
   // Answers Timeout to remote commands whose answer is overdue.
@@ -46,9 +54,8 @@ class ClusterNode final : public api::CommandPort {
 
   void send(const std::string& station_id, const std::string& name, const nlohmann::json& body,
             std::function<void(api::CommandResult)> done) override;
-  void set_frame_logging(const std::string& station_id, bool enabled) override {
-    gateway_.set_frame_logging(station_id, enabled);
-  }
+  // Here and on every other node (the station may be on any of them, or move).
+  void set_frame_logging(const std::string& station_id, bool enabled) override;
 
   const std::string& node_id() const { return node_id_; }
 
@@ -64,12 +71,14 @@ class ClusterNode final : public api::CommandPort {
   // Finishes a remote command once (whoever takes it from the map answers it).
   void finish(const std::string& request_id, api::CommandResult result);
   void post(const std::string& to_node, const nlohmann::json& body);
+  static void count_remote(api::CommandResult::Kind kind);
 
   std::string node_id_;
   std::chrono::milliseconds remote_timeout_;
   StationGateway& gateway_;
   domain::UnitOfWorkRunner& db_;
   std::function<void(const std::string&)> on_moved_away_;
+  std::map<std::string, std::function<void(const nlohmann::json&)>> handlers_;
   std::atomic<std::uint64_t> next_request_{1};
   std::mutex mutex_;
   std::map<std::string, Pending> pending_;  // by request id

@@ -339,6 +339,8 @@ class ClusterRepository {
   virtual std::optional<std::string> station_holder(const std::string& station_id) = 0;
   // Queues a message (a JSON object) for another node and wakes it, on commit.
   virtual void post(const std::string& to_node, const std::string& body_json) = 0;
+  // The same message to every other node of the cluster.
+  virtual void post_to_others(const std::string& from_node, const std::string& body_json) = 0;
 };
 
 class Repositories {

@@ -49,6 +49,12 @@ class FaultService {
     listener_ = std::move(listener);
   }
   void set_remediator(Remediator remediator) { remediator_ = std::move(remediator); }
+  // With several nodes: what the other nodes' services must hear of (an operator saved a
+  // rule's settings; an operator resolved an alert, which a rule may now raise again).
+  void set_on_rule_saved(std::function<void()> handler) { on_rule_saved_ = std::move(handler); }
+  void set_on_alert_forgotten(std::function<void(const AlertKey&)> handler) {
+    on_alert_forgotten_ = std::move(handler);
+  }
 
   // Loads saved rule settings, active alerts and station liveness (with a node id: of the
   // stations this node holds), then starts the worker.
@@ -64,6 +70,11 @@ class FaultService {
   // already watched here are left as they are.
   void release(const std::string& station_id);
   void adopt(std::vector<domain::StationLiveness> stations);
+
+  // What another node did: re-reads the saved rule settings; forgets an alert an operator
+  // resolved there.
+  void reload_rules();
+  void forget_alert(const AlertKey& key);
 
   std::vector<RuleSettings> rules() const;
   // Active alerts per rule as the engine knows them (for metrics).
@@ -108,6 +119,8 @@ class FaultService {
   // Active alerts as FaultRepository::active_alerts gives them: open in the engine, and
   // connector_faulted ones awaiting remediation.
   void restore_alerts(const std::string& active_json);
+  // Applies saved rule settings (JSON objects keyed by rule name) to the engine.
+  void apply_saved_rules(const std::string& saved_json);
   void apply(const std::vector<Decision>& decisions);
   void announce(std::vector<domain::AlertChange> changes, domain::FaultRepository& repo);
   void refresh_profiles();
@@ -121,6 +134,8 @@ class FaultService {
   const domain::Clock& clock_;
   std::function<void(const domain::AlertChange&)> listener_;
   Remediator remediator_;
+  std::function<void()> on_rule_saved_;
+  std::function<void(const AlertKey&)> on_alert_forgotten_;
 
   mutable std::mutex engine_mutex_;
   FaultEngine engine_;
