@@ -57,9 +57,18 @@ void StationGateway::flush_liveness() {
   }
   if (batch.empty()) return;
   std::vector<std::pair<std::string, domain::Timestamp>> seen(batch.begin(), batch.end());
-  db_.run([seen = std::move(seen)](domain::Repositories& repos) { repos.charging().touch_stations(seen); },
-          [](std::exception_ptr error) {
-            if (error) spdlog::warn("could not record last-seen times");
+  auto skipped = std::make_shared<std::vector<std::string>>();
+  db_.run([seen, skipped](domain::Repositories& repos) { *skipped = repos.charging().touch_stations(seen); },
+          [this, batch = std::move(batch), skipped](std::exception_ptr error) {
+            if (error) {
+              spdlog::warn("could not record last-seen times");
+              return;
+            }
+            // Rows another transaction held: tried again with the next flush (a newer time
+            // seen meanwhile wins).
+            std::lock_guard lock(mutex_);
+            for (const auto& id : *skipped)
+              if (auto at = batch.find(id); at != batch.end()) last_seen_.try_emplace(id, at->second);
           });
 }
 

@@ -1,5 +1,7 @@
 #include <nlohmann/json.hpp>
 
+#include <set>
+
 #include "repositories.hpp"
 
 namespace csms::store {
@@ -108,21 +110,29 @@ void PgChargingRepository::disconnect_station(const std::string& id, Timestamp a
       id, ts(at));
 }
 
-void PgChargingRepository::touch_stations(const std::vector<std::pair<std::string, Timestamp>>& seen) {
-  if (seen.empty()) return;
+std::vector<std::string> PgChargingRepository::touch_stations(
+    const std::vector<std::pair<std::string, Timestamp>>& seen) {
+  if (seen.empty()) return {};
   std::vector<std::string> ids;
   std::vector<std::string> times;
   for (const auto& [id, at] : seen) {
     ids.push_back(id);
     times.push_back(ts(at));
   }
-  txn_.exec_params(
-      // Rows locked in id order, to keep deadlocks with other batches rare.
+  // Rows another transaction holds are skipped, not waited for; the ids updated come back.
+  auto updated = txn_.exec_params(
       "WITH v AS (SELECT * FROM unnest($1::text[], $2::timestamptz[]) AS v(id, at)), "
-      "locked AS (SELECT s.id FROM stations s JOIN v ON v.id = s.id ORDER BY s.id FOR UPDATE OF s) "
+      "locked AS (SELECT s.id FROM stations s JOIN v ON v.id = s.id ORDER BY s.id "
+      "FOR NO KEY UPDATE OF s SKIP LOCKED) "
       "UPDATE stations s SET last_seen_at = greatest(s.last_seen_at, v.at) "
-      "FROM v JOIN locked l ON l.id = v.id WHERE s.id = v.id",
+      "FROM v JOIN locked l ON l.id = v.id WHERE s.id = v.id RETURNING s.id",
       text_array(ids), text_array(times));
+  std::set<std::string> done;
+  for (const auto& row : updated) done.insert(row[0].as<std::string>());
+  std::vector<std::string> skipped;
+  for (const auto& id : ids)
+    if (!done.count(id)) skipped.push_back(id);
+  return skipped;
 }
 
 void PgChargingRepository::record_boot(const domain::MessageContext& ctx, const domain::BootRequest& boot,

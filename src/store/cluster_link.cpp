@@ -113,7 +113,7 @@ struct ClusterLink::Impl {
     take_offline(txn,
                  ids_of(txn.exec_params(
                      "SELECT id FROM stations WHERE node_id = $1 AND (online OR node_connection IS NOT NULL) "
-                     "ORDER BY id FOR UPDATE",
+                     "ORDER BY id FOR NO KEY UPDATE",
                      settings.node_id)));
     txn.commit();
   }
@@ -157,9 +157,10 @@ struct ClusterLink::Impl {
                          settings.node_id, static_cast<double>(settings.node_timeout.count())))
       spdlog::warn("cluster: node {} is gone; its stations are taken over by {}", row[0].c_str(),
                    settings.node_id);
-    auto orphans = ids_of(txn.exec(
-        "SELECT id FROM stations s WHERE s.node_id IS NULL OR NOT EXISTS "
-        "(SELECT 1 FROM cluster_nodes n WHERE n.node_id = s.node_id) ORDER BY id FOR UPDATE SKIP LOCKED"));
+    auto orphans =
+        ids_of(txn.exec("SELECT id FROM stations s WHERE s.node_id IS NULL OR NOT EXISTS "
+                        "(SELECT 1 FROM cluster_nodes n WHERE n.node_id = s.node_id) ORDER BY id FOR NO KEY "
+                        "UPDATE SKIP LOCKED"));
     std::vector<domain::StationLiveness> out;
     if (!orphans.empty()) {
       take_offline(txn, orphans);

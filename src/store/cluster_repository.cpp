@@ -7,7 +7,7 @@ std::optional<domain::StationHolder> PgClusterRepository::claim_station(const st
                                                                         std::int64_t connection) {
   // The CTE sees the row as it was before the update: its previous holder.
   auto rows = txn_.exec_params(
-      "WITH old AS (SELECT node_id, node_connection FROM stations WHERE id = $1 FOR UPDATE) "
+      "WITH old AS (SELECT node_id, node_connection FROM stations WHERE id = $1 FOR NO KEY UPDATE) "
       "UPDATE stations s SET node_id = $2, node_connection = $3 FROM old WHERE s.id = $1 "
       "RETURNING old.node_id, old.node_connection",
       station_id, node_id, connection);

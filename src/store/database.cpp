@@ -48,25 +48,49 @@ struct Database::Impl {
     }
   }
 
+  static metrics::Counter& retries() {
+    static auto& counter = metrics::registry().counter(
+        "csms_db_unit_retries_total", "Units of work run again after a deadlock or serialization failure");
+    return counter;
+  }
+
   // Runs one unit after `SAVEPOINT unit`. Two batches on different connections may lock
   // the same rows in opposite orders (a coalesced last-seen update and a boot, say);
   // PostgreSQL then aborts one of them with a deadlock. That unit is rolled back to its
   // savepoint and run again, a few times, instead of failing the charger's message.
   void run_with_retries(pqxx::work& txn, PgRepositories& repos, Unit& unit) {
-    static auto& retries = metrics::registry().counter(
-        "csms_db_unit_retries_total", "Units of work run again after a deadlock or serialization failure");
     for (int attempt = 1;; ++attempt) {
       try {
         unit.work(repos);
         return;
       } catch (const pqxx::transaction_rollback& e) {
         if (attempt >= 4) throw;
-        retries.inc();
+        retries().inc();
         spdlog::debug("database: unit retried after: {}", e.what());
         txn.exec("ROLLBACK TO SAVEPOINT unit");
         std::this_thread::sleep_for(std::chrono::milliseconds(2 * attempt));
       }
     }
+  }
+
+  // Each unit under its own savepoint (reusing one name is fine: ROLLBACK TO goes back to
+  // the latest savepoint of that name). Savepoints by hand: libpqxx 6.4's subtransaction
+  // only begins on exec(), not on exec_params(), so it would silently not isolate the unit.
+  void run_isolated(pqxx::connection& connection, std::vector<Unit>& batch,
+                    std::vector<std::exception_ptr>& errors) {
+    pqxx::work txn(connection);
+    PgRepositories repos(txn);
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      txn.exec("SAVEPOINT unit");
+      try {
+        run_with_retries(txn, repos, batch[i]);
+      } catch (...) {
+        if (batch.size() == 1) throw;  // the unit's failure is the transaction's
+        errors[i] = std::current_exception();
+        txn.exec("ROLLBACK TO SAVEPOINT unit");
+      }
+    }
+    txn.commit();
   }
 
   void run_batch(std::unique_ptr<pqxx::connection>& connection, std::vector<Unit>& batch) {
@@ -77,34 +101,44 @@ struct Database::Impl {
         "csms_db_batch_seconds", "Time to run and commit one batch", metrics::latency_buckets());
     static auto& failures =
         metrics::registry().counter("csms_db_batch_failures_total", "Batches rolled back");
+    static auto& fallbacks = metrics::registry().counter(
+        "csms_db_batch_isolated_total", "Batches run again unit by unit (savepoints) after a unit failed");
     auto started = std::chrono::steady_clock::now();
     std::vector<std::exception_ptr> errors(batch.size());
     std::exception_ptr batch_error;
     try {
       // A connection lost (database restart) is replaced; the batch then runs on the new one.
       if (!connection->is_open()) connection = std::make_unique<pqxx::connection>(settings.url);
-      pqxx::work txn(*connection);
-      PgRepositories repos(txn);
-      if (batch.size() == 1) {
-        // A savepoint only to retry after a deadlock; otherwise the unit's failure is the
-        // transaction's.
-        txn.exec("SAVEPOINT unit");
-        run_with_retries(txn, repos, batch[0]);
-      } else {
-        // Savepoints by hand: libpqxx 6.4's subtransaction only begins on exec(), not on
-        // exec_params(), so it would silently not isolate the unit. Reusing one name is
-        // fine: ROLLBACK TO goes back to the latest savepoint of that name.
-        for (std::size_t i = 0; i < batch.size(); ++i) {
-          txn.exec("SAVEPOINT unit");
-          try {
-            run_with_retries(txn, repos, batch[i]);
-          } catch (...) {
-            errors[i] = std::current_exception();
-            txn.exec("ROLLBACK TO SAVEPOINT unit");
-          }
+      // First without savepoints: each is a round trip, and a transaction with more than 64
+      // subtransactions that wrote overflows PostgreSQL's per-backend subtransaction cache,
+      // which slows every other session's snapshots. Units almost never fail; when one does
+      // (bad data, a deadlock), the batch is rolled back and run again unit by unit, each
+      // under its own savepoint, so that one failing unit does not undo the others.
+      bool committed = false;
+      {
+        pqxx::work txn(*connection);
+        PgRepositories repos(txn);
+        bool ran = false;
+        try {
+          for (auto& unit : batch) unit.work(repos);
+          ran = true;
+        } catch (const pqxx::broken_connection&) {
+          throw;
+        } catch (const pqxx::transaction_rollback& e) {
+          // A deadlock or serialization failure: the units run again below.
+          retries().inc();
+          fallbacks.inc();
+          spdlog::debug("database: batch of {} runs again unit by unit after: {}", batch.size(), e.what());
+        } catch (const std::exception& e) {
+          fallbacks.inc();
+          spdlog::debug("database: batch of {} runs again unit by unit after: {}", batch.size(), e.what());
+        }
+        if (ran) {
+          txn.commit();
+          committed = true;
         }
       }
-      txn.commit();
+      if (!committed) run_isolated(*connection, batch, errors);
       batch_sizes.observe(static_cast<double>(batch.size()));
       commit_seconds.observe(
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());

@@ -14,7 +14,8 @@ class PgChargingRepository final : public domain::ChargingRepository {
                                         domain::Timestamp at,
                                         domain::RegistrationStatus for_unknown) override;
   void disconnect_station(const std::string& id, domain::Timestamp at) override;
-  void touch_stations(const std::vector<std::pair<std::string, domain::Timestamp>>& seen) override;
+  std::vector<std::string> touch_stations(
+      const std::vector<std::pair<std::string, domain::Timestamp>>& seen) override;
   void record_boot(const domain::MessageContext& ctx, const domain::BootRequest& boot,
                    domain::RegistrationStatus status) override;
   bool record_status(const domain::MessageContext& ctx, const domain::StatusRequest& status,

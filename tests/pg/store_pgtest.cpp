@@ -275,6 +275,12 @@ TEST_F(StoreTest, GroupCommit_WaitingUnitsShareOneTransaction_AndAFailureUndoesO
   EXPECT_EQ(value("SELECT count(*) FROM id_tokens WHERE token = 'T7'"), "0");
   // 50 queued units with max_batch 64 commit in one batch after the gate's own.
   EXPECT_EQ(db_->batches_committed() - batches_before, 2u);
+  // That batch ran first without savepoints, then again unit by unit once T7 failed.
+  const auto text = metrics::registry().render();
+  const std::string counter = "\ncsms_db_batch_isolated_total ";
+  const auto at_counter = text.find(counter);
+  ASSERT_NE(at_counter, std::string::npos) << text;
+  EXPECT_GE(std::stod(text.substr(at_counter + counter.size())), 1.0);
 }
 
 TEST_F(StoreTest, Deadlock_BetweenTwoConnections_IsRetriedNotFailed) {
@@ -289,11 +295,11 @@ TEST_F(StoreTest, Deadlock_BetweenTwoConnections_IsRetriedNotFailed) {
   std::atomic<int> first_locks{0};
   auto unit = [&first_locks](const char* first, const char* second) {
     return [&first_locks, first, second](domain::Repositories& repos) {
-      repos.charging().touch_stations({{first, at("2026-03-01T10:00:00Z")}});
+      repos.cluster().claim_station(first, "n", 1);
       first_locks.fetch_add(1);
       // Wait until the other unit holds its first row too (bounded, for a retried run).
       for (int i = 0; i < 200 && first_locks.load() < 2; ++i) std::this_thread::sleep_for(5ms);
-      repos.charging().touch_stations({{second, at("2026-03-01T10:00:01Z")}});
+      repos.cluster().claim_station(second, "n", 2);
     };
   };
   std::promise<std::exception_ptr> a, b;
@@ -303,13 +309,34 @@ TEST_F(StoreTest, Deadlock_BetweenTwoConnections_IsRetriedNotFailed) {
   db_->run(unit("CP-B", "CP-A"), [&b](std::exception_ptr e) { b.set_value(e); });
   EXPECT_EQ(a.get_future().get(), nullptr);
   EXPECT_EQ(b.get_future().get(), nullptr);
-  EXPECT_EQ(value("SELECT count(*) FROM stations WHERE last_seen_at = '2026-03-01T10:00:01Z'"), "2");
+  // Both ran whole, one after the other: each station's last claim is the other unit's second.
+  EXPECT_EQ(value("SELECT count(*) || ' ' || sum(node_connection) FROM stations WHERE node_id = 'n'"), "2 3");
   // The retry is counted.
   const auto text = metrics::registry().render();
   const std::string counter = "\ncsms_db_unit_retries_total ";
   const auto at_counter = text.find(counter);
   ASSERT_NE(at_counter, std::string::npos) << text;
   EXPECT_GE(std::stod(text.substr(at_counter + counter.size())), 1.0);
+}
+
+TEST_F(StoreTest, TouchStations_SkipsRowsAnotherTransactionHolds_AndSaysWhich) {
+  for (const char* id : {"CP-A", "CP-B"}) {
+    run([id](domain::Repositories& repos) {
+      repos.charging().connect_station(id, "ocpp1.6", at("2026-03-01T09:59:00Z"),
+                                       domain::RegistrationStatus::Accepted);
+    });
+  }
+  pqxx::connection other(url_);
+  pqxx::work holder(other);
+  holder.exec("SELECT 1 FROM stations WHERE id = 'CP-B' FOR UPDATE");
+  std::vector<std::string> skipped;
+  run([&](domain::Repositories& repos) {
+    skipped = repos.charging().touch_stations(
+        {{"CP-A", at("2026-03-01T10:00:00Z")}, {"CP-B", at("2026-03-01T10:00:00Z")}});
+  });
+  holder.abort();
+  EXPECT_EQ(skipped, std::vector<std::string>{"CP-B"});
+  EXPECT_EQ(value("SELECT id FROM stations WHERE last_seen_at = '2026-03-01T10:00:00Z'"), "CP-A");
 }
 
 TEST_F(StoreTest, AdminPages_FollowTheCursorToTheEnd) {

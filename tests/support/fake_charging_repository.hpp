@@ -137,11 +137,13 @@ class FakeChargingRepository final : public domain::ChargingRepository {
     it->second.last_seen_at = later(it->second.last_seen_at, at);
   }
 
-  void touch_stations(const std::vector<std::pair<std::string, domain::Timestamp>>& seen) override {
+  std::vector<std::string> touch_stations(
+      const std::vector<std::pair<std::string, domain::Timestamp>>& seen) override {
     for (const auto& [id, at] : seen) {
       auto it = stations_.find(id);
       if (it != stations_.end()) it->second.last_seen_at = later(it->second.last_seen_at, at);
     }
+    return {};
   }
 
   void record_boot(const domain::MessageContext& ctx, const domain::BootRequest& boot,

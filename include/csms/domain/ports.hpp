@@ -37,8 +37,11 @@ class ChargingRepository {
   virtual StationRecord connect_station(const std::string& id, const std::string& protocol, Timestamp at,
                                         RegistrationStatus for_unknown) = 0;
   virtual void disconnect_station(const std::string& id, Timestamp at) = 0;
-  // Coalesced liveness: last seen times of many stations at once.
-  virtual void touch_stations(const std::vector<std::pair<std::string, Timestamp>>& seen) = 0;
+  // Coalesced liveness: last seen times of many stations at once. Never waits for a row
+  // another transaction holds (waiting in a batch of many units is how deadlocks start):
+  // returns those stations, not updated, to be tried again with the next batch.
+  virtual std::vector<std::string> touch_stations(
+      const std::vector<std::pair<std::string, Timestamp>>& seen) = 0;
   virtual void record_boot(const MessageContext& ctx, const BootRequest& boot, RegistrationStatus status) = 0;
   // False when this exact status report was recorded before.
   virtual bool record_status(const MessageContext& ctx, const StatusRequest& status,
