@@ -74,8 +74,8 @@ std::optional<std::string> token_value(const std::optional<domain::IdToken>& tok
 }  // namespace
 
 std::optional<domain::StationRecord> PgChargingRepository::find_station(const std::string& id) {
-  auto result = txn_.exec_params(
-      "SELECT id, registration, password_hash, auto_registered FROM stations WHERE id = $1", id);
+  auto result = exec_cached(
+      txn_, "SELECT id, registration, password_hash, auto_registered FROM stations WHERE id = $1", id);
   if (result.empty()) return std::nullopt;
   return station_from(result[0]);
 }
@@ -83,7 +83,8 @@ std::optional<domain::StationRecord> PgChargingRepository::find_station(const st
 domain::StationRecord PgChargingRepository::connect_station(const std::string& id,
                                                             const std::string& protocol, Timestamp at,
                                                             domain::RegistrationStatus for_unknown) {
-  auto row = txn_.exec_params1(
+  auto row = exec_cached1(
+      txn_,
       "INSERT INTO stations (id, registration, auto_registered, protocol, online, connected_at, "
       "last_seen_at) VALUES ($1, $2, true, $3, true, $4, $4) "
       "ON CONFLICT (id) DO UPDATE SET protocol = EXCLUDED.protocol, online = true, "
@@ -91,23 +92,23 @@ domain::StationRecord PgChargingRepository::connect_station(const std::string& i
       "RETURNING id, registration, password_hash, auto_registered",
       id, std::string(domain::to_string(for_unknown)), protocol, ts(at));
   // Connectivity history for uptime: close whatever this station left open, open a new span.
-  txn_.exec_params(
-      "WITH closed AS (UPDATE station_connectivity SET disconnected_at = $2 "
-      "WHERE station_id = $1 AND disconnected_at IS NULL) "
-      "INSERT INTO station_connectivity (station_id, connected_at) VALUES ($1, $2)",
-      id, ts(at));
+  exec_cached(txn_,
+              "WITH closed AS (UPDATE station_connectivity SET disconnected_at = $2 "
+              "WHERE station_id = $1 AND disconnected_at IS NULL) "
+              "INSERT INTO station_connectivity (station_id, connected_at) VALUES ($1, $2)",
+              id, ts(at));
   return station_from(row);
 }
 
 void PgChargingRepository::disconnect_station(const std::string& id, Timestamp at) {
-  txn_.exec_params(
-      "UPDATE stations SET online = false, last_seen_at = greatest(last_seen_at, $2::timestamptz), "
-      "updated_at = now() WHERE id = $1",
-      id, ts(at));
-  txn_.exec_params(
-      "UPDATE station_connectivity SET disconnected_at = greatest(connected_at, $2::timestamptz) "
-      "WHERE station_id = $1 AND disconnected_at IS NULL",
-      id, ts(at));
+  exec_cached(txn_,
+              "UPDATE stations SET online = false, last_seen_at = greatest(last_seen_at, $2::timestamptz), "
+              "updated_at = now() WHERE id = $1",
+              id, ts(at));
+  exec_cached(txn_,
+              "UPDATE station_connectivity SET disconnected_at = greatest(connected_at, $2::timestamptz) "
+              "WHERE station_id = $1 AND disconnected_at IS NULL",
+              id, ts(at));
 }
 
 std::vector<std::string> PgChargingRepository::touch_stations(
@@ -120,13 +121,13 @@ std::vector<std::string> PgChargingRepository::touch_stations(
     times.push_back(ts(at));
   }
   // Rows another transaction holds are skipped, not waited for; the ids updated come back.
-  auto updated = txn_.exec_params(
-      "WITH v AS (SELECT * FROM unnest($1::text[], $2::timestamptz[]) AS v(id, at)), "
-      "locked AS (SELECT s.id FROM stations s JOIN v ON v.id = s.id ORDER BY s.id "
-      "FOR NO KEY UPDATE OF s SKIP LOCKED) "
-      "UPDATE stations s SET last_seen_at = greatest(s.last_seen_at, v.at) "
-      "FROM v JOIN locked l ON l.id = v.id WHERE s.id = v.id RETURNING s.id",
-      text_array(ids), text_array(times));
+  auto updated = exec_cached(txn_,
+                             "WITH v AS (SELECT * FROM unnest($1::text[], $2::timestamptz[]) AS v(id, at)), "
+                             "locked AS (SELECT s.id FROM stations s JOIN v ON v.id = s.id ORDER BY s.id "
+                             "FOR NO KEY UPDATE OF s SKIP LOCKED) "
+                             "UPDATE stations s SET last_seen_at = greatest(s.last_seen_at, v.at) "
+                             "FROM v JOIN locked l ON l.id = v.id WHERE s.id = v.id RETURNING s.id",
+                             text_array(ids), text_array(times));
   std::set<std::string> done;
   for (const auto& row : updated) done.insert(row[0].as<std::string>());
   std::vector<std::string> skipped;
@@ -137,53 +138,55 @@ std::vector<std::string> PgChargingRepository::touch_stations(
 
 void PgChargingRepository::record_boot(const domain::MessageContext& ctx, const domain::BootRequest& boot,
                                        domain::RegistrationStatus status) {
-  txn_.exec_params(
-      "INSERT INTO stations (id, registration, auto_registered, protocol, vendor, model, "
-      "serial_number, firmware_version, iccid, imsi, meter_type, meter_serial_number, "
-      "last_boot_at, last_boot_reason, online, last_seen_at) "
-      "VALUES ($1, $2, true, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, true, $12) "
-      "ON CONFLICT (id) DO UPDATE SET protocol = EXCLUDED.protocol, vendor = EXCLUDED.vendor, "
-      "model = EXCLUDED.model, serial_number = EXCLUDED.serial_number, "
-      "firmware_version = EXCLUDED.firmware_version, iccid = EXCLUDED.iccid, imsi = EXCLUDED.imsi, "
-      "meter_type = EXCLUDED.meter_type, meter_serial_number = EXCLUDED.meter_serial_number, "
-      "last_boot_at = EXCLUDED.last_boot_at, last_boot_reason = EXCLUDED.last_boot_reason, "
-      "last_seen_at = EXCLUDED.last_seen_at, updated_at = now()",
-      ctx.station_id, std::string(domain::to_string(status)), ctx.protocol, boot.vendor, boot.model,
-      boot.serial_number, boot.firmware_version, boot.iccid, boot.imsi, boot.meter_type,
-      boot.meter_serial_number, ts(ctx.received_at), boot.reason);
+  exec_cached(txn_,
+              "INSERT INTO stations (id, registration, auto_registered, protocol, vendor, model, "
+              "serial_number, firmware_version, iccid, imsi, meter_type, meter_serial_number, "
+              "last_boot_at, last_boot_reason, online, last_seen_at) "
+              "VALUES ($1, $2, true, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, true, $12) "
+              "ON CONFLICT (id) DO UPDATE SET protocol = EXCLUDED.protocol, vendor = EXCLUDED.vendor, "
+              "model = EXCLUDED.model, serial_number = EXCLUDED.serial_number, "
+              "firmware_version = EXCLUDED.firmware_version, iccid = EXCLUDED.iccid, imsi = EXCLUDED.imsi, "
+              "meter_type = EXCLUDED.meter_type, meter_serial_number = EXCLUDED.meter_serial_number, "
+              "last_boot_at = EXCLUDED.last_boot_at, last_boot_reason = EXCLUDED.last_boot_reason, "
+              "last_seen_at = EXCLUDED.last_seen_at, updated_at = now()",
+              ctx.station_id, std::string(domain::to_string(status)), ctx.protocol, boot.vendor, boot.model,
+              boot.serial_number, boot.firmware_version, boot.iccid, boot.imsi, boot.meter_type,
+              boot.meter_serial_number, ts(ctx.received_at), boot.reason);
 }
 
 bool PgChargingRepository::record_status(const domain::MessageContext& ctx,
                                          const domain::StatusRequest& status,
                                          const std::vector<std::string>& flags) {
   auto status_text = std::string(domain::to_string(status.status));
-  auto inserted = txn_.exec_params(
-      "INSERT INTO status_history (station_id, evse_id, connector_id, status, error_code, info, "
-      "vendor_id, vendor_error_code, status_at, received_at, flags) "
-      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text[]) "
-      "ON CONFLICT DO NOTHING RETURNING id",
-      ctx.station_id, status.evse_id, status.connector_id, status_text, status.error_code, status.info,
-      status.vendor_id, status.vendor_error_code, ts(status.timestamp), ts(ctx.received_at),
-      text_array(flags));
+  auto inserted =
+      exec_cached(txn_,
+                  "INSERT INTO status_history (station_id, evse_id, connector_id, status, error_code, info, "
+                  "vendor_id, vendor_error_code, status_at, received_at, flags) "
+                  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text[]) "
+                  "ON CONFLICT DO NOTHING RETURNING id",
+                  ctx.station_id, status.evse_id, status.connector_id, status_text, status.error_code,
+                  status.info, status.vendor_id, status.vendor_error_code, ts(status.timestamp),
+                  ts(ctx.received_at), text_array(flags));
   if (inserted.empty()) return false;
   // A report queued while offline must not overwrite a newer live status.
-  txn_.exec_params(
-      "INSERT INTO connectors (station_id, evse_id, connector_id, status, error_code, info, "
-      "vendor_id, vendor_error_code, status_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
-      "ON CONFLICT (station_id, evse_id, connector_id) DO UPDATE SET status = EXCLUDED.status, "
-      "error_code = EXCLUDED.error_code, info = EXCLUDED.info, vendor_id = EXCLUDED.vendor_id, "
-      "vendor_error_code = EXCLUDED.vendor_error_code, status_at = EXCLUDED.status_at, "
-      "updated_at = now() WHERE connectors.status_at <= EXCLUDED.status_at",
-      ctx.station_id, status.evse_id, status.connector_id, status_text, status.error_code, status.info,
-      status.vendor_id, status.vendor_error_code, ts(status.timestamp));
+  exec_cached(txn_,
+              "INSERT INTO connectors (station_id, evse_id, connector_id, status, error_code, info, "
+              "vendor_id, vendor_error_code, status_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+              "ON CONFLICT (station_id, evse_id, connector_id) DO UPDATE SET status = EXCLUDED.status, "
+              "error_code = EXCLUDED.error_code, info = EXCLUDED.info, vendor_id = EXCLUDED.vendor_id, "
+              "vendor_error_code = EXCLUDED.vendor_error_code, status_at = EXCLUDED.status_at, "
+              "updated_at = now() WHERE connectors.status_at <= EXCLUDED.status_at",
+              ctx.station_id, status.evse_id, status.connector_id, status_text, status.error_code,
+              status.info, status.vendor_id, status.vendor_error_code, ts(status.timestamp));
   return true;
 }
 
 std::optional<domain::IdTokenRecord> PgChargingRepository::find_id_token(const std::string& token) {
-  auto result = txn_.exec_params(
-      "SELECT token, status, csms_ms(expires_at) AS expires_ms, group_token, customer_id "
-      "FROM id_tokens WHERE token = $1",
-      token);
+  auto result =
+      exec_cached(txn_,
+                  "SELECT token, status, csms_ms(expires_at) AS expires_ms, group_token, customer_id "
+                  "FROM id_tokens WHERE token = $1",
+                  token);
   if (result.empty()) return std::nullopt;
   const auto& row = result[0];
   domain::IdTokenRecord record;
@@ -198,10 +201,10 @@ std::optional<domain::IdTokenRecord> PgChargingRepository::find_id_token(const s
 
 bool PgChargingRepository::has_open_transaction(const std::string& token,
                                                 std::optional<std::int64_t> except_transaction) {
-  auto result = txn_.exec_params(
-      "SELECT 1 FROM transactions WHERE id_token = $1 AND stopped_at IS NULL "
-      "AND id IS DISTINCT FROM $2 LIMIT 1",
-      token, except_transaction);
+  auto result = exec_cached(txn_,
+                            "SELECT 1 FROM transactions WHERE id_token = $1 AND stopped_at IS NULL "
+                            "AND id IS DISTINCT FROM $2 LIMIT 1",
+                            token, except_transaction);
   return !result.empty();
 }
 
@@ -212,7 +215,8 @@ domain::TransactionRef PgChargingRepository::start_transaction(const domain::Mes
   // The natural key of a 1.6 start: a retry after a lost reply repeats all of these.
   auto start_key = std::to_string(start.evse_id) + "|" + start.id_token.value + "|" + ts(start.timestamp) +
                    "|" + nlohmann::json(start.meter_start_wh).dump();
-  auto inserted = txn_.exec_params(
+  auto inserted = exec_cached(
+      txn_,
       std::string("WITH id AS (SELECT nextval('transactions_id_seq') AS v) "
                   "INSERT INTO transactions (id, station_id, protocol, ocpp_transaction_id, evse_id, "
                   "connector_id, id_token, authorization_status, reservation_id, started_at, "
@@ -226,28 +230,30 @@ domain::TransactionRef PgChargingRepository::start_transaction(const domain::Mes
       start.meter_start_wh, text_array(flags), start_key);
   if (!inserted.empty()) {
     auto ref = ref_from(inserted[0], true);
-    txn_.exec_params(
-        "INSERT INTO transaction_events (transaction_id, seq_no, event_type, trigger_reason, "
-        "event_at, received_at, flags) VALUES ($1, 0, 'Started', 'Authorized', $2, $3, $4::text[])",
-        ref.id, ts(start.timestamp), ts(ctx.received_at), text_array(flags));
+    exec_cached(txn_,
+                "INSERT INTO transaction_events (transaction_id, seq_no, event_type, trigger_reason, "
+                "event_at, received_at, flags) VALUES ($1, 0, 'Started', 'Authorized', $2, $3, $4::text[])",
+                ref.id, ts(start.timestamp), ts(ctx.received_at), text_array(flags));
     return ref;
   }
-  auto existing = txn_.exec_params1(
+  auto existing = exec_cached1(
+      txn_,
       std::string("SELECT ") + kRefColumns + " FROM transactions WHERE station_id = $1 AND start_key = $2",
       ctx.station_id, start_key);
   return ref_from(existing, false);
 }
 
 void PgChargingRepository::set_start_authorization(std::int64_t id, domain::AuthorizationStatus status) {
-  txn_.exec_params("UPDATE transactions SET authorization_status = $2 WHERE id = $1", id,
-                   std::string(domain::to_string(status)));
+  exec_cached(txn_, "UPDATE transactions SET authorization_status = $2 WHERE id = $1", id,
+              std::string(domain::to_string(status)));
 }
 
 std::optional<domain::TransactionRef> PgChargingRepository::find_transaction(
     const std::string& station_id, const std::string& ocpp_transaction_id) {
-  auto result = txn_.exec_params(std::string("SELECT ") + kRefColumns +
-                                     " FROM transactions WHERE station_id = $1 AND ocpp_transaction_id = $2",
-                                 station_id, ocpp_transaction_id);
+  auto result = exec_cached(txn_,
+                            std::string("SELECT ") + kRefColumns +
+                                " FROM transactions WHERE station_id = $1 AND ocpp_transaction_id = $2",
+                            station_id, ocpp_transaction_id);
   if (result.empty()) return std::nullopt;
   return ref_from(result[0], false);
 }
@@ -255,17 +261,18 @@ std::optional<domain::TransactionRef> PgChargingRepository::find_transaction(
 bool PgChargingRepository::stop_transaction(const domain::MessageContext& ctx, std::int64_t id,
                                             const domain::StopTransactionRequest& stop,
                                             const std::vector<std::string>& flags) {
-  auto updated = txn_.exec_params(
+  auto updated = exec_cached(
+      txn_,
       "UPDATE transactions SET stopped_at = $2, meter_stop_wh = $3, stop_reason = $4, "
       "stop_id_token = $5, last_event_at = $2, flags = flags || $6::text[], updated_at = now() "
       "WHERE id = $1 AND stopped_at IS NULL RETURNING id",
       id, ts(stop.timestamp), stop.meter_stop_wh, stop.reason, token_value(stop.id_token), text_array(flags));
   if (updated.empty()) return false;
-  txn_.exec_params(
-      "INSERT INTO transaction_events (transaction_id, seq_no, event_type, trigger_reason, "
-      "event_at, received_at, flags) VALUES ($1, 1, 'Ended', $2, $3, $4, $5::text[]) "
-      "ON CONFLICT DO NOTHING",
-      id, stop.reason, ts(stop.timestamp), ts(ctx.received_at), text_array(flags));
+  exec_cached(txn_,
+              "INSERT INTO transaction_events (transaction_id, seq_no, event_type, trigger_reason, "
+              "event_at, received_at, flags) VALUES ($1, 1, 'Ended', $2, $3, $4, $5::text[]) "
+              "ON CONFLICT DO NOTHING",
+              id, stop.reason, ts(stop.timestamp), ts(ctx.received_at), text_array(flags));
   return true;
 }
 
@@ -276,14 +283,15 @@ domain::TransactionRef PgChargingRepository::record_orphan_stop(const domain::Me
   auto ocpp_id = stop.transaction_id > 0 ? std::to_string(stop.transaction_id)
                                          : std::to_string(stop.transaction_id) + "@" + ts(stop.timestamp) +
                                                "/" + nlohmann::json(stop.meter_stop_wh).dump();
-  auto row = txn_.exec_params1(
-      "INSERT INTO transactions (station_id, protocol, ocpp_transaction_id, stop_id_token, "
-      "id_token, stopped_at, meter_stop_wh, stop_reason, last_event_at, flags) "
-      "VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $5, $8::text[]) "
-      "ON CONFLICT (station_id, ocpp_transaction_id) DO UPDATE SET updated_at = now() "
-      "RETURNING id, (xmax = 0) AS inserted",
-      ctx.station_id, ctx.protocol, ocpp_id, token_value(stop.id_token), ts(stop.timestamp),
-      stop.meter_stop_wh, stop.reason, text_array(flags));
+  auto row =
+      exec_cached1(txn_,
+                   "INSERT INTO transactions (station_id, protocol, ocpp_transaction_id, stop_id_token, "
+                   "id_token, stopped_at, meter_stop_wh, stop_reason, last_event_at, flags) "
+                   "VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $5, $8::text[]) "
+                   "ON CONFLICT (station_id, ocpp_transaction_id) DO UPDATE SET updated_at = now() "
+                   "RETURNING id, (xmax = 0) AS inserted",
+                   ctx.station_id, ctx.protocol, ocpp_id, token_value(stop.id_token), ts(stop.timestamp),
+                   stop.meter_stop_wh, stop.reason, text_array(flags));
   domain::TransactionRef ref;
   ref.id = row["id"].as<std::int64_t>();
   ref.created = row["inserted"].as<bool>();  // xmax = 0: inserted, not updated
@@ -309,7 +317,8 @@ domain::TransactionRef PgChargingRepository::record_transaction_event(
   std::optional<double> stop_register = event.kind == Kind::Ended ? register_last_wh : std::nullopt;
   // Any event may be the first we see (the Started one can be lost): upsert, keeping the
   // earliest known facts and the ordering of seq_no for the latest state.
-  auto row = txn_.exec_params1(
+  auto row = exec_cached1(
+      txn_,
       std::string("INSERT INTO transactions (station_id, protocol, ocpp_transaction_id, evse_id, "
                   "connector_id, id_token, id_token_type, authorization_status, remote_start_id, started_at, "
                   "stopped_at, meter_start_wh, meter_stop_wh, stop_reason, charging_state, last_seq_no, "
@@ -344,7 +353,8 @@ domain::TransactionRef PgChargingRepository::record_transaction_event(
       event.kind == Kind::Ended ? std::optional(event.stopped_reason.value_or("Local")) : std::nullopt,
       charging_state, event.seq_no, ts(event.timestamp), event.offline, text_array(flags));
   auto ref = ref_from(row, false);
-  auto inserted = txn_.exec_params(
+  auto inserted = exec_cached(
+      txn_,
       "INSERT INTO transaction_events (transaction_id, seq_no, event_type, trigger_reason, "
       "event_at, charging_state, offline, received_at, flags) "
       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text[]) ON CONFLICT DO NOTHING RETURNING seq_no",
@@ -374,7 +384,8 @@ std::size_t PgChargingRepository::insert_samples(const domain::MessageContext& c
                     {"signed_data", s.signed_data ? nlohmann::json(*s.signed_data) : nlohmann::json()},
                     {"flags", s.flags}});
   }
-  auto result = txn_.exec_params(
+  auto result = exec_cached(
+      txn_,
       "INSERT INTO meter_samples (station_id, evse_id, transaction_id, sampled_at, measurand, phase, "
       "location, context, unit, raw_value, value, canonical_unit, canonical_value, signed_data, "
       "flags, received_at) "
@@ -392,11 +403,11 @@ std::size_t PgChargingRepository::insert_samples(const domain::MessageContext& c
 void PgChargingRepository::insert_report(const domain::MessageContext& ctx,
                                          const domain::StationReport& report,
                                          const std::vector<std::string>& flags) {
-  txn_.exec_params(
-      "INSERT INTO station_reports (station_id, kind, reported_at, payload, message_id, "
-      "received_at, flags) VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7::text[])",
-      ctx.station_id, report.kind, ts(report.timestamp), report.payload_json, ctx.message_id,
-      ts(ctx.received_at), text_array(flags));
+  exec_cached(txn_,
+              "INSERT INTO station_reports (station_id, kind, reported_at, payload, message_id, "
+              "received_at, flags) VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7::text[])",
+              ctx.station_id, report.kind, ts(report.timestamp), report.payload_json, ctx.message_id,
+              ts(ctx.received_at), text_array(flags));
 }
 
 }  // namespace csms::store

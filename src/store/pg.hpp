@@ -2,6 +2,7 @@
 
 // libpqxx helpers shared by the repositories; only src/store includes libpqxx.
 
+#include <functional>
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
@@ -31,6 +32,24 @@ std::optional<T> opt(const pqxx::field& field) {
 inline std::optional<domain::Timestamp> ms(const pqxx::field& field) {
   if (field.is_null()) return std::nullopt;
   return domain::Timestamp(std::chrono::milliseconds(field.as<long long>()));
+}
+
+// A statement of the charger message path, prepared on this connection the first time it
+// runs (named by a hash of its text): PostgreSQL then parses it once per connection and,
+// after a few runs, reuses its plan, instead of parsing and planning it at every message.
+template <typename... Args>
+pqxx::result exec_cached(pqxx::transaction_base& txn, const std::string& sql, Args&&... args) {
+  auto name = "c" + std::to_string(std::hash<std::string>{}(sql));
+  txn.conn().prepare(name, sql);  // declares it once; the same text again is a no-op
+  return txn.exec_prepared(name, std::forward<Args>(args)...);
+}
+
+template <typename... Args>
+pqxx::row exec_cached1(pqxx::transaction_base& txn, const std::string& sql, Args&&... args) {
+  auto result = exec_cached(txn, sql, std::forward<Args>(args)...);
+  if (result.size() != 1)
+    throw pqxx::unexpected_rows("expected 1 row from a statement, got " + std::to_string(result.size()));
+  return result[0];
 }
 
 // A text[] literal for a parameter cast with ::text[].
