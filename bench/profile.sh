@@ -36,8 +36,17 @@ bench_loadgen_bg "$BENCH_DIR/loadgen.json" "$BENCH_DIR/loadgen.err" "${args[@]}"
 sleep 5
 cpu_split=$(pg_and_server_cpu 10)
 if [ "$PROFILER" = perf ]; then
+  # PostgreSQL's backends serving the server, profiled at the same time (the database is most
+  # of the machine's work).
+  pg_pids=$(psql_bench -c "SELECT string_agg(pid::text, ',') FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()")
+  if [ -n "$pg_pids" ]; then
+    perf record -F 999 -g -o "$BENCH_DIR/pg.data" -p "$pg_pids" -- sleep $((SECONDS_RUN - 20)) \
+      >/dev/null 2>"$BENCH_DIR/pg-perf.err" &
+    PG_PERF=$!
+  fi
   perf record -F 999 -g -o "$BENCH_DIR/perf.data" -p "$SERVER_PID" -- sleep $((SECONDS_RUN - 20)) \
     >/dev/null 2>"$BENCH_DIR/perf.err" || true
+  [ -n "${PG_PERF:-}" ] && wait "$PG_PERF"
 fi
 wait "$LG_PID" || true
 rate=$(jq '.calls_per_second | floor' "$BENCH_DIR/loadgen.json")
@@ -49,6 +58,11 @@ if [ "$PROFILER" = perf ]; then
     grep -E '^ +[0-9]' | sed -E 's/json_abi_v3_11_2:://g; s/std::__cxx11:://g; s/ +$//' | head -n "$TOP" >"$top_file" || true
   by_dso=$(perf report -i "$BENCH_DIR/perf.data" --stdio --no-children -g none --sort dso 2>/dev/null |
     grep -E '^ +[0-9]' | sed -E 's/ +$//' | head -n 8 || true)
+  pg_top=""
+  if [ -f "$BENCH_DIR/pg.data" ]; then
+    pg_top=$(perf report -i "$BENCH_DIR/pg.data" --stdio --no-children -g none --sort dso,symbol --percent-limit 0.5 2>/dev/null |
+      grep -E '^ +[0-9]' | sed -E 's/ +$//' | head -n "$TOP" || true)
+  fi
   tool="perf record -F 999 -g -p <server pid> (flat profile: self time by function)"
 else
   callgrind_annotate --inclusive=no "$BENCH_DIR/callgrind.out" 2>/dev/null |
@@ -72,6 +86,14 @@ body=$(mktemp)
     echo
     echo '```'
     echo "$by_dso"
+    echo '```'
+    echo
+  fi
+  if [ -n "${pg_top:-}" ]; then
+    echo "PostgreSQL backends serving the server, self time by function (perf record -p <backend pids>):"
+    echo
+    echo '```'
+    echo "$pg_top" | cut -c1-160
     echo '```'
     echo
   fi
