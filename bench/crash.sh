@@ -39,10 +39,8 @@ wait "$LG_PID" || true
 sleep 2
 
 check=$(bench_check_record "$record")
-acked=$(echo "$check" | awk -F'|' '$1 != "duplicate_starts" { s += $2 } END { print s + 0 }')
-found=$(echo "$check" | awk -F'|' '$1 != "duplicate_starts" { s += $3 } END { print s + 0 }')
-lost=$(echo "$check" | awk -F'|' '$1 != "duplicate_starts" { s += $4 } END { print s + 0 }')
-dups=$(echo "$check" | awk -F'|' '$1 == "duplicate_starts" { print $2 }')
+bench_record_totals "$check"
+acked=$ACKED found=$FOUND lost=$LOST dups=$DUPS
 j="$BENCH_DIR/loadgen.json"
 summary=$(jq -r '"\(.calls_per_second | floor) calls/s; connections dropped \(.connections.dropped), failed \(.connections.failed) (while the server was down); timeouts \([.actions[].timeouts] | add); CALLERRORs \(.call_errors | tostring)"' "$j")
 

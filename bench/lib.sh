@@ -230,3 +230,12 @@ pg_and_server_cpu() {
   awk -v s=$((s1 - s0)) -v p=$((p1 - p0)) -v l=$((l1 - l0)) -v hz="$hz" -v t="$1" 'BEGIN {
     printf "server %.0f %%, PostgreSQL %.0f %%, csms-loadgen %.0f %%", s / hz / t * 100, p / hz / t * 100, l / hz / t * 100 }'
 }
+
+# bench_record_totals <output of bench_check_record>: sets ACKED, FOUND and LOST (summed over
+# the kinds of message) and DUPS (duplicate 1.6 transactions).
+bench_record_totals() {
+  ACKED=$(echo "$1" | awk -F'|' '$1 != "duplicate_starts" { s += $2 } END { print s + 0 }')
+  FOUND=$(echo "$1" | awk -F'|' '$1 != "duplicate_starts" { s += $3 } END { print s + 0 }')
+  LOST=$(echo "$1" | awk -F'|' '$1 != "duplicate_starts" { s += $4 } END { print s + 0 }')
+  DUPS=$(echo "$1" | awk -F'|' '$1 == "duplicate_starts" { print $2 }')
+}

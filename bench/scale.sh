@@ -135,10 +135,8 @@ wait "$CMD_PID" || true
 sleep 2
 
 check=$(bench_check_record "$record")
-acked=$(echo "$check" | awk -F'|' '$1 != "duplicate_starts" { s += $2 } END { print s + 0 }')
-found=$(echo "$check" | awk -F'|' '$1 != "duplicate_starts" { s += $3 } END { print s + 0 }')
-lost=$(echo "$check" | awk -F'|' '$1 != "duplicate_starts" { s += $4 } END { print s + 0 }')
-dups=$(echo "$check" | awk -F'|' '$1 == "duplicate_starts" { print $2 }')
+bench_record_totals "$check"
+acked=$ACKED found=$FOUND lost=$LOST dups=$DUPS
 answered=$(grep -c '^200$' "$commands_log" || true)
 sent=$(wc -l <"$commands_log")
 codes=$(sort "$commands_log" | uniq -c | awk '{printf "%s%s x %s", sep, $2, $1; sep=", "}')
