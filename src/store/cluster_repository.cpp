@@ -28,10 +28,14 @@ bool PgClusterRepository::release_station(const std::string& station_id, const s
 }
 
 std::optional<std::string> PgClusterRepository::station_holder(const std::string& station_id) {
-  auto rows = exec_cached(txn_,
-                          "SELECT s.node_id FROM stations s JOIN cluster_nodes n ON n.node_id = s.node_id "
-                          "WHERE s.id = $1 AND s.node_connection IS NOT NULL",
-                          station_id);
+  // Only a node that still holds its liveness lock: one that crashed a moment ago (not yet
+  // removed by the leader) would never answer.
+  auto rows = txn_.exec_params(
+      "SELECT s.node_id FROM stations s JOIN cluster_nodes n ON n.node_id = s.node_id "
+      "WHERE s.id = $1 AND s.node_connection IS NOT NULL AND EXISTS (SELECT 1 FROM pg_locks l "
+      "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 1129532755::oid "
+      "AND l.objid = n.lock_key::oid AND l.objsubid = 2)",
+      station_id);
   if (rows.empty()) return std::nullopt;
   return rows[0][0].as<std::string>();
 }

@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
 
 #include "csms/store/cluster_link.hpp"
 #include "csms/store/database.hpp"
@@ -97,6 +98,21 @@ TEST_F(ClusterTest, Claim_NamesThePreviousNode_AndAnOldConnectionCannotReleaseIt
   EXPECT_EQ(
       sql("SELECT node_id || ' ' || coalesce(node_connection::text, '-') FROM stations WHERE id = 'CS1'"),
       "b -");
+
+  // Commands go only to a node that holds its liveness lock: one whose process died a moment
+  // ago (its row not yet removed by a leader) holds nothing.
+  pqxx::connection live_session(url_);
+  pqxx::nontransaction(live_session).exec("SELECT pg_advisory_lock(1129532755, 777)");
+  sql("INSERT INTO cluster_nodes (node_id, lock_key) VALUES ('live', 777), ('ghost', 12345) RETURNING 1");
+  connect("CS-LIVE", "live", 1);
+  connect("CS-GHOST", "ghost", 1);
+  std::optional<std::string> live, ghost;
+  db_->run_and_wait([&](domain::Repositories& repos) {
+    live = repos.cluster().station_holder("CS-LIVE");
+    ghost = repos.cluster().station_holder("CS-GHOST");
+  });
+  EXPECT_EQ(live, "live");
+  EXPECT_FALSE(ghost);
 }
 
 TEST_F(ClusterTest, MessagesReachTheAddressedNodeInOrder_AndHolderIsTheLiveConnectedNode) {
