@@ -12,6 +12,115 @@ namespace csms::app {
 
 using json = nlohmann::json;
 
+namespace {
+
+// The charging service's view of the database while it decides a batch of MeterValues: their
+// transactions looked up beforehand in one query, their samples gathered and inserted by
+// flush() in one statement. Everything else goes to the real repository.
+class DeferredSamples final : public domain::ChargingRepository {
+ public:
+  DeferredSamples(domain::ChargingRepository& real,
+                  std::map<TransactionKey, domain::TransactionRef> transactions)
+      : real_(real), transactions_(std::move(transactions)) {}
+
+  void next_message() { ++message_; }
+  // Inserts what was gathered; returns how many samples of each message were new.
+  std::vector<std::size_t> flush() {
+    std::vector<std::size_t> per_message(static_cast<std::size_t>(message_ + 1), 0);
+    auto stored = real_.insert_sample_rows(items_);
+    for (std::size_t i = 0; i < items_.size(); ++i)
+      per_message[static_cast<std::size_t>(owner_[i])] += stored[i];
+    return per_message;
+  }
+
+  std::optional<domain::TransactionRef> find_transaction(const std::string& station_id,
+                                                         const std::string& ocpp_transaction_id) override {
+    auto found = transactions_.find({station_id, ocpp_transaction_id});
+    if (found == transactions_.end()) return std::nullopt;
+    return found->second;
+  }
+  std::size_t insert_samples(const domain::MessageContext& ctx, int evse_id,
+                             std::optional<std::int64_t> transaction_id,
+                             const std::vector<domain::MeterSample>& samples,
+                             const std::vector<std::string>& flags) override {
+    items_.push_back({ctx, evse_id, transaction_id, samples, flags});
+    owner_.push_back(message_);
+    return samples.size();  // the real count comes from flush()
+  }
+
+  std::optional<domain::StationRecord> find_station(const std::string& id) override {
+    return real_.find_station(id);
+  }
+  domain::StationRecord connect_station(const std::string& id, const std::string& protocol,
+                                        domain::Timestamp at,
+                                        domain::RegistrationStatus for_unknown) override {
+    return real_.connect_station(id, protocol, at, for_unknown);
+  }
+  void disconnect_station(const std::string& id, domain::Timestamp at) override {
+    real_.disconnect_station(id, at);
+  }
+  std::vector<std::string> touch_stations(
+      const std::vector<std::pair<std::string, domain::Timestamp>>& seen) override {
+    return real_.touch_stations(seen);
+  }
+  void record_boot(const domain::MessageContext& ctx, const domain::BootRequest& boot,
+                   domain::RegistrationStatus status) override {
+    real_.record_boot(ctx, boot, status);
+  }
+  bool record_status(const domain::MessageContext& ctx, const domain::StatusRequest& status,
+                     const std::vector<std::string>& flags) override {
+    return real_.record_status(ctx, status, flags);
+  }
+  std::optional<domain::IdTokenRecord> find_id_token(const std::string& token) override {
+    return real_.find_id_token(token);
+  }
+  bool has_open_transaction(const std::string& token,
+                            std::optional<std::int64_t> except_transaction) override {
+    return real_.has_open_transaction(token, except_transaction);
+  }
+  domain::TransactionRef start_transaction(const domain::MessageContext& ctx,
+                                           const domain::StartTransactionRequest& start,
+                                           const domain::Authorization& authorization,
+                                           const std::vector<std::string>& flags) override {
+    return real_.start_transaction(ctx, start, authorization, flags);
+  }
+  void set_start_authorization(std::int64_t id, domain::AuthorizationStatus status) override {
+    real_.set_start_authorization(id, status);
+  }
+  bool stop_transaction(const domain::MessageContext& ctx, std::int64_t id,
+                        const domain::StopTransactionRequest& stop,
+                        const std::vector<std::string>& flags) override {
+    return real_.stop_transaction(ctx, id, stop, flags);
+  }
+  domain::TransactionRef record_orphan_stop(const domain::MessageContext& ctx,
+                                            const domain::StopTransactionRequest& stop,
+                                            const std::vector<std::string>& flags) override {
+    return real_.record_orphan_stop(ctx, stop, flags);
+  }
+  domain::TransactionRef record_transaction_event(const domain::MessageContext& ctx,
+                                                  const domain::TransactionEventRequest& event,
+                                                  const std::optional<domain::Authorization>& authorization,
+                                                  std::optional<double> register_first_wh,
+                                                  std::optional<double> register_last_wh,
+                                                  const std::vector<std::string>& flags) override {
+    return real_.record_transaction_event(ctx, event, authorization, register_first_wh, register_last_wh,
+                                          flags);
+  }
+  void insert_report(const domain::MessageContext& ctx, const domain::StationReport& report,
+                     const std::vector<std::string>& flags) override {
+    real_.insert_report(ctx, report, flags);
+  }
+
+ private:
+  domain::ChargingRepository& real_;
+  std::map<TransactionKey, domain::TransactionRef> transactions_;
+  std::vector<SampleRows> items_;
+  std::vector<int> owner_;  // the message of each item
+  int message_ = -1;
+};
+
+}  // namespace
+
 StationGateway::StationGateway(GatewaySettings settings, const charging::ChargingService& charging,
                                domain::UnitOfWorkRunner& db, const domain::Clock& clock,
                                const domain::EventBus& events)
@@ -235,9 +344,21 @@ void StationGateway::process(const std::shared_ptr<server::StationLink>& link, s
     return reply(ocpp::to_reply(version, call.action, domain::HeartbeatResponse{ctx.received_at}));
   }
 
+  if (auto* values = std::get_if<domain::MeterValuesRequest>(&request)) {
+    // The busiest message: coalesced with what other chargers sent meanwhile.
+    return queue_meter_values(
+        {link, version, call.action, call.message_id, ctx, std::move(*values), std::move(reply)});
+  }
+  run_single(link, version, call.action, call.message_id, ctx, std::move(request), std::move(reply));
+}
+
+void StationGateway::run_single(const std::shared_ptr<server::StationLink>& link, ocpp::Version version,
+                                const std::string& action, const std::string& message_id,
+                                const domain::MessageContext& ctx, domain::Request request,
+                                std::function<void(server::Reply)> reply) {
   auto outcome = std::make_shared<charging::Outcome>();
   db_.run(
-      [this, ctx, action = call.action, request = std::move(request), outcome](domain::Repositories& repos) {
+      [this, ctx, action, request = std::move(request), outcome](domain::Repositories& repos) {
         ScopedLogContext on_db_thread(ctx.station_id, ctx.message_id, action);
         *outcome = charging_.handle(ctx, request, repos.charging());
         // 2.0.1: the cost so far in the reply to Updated events, at most once per interval
@@ -260,31 +381,98 @@ void StationGateway::process(const std::shared_ptr<server::StationLink>& link, s
           }
         }
       },
-      [this, link, version, action = call.action, message_id = call.message_id, outcome,
-       reply = std::move(reply)](std::exception_ptr error) {
-        ScopedLogContext on_completion(link->station_id(), message_id, action);
+      [this, link, version, action, message_id, outcome, reply = std::move(reply)](std::exception_ptr error) {
+        finish(link, version, action, message_id, *outcome, reply, error);
+      });
+}
+
+void StationGateway::finish(const std::shared_ptr<server::StationLink>& link, ocpp::Version version,
+                            const std::string& action, const std::string& message_id,
+                            charging::Outcome& outcome, const std::function<void(server::Reply)>& reply,
+                            std::exception_ptr error) {
+  ScopedLogContext on_completion(link->station_id(), message_id, action);
+  if (error) {
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      spdlog::error("station {}: {} failed: {}", link->station_id(), action, e.what());
+    }
+    return reply(server::ReplyError{ocpp::ErrorCode::InternalError, "could not be stored; try again"});
+  }
+  if (auto* boot = std::get_if<domain::BootResponse>(&outcome.response)) {
+    std::lock_guard lock(mutex_);
+    auto found = connections_.find(link->connection_id());
+    if (found != connections_.end()) found->second.registration = boot->status;
+  }
+  json payload;
+  try {
+    payload = ocpp::to_reply(version, action, outcome.response);
+  } catch (const std::exception& e) {
+    spdlog::error("station {}: {} reply failed: {}", link->station_id(), action, e.what());
+    return reply(server::ReplyError{ocpp::ErrorCode::InternalError, "the reply could not be built"});
+  }
+  reply(std::move(payload));
+  events_.publish(outcome.events);
+}
+
+void StationGateway::queue_meter_values(PendingMeterValues pending) {
+  {
+    std::lock_guard lock(meter_mutex_);
+    meter_queue_.push_back(std::move(pending));
+    if (meter_flushing_) return;  // the flush in flight takes it next
+    meter_flushing_ = true;
+  }
+  flush_meter_values();
+}
+
+void StationGateway::flush_meter_values() {
+  auto batch = std::make_shared<std::vector<PendingMeterValues>>();
+  {
+    std::lock_guard lock(meter_mutex_);
+    batch->swap(meter_queue_);
+    if (batch->empty()) {
+      meter_flushing_ = false;
+      return;
+    }
+  }
+  auto outcomes = std::make_shared<std::vector<charging::Outcome>>(batch->size());
+  db_.run(
+      [this, batch, outcomes](domain::Repositories& repos) {
+        // One lookup of every message's transaction and one insert of every message's samples;
+        // the charging service decides each message as usual against that view.
+        std::vector<domain::ChargingRepository::TransactionKey> keys;
+        for (const auto& item : *batch)
+          if (item.request.transaction_id)
+            keys.emplace_back(item.ctx.station_id, *item.request.transaction_id);
+        DeferredSamples deferred(repos.charging(), repos.charging().find_transactions(keys));
+        for (std::size_t i = 0; i < batch->size(); ++i) {
+          deferred.next_message();
+          (*outcomes)[i] = charging_.handle((*batch)[i].ctx, (*batch)[i].request, deferred);
+        }
+        auto stored = deferred.flush();
+        // Samples recorded before (a retried message) are no news for the services.
+        for (std::size_t i = 0; i < batch->size(); ++i)
+          if (stored[i] == 0) (*outcomes)[i].events.clear();
+      },
+      [this, batch, outcomes](std::exception_ptr error) {
         if (error) {
+          // One message's data may have failed them all: each is tried again on its own.
           try {
             std::rethrow_exception(error);
           } catch (const std::exception& e) {
-            spdlog::error("station {}: {} failed: {}", link->station_id(), action, e.what());
+            spdlog::warn("{} meter values stored one by one after: {}", batch->size(), e.what());
           }
-          return reply(server::ReplyError{ocpp::ErrorCode::InternalError, "could not be stored; try again"});
+          for (auto& item : *batch)
+            run_single(item.link, item.version, item.action, item.message_id, item.ctx,
+                       std::move(item.request), std::move(item.reply));
+        } else {
+          for (std::size_t i = 0; i < batch->size(); ++i) {
+            auto& item = (*batch)[i];
+            finish(item.link, item.version, item.action, item.message_id, (*outcomes)[i], item.reply,
+                   nullptr);
+          }
         }
-        if (auto* boot = std::get_if<domain::BootResponse>(&outcome->response)) {
-          std::lock_guard lock(mutex_);
-          auto found = connections_.find(link->connection_id());
-          if (found != connections_.end()) found->second.registration = boot->status;
-        }
-        json payload;
-        try {
-          payload = ocpp::to_reply(version, action, outcome->response);
-        } catch (const std::exception& e) {
-          spdlog::error("station {}: {} reply failed: {}", link->station_id(), action, e.what());
-          return reply(server::ReplyError{ocpp::ErrorCode::InternalError, "the reply could not be built"});
-        }
-        reply(std::move(payload));
-        events_.publish(outcome->events);
+        flush_meter_values();
       });
 }
 

@@ -1,5 +1,6 @@
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <set>
 
 #include "repositories.hpp"
@@ -398,6 +399,83 @@ std::size_t PgChargingRepository::insert_samples(const domain::MessageContext& c
       "ON CONFLICT DO NOTHING",
       ctx.station_id, evse_id, transaction_id, rows.dump(), text_array(flags), ts(ctx.received_at));
   return static_cast<std::size_t>(result.affected_rows());
+}
+
+std::map<domain::ChargingRepository::TransactionKey, domain::TransactionRef>
+PgChargingRepository::find_transactions(const std::vector<TransactionKey>& keys) {
+  std::map<TransactionKey, domain::TransactionRef> found;
+  if (keys.empty()) return found;
+  std::vector<std::string> stations;
+  std::vector<std::string> ids;
+  for (const auto& [station, id] : keys) {
+    stations.push_back(station);
+    ids.push_back(id);
+  }
+  for (const auto& row :
+       exec_cached(txn_,
+                   std::string("SELECT t.station_id, t.ocpp_transaction_id, ") +
+                       "t.id, csms_ms(t.started_at) AS started_ms, csms_ms(t.stopped_at) AS "
+                       "stopped_ms, t.meter_start_wh, t.evse_id FROM unnest($1::text[], "
+                       "$2::text[]) AS k(station_id, ocpp_transaction_id) JOIN transactions t "
+                       "ON t.station_id = k.station_id AND t.ocpp_transaction_id = "
+                       "k.ocpp_transaction_id",
+                   text_array(stations), text_array(ids)))
+    found.emplace(TransactionKey{row[0].as<std::string>(), row[1].as<std::string>()}, ref_from(row, false));
+  return found;
+}
+
+std::vector<std::size_t> PgChargingRepository::insert_sample_rows(const std::vector<SampleRows>& items) {
+  std::vector<std::size_t> stored(items.size(), 0);
+  auto rows = nlohmann::json::array();
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const auto& item = items[i];
+    for (const auto& s : item.samples) {
+      auto flags = item.flags;
+      flags.insert(flags.end(), s.flags.begin(), s.flags.end());
+      rows.push_back(
+          {{"item", i},
+           {"station_id", item.ctx.station_id},
+           {"evse_id", item.evse_id},
+           {"transaction_id", item.transaction_id ? nlohmann::json(*item.transaction_id) : nlohmann::json()},
+           {"sampled_at", ts(s.timestamp)},
+           {"measurand", s.measurand},
+           {"phase", s.phase},
+           {"location", s.location},
+           {"context", s.context},
+           {"unit", s.unit},
+           {"raw_value", s.raw_value},
+           {"value", s.value},
+           {"canonical_unit", s.canonical_unit},
+           {"canonical_value", s.canonical_value},
+           {"signed_data", s.signed_data ? nlohmann::json(*s.signed_data) : nlohmann::json()},
+           {"flags", flags},
+           {"received_at", ts(item.ctx.received_at)}});
+    }
+  }
+  if (rows.empty()) return stored;
+  // One statement for every message's samples; the rows that were new are matched back to
+  // their message by their unique key.
+  for (const auto& row : exec_cached(
+           txn_,
+           "WITH x AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(item int, station_id text, evse_id "
+           "int, "
+           "transaction_id bigint, sampled_at timestamptz, measurand text, phase text, location text, "
+           "context text, "
+           "unit text, raw_value text, value double precision, canonical_unit text, canonical_value double "
+           "precision, signed_data text, flags text[], received_at timestamptz)), "
+           "ins AS (INSERT INTO meter_samples (station_id, evse_id, transaction_id, sampled_at, measurand, "
+           "phase, "
+           "location, context, unit, raw_value, value, canonical_unit, canonical_value, signed_data, flags, "
+           "received_at) SELECT station_id, evse_id, transaction_id, sampled_at, measurand, phase, location, "
+           "context, unit, raw_value, value, canonical_unit, canonical_value, signed_data, "
+           "coalesce(flags, '{}'), received_at FROM x ON CONFLICT DO NOTHING "
+           "RETURNING station_id, evse_id, sampled_at, measurand, phase, location, context) "
+           "SELECT x.item, count(*) FROM ins JOIN x USING (station_id, evse_id, sampled_at, measurand, "
+           "phase, "
+           "location, context) GROUP BY x.item",
+           rows.dump()))
+    stored[row[0].as<std::size_t>()] = row[1].as<std::size_t>();
+  return stored;
 }
 
 void PgChargingRepository::insert_report(const domain::MessageContext& ctx,

@@ -48,6 +48,9 @@ class PgChargingRepository final : public domain::ChargingRepository {
                              const std::vector<std::string>& flags) override;
   void insert_report(const domain::MessageContext& ctx, const domain::StationReport& report,
                      const std::vector<std::string>& flags) override;
+  std::map<TransactionKey, domain::TransactionRef> find_transactions(
+      const std::vector<TransactionKey>& keys) override;
+  std::vector<std::size_t> insert_sample_rows(const std::vector<SampleRows>& items) override;
 
  private:
   pqxx::transaction_base& txn_;

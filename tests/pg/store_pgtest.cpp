@@ -188,6 +188,53 @@ TEST_F(StoreTest, MeterValues_RetriedDelivery_StoresEachSampleOnce) {
   EXPECT_EQ(tx["state"], "open");
 }
 
+TEST_F(StoreTest, BatchedMeterValues_OneLookupAndOneInsert_CountNewRowsPerMessage) {
+  connect();
+  run([](domain::Repositories& repos) {
+    repos.charging().connect_station("CP-2", "ocpp1.6", at("2026-03-01T09:59:00Z"),
+                                     domain::RegistrationStatus::Accepted);
+  });
+  domain::StartTransactionRequest start{1, 1, {"TAG", ""}, 1000, at("2026-03-01T10:00:00Z"), std::nullopt};
+  auto id = std::get<domain::StartTransactionResponse>(handle(start).response).transaction_id;
+  std::map<domain::ChargingRepository::TransactionKey, domain::TransactionRef> found;
+  run([&](domain::Repositories& repos) {
+    found =
+        repos.charging().find_transactions({{"CP-1", std::to_string(id)}, {"CP-2", "77"}, {"CP-1", "999"}});
+  });
+  ASSERT_EQ(found.size(), 1u) << "only the transaction that exists";
+  EXPECT_EQ(found.begin()->first, (domain::ChargingRepository::TransactionKey{"CP-1", std::to_string(id)}));
+  EXPECT_EQ(found.begin()->second.id, id);
+  EXPECT_EQ(found.begin()->second.started_at, at("2026-03-01T10:00:00Z"));
+
+  domain::MeterSample energy;
+  energy.timestamp = at("2026-03-01T10:05:00Z");
+  energy.unit = energy.canonical_unit = "Wh";
+  energy.raw_value = "1500";
+  energy.value = energy.canonical_value = 1500;
+  energy.flags = {"unit_assumed"};
+  domain::MeterSample power = energy;
+  power.measurand = "Power.Active.Import";
+  power.flags.clear();
+  auto ctx = [](const char* station) {
+    return domain::MessageContext{station, "ocpp1.6", "m", at("2026-03-01T10:05:01Z"), false};
+  };
+  std::vector<domain::ChargingRepository::SampleRows> items{{ctx("CP-1"), 1, id, {energy, power}, {"late"}},
+                                                            {ctx("CP-2"), 1, std::nullopt, {energy}, {}}};
+  std::vector<std::size_t> stored;
+  run([&](domain::Repositories& repos) { stored = repos.charging().insert_sample_rows(items); });
+  EXPECT_EQ(stored, (std::vector<std::size_t>{2, 1}));
+  // Retried: nothing new for the first message; a new reading for the second.
+  items[1].samples[0].timestamp = at("2026-03-01T10:06:00Z");
+  run([&](domain::Repositories& repos) { stored = repos.charging().insert_sample_rows(items); });
+  EXPECT_EQ(stored, (std::vector<std::size_t>{0, 1}));
+  EXPECT_EQ(value("SELECT count(*) FROM meter_samples"), "4");
+  // The message's flags come first, then the sample's own.
+  EXPECT_EQ(value("SELECT flags::text FROM meter_samples WHERE station_id = 'CP-1' AND measurand = "
+                  "'Energy.Active.Import.Register'"),
+            "{late,unit_assumed}");
+  EXPECT_EQ(value("SELECT count(*) FROM meter_samples WHERE transaction_id = " + std::to_string(id)), "2");
+}
+
 TEST_F(StoreTest, StopTransaction_UnknownIdAndMinusOne_AreRecordedAndFlagged) {
   connect();
   domain::StopTransactionRequest unknown{4711, {}, 2000, at("2026-03-01T11:00:00Z"), "Local", {}};

@@ -80,6 +80,27 @@ class StationGateway final : public server::StationHandler, public api::CommandP
 
   void process(const std::shared_ptr<server::StationLink>& link, server::IncomingCall call,
                std::function<void(server::Reply)> reply);
+  // One message as its own unit of work, answered once it committed.
+  void run_single(const std::shared_ptr<server::StationLink>& link, ocpp::Version version,
+                  const std::string& action, const std::string& message_id, const domain::MessageContext& ctx,
+                  domain::Request request, std::function<void(server::Reply)> reply);
+  // Answers a call from what its unit of work decided (or its failure) and publishes its events.
+  void finish(const std::shared_ptr<server::StationLink>& link, ocpp::Version version,
+              const std::string& action, const std::string& message_id, charging::Outcome& outcome,
+              const std::function<void(server::Reply)>& reply, std::exception_ptr error);
+
+  // MeterValues are coalesced: while one batch is being stored, the next gathers.
+  struct PendingMeterValues {
+    std::shared_ptr<server::StationLink> link;
+    ocpp::Version version;
+    std::string action;
+    std::string message_id;
+    domain::MessageContext ctx;
+    domain::MeterValuesRequest request;
+    std::function<void(server::Reply)> reply;
+  };
+  void queue_meter_values(PendingMeterValues pending);
+  void flush_meter_values();
   void seen(const std::string& station_id);
   // Whether this TransactionEvent's reply should carry the running cost (and remembers it).
   bool cost_due(std::int64_t transaction_id, bool ended);
@@ -97,6 +118,9 @@ class StationGateway final : public server::StationHandler, public api::CommandP
   std::mutex mutex_;
   std::unordered_map<std::uint64_t, Connection> connections_;
   std::map<std::string, domain::Timestamp> last_seen_;
+  std::mutex meter_mutex_;
+  std::vector<PendingMeterValues> meter_queue_;
+  bool meter_flushing_ = false;
   std::mutex cost_mutex_;
   std::unordered_map<std::int64_t, std::chrono::steady_clock::time_point> last_cost_;  // by transaction
 

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -83,6 +84,32 @@ class ChargingRepository {
                                      const std::vector<std::string>& flags) = 0;
   virtual void insert_report(const MessageContext& ctx, const StationReport& report,
                              const std::vector<std::string>& flags) = 0;
+
+  // The same for many messages at once (the meter-value path coalesces what many chargers
+  // sent meanwhile into one statement each). These defaults do it one by one; the store
+  // answers each with one statement.
+  using TransactionKey = std::pair<std::string, std::string>;  // station, OCPP transaction id
+  virtual std::map<TransactionKey, TransactionRef> find_transactions(
+      const std::vector<TransactionKey>& keys) {
+    std::map<TransactionKey, TransactionRef> found;
+    for (const auto& key : keys)
+      if (auto ref = find_transaction(key.first, key.second)) found.emplace(key, *ref);
+    return found;
+  }
+  struct SampleRows {
+    MessageContext ctx;
+    int evse_id = 0;
+    std::optional<std::int64_t> transaction_id;
+    std::vector<MeterSample> samples;
+    std::vector<std::string> flags;
+  };
+  // How many of each item's samples were new.
+  virtual std::vector<std::size_t> insert_sample_rows(const std::vector<SampleRows>& items) {
+    std::vector<std::size_t> stored;
+    for (const auto& item : items)
+      stored.push_back(insert_samples(item.ctx, item.evse_id, item.transaction_id, item.samples, item.flags));
+    return stored;
+  }
 };
 
 }  // namespace csms::domain
