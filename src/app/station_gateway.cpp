@@ -344,11 +344,13 @@ void StationGateway::process(const std::shared_ptr<server::StationLink>& link, s
     return reply(ocpp::to_reply(version, call.action, domain::HeartbeatResponse{ctx.received_at}));
   }
 
-  if (auto* values = std::get_if<domain::MeterValuesRequest>(&request)) {
-    // The busiest message: coalesced with what other chargers sent meanwhile.
+  // The busiest messages (meter values, and transactions' updates with theirs) are coalesced
+  // with what other chargers sent meanwhile.
+  const auto* event = std::get_if<domain::TransactionEventRequest>(&request);
+  if (std::holds_alternative<domain::MeterValuesRequest>(request) ||
+      (event && event->kind == domain::TransactionEventKind::Updated))
     return queue_meter_values(
-        {link, version, call.action, call.message_id, ctx, std::move(*values), std::move(reply)});
-  }
+        {link, version, call.action, call.message_id, ctx, std::move(request), std::move(reply)});
   run_single(link, version, call.action, call.message_id, ctx, std::move(request), std::move(reply));
 }
 
@@ -361,29 +363,33 @@ void StationGateway::run_single(const std::shared_ptr<server::StationLink>& link
       [this, ctx, action, request = std::move(request), outcome](domain::Repositories& repos) {
         ScopedLogContext on_db_thread(ctx.station_id, ctx.message_id, action);
         *outcome = charging_.handle(ctx, request, repos.charging());
-        // 2.0.1: the cost so far in the reply to Updated events, at most once per interval
-        // per transaction (it reads the session's readings and tariff), and the final cost
-        // in the reply to Ended.
-        auto* event = std::get_if<domain::TransactionEventResponse>(&outcome->response);
-        const auto* sent = std::get_if<domain::TransactionEventRequest>(&request);
-        if (event && sent && event->transaction_id != 0 &&
-            sent->kind != domain::TransactionEventKind::Started &&
-            cost_due(event->transaction_id, sent->kind == domain::TransactionEventKind::Ended)) {
-          try {
-            if (auto data = repos.billing().pricing_data(event->transaction_id)) {
-              if (auto cost = billing::BillingService::price(*data))
-                event->total_cost = (*cost)["total_incl_vat"].get<std::string>();
-            }
-          } catch (const std::exception& e) {
-            // A tariff that cannot price the session must not fail the charger's message.
-            spdlog::warn("station {}: running cost of transaction {}: {}", ctx.station_id,
-                         event->transaction_id, e.what());
-          }
-        }
+        add_running_cost(repos, ctx, request, *outcome);
       },
       [this, link, version, action, message_id, outcome, reply = std::move(reply)](std::exception_ptr error) {
         finish(link, version, action, message_id, *outcome, reply, error);
       });
+}
+
+void StationGateway::add_running_cost(domain::Repositories& repos, const domain::MessageContext& ctx,
+                                      const domain::Request& request, charging::Outcome& outcome) {
+  // 2.0.1: the cost so far in the reply to Updated events, at most once per interval
+  // per transaction (it reads the session's readings and tariff), and the final cost
+  // in the reply to Ended.
+  auto* event = std::get_if<domain::TransactionEventResponse>(&outcome.response);
+  const auto* sent = std::get_if<domain::TransactionEventRequest>(&request);
+  if (event && sent && event->transaction_id != 0 && sent->kind != domain::TransactionEventKind::Started &&
+      cost_due(event->transaction_id, sent->kind == domain::TransactionEventKind::Ended)) {
+    try {
+      if (auto data = repos.billing().pricing_data(event->transaction_id)) {
+        if (auto cost = billing::BillingService::price(*data))
+          event->total_cost = (*cost)["total_incl_vat"].get<std::string>();
+      }
+    } catch (const std::exception& e) {
+      // A tariff that cannot price the session must not fail the charger's message.
+      spdlog::warn("station {}: running cost of transaction {}: {}", ctx.station_id, event->transaction_id,
+                   e.what());
+    }
+  }
 }
 
 void StationGateway::finish(const std::shared_ptr<server::StationLink>& link, ocpp::Version version,
@@ -442,17 +448,24 @@ void StationGateway::flush_meter_values() {
         // the charging service decides each message as usual against that view.
         std::vector<domain::ChargingRepository::TransactionKey> keys;
         for (const auto& item : *batch)
-          if (item.request.transaction_id)
-            keys.emplace_back(item.ctx.station_id, *item.request.transaction_id);
+          if (const auto* values = std::get_if<domain::MeterValuesRequest>(&item.request);
+              values && values->transaction_id)
+            keys.emplace_back(item.ctx.station_id, *values->transaction_id);
         DeferredSamples deferred(repos.charging(), repos.charging().find_transactions(keys));
         for (std::size_t i = 0; i < batch->size(); ++i) {
           deferred.next_message();
           (*outcomes)[i] = charging_.handle((*batch)[i].ctx, (*batch)[i].request, deferred);
         }
         auto stored = deferred.flush();
-        // Samples recorded before (a retried message) are no news for the services.
-        for (std::size_t i = 0; i < batch->size(); ++i)
-          if (stored[i] == 0) (*outcomes)[i].events.clear();
+        for (std::size_t i = 0; i < batch->size(); ++i) {
+          // Samples recorded before (a retried message) are no news for the services.
+          if (stored[i] == 0)
+            std::erase_if((*outcomes)[i].events, [](const domain::Event& e) {
+              return std::holds_alternative<domain::MeterValuesRecorded>(e);
+            });
+          // After the insert: the running cost counts this message's readings.
+          add_running_cost(repos, (*batch)[i].ctx, (*batch)[i].request, (*outcomes)[i]);
+        }
       },
       [this, batch, outcomes](std::exception_ptr error) {
         if (error) {

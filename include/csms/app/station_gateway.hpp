@@ -84,6 +84,10 @@ class StationGateway final : public server::StationHandler, public api::CommandP
   void run_single(const std::shared_ptr<server::StationLink>& link, ocpp::Version version,
                   const std::string& action, const std::string& message_id, const domain::MessageContext& ctx,
                   domain::Request request, std::function<void(server::Reply)> reply);
+  // 2.0.1: the cost so far in the reply to TransactionEvent Updated (at most once per
+  // interval per transaction) and the final cost in the reply to Ended.
+  void add_running_cost(domain::Repositories& repos, const domain::MessageContext& ctx,
+                        const domain::Request& request, charging::Outcome& outcome);
   // Answers a call from what its unit of work decided (or its failure) and publishes its events.
   void finish(const std::shared_ptr<server::StationLink>& link, ocpp::Version version,
               const std::string& action, const std::string& message_id, charging::Outcome& outcome,
@@ -96,7 +100,7 @@ class StationGateway final : public server::StationHandler, public api::CommandP
     std::string action;
     std::string message_id;
     domain::MessageContext ctx;
-    domain::MeterValuesRequest request;
+    domain::Request request;  // MeterValues, or a TransactionEvent Updated
     std::function<void(server::Reply)> reply;
   };
   void queue_meter_values(PendingMeterValues pending);
