@@ -425,8 +425,9 @@ void StationGateway::queue_meter_values(PendingMeterValues pending) {
   {
     std::lock_guard lock(meter_mutex_);
     meter_queue_.push_back(std::move(pending));
-    if (meter_flushing_) return;  // the flush in flight takes it next
-    meter_flushing_ = true;
+    // The batches in flight take it next; another starts while fewer are being stored.
+    if (meter_batches_in_flight_ >= settings_.meter_batches_in_flight) return;
+    ++meter_batches_in_flight_;
   }
   flush_meter_values();
 }
@@ -437,7 +438,7 @@ void StationGateway::flush_meter_values() {
     std::lock_guard lock(meter_mutex_);
     batch->swap(meter_queue_);
     if (batch->empty()) {
-      meter_flushing_ = false;
+      --meter_batches_in_flight_;
       return;
     }
   }

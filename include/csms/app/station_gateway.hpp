@@ -26,6 +26,9 @@ struct GatewaySettings {
   // How often a running 2.0.1 transaction's TransactionEventResponse carries its cost so
   // far (totalCost); the final cost comes with every Ended event. 0: never while running.
   std::chrono::seconds running_cost_interval{60};
+  // Meter values (and transaction updates) are stored in batches: while these many are being
+  // stored, the next messages gather for the batch after.
+  int meter_batches_in_flight = 2;
 };
 
 // Joins the transport to the services: each charger call is translated by `ocpp`, decided
@@ -124,7 +127,7 @@ class StationGateway final : public server::StationHandler, public api::CommandP
   std::map<std::string, domain::Timestamp> last_seen_;
   std::mutex meter_mutex_;
   std::vector<PendingMeterValues> meter_queue_;
-  bool meter_flushing_ = false;
+  int meter_batches_in_flight_ = 0;
   std::mutex cost_mutex_;
   std::unordered_map<std::int64_t, std::chrono::steady_clock::time_point> last_cost_;  // by transaction
 
