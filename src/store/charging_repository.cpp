@@ -370,35 +370,7 @@ std::size_t PgChargingRepository::insert_samples(const domain::MessageContext& c
                                                  const std::vector<domain::MeterSample>& samples,
                                                  const std::vector<std::string>& flags) {
   if (samples.empty()) return 0;
-  auto rows = nlohmann::json::array();
-  for (const auto& s : samples) {
-    rows.push_back({{"sampled_at", ts(s.timestamp)},
-                    {"measurand", s.measurand},
-                    {"phase", s.phase},
-                    {"location", s.location},
-                    {"context", s.context},
-                    {"unit", s.unit},
-                    {"raw_value", s.raw_value},
-                    {"value", s.value},
-                    {"canonical_unit", s.canonical_unit},
-                    {"canonical_value", s.canonical_value},
-                    {"signed_data", s.signed_data ? nlohmann::json(*s.signed_data) : nlohmann::json()},
-                    {"flags", s.flags}});
-  }
-  auto result = exec_cached(
-      txn_,
-      "INSERT INTO meter_samples (station_id, evse_id, transaction_id, sampled_at, measurand, phase, "
-      "location, context, unit, raw_value, value, canonical_unit, canonical_value, signed_data, "
-      "flags, received_at) "
-      "SELECT $1, $2, $3, x.sampled_at, x.measurand, x.phase, x.location, x.context, x.unit, "
-      "x.raw_value, x.value, x.canonical_unit, x.canonical_value, x.signed_data, "
-      "$5::text[] || coalesce(x.flags, '{}'), $6 "
-      "FROM jsonb_to_recordset($4::jsonb) AS x(sampled_at timestamptz, measurand text, phase text, "
-      "location text, context text, unit text, raw_value text, value double precision, "
-      "canonical_unit text, canonical_value double precision, signed_data text, flags text[]) "
-      "ON CONFLICT DO NOTHING",
-      ctx.station_id, evse_id, transaction_id, rows.dump(), text_array(flags), ts(ctx.received_at));
-  return static_cast<std::size_t>(result.affected_rows());
+  return insert_sample_rows({{ctx, evse_id, transaction_id, samples, flags}})[0];
 }
 
 std::map<domain::ChargingRepository::TransactionKey, domain::TransactionRef>
