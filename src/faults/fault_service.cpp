@@ -1,7 +1,9 @@
 #include "csms/faults/fault_service.hpp"
 
 #include <spdlog/spdlog.h>
+
 #include <algorithm>
+#include <set>
 
 namespace csms::faults {
 
@@ -140,13 +142,12 @@ void FaultService::take_over(const std::vector<std::string>& station_ids) {
 }
 
 void FaultService::take_over_unwatched(const std::vector<domain::Event>& events) {
-  std::vector<std::string> unwatched;
+  std::set<std::string> unwatched;  // a reconnect storm brings thousands at once
   for (const auto& event : events) {
     const auto& id = std::visit([](const auto& e) -> const std::string& { return e.station_id; }, event);
-    if (!watches(id) && std::find(unwatched.begin(), unwatched.end(), id) == unwatched.end())
-      unwatched.push_back(id);
+    if (!watches(id)) unwatched.insert(id);
   }
-  take_over(unwatched);
+  take_over(std::vector<std::string>(unwatched.begin(), unwatched.end()));
 }
 
 void FaultService::adopt_now(const std::vector<domain::StationLiveness>& stations) {
