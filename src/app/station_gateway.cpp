@@ -349,7 +349,7 @@ void StationGateway::process(const std::shared_ptr<server::StationLink>& link, s
   const auto* event = std::get_if<domain::TransactionEventRequest>(&request);
   if (std::holds_alternative<domain::MeterValuesRequest>(request) ||
       (event && event->kind == domain::TransactionEventKind::Updated))
-    return queue_meter_values(
+    return queue_batched(
         {link, version, call.action, call.message_id, ctx, std::move(request), std::move(reply)});
   run_single(link, version, call.action, call.message_id, ctx, std::move(request), std::move(reply));
 }
@@ -421,24 +421,24 @@ void StationGateway::finish(const std::shared_ptr<server::StationLink>& link, oc
   events_.publish(outcome.events);
 }
 
-void StationGateway::queue_meter_values(PendingMeterValues pending) {
+void StationGateway::queue_batched(BatchedCall pending) {
   {
-    std::lock_guard lock(meter_mutex_);
-    meter_queue_.push_back(std::move(pending));
+    std::lock_guard lock(batch_mutex_);
+    batch_queue_.push_back(std::move(pending));
     // The batches in flight take it next; another starts while fewer are being stored.
-    if (meter_batches_in_flight_ >= settings_.meter_batches_in_flight) return;
-    ++meter_batches_in_flight_;
+    if (batches_in_flight_ >= settings_.batches_in_flight) return;
+    ++batches_in_flight_;
   }
-  flush_meter_values();
+  flush_batched();
 }
 
-void StationGateway::flush_meter_values() {
-  auto batch = std::make_shared<std::vector<PendingMeterValues>>();
+void StationGateway::flush_batched() {
+  auto batch = std::make_shared<std::vector<BatchedCall>>();
   {
-    std::lock_guard lock(meter_mutex_);
-    batch->swap(meter_queue_);
+    std::lock_guard lock(batch_mutex_);
+    batch->swap(batch_queue_);
     if (batch->empty()) {
-      --meter_batches_in_flight_;
+      --batches_in_flight_;
       return;
     }
   }
@@ -486,7 +486,7 @@ void StationGateway::flush_meter_values() {
                    nullptr);
           }
         }
-        flush_meter_values();
+        flush_batched();
       });
 }
 

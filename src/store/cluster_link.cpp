@@ -282,8 +282,6 @@ void ClusterLink::stop() {
   impl_->connection.reset();
 }
 
-const std::string& ClusterLink::node_id() const { return impl_->settings.node_id; }
-
 bool ClusterLink::leader() const { return impl_->leader; }
 
 }  // namespace csms::store

@@ -57,8 +57,6 @@ class ClusterNode final : public api::CommandPort {
   // Here and on every other node (the station may be on any of them, or move).
   void set_frame_logging(const std::string& station_id, bool enabled) override;
 
-  const std::string& node_id() const { return node_id_; }
-
  private:
   struct Pending {
     std::function<void(api::CommandResult)> done;

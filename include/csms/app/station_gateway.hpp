@@ -28,7 +28,7 @@ struct GatewaySettings {
   std::chrono::seconds running_cost_interval{60};
   // Meter values (and transaction updates) are stored in batches: while these many are being
   // stored, the next messages gather for the batch after.
-  int meter_batches_in_flight = 2;
+  int batches_in_flight = 2;
 };
 
 // Joins the transport to the services: each charger call is translated by `ocpp`, decided
@@ -96,8 +96,9 @@ class StationGateway final : public server::StationHandler, public api::CommandP
               const std::string& action, const std::string& message_id, charging::Outcome& outcome,
               const std::function<void(server::Reply)>& reply, std::exception_ptr error);
 
-  // MeterValues are coalesced: while one batch is being stored, the next gathers.
-  struct PendingMeterValues {
+  // MeterValues and TransactionEvent Updated are coalesced: while batches are being stored,
+  // the next calls gather.
+  struct BatchedCall {
     std::shared_ptr<server::StationLink> link;
     ocpp::Version version;
     std::string action;
@@ -106,8 +107,8 @@ class StationGateway final : public server::StationHandler, public api::CommandP
     domain::Request request;  // MeterValues, or a TransactionEvent Updated
     std::function<void(server::Reply)> reply;
   };
-  void queue_meter_values(PendingMeterValues pending);
-  void flush_meter_values();
+  void queue_batched(BatchedCall pending);
+  void flush_batched();
   void seen(const std::string& station_id);
   // Whether this TransactionEvent's reply should carry the running cost (and remembers it).
   bool cost_due(std::int64_t transaction_id, bool ended);
@@ -125,9 +126,9 @@ class StationGateway final : public server::StationHandler, public api::CommandP
   std::mutex mutex_;
   std::unordered_map<std::uint64_t, Connection> connections_;
   std::map<std::string, domain::Timestamp> last_seen_;
-  std::mutex meter_mutex_;
-  std::vector<PendingMeterValues> meter_queue_;
-  int meter_batches_in_flight_ = 0;
+  std::mutex batch_mutex_;
+  std::vector<BatchedCall> batch_queue_;
+  int batches_in_flight_ = 0;
   std::mutex cost_mutex_;
   std::unordered_map<std::int64_t, std::chrono::steady_clock::time_point> last_cost_;  // by transaction
 

@@ -50,7 +50,6 @@ class ClusterLink {
   // taken over by the leader).
   void stop();
 
-  const std::string& node_id() const;
   bool leader() const;
 
  private:
