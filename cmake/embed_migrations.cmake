@@ -1,7 +1,10 @@
-# Writes OUTPUT: a C++ source holding every migrations/NNNN_name.sql in order, so the binary
-# can migrate a database wherever it runs. Invoked by src/store/CMakeLists.txt.
+# Writes OUTPUT: a C++ source holding every migrations/NNNN_name.sql in order and every
+# migrations/repeatable/NAME.sql, so the binary can migrate a database wherever it runs.
+# Invoked by src/store/CMakeLists.txt.
 file(GLOB files "${MIGRATIONS_DIR}/[0-9][0-9][0-9][0-9]_*.sql")
 list(SORT files)
+file(GLOB repeatables "${MIGRATIONS_DIR}/repeatable/*.sql")
+list(SORT repeatables)
 set(body "// generated from migrations/*.sql by cmake/embed_migrations.cmake — do not edit\n")
 string(APPEND body "#include \"store/embedded_migrations.hpp\"\n\nnamespace csms::store {\n\n")
 string(APPEND body "const std::vector<EmbeddedMigration>& embedded_migrations() {\n")
@@ -11,7 +14,15 @@ foreach(f IN LISTS files)
   file(READ "${f}" sql)
   string(APPEND body "      {\"${name}\", R\"csms_sql(${sql})csms_sql\"},\n")
 endforeach()
-string(APPEND body "  };\n  return migrations;\n}\n\n}  // namespace csms::store\n")
+string(APPEND body "  };\n  return migrations;\n}\n\n")
+string(APPEND body "const std::vector<EmbeddedMigration>& embedded_repeatables() {\n")
+string(APPEND body "  static const std::vector<EmbeddedMigration> repeatables = {\n")
+foreach(f IN LISTS repeatables)
+  get_filename_component(name "${f}" NAME)
+  file(READ "${f}" sql)
+  string(APPEND body "      {\"${name}\", R\"csms_sql(${sql})csms_sql\"},\n")
+endforeach()
+string(APPEND body "  };\n  return repeatables;\n}\n\n}  // namespace csms::store\n")
 if(EXISTS "${OUTPUT}")
   file(READ "${OUTPUT}" old)
 endif()

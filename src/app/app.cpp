@@ -83,7 +83,9 @@ int migrate_command(const Config& config) {
   auto report = store::migrate(database_url(config));
   store::ensure_partitions(*config.database_url);
   for (const auto& name : report.applied) std::cout << "applied " << name << "\n";
-  std::cout << report.applied.size() << " applied, " << report.already_applied << " already applied\n";
+  for (const auto& name : report.refreshed) std::cout << "refreshed repeatable/" << name << "\n";
+  std::cout << report.applied.size() << " applied, " << report.already_applied << " already applied, "
+            << report.refreshed.size() << " repeatable refreshed\n";
   return 0;
 }
 
@@ -225,6 +227,7 @@ int serve_command(const Config& config) {
   auto report = store::migrate(url);
   store::ensure_partitions(url);
   for (const auto& name : report.applied) spdlog::info("applied migration {}", name);
+  for (const auto& name : report.refreshed) spdlog::info("refreshed repeatable/{}", name);
 
   store::Database db({url, config.database_pool_size, config.database_max_batch});
   db.start();

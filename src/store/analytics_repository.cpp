@@ -1,5 +1,5 @@
 // Analytics: the raw history behind rollup windows, the rollups themselves, reports (SQL
-// functions of migrations/0006_analytics.sql) and maintenance windows.
+// functions of migrations/repeatable/analytics_reports.sql) and maintenance windows.
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -306,25 +306,59 @@ std::vector<std::string> PgAnalyticsRepository::stations_between(Timestamp from,
   return out;
 }
 
-std::string PgAnalyticsRepository::report(const std::string& name, const domain::AnalyticsQuery& q) {
+domain::ReportTable PgAnalyticsRepository::report(const std::string& name, const domain::AnalyticsQuery& q) {
   std::optional<std::string> stations;
   if (!q.stations.empty()) stations = text_array(q.stations);
   const std::string from = ts(q.from), to = ts(q.to);
+  // Report queries are short for PostgreSQL's cost model but expensive to JIT-compile (about
+  // half a second each). The functions are inlined into this statement, so they are planned
+  // with the actual range and stations.
+  txn_.exec("SET LOCAL jit = off");
   pqxx::result r;
   if (name == "utilization" || name == "energy" || name == "revenue") {
-    r = txn_.exec_params("SELECT csms_report_" + name + "($1, $2, $3, $4::text[])", from, to, q.bucket,
+    r = txn_.exec_params("SELECT * FROM csms_report_" + name + "($1, $2, $3, $4::text[])", from, to, q.bucket,
                          stations);
   } else if (name == "uptime") {
-    r = txn_.exec_params("SELECT csms_report_uptime($1, $2, $3, $4::text[], $5)", from, to, q.bucket,
+    r = txn_.exec_params("SELECT * FROM csms_report_uptime($1, $2, $3, $4::text[], $5)", from, to, q.bucket,
                          stations, q.uptime_threshold_percent);
   } else if (name == "peak-hours" || name == "sessions" || name == "faults" || name == "expansion" ||
              name == "maintenance") {
     std::string fn = name == "peak-hours" ? "peak_hours" : name;
-    r = txn_.exec_params("SELECT csms_report_" + fn + "($1, $2, $3::text[])", from, to, stations);
+    r = txn_.exec_params("SELECT * FROM csms_report_" + fn + "($1, $2, $3::text[])", from, to, stations);
   } else {
     throw std::invalid_argument("unknown report " + name);
   }
-  return r[0][0].as<std::string>();
+  domain::ReportTable table;
+  const auto columns = static_cast<std::size_t>(r.columns());
+  for (std::size_t i = 0; i < columns; ++i) {
+    table.columns.emplace_back(r.column_name(static_cast<pqxx::row::size_type>(i)));
+    switch (r.column_type(static_cast<pqxx::row::size_type>(i))) {
+      case 16:  // bool
+        table.kinds.push_back(domain::ReportTable::Kind::Boolean);
+        break;
+      case 20:
+      case 21:
+      case 23:
+      case 700:
+      case 701:
+      case 1700:  // integers, floats, numeric
+        table.kinds.push_back(domain::ReportTable::Kind::Number);
+        break;
+      default:
+        table.kinds.push_back(domain::ReportTable::Kind::Text);
+    }
+  }
+  table.cells.reserve(r.size() * columns);
+  for (const auto& row : r) {
+    for (const auto& field : row) {
+      if (field.is_null()) {
+        table.cells.emplace_back();
+      } else {
+        table.cells.emplace_back(std::string(field.c_str(), field.size()));
+      }
+    }
+  }
+  return table;
 }
 
 std::string PgAnalyticsRepository::list_maintenance_windows(const domain::MaintenanceWindowFilter& f) {

@@ -81,6 +81,34 @@ MigrationReport migrate(const std::string& database_url) {
       txn.commit();
       report.applied.emplace_back(migration.name);
     }
+
+    std::map<std::string, std::string> refreshed;
+    {
+      pqxx::work txn(connection);
+      txn.exec(
+          "CREATE TABLE IF NOT EXISTS schema_repeatables (name text PRIMARY KEY, checksum text NOT NULL, "
+          "applied_at timestamptz NOT NULL DEFAULT now())");
+      for (const auto& row : txn.exec("SELECT name, checksum FROM schema_repeatables"))
+        refreshed[row[0].as<std::string>()] = row[1].as<std::string>();
+      txn.commit();
+    }
+    for (const auto& repeatable : embedded_repeatables()) {
+      auto checksum = sha256_hex(repeatable.sql);
+      const std::string name(repeatable.name);
+      if (auto found = refreshed.find(name); found != refreshed.end() && found->second == checksum) continue;
+      pqxx::work txn(connection);
+      try {
+        txn.exec(std::string(repeatable.sql));
+      } catch (const std::exception& e) {
+        throw std::runtime_error("repeatable migration " + name + " failed: " + e.what());
+      }
+      txn.exec_params(
+          "INSERT INTO schema_repeatables (name, checksum) VALUES ($1, $2) "
+          "ON CONFLICT (name) DO UPDATE SET checksum = EXCLUDED.checksum, applied_at = now()",
+          name, checksum);
+      txn.commit();
+      report.refreshed.push_back(name);
+    }
   } catch (...) {
     advisory(connection, "pg_advisory_unlock");
     throw;

@@ -163,7 +163,7 @@ class PgAnalyticsRepository final : public domain::AnalyticsRepository {
   void mark_dirty(const std::vector<domain::RollupWindow>& windows) override;
   std::vector<domain::RollupWindow> take_dirty(int limit) override;
   std::vector<std::string> stations_between(domain::Timestamp from, domain::Timestamp to) override;
-  std::string report(const std::string& name, const domain::AnalyticsQuery& query) override;
+  domain::ReportTable report(const std::string& name, const domain::AnalyticsQuery& query) override;
   std::string list_maintenance_windows(const domain::MaintenanceWindowFilter& filter) override;
   std::optional<std::string> get_maintenance_window(std::int64_t id) override;
   std::optional<std::string> create_maintenance_window(const std::string& fields_json) override;

@@ -72,7 +72,8 @@ class AnalyticsTest : public ::testing::Test {
       args += ", '" + bucket + "'";
     args += ", ARRAY['A1']";
     if (name == "uptime") args += ", 97";
-    return json::parse(testing::query_value(url_, "SELECT csms_report_" + fn + "(" + args + ")::text"));
+    return json::parse(testing::query_value(
+        url_, "SELECT coalesce(json_agg(r), '[]')::text FROM csms_report_" + fn + "(" + args + ") r"));
   }
 
   std::size_t rebuild() {

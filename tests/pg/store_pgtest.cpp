@@ -90,9 +90,19 @@ TEST(Migrations, FromEmpty_ApplyAllThenNothing_AndRejectAChangedFile) {
   EXPECT_EQ(first.applied.size(), migration_files());
   EXPECT_GE(first.applied.size(), 3u);
   EXPECT_EQ(first.already_applied, 0u);
+  std::size_t repeatables = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::string(CSMS_MIGRATIONS_DIR) + "/repeatable"))
+    repeatables += entry.path().extension() == ".sql" ? 1 : 0;
+  EXPECT_GE(repeatables, 1u);
+  EXPECT_EQ(first.refreshed.size(), repeatables);
   auto second = store::migrate(url);
   EXPECT_TRUE(second.applied.empty());
   EXPECT_EQ(second.already_applied, migration_files());
+  EXPECT_TRUE(second.refreshed.empty()) << "an unchanged repeatable file runs once";
+  // A repeatable file whose text changed (here: whose recorded checksum differs) runs again.
+  testing::query_value(url, "UPDATE schema_repeatables SET checksum = 'x' RETURNING 1");
+  EXPECT_EQ(store::migrate(url).refreshed.size(), repeatables);
   // Partitions for the months ahead exist after ensure_partitions.
   store::ensure_partitions(url, 2);
   EXPECT_EQ(

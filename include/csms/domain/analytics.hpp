@@ -97,6 +97,28 @@ struct AnalyticsQuery {
   double uptime_threshold_percent = 97.0;
 };
 
+// A report's rows as the database answered them: named, typed columns and each cell's text
+// (NULL as nullopt), row by row. Rendered to JSON or CSV without building a document.
+struct ReportTable {
+  enum class Kind { Number, Boolean, Text };
+  std::vector<std::string> columns;
+  std::vector<Kind> kinds;                        // one per column
+  std::vector<std::optional<std::string>> cells;  // rows * columns.size(), row-major
+
+  std::size_t rows() const { return columns.empty() ? 0 : cells.size() / columns.size(); }
+  const std::optional<std::string>& cell(std::size_t row, std::size_t column) const {
+    return cells[row * columns.size() + column];
+  }
+};
+
+// The rows as a JSON array of objects with exactly `columns`, in that order (a column the
+// table lacks is null). Numbers as the database wrote them (NaN and infinities as null),
+// booleans as true/false, everything else as strings.
+std::string report_rows_json(const ReportTable& table, const std::vector<std::string>& columns);
+// The same as CSV (RFC 4180, CRLF): a header of `columns`, then one line per row; NULL empty,
+// booleans true/false, a field with a comma, quote or line break quoted.
+std::string report_rows_csv(const ReportTable& table, const std::vector<std::string>& columns);
+
 struct MaintenanceWindowFilter {
   std::optional<std::string> station;
   std::optional<Timestamp> from;
@@ -122,8 +144,8 @@ class AnalyticsRepository {
   // Stations (optionally only these) that existed at some point in [from, to).
   virtual std::vector<std::string> stations_between(Timestamp from, Timestamp to) = 0;
 
-  // Reports as JSON arrays of rows (see openapi.json for the shapes).
-  virtual std::string report(const std::string& name, const AnalyticsQuery& query) = 0;
+  // A report's rows (see openapi.json for the columns of each).
+  virtual ReportTable report(const std::string& name, const AnalyticsQuery& query) = 0;
 
   virtual std::string list_maintenance_windows(const MaintenanceWindowFilter& filter) = 0;
   virtual std::optional<std::string> get_maintenance_window(std::int64_t id) = 0;

@@ -1,0 +1,580 @@
+-- Analytics reports (GET /api/v1/analytics/{report}) and the rollup reader they share.
+-- A repeatable migration: applied again whenever this text changes, so each function is
+-- defined once, here (the numbered migrations 0006-0016 hold their earlier versions).
+
+-- `t` as RFC 3339 in the zone's local time with its offset, e.g. 2026-03-29T03:00:00+02:00.
+-- One expression, so that PostgreSQL inlines it (0006's version with a FROM clause was a
+-- function call per row: 10 us, a fifth of a 14,000-row report).
+CREATE OR REPLACE FUNCTION csms_local_ts(t timestamptz, zone text) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT to_char(t AT TIME ZONE zone, 'YYYY-MM-DD"T"HH24:MI:SS') ||
+         CASE WHEN t AT TIME ZONE zone < t AT TIME ZONE 'UTC' THEN '-' ELSE '+' END ||
+         to_char(abs(extract(epoch FROM (t AT TIME ZONE zone) - (t AT TIME ZONE 'UTC'))) * interval '1 second',
+                 'HH24:MI')
+$$;
+
+CREATE OR REPLACE FUNCTION csms_rollup_rows(p_from timestamptz, p_to timestamptz, p_stations text[], p_hourly boolean,
+                                 p_months boolean)
+RETURNS TABLE (station_id text, time_zone text, evse_id integer, connector_id integer, local_day date,
+               hour_start timestamptz, occupied_s bigint, charging_s bigint, down_s bigint,
+               excused_down_s bigint, offline_s bigint, all_busy_s bigint, energy_wh double precision,
+               sessions_started bigint)
+LANGUAGE sql STABLE AS $$
+  WITH st0 AS (
+    SELECT s.id, s.time_zone,
+           CASE WHEN (p_from AT TIME ZONE s.time_zone)::time = '00:00'
+                THEN (p_from AT TIME ZONE s.time_zone)::date
+                ELSE (p_from AT TIME ZONE s.time_zone)::date + 1 END AS d0,
+           (p_to AT TIME ZONE s.time_zone)::date AS d1
+    FROM stations s WHERE p_stations IS NULL OR s.id = ANY (p_stations)
+  ), st1 AS (
+    SELECT st0.*, NOT p_hourly AND d0 < d1 AS has_days,
+           -- whole months inside [d0, d1)
+           (date_trunc('month', d0 - 1) + interval '1 month')::date AS m0,
+           date_trunc('month', d1)::date AS m1
+    FROM st0
+  ), st AS (
+    SELECT st1.*, has_days AND p_months AND m0 < m1 AS has_months,
+           CASE WHEN has_days THEN csms_local_day_start(d0, time_zone) ELSE p_to END AS a_end,
+           CASE WHEN has_days THEN csms_local_day_start(d1, time_zone) ELSE p_to END AS b_start
+    FROM st1
+  )
+  SELECT m.station_id, st.time_zone, m.evse_id, m.connector_id, m.local_month, m.month_start,
+         m.occupied_s, m.charging_s, m.down_s, m.excused_down_s, m.offline_s, m.all_busy_s, m.energy_wh,
+         m.sessions_started
+  FROM st CROSS JOIN LATERAL (SELECT * FROM analytics_monthly x WHERE x.station_id = st.id
+                               AND x.local_month >= st.m0 AND x.local_month < st.m1 OFFSET 0) m
+  WHERE st.has_months
+  UNION ALL
+  SELECT d.station_id, st.time_zone, d.evse_id, d.connector_id, d.local_day, d.day_start,
+         d.occupied_s, d.charging_s, d.down_s, d.excused_down_s, d.offline_s, d.all_busy_s, d.energy_wh,
+         d.sessions_started
+  FROM st CROSS JOIN LATERAL (SELECT * FROM analytics_daily x WHERE x.station_id = st.id AND x.local_day >= st.d0
+                               AND x.local_day < CASE WHEN st.has_months THEN st.m0 ELSE st.d1 END OFFSET 0) d
+  WHERE st.has_days
+  UNION ALL
+  SELECT d.station_id, st.time_zone, d.evse_id, d.connector_id, d.local_day, d.day_start,
+         d.occupied_s, d.charging_s, d.down_s, d.excused_down_s, d.offline_s, d.all_busy_s, d.energy_wh,
+         d.sessions_started
+  FROM st CROSS JOIN LATERAL (SELECT * FROM analytics_daily x WHERE x.station_id = st.id AND x.local_day >= st.m1
+                               AND x.local_day < st.d1 OFFSET 0) d
+  WHERE st.has_months
+  UNION ALL
+  SELECT h.station_id, st.time_zone, h.evse_id, h.connector_id, h.local_hour::date, h.hour_start,
+         h.occupied_s, h.charging_s, h.down_s, h.excused_down_s, h.offline_s, h.all_busy_s, h.energy_wh,
+         h.sessions_started
+  FROM st CROSS JOIN LATERAL (SELECT * FROM analytics_hourly x WHERE x.station_id = st.id
+                               AND x.hour_start >= p_from AND x.hour_start < st.a_end OFFSET 0) h
+  UNION ALL
+  SELECT h.station_id, st.time_zone, h.evse_id, h.connector_id, h.local_hour::date, h.hour_start,
+         h.occupied_s, h.charging_s, h.down_s, h.excused_down_s, h.offline_s, h.all_busy_s, h.energy_wh,
+         h.sessions_started
+  FROM st CROSS JOIN LATERAL (SELECT * FROM analytics_hourly x WHERE x.station_id = st.id
+                               AND x.hour_start >= st.b_start AND x.hour_start < p_to OFFSET 0) h
+  WHERE st.has_days
+$$;
+
+CREATE OR REPLACE FUNCTION csms_rollup_rows(p_from timestamptz, p_to timestamptz, p_stations text[], p_hourly boolean)
+RETURNS TABLE (station_id text, time_zone text, evse_id integer, connector_id integer, local_day date,
+               hour_start timestamptz, occupied_s bigint, charging_s bigint, down_s bigint,
+               excused_down_s bigint, offline_s bigint, all_busy_s bigint, energy_wh double precision,
+               sessions_started bigint)
+LANGUAGE sql STABLE AS $$ SELECT * FROM csms_rollup_rows(p_from, p_to, p_stations, p_hourly, false) $$;
+
+DROP FUNCTION IF EXISTS csms_report_utilization(timestamptz, timestamptz, text, text[]);
+CREATE FUNCTION csms_report_utilization(p_from timestamptz, p_to timestamptz, p_bucket text, p_stations text[])
+RETURNS TABLE (station_id text, evse_id integer, connector integer, bucket_start text, period_s bigint, occupied_s numeric, charging_s numeric, utilization_percent numeric, charging_percent numeric, sessions numeric)
+LANGUAGE sql STABLE AS $$
+  WITH r AS (
+    SELECT station_id, evse_id, connector_id,
+           csms_bucket_start(p_bucket, local_day, hour_start, time_zone) AS bucket_start,
+           sum(occupied_s) AS occupied_s, sum(charging_s) AS charging_s, sum(sessions_started) AS sessions
+    FROM csms_rollup_rows(p_from, p_to, p_stations, p_bucket = 'hour', p_bucket = 'month')
+    WHERE evse_id > 0
+    GROUP BY 1, 2, 3, 4
+  ), c AS (
+    SELECT station_id, evse_id, connector_id FROM connectors WHERE evse_id > 0
+    UNION SELECT station_id, evse_id, connector_id FROM r
+  )
+  SELECT b.station_id AS station_id,
+         c.evse_id AS evse_id,
+         c.connector_id AS connector,
+         csms_local_ts(b.bucket_start, b.time_zone) AS bucket_start,
+         b.period_s AS period_s,
+         coalesce(r.occupied_s, 0) AS occupied_s,
+         coalesce(r.charging_s, 0) AS charging_s,
+         round(100.0 * coalesce(r.occupied_s, 0) / nullif(b.period_s, 0), 2) AS utilization_percent,
+         round(100.0 * coalesce(r.charging_s, 0) / nullif(b.period_s, 0), 2) AS charging_percent,
+         coalesce(r.sessions, 0) AS sessions
+  FROM csms_buckets(p_from, p_to, p_bucket, p_stations) b
+  JOIN c ON c.station_id = b.station_id
+  LEFT JOIN r ON r.station_id = b.station_id AND r.evse_id = c.evse_id AND r.connector_id = c.connector_id
+             AND r.bucket_start = b.bucket_start
+  ORDER BY b.station_id, c.evse_id, c.connector_id, b.bucket_start
+$$;
+
+DROP FUNCTION IF EXISTS csms_report_energy(timestamptz, timestamptz, text, text[]);
+CREATE FUNCTION csms_report_energy(p_from timestamptz, p_to timestamptz, p_bucket text, p_stations text[])
+RETURNS TABLE (station_id text, bucket_start text, energy_wh bigint, sessions numeric)
+LANGUAGE sql STABLE AS $$
+  WITH r AS (
+    SELECT station_id, csms_bucket_start(p_bucket, local_day, hour_start, time_zone) AS bucket_start,
+           sum(energy_wh) AS energy_wh, sum(sessions_started) AS sessions
+    FROM csms_rollup_rows(p_from, p_to, p_stations, p_bucket = 'hour', p_bucket = 'month')
+    WHERE evse_id > 0
+    GROUP BY 1, 2
+  )
+  SELECT b.station_id AS station_id,
+         csms_local_ts(b.bucket_start, b.time_zone) AS bucket_start,
+         round(coalesce(r.energy_wh, 0))::bigint AS energy_wh,
+         coalesce(r.sessions, 0) AS sessions
+  FROM csms_buckets(p_from, p_to, p_bucket, p_stations) b
+  LEFT JOIN r ON r.station_id = b.station_id AND r.bucket_start = b.bucket_start
+  ORDER BY b.station_id, b.bucket_start
+$$;
+
+DROP FUNCTION IF EXISTS csms_report_uptime(timestamptz, timestamptz, text, text[], double precision);
+CREATE FUNCTION csms_report_uptime(p_from timestamptz, p_to timestamptz, p_bucket text, p_stations text[],
+                                   p_threshold double precision)
+RETURNS TABLE (station_id text, bucket_start text, period_s bigint, connectors bigint, downtime_s numeric, excused_downtime_s numeric, offline_s numeric, uptime_percent numeric, below_threshold boolean)
+LANGUAGE sql STABLE AS $$
+  WITH r AS (
+    SELECT station_id, csms_bucket_start(p_bucket, local_day, hour_start, time_zone) AS bucket_start,
+           sum(down_s) FILTER (WHERE evse_id > 0) AS down_s,
+           sum(excused_down_s) FILTER (WHERE evse_id > 0) AS excused_s,
+           sum(offline_s) FILTER (WHERE evse_id = 0) AS offline_s
+    FROM csms_rollup_rows(p_from, p_to, p_stations, p_bucket = 'hour', p_bucket = 'month')
+    GROUP BY 1, 2
+  ), n AS (
+    SELECT station_id, count(*) AS connectors FROM connectors WHERE evse_id > 0 GROUP BY station_id
+  ), u AS (
+    SELECT b.*, coalesce(n.connectors, 0) AS connectors, coalesce(r.down_s, 0) AS down_s,
+           coalesce(r.excused_s, 0) AS excused_s, coalesce(r.offline_s, 0) AS offline_s,
+           CASE WHEN b.period_s > 0 AND coalesce(n.connectors, 0) > 0
+                THEN round((100.0 * (1 - (coalesce(r.down_s, 0) - coalesce(r.excused_s, 0))::numeric
+                                         / (n.connectors * b.period_s)))::numeric, 3) END AS uptime_percent
+    FROM csms_buckets(p_from, p_to, p_bucket, p_stations) b
+    LEFT JOIN n ON n.station_id = b.station_id
+    LEFT JOIN r ON r.station_id = b.station_id AND r.bucket_start = b.bucket_start
+  )
+  SELECT station_id AS station_id,
+         csms_local_ts(bucket_start, time_zone) AS bucket_start,
+         period_s AS period_s,
+         connectors AS connectors,
+         down_s - excused_s AS downtime_s,
+         excused_s AS excused_downtime_s,
+         offline_s AS offline_s,
+         uptime_percent AS uptime_percent,
+         coalesce(uptime_percent < p_threshold, false) AS below_threshold
+  FROM u
+  ORDER BY u.station_id, u.bucket_start
+$$;
+
+-- peak-hours: whole local months from the monthly profiles, whole days at the edges from the
+-- daily hour profiles, partial days from the hourly rows (arrays are unnested once per row:
+-- subscripting a TOASTed array per slot detoasted it 504 times per row).
+DROP FUNCTION IF EXISTS csms_report_peak_hours(timestamptz, timestamptz, text[]);
+CREATE FUNCTION csms_report_peak_hours(p_from timestamptz, p_to timestamptz, p_stations text[])
+RETURNS TABLE (weekday integer, hour integer, sessions_started numeric, avg_occupancy_percent numeric, energy_wh bigint)
+LANGUAGE sql STABLE AS $$
+  WITH st0 AS (
+    SELECT s.id, s.time_zone,
+           (SELECT count(*) FROM connectors c WHERE c.station_id = s.id AND c.evse_id > 0) AS connectors,
+           CASE WHEN (p_from AT TIME ZONE s.time_zone)::time = '00:00'
+                THEN (p_from AT TIME ZONE s.time_zone)::date
+                ELSE (p_from AT TIME ZONE s.time_zone)::date + 1 END AS d0,
+           (p_to AT TIME ZONE s.time_zone)::date AS d1
+    FROM stations s WHERE p_stations IS NULL OR s.id = ANY (p_stations)
+  ), st1 AS (
+    SELECT st0.*, d0 < d1 AS has_days, (date_trunc('month', d0 - 1) + interval '1 month')::date AS m0,
+           date_trunc('month', d1)::date AS m1
+    FROM st0
+  ), st AS (
+    SELECT st1.*, has_days AND m0 < m1 AS has_months,
+           CASE WHEN has_days THEN csms_local_day_start(d0, time_zone) ELSE p_to END AS a_end,
+           CASE WHEN has_days THEN csms_local_day_start(d1, time_zone) ELSE p_to END AS b_start
+    FROM st1
+  ), zones AS (
+    SELECT time_zone, sum(connectors) AS connectors FROM st GROUP BY time_zone
+  ), slots AS (  -- connector-seconds available per weekday and local hour
+    SELECT (extract(isodow FROM h AT TIME ZONE z.time_zone)::int - 1) * 24
+             + extract(hour FROM h AT TIME ZONE z.time_zone)::int + 1 AS slot,
+           sum(z.connectors * extract(epoch FROM least(h + interval '1 hour', p_to, now()) - h)) AS capacity_s
+    FROM zones z CROSS JOIN LATERAL generate_series(date_trunc('hour', p_from, z.time_zone),
+                                                    p_to - interval '1 millisecond', interval '1 hour') h
+    WHERE h < now()
+    GROUP BY 1
+  ), months AS (
+    SELECT x.profile_occupied, x.profile_sessions, x.profile_energy
+    FROM st CROSS JOIN LATERAL (SELECT * FROM analytics_monthly x WHERE x.station_id = st.id AND x.evse_id = 0
+                                 AND x.connector_id = 0 AND x.local_month >= st.m0 AND x.local_month < st.m1 OFFSET 0) x
+    WHERE st.has_months
+  ), days AS (
+    SELECT x.local_day, x.occupied_by_hour, x.sessions_by_hour, x.energy_by_hour
+    FROM st CROSS JOIN LATERAL (
+      (SELECT * FROM (SELECT * FROM analytics_daily x WHERE x.station_id = st.id AND x.evse_id = 0 AND x.connector_id = 0
+        AND x.local_day >= st.d0 AND x.local_day < CASE WHEN st.has_months THEN st.m0 ELSE st.d1 END
+      UNION ALL
+      SELECT * FROM analytics_daily x WHERE st.has_months AND x.station_id = st.id AND x.evse_id = 0
+        AND x.connector_id = 0 AND x.local_day >= st.m1 AND x.local_day < st.d1) y OFFSET 0)) x
+    WHERE st.has_days
+  ), parts AS (
+    SELECT u.slot::int AS slot, u.o::numeric AS occupied_s, u.s::numeric AS sessions, u.e AS energy_wh
+    FROM months CROSS JOIN LATERAL unnest(months.profile_occupied, months.profile_sessions, months.profile_energy)
+      WITH ORDINALITY AS u(o, s, e, slot)
+    UNION ALL
+    SELECT (extract(isodow FROM days.local_day)::int - 1) * 24 + u.hr::int, u.o, u.s, u.e
+    FROM days CROSS JOIN LATERAL unnest(days.occupied_by_hour, days.sessions_by_hour, days.energy_by_hour)
+      WITH ORDINALITY AS u(o, s, e, hr)
+    UNION ALL
+    SELECT (extract(isodow FROM h.local_hour)::int - 1) * 24 + extract(hour FROM h.local_hour)::int + 1,
+           CASE WHEN h.evse_id > 0 THEN h.occupied_s ELSE 0 END, h.sessions_started, h.energy_wh
+    FROM st CROSS JOIN LATERAL (
+      (SELECT * FROM (SELECT * FROM analytics_hourly x WHERE x.station_id = st.id AND x.hour_start >= p_from
+        AND x.hour_start < st.a_end
+      UNION ALL
+      SELECT * FROM analytics_hourly x WHERE st.has_days AND x.station_id = st.id AND x.hour_start >= st.b_start
+        AND x.hour_start < p_to) y OFFSET 0)) h
+  ), r AS (
+    SELECT slot, sum(occupied_s) AS occupied_s, sum(sessions) AS sessions, sum(energy_wh) AS energy_wh
+    FROM parts GROUP BY slot
+  ), grid AS (
+    SELECT w AS weekday, hr AS hour, (w - 1) * 24 + hr + 1 AS slot
+    FROM generate_series(1, 7) w, generate_series(0, 23) hr
+  )
+  SELECT g.weekday AS weekday,
+         g.hour AS hour,
+         coalesce(r.sessions, 0) AS sessions_started,
+         coalesce(round((100.0 * r.occupied_s / nullif(s.capacity_s, 0))::numeric, 2), 0) AS avg_occupancy_percent,
+         round(coalesce(r.energy_wh, 0))::bigint AS energy_wh
+  FROM grid g
+  LEFT JOIN slots s ON s.slot = g.slot
+  LEFT JOIN r ON r.slot = g.slot
+  ORDER BY g.weekday, g.hour
+$$;
+
+-- revenue: whole local days from the daily revenue rollup, the partial days at the ends of
+-- the range (and hourly buckets) from the sessions themselves.
+DROP FUNCTION IF EXISTS csms_report_revenue(timestamptz, timestamptz, text, text[]);
+CREATE FUNCTION csms_report_revenue(p_from timestamptz, p_to timestamptz, p_bucket text, p_stations text[])
+RETURNS TABLE (station_id text, bucket_start text, tariff_id text, currency text, sessions numeric, revenue_excl_vat text, revenue_incl_vat text, energy_wh numeric)
+LANGUAGE sql STABLE AS $$
+  WITH st0 AS (
+    SELECT s.id, s.time_zone,
+           CASE WHEN (p_from AT TIME ZONE s.time_zone)::time = '00:00'
+                THEN (p_from AT TIME ZONE s.time_zone)::date
+                ELSE (p_from AT TIME ZONE s.time_zone)::date + 1 END AS d0,
+           (p_to AT TIME ZONE s.time_zone)::date AS d1
+    FROM stations s WHERE p_stations IS NULL OR s.id = ANY (p_stations)
+  ), st AS (
+    SELECT st0.*, p_bucket <> 'hour' AND d0 < d1 AS has_days,
+           CASE WHEN p_bucket <> 'hour' AND d0 < d1 THEN csms_local_day_start(d0, time_zone) ELSE p_to END AS a_end,
+           CASE WHEN p_bucket <> 'hour' AND d0 < d1 THEN csms_local_day_start(d1, time_zone) ELSE p_to END AS b_start
+    FROM st0
+  ), r AS (
+    SELECT st.id AS station_id, st.time_zone, csms_bucket_start(p_bucket, x.local_day, NULL, st.time_zone) AS bucket_start,
+           x.tariff_id, x.currency, x.sessions, x.excl, x.incl, x.energy_wh
+    FROM st CROSS JOIN LATERAL (SELECT * FROM analytics_revenue_daily x WHERE x.station_id = st.id
+                                 AND x.local_day >= st.d0 AND x.local_day < st.d1 OFFSET 0) x
+    WHERE st.has_days
+    UNION ALL
+    SELECT st.id, st.time_zone,
+           csms_bucket_start(p_bucket, (t.stopped_at AT TIME ZONE st.time_zone)::date,
+                             date_trunc('hour', t.stopped_at, st.time_zone), st.time_zone),
+           coalesce(t.cost ->> 'tariff_id', ''), t.cost ->> 'currency', 1, (t.cost ->> 'total_excl_vat')::numeric,
+           (t.cost ->> 'total_incl_vat')::numeric, coalesce((t.cost ->> 'energy_wh')::bigint, 0)
+    FROM st CROSS JOIN LATERAL (
+      (SELECT * FROM (SELECT * FROM transactions x WHERE x.station_id = st.id AND x.cost IS NOT NULL
+        AND x.stopped_at >= p_from AND x.stopped_at < st.a_end
+      UNION ALL
+      SELECT * FROM transactions x WHERE st.has_days AND x.station_id = st.id AND x.cost IS NOT NULL
+        AND x.stopped_at >= st.b_start AND x.stopped_at < p_to) y OFFSET 0)) t
+    WHERE t.cost ? 'currency'
+  ), g AS (
+    SELECT station_id, time_zone, bucket_start, tariff_id, currency, sum(sessions) AS sessions,
+           sum(excl) AS excl, sum(incl) AS incl, sum(energy_wh) AS energy_wh
+    FROM r GROUP BY 1, 2, 3, 4, 5
+  )
+  SELECT station_id AS station_id,
+         csms_local_ts(bucket_start, time_zone) AS bucket_start,
+         nullif(tariff_id, '') AS tariff_id,
+         currency AS currency,
+         sessions AS sessions,
+         excl::text AS revenue_excl_vat,
+         incl::text AS revenue_incl_vat,
+         energy_wh AS energy_wh
+  FROM g
+  ORDER BY g.station_id, g.bucket_start, g.tariff_id, g.currency
+$$;
+
+-- sessions: the repeat rate per station in one pass (was a subquery per station).
+DROP FUNCTION IF EXISTS csms_report_sessions(timestamptz, timestamptz, text[]);
+CREATE FUNCTION csms_report_sessions(p_from timestamptz, p_to timestamptz, p_stations text[])
+RETURNS TABLE (station_id text, sessions bigint, duration_p50_s bigint, duration_p90_s bigint, duration_max_s bigint, energy_p50_wh bigint, energy_p90_wh bigint, energy_max_wh bigint, idle_percent numeric, unique_id_tokens bigint, unique_customers bigint, repeat_percent numeric)
+LANGUAGE sql STABLE AS $$
+  WITH t AS (
+    SELECT t.id, t.station_id, t.id_token, k.customer_id,
+           extract(epoch FROM coalesce(t.stopped_at, least(now(), p_to)) - t.started_at) AS duration_s,
+           greatest(0, coalesce(t.meter_stop_wh, csms_last_register_wh(t.id)) - t.meter_start_wh) AS energy_wh
+    FROM stations s CROSS JOIN LATERAL (
+      SELECT * FROM transactions x WHERE x.station_id = s.id AND x.started_at >= p_from AND x.started_at < p_to OFFSET 0) t
+    LEFT JOIN id_tokens k ON k.token = t.id_token
+    WHERE p_stations IS NULL OR s.id = ANY (p_stations)
+  ), repeat AS (
+    SELECT station_id, count(*) FILTER (WHERE n > 1) AS repeaters
+    FROM (SELECT station_id, id_token, count(*) AS n FROM t WHERE id_token IS NOT NULL GROUP BY 1, 2) p
+    GROUP BY station_id
+  ), idle AS (  -- connected time not charging, from the rollups
+    SELECT station_id, sum(occupied_s) AS occupied_s, sum(charging_s) AS charging_s
+    FROM csms_rollup_rows(p_from, p_to, p_stations, false, true) WHERE evse_id > 0 GROUP BY 1
+  ), s AS (
+    SELECT station_id, count(*) AS sessions,
+           percentile_disc(0.5) WITHIN GROUP (ORDER BY duration_s) AS d50,
+           percentile_disc(0.9) WITHIN GROUP (ORDER BY duration_s) AS d90, max(duration_s) AS dmax,
+           percentile_disc(0.5) WITHIN GROUP (ORDER BY energy_wh) AS e50,
+           percentile_disc(0.9) WITHIN GROUP (ORDER BY energy_wh) AS e90, max(energy_wh) AS emax,
+           count(DISTINCT id_token) AS tokens, count(DISTINCT customer_id) AS customers
+    FROM t GROUP BY station_id
+  )
+  SELECT s.station_id AS station_id,
+         s.sessions AS sessions,
+         round(s.d50)::bigint AS duration_p50_s,
+         round(s.d90)::bigint AS duration_p90_s,
+         round(s.dmax)::bigint AS duration_max_s,
+         round(s.e50)::bigint AS energy_p50_wh,
+         round(s.e90)::bigint AS energy_p90_wh,
+         round(s.emax)::bigint AS energy_max_wh,
+         round((100.0 * (i.occupied_s - i.charging_s) / nullif(i.occupied_s, 0))::numeric, 2) AS idle_percent,
+         s.tokens AS unique_id_tokens,
+         s.customers AS unique_customers,
+         round((100.0 * coalesce(r.repeaters, 0) / nullif(s.tokens, 0))::numeric, 2) AS repeat_percent
+  FROM s LEFT JOIN idle i ON i.station_id = s.station_id LEFT JOIN repeat r ON r.station_id = s.station_id
+  ORDER BY s.station_id
+$$;
+
+-- faults: alerts per rule and station opened in the range; MTTR over the resolved ones,
+-- MTBF = (range - repair time) / failures.
+DROP FUNCTION IF EXISTS csms_report_faults(timestamptz, timestamptz, text[]);
+CREATE FUNCTION csms_report_faults(p_from timestamptz, p_to timestamptz, p_stations text[])
+RETURNS TABLE (station_id text, rule text, alerts bigint, resolved bigint, mttr_s bigint, mtbf_s bigint)
+LANGUAGE sql STABLE AS $$
+  WITH a AS (
+    SELECT station_id, rule, count(*) AS alerts,
+           count(*) FILTER (WHERE resolved_at IS NOT NULL) AS resolved,
+           avg(extract(epoch FROM resolved_at - opened_at)) FILTER (WHERE resolved_at IS NOT NULL) AS mttr_s,
+           sum(extract(epoch FROM coalesce(resolved_at, least(now(), p_to)) - opened_at)) AS repair_s
+    FROM alerts
+    WHERE opened_at >= p_from AND opened_at < p_to AND (p_stations IS NULL OR station_id = ANY (p_stations))
+    GROUP BY 1, 2
+  )
+  SELECT station_id AS station_id,
+         rule AS rule,
+         alerts AS alerts,
+         resolved AS resolved,
+         round(mttr_s)::bigint AS mttr_s,
+         round((extract(epoch FROM least(now(), p_to) - p_from) - repair_s) / alerts)::bigint AS mtbf_s
+  FROM a
+  ORDER BY station_id, rule
+$$;
+
+DROP FUNCTION IF EXISTS csms_report_expansion(timestamptz, timestamptz, text[]);
+CREATE FUNCTION csms_report_expansion(p_from timestamptz, p_to timestamptz, p_stations text[])
+RETURNS TABLE (level text, station_id text, site text, connectors bigint, sessions numeric, energy_wh bigint, occupancy_percent numeric, busiest_hour integer, busiest_hour_occupancy_percent numeric, saturation_percent numeric, sessions_growth_percent numeric, energy_growth_percent numeric, rank_busiest_hour bigint, rank_saturation bigint, needs_capacity boolean, under_used boolean)
+LANGUAGE sql STABLE AS $$
+  WITH st AS (
+    SELECT s.id, s.time_zone, csms_site_of(s) AS site,
+           (SELECT count(*) FROM connectors c WHERE c.station_id = s.id AND c.evse_id > 0) AS connectors,
+           greatest(0, extract(epoch FROM least(p_to, now()) - p_from)) AS period_s,
+           date_trunc('month', (least(p_to, now()) AT TIME ZONE s.time_zone))::date AS this_month
+    FROM stations s WHERE p_stations IS NULL OR s.id = ANY (p_stations)
+  ), r AS (
+    SELECT station_id, sum(occupied_s) FILTER (WHERE evse_id > 0) AS occupied_s,
+           sum(all_busy_s) FILTER (WHERE evse_id = 0) AS all_busy_s,
+           sum(sessions_started) AS sessions, sum(energy_wh) AS energy_wh
+    FROM csms_rollup_rows(p_from, p_to, p_stations, false, true) GROUP BY station_id
+  ), bounds AS (
+    SELECT st.id, st.time_zone, x.d0, x.d1, x.d0 < x.d1 AS has_days,
+           (date_trunc('month', x.d0 - 1) + interval '1 month')::date AS m0, date_trunc('month', x.d1)::date AS m1
+    FROM st CROSS JOIN LATERAL (
+      SELECT CASE WHEN (p_from AT TIME ZONE st.time_zone)::time = '00:00' THEN (p_from AT TIME ZONE st.time_zone)::date
+                  ELSE (p_from AT TIME ZONE st.time_zone)::date + 1 END AS d0,
+             (p_to AT TIME ZONE st.time_zone)::date AS d1) x
+  ), b AS (
+    SELECT bounds.*, has_days AND m0 < m1 AS has_months,
+           CASE WHEN has_days THEN csms_local_day_start(d0, time_zone) ELSE p_to END AS a_end,
+           CASE WHEN has_days THEN csms_local_day_start(d1, time_zone) ELSE p_to END AS b_start
+    FROM bounds
+  ), by_hour_parts AS (  -- occupied connector-seconds by local hour of the day
+    SELECT b.id AS station_id, (u.slot::int - 1) % 24 AS hour, u.o::numeric AS occupied_s
+    FROM b CROSS JOIN LATERAL (SELECT * FROM analytics_monthly x WHERE x.station_id = b.id AND x.evse_id = 0
+                                AND x.connector_id = 0 AND x.local_month >= b.m0 AND x.local_month < b.m1 OFFSET 0) m
+    CROSS JOIN LATERAL unnest(m.profile_occupied) WITH ORDINALITY AS u(o, slot)
+    WHERE b.has_months
+    UNION ALL
+    SELECT b.id, u.hr::int - 1, u.o
+    FROM b CROSS JOIN LATERAL (
+      (SELECT * FROM (SELECT * FROM analytics_daily x WHERE x.station_id = b.id AND x.evse_id = 0 AND x.connector_id = 0
+        AND x.local_day >= b.d0 AND x.local_day < CASE WHEN b.has_months THEN b.m0 ELSE b.d1 END
+      UNION ALL
+      SELECT * FROM analytics_daily x WHERE b.has_months AND x.station_id = b.id AND x.evse_id = 0
+        AND x.connector_id = 0 AND x.local_day >= b.m1 AND x.local_day < b.d1) y OFFSET 0)) d
+    CROSS JOIN LATERAL unnest(d.occupied_by_hour) WITH ORDINALITY AS u(o, hr)
+    WHERE b.has_days
+    UNION ALL
+    SELECT b.id, extract(hour FROM h.local_hour)::int, h.occupied_s
+    FROM b CROSS JOIN LATERAL (
+      (SELECT * FROM (SELECT * FROM analytics_hourly x WHERE x.station_id = b.id AND x.hour_start >= p_from AND x.hour_start < b.a_end
+      UNION ALL
+      SELECT * FROM analytics_hourly x WHERE b.has_days AND x.station_id = b.id AND x.hour_start >= b.b_start
+        AND x.hour_start < p_to) y OFFSET 0)) h
+    WHERE h.evse_id > 0
+  ), by_hour AS (
+    SELECT station_id, hour, sum(occupied_s) AS occupied_s FROM by_hour_parts GROUP BY 1, 2
+  ), peak AS (
+    SELECT DISTINCT ON (b.station_id) b.station_id, b.hour,
+           100.0 * b.occupied_s / nullif(st.connectors * st.period_s / 24.0, 0) AS occupancy
+    FROM by_hour b JOIN st ON st.id = b.station_id
+    ORDER BY b.station_id, b.occupied_s DESC
+  ), months AS (
+    SELECT d.station_id,
+           sum(d.sessions_started) FILTER (WHERE d.local_day >= st.this_month - interval '1 month'
+                                             AND d.local_day < st.this_month) AS sessions_last,
+           sum(d.sessions_started) FILTER (WHERE d.local_day >= st.this_month - interval '2 months'
+                                             AND d.local_day < st.this_month - interval '1 month') AS sessions_prev,
+           sum(d.energy_wh) FILTER (WHERE d.local_day >= st.this_month - interval '1 month'
+                                      AND d.local_day < st.this_month) AS energy_last,
+           sum(d.energy_wh) FILTER (WHERE d.local_day >= st.this_month - interval '2 months'
+                                      AND d.local_day < st.this_month - interval '1 month') AS energy_prev
+    FROM st JOIN analytics_daily d ON d.station_id = st.id AND d.evse_id > 0
+      AND d.local_day >= st.this_month - interval '2 months' AND d.local_day < st.this_month
+      AND d.day_start >= p_from
+    GROUP BY d.station_id
+  ), stations_out AS (
+    SELECT 'station'::text AS level, st.id AS station_id, st.site, st.connectors,
+           coalesce(r.sessions, 0) AS sessions, round(coalesce(r.energy_wh, 0))::bigint AS energy_wh,
+           round((100.0 * coalesce(r.occupied_s, 0) / nullif(st.connectors * st.period_s, 0))::numeric, 2) AS occupancy_percent,
+           peak.hour AS busiest_hour,
+           round(peak.occupancy::numeric, 2) AS busiest_hour_occupancy_percent,
+           round((100.0 * coalesce(r.all_busy_s, 0) / nullif(st.period_s, 0))::numeric, 2) AS saturation_percent,
+           round((100.0 * (m.sessions_last - m.sessions_prev) / nullif(m.sessions_prev, 0))::numeric, 1) AS sessions_growth_percent,
+           round((100.0 * (m.energy_last - m.energy_prev) / nullif(m.energy_prev, 0))::numeric, 1) AS energy_growth_percent
+    FROM st LEFT JOIN r ON r.station_id = st.id LEFT JOIN peak ON peak.station_id = st.id
+    LEFT JOIN months m ON m.station_id = st.id
+  ), sites_out AS (
+    SELECT 'site'::text AS level, NULL::text AS station_id, site, sum(connectors)::bigint AS connectors,
+           sum(sessions) AS sessions, sum(energy_wh)::bigint AS energy_wh,
+           round(sum(occupancy_percent * connectors) / nullif(sum(connectors), 0), 2) AS occupancy_percent,
+           NULL::int AS busiest_hour,
+           round(max(busiest_hour_occupancy_percent), 2) AS busiest_hour_occupancy_percent,
+           round(min(saturation_percent), 2) AS saturation_percent,
+           NULL::numeric AS sessions_growth_percent, NULL::numeric AS energy_growth_percent
+    FROM stations_out GROUP BY site
+  ), ranked AS (
+    SELECT o.*,
+           rank() OVER (PARTITION BY level ORDER BY busiest_hour_occupancy_percent DESC NULLS LAST) AS rank_busiest_hour,
+           rank() OVER (PARTITION BY level ORDER BY saturation_percent DESC NULLS LAST) AS rank_saturation,
+           coalesce(saturation_percent >= 10 OR busiest_hour_occupancy_percent >= 80, false) AS needs_capacity,
+           coalesce(occupancy_percent < 5, true) AS under_used
+    FROM (SELECT * FROM stations_out UNION ALL SELECT * FROM sites_out) o
+  )
+  SELECT level AS level,
+         station_id AS station_id,
+         site AS site,
+         connectors AS connectors,
+         sessions AS sessions,
+         energy_wh AS energy_wh,
+         occupancy_percent AS occupancy_percent,
+         busiest_hour AS busiest_hour,
+         busiest_hour_occupancy_percent AS busiest_hour_occupancy_percent,
+         saturation_percent AS saturation_percent,
+         sessions_growth_percent AS sessions_growth_percent,
+         energy_growth_percent AS energy_growth_percent,
+         rank_busiest_hour AS rank_busiest_hour,
+         rank_saturation AS rank_saturation,
+         needs_capacity AS needs_capacity,
+         under_used AS under_used
+  FROM ranked
+  ORDER BY level DESC, rank_busiest_hour, station_id, site
+$$;
+
+-- maintenance: each station's last four weeks before `p_to` against its own history from
+-- `p_from` (per week): alerts opened, failed starts (sessions under 50 Wh or 2 minutes, or
+-- not authorized) and delivered power while charging. A station is a candidate when a
+-- measure rose (or power fell) by half and by a meaningful amount.
+DROP FUNCTION IF EXISTS csms_report_maintenance(timestamptz, timestamptz, text[]);
+CREATE FUNCTION csms_report_maintenance(p_from timestamptz, p_to timestamptz, p_stations text[])
+RETURNS TABLE (station_id text, candidate boolean, reasons text, recent_alerts_per_week numeric, baseline_alerts_per_week numeric, recent_failed_start_percent numeric, baseline_failed_start_percent numeric, recent_avg_power_kw numeric, baseline_avg_power_kw numeric, recent_sessions bigint)
+LANGUAGE sql STABLE AS $$
+  WITH b AS (
+    SELECT least(p_to, now()) AS t_end, least(p_to, now()) - interval '28 days' AS t_recent
+  ), st AS (
+    SELECT s.id FROM stations s WHERE p_stations IS NULL OR s.id = ANY (p_stations)
+  ), weeks AS (
+    SELECT greatest(extract(epoch FROM b.t_recent - p_from) / 604800.0, 0) AS baseline_weeks FROM b
+  ), a AS (
+    SELECT al.station_id,
+           count(*) FILTER (WHERE al.opened_at >= b.t_recent) AS recent,
+           count(*) FILTER (WHERE al.opened_at < b.t_recent) AS baseline
+    FROM alerts al, b
+    WHERE al.opened_at >= p_from AND al.opened_at < b.t_end AND al.station_id IN (SELECT id FROM st)
+    GROUP BY al.station_id
+  ), t AS (
+    SELECT tr.station_id, tr.started_at >= b.t_recent AS recent,
+           (coalesce(tr.meter_stop_wh, tr.meter_start_wh) - tr.meter_start_wh < 50
+            OR tr.stopped_at - tr.started_at < interval '2 minutes'
+            OR coalesce(tr.authorization_status, 'Accepted') <> 'Accepted') AS failed
+    FROM transactions tr, b
+    WHERE tr.started_at >= p_from AND tr.started_at < b.t_end AND tr.stopped_at IS NOT NULL
+      AND tr.station_id IN (SELECT id FROM st)
+  ), f AS (
+    SELECT station_id,
+           100.0 * count(*) FILTER (WHERE recent AND failed) / nullif(count(*) FILTER (WHERE recent), 0) AS recent,
+           100.0 * count(*) FILTER (WHERE NOT recent AND failed) / nullif(count(*) FILTER (WHERE NOT recent), 0) AS baseline,
+           count(*) FILTER (WHERE recent) AS recent_sessions
+    FROM t GROUP BY station_id
+  ), p AS (  -- average power while charging, kW
+    SELECT r.station_id,
+           sum(r.energy_wh) FILTER (WHERE r.hour_start >= b.t_recent) * 3.6
+             / nullif(sum(r.charging_s) FILTER (WHERE r.hour_start >= b.t_recent), 0) AS recent,
+           sum(r.energy_wh) FILTER (WHERE r.hour_start < b.t_recent) * 3.6
+             / nullif(sum(r.charging_s) FILTER (WHERE r.hour_start < b.t_recent), 0) AS baseline
+    FROM csms_rollup_rows(p_from, (SELECT t_end FROM b), p_stations, false) r, b
+    WHERE r.evse_id > 0
+    GROUP BY r.station_id
+  ), m AS (
+    SELECT st.id AS station_id,
+           round(coalesce(a.recent, 0) / 4.0, 2) AS recent_alerts_per_week,
+           round(coalesce(a.baseline, 0) / nullif(w.baseline_weeks, 0), 2) AS baseline_alerts_per_week,
+           round(f.recent::numeric, 1) AS recent_failed_start_percent,
+           round(f.baseline::numeric, 1) AS baseline_failed_start_percent,
+           round(p.recent::numeric, 2) AS recent_avg_power_kw, round(p.baseline::numeric, 2) AS baseline_avg_power_kw,
+           coalesce(f.recent_sessions, 0) AS recent_sessions
+    FROM st CROSS JOIN weeks w LEFT JOIN a ON a.station_id = st.id LEFT JOIN f ON f.station_id = st.id
+    LEFT JOIN p ON p.station_id = st.id
+  ), flagged AS (
+    SELECT m.*,
+           array_remove(ARRAY[
+             CASE WHEN recent_alerts_per_week >= 1 AND recent_alerts_per_week > 1.5 * coalesce(baseline_alerts_per_week, 0)
+                  THEN 'alerts rising' END,
+             CASE WHEN recent_sessions >= 5 AND recent_failed_start_percent >= 10
+                   AND recent_failed_start_percent > 1.5 * coalesce(baseline_failed_start_percent, 0)
+                  THEN 'failed starts rising' END,
+             CASE WHEN recent_avg_power_kw IS NOT NULL AND baseline_avg_power_kw > 0
+                   AND recent_avg_power_kw < 0.67 * baseline_avg_power_kw
+                  THEN 'power falling' END], NULL) AS reasons
+    FROM m
+  )
+  SELECT station_id AS station_id,
+         cardinality(reasons) > 0 AS candidate,
+         array_to_string(reasons, '; ') AS reasons,
+         recent_alerts_per_week AS recent_alerts_per_week,
+         baseline_alerts_per_week AS baseline_alerts_per_week,
+         recent_failed_start_percent AS recent_failed_start_percent,
+         baseline_failed_start_percent AS baseline_failed_start_percent,
+         recent_avg_power_kw AS recent_avg_power_kw,
+         baseline_avg_power_kw AS baseline_avg_power_kw,
+         recent_sessions AS recent_sessions
+  FROM flagged
+  ORDER BY cardinality(reasons) DESC, recent_alerts_per_week DESC NULLS LAST, station_id
+$$;
+
