@@ -404,22 +404,57 @@ LANGUAGE sql STABLE AS $$
            CASE WHEN has_days THEN csms_local_day_start(d0, time_zone) ELSE p_to END AS a_end,
            CASE WHEN has_days THEN csms_local_day_start(d1, time_zone) ELSE p_to END AS b_start
     FROM bounds
-  ), by_hour_parts AS (  -- occupied connector-seconds by local hour of the day
-    SELECT b.id AS station_id, (u.slot::int - 1) % 24 AS hour, u.o::numeric AS occupied_s
-    FROM b CROSS JOIN LATERAL (SELECT * FROM analytics_monthly x WHERE x.station_id = b.id AND x.evse_id = 0
-                                AND x.connector_id = 0 AND x.local_month >= b.m0 AND x.local_month < b.m1 OFFSET 0) m
-    CROSS JOIN LATERAL unnest(m.profile_occupied) WITH ORDINALITY AS u(o, slot)
-    WHERE b.has_months
+  ), hour_sums AS (
+    -- Occupied connector-seconds by local hour of the day per station, as 24 sums over the
+    -- months' weekday x hour profiles and the days' hour profiles (each array detoasted once;
+    -- unnesting them was 1.3 million rows for a year of 500 stations).
+    SELECT y.station_id,
+           ARRAY[sum(p[1] + p[25] + p[49] + p[73] + p[97] + p[121] + p[145]),
+                 sum(p[2] + p[26] + p[50] + p[74] + p[98] + p[122] + p[146]),
+                 sum(p[3] + p[27] + p[51] + p[75] + p[99] + p[123] + p[147]),
+                 sum(p[4] + p[28] + p[52] + p[76] + p[100] + p[124] + p[148]),
+                 sum(p[5] + p[29] + p[53] + p[77] + p[101] + p[125] + p[149]),
+                 sum(p[6] + p[30] + p[54] + p[78] + p[102] + p[126] + p[150]),
+                 sum(p[7] + p[31] + p[55] + p[79] + p[103] + p[127] + p[151]),
+                 sum(p[8] + p[32] + p[56] + p[80] + p[104] + p[128] + p[152]),
+                 sum(p[9] + p[33] + p[57] + p[81] + p[105] + p[129] + p[153]),
+                 sum(p[10] + p[34] + p[58] + p[82] + p[106] + p[130] + p[154]),
+                 sum(p[11] + p[35] + p[59] + p[83] + p[107] + p[131] + p[155]),
+                 sum(p[12] + p[36] + p[60] + p[84] + p[108] + p[132] + p[156]),
+                 sum(p[13] + p[37] + p[61] + p[85] + p[109] + p[133] + p[157]),
+                 sum(p[14] + p[38] + p[62] + p[86] + p[110] + p[134] + p[158]),
+                 sum(p[15] + p[39] + p[63] + p[87] + p[111] + p[135] + p[159]),
+                 sum(p[16] + p[40] + p[64] + p[88] + p[112] + p[136] + p[160]),
+                 sum(p[17] + p[41] + p[65] + p[89] + p[113] + p[137] + p[161]),
+                 sum(p[18] + p[42] + p[66] + p[90] + p[114] + p[138] + p[162]),
+                 sum(p[19] + p[43] + p[67] + p[91] + p[115] + p[139] + p[163]),
+                 sum(p[20] + p[44] + p[68] + p[92] + p[116] + p[140] + p[164]),
+                 sum(p[21] + p[45] + p[69] + p[93] + p[117] + p[141] + p[165]),
+                 sum(p[22] + p[46] + p[70] + p[94] + p[118] + p[142] + p[166]),
+                 sum(p[23] + p[47] + p[71] + p[95] + p[119] + p[143] + p[167]),
+                 sum(p[24] + p[48] + p[72] + p[96] + p[120] + p[144] + p[168])] AS occupied
+    FROM (SELECT b.id AS station_id, m.profile_occupied || ARRAY[]::bigint[] AS p
+          FROM b CROSS JOIN LATERAL (SELECT * FROM analytics_monthly x WHERE x.station_id = b.id AND x.evse_id = 0
+                                      AND x.connector_id = 0 AND x.local_month >= b.m0 AND x.local_month < b.m1
+                                      OFFSET 0) m
+          WHERE b.has_months OFFSET 0) y
+    GROUP BY y.station_id
     UNION ALL
-    SELECT b.id, u.hr::int - 1, u.o
-    FROM b CROSS JOIN LATERAL (
-      (SELECT * FROM (SELECT * FROM analytics_daily x WHERE x.station_id = b.id AND x.evse_id = 0 AND x.connector_id = 0
-        AND x.local_day >= b.d0 AND x.local_day < CASE WHEN b.has_months THEN b.m0 ELSE b.d1 END
-      UNION ALL
-      SELECT * FROM analytics_daily x WHERE b.has_months AND x.station_id = b.id AND x.evse_id = 0
-        AND x.connector_id = 0 AND x.local_day >= b.m1 AND x.local_day < b.d1) y OFFSET 0)) d
-    CROSS JOIN LATERAL unnest(d.occupied_by_hour) WITH ORDINALITY AS u(o, hr)
-    WHERE b.has_days
+    SELECT y.station_id, ARRAY[sum(p[1]), sum(p[2]), sum(p[3]), sum(p[4]), sum(p[5]), sum(p[6]), sum(p[7]), sum(p[8]), sum(p[9]), sum(p[10]), sum(p[11]), sum(p[12]), sum(p[13]), sum(p[14]), sum(p[15]), sum(p[16]), sum(p[17]), sum(p[18]), sum(p[19]), sum(p[20]), sum(p[21]), sum(p[22]), sum(p[23]), sum(p[24])]
+    FROM (SELECT b.id AS station_id, d.occupied_by_hour AS p
+          FROM b CROSS JOIN LATERAL (
+            (SELECT * FROM (SELECT * FROM analytics_daily x WHERE x.station_id = b.id AND x.evse_id = 0
+                              AND x.connector_id = 0 AND x.local_day >= b.d0
+                              AND x.local_day < CASE WHEN b.has_months THEN b.m0 ELSE b.d1 END
+                            UNION ALL
+                            SELECT * FROM analytics_daily x WHERE b.has_months AND x.station_id = b.id
+                              AND x.evse_id = 0 AND x.connector_id = 0 AND x.local_day >= b.m1
+                              AND x.local_day < b.d1) z OFFSET 0)) d
+          WHERE b.has_days OFFSET 0) y
+    GROUP BY y.station_id
+  ), by_hour_parts AS (
+    SELECT s.station_id, u.hr::int - 1 AS hour, u.o AS occupied_s
+    FROM hour_sums s CROSS JOIN LATERAL unnest(s.occupied) WITH ORDINALITY AS u(o, hr)
     UNION ALL
     SELECT b.id, extract(hour FROM h.local_hour)::int, h.occupied_s
     FROM b CROSS JOIN LATERAL (
@@ -445,9 +480,9 @@ LANGUAGE sql STABLE AS $$
                                       AND d.local_day < st.this_month) AS energy_last,
            sum(d.energy_wh) FILTER (WHERE d.local_day >= st.this_month - interval '2 months'
                                       AND d.local_day < st.this_month - interval '1 month') AS energy_prev
-    FROM st JOIN analytics_daily d ON d.station_id = st.id AND d.evse_id > 0
-      AND d.local_day >= st.this_month - interval '2 months' AND d.local_day < st.this_month
-      AND d.day_start >= p_from
+    FROM st CROSS JOIN LATERAL (SELECT * FROM analytics_daily d WHERE d.station_id = st.id
+      AND d.local_day >= (st.this_month - interval '2 months')::date AND d.local_day < st.this_month
+      AND d.evse_id > 0 AND d.day_start >= p_from OFFSET 0) d
     GROUP BY d.station_id
   ), stations_out AS (
     SELECT 'station'::text AS level, st.id AS station_id, st.site, st.connectors,
@@ -497,9 +532,45 @@ LANGUAGE sql STABLE AS $$
   ORDER BY level DESC, rank_busiest_hour, station_id, site
 $$;
 
+-- Sessions that ended in [p_from, p_to) per station, and how many were failed starts: whole
+-- local days from analytics_sessions_daily, the partial days at the ends from the sessions.
+CREATE OR REPLACE FUNCTION csms_session_counts(p_from timestamptz, p_to timestamptz, p_stations text[])
+RETURNS TABLE (station_id text, ended bigint, failed bigint)
+LANGUAGE sql STABLE AS $$
+  WITH st0 AS (
+    SELECT s.id, s.time_zone,
+           CASE WHEN (p_from AT TIME ZONE s.time_zone)::time = '00:00'
+                THEN (p_from AT TIME ZONE s.time_zone)::date
+                ELSE (p_from AT TIME ZONE s.time_zone)::date + 1 END AS d0,
+           (p_to AT TIME ZONE s.time_zone)::date AS d1
+    FROM stations s WHERE p_stations IS NULL OR s.id = ANY (p_stations)
+  ), st AS (
+    SELECT st0.*, d0 < d1 AS has_days,
+           CASE WHEN d0 < d1 THEN csms_local_day_start(d0, time_zone) ELSE p_to END AS a_end,
+           CASE WHEN d0 < d1 THEN csms_local_day_start(d1, time_zone) ELSE p_to END AS b_start
+    FROM st0
+  ), parts AS (
+    SELECT st.id, x.ended, x.failed
+    FROM st CROSS JOIN LATERAL (SELECT * FROM analytics_sessions_daily x WHERE x.station_id = st.id
+                                 AND x.local_day >= st.d0 AND x.local_day < st.d1 OFFSET 0) x
+    WHERE st.has_days
+    UNION ALL
+    SELECT st.id, 1, csms_failed_start(t.meter_start_wh, t.meter_stop_wh, t.started_at, t.stopped_at,
+                                       t.authorization_status)::int
+    FROM st CROSS JOIN LATERAL (
+      (SELECT * FROM (SELECT * FROM transactions x WHERE x.station_id = st.id AND x.stopped_at >= p_from
+                        AND x.stopped_at < st.a_end
+                      UNION ALL
+                      SELECT * FROM transactions x WHERE st.has_days AND x.station_id = st.id
+                        AND x.stopped_at >= st.b_start AND x.stopped_at < p_to) y OFFSET 0)) t
+    WHERE p_from < p_to
+  )
+  SELECT id, sum(ended)::bigint, sum(failed)::bigint FROM parts GROUP BY id
+$$;
+
 -- maintenance: each station's last four weeks before `p_to` against its own history from
--- `p_from` (per week): alerts opened, failed starts (sessions under 50 Wh or 2 minutes, or
--- not authorized) and delivered power while charging. A station is a candidate when a
+-- `p_from` (per week): alerts opened, failed starts among the sessions that ended (under
+-- 50 Wh or 2 minutes, or not authorized) and delivered power while charging. A station is a candidate when a
 -- measure rose (or power fell) by half and by a meaningful amount.
 DROP FUNCTION IF EXISTS csms_report_maintenance(timestamptz, timestamptz, text[]);
 CREATE FUNCTION csms_report_maintenance(p_from timestamptz, p_to timestamptz, p_stations text[])
@@ -518,29 +589,25 @@ LANGUAGE sql STABLE AS $$
     FROM alerts al, b
     WHERE al.opened_at >= p_from AND al.opened_at < b.t_end AND al.station_id IN (SELECT id FROM st)
     GROUP BY al.station_id
-  ), t AS (
-    SELECT tr.station_id, tr.started_at >= b.t_recent AS recent,
-           (coalesce(tr.meter_stop_wh, tr.meter_start_wh) - tr.meter_start_wh < 50
-            OR tr.stopped_at - tr.started_at < interval '2 minutes'
-            OR coalesce(tr.authorization_status, 'Accepted') <> 'Accepted') AS failed
-    FROM transactions tr, b
-    WHERE tr.started_at >= p_from AND tr.started_at < b.t_end AND tr.stopped_at IS NOT NULL
-      AND tr.station_id IN (SELECT id FROM st)
-  ), f AS (
-    SELECT station_id,
-           100.0 * count(*) FILTER (WHERE recent AND failed) / nullif(count(*) FILTER (WHERE recent), 0) AS recent,
-           100.0 * count(*) FILTER (WHERE NOT recent AND failed) / nullif(count(*) FILTER (WHERE NOT recent), 0) AS baseline,
-           count(*) FILTER (WHERE recent) AS recent_sessions
-    FROM t GROUP BY station_id
+  ), f AS (  -- failed starts among the sessions that ended in each part
+    SELECT coalesce(r.station_id, o.station_id) AS station_id,
+           100.0 * r.failed / nullif(r.ended, 0) AS recent, 100.0 * o.failed / nullif(o.ended, 0) AS baseline,
+           r.ended AS recent_sessions
+    FROM csms_session_counts(greatest(p_from, least(p_to, now()) - interval '28 days'), least(p_to, now()),
+                             p_stations) r
+    FULL JOIN csms_session_counts(p_from, least(p_to, now()) - interval '28 days', p_stations) o
+      ON o.station_id = r.station_id
   ), p AS (  -- average power while charging, kW
-    SELECT r.station_id,
-           sum(r.energy_wh) FILTER (WHERE r.hour_start >= b.t_recent) * 3.6
-             / nullif(sum(r.charging_s) FILTER (WHERE r.hour_start >= b.t_recent), 0) AS recent,
-           sum(r.energy_wh) FILTER (WHERE r.hour_start < b.t_recent) * 3.6
-             / nullif(sum(r.charging_s) FILTER (WHERE r.hour_start < b.t_recent), 0) AS baseline
-    FROM csms_rollup_rows(p_from, (SELECT t_end FROM b), p_stations, false) r, b
-    WHERE r.evse_id > 0
-    GROUP BY r.station_id
+    SELECT coalesce(r.station_id, o.station_id) AS station_id,
+           r.energy_wh * 3.6 / nullif(r.charging_s, 0) AS recent,
+           o.energy_wh * 3.6 / nullif(o.charging_s, 0) AS baseline
+    FROM (SELECT x.station_id, sum(x.energy_wh) AS energy_wh, sum(x.charging_s) AS charging_s
+          FROM csms_rollup_rows(greatest(p_from, least(p_to, now()) - interval '28 days'), least(p_to, now()),
+                                p_stations, false, false) x
+          WHERE x.evse_id > 0 GROUP BY 1) r
+    FULL JOIN (SELECT x.station_id, sum(x.energy_wh) AS energy_wh, sum(x.charging_s) AS charging_s
+               FROM csms_rollup_rows(p_from, least(p_to, now()) - interval '28 days', p_stations, false, true) x
+               WHERE x.evse_id > 0 GROUP BY 1) o ON o.station_id = r.station_id
   ), m AS (
     SELECT st.id AS station_id,
            round(coalesce(a.recent, 0) / 4.0, 2) AS recent_alerts_per_week,

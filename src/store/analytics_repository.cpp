@@ -263,10 +263,11 @@ void PgAnalyticsRepository::replace_rollups(const std::vector<domain::RollupInpu
           "AND h.hour_start < csms_local_day_start(days.local_day + 1, days.time_zone) "
           "GROUP BY h.station_id, h.evse_id, h.connector_id, days.local_day, days.time_zone",
       a.ids, a.froms, a.tos);
-  // Hour profiles of those days and the months they are in; the days' revenue.
+  // Hour profiles of those days and the months they are in; the days' revenue and ended sessions.
   txn_.exec_params(days +
                        "SELECT csms_rollup_months(array_agg(station_id), array_agg(local_day)), "
-                       "csms_rollup_revenue(array_agg(station_id), array_agg(local_day)) FROM days",
+                       "csms_rollup_revenue(array_agg(station_id), array_agg(local_day)), "
+                       "csms_rollup_sessions(array_agg(station_id), array_agg(local_day)) FROM days",
                    a.ids, a.froms, a.tos);
 }
 

@@ -311,5 +311,38 @@ TEST_F(AnalyticsTest, MaintenanceFlagsRisingAlerts) {
   EXPECT_DOUBLE_EQ(rows[0]["baseline_alerts_per_week"].get<double>(), 0.09);  // 1 in 11.29 weeks
 }
 
+TEST_F(AnalyticsTest, FailedStartsCountFromTheDailyRollupAndFromSessionsAtTheEdges) {
+  // Besides the 10,000 Wh session of Jan 15: Dec 10 (an edge day of the range: the sessions
+  // themselves) one good session; Dec 12 (a whole day: the rollup) one not authorized and one
+  // good; Jan 15 one of 90 s (failed); Jan 16 one of 10 Wh (failed).
+  sql("INSERT INTO transactions (station_id, protocol, ocpp_transaction_id, evse_id, connector_id, "
+      "started_at, "
+      "stopped_at, meter_start_wh, meter_stop_wh, authorization_status) VALUES "
+      "('A1', 'ocpp1.6', '2', 1, 1, '2025-12-10T09:00:00Z', '2025-12-10T10:00:00Z', 0, 5000, NULL), "
+      "('A1', 'ocpp1.6', '3', 1, 1, '2025-12-12T09:00:00Z', '2025-12-12T10:00:00Z', 0, 5000, 'Blocked'), "
+      "('A1', 'ocpp1.6', '4', 2, 1, '2025-12-12T11:00:00Z', '2025-12-12T12:00:00Z', 0, 5000, 'Accepted'), "
+      "('A1', 'ocpp1.6', '5', 2, 1, '2026-01-15T13:00:00Z', '2026-01-15T13:01:30Z', 0, 300, NULL), "
+      "('A1', 'ocpp1.6', '6', 2, 1, '2026-01-16T11:00:00Z', '2026-01-16T12:00:00Z', 0, 10, NULL)");
+  sql("INSERT INTO station_connectivity (station_id, connected_at, disconnected_at) VALUES "
+      "('A1', '2025-12-01T00:00:00Z', '2026-01-09T00:00:00Z')");
+  analytics::AnalyticsService::rebuild(*db_, clock_, {}, at("2025-12-01T00:00:00Z"),
+                                       at("2026-01-17T00:00:00Z"), {});
+  EXPECT_EQ(testing::query_value(url_,
+                                 "SELECT ended || '/' || failed FROM analytics_sessions_daily "
+                                 "WHERE station_id = 'A1' AND local_day = '2025-12-12'"),
+            "2/1");
+  // Recent: the four weeks before Jan 17 (3 sessions, 2 failed); baseline from Dec 10 05:00Z:
+  // the edge day read from the sessions (1 good) and Dec 12 from the rollup (1 of 2 failed).
+  auto rows = report("maintenance", "2025-12-10T05:00:00Z", "2026-01-17T00:00:00Z", "");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0]["recent_sessions"], 3);
+  EXPECT_DOUBLE_EQ(rows[0]["recent_failed_start_percent"].get<double>(), 66.7);
+  EXPECT_DOUBLE_EQ(rows[0]["baseline_failed_start_percent"].get<double>(), 33.3);
+  EXPECT_EQ(rows[0]["candidate"], false) << "fewer than five recent sessions: " << rows.dump();
+  // A range starting after Dec 10's session leaves it out: 1 of 2 failed.
+  rows = report("maintenance", "2025-12-10T10:30:00Z", "2026-01-17T00:00:00Z", "");
+  EXPECT_DOUBLE_EQ(rows[0]["baseline_failed_start_percent"].get<double>(), 50.0);
+}
+
 }  // namespace
 }  // namespace csms

@@ -1,0 +1,52 @@
+-- Sessions that ended per station and local day of their end: how many, and how many were
+-- failed starts, so that the maintenance report reads a row per station-day instead of
+-- every session of the range (1.9 s for a year of 500 stations).
+
+-- A failed start: under 50 Wh or 2 minutes, or not authorized.
+CREATE FUNCTION csms_failed_start(meter_start_wh double precision, meter_stop_wh double precision,
+                                  started_at timestamptz, stopped_at timestamptz, authorization_status text)
+RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT coalesce(meter_stop_wh, meter_start_wh) - meter_start_wh < 50
+         OR stopped_at - started_at < interval '2 minutes'
+         OR coalesce(authorization_status, 'Accepted') <> 'Accepted'
+$$;
+
+CREATE TABLE analytics_sessions_daily (
+  station_id text NOT NULL,
+  local_day  date NOT NULL,
+  ended      bigint NOT NULL,
+  failed     bigint NOT NULL,
+  PRIMARY KEY (station_id, local_day)
+);
+
+-- The partial days at the ends of a range read the sessions themselves.
+CREATE INDEX transactions_station_stop ON transactions (station_id, stopped_at);
+
+-- Recomputes the given stations' local days (called with the other rollups of those days;
+-- a session's end marks its day).
+CREATE FUNCTION csms_rollup_sessions(p_stations text[], p_days date[]) RETURNS void
+LANGUAGE sql AS $$
+  DELETE FROM analytics_sessions_daily r
+  USING (SELECT DISTINCT station_id, local_day FROM unnest(p_stations, p_days) AS d(station_id, local_day)) d
+  WHERE r.station_id = d.station_id AND r.local_day = d.local_day;
+  INSERT INTO analytics_sessions_daily (station_id, local_day, ended, failed)
+  SELECT d.station_id, d.local_day, count(*),
+         count(*) FILTER (WHERE csms_failed_start(t.meter_start_wh, t.meter_stop_wh, t.started_at, t.stopped_at,
+                                                  t.authorization_status))
+  FROM (SELECT DISTINCT x.station_id, x.local_day, s.time_zone
+        FROM unnest(p_stations, p_days) AS x(station_id, local_day) JOIN stations s ON s.id = x.station_id) d
+  CROSS JOIN LATERAL (
+    SELECT * FROM transactions t WHERE t.station_id = d.station_id
+      AND t.stopped_at >= csms_local_day_start(d.local_day, d.time_zone)
+      AND t.stopped_at < csms_local_day_start(d.local_day + 1, d.time_zone) OFFSET 0) t
+  GROUP BY 1, 2;
+$$;
+
+-- What has ended already.
+INSERT INTO analytics_sessions_daily (station_id, local_day, ended, failed)
+SELECT t.station_id, (t.stopped_at AT TIME ZONE s.time_zone)::date, count(*),
+       count(*) FILTER (WHERE csms_failed_start(t.meter_start_wh, t.meter_stop_wh, t.started_at, t.stopped_at,
+                                                t.authorization_status))
+FROM transactions t JOIN stations s ON s.id = t.station_id
+WHERE t.stopped_at IS NOT NULL
+GROUP BY 1, 2;
