@@ -22,26 +22,6 @@ CREATE TABLE analytics_sessions_daily (
 -- The partial days at the ends of a range read the sessions themselves.
 CREATE INDEX transactions_station_stop ON transactions (station_id, stopped_at);
 
--- Recomputes the given stations' local days (called with the other rollups of those days;
--- a session's end marks its day).
-CREATE FUNCTION csms_rollup_sessions(p_stations text[], p_days date[]) RETURNS void
-LANGUAGE sql AS $$
-  DELETE FROM analytics_sessions_daily r
-  USING (SELECT DISTINCT station_id, local_day FROM unnest(p_stations, p_days) AS d(station_id, local_day)) d
-  WHERE r.station_id = d.station_id AND r.local_day = d.local_day;
-  INSERT INTO analytics_sessions_daily (station_id, local_day, ended, failed)
-  SELECT d.station_id, d.local_day, count(*),
-         count(*) FILTER (WHERE csms_failed_start(t.meter_start_wh, t.meter_stop_wh, t.started_at, t.stopped_at,
-                                                  t.authorization_status))
-  FROM (SELECT DISTINCT x.station_id, x.local_day, s.time_zone
-        FROM unnest(p_stations, p_days) AS x(station_id, local_day) JOIN stations s ON s.id = x.station_id) d
-  CROSS JOIN LATERAL (
-    SELECT * FROM transactions t WHERE t.station_id = d.station_id
-      AND t.stopped_at >= csms_local_day_start(d.local_day, d.time_zone)
-      AND t.stopped_at < csms_local_day_start(d.local_day + 1, d.time_zone) OFFSET 0) t
-  GROUP BY 1, 2;
-$$;
-
 -- What has ended already.
 INSERT INTO analytics_sessions_daily (station_id, local_day, ended, failed)
 SELECT t.station_id, (t.stopped_at AT TIME ZONE s.time_zone)::date, count(*),

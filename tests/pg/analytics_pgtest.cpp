@@ -251,6 +251,21 @@ TEST_F(AnalyticsTest, RevenueFromTheDailyRollupAndFromSessionsAtTheEdgesAgree) {
   }
   // Stopped at 11:20Z: a range ending before that has none.
   EXPECT_TRUE(report("revenue", "2026-01-15T00:00:00Z", "2026-01-15T11:00:00Z", "hour").empty());
+  // A whole local month reads the monthly rollup; a month cut at the range's start reads days.
+  EXPECT_EQ(testing::query_value(url_,
+                                 "SELECT excl || '/' || sessions FROM analytics_revenue_monthly "
+                                 "WHERE station_id = 'A1' AND local_month = '2026-01-01'"),
+            "2.50/1");
+  for (const char* from : {"2025-12-31T23:00:00Z", "2026-01-10T23:00:00Z"}) {
+    auto month = report("revenue", from, "2026-01-31T23:00:00Z", "month");
+    ASSERT_EQ(month.size(), 1u) << from;
+    EXPECT_EQ(month[0]["bucket_start"], "2026-01-01T00:00:00+01:00");
+    EXPECT_EQ(month[0]["revenue_excl_vat"], "2.50");
+    EXPECT_EQ(month[0]["sessions"], 1);
+  }
+  // Without the rollup the whole month has nothing: the monthly row is what the report read.
+  sql("DELETE FROM analytics_revenue_monthly");
+  EXPECT_TRUE(report("revenue", "2025-12-31T23:00:00Z", "2026-01-31T23:00:00Z", "month").empty());
 }
 
 TEST_F(AnalyticsTest, DenseReadingsGiveTheSameHourlyEnergy) {
