@@ -515,9 +515,18 @@ LANGUAGE sql STABLE AS $$
                                       AND d.local_day < st.this_month) AS energy_last,
            sum(d.energy_wh) FILTER (WHERE d.local_day >= st.this_month - interval '2 months'
                                       AND d.local_day < st.this_month - interval '1 month') AS energy_prev
-    FROM st CROSS JOIN LATERAL (SELECT * FROM analytics_daily d WHERE d.station_id = st.id
-      AND d.local_day >= (st.this_month - interval '2 months')::date AND d.local_day < st.this_month
-      AND d.evse_id > 0 AND d.day_start >= p_from OFFSET 0) d
+    FROM st CROSS JOIN LATERAL (  -- a month inside the range from its monthly rows, else its days in the range
+      (SELECT * FROM (SELECT x.station_id, x.local_month AS local_day, x.sessions_started, x.energy_wh
+                      FROM analytics_monthly x WHERE x.station_id = st.id
+                        AND x.local_month >= (st.this_month - interval '2 months')::date
+                        AND x.local_month < st.this_month AND x.evse_id > 0 AND x.month_start >= p_from
+                      UNION ALL
+                      SELECT x.station_id, x.local_day, x.sessions_started, x.energy_wh
+                      FROM analytics_daily x WHERE x.station_id = st.id
+                        AND x.local_day >= (st.this_month - interval '2 months')::date AND x.local_day < st.this_month
+                        AND x.evse_id > 0 AND x.day_start >= p_from
+                        AND csms_local_day_start(date_trunc('month', x.local_day)::date, st.time_zone) < p_from) y
+       OFFSET 0)) d
     GROUP BY d.station_id
   ), stations_out AS (
     SELECT 'station'::text AS level, st.id AS station_id, st.site, st.connectors,
@@ -568,7 +577,8 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- Sessions that ended in [p_from, p_to) per station, and how many were failed starts: whole
--- local days from analytics_sessions_daily, the partial days at the ends from the sessions.
+-- local months from analytics_sessions_monthly, whole local days at the edges from
+-- analytics_sessions_daily, the partial days at the ends from the sessions.
 CREATE OR REPLACE FUNCTION csms_session_counts(p_from timestamptz, p_to timestamptz, p_stations text[])
 RETURNS TABLE (station_id text, ended bigint, failed bigint)
 LANGUAGE sql STABLE AS $$
@@ -579,15 +589,28 @@ LANGUAGE sql STABLE AS $$
                 ELSE (p_from AT TIME ZONE s.time_zone)::date + 1 END AS d0,
            (p_to AT TIME ZONE s.time_zone)::date AS d1
     FROM stations s WHERE p_stations IS NULL OR s.id = ANY (p_stations)
-  ), st AS (
+  ), st1 AS (
     SELECT st0.*, d0 < d1 AS has_days,
-           CASE WHEN d0 < d1 THEN csms_local_day_start(d0, time_zone) ELSE p_to END AS a_end,
-           CASE WHEN d0 < d1 THEN csms_local_day_start(d1, time_zone) ELSE p_to END AS b_start
+           (date_trunc('month', d0 - 1) + interval '1 month')::date AS m0, date_trunc('month', d1)::date AS m1
     FROM st0
+  ), st AS (
+    SELECT st1.*, has_days AND m0 < m1 AS has_months,
+           CASE WHEN has_days THEN csms_local_day_start(d0, time_zone) ELSE p_to END AS a_end,
+           CASE WHEN has_days THEN csms_local_day_start(d1, time_zone) ELSE p_to END AS b_start
+    FROM st1
   ), parts AS (
     SELECT st.id, x.ended, x.failed
-    FROM st CROSS JOIN LATERAL (SELECT * FROM analytics_sessions_daily x WHERE x.station_id = st.id
-                                 AND x.local_day >= st.d0 AND x.local_day < st.d1 OFFSET 0) x
+    FROM st CROSS JOIN LATERAL (SELECT * FROM analytics_sessions_monthly x WHERE x.station_id = st.id
+                                 AND x.local_month >= st.m0 AND x.local_month < st.m1 OFFSET 0) x
+    WHERE st.has_months
+    UNION ALL
+    SELECT st.id, x.ended, x.failed
+    FROM st CROSS JOIN LATERAL (
+      (SELECT * FROM (SELECT * FROM analytics_sessions_daily x WHERE x.station_id = st.id AND x.local_day >= st.d0
+                        AND x.local_day < CASE WHEN st.has_months THEN st.m0 ELSE st.d1 END
+                      UNION ALL
+                      SELECT * FROM analytics_sessions_daily x WHERE st.has_months AND x.station_id = st.id
+                        AND x.local_day >= st.m1 AND x.local_day < st.d1) y OFFSET 0)) x
     WHERE st.has_days
     UNION ALL
     SELECT st.id, 1, csms_failed_start(t.meter_start_wh, t.meter_stop_wh, t.started_at, t.stopped_at,

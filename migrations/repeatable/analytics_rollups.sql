@@ -41,8 +41,8 @@ LANGUAGE sql AS $$
   GROUP BY 1, 2, 3, 4;
 $$;
 
--- Recomputes the given stations' local days (called with the other rollups of those days;
--- a session's end marks its day).
+-- Recomputes the given stations' local days of ended sessions and the months those days
+-- are in (called with the other rollups of those days; a session's end marks its day).
 CREATE OR REPLACE FUNCTION csms_rollup_sessions(p_stations text[], p_days date[]) RETURNS void
 LANGUAGE sql AS $$
   DELETE FROM analytics_sessions_daily r
@@ -58,6 +58,19 @@ LANGUAGE sql AS $$
     SELECT * FROM transactions t WHERE t.station_id = d.station_id
       AND t.stopped_at >= csms_local_day_start(d.local_day, d.time_zone)
       AND t.stopped_at < csms_local_day_start(d.local_day + 1, d.time_zone) OFFSET 0) t
+  GROUP BY 1, 2;
+
+  DELETE FROM analytics_sessions_monthly r
+  USING (SELECT DISTINCT station_id, date_trunc('month', local_day)::date AS local_month
+         FROM unnest(p_stations, p_days) AS d(station_id, local_day)) m
+  WHERE r.station_id = m.station_id AND r.local_month = m.local_month;
+  INSERT INTO analytics_sessions_monthly (station_id, local_month, ended, failed)
+  SELECT m.station_id, m.local_month, sum(x.ended), sum(x.failed)
+  FROM (SELECT DISTINCT station_id, date_trunc('month', local_day)::date AS local_month
+        FROM unnest(p_stations, p_days) AS d(station_id, local_day)) m
+  CROSS JOIN LATERAL (SELECT * FROM analytics_sessions_daily x WHERE x.station_id = m.station_id
+                       AND x.local_day >= m.local_month
+                       AND x.local_day < (m.local_month + interval '1 month')::date OFFSET 0) x
   GROUP BY 1, 2;
 $$;
 
