@@ -168,9 +168,13 @@ void Api::handle_analytics(const std::vector<std::string>& seg, const HttpReques
     }
     const bool csv = accepts(request, "text/csv");
     const auto& cols = columns->second;
+    auto* analytics = analytics_;
     return run_unit(
-        [name, query, csv, cols](domain::Repositories& repos) {
-          const auto table = repos.analytics().report(name, query);
+        [name, query, csv, cols, analytics](domain::Repositories& repos) {
+          // Sessions: percentiles and distinct tokens come from the node's copy of the ended
+          // sessions (a year of a large network is too many rows to sort per request).
+          const auto table = name == "sessions" && analytics ? analytics->sessions_report(repos, query)
+                                                             : repos.analytics().report(name, query);
           if (csv)
             return HttpResponse{
                 200, "text/csv; charset=utf-8", {}, domain::report_rows_csv(table, cols), nullptr};

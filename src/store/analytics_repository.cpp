@@ -362,6 +362,71 @@ domain::ReportTable PgAnalyticsRepository::report(const std::string& name, const
   return table;
 }
 
+namespace {
+
+domain::SessionFact session_fact_of(const pqxx::row& row) {
+  domain::SessionFact f;
+  f.transaction_id = row[0].as<std::int64_t>();
+  f.station_id = row[1].as<std::string>();
+  f.started_at = at_ms(row[2]);
+  f.duration_ms = row[3].as<std::int64_t>();
+  f.energy_wh = row[4].as<double>();
+  f.id_token = opt<std::string>(row[5]);
+  f.customer_id = opt<std::string>(row[6]);
+  f.seq = row[7].as<std::int64_t>();
+  return f;
+}
+
+}  // namespace
+
+std::vector<domain::SessionFact> PgAnalyticsRepository::session_facts_after(std::int64_t seq,
+                                                                            std::size_t limit) {
+  std::vector<domain::SessionFact> out;
+  for (const auto& row :
+       txn_.exec_params("SELECT transaction_id, station_id, csms_ms(started_at), duration_ms, energy_wh, "
+                        "id_token, customer_id, "
+                        "seq FROM analytics_session_facts WHERE seq > $1 ORDER BY seq LIMIT $2",
+                        seq, static_cast<std::int64_t>(limit))) {
+    out.push_back(session_fact_of(row));
+  }
+  return out;
+}
+
+std::vector<domain::SessionFact> PgAnalyticsRepository::open_sessions(const domain::AnalyticsQuery& q) {
+  std::optional<std::string> stations;
+  if (!q.stations.empty()) stations = text_array(q.stations);
+  std::vector<domain::SessionFact> out;
+  for (const auto& row : txn_.exec_params(
+           "SELECT t.id, t.station_id, csms_ms(t.started_at), "
+           "round(extract(epoch FROM least(now(), $2::timestamptz) - t.started_at) * 1000)::bigint, "
+           "greatest(0, coalesce(csms_last_register_wh(t.id), t.meter_start_wh) - t.meter_start_wh), "
+           "t.id_token, "
+           "k.customer_id, 0 FROM transactions t LEFT JOIN id_tokens k ON k.token = t.id_token "
+           "WHERE t.stopped_at IS NULL AND t.started_at >= $1 AND t.started_at < $2 "
+           "AND ($3::text[] IS NULL OR t.station_id = ANY ($3::text[]))",
+           ts(q.from), ts(q.to), stations)) {
+    out.push_back(session_fact_of(row));
+  }
+  return out;
+}
+
+std::vector<domain::StationIdle> PgAnalyticsRepository::station_idle(const domain::AnalyticsQuery& q) {
+  std::optional<std::string> stations;
+  if (!q.stations.empty()) stations = text_array(q.stations);
+  std::vector<domain::StationIdle> out;
+  for (const auto& row : txn_.exec_params(
+           "WITH i AS (SELECT station_id, sum(occupied_s) AS occupied_s, sum(charging_s) AS charging_s "
+           "FROM csms_rollup_rows($1, $2, $3::text[], false, true) WHERE evse_id > 0 GROUP BY 1) "
+           "SELECT s.id, round((100.0 * (i.occupied_s - i.charging_s) / nullif(i.occupied_s, 0))::numeric, "
+           "2) "
+           "FROM stations s LEFT JOIN i ON i.station_id = s.id "
+           "WHERE $3::text[] IS NULL OR s.id = ANY ($3::text[]) ORDER BY s.id",
+           ts(q.from), ts(q.to), stations)) {
+    out.push_back({row[0].as<std::string>(), opt<std::string>(row[1])});
+  }
+  return out;
+}
+
 std::string PgAnalyticsRepository::list_maintenance_windows(const domain::MaintenanceWindowFilter& f) {
   auto r = txn_.exec_params(
       "SELECT coalesce(json_agg(csms_maintenance_window_json(m) ORDER BY m.starts_at, m.id), '[]') "

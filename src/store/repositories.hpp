@@ -164,6 +164,9 @@ class PgAnalyticsRepository final : public domain::AnalyticsRepository {
   std::vector<domain::RollupWindow> take_dirty(int limit) override;
   std::vector<std::string> stations_between(domain::Timestamp from, domain::Timestamp to) override;
   domain::ReportTable report(const std::string& name, const domain::AnalyticsQuery& query) override;
+  std::vector<domain::SessionFact> session_facts_after(std::int64_t seq, std::size_t limit) override;
+  std::vector<domain::SessionFact> open_sessions(const domain::AnalyticsQuery& query) override;
+  std::vector<domain::StationIdle> station_idle(const domain::AnalyticsQuery& query) override;
   std::string list_maintenance_windows(const domain::MaintenanceWindowFilter& filter) override;
   std::optional<std::string> get_maintenance_window(std::int64_t id) override;
   std::optional<std::string> create_maintenance_window(const std::string& fields_json) override;

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "csms/analytics/analytics_service.hpp"
+#include "csms/analytics/session_index.hpp"
 #include "csms/store/database.hpp"
 #include "csms/store/migrations.hpp"
 #include "support/test_database.hpp"
@@ -91,6 +92,7 @@ class AnalyticsTest : public ::testing::Test {
 
   std::string url_;
   FixedClock clock_;
+  analytics::SessionIndex index_;
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<analytics::AnalyticsService> service_;
 };
@@ -357,6 +359,59 @@ TEST_F(AnalyticsTest, FailedStartsCountFromTheDailyRollupAndFromSessionsAtTheEdg
   // A range starting after Dec 10's session leaves it out: 1 of 2 failed.
   rows = report("maintenance", "2025-12-10T10:30:00Z", "2026-01-17T00:00:00Z", "");
   EXPECT_DOUBLE_EQ(rows[0]["baseline_failed_start_percent"].get<double>(), 50.0);
+}
+
+TEST_F(AnalyticsTest, SessionsFromTheInMemoryCopyMatchTheSqlReport) {
+  // Two stations, tokens with and without a customer, one token twice, a session without
+  // energy readings, one still open, and ties in the percentiles.
+  sql("INSERT INTO stations (id, time_zone) VALUES ('B1', 'America/New_York')");
+  sql("INSERT INTO customers (id) VALUES ('C1'), ('C2')");
+  sql("INSERT INTO id_tokens (token, customer_id) VALUES ('T2', 'C1'), ('T3', 'C1'), ('T4', 'C2')");
+  sql("INSERT INTO transactions (station_id, protocol, ocpp_transaction_id, evse_id, connector_id, id_token, "
+      "started_at, stopped_at, meter_start_wh, meter_stop_wh) VALUES "
+      "('A1', 'ocpp1.6', '2', 2, 1, 'T2', '2026-01-15T12:00:00Z', '2026-01-15T12:30:00.500Z', 0, 2500.5), "
+      "('A1', 'ocpp1.6', '3', 2, 1, 'T2', '2026-01-15T13:00:00Z', '2026-01-15T13:10:00Z', 100, 1100), "
+      "('A1', 'ocpp1.6', '4', 1, 1, NULL, '2026-01-15T14:00:00Z', '2026-01-15T14:10:00Z', NULL, NULL), "
+      "('B1', 'ocpp1.6', '1', 1, 1, 'T3', '2026-01-15T15:00:00Z', '2026-01-15T17:00:00Z', 0, 20000), "
+      "('B1', 'ocpp1.6', '2', 1, 1, 'T4', '2026-01-15T18:00:00Z', '2026-01-15T19:00:00Z', 0, 10000), "
+      "('B1', 'ocpp1.6', '3', 1, 1, 'T4', '2026-01-15T20:00:00Z', NULL, 500, NULL)");
+  auto sql_rows = [&](const char* from, const char* to) {
+    return json::parse(testing::query_value(
+        url_, std::string("SELECT coalesce(json_agg(r), '[]')::text FROM csms_report_sessions('") + from +
+                  "', '" + to + "', NULL) r"));
+  };
+  auto index_rows = [&](const char* from, const char* to) {
+    domain::AnalyticsQuery q;
+    q.from = at(from);
+    q.to = at(to);
+    domain::ReportTable table;
+    db_->run_and_wait([&](domain::Repositories& repos) { table = index_.report(repos.analytics(), q); });
+    return json::parse(domain::report_rows_json(table, table.columns));
+  };
+  rebuild();
+  for (auto [from, to] : {std::pair{"2026-01-15T00:00:00Z", "2026-01-16T00:00:00Z"},
+                          std::pair{"2026-01-15T12:30:00Z", "2026-01-15T19:00:00Z"}}) {
+    auto expected = sql_rows(from, to);
+    auto actual = index_rows(from, to);
+    ASSERT_FALSE(expected.empty());
+    EXPECT_EQ(actual, expected) << from;
+  }
+  EXPECT_EQ(index_.size(), 6u) << "five ended here and the fixture's one";
+  auto rows = index_rows("2026-01-15T00:00:00Z", "2026-01-16T00:00:00Z");
+  EXPECT_EQ(rows[0]["station_id"], "A1");
+  EXPECT_EQ(rows[0]["sessions"], 4);
+  EXPECT_EQ(rows[0]["repeat_percent"], 50.0);  // TAG once, T2 twice
+  EXPECT_EQ(rows[1]["station_id"], "B1");
+  EXPECT_EQ(rows[1]["unique_customers"], 2);
+
+  // A session ending later, and one whose stop is corrected, reach the copy.
+  sql("UPDATE transactions SET stopped_at = '2026-01-15T21:00:00Z', meter_stop_wh = 4500 "
+      "WHERE station_id = 'B1' AND ocpp_transaction_id = '3'");
+  sql("UPDATE transactions SET stopped_at = '2026-01-15T13:40:00Z' WHERE station_id = 'A1' AND "
+      "ocpp_transaction_id = '3'");
+  auto expected = sql_rows("2026-01-15T00:00:00Z", "2026-01-16T00:00:00Z");
+  EXPECT_EQ(index_rows("2026-01-15T00:00:00Z", "2026-01-16T00:00:00Z"), expected);
+  EXPECT_EQ(index_.size(), 7u);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "csms/analytics/session_index.hpp"
 #include "csms/domain/analytics.hpp"
 #include "csms/domain/clock.hpp"
 #include "csms/domain/events.hpp"
@@ -43,6 +44,11 @@ class AnalyticsService {
   // Marks a window for recomputation (maintenance windows, operator corrections).
   void mark(const std::string& station_id, domain::Timestamp from, domain::Timestamp to);
 
+  // The sessions report from this node's copy of the ended sessions (caught up first).
+  domain::ReportTable sessions_report(domain::Repositories& repos, const domain::AnalyticsQuery& query) {
+    return sessions_.report(repos.analytics(), query);
+  }
+
   // Recomputes [from, to) for the given stations (all when empty) on the calling thread;
   // returns the number of hourly rows written. Used by `csms analytics rebuild`.
   static std::size_t rebuild(domain::UnitOfWorkRunner& db, const domain::Clock& clock,
@@ -64,6 +70,7 @@ class AnalyticsService {
   bool stopping_ = false;
   std::map<std::string, std::pair<domain::Timestamp, domain::Timestamp>> marks_;
   std::chrono::steady_clock::time_point last_refresh_{};
+  SessionIndex sessions_;
   std::thread worker_;
 };
 

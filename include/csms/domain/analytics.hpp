@@ -119,6 +119,26 @@ std::string report_rows_json(const ReportTable& table, const std::vector<std::st
 // booleans true/false, a field with a comma, quote or line break quoted.
 std::string report_rows_csv(const ReportTable& table, const std::vector<std::string>& columns);
 
+// A session as the sessions report reads it (analytics_session_facts; open sessions are
+// measured up to the end of the asked range or now).
+struct SessionFact {
+  std::int64_t transaction_id = 0;
+  std::string station_id;
+  Timestamp started_at;
+  std::int64_t duration_ms = 0;
+  double energy_wh = 0;
+  std::optional<std::string> id_token;
+  std::optional<std::string> customer_id;
+  std::int64_t seq = 0;  // 0 for an open session
+};
+
+// A station in the sessions report's scope with its idle share from the rollups (connected
+// time not charging, as PostgreSQL rounds it; nullopt when never occupied).
+struct StationIdle {
+  std::string station_id;
+  std::optional<std::string> idle_percent;
+};
+
 struct MaintenanceWindowFilter {
   std::optional<std::string> station;
   std::optional<Timestamp> from;
@@ -146,6 +166,13 @@ class AnalyticsRepository {
 
   // A report's rows (see openapi.json for the columns of each).
   virtual ReportTable report(const std::string& name, const AnalyticsQuery& query) = 0;
+
+  // Ended sessions whose facts changed after `seq`, in seq order, at most `limit`.
+  virtual std::vector<SessionFact> session_facts_after(std::int64_t seq, std::size_t limit) = 0;
+  // Sessions not yet ended that started in the query's range (its stations, or all).
+  virtual std::vector<SessionFact> open_sessions(const AnalyticsQuery& query) = 0;
+  // The query's stations (or all) with their idle share over the range, by station id.
+  virtual std::vector<StationIdle> station_idle(const AnalyticsQuery& query) = 0;
 
   virtual std::string list_maintenance_windows(const MaintenanceWindowFilter& filter) = 0;
   virtual std::optional<std::string> get_maintenance_window(std::int64_t id) = 0;

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "csms/domain/analytics.hpp"
+
+namespace csms::analytics {
+
+// One session as the report counts it; token and customer are ids (0: none).
+struct SessionSample {
+  std::int64_t duration_ms = 0;
+  double energy_wh = 0;
+  std::uint32_t token = 0;
+  std::uint32_t customer = 0;
+};
+
+// The sessions report's rows (columns as csms_report_sessions): for each station of
+// `stations` (in that order) that has sessions, their count, duration and energy
+// percentiles (nearest rank, as percentile_disc), maxima, idle share, distinct id tokens and
+// customers and the share of tokens with more than one session. `sessions[i]` belongs to
+// `stations[i]`. Pure: no database.
+domain::ReportTable sessions_report_rows(const std::vector<domain::StationIdle>& stations,
+                                         std::vector<std::vector<SessionSample>>& sessions);
+
+// A node's in-memory copy of analytics_session_facts (every ended session: start, duration,
+// energy, token, customer; about 40 bytes each), caught up with the rows changed since the
+// last call whenever the sessions report is asked for. Open sessions and idle shares are
+// read per request. Thread-safe.
+class SessionIndex {
+ public:
+  domain::ReportTable report(domain::AnalyticsRepository& repo, const domain::AnalyticsQuery& query);
+  std::size_t size() const;
+
+ private:
+  struct Entry {
+    std::int64_t transaction_id;
+    std::int64_t started_ms;
+    std::int64_t duration_ms;
+    double energy_wh;
+    std::uint32_t token;     // 1-based index into tokens_, 0: none
+    std::uint32_t customer;  // 1-based index into customers_, 0: none
+  };
+  struct Station {
+    std::vector<Entry> entries;
+    bool sorted = true;  // by started_ms
+  };
+
+  void sync(domain::AnalyticsRepository& repo);
+  void apply(const domain::SessionFact& fact);
+  static std::uint32_t intern(std::unordered_map<std::string, std::uint32_t>& ids,
+                              std::vector<std::string>& names, const std::optional<std::string>& name);
+
+  mutable std::mutex mutex_;
+  std::int64_t seq_ = 0;
+  std::unordered_map<std::string, Station> stations_;
+  std::unordered_map<std::int64_t, std::string> station_of_;  // transaction -> station
+  std::unordered_map<std::string, std::uint32_t> token_ids_, customer_ids_;
+  std::vector<std::string> tokens_, customers_;
+};
+
+}  // namespace csms::analytics
