@@ -31,26 +31,36 @@ LANGUAGE sql STABLE AS $$
     SELECT st0.*, NOT p_hourly AND d0 < d1 AS has_days,
            -- whole months inside [d0, d1)
            (date_trunc('month', d0 - 1) + interval '1 month')::date AS m0,
-           date_trunc('month', d1)::date AS m1
+           date_trunc('month', d1)::date AS m1,
+           (date_trunc('month', d1) + interval '1 month')::date AS m1_end
     FROM st0
-  ), st AS (
+  ), st2 AS (
     SELECT st1.*, has_days AND p_months AND m0 < m1 AS has_months,
+           -- The last, partial month [m1, d1) as its monthly row less its days from d1 on
+           -- when those are fewer (a range up to now: the month so far less today).
+           has_days AND p_months AND d0 <= m1 AND m1 < d1 AND m1_end - d1 < d1 - m1 AS tail_month
+    FROM st1
+  ), st AS (
+    SELECT st2.*,
+           CASE WHEN has_months THEN m0 WHEN tail_month THEN m1 ELSE d1 END AS lead_end,
            CASE WHEN has_days THEN csms_local_day_start(d0, time_zone) ELSE p_to END AS a_end,
            CASE WHEN has_days THEN csms_local_day_start(d1, time_zone) ELSE p_to END AS b_start
-    FROM st1
+    FROM st2
   )
   SELECT m.station_id, st.time_zone, m.evse_id, m.connector_id, m.local_month, m.month_start,
          m.occupied_s, m.charging_s, m.down_s, m.excused_down_s, m.offline_s, m.all_busy_s, m.energy_wh,
          m.sessions_started
   FROM st CROSS JOIN LATERAL (SELECT * FROM analytics_monthly x WHERE x.station_id = st.id
-                               AND x.local_month >= st.m0 AND x.local_month < st.m1 OFFSET 0) m
-  WHERE st.has_months
+                               AND x.local_month >= st.m0
+                               AND x.local_month < CASE WHEN st.tail_month THEN st.m1_end ELSE st.m1 END
+                               OFFSET 0) m
+  WHERE st.has_months OR st.tail_month
   UNION ALL
   SELECT d.station_id, st.time_zone, d.evse_id, d.connector_id, d.local_day, d.day_start,
          d.occupied_s, d.charging_s, d.down_s, d.excused_down_s, d.offline_s, d.all_busy_s, d.energy_wh,
          d.sessions_started
   FROM st CROSS JOIN LATERAL (SELECT * FROM analytics_daily x WHERE x.station_id = st.id AND x.local_day >= st.d0
-                               AND x.local_day < CASE WHEN st.has_months THEN st.m0 ELSE st.d1 END OFFSET 0) d
+                               AND x.local_day < st.lead_end OFFSET 0) d
   WHERE st.has_days
   UNION ALL
   SELECT d.station_id, st.time_zone, d.evse_id, d.connector_id, d.local_day, d.day_start,
@@ -58,7 +68,14 @@ LANGUAGE sql STABLE AS $$
          d.sessions_started
   FROM st CROSS JOIN LATERAL (SELECT * FROM analytics_daily x WHERE x.station_id = st.id AND x.local_day >= st.m1
                                AND x.local_day < st.d1 OFFSET 0) d
-  WHERE st.has_months
+  WHERE st.has_months AND NOT st.tail_month
+  UNION ALL  -- the tail month's days from d1 on, subtracted
+  SELECT d.station_id, st.time_zone, d.evse_id, d.connector_id, d.local_day, d.day_start,
+         -d.occupied_s, -d.charging_s, -d.down_s, -d.excused_down_s, -d.offline_s, -d.all_busy_s, -d.energy_wh,
+         -d.sessions_started
+  FROM st CROSS JOIN LATERAL (SELECT * FROM analytics_daily x WHERE x.station_id = st.id AND x.local_day >= st.d1
+                               AND x.local_day < st.m1_end OFFSET 0) d
+  WHERE st.tail_month
   UNION ALL
   SELECT h.station_id, st.time_zone, h.evse_id, h.connector_id, h.local_hour::date, h.hour_start,
          h.occupied_s, h.charging_s, h.down_s, h.excused_down_s, h.offline_s, h.all_busy_s, h.energy_wh,
@@ -179,7 +196,7 @@ DROP FUNCTION IF EXISTS csms_report_peak_hours(timestamptz, timestamptz, text[])
 DO $generate$
 DECLARE
   week text := (SELECT string_agg(format('sum(p.%%1$s[%s])', i), ', ' ORDER BY i) FROM generate_series(1, 168) i);
-  day text := (SELECT string_agg(format('sum(p.%%1$s[%s])', i), ', ' ORDER BY i) FROM generate_series(1, 24) i);
+  day text := (SELECT string_agg(format('sum(p.sign * p.%%1$s[%s])', i), ', ' ORDER BY i) FROM generate_series(1, 24) i);
 BEGIN
   EXECUTE format($function$
 CREATE FUNCTION csms_report_peak_hours(p_from timestamptz, p_to timestamptz, p_stations text[])
@@ -195,13 +212,17 @@ LANGUAGE sql STABLE AS $$
     FROM stations s WHERE p_stations IS NULL OR s.id = ANY (p_stations)
   ), st1 AS (
     SELECT st0.*, d0 < d1 AS has_days, (date_trunc('month', d0 - 1) + interval '1 month')::date AS m0,
-           date_trunc('month', d1)::date AS m1
+           date_trunc('month', d1)::date AS m1, (date_trunc('month', d1) + interval '1 month')::date AS m1_end
     FROM st0
-  ), st AS (
+  ), st2 AS (  -- tail_month: the last, partial month as its profile less its days from d1 on
     SELECT st1.*, has_days AND m0 < m1 AS has_months,
+           has_days AND d0 <= m1 AND m1 < d1 AND m1_end - d1 < d1 - m1 AS tail_month
+    FROM st1
+  ), st AS (
+    SELECT st2.*, CASE WHEN has_months THEN m0 WHEN tail_month THEN m1 ELSE d1 END AS lead_end,
            CASE WHEN has_days THEN csms_local_day_start(d0, time_zone) ELSE p_to END AS a_end,
            CASE WHEN has_days THEN csms_local_day_start(d1, time_zone) ELSE p_to END AS b_start
-    FROM st1
+    FROM st2
   ), zones AS (
     SELECT time_zone, sum(connectors) AS connectors FROM st GROUP BY time_zone
   ), slots AS (  -- connector-seconds available per weekday and local hour
@@ -218,20 +239,24 @@ LANGUAGE sql STABLE AS $$
                  x.profile_energy || '{}'::float8[] AS e
           FROM st CROSS JOIN LATERAL (SELECT * FROM analytics_monthly x WHERE x.station_id = st.id
                                        AND x.evse_id = 0 AND x.connector_id = 0 AND x.local_month >= st.m0
-                                       AND x.local_month < st.m1 OFFSET 0) x
-          WHERE st.has_months OFFSET 0) p
-  ), days AS (  -- the whole days' hour profiles at the edges, summed per weekday
+                                       AND x.local_month < CASE WHEN st.tail_month THEN st.m1_end ELSE st.m1 END
+                                       OFFSET 0) x
+          WHERE st.has_months OR st.tail_month OFFSET 0) p
+  ), days AS (  -- the whole days' hour profiles at the edges (sign -1: a tail month's days from d1 on)
     SELECT extract(isodow FROM p.local_day)::int AS weekday,
            ARRAY[%4$s] AS occupied, ARRAY[%5$s] AS sessions, ARRAY[%6$s] AS energy
-    FROM (SELECT x.local_day, x.occupied_by_hour AS o, x.sessions_by_hour AS s, x.energy_by_hour AS e
+    FROM (SELECT x.local_day, x.sign, x.occupied_by_hour AS o, x.sessions_by_hour AS s, x.energy_by_hour AS e
           FROM st CROSS JOIN LATERAL (
-            (SELECT * FROM (SELECT * FROM analytics_daily x WHERE x.station_id = st.id AND x.evse_id = 0
-                              AND x.connector_id = 0 AND x.local_day >= st.d0
-                              AND x.local_day < CASE WHEN st.has_months THEN st.m0 ELSE st.d1 END
+            (SELECT * FROM (SELECT 1 AS sign, * FROM analytics_daily x WHERE x.station_id = st.id AND x.evse_id = 0
+                              AND x.connector_id = 0 AND x.local_day >= st.d0 AND x.local_day < st.lead_end
                             UNION ALL
-                            SELECT * FROM analytics_daily x WHERE st.has_months AND x.station_id = st.id
-                              AND x.evse_id = 0 AND x.connector_id = 0 AND x.local_day >= st.m1
-                              AND x.local_day < st.d1) y OFFSET 0)) x
+                            SELECT 1, * FROM analytics_daily x WHERE st.has_months AND NOT st.tail_month
+                              AND x.station_id = st.id AND x.evse_id = 0 AND x.connector_id = 0
+                              AND x.local_day >= st.m1 AND x.local_day < st.d1
+                            UNION ALL
+                            SELECT -1, * FROM analytics_daily x WHERE st.tail_month AND x.station_id = st.id
+                              AND x.evse_id = 0 AND x.connector_id = 0 AND x.local_day >= st.d1
+                              AND x.local_day < st.m1_end) y OFFSET 0)) x
           WHERE st.has_days OFFSET 0) p
     GROUP BY 1
   ), parts AS (
@@ -420,7 +445,8 @@ LANGUAGE sql STABLE AS $$
     SELECT s.id, s.time_zone, csms_site_of(s) AS site,
            (SELECT count(*) FROM connectors c WHERE c.station_id = s.id AND c.evse_id > 0) AS connectors,
            greatest(0, extract(epoch FROM least(p_to, now()) - p_from)) AS period_s,
-           date_trunc('month', (least(p_to, now()) AT TIME ZONE s.time_zone))::date AS this_month
+           date_trunc('month', (least(p_to, now()) AT TIME ZONE s.time_zone))::date AS this_month,
+           (p_from AT TIME ZONE s.time_zone)::date AS from_day
     FROM stations s WHERE p_stations IS NULL OR s.id = ANY (p_stations)
   ), r AS (
     SELECT station_id, sum(occupied_s) FILTER (WHERE evse_id > 0) AS occupied_s,
@@ -434,11 +460,15 @@ LANGUAGE sql STABLE AS $$
       SELECT CASE WHEN (p_from AT TIME ZONE st.time_zone)::time = '00:00' THEN (p_from AT TIME ZONE st.time_zone)::date
                   ELSE (p_from AT TIME ZONE st.time_zone)::date + 1 END AS d0,
              (p_to AT TIME ZONE st.time_zone)::date AS d1) x
+  ), b1 AS (  -- tail_month: the last, partial month as its profile less its days from d1 on
+    SELECT bounds.*, has_days AND m0 < m1 AS has_months, (m1 + interval '1 month')::date AS m1_end,
+           has_days AND d0 <= m1 AND m1 < d1 AND (m1 + interval '1 month')::date - d1 < d1 - m1 AS tail_month
+    FROM bounds
   ), b AS (
-    SELECT bounds.*, has_days AND m0 < m1 AS has_months,
+    SELECT b1.*, CASE WHEN has_months THEN m0 WHEN tail_month THEN m1 ELSE d1 END AS lead_end,
            CASE WHEN has_days THEN csms_local_day_start(d0, time_zone) ELSE p_to END AS a_end,
            CASE WHEN has_days THEN csms_local_day_start(d1, time_zone) ELSE p_to END AS b_start
-    FROM bounds
+    FROM b1
   ), hour_sums AS (
     -- Occupied connector-seconds by local hour of the day per station, as 24 sums over the
     -- months' weekday x hour profiles and the days' hour profiles (each array detoasted once;
@@ -470,21 +500,28 @@ LANGUAGE sql STABLE AS $$
                  sum(p[24] + p[48] + p[72] + p[96] + p[120] + p[144] + p[168])] AS occupied
     FROM (SELECT b.id AS station_id, m.profile_occupied || ARRAY[]::bigint[] AS p
           FROM b CROSS JOIN LATERAL (SELECT * FROM analytics_monthly x WHERE x.station_id = b.id AND x.evse_id = 0
-                                      AND x.connector_id = 0 AND x.local_month >= b.m0 AND x.local_month < b.m1
+                                      AND x.connector_id = 0 AND x.local_month >= b.m0
+                                      AND x.local_month < CASE WHEN b.tail_month THEN b.m1_end ELSE b.m1 END
                                       OFFSET 0) m
-          WHERE b.has_months OFFSET 0) y
+          WHERE b.has_months OR b.tail_month OFFSET 0) y
     GROUP BY y.station_id
     UNION ALL
-    SELECT y.station_id, ARRAY[sum(p[1]), sum(p[2]), sum(p[3]), sum(p[4]), sum(p[5]), sum(p[6]), sum(p[7]), sum(p[8]), sum(p[9]), sum(p[10]), sum(p[11]), sum(p[12]), sum(p[13]), sum(p[14]), sum(p[15]), sum(p[16]), sum(p[17]), sum(p[18]), sum(p[19]), sum(p[20]), sum(p[21]), sum(p[22]), sum(p[23]), sum(p[24])]
-    FROM (SELECT b.id AS station_id, d.occupied_by_hour AS p
+    SELECT y.station_id, ARRAY[sum(y.sign * p[1]), sum(y.sign * p[2]), sum(y.sign * p[3]), sum(y.sign * p[4]), sum(y.sign * p[5]), sum(y.sign * p[6]),
+                                sum(y.sign * p[7]), sum(y.sign * p[8]), sum(y.sign * p[9]), sum(y.sign * p[10]), sum(y.sign * p[11]), sum(y.sign * p[12]),
+                                sum(y.sign * p[13]), sum(y.sign * p[14]), sum(y.sign * p[15]), sum(y.sign * p[16]), sum(y.sign * p[17]), sum(y.sign * p[18]),
+                                sum(y.sign * p[19]), sum(y.sign * p[20]), sum(y.sign * p[21]), sum(y.sign * p[22]), sum(y.sign * p[23]), sum(y.sign * p[24])]
+    FROM (SELECT b.id AS station_id, d.sign, d.occupied_by_hour AS p
           FROM b CROSS JOIN LATERAL (
-            (SELECT * FROM (SELECT * FROM analytics_daily x WHERE x.station_id = b.id AND x.evse_id = 0
-                              AND x.connector_id = 0 AND x.local_day >= b.d0
-                              AND x.local_day < CASE WHEN b.has_months THEN b.m0 ELSE b.d1 END
+            (SELECT * FROM (SELECT 1 AS sign, * FROM analytics_daily x WHERE x.station_id = b.id AND x.evse_id = 0
+                              AND x.connector_id = 0 AND x.local_day >= b.d0 AND x.local_day < b.lead_end
                             UNION ALL
-                            SELECT * FROM analytics_daily x WHERE b.has_months AND x.station_id = b.id
-                              AND x.evse_id = 0 AND x.connector_id = 0 AND x.local_day >= b.m1
-                              AND x.local_day < b.d1) z OFFSET 0)) d
+                            SELECT 1, * FROM analytics_daily x WHERE b.has_months AND NOT b.tail_month
+                              AND x.station_id = b.id AND x.evse_id = 0 AND x.connector_id = 0
+                              AND x.local_day >= b.m1 AND x.local_day < b.d1
+                            UNION ALL
+                            SELECT -1, * FROM analytics_daily x WHERE b.tail_month AND x.station_id = b.id
+                              AND x.evse_id = 0 AND x.connector_id = 0 AND x.local_day >= b.d1
+                              AND x.local_day < b.m1_end) z OFFSET 0)) d
           WHERE b.has_days OFFSET 0) y
     GROUP BY y.station_id
   ), by_hour_parts AS (
@@ -522,8 +559,9 @@ LANGUAGE sql STABLE AS $$
                         AND x.local_month < st.this_month AND x.evse_id > 0 AND x.month_start >= p_from
                       UNION ALL
                       SELECT x.station_id, x.local_day, x.sessions_started, x.energy_wh
-                      FROM analytics_daily x WHERE x.station_id = st.id
-                        AND x.local_day >= (st.this_month - interval '2 months')::date AND x.local_day < st.this_month
+                      FROM analytics_daily x WHERE x.station_id = st.id  -- only the month p_from cuts
+                        AND x.local_day >= greatest(st.from_day, (st.this_month - interval '2 months')::date)
+                        AND x.local_day < least(st.this_month, (date_trunc('month', st.from_day) + interval '1 month')::date)
                         AND x.evse_id > 0 AND x.day_start >= p_from
                         AND csms_local_day_start(date_trunc('month', x.local_day)::date, st.time_zone) < p_from) y
        OFFSET 0)) d
