@@ -414,5 +414,33 @@ TEST_F(AnalyticsTest, SessionsFromTheInMemoryCopyMatchTheSqlReport) {
   EXPECT_EQ(index_.size(), 7u);
 }
 
+TEST_F(AnalyticsTest, APartialLastMonthIsTheMonthLessItsDaysAfterTheRange) {
+  // Connector 2 is occupied again on Saturday Jan 17, 00:10-00:40 local (before the clock's
+  // now), after the ranges below end (Jan 17 00:00 local): January's row holds it, the
+  // reports must not.
+  sql("INSERT INTO status_history (station_id, evse_id, connector_id, status, status_at, received_at) VALUES "
+      "('A1', 2, 1, 'Preparing', '2026-01-16T23:10:00Z', now()), "
+      "('A1', 2, 1, 'Available', '2026-01-16T23:40:00Z', now())");
+  analytics::AnalyticsService::rebuild(*db_, clock_, {}, at("2026-01-14T00:00:00Z"),
+                                       at("2026-01-17T00:00:00Z"), {});
+  auto whole = report("utilization", "2025-12-31T23:00:00Z", "2026-01-31T23:00:00Z", "month");
+  EXPECT_EQ(row_at(whole, "2026-01-01T00:00:00+01:00", 2)["occupied_s"], 3600);
+  // Jan 1-16 local: 16 days, 15 after: the monthly row less Jan 17-31.
+  for (const char* from : {"2025-12-31T23:00:00Z", "2026-01-10T23:00:00Z"}) {
+    auto part = report("utilization", from, "2026-01-16T23:00:00Z", "month");
+    EXPECT_EQ(row_at(part, "2026-01-01T00:00:00+01:00", 2)["occupied_s"], 1800) << from;
+    EXPECT_EQ(row_at(part, "2026-01-01T00:00:00+01:00", 1)["occupied_s"], 6000) << from;
+  }
+  const int saturday_0 = (6 - 1) * 24 + 0;
+  auto peaks = report("peak-hours", "2025-12-31T23:00:00Z", "2026-01-16T23:00:00Z", "");
+  EXPECT_EQ(peaks[saturday_0]["avg_occupancy_percent"], 0) << "Saturday 00:00 is after the range";
+  auto peaks_whole = report("peak-hours", "2025-12-31T23:00:00Z", "2026-01-31T23:00:00Z", "");
+  EXPECT_GT(peaks_whole[saturday_0]["avg_occupancy_percent"].get<double>(), 0);
+  auto expansion = report("expansion", "2025-12-31T23:00:00Z", "2026-01-16T23:00:00Z", "");
+  EXPECT_EQ(expansion[0]["busiest_hour"], 11);
+  // 6,000 + 1,800 occupied seconds of 2 connectors x 16 days (0.28 %; with Jan 17 it would be 0.35 %).
+  EXPECT_DOUBLE_EQ(expansion[0]["occupancy_percent"].get<double>(), 0.28);
+}
+
 }  // namespace
 }  // namespace csms
