@@ -182,7 +182,8 @@ std::optional<domain::PricingData> PgBillingRepository::pricing_data(std::int64_
                      : txn_.exec_params(
                            "SELECT csms_ms(status_at) AS at_ms, status NOT IN ('SuspendedEV', "
                            "'SuspendedEVSE', 'Finishing') "
-                           "AS charging FROM status_history WHERE station_id = $1 AND evse_id = $2 "
+                           // evse_id + 0: through the (station, time) index (see historical_sessions)
+                           "AS charging FROM status_history WHERE station_id = $1 AND evse_id + 0 = $2 "
                            "AND status_at >= to_timestamp($3::bigint / 1000.0) "
                            "AND ($4::bigint IS NULL OR status_at < to_timestamp($4::bigint / 1000.0)) ORDER "
                            "BY status_at",
@@ -232,12 +233,13 @@ std::vector<domain::HistoricalSession> PgBillingRepository::historical_sessions(
   std::vector<std::string> ids, evses, starts, stops, station_ids, protocols;
   // The same inputs pricing_data() reads, for all sessions at once.
   for (const auto& h : out) ids.push_back(std::to_string(h.transaction_id));
-  for (const auto& row : txn_.exec_params(
-           "SELECT transaction_id, csms_ms(sampled_at), canonical_value FROM meter_samples "
-           "WHERE transaction_id = ANY ($1::bigint[]) AND measurand = 'Energy.Active.Import.Register' "
-           "AND phase = '' AND location = 'Outlet' AND NOT ('unparseable_value' = ANY (flags)) "
-           "ORDER BY transaction_id, sampled_at",
-           text_array(ids))) {
+  for (const auto& row :
+       txn_.exec_params("SELECT transaction_id, csms_ms(sampled_at), canonical_value FROM meter_samples "
+                        "WHERE transaction_id = ANY ($1::bigint[]) "
+                        "AND measurand = 'Energy.Active.Import.Register' "
+                        "AND phase = '' AND location = 'Outlet' AND NOT ('unparseable_value' = ANY (flags)) "
+                        "ORDER BY transaction_id, sampled_at",
+                        text_array(ids))) {
     out[index.at(row[0].as<std::int64_t>())].data.register_wh.emplace_back(*ms(row[1]), row[2].as<double>());
   }
   for (const auto& row :
@@ -251,10 +253,14 @@ std::vector<domain::HistoricalSession> PgBillingRepository::historical_sessions(
                                                                                 row[2].as<bool>());
   }
   for (const auto& row : txn_.exec_params(
+           // Each session's statuses through the (station, time) index: `evse_id + 0` keeps
+           // PostgreSQL off the (station, evse, connector, time) key, where the time range is
+           // no bound and every session read its connector's whole history (36 s for a
+           // quarter of 500 stations, 3 s this way).
            "SELECT t.id, csms_ms(h.status_at), h.status NOT IN ('SuspendedEV', 'SuspendedEVSE', 'Finishing') "
-           "FROM transactions t JOIN status_history h ON h.station_id = t.station_id "
-           "AND h.evse_id = coalesce(t.evse_id, 1) AND h.status_at >= t.started_at AND h.status_at < "
-           "t.stopped_at "
+           "FROM transactions t CROSS JOIN LATERAL (SELECT h.status_at, h.status FROM status_history h "
+           "WHERE h.station_id = t.station_id AND h.evse_id + 0 = coalesce(t.evse_id, 1) "
+           "AND h.status_at >= t.started_at AND h.status_at < t.stopped_at OFFSET 0) h "
            "WHERE t.id = ANY ($1::bigint[]) AND t.protocol <> 'ocpp2.0.1' ORDER BY t.id, h.status_at",
            text_array(ids))) {
     out[index.at(row[0].as<std::int64_t>())].data.charging_changes.emplace_back(*ms(row[1]),
