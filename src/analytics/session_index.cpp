@@ -106,9 +106,18 @@ void SessionIndex::apply(const domain::SessionFact& fact) {
       intern(token_ids_, tokens_, fact.id_token),
       intern(customer_ids_, customers_, fact.customer_id)};
   if (auto known = station_of_.find(fact.transaction_id); known != station_of_.end()) {
-    // A changed session (rare: a late stop or a correction): replace it where it was.
+    // Read again (its transaction had not finished at the previous reading), or changed
+    // (rare: a late stop or a correction): replace it where it was.
     auto& old = stations_[known->second];
-    std::erase_if(old.entries, [&](const Entry& e) { return e.transaction_id == fact.transaction_id; });
+    auto at = std::find_if(old.entries.begin(), old.entries.end(),
+                           [&](const Entry& e) { return e.transaction_id == fact.transaction_id; });
+    if (at != old.entries.end()) {
+      if (known->second == fact.station_id && at->started_ms == entry.started_ms &&
+          at->duration_ms == entry.duration_ms && at->energy_wh == entry.energy_wh &&
+          at->token == entry.token && at->customer == entry.customer)
+        return;
+      old.entries.erase(at);
+    }
     known->second = fact.station_id;
   } else {
     station_of_.emplace(fact.transaction_id, fact.station_id);
@@ -120,15 +129,25 @@ void SessionIndex::apply(const domain::SessionFact& fact) {
 }
 
 void SessionIndex::sync(domain::AnalyticsRepository& repo) {
-  constexpr std::size_t kChunk = 50'000;
-  for (;;) {
-    auto facts = repo.session_facts_after(seq_, kChunk);
-    for (const auto& fact : facts) {
-      apply(fact);
-      seq_ = std::max(seq_, fact.seq);
+  if (!loaded_) {
+    // The first reading in chunks; whatever commits meanwhile comes from transactions at or
+    // after this horizon and is read by the catch-up below.
+    horizon_ = repo.session_facts_horizon();
+    constexpr std::size_t kChunk = 50'000;
+    std::int64_t seq = 0;
+    for (;;) {
+      auto facts = repo.session_facts_after(seq, kChunk);
+      for (const auto& fact : facts) {
+        apply(fact);
+        seq = std::max(seq, fact.seq);
+      }
+      if (facts.size() < kChunk) break;
     }
-    if (facts.size() < kChunk) break;
+    loaded_ = true;
   }
+  auto [horizon, facts] = repo.session_facts_since(horizon_);
+  for (const auto& fact : facts) apply(fact);
+  horizon_ = horizon;
 }
 
 domain::ReportTable SessionIndex::report(domain::AnalyticsRepository& repo,

@@ -392,6 +392,27 @@ std::vector<domain::SessionFact> PgAnalyticsRepository::session_facts_after(std:
   return out;
 }
 
+std::uint64_t PgAnalyticsRepository::session_facts_horizon() {
+  return txn_.exec("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")[0][0].as<std::uint64_t>();
+}
+
+std::pair<std::uint64_t, std::vector<domain::SessionFact>> PgAnalyticsRepository::session_facts_since(
+    std::uint64_t horizon) {
+  std::pair<std::uint64_t, std::vector<domain::SessionFact>> out{horizon, {}};
+  // One statement: the horizon and the rows come from the same snapshot.
+  for (const auto& row :
+       txn_.exec_params("WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin) "
+                        "SELECT f.transaction_id, f.station_id, csms_ms(f.started_at), f.duration_ms, "
+                        "f.energy_wh, f.id_token, "
+                        "f.customer_id, f.seq, h.xmin FROM h LEFT JOIN analytics_session_facts f "
+                        "ON f.xid >= $1::text::xid8 ORDER BY f.seq",
+                        std::to_string(horizon))) {
+    out.first = row[8].as<std::uint64_t>();
+    if (!row[0].is_null()) out.second.push_back(session_fact_of(row));
+  }
+  return out;
+}
+
 std::vector<domain::SessionFact> PgAnalyticsRepository::open_sessions(const domain::AnalyticsQuery& q) {
   std::optional<std::string> stations;
   if (!q.stations.empty()) stations = text_array(q.stations);

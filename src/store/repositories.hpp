@@ -165,6 +165,9 @@ class PgAnalyticsRepository final : public domain::AnalyticsRepository {
   std::vector<std::string> stations_between(domain::Timestamp from, domain::Timestamp to) override;
   domain::ReportTable report(const std::string& name, const domain::AnalyticsQuery& query) override;
   std::vector<domain::SessionFact> session_facts_after(std::int64_t seq, std::size_t limit) override;
+  std::uint64_t session_facts_horizon() override;
+  std::pair<std::uint64_t, std::vector<domain::SessionFact>> session_facts_since(
+      std::uint64_t horizon) override;
   std::vector<domain::SessionFact> open_sessions(const domain::AnalyticsQuery& query) override;
   std::vector<domain::StationIdle> station_idle(const domain::AnalyticsQuery& query) override;
   std::string list_maintenance_windows(const domain::MaintenanceWindowFilter& filter) override;

@@ -7,6 +7,7 @@
 
 #include <future>
 #include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
 #include <thread>
 
 #include "csms/analytics/analytics_service.hpp"
@@ -440,6 +441,44 @@ TEST_F(AnalyticsTest, APartialLastMonthIsTheMonthLessItsDaysAfterTheRange) {
   EXPECT_EQ(expansion[0]["busiest_hour"], 11);
   // 6,000 + 1,800 occupied seconds of 2 connectors x 16 days (0.28 %; with Jan 17 it would be 0.35 %).
   EXPECT_DOUBLE_EQ(expansion[0]["occupancy_percent"].get<double>(), 0.28);
+}
+
+TEST_F(AnalyticsTest, TheInMemoryCopyMissesNoSessionCommittedOutOfOrder) {
+  auto sessions_of = [&]() {
+    domain::AnalyticsQuery q;
+    q.from = at("2026-01-15T00:00:00Z");
+    q.to = at("2026-01-16T00:00:00Z");
+    domain::ReportTable table;
+    db_->run_and_wait([&](domain::Repositories& repos) { table = index_.report(repos.analytics(), q); });
+    auto rows = json::parse(domain::report_rows_json(table, table.columns));
+    return rows.empty() ? 0 : rows[0]["sessions"].get<int>();
+  };
+  EXPECT_EQ(sessions_of(), 1);
+  // Session 2's fact is written first (the lower seq) but committed last; session 3's is
+  // written and committed while 2's transaction is still open, and the copy reads then.
+  pqxx::connection slow(url_);
+  pqxx::work slow_txn(slow);
+  slow_txn.exec(
+      "INSERT INTO transactions (station_id, protocol, ocpp_transaction_id, evse_id, connector_id, "
+      "started_at, "
+      "stopped_at, meter_start_wh, meter_stop_wh) VALUES ('A1', 'ocpp1.6', '2', 2, 1, "
+      "'2026-01-15T12:00:00Z', "
+      "'2026-01-15T12:30:00Z', 0, 100)");
+  sql("INSERT INTO transactions (station_id, protocol, ocpp_transaction_id, evse_id, connector_id, "
+      "started_at, "
+      "stopped_at, meter_start_wh, meter_stop_wh) VALUES ('A1', 'ocpp1.6', '3', 2, 1, "
+      "'2026-01-15T13:00:00Z', "
+      "'2026-01-15T13:30:00Z', 0, 100)");
+  EXPECT_EQ(testing::query_value(url_,
+                                 "SELECT count(*) FROM analytics_session_facts WHERE seq > "
+                                 "(SELECT seq FROM analytics_session_facts f JOIN transactions t ON "
+                                 "t.id = f.transaction_id WHERE t.ocpp_transaction_id = '3')"),
+            "0")
+      << "3's seq is the highest";
+  EXPECT_EQ(sessions_of(), 2);
+  slow_txn.commit();
+  EXPECT_EQ(sessions_of(), 3) << "a fact committed after a later-numbered one is still read";
+  EXPECT_EQ(sessions_of(), 3) << "and counted once";
 }
 
 }  // namespace

@@ -27,9 +27,9 @@ domain::ReportTable sessions_report_rows(const std::vector<domain::StationIdle>&
                                          std::vector<std::vector<SessionSample>>& sessions);
 
 // A node's in-memory copy of analytics_session_facts (every ended session: start, duration,
-// energy, token, customer; about 40 bytes each), caught up with the rows changed since the
-// last call whenever the sessions report is asked for. Open sessions and idle shares are
-// read per request. Thread-safe.
+// energy, token, customer; about 40 bytes each), loaded at the first request and caught up
+// at every one with the rows of the transactions that had not finished at the previous
+// reading. Open sessions and idle shares are read per request. Thread-safe.
 class SessionIndex {
  public:
   domain::ReportTable report(domain::AnalyticsRepository& repo, const domain::AnalyticsQuery& query);
@@ -55,7 +55,8 @@ class SessionIndex {
                               std::vector<std::string>& names, const std::optional<std::string>& name);
 
   mutable std::mutex mutex_;
-  std::int64_t seq_ = 0;
+  bool loaded_ = false;
+  std::uint64_t horizon_ = 0;  // facts of transactions from here on are read again
   std::unordered_map<std::string, Station> stations_;
   std::unordered_map<std::int64_t, std::string> station_of_;  // transaction -> station
   std::unordered_map<std::string, std::uint32_t> token_ids_, customer_ids_;

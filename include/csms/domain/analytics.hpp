@@ -167,8 +167,13 @@ class AnalyticsRepository {
   // A report's rows (see openapi.json for the columns of each).
   virtual ReportTable report(const std::string& name, const AnalyticsQuery& query) = 0;
 
-  // Ended sessions whose facts changed after `seq`, in seq order, at most `limit`.
+  // Ended sessions' facts in seq order after `seq`, at most `limit` (a first, full reading).
   virtual std::vector<SessionFact> session_facts_after(std::int64_t seq, std::size_t limit) = 0;
+  // The oldest transaction still running: every fact written before it is visible now.
+  virtual std::uint64_t session_facts_horizon() = 0;
+  // The facts written by transactions from `horizon` on, and the horizon to ask with next
+  // (both as of one snapshot, so that no fact committed later is skipped).
+  virtual std::pair<std::uint64_t, std::vector<SessionFact>> session_facts_since(std::uint64_t horizon) = 0;
   // Sessions not yet ended that started in the query's range (its stations, or all).
   virtual std::vector<SessionFact> open_sessions(const AnalyticsQuery& query) = 0;
   // The query's stations (or all) with their idle share over the range, by station id.
