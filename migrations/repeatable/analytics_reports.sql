@@ -13,12 +13,16 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
                  'HH24:MI')
 $$;
 
-CREATE OR REPLACE FUNCTION csms_rollup_rows(p_from timestamptz, p_to timestamptz, p_stations text[], p_hourly boolean,
-                                 p_months boolean)
-RETURNS TABLE (station_id text, time_zone text, evse_id integer, connector_id integer, local_day date,
-               hour_start timestamptz, occupied_s bigint, charging_s bigint, down_s bigint,
-               excused_down_s bigint, offline_s bigint, all_busy_s bigint, energy_wh double precision,
-               sessions_started bigint)
+-- How a range [p_from, p_to) splits per station (its local calendar): the hours before the
+-- first whole local day d0 and from the last one d1 on (a_end, b_start), whole local days
+-- [d0, d1) when p_days, of which whole months [m0, m1) when p_months, and with p_tail the
+-- last, partial month [m1, d1) as its monthly row less its days from d1 on when those are
+-- fewer (a range up to now: the month so far less today); lead_end ends the days read at
+-- the start of the range. The report functions below share it.
+CREATE OR REPLACE FUNCTION csms_range_parts(p_from timestamptz, p_to timestamptz, p_stations text[],
+                                            p_days boolean, p_months boolean, p_tail boolean)
+RETURNS TABLE (id text, time_zone text, d0 date, d1 date, m0 date, m1 date, m1_end date, has_days boolean,
+               has_months boolean, tail_month boolean, lead_end date, a_end timestamptz, b_start timestamptz)
 LANGUAGE sql STABLE AS $$
   WITH st0 AS (
     SELECT s.id, s.time_zone,
@@ -28,25 +32,29 @@ LANGUAGE sql STABLE AS $$
            (p_to AT TIME ZONE s.time_zone)::date AS d1
     FROM stations s WHERE p_stations IS NULL OR s.id = ANY (p_stations)
   ), st1 AS (
-    SELECT st0.*, NOT p_hourly AND d0 < d1 AS has_days,
-           -- whole months inside [d0, d1)
-           (date_trunc('month', d0 - 1) + interval '1 month')::date AS m0,
-           date_trunc('month', d1)::date AS m1,
-           (date_trunc('month', d1) + interval '1 month')::date AS m1_end
+    SELECT st0.*, (date_trunc('month', d0 - 1) + interval '1 month')::date AS m0, date_trunc('month', d1)::date AS m1,
+           (date_trunc('month', d1) + interval '1 month')::date AS m1_end, p_days AND d0 < d1 AS has_days
     FROM st0
   ), st2 AS (
     SELECT st1.*, has_days AND p_months AND m0 < m1 AS has_months,
-           -- The last, partial month [m1, d1) as its monthly row less its days from d1 on
-           -- when those are fewer (a range up to now: the month so far less today).
-           has_days AND p_months AND d0 <= m1 AND m1 < d1 AND m1_end - d1 < d1 - m1 AS tail_month
+           has_days AND p_months AND p_tail AND d0 <= m1 AND m1 < d1 AND m1_end - d1 < d1 - m1 AS tail_month
     FROM st1
-  ), st AS (
-    SELECT st2.*,
-           CASE WHEN has_months THEN m0 WHEN tail_month THEN m1 ELSE d1 END AS lead_end,
-           CASE WHEN has_days THEN csms_local_day_start(d0, time_zone) ELSE p_to END AS a_end,
-           CASE WHEN has_days THEN csms_local_day_start(d1, time_zone) ELSE p_to END AS b_start
-    FROM st2
   )
+  SELECT id, time_zone, d0, d1, m0, m1, m1_end, has_days, has_months, tail_month,
+         CASE WHEN has_months THEN m0 WHEN tail_month THEN m1 ELSE d1 END,
+         CASE WHEN has_days THEN csms_local_day_start(d0, time_zone) ELSE p_to END,
+         CASE WHEN has_days THEN csms_local_day_start(d1, time_zone) ELSE p_to END
+  FROM st2
+$$;
+
+CREATE OR REPLACE FUNCTION csms_rollup_rows(p_from timestamptz, p_to timestamptz, p_stations text[], p_hourly boolean,
+                                 p_months boolean)
+RETURNS TABLE (station_id text, time_zone text, evse_id integer, connector_id integer, local_day date,
+               hour_start timestamptz, occupied_s bigint, charging_s bigint, down_s bigint,
+               excused_down_s bigint, offline_s bigint, all_busy_s bigint, energy_wh double precision,
+               sessions_started bigint)
+LANGUAGE sql STABLE AS $$
+  WITH st AS (SELECT * FROM csms_range_parts(p_from, p_to, p_stations, NOT p_hourly, p_months, true))
   SELECT m.station_id, st.time_zone, m.evse_id, m.connector_id, m.local_month, m.month_start,
          m.occupied_s, m.charging_s, m.down_s, m.excused_down_s, m.offline_s, m.all_busy_s, m.energy_wh,
          m.sessions_started
@@ -202,27 +210,9 @@ BEGIN
 CREATE FUNCTION csms_report_peak_hours(p_from timestamptz, p_to timestamptz, p_stations text[])
 RETURNS TABLE (weekday integer, hour integer, sessions_started numeric, avg_occupancy_percent numeric, energy_wh bigint)
 LANGUAGE sql STABLE AS $$
-  WITH st0 AS (
-    SELECT s.id, s.time_zone,
-           (SELECT count(*) FROM connectors c WHERE c.station_id = s.id AND c.evse_id > 0) AS connectors,
-           CASE WHEN (p_from AT TIME ZONE s.time_zone)::time = '00:00'
-                THEN (p_from AT TIME ZONE s.time_zone)::date
-                ELSE (p_from AT TIME ZONE s.time_zone)::date + 1 END AS d0,
-           (p_to AT TIME ZONE s.time_zone)::date AS d1
-    FROM stations s WHERE p_stations IS NULL OR s.id = ANY (p_stations)
-  ), st1 AS (
-    SELECT st0.*, d0 < d1 AS has_days, (date_trunc('month', d0 - 1) + interval '1 month')::date AS m0,
-           date_trunc('month', d1)::date AS m1, (date_trunc('month', d1) + interval '1 month')::date AS m1_end
-    FROM st0
-  ), st2 AS (  -- tail_month: the last, partial month as its profile less its days from d1 on
-    SELECT st1.*, has_days AND m0 < m1 AS has_months,
-           has_days AND d0 <= m1 AND m1 < d1 AND m1_end - d1 < d1 - m1 AS tail_month
-    FROM st1
-  ), st AS (
-    SELECT st2.*, CASE WHEN has_months THEN m0 WHEN tail_month THEN m1 ELSE d1 END AS lead_end,
-           CASE WHEN has_days THEN csms_local_day_start(d0, time_zone) ELSE p_to END AS a_end,
-           CASE WHEN has_days THEN csms_local_day_start(d1, time_zone) ELSE p_to END AS b_start
-    FROM st2
+  WITH st AS (
+    SELECT r.*, (SELECT count(*) FROM connectors c WHERE c.station_id = r.id AND c.evse_id > 0) AS connectors
+    FROM csms_range_parts(p_from, p_to, p_stations, true, true, true) r
   ), zones AS (
     SELECT time_zone, sum(connectors) AS connectors FROM st GROUP BY time_zone
   ), slots AS (  -- connector-seconds available per weekday and local hour
@@ -304,23 +294,7 @@ DROP FUNCTION IF EXISTS csms_report_revenue(timestamptz, timestamptz, text, text
 CREATE FUNCTION csms_report_revenue(p_from timestamptz, p_to timestamptz, p_bucket text, p_stations text[])
 RETURNS TABLE (station_id text, bucket_start text, tariff_id text, currency text, sessions numeric, revenue_excl_vat text, revenue_incl_vat text, energy_wh numeric)
 LANGUAGE sql STABLE AS $$
-  WITH st0 AS (
-    SELECT s.id, s.time_zone,
-           CASE WHEN (p_from AT TIME ZONE s.time_zone)::time = '00:00'
-                THEN (p_from AT TIME ZONE s.time_zone)::date
-                ELSE (p_from AT TIME ZONE s.time_zone)::date + 1 END AS d0,
-           (p_to AT TIME ZONE s.time_zone)::date AS d1
-    FROM stations s WHERE p_stations IS NULL OR s.id = ANY (p_stations)
-  ), st1 AS (
-    SELECT st0.*, p_bucket <> 'hour' AND d0 < d1 AS has_days,
-           -- whole months inside [d0, d1), read from the monthly rollup for monthly buckets
-           (date_trunc('month', d0 - 1) + interval '1 month')::date AS m0, date_trunc('month', d1)::date AS m1
-    FROM st0
-  ), st AS (
-    SELECT st1.*, has_days AND p_bucket = 'month' AND m0 < m1 AS has_months,
-           CASE WHEN has_days THEN csms_local_day_start(d0, time_zone) ELSE p_to END AS a_end,
-           CASE WHEN has_days THEN csms_local_day_start(d1, time_zone) ELSE p_to END AS b_start
-    FROM st1
+  WITH st AS (SELECT * FROM csms_range_parts(p_from, p_to, p_stations, p_bucket <> 'hour', p_bucket = 'month', false)
   ), r AS (
     SELECT st.id AS station_id, st.time_zone, csms_local_day_start(x.local_month, st.time_zone) AS bucket_start,
            x.tariff_id, x.currency, x.sessions, x.excl, x.incl, x.energy_wh
@@ -453,22 +427,7 @@ LANGUAGE sql STABLE AS $$
            sum(all_busy_s) FILTER (WHERE evse_id = 0) AS all_busy_s,
            sum(sessions_started) AS sessions, sum(energy_wh) AS energy_wh
     FROM csms_rollup_rows(p_from, p_to, p_stations, false, true) GROUP BY station_id
-  ), bounds AS (
-    SELECT st.id, st.time_zone, x.d0, x.d1, x.d0 < x.d1 AS has_days,
-           (date_trunc('month', x.d0 - 1) + interval '1 month')::date AS m0, date_trunc('month', x.d1)::date AS m1
-    FROM st CROSS JOIN LATERAL (
-      SELECT CASE WHEN (p_from AT TIME ZONE st.time_zone)::time = '00:00' THEN (p_from AT TIME ZONE st.time_zone)::date
-                  ELSE (p_from AT TIME ZONE st.time_zone)::date + 1 END AS d0,
-             (p_to AT TIME ZONE st.time_zone)::date AS d1) x
-  ), b1 AS (  -- tail_month: the last, partial month as its profile less its days from d1 on
-    SELECT bounds.*, has_days AND m0 < m1 AS has_months, (m1 + interval '1 month')::date AS m1_end,
-           has_days AND d0 <= m1 AND m1 < d1 AND (m1 + interval '1 month')::date - d1 < d1 - m1 AS tail_month
-    FROM bounds
-  ), b AS (
-    SELECT b1.*, CASE WHEN has_months THEN m0 WHEN tail_month THEN m1 ELSE d1 END AS lead_end,
-           CASE WHEN has_days THEN csms_local_day_start(d0, time_zone) ELSE p_to END AS a_end,
-           CASE WHEN has_days THEN csms_local_day_start(d1, time_zone) ELSE p_to END AS b_start
-    FROM b1
+  ), b AS (SELECT * FROM csms_range_parts(p_from, p_to, p_stations, true, true, true)
   ), hour_sums AS (
     -- Occupied connector-seconds by local hour of the day per station, as 24 sums over the
     -- months' weekday x hour profiles and the days' hour profiles (each array detoasted once;
@@ -620,22 +579,7 @@ $$;
 CREATE OR REPLACE FUNCTION csms_session_counts(p_from timestamptz, p_to timestamptz, p_stations text[])
 RETURNS TABLE (station_id text, ended bigint, failed bigint)
 LANGUAGE sql STABLE AS $$
-  WITH st0 AS (
-    SELECT s.id, s.time_zone,
-           CASE WHEN (p_from AT TIME ZONE s.time_zone)::time = '00:00'
-                THEN (p_from AT TIME ZONE s.time_zone)::date
-                ELSE (p_from AT TIME ZONE s.time_zone)::date + 1 END AS d0,
-           (p_to AT TIME ZONE s.time_zone)::date AS d1
-    FROM stations s WHERE p_stations IS NULL OR s.id = ANY (p_stations)
-  ), st1 AS (
-    SELECT st0.*, d0 < d1 AS has_days,
-           (date_trunc('month', d0 - 1) + interval '1 month')::date AS m0, date_trunc('month', d1)::date AS m1
-    FROM st0
-  ), st AS (
-    SELECT st1.*, has_days AND m0 < m1 AS has_months,
-           CASE WHEN has_days THEN csms_local_day_start(d0, time_zone) ELSE p_to END AS a_end,
-           CASE WHEN has_days THEN csms_local_day_start(d1, time_zone) ELSE p_to END AS b_start
-    FROM st1
+  WITH st AS (SELECT * FROM csms_range_parts(p_from, p_to, p_stations, true, true, false)
   ), parts AS (
     SELECT st.id, x.ended, x.failed
     FROM st CROSS JOIN LATERAL (SELECT * FROM analytics_sessions_monthly x WHERE x.station_id = st.id

@@ -34,6 +34,12 @@ WindowArrays arrays_of(const std::vector<domain::RollupInput>& inputs) {
 
 Timestamp at_ms(const pqxx::field& f) { return *ms(f); }
 
+// The query's stations as an array parameter; NULL for all.
+std::optional<std::string> stations_of(const domain::AnalyticsQuery& q) {
+  if (q.stations.empty()) return std::nullopt;
+  return text_array(q.stations);
+}
+
 // The windows as a relation w(station_id, f, t), aligned to the stations' local hours.
 constexpr const char* kAlignedWindows =
     "w AS (SELECT v.station_id, s.time_zone, date_trunc('hour', v.f, s.time_zone) AS f, "
@@ -308,8 +314,7 @@ std::vector<std::string> PgAnalyticsRepository::stations_between(Timestamp from,
 }
 
 domain::ReportTable PgAnalyticsRepository::report(const std::string& name, const domain::AnalyticsQuery& q) {
-  std::optional<std::string> stations;
-  if (!q.stations.empty()) stations = text_array(q.stations);
+  const auto stations = stations_of(q);
   const std::string from = ts(q.from), to = ts(q.to);
   // Report queries are short for PostgreSQL's cost model but expensive to JIT-compile (about
   // half a second each). The functions are inlined into this statement, so they are planned
@@ -414,8 +419,7 @@ std::pair<std::uint64_t, std::vector<domain::SessionFact>> PgAnalyticsRepository
 }
 
 std::vector<domain::SessionFact> PgAnalyticsRepository::open_sessions(const domain::AnalyticsQuery& q) {
-  std::optional<std::string> stations;
-  if (!q.stations.empty()) stations = text_array(q.stations);
+  const auto stations = stations_of(q);
   std::vector<domain::SessionFact> out;
   for (const auto& row : txn_.exec_params(
            "SELECT t.id, t.station_id, csms_ms(t.started_at), "
@@ -432,8 +436,7 @@ std::vector<domain::SessionFact> PgAnalyticsRepository::open_sessions(const doma
 }
 
 std::vector<domain::StationIdle> PgAnalyticsRepository::station_idle(const domain::AnalyticsQuery& q) {
-  std::optional<std::string> stations;
-  if (!q.stations.empty()) stations = text_array(q.stations);
+  const auto stations = stations_of(q);
   std::vector<domain::StationIdle> out;
   for (const auto& row : txn_.exec_params(
            "WITH i AS (SELECT station_id, sum(occupied_s) AS occupied_s, sum(charging_s) AS charging_s "
