@@ -195,6 +195,30 @@ LANGUAGE sql STABLE AS $$
   ORDER BY u.station_id, u.bucket_start
 $$;
 
+-- The daily station rows (hour profiles) a range reads for one station besides its whole
+-- months, with the sign they count with: days at the start [d0, lead_end), the last partial
+-- month's days [m1, d1) when months are read, or with a tail month its days from d1 on,
+-- subtracted. Arguments are a csms_range_parts row's.
+CREATE OR REPLACE FUNCTION csms_profile_days(p_station text, p_d0 date, p_d1 date, p_m1 date, p_m1_end date,
+                                             p_has_months boolean, p_tail_month boolean, p_lead_end date)
+RETURNS TABLE (sign integer, local_day date, occupied_by_hour bigint[], sessions_by_hour bigint[],
+               energy_by_hour double precision[])
+LANGUAGE sql STABLE AS $$
+  SELECT * FROM (
+    SELECT 1, x.local_day, x.occupied_by_hour, x.sessions_by_hour, x.energy_by_hour FROM analytics_daily x
+    WHERE x.station_id = p_station AND x.evse_id = 0 AND x.connector_id = 0 AND x.local_day >= p_d0
+      AND x.local_day < p_lead_end
+    UNION ALL
+    SELECT 1, x.local_day, x.occupied_by_hour, x.sessions_by_hour, x.energy_by_hour FROM analytics_daily x
+    WHERE p_has_months AND NOT p_tail_month AND x.station_id = p_station AND x.evse_id = 0 AND x.connector_id = 0
+      AND x.local_day >= p_m1 AND x.local_day < p_d1
+    UNION ALL
+    SELECT -1, x.local_day, x.occupied_by_hour, x.sessions_by_hour, x.energy_by_hour FROM analytics_daily x
+    WHERE p_tail_month AND x.station_id = p_station AND x.evse_id = 0 AND x.connector_id = 0
+      AND x.local_day >= p_d1 AND x.local_day < p_m1_end) y
+  OFFSET 0
+$$;
+
 -- peak-hours: whole local months from the monthly profiles, whole days at the edges from the
 -- daily hour profiles, partial days from the hourly rows. The profiles are summed slot by
 -- slot (sum(o[1]), ..., sum(o[168]), written out below by format()) with each array
@@ -236,17 +260,8 @@ LANGUAGE sql STABLE AS $$
     SELECT extract(isodow FROM p.local_day)::int AS weekday,
            ARRAY[%4$s] AS occupied, ARRAY[%5$s] AS sessions, ARRAY[%6$s] AS energy
     FROM (SELECT x.local_day, x.sign, x.occupied_by_hour AS o, x.sessions_by_hour AS s, x.energy_by_hour AS e
-          FROM st CROSS JOIN LATERAL (
-            (SELECT * FROM (SELECT 1 AS sign, * FROM analytics_daily x WHERE x.station_id = st.id AND x.evse_id = 0
-                              AND x.connector_id = 0 AND x.local_day >= st.d0 AND x.local_day < st.lead_end
-                            UNION ALL
-                            SELECT 1, * FROM analytics_daily x WHERE st.has_months AND NOT st.tail_month
-                              AND x.station_id = st.id AND x.evse_id = 0 AND x.connector_id = 0
-                              AND x.local_day >= st.m1 AND x.local_day < st.d1
-                            UNION ALL
-                            SELECT -1, * FROM analytics_daily x WHERE st.tail_month AND x.station_id = st.id
-                              AND x.evse_id = 0 AND x.connector_id = 0 AND x.local_day >= st.d1
-                              AND x.local_day < st.m1_end) y OFFSET 0)) x
+          FROM st CROSS JOIN LATERAL csms_profile_days(st.id, st.d0, st.d1, st.m1, st.m1_end, st.has_months,
+                                                       st.tail_month, st.lead_end) x
           WHERE st.has_days OFFSET 0) p
     GROUP BY 1
   ), parts AS (
@@ -470,17 +485,8 @@ LANGUAGE sql STABLE AS $$
                                 sum(y.sign * p[13]), sum(y.sign * p[14]), sum(y.sign * p[15]), sum(y.sign * p[16]), sum(y.sign * p[17]), sum(y.sign * p[18]),
                                 sum(y.sign * p[19]), sum(y.sign * p[20]), sum(y.sign * p[21]), sum(y.sign * p[22]), sum(y.sign * p[23]), sum(y.sign * p[24])]
     FROM (SELECT b.id AS station_id, d.sign, d.occupied_by_hour AS p
-          FROM b CROSS JOIN LATERAL (
-            (SELECT * FROM (SELECT 1 AS sign, * FROM analytics_daily x WHERE x.station_id = b.id AND x.evse_id = 0
-                              AND x.connector_id = 0 AND x.local_day >= b.d0 AND x.local_day < b.lead_end
-                            UNION ALL
-                            SELECT 1, * FROM analytics_daily x WHERE b.has_months AND NOT b.tail_month
-                              AND x.station_id = b.id AND x.evse_id = 0 AND x.connector_id = 0
-                              AND x.local_day >= b.m1 AND x.local_day < b.d1
-                            UNION ALL
-                            SELECT -1, * FROM analytics_daily x WHERE b.tail_month AND x.station_id = b.id
-                              AND x.evse_id = 0 AND x.connector_id = 0 AND x.local_day >= b.d1
-                              AND x.local_day < b.m1_end) z OFFSET 0)) d
+          FROM b CROSS JOIN LATERAL csms_profile_days(b.id, b.d0, b.d1, b.m1, b.m1_end, b.has_months, b.tail_month,
+                                                      b.lead_end) d
           WHERE b.has_days OFFSET 0) y
     GROUP BY y.station_id
   ), by_hour_parts AS (
