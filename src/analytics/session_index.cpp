@@ -1,8 +1,11 @@
 #include "csms/analytics/session_index.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
+
+#include <spdlog/spdlog.h>
 
 namespace csms::analytics {
 
@@ -133,6 +136,7 @@ void SessionIndex::sync(domain::AnalyticsRepository& repo) {
     // The first reading in chunks; whatever commits meanwhile comes from transactions at or
     // after this horizon and is read by the catch-up below.
     horizon_ = repo.session_facts_horizon();
+    const auto started = std::chrono::steady_clock::now();
     constexpr std::size_t kChunk = 50'000;
     std::int64_t seq = 0;
     for (;;) {
@@ -144,6 +148,10 @@ void SessionIndex::sync(domain::AnalyticsRepository& repo) {
       if (facts.size() < kChunk) break;
     }
     loaded_ = true;
+    spdlog::info(
+        "sessions report: {} ended sessions loaded in {} ms", station_of_.size(),
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
+            .count());
   }
   auto [horizon, facts] = repo.session_facts_since(horizon_);
   for (const auto& fact : facts) apply(fact);
