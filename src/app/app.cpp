@@ -228,6 +228,9 @@ int serve_command(const Config& config) {
   store::ensure_partitions(url);
   for (const auto& name : report.applied) spdlog::info("applied migration {}", name);
   for (const auto& name : report.refreshed) spdlog::info("refreshed repeatable/{}", name);
+  if (report.newer_database)
+    spdlog::warn(
+        "the database has migrations newer than this binary (a newer node runs); its functions are kept");
 
   store::Database db({url, config.database_pool_size, config.database_max_batch});
   db.start();

@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <map>
 #include <stdexcept>
 
@@ -82,6 +83,17 @@ MigrationReport migrate(const std::string& database_url) {
       report.applied.emplace_back(migration.name);
     }
 
+    // A database that a newer binary migrated keeps that binary's functions: an older node
+    // (in a rolling upgrade) must not put its own versions back.
+    int newest_known = 0, newest_applied = 0;
+    for (const auto& migration : embedded_migrations())
+      newest_known = std::max(newest_known, version_of(migration.name));
+    for (const auto& [version, entry] : applied) newest_applied = std::max(newest_applied, version);
+    if (newest_applied > newest_known) {
+      report.newer_database = true;
+      advisory(connection, "pg_advisory_unlock");
+      return report;
+    }
     std::map<std::string, std::string> refreshed;
     {
       pqxx::work txn(connection);

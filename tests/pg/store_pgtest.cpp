@@ -103,6 +103,18 @@ TEST(Migrations, FromEmpty_ApplyAllThenNothing_AndRejectAChangedFile) {
   // A repeatable file whose text changed (here: whose recorded checksum differs) runs again.
   testing::query_value(url, "UPDATE schema_repeatables SET checksum = 'x' RETURNING 1");
   EXPECT_EQ(store::migrate(url).refreshed.size(), repeatables);
+  // A database a newer binary migrated keeps its functions: an older node does not put its
+  // own versions back (rolling upgrade).
+  testing::query_value(url,
+                       "INSERT INTO schema_migrations (version, name, checksum) VALUES "
+                       "(9999, '9999_from_the_future.sql', 'f') RETURNING 1");
+  testing::query_value(url, "UPDATE schema_repeatables SET checksum = 'newer' RETURNING 1");
+  auto older = store::migrate(url);
+  EXPECT_TRUE(older.newer_database);
+  EXPECT_TRUE(older.refreshed.empty());
+  EXPECT_EQ(testing::query_value(url, "SELECT count(*) FROM schema_repeatables WHERE checksum = 'newer'"),
+            std::to_string(repeatables));
+  testing::query_value(url, "DELETE FROM schema_migrations WHERE version = 9999 RETURNING 1");
   // Partitions for the months ahead exist after ensure_partitions.
   store::ensure_partitions(url, 2);
   EXPECT_EQ(
