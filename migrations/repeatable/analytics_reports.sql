@@ -239,14 +239,33 @@ LANGUAGE sql STABLE AS $$
     FROM csms_range_parts(p_from, p_to, p_stations, true, true, true) r
   ), zones AS (
     SELECT time_zone, sum(connectors) AS connectors FROM st GROUP BY time_zone
+  ), zone_days AS (  -- each zone's local days from p_from's to the one before p_to (or now)
+    SELECT z.time_zone, z.connectors, d::date AS day, csms_local_day_start(d::date, z.time_zone) AS day_start,
+           csms_local_day_start(d::date + 1, z.time_zone) AS day_end
+    FROM zones z CROSS JOIN LATERAL generate_series(
+      (p_from AT TIME ZONE z.time_zone)::date,
+      ((least(p_to, now()) - interval '1 millisecond') AT TIME ZONE z.time_zone)::date, interval '1 day') d
   ), slots AS (  -- connector-seconds available per weekday and local hour
-    SELECT (extract(isodow FROM h AT TIME ZONE z.time_zone)::int - 1) * 24
-             + extract(hour FROM h AT TIME ZONE z.time_zone)::int + 1 AS slot,
-           sum(z.connectors * extract(epoch FROM least(h + interval '1 hour', p_to, now()) - h)) AS capacity_s
-    FROM zones z CROSS JOIN LATERAL generate_series(date_trunc('hour', p_from, z.time_zone),
-                                                    p_to - interval '1 millisecond', interval '1 hour') h
-    WHERE h < now()
-    GROUP BY 1
+    SELECT slot, sum(capacity_s) AS capacity_s FROM (
+      -- a whole 24-hour local day inside the range: an hour in each slot of its weekday
+      SELECT (w.isodow - 1) * 24 + hr + 1 AS slot, w.connectors * 3600 AS capacity_s
+      FROM (SELECT extract(isodow FROM day)::int AS isodow, sum(connectors) AS connectors FROM zone_days
+            WHERE day_start >= p_from AND day_end <= least(p_to, now()) AND day_end - day_start = interval '24 hours'
+            GROUP BY 1) w
+      CROSS JOIN generate_series(0, 23) hr
+      UNION ALL
+      -- the other days (the range's ends, DST changes) hour by hour; a range starting inside
+      -- an hour counts that whole hour
+      SELECT (extract(isodow FROM h AT TIME ZONE d.time_zone)::int - 1) * 24
+               + extract(hour FROM h AT TIME ZONE d.time_zone)::int + 1,
+             d.connectors * extract(epoch FROM least(h + interval '1 hour', p_to, now()) - h)
+      FROM zone_days d CROSS JOIN LATERAL generate_series(greatest(d.day_start, date_trunc('hour', p_from, d.time_zone)),
+                                                          least(d.day_end, p_to) - interval '1 millisecond',
+                                                          interval '1 hour') h
+      WHERE NOT (d.day_start >= p_from AND d.day_end <= least(p_to, now())
+                 AND d.day_end - d.day_start = interval '24 hours')
+        AND h < now()) x
+    GROUP BY slot
   ), months AS (  -- the whole months' weekday x hour profiles, summed slot by slot
     SELECT ARRAY[%1$s] AS occupied, ARRAY[%2$s] AS sessions, ARRAY[%3$s] AS energy
     FROM (SELECT x.profile_occupied || '{}'::bigint[] AS o, x.profile_sessions || '{}'::bigint[] AS s,
