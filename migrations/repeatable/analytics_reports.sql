@@ -13,6 +13,44 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
                  'HH24:MI')
 $$;
 
+-- The buckets of [p_from, p_to) per station: local hours, days, ISO weeks or months, each
+-- with the seconds of it that lie inside the range and before now, and its start as RFC
+-- 3339 in local time (worked out once per zone and bucket: a year of daily buckets for 500
+-- stations is 182,500 rows but 1,825 labels in five zones).
+DROP FUNCTION IF EXISTS csms_buckets(timestamptz, timestamptz, text, text[]);
+CREATE FUNCTION csms_buckets(p_from timestamptz, p_to timestamptz, p_bucket text, p_stations text[])
+RETURNS TABLE (station_id text, time_zone text, bucket_start timestamptz, bucket_end timestamptz, period_s bigint,
+               label text)
+LANGUAGE sql STABLE AS $$
+  WITH st AS (
+    SELECT s.id, s.time_zone FROM stations s WHERE p_stations IS NULL OR s.id = ANY (p_stations)
+  ), b AS (
+    SELECT st.id, st.time_zone, g.b0, g.b1
+    FROM st CROSS JOIN LATERAL (
+      SELECT h AS b0, h + interval '1 hour' AS b1
+      FROM generate_series(date_trunc('hour', p_from, st.time_zone), p_to - interval '1 millisecond',
+                           interval '1 hour') h
+      WHERE p_bucket = 'hour'
+      UNION ALL
+      SELECT d AT TIME ZONE st.time_zone,
+             (d + CASE p_bucket WHEN 'day' THEN interval '1 day' WHEN 'week' THEN interval '1 week'
+                                ELSE interval '1 month' END) AT TIME ZONE st.time_zone
+      FROM generate_series(date_trunc(CASE p_bucket WHEN 'week' THEN 'week' WHEN 'month' THEN 'month' ELSE 'day' END,
+                                      p_from AT TIME ZONE st.time_zone),
+                           (p_to - interval '1 millisecond') AT TIME ZONE st.time_zone,
+                           CASE p_bucket WHEN 'day' THEN interval '1 day' WHEN 'week' THEN interval '1 week'
+                                         ELSE interval '1 month' END) d
+      WHERE p_bucket <> 'hour'
+    ) g
+  ), labels AS (
+    SELECT z.time_zone, z.b0, csms_local_ts(z.b0, z.time_zone) AS label
+    FROM (SELECT DISTINCT b.time_zone, b.b0 FROM b) z
+  )
+  SELECT b.id, b.time_zone, b.b0, b.b1,
+         greatest(0, extract(epoch FROM least(b.b1, p_to, now()) - greatest(b.b0, p_from)))::bigint, l.label
+  FROM b JOIN labels l ON l.time_zone = b.time_zone AND l.b0 = b.b0
+$$;
+
 -- How a range [p_from, p_to) splits per station (its local calendar): the hours before the
 -- first whole local day d0 and from the last one d1 on (a_end, b_start), whole local days
 -- [d0, d1) when p_days, of which whole months [m0, m1) when p_months, and with p_tail the
@@ -124,7 +162,7 @@ LANGUAGE sql STABLE AS $$
   SELECT b.station_id AS station_id,
          c.evse_id AS evse_id,
          c.connector_id AS connector,
-         csms_local_ts(b.bucket_start, b.time_zone) AS bucket_start,
+         b.label AS bucket_start,
          b.period_s AS period_s,
          coalesce(r.occupied_s, 0) AS occupied_s,
          coalesce(r.charging_s, 0) AS charging_s,
@@ -150,7 +188,7 @@ LANGUAGE sql STABLE AS $$
     GROUP BY 1, 2
   )
   SELECT b.station_id AS station_id,
-         csms_local_ts(b.bucket_start, b.time_zone) AS bucket_start,
+         b.label AS bucket_start,
          round(coalesce(r.energy_wh, 0))::bigint AS energy_wh,
          coalesce(r.sessions, 0) AS sessions
   FROM csms_buckets(p_from, p_to, p_bucket, p_stations) b
@@ -183,7 +221,7 @@ LANGUAGE sql STABLE AS $$
     LEFT JOIN r ON r.station_id = b.station_id AND r.bucket_start = b.bucket_start
   )
   SELECT station_id AS station_id,
-         csms_local_ts(bucket_start, time_zone) AS bucket_start,
+         label AS bucket_start,
          period_s AS period_s,
          connectors AS connectors,
          down_s - excused_s AS downtime_s,
@@ -362,16 +400,19 @@ LANGUAGE sql STABLE AS $$
     SELECT station_id, time_zone, bucket_start, tariff_id, currency, sum(sessions) AS sessions,
            sum(excl) AS excl, sum(incl) AS incl, sum(energy_wh) AS energy_wh
     FROM r GROUP BY 1, 2, 3, 4, 5
+  ), labels AS (  -- once per zone and bucket
+    SELECT z.time_zone, z.bucket_start, csms_local_ts(z.bucket_start, z.time_zone) AS label
+    FROM (SELECT DISTINCT time_zone, bucket_start FROM g) z
   )
-  SELECT station_id AS station_id,
-         csms_local_ts(bucket_start, time_zone) AS bucket_start,
-         nullif(tariff_id, '') AS tariff_id,
-         currency AS currency,
-         sessions AS sessions,
-         excl::text AS revenue_excl_vat,
-         incl::text AS revenue_incl_vat,
-         energy_wh AS energy_wh
-  FROM g
+  SELECT g.station_id AS station_id,
+         l.label AS bucket_start,
+         nullif(g.tariff_id, '') AS tariff_id,
+         g.currency AS currency,
+         g.sessions AS sessions,
+         g.excl::text AS revenue_excl_vat,
+         g.incl::text AS revenue_incl_vat,
+         g.energy_wh AS energy_wh
+  FROM g JOIN labels l ON l.time_zone = g.time_zone AND l.bucket_start = g.bucket_start
   ORDER BY g.station_id, g.bucket_start, g.tariff_id, g.currency
 $$;
 
