@@ -359,6 +359,21 @@ $function$,
 END
 $generate$;
 
+-- The sessions of one station that ended at the partial days of a range: from p_from to
+-- a_end and (with whole days between) from b_start to p_to, as a csms_range_parts row gives
+-- them. Revenue and the ended-session counts read these instead of a rollup.
+CREATE OR REPLACE FUNCTION csms_edge_sessions(p_station text, p_from timestamptz, p_to timestamptz,
+                                              p_a_end timestamptz, p_b_start timestamptz, p_has_days boolean)
+RETURNS SETOF transactions
+LANGUAGE sql STABLE AS $$
+  SELECT * FROM (
+    SELECT * FROM transactions x WHERE x.station_id = p_station AND x.stopped_at >= p_from AND x.stopped_at < p_a_end
+    UNION ALL
+    SELECT * FROM transactions x WHERE p_has_days AND x.station_id = p_station AND x.stopped_at >= p_b_start
+      AND x.stopped_at < p_to) y
+  OFFSET 0
+$$;
+
 -- revenue: whole local months (for monthly buckets) from the monthly revenue rollup, whole
 -- local days from the daily one, the partial days at the ends of the range (and hourly
 -- buckets) from the sessions themselves.
@@ -378,7 +393,7 @@ LANGUAGE sql STABLE AS $$
            x.tariff_id, x.currency, x.sessions, x.excl, x.incl, x.energy_wh
     FROM st CROSS JOIN LATERAL (
       (SELECT * FROM (SELECT * FROM analytics_revenue_daily x WHERE x.station_id = st.id AND x.local_day >= st.d0
-                        AND x.local_day < CASE WHEN st.has_months THEN st.m0 ELSE st.d1 END
+                        AND x.local_day < st.lead_end
                       UNION ALL
                       SELECT * FROM analytics_revenue_daily x WHERE st.has_months AND x.station_id = st.id
                         AND x.local_day >= st.m1 AND x.local_day < st.d1) y OFFSET 0)) x
@@ -389,12 +404,7 @@ LANGUAGE sql STABLE AS $$
                              date_trunc('hour', t.stopped_at, st.time_zone), st.time_zone),
            coalesce(t.cost ->> 'tariff_id', ''), t.cost ->> 'currency', 1, (t.cost ->> 'total_excl_vat')::numeric,
            (t.cost ->> 'total_incl_vat')::numeric, coalesce((t.cost ->> 'energy_wh')::bigint, 0)
-    FROM st CROSS JOIN LATERAL (
-      (SELECT * FROM (SELECT * FROM transactions x WHERE x.station_id = st.id AND x.cost IS NOT NULL
-        AND x.stopped_at >= p_from AND x.stopped_at < st.a_end
-      UNION ALL
-      SELECT * FROM transactions x WHERE st.has_days AND x.station_id = st.id AND x.cost IS NOT NULL
-        AND x.stopped_at >= st.b_start AND x.stopped_at < p_to) y OFFSET 0)) t
+    FROM st CROSS JOIN LATERAL csms_edge_sessions(st.id, p_from, p_to, st.a_end, st.b_start, st.has_days) t
     WHERE t.cost ? 'currency'
   ), g AS (
     SELECT station_id, time_zone, bucket_start, tariff_id, currency, sum(sessions) AS sessions,
@@ -655,7 +665,7 @@ LANGUAGE sql STABLE AS $$
     SELECT st.id, x.ended, x.failed
     FROM st CROSS JOIN LATERAL (
       (SELECT * FROM (SELECT * FROM analytics_sessions_daily x WHERE x.station_id = st.id AND x.local_day >= st.d0
-                        AND x.local_day < CASE WHEN st.has_months THEN st.m0 ELSE st.d1 END
+                        AND x.local_day < st.lead_end
                       UNION ALL
                       SELECT * FROM analytics_sessions_daily x WHERE st.has_months AND x.station_id = st.id
                         AND x.local_day >= st.m1 AND x.local_day < st.d1) y OFFSET 0)) x
@@ -663,12 +673,7 @@ LANGUAGE sql STABLE AS $$
     UNION ALL
     SELECT st.id, 1, csms_failed_start(t.meter_start_wh, t.meter_stop_wh, t.started_at, t.stopped_at,
                                        t.authorization_status)::int
-    FROM st CROSS JOIN LATERAL (
-      (SELECT * FROM (SELECT * FROM transactions x WHERE x.station_id = st.id AND x.stopped_at >= p_from
-                        AND x.stopped_at < st.a_end
-                      UNION ALL
-                      SELECT * FROM transactions x WHERE st.has_days AND x.station_id = st.id
-                        AND x.stopped_at >= st.b_start AND x.stopped_at < p_to) y OFFSET 0)) t
+    FROM st CROSS JOIN LATERAL csms_edge_sessions(st.id, p_from, p_to, st.a_end, st.b_start, st.has_days) t
     WHERE p_from < p_to
   )
   SELECT id, sum(ended)::bigint, sum(failed)::bigint FROM parts GROUP BY id
