@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <set>
+
 #include "csms/api/password.hpp"
 #include "csms/app/log_context.hpp"
 #include "csms/billing/billing_service.hpp"
@@ -14,23 +16,30 @@ using json = nlohmann::json;
 
 namespace {
 
-// The charging service's view of the database while it decides a batch of MeterValues: their
-// transactions looked up beforehand in one query, their samples gathered and inserted by
-// flush() in one statement. Everything else goes to the real repository.
-class DeferredSamples final : public domain::ChargingRepository {
+// The charging service's view of the database while it decides a batch of MeterValues and
+// TransactionEvent updates: their transactions looked up beforehand in one query; their
+// samples, and the updates of transactions found, gathered and written by flush() with one
+// statement each. Everything else goes to the real repository at once.
+class BatchView final : public domain::ChargingRepository {
  public:
-  DeferredSamples(domain::ChargingRepository& real,
-                  std::map<TransactionKey, domain::TransactionRef> transactions)
+  BatchView(domain::ChargingRepository& real, std::map<TransactionKey, domain::TransactionRef> transactions)
       : real_(real), transactions_(std::move(transactions)) {}
 
   void next_message() { ++message_; }
-  // Inserts what was gathered; returns how many samples of each message were new.
-  std::vector<std::size_t> flush() {
-    std::vector<std::size_t> per_message(static_cast<std::size_t>(message_ + 1), 0);
+  struct Flushed {
+    std::vector<std::size_t> samples;  // how many samples of each message were new
+    std::vector<bool> event_recorded;  // false: a deferred event was recorded before (a retry)
+  };
+  Flushed flush() {
+    Flushed flushed{std::vector<std::size_t>(static_cast<std::size_t>(message_ + 1), 0),
+                    std::vector<bool>(static_cast<std::size_t>(message_ + 1), true)};
+    auto created = real_.record_transaction_updates(updates_);
+    for (std::size_t i = 0; i < updates_.size(); ++i)
+      flushed.event_recorded[static_cast<std::size_t>(update_owner_[i])] = created[i];
     auto stored = real_.insert_sample_rows(items_);
     for (std::size_t i = 0; i < items_.size(); ++i)
-      per_message[static_cast<std::size_t>(owner_[i])] += stored[i];
-    return per_message;
+      flushed.samples[static_cast<std::size_t>(owner_[i])] += stored[i];
+    return flushed;
   }
 
   std::optional<domain::TransactionRef> find_transaction(const std::string& station_id,
@@ -46,6 +55,28 @@ class DeferredSamples final : public domain::ChargingRepository {
     items_.push_back({ctx, evse_id, transaction_id, samples, flags});
     owner_.push_back(message_);
     return samples.size();  // the real count comes from flush()
+  }
+  // An Updated event of a transaction looked up beforehand is deferred; what the upsert
+  // would return is known already (an update sets no start or stop). Anything else, and a
+  // second event of the same transaction in this batch, is recorded at once.
+  domain::TransactionRef record_transaction_event(const domain::MessageContext& ctx,
+                                                  const domain::TransactionEventRequest& event,
+                                                  const std::optional<domain::Authorization>& authorization,
+                                                  std::optional<double> register_first_wh,
+                                                  std::optional<double> register_last_wh,
+                                                  const std::vector<std::string>& flags) override {
+    auto found = transactions_.find({ctx.station_id, event.transaction_id});
+    if (event.kind != domain::TransactionEventKind::Updated || found == transactions_.end() ||
+        !deferred_transactions_.insert(found->second.id).second)
+      return real_.record_transaction_event(ctx, event, authorization, register_first_wh, register_last_wh,
+                                            flags);
+    updates_.push_back({ctx, found->second.id, &event, authorization, register_first_wh, flags});
+    update_owner_.push_back(message_);
+    auto ref = found->second;
+    if (ref.evse_id == 0) ref.evse_id = event.evse_id.value_or(0);
+    if (!ref.meter_start_wh) ref.meter_start_wh = register_first_wh;
+    ref.created = true;  // until flush() says otherwise
+    return ref;
   }
 
   std::optional<domain::StationRecord> find_station(const std::string& id) override {
@@ -97,15 +128,6 @@ class DeferredSamples final : public domain::ChargingRepository {
                                             const std::vector<std::string>& flags) override {
     return real_.record_orphan_stop(ctx, stop, flags);
   }
-  domain::TransactionRef record_transaction_event(const domain::MessageContext& ctx,
-                                                  const domain::TransactionEventRequest& event,
-                                                  const std::optional<domain::Authorization>& authorization,
-                                                  std::optional<double> register_first_wh,
-                                                  std::optional<double> register_last_wh,
-                                                  const std::vector<std::string>& flags) override {
-    return real_.record_transaction_event(ctx, event, authorization, register_first_wh, register_last_wh,
-                                          flags);
-  }
   void insert_report(const domain::MessageContext& ctx, const domain::StationReport& report,
                      const std::vector<std::string>& flags) override {
     real_.insert_report(ctx, report, flags);
@@ -116,6 +138,9 @@ class DeferredSamples final : public domain::ChargingRepository {
   std::map<TransactionKey, domain::TransactionRef> transactions_;
   std::vector<SampleRows> items_;
   std::vector<int> owner_;  // the message of each item
+  std::vector<TransactionUpdate> updates_;
+  std::vector<int> update_owner_;  // the message of each update
+  std::set<std::int64_t> deferred_transactions_;
   int message_ = -1;
 };
 
@@ -448,22 +473,25 @@ void StationGateway::flush_batched() {
         // One lookup of every message's transaction and one insert of every message's samples;
         // the charging service decides each message as usual against that view.
         std::vector<domain::ChargingRepository::TransactionKey> keys;
-        for (const auto& item : *batch)
+        for (const auto& item : *batch) {
           if (const auto* values = std::get_if<domain::MeterValuesRequest>(&item.request);
               values && values->transaction_id)
             keys.emplace_back(item.ctx.station_id, *values->transaction_id);
-        DeferredSamples deferred(repos.charging(), repos.charging().find_transactions(keys));
-        for (std::size_t i = 0; i < batch->size(); ++i) {
-          deferred.next_message();
-          (*outcomes)[i] = charging_.handle((*batch)[i].ctx, (*batch)[i].request, deferred);
+          if (const auto* event = std::get_if<domain::TransactionEventRequest>(&item.request))
+            keys.emplace_back(item.ctx.station_id, event->transaction_id);
         }
-        auto stored = deferred.flush();
+        BatchView view(repos.charging(), repos.charging().find_transactions(keys));
         for (std::size_t i = 0; i < batch->size(); ++i) {
-          // Samples recorded before (a retried message) are no news for the services.
-          if (stored[i] == 0)
-            std::erase_if((*outcomes)[i].events, [](const domain::Event& e) {
-              return std::holds_alternative<domain::MeterValuesRecorded>(e);
-            });
+          view.next_message();
+          (*outcomes)[i] = charging_.handle((*batch)[i].ctx, (*batch)[i].request, view);
+        }
+        auto flushed = view.flush();
+        for (std::size_t i = 0; i < batch->size(); ++i) {
+          // Samples and events recorded before (a retried message) are no news for the services.
+          std::erase_if((*outcomes)[i].events, [&](const domain::Event& e) {
+            return (flushed.samples[i] == 0 && std::holds_alternative<domain::MeterValuesRecorded>(e)) ||
+                   (!flushed.event_recorded[i] && std::holds_alternative<domain::TransactionUpdated>(e));
+          });
           // After the insert: the running cost counts this message's readings.
           add_running_cost(repos, (*batch)[i].ctx, (*batch)[i].request, (*outcomes)[i]);
         }

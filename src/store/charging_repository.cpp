@@ -1,5 +1,7 @@
 #include <nlohmann/json.hpp>
 
+#include <charconv>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -10,18 +12,41 @@ namespace csms::store {
 using domain::Timestamp;
 
 std::string text_array(const std::vector<std::string>& values) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) out += ',';
-    out += '"';
-    for (char c : values[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
+  ArrayColumn column;
+  for (const auto& value : values) column.add_text(value);
+  return column.literal();
 }
+
+void ArrayColumn::add_raw(std::string_view value) {
+  if (text_.size() > 1) text_ += ',';
+  text_ += value;
+}
+
+void ArrayColumn::add_text(std::string_view value) {
+  if (text_.size() > 1) text_ += ',';
+  text_ += '"';
+  for (char c : value) {
+    if (c == '"' || c == '\\') text_ += '\\';
+    text_ += c;
+  }
+  text_ += '"';
+}
+
+void ArrayColumn::add_int(std::int64_t value) {
+  char buffer[24];
+  auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
+  add_raw({buffer, static_cast<std::size_t>(end - buffer)});
+}
+
+void ArrayColumn::add_real(double value) {
+  if (std::isnan(value)) return add_raw("NaN");
+  if (std::isinf(value)) return add_raw(value > 0 ? "Infinity" : "-Infinity");
+  char buffer[32];
+  auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
+  add_raw({buffer, static_cast<std::size_t>(end - buffer)});
+}
+
+void ArrayColumn::add_null() { add_raw("NULL"); }
 
 std::string page_json(const pqxx::result& rows, const domain::Page& page) {
   std::string out = "{\"items\":[";
@@ -398,56 +423,152 @@ PgChargingRepository::find_transactions(const std::vector<TransactionKey>& keys)
 
 std::vector<std::size_t> PgChargingRepository::insert_sample_rows(const std::vector<SampleRows>& items) {
   std::vector<std::size_t> stored(items.size(), 0);
-  auto rows = nlohmann::json::array();
+  enum {
+    kItem,
+    kStation,
+    kEvse,
+    kTransaction,
+    kAt,
+    kMeasurand,
+    kPhase,
+    kLocation,
+    kContext,
+    kUnit,
+    kRaw,
+    kValue,
+    kCanonicalUnit,
+    kCanonicalValue,
+    kSigned,
+    kFlags,
+    kReceived,
+    kColumns
+  };
+  ArrayColumn c[kColumns];
+  std::size_t rows = 0;
   for (std::size_t i = 0; i < items.size(); ++i) {
     const auto& item = items[i];
+    const auto received = ts(item.ctx.received_at);
     for (const auto& s : item.samples) {
       auto flags = item.flags;
       flags.insert(flags.end(), s.flags.begin(), s.flags.end());
-      rows.push_back(
-          {{"item", i},
-           {"station_id", item.ctx.station_id},
-           {"evse_id", item.evse_id},
-           {"transaction_id", item.transaction_id ? nlohmann::json(*item.transaction_id) : nlohmann::json()},
-           {"sampled_at", ts(s.timestamp)},
-           {"measurand", s.measurand},
-           {"phase", s.phase},
-           {"location", s.location},
-           {"context", s.context},
-           {"unit", s.unit},
-           {"raw_value", s.raw_value},
-           {"value", s.value},
-           {"canonical_unit", s.canonical_unit},
-           {"canonical_value", s.canonical_value},
-           {"signed_data", s.signed_data ? nlohmann::json(*s.signed_data) : nlohmann::json()},
-           {"flags", flags},
-           {"received_at", ts(item.ctx.received_at)}});
+      c[kItem].add_int(static_cast<std::int64_t>(i));
+      c[kStation].add_text(item.ctx.station_id);
+      c[kEvse].add_int(item.evse_id);
+      c[kTransaction].add_int(item.transaction_id);
+      c[kAt].add_text(ts(s.timestamp));
+      c[kMeasurand].add_text(s.measurand);
+      c[kPhase].add_text(s.phase);
+      c[kLocation].add_text(s.location);
+      c[kContext].add_text(s.context);
+      c[kUnit].add_text(s.unit);
+      c[kRaw].add_text(s.raw_value);
+      c[kValue].add_real(s.value);
+      c[kCanonicalUnit].add_text(s.canonical_unit);
+      c[kCanonicalValue].add_real(s.canonical_value);
+      c[kSigned].add_text(s.signed_data);
+      c[kFlags].add_text(text_array(flags));  // each row's text[] literal, cast per row
+      c[kReceived].add_text(received);
+      ++rows;
     }
   }
-  if (rows.empty()) return stored;
+  if (rows == 0) return stored;
   // One statement for every message's samples; the rows that were new are matched back to
   // their message by their unique key.
   for (const auto& row : exec_cached(
            txn_,
-           "WITH x AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(item int, station_id text, evse_id "
-           "int, "
-           "transaction_id bigint, sampled_at timestamptz, measurand text, phase text, location text, "
-           "context text, "
-           "unit text, raw_value text, value double precision, canonical_unit text, canonical_value double "
-           "precision, signed_data text, flags text[], received_at timestamptz)), "
+           "WITH x AS (SELECT * FROM unnest($1::int[], $2::text[], $3::int[], $4::bigint[], "
+           "$5::timestamptz[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], "
+           "$12::float8[], $13::text[], $14::float8[], $15::text[], $16::text[], $17::timestamptz[]) "
+           "AS x(item, station_id, evse_id, transaction_id, sampled_at, measurand, phase, location, context, "
+           "unit, raw_value, value, canonical_unit, canonical_value, signed_data, flags, received_at)), "
            "ins AS (INSERT INTO meter_samples (station_id, evse_id, transaction_id, sampled_at, measurand, "
-           "phase, "
-           "location, context, unit, raw_value, value, canonical_unit, canonical_value, signed_data, flags, "
-           "received_at) SELECT station_id, evse_id, transaction_id, sampled_at, measurand, phase, location, "
-           "context, unit, raw_value, value, canonical_unit, canonical_value, signed_data, "
-           "coalesce(flags, '{}'), received_at FROM x ON CONFLICT DO NOTHING "
+           "phase, location, context, unit, raw_value, value, canonical_unit, canonical_value, signed_data, "
+           "flags, received_at) SELECT station_id, evse_id, transaction_id, sampled_at, measurand, phase, "
+           "location, context, unit, raw_value, value, canonical_unit, canonical_value, signed_data, "
+           "flags::text[], received_at FROM x ON CONFLICT DO NOTHING "
            "RETURNING station_id, evse_id, sampled_at, measurand, phase, location, context) "
            "SELECT x.item, count(*) FROM ins JOIN x USING (station_id, evse_id, sampled_at, measurand, "
-           "phase, "
-           "location, context) GROUP BY x.item",
-           rows.dump()))
+           "phase, location, context) GROUP BY x.item",
+           c[kItem].literal(), c[kStation].literal(), c[kEvse].literal(), c[kTransaction].literal(),
+           c[kAt].literal(), c[kMeasurand].literal(), c[kPhase].literal(), c[kLocation].literal(),
+           c[kContext].literal(), c[kUnit].literal(), c[kRaw].literal(), c[kValue].literal(),
+           c[kCanonicalUnit].literal(), c[kCanonicalValue].literal(), c[kSigned].literal(),
+           c[kFlags].literal(), c[kReceived].literal()))
     stored[row[0].as<std::size_t>()] = row[1].as<std::size_t>();
   return stored;
+}
+
+std::vector<bool> PgChargingRepository::record_transaction_updates(
+    const std::vector<TransactionUpdate>& updates) {
+  std::set<std::int64_t> distinct;
+  for (const auto& u : updates) distinct.insert(u.transaction_id);
+  // UPDATE ... FROM applies one source row to each row at most: two updates of one
+  // transaction go one by one.
+  if (distinct.size() != updates.size()) return ChargingRepository::record_transaction_updates(updates);
+  std::vector<bool> created(updates.size(), false);
+  if (updates.empty()) return created;
+  ArrayColumn id, evse, connector, token, token_type, authorization, remote_start, meter_start, state, seq,
+      at, offline, flags, trigger, received;
+  for (const auto& u : updates) {
+    const auto& event = *u.event;
+    id.add_int(u.transaction_id);
+    evse.add_int(event.evse_id);
+    connector.add_int(event.connector_id);
+    token.add_text(token_value(event.id_token));
+    token_type.add_text(event.id_token ? std::optional(event.id_token->type) : std::nullopt);
+    authorization.add_text(u.authorization
+                               ? std::optional<std::string>(domain::to_string(u.authorization->status))
+                               : std::nullopt);
+    remote_start.add_int(event.remote_start_id);
+    meter_start.add_real(u.register_first_wh);
+    state.add_text(event.charging_state ? std::optional<std::string>(domain::to_string(*event.charging_state))
+                                        : std::nullopt);
+    seq.add_int(event.seq_no);
+    at.add_text(ts(event.timestamp));
+    offline.add_bool(event.offline);
+    flags.add_text(text_array(u.flags));
+    trigger.add_text(event.trigger_reason);
+    received.add_text(ts(u.ctx.received_at));
+  }
+  // What record_transaction_event's upsert does to a stored transaction on an Updated event
+  // (no start, stop or stop reason), for all of them in one statement.
+  exec_cached(
+      txn_,
+      "UPDATE transactions t SET evse_id = coalesce(t.evse_id, v.evse_id), "
+      "connector_id = coalesce(t.connector_id, v.connector_id), "
+      "id_token = coalesce(t.id_token, v.id_token), "
+      "id_token_type = coalesce(t.id_token_type, v.id_token_type), "
+      "authorization_status = coalesce(v.authorization_status, t.authorization_status), "
+      "remote_start_id = coalesce(t.remote_start_id, v.remote_start_id), "
+      "meter_start_wh = coalesce(t.meter_start_wh, v.meter_start_wh), "
+      "charging_state = CASE WHEN v.seq_no >= coalesce(t.last_seq_no, -1) "
+      "  THEN coalesce(v.charging_state, t.charging_state) ELSE t.charging_state END, "
+      "last_seq_no = greatest(t.last_seq_no, v.seq_no), "
+      "last_event_at = greatest(t.last_event_at, v.event_at), offline = t.offline OR v.offline, "
+      "flags = t.flags || v.flags::text[], updated_at = now() "
+      "FROM unnest($1::bigint[], $2::int[], $3::int[], $4::text[], $5::text[], $6::text[], $7::int[], "
+      "$8::float8[], $9::text[], $10::int[], $11::timestamptz[], $12::bool[], $13::text[]) "
+      "AS v(id, evse_id, connector_id, id_token, id_token_type, authorization_status, remote_start_id, "
+      "meter_start_wh, charging_state, seq_no, event_at, offline, flags) WHERE t.id = v.id",
+      id.literal(), evse.literal(), connector.literal(), token.literal(), token_type.literal(),
+      authorization.literal(), remote_start.literal(), meter_start.literal(), state.literal(), seq.literal(),
+      at.literal(), offline.literal(), flags.literal());
+  std::set<std::pair<std::int64_t, std::int64_t>> inserted;
+  for (const auto& row : exec_cached(
+           txn_,
+           "INSERT INTO transaction_events (transaction_id, seq_no, event_type, trigger_reason, "
+           "event_at, charging_state, offline, received_at, flags) "
+           "SELECT id, seq_no, 'Updated', trigger_reason, event_at, charging_state, offline, received_at, "
+           "flags::text[] FROM unnest($1::bigint[], $2::int[], $3::text[], $4::timestamptz[], $5::text[], "
+           "$6::bool[], $7::timestamptz[], $8::text[]) AS v(id, seq_no, trigger_reason, event_at, "
+           "charging_state, offline, received_at, flags) "
+           "ON CONFLICT DO NOTHING RETURNING transaction_id, seq_no",
+           id.literal(), seq.literal(), trigger.literal(), at.literal(), state.literal(), offline.literal(),
+           received.literal(), flags.literal()))
+    inserted.emplace(row[0].as<std::int64_t>(), row[1].as<std::int64_t>());
+  for (std::size_t i = 0; i < updates.size(); ++i)
+    created[i] = inserted.count({updates[i].transaction_id, updates[i].event->seq_no}) > 0;
+  return created;
 }
 
 void PgChargingRepository::insert_report(const domain::MessageContext& ctx,

@@ -2,10 +2,12 @@
 
 // libpqxx helpers shared by the repositories; only src/store includes libpqxx.
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "csms/domain/ports.hpp"
@@ -54,6 +56,31 @@ pqxx::row exec_cached1(pqxx::transaction_base& txn, const std::string& sql, Args
 
 // A text[] literal for a parameter cast with ::text[].
 std::string text_array(const std::vector<std::string>& values);
+
+// One column of a multi-row statement, sent as an array literal and read back with
+// unnest($n::type[]): PostgreSQL reads these far faster than the same rows as JSON
+// (jsonb_to_recordset), and building them needs no JSON document here either.
+class ArrayColumn {
+ public:
+  void add_text(std::string_view value);
+  void add_int(std::int64_t value);
+  void add_real(double value);  // shortest text that reads back as the same double
+  void add_null();
+  template <typename T>
+  void add_int(const std::optional<T>& value) {
+    value ? add_int(static_cast<std::int64_t>(*value)) : add_null();
+  }
+  void add_text(const std::string& value) { add_text(std::string_view(value)); }
+  void add_text(const std::optional<std::string>& value) { value ? add_text(*value) : add_null(); }
+  void add_real(const std::optional<double>& value) { value ? add_real(*value) : add_null(); }
+  void add_bool(bool value) { add_raw(value ? "t" : "f"); }
+  // The literal, e.g. {"a",NULL,"b"}.
+  std::string literal() const { return text_ + '}'; }
+
+ private:
+  void add_raw(std::string_view value);
+  std::string text_ = "{";
+};
 
 // A REST page {"items": [...], "next_cursor": ...} from rows carrying `doc` (the item's JSON)
 // and `cursor`, fetched with one row more than the limit to know whether a next page exists.

@@ -51,6 +51,7 @@ class PgChargingRepository final : public domain::ChargingRepository {
   std::map<TransactionKey, domain::TransactionRef> find_transactions(
       const std::vector<TransactionKey>& keys) override;
   std::vector<std::size_t> insert_sample_rows(const std::vector<SampleRows>& items) override;
+  std::vector<bool> record_transaction_updates(const std::vector<TransactionUpdate>& updates) override;
 
  private:
   pqxx::transaction_base& txn_;

@@ -237,6 +237,10 @@ TEST_F(StoreTest, BatchedMeterValues_OneLookupAndOneInsert_CountNewRowsPerMessag
   domain::MeterSample power = energy;
   power.measurand = "Power.Active.Import";
   power.flags.clear();
+  // Text that needs quoting in an array literal, and a double that needs all its digits.
+  power.signed_data = R"({"signedMeterData":"a\"b\\c,{NULL}"})";
+  power.raw_value = "NULL";
+  power.canonical_value = 0.1 + 0.2;
   auto ctx = [](const char* station) {
     return domain::MessageContext{station, "ocpp1.6", "m", at("2026-03-01T10:05:01Z"), false};
   };
@@ -255,6 +259,11 @@ TEST_F(StoreTest, BatchedMeterValues_OneLookupAndOneInsert_CountNewRowsPerMessag
                   "'Energy.Active.Import.Register'"),
             "{late,unit_assumed}");
   EXPECT_EQ(value("SELECT count(*) FROM meter_samples WHERE transaction_id = " + std::to_string(id)), "2");
+  EXPECT_EQ(
+      value("SELECT signed_data || '|' || raw_value || '|' || (canonical_value = 0.1::float8 + 0.2::float8) "
+            "FROM meter_samples WHERE measurand = 'Power.Active.Import'"),
+      *power.signed_data + "|NULL|true");
+  EXPECT_EQ(value("SELECT count(*) FROM meter_samples WHERE signed_data IS NULL"), "3");
 }
 
 TEST_F(StoreTest, StopTransaction_UnknownIdAndMinusOne_AreRecordedAndFlagged) {
@@ -307,6 +316,103 @@ TEST_F(StoreTest, TransactionEvent_SameSeqNoTwice_IsOneEvent) {
   EXPECT_EQ(value("SELECT count(*) FROM transaction_events"), "2");
   EXPECT_EQ(value("SELECT stop_reason FROM transactions WHERE ocpp_transaction_id = 'tx-abc'"),
             "EVDisconnected");
+}
+
+// The batched meter path writes Updated events of known transactions with one UPDATE and
+// one INSERT for many; the rows must end up as record_transaction_event leaves them.
+TEST_F(StoreTest, TransactionUpdates_Batched_LeaveTheSameRowsAsOneByOne) {
+  connect();
+  domain::MessageContext ctx{"CP-1", "ocpp2.0.1", "m", at("2026-03-01T10:00:01Z"), false};
+  std::map<std::string, std::int64_t> ids;
+  for (const char* tx : {"tx-single", "tx-batched", "tx-other"}) {
+    domain::TransactionEventRequest started;
+    started.kind = domain::TransactionEventKind::Started;
+    started.timestamp = at("2026-03-01T10:00:00Z");
+    started.trigger_reason = "CablePluggedIn";
+    started.transaction_id = tx;
+    started.evse_id = 2;
+    run([&](domain::Repositories& repos) {
+      ids[tx] = repos.charging()
+                    .record_transaction_event(ctx, started, std::nullopt, std::nullopt, std::nullopt, {})
+                    .id;
+    });
+  }
+  auto update = [](int seq, const char* at_text, domain::ChargingState state) {
+    domain::TransactionEventRequest u;
+    u.kind = domain::TransactionEventKind::Updated;
+    u.timestamp = at(at_text);
+    u.trigger_reason = "MeterValuePeriodic";
+    u.seq_no = seq;
+    u.charging_state = state;
+    return u;
+  };
+  std::vector<domain::TransactionEventRequest> events{
+      update(1, "2026-03-01T10:01:00Z", domain::ChargingState::Charging),
+      update(3, "2026-03-01T10:03:00Z", domain::ChargingState::SuspendedEV),
+      update(2, "2026-03-01T10:02:00Z", domain::ChargingState::EVConnected)};  // late: state stays
+  for (auto& event : events) event.transaction_id = "tx-batched";
+  events[0].id_token = domain::IdToken{"TOKEN-\"1\"", "ISO14443"};
+  events[0].connector_id = 1;
+  events[1].offline = true;
+  events[2].remote_start_id = 7;
+  const domain::Authorization accepted{domain::AuthorizationStatus::Accepted, std::nullopt, std::nullopt};
+  const std::vector<std::string> flags{"future_timestamp"};
+  std::vector<bool> created;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    auto auth = i == 0 ? std::optional(accepted) : std::nullopt;
+    auto register_wh = i == 0 ? std::optional(1234.5) : std::optional(1300.0);
+    auto single = events[i];
+    single.transaction_id = "tx-single";
+    run([&](domain::Repositories& repos) {
+      repos.charging().record_transaction_event(ctx, single, auth, register_wh, std::nullopt, flags);
+    });
+    auto other = update(static_cast<int>(i) + 1, "2026-03-01T10:05:00Z", domain::ChargingState::Idle);
+    other.transaction_id = "tx-other";
+    run([&](domain::Repositories& repos) {
+      created = repos.charging().record_transaction_updates(
+          {{ctx, ids["tx-batched"], &events[i], auth, register_wh, flags},
+           {ctx, ids["tx-other"], &other, std::nullopt, std::nullopt, {}}});
+    });
+    EXPECT_EQ(created, (std::vector<bool>{true, true}));
+  }
+  const std::string columns =
+      "evse_id, connector_id, id_token, id_token_type, authorization_status, remote_start_id, started_at, "
+      "stopped_at, meter_start_wh, meter_stop_wh, stop_reason, charging_state, last_seq_no, last_event_at, "
+      "offline, flags";
+  auto row_of = [&](const char* tx) {
+    return value("SELECT row(" + columns + ")::text FROM transactions WHERE ocpp_transaction_id = '" + tx +
+                 "'");
+  };
+  auto events_of = [&](const char* tx) {
+    return value(
+        "SELECT string_agg(row(e.seq_no, e.event_type, e.trigger_reason, e.event_at, e.charging_state, "
+        "e.offline, e.received_at, e.flags)::text, ';' ORDER BY e.seq_no) FROM transaction_events e JOIN "
+        "transactions t ON "
+        "t.id = e.transaction_id WHERE t.ocpp_transaction_id = '" +
+        std::string(tx) + "'");
+  };
+  EXPECT_EQ(row_of("tx-batched"), row_of("tx-single"));
+  EXPECT_EQ(events_of("tx-batched"), events_of("tx-single"));
+  EXPECT_EQ(
+      value("SELECT charging_state || ' ' || last_seq_no || ' ' || offline || ' ' || meter_start_wh || ' ' "
+            "|| id_token FROM transactions WHERE ocpp_transaction_id = 'tx-batched'"),
+      "SuspendedEV 3 true 1234.5 TOKEN-\"1\"");
+
+  // A retry is no news; two updates of one transaction in one call both apply.
+  auto fourth = update(4, "2026-03-01T10:04:00Z", domain::ChargingState::Charging);
+  fourth.transaction_id = "tx-batched";
+  run([&](domain::Repositories& repos) {
+    created = repos.charging().record_transaction_updates(
+        {{ctx, ids["tx-batched"], &events[1], std::nullopt, std::nullopt, flags},
+         {ctx, ids["tx-batched"], &fourth, std::nullopt, std::nullopt, {}}});
+  });
+  EXPECT_EQ(created, (std::vector<bool>{false, true}));
+  EXPECT_EQ(value("SELECT last_seq_no || ' ' || charging_state FROM transactions WHERE ocpp_transaction_id = "
+                  "'tx-batched'"),
+            "4 Charging");
+  EXPECT_EQ(value("SELECT count(*) FROM transaction_events WHERE transaction_id = " +
+                  std::to_string(ids["tx-batched"])),
+            "5");
 }
 
 TEST_F(StoreTest, GroupCommit_WaitingUnitsShareOneTransaction_AndAFailureUndoesOnlyItsUnit) {

@@ -110,6 +110,25 @@ class ChargingRepository {
       stored.push_back(insert_samples(item.ctx, item.evse_id, item.transaction_id, item.samples, item.flags));
     return stored;
   }
+  // Updated TransactionEvents of transactions already stored, each applied as
+  // record_transaction_event applies it (`transaction_id` is ours, found beforehand; `event`
+  // must outlive the call). Returns, for each, whether its (transaction, seq_no) was new.
+  struct TransactionUpdate {
+    MessageContext ctx;
+    std::int64_t transaction_id = 0;
+    const TransactionEventRequest* event = nullptr;
+    std::optional<Authorization> authorization;
+    std::optional<double> register_first_wh;
+    std::vector<std::string> flags;
+  };
+  virtual std::vector<bool> record_transaction_updates(const std::vector<TransactionUpdate>& updates) {
+    std::vector<bool> created;
+    for (const auto& u : updates)
+      created.push_back(record_transaction_event(u.ctx, *u.event, u.authorization, u.register_first_wh,
+                                                 std::nullopt, u.flags)
+                            .created);
+    return created;
+  }
 };
 
 }  // namespace csms::domain
