@@ -128,7 +128,8 @@ domain::WriteResult PgBillingRepository::delete_customer(const std::string& id) 
 }
 
 std::optional<domain::PricingData> PgBillingRepository::pricing_data(std::int64_t transaction_id) {
-  auto tx = txn_.exec_params(
+  auto tx = exec_cached(
+      txn_,
       "SELECT t.station_id, t.evse_id, t.protocol, csms_ms(t.started_at) AS started_ms, "
       "csms_ms(t.stopped_at) AS stopped_ms, t.meter_start_wh, t.meter_stop_wh, s.time_zone, "
       // A member's session is priced with the plan's tariff when the plan names one.
@@ -154,7 +155,8 @@ std::optional<domain::PricingData> PgBillingRepository::pricing_data(std::int64_
   data.start_signed = opt<std::string>(row["start_signed"]);
   data.stop_signed = opt<std::string>(row["stop_signed"]);
   // The version in force when the session started: the station's tariff, else the default.
-  auto tariff = txn_.exec_params(
+  auto tariff = exec_cached(
+      txn_,
       "SELECT document::text FROM tariffs WHERE created_at <= to_timestamp($2::bigint / 1000.0) AND "
       "(($1::text IS NOT NULL AND id = $1) OR ($1::text IS NULL AND is_default)) "
       "ORDER BY (id = $1) DESC NULLS LAST, version DESC LIMIT 1",
@@ -162,7 +164,8 @@ std::optional<domain::PricingData> PgBillingRepository::pricing_data(std::int64_
   if (!tariff.empty()) data.tariff_json = tariff[0][0].as<std::string>();
 
   if (auto start = opt<double>(row["meter_start_wh"])) data.register_wh.emplace_back(data.started_at, *start);
-  for (const auto& sample : txn_.exec_params(
+  for (const auto& sample : exec_cached(
+           txn_,
            "SELECT csms_ms(sampled_at) AS at_ms, canonical_value FROM meter_samples WHERE transaction_id = "
            "$1 "
            "AND measurand = 'Energy.Active.Import.Register' AND phase = '' AND location = 'Outlet' "
@@ -173,22 +176,23 @@ std::optional<domain::PricingData> PgBillingRepository::pricing_data(std::int64_
     data.register_wh.emplace_back(*data.stopped_at, *stop);
 
   // Charging vs connected-but-not-charging: 2.0.1 chargingState, 1.6 connector status.
-  auto changes = row["protocol"].as<std::string>() == "ocpp2.0.1"
-                     ? txn_.exec_params(
-                           "SELECT csms_ms(event_at) AS at_ms, charging_state = 'Charging' AS charging "
-                           "FROM transaction_events WHERE transaction_id = $1 AND charging_state IS NOT NULL "
-                           "ORDER BY event_at, seq_no",
-                           transaction_id)
-                     : txn_.exec_params(
-                           "SELECT csms_ms(status_at) AS at_ms, status NOT IN ('SuspendedEV', "
-                           "'SuspendedEVSE', 'Finishing') "
-                           // evse_id + 0: through the (station, time) index (see historical_sessions)
-                           "AS charging FROM status_history WHERE station_id = $1 AND evse_id + 0 = $2 "
-                           "AND status_at >= to_timestamp($3::bigint / 1000.0) "
-                           "AND ($4::bigint IS NULL OR status_at < to_timestamp($4::bigint / 1000.0)) ORDER "
-                           "BY status_at",
-                           row["station_id"].as<std::string>(), row["evse_id"].as<int>(),
-                           row["started_ms"].as<long long>(), opt<long long>(row["stopped_ms"]));
+  auto changes =
+      row["protocol"].as<std::string>() == "ocpp2.0.1"
+          ? exec_cached(txn_,
+                        "SELECT csms_ms(event_at) AS at_ms, charging_state = 'Charging' AS charging "
+                        "FROM transaction_events WHERE transaction_id = $1 AND charging_state IS NOT NULL "
+                        "ORDER BY event_at, seq_no",
+                        transaction_id)
+          : exec_cached(txn_,
+                        "SELECT csms_ms(status_at) AS at_ms, status NOT IN ('SuspendedEV', "
+                        "'SuspendedEVSE', 'Finishing') "
+                        // evse_id + 0: through the (station, time) index (see historical_sessions)
+                        "AS charging FROM status_history WHERE station_id = $1 AND evse_id + 0 = $2 "
+                        "AND status_at >= to_timestamp($3::bigint / 1000.0) "
+                        "AND ($4::bigint IS NULL OR status_at < to_timestamp($4::bigint / 1000.0)) ORDER "
+                        "BY status_at",
+                        row["station_id"].as<std::string>(), row["evse_id"].as<int>(),
+                        row["started_ms"].as<long long>(), opt<long long>(row["stopped_ms"]));
   for (const auto& change : changes)
     data.charging_changes.emplace_back(*ms(change["at_ms"]), change["charging"].as<bool>());
   return data;
