@@ -44,7 +44,7 @@ if [ "$PROFILER" = perf ]; then
       >/dev/null 2>"$BENCH_DIR/pg-perf.err" &
     PG_PERF=$!
   fi
-  perf record -F 999 -g -o "$BENCH_DIR/perf.data" -p "$SERVER_PID" -- sleep $((SECONDS_RUN - 20)) \
+  perf record -F ${SERVER_PERF_FREQ:-999} ${SERVER_PERF_CALLGRAPH:--g} -o "$BENCH_DIR/perf.data" -p "$SERVER_PID" -- sleep $((SECONDS_RUN - 20)) \
     >/dev/null 2>"$BENCH_DIR/perf.err" || true
   [ -n "${PG_PERF:-}" ] && wait "$PG_PERF"
 fi

@@ -179,6 +179,11 @@ void StationGateway::seen(const std::string& station_id) {
   {
     std::lock_guard lock(mutex_);
     last_seen_[station_id] = now;
+    auto [published, first] = heard_published_.try_emplace(station_id, now);
+    if (!first) {
+      if (now - published->second < std::chrono::seconds(1)) return;
+      published->second = now;
+    }
   }
   events_.publish(domain::StationHeard{station_id, now});
 }
@@ -297,6 +302,7 @@ void StationGateway::on_close(const std::shared_ptr<server::StationLink>& link, 
   {
     std::lock_guard lock(mutex_);
     connections_.erase(link->connection_id());
+    if (!replaced) heard_published_.erase(link->station_id());
   }
   if (replaced) return;  // the newer connection keeps the station online
   auto id = link->station_id();

@@ -26,10 +26,9 @@ std::optional<Severity> severity_from(std::string_view text) {
 }
 
 double RuleContext::number(const std::string& station_id, const char* name) const {
-  auto merged = params(station_id);
-  auto it = merged.find(name);
-  if (it == merged.end() || !it->is_number()) return 0;
-  return it->get<double>();
+  const auto* value = param(station_id, name);
+  if (!value || !value->is_number()) return 0;
+  return value->get<double>();
 }
 
 const StationProfile* RuleContext::profile(const std::string& station_id) const {

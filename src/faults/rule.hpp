@@ -21,8 +21,10 @@ class RuleContext {
   domain::Timestamp now() const { return now_; }
   const std::string& rule() const { return settings_.name; }
   Severity severity() const { return settings_.severity; }
-  // The rule's params for a station (defaults merged with its override).
-  nlohmann::json params(const std::string& station_id) const { return settings_.params_for(station_id); }
+  // One of the rule's params for a station (its override, else the default); nullptr if unset.
+  const nlohmann::json* param(const std::string& station_id, const char* name) const {
+    return settings_.param(station_id, name);
+  }
   double number(const std::string& station_id, const char* name) const;
   const StationProfile* profile(const std::string& station_id) const;
   bool is_open(const AlertKey& key) const { return engine_.is_open(key); }

@@ -12,6 +12,13 @@ json RuleSettings::params_for(const std::string& station_id) const {
   return merged;
 }
 
+const json* RuleSettings::param(const std::string& station_id, const char* key) const {
+  if (auto found = overrides.find(station_id); found != overrides.end())
+    if (auto it = found->second.find(key); it != found->second.end()) return &*it;
+  auto it = params.find(key);
+  return it == params.end() ? nullptr : &*it;
+}
+
 json RuleSettings::to_json() const {
   json out = {{"name", name}, {"enabled", enabled}, {"severity", to_string(severity)}, {"params", params}};
   out["overrides"] = json::object();

@@ -126,6 +126,10 @@ class StationGateway final : public server::StationHandler, public api::CommandP
   std::mutex mutex_;
   std::unordered_map<std::uint64_t, Connection> connections_;
   std::map<std::string, domain::Timestamp> last_seen_;
+  // When each station's liveness was last published: at most once a second per station
+  // (liveness is judged in heartbeat intervals; every message would cost fault detection a
+  // queued event each).
+  std::unordered_map<std::string, domain::Timestamp> heard_published_;
   std::mutex batch_mutex_;
   std::vector<BatchedCall> batch_queue_;
   int batches_in_flight_ = 0;

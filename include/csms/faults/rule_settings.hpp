@@ -22,6 +22,9 @@ struct RuleSettings {
 
   // params merged with the station's override.
   nlohmann::json params_for(const std::string& station_id) const;
+  // One param for a station (its override, else the default) without merging copies, for
+  // rules that read params at every meter value; nullptr when neither sets it.
+  const nlohmann::json* param(const std::string& station_id, const char* key) const;
   nlohmann::json to_json() const;
 };
 

@@ -104,10 +104,9 @@ inline std::int64_t whole_seconds_between(domain::Timestamp from, domain::Timest
 // A param that may be null ("not set"), e.g. nominal_dc_v.
 inline std::optional<double> optional_number(const RuleContext& ctx, const std::string& station_id,
                                              const char* name) {
-  auto params = ctx.params(station_id);
-  auto found = params.find(name);
-  if (found == params.end() || !found->is_number()) return std::nullopt;
-  return found->get<double>();
+  const auto* value = ctx.param(station_id, name);
+  if (!value || !value->is_number()) return std::nullopt;
+  return value->get<double>();
 }
 
 // A sample a rule may judge: the measurand it wants, normalized to the unit it expects, and a

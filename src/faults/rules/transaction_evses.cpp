@@ -2,21 +2,27 @@
 
 namespace csms::faults::rules {
 
+void TransactionEvses::remember(const std::string& station_id, std::int64_t transaction_id, int evse_id) {
+  auto [entry, inserted] = evses_.try_emplace(transaction_id);
+  if (inserted || entry->second.station_id != station_id) entry->second.station_id = station_id;
+  entry->second.evse_id = evse_id;
+}
+
 void TransactionEvses::apply(const domain::Event& event) {
   if (const auto* started = std::get_if<domain::TransactionStarted>(&event)) {
-    if (started->evse_id > 0) evses_[{started->station_id, started->transaction_id}] = started->evse_id;
+    if (started->evse_id > 0) remember(started->station_id, started->transaction_id, started->evse_id);
   } else if (const auto* values = std::get_if<domain::MeterValuesRecorded>(&event)) {
     if (values->transaction_id && values->evse_id > 0)
-      evses_[{values->station_id, *values->transaction_id}] = values->evse_id;
+      remember(values->station_id, *values->transaction_id, values->evse_id);
   } else if (const auto* ended = std::get_if<domain::TransactionEnded>(&event)) {
-    evses_.erase({ended->station_id, ended->transaction_id});
+    evses_.erase(ended->transaction_id);
   }
 }
 
 std::optional<int> TransactionEvses::find(const std::string& station_id, std::int64_t transaction_id) const {
-  auto found = evses_.find({station_id, transaction_id});
-  if (found == evses_.end()) return std::nullopt;
-  return found->second;
+  auto found = evses_.find(transaction_id);
+  if (found == evses_.end() || found->second.station_id != station_id) return std::nullopt;
+  return found->second.evse_id;
 }
 
 int TransactionEvses::evse_of(const domain::MeterValuesRecorded& values) const {
