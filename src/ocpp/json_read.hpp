@@ -33,6 +33,17 @@ inline std::optional<double> opt_number(const nlohmann::json& j, const char* key
   return it->get<double>();
 }
 
+// A member that is an array or object, or an empty one when absent: a reference, not the
+// copy json::value(key, default) makes of the whole member.
+inline const nlohmann::json& member_or_empty(const nlohmann::json& j, const char* key,
+                                             nlohmann::json::value_t type = nlohmann::json::value_t::array) {
+  static const nlohmann::json empty_array = nlohmann::json::array();
+  static const nlohmann::json empty_object = nlohmann::json::object();
+  auto it = j.find(key);
+  if (it != j.end() && it->type() == type) return *it;
+  return type == nlohmann::json::value_t::object ? empty_object : empty_array;
+}
+
 // Validation has checked the format; an unparseable time here is a bug upstream.
 inline domain::Timestamp time_or(const nlohmann::json& j, const char* key, domain::Timestamp fallback) {
   auto text = opt_string(j, key);

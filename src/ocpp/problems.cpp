@@ -64,9 +64,9 @@ std::vector<domain::ReportedProblem> problems_of(std::string_view action, const 
       problems.push_back(std::move(problem));
     }
   } else if (action == "NotifyEvent") {
-    for (const auto& event : payload.value("eventData", json::array())) {
-      const auto& component = event.value("component", json::object());
-      const auto& variable = event.value("variable", json::object());
+    for (const auto& event : detail::member_or_empty(payload, "eventData")) {
+      const auto& component = detail::member_or_empty(event, "component", json::value_t::object);
+      const auto& variable = detail::member_or_empty(event, "variable", json::value_t::object);
       auto variable_name = string_or(variable, "name", "");
       auto actual = string_or(event, "actualValue", "");
       bool problem_variable = in(kProblemVariables, variable_name);

@@ -76,9 +76,12 @@ MeterSample sample_from(const json& sampled, Timestamp timestamp) {
 
 std::vector<MeterSample> samples_from(const json& meter_values, Timestamp now) {
   std::vector<MeterSample> samples;
+  if (!meter_values.empty() && meter_values.is_array())
+    samples.reserve(meter_values.size() *
+                    detail::member_or_empty(meter_values.front(), "sampledValue").size());
   for (const auto& meter_value : meter_values) {
     auto timestamp = time_or(meter_value, "timestamp", now);
-    for (const auto& sampled : meter_value.value("sampledValue", json::array()))
+    for (const auto& sampled : detail::member_or_empty(meter_value, "sampledValue"))
       samples.push_back(sample_from(sampled, timestamp));
   }
   return samples;
@@ -171,7 +174,7 @@ Request to_request(std::string_view action, const json& p, Timestamp now) {
     stop.meter_stop_wh = p.at("meterStop").get<double>();
     stop.timestamp = time_or(p, "timestamp", now);
     stop.reason = string_or(p, "reason", "Local");  // 1.6: absent means Local
-    stop.samples = samples_from(p.value("transactionData", json::array()), stop.timestamp);
+    stop.samples = samples_from(detail::member_or_empty(p, "transactionData"), stop.timestamp);
     return stop;
   }
   if (action == "MeterValues") {

@@ -78,9 +78,12 @@ MeterSample sample_from(const json& sampled, Timestamp timestamp) {
 
 std::vector<MeterSample> samples_from(const json& meter_values, Timestamp now) {
   std::vector<MeterSample> samples;
+  if (!meter_values.empty() && meter_values.is_array())
+    samples.reserve(meter_values.size() *
+                    detail::member_or_empty(meter_values.front(), "sampledValue").size());
   for (const auto& meter_value : meter_values) {
     auto timestamp = time_or(meter_value, "timestamp", now);
-    for (const auto& sampled : meter_value.value("sampledValue", json::array()))
+    for (const auto& sampled : detail::member_or_empty(meter_value, "sampledValue"))
       samples.push_back(sample_from(sampled, timestamp));
   }
   return samples;
@@ -155,7 +158,7 @@ Request to_request(std::string_view action, const json& p, Timestamp now) {
       if (auto connector = opt_int(*evse, "connectorId")) event.connector_id = static_cast<int>(*connector);
     }
     if (auto token = p.find("idToken"); token != p.end()) event.id_token = id_token_from(*token);
-    event.samples = samples_from(p.value("meterValue", json::array()), event.timestamp);
+    event.samples = samples_from(detail::member_or_empty(p, "meterValue"), event.timestamp);
     return event;
   }
   if (action == "MeterValues") {
