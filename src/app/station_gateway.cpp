@@ -189,7 +189,7 @@ void StationGateway::seen(const std::string& station_id) {
 }
 
 void StationGateway::flush_liveness() {
-  std::map<std::string, domain::Timestamp> batch;
+  std::unordered_map<std::string, domain::Timestamp> batch;
   {
     std::lock_guard lock(mutex_);
     batch.swap(last_seen_);

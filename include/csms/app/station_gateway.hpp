@@ -125,7 +125,7 @@ class StationGateway final : public server::StationHandler, public api::CommandP
 
   std::mutex mutex_;
   std::unordered_map<std::uint64_t, Connection> connections_;
-  std::map<std::string, domain::Timestamp> last_seen_;
+  std::unordered_map<std::string, domain::Timestamp> last_seen_;
   // When each station's liveness was last published: at most once a second per station
   // (liveness is judged in heartbeat intervals; every message would cost fault detection a
   // queued event each).
