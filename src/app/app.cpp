@@ -234,6 +234,11 @@ int serve_command(const Config& config) {
 
   store::Database db({url, config.database_pool_size, config.database_max_batch});
   db.start();
+  // Work that may take long (reports, rollups, pricing, webhooks) runs on connections of its
+  // own, one unit per transaction: grouped with chargers' messages it would hold their
+  // commit (and their replies) back for as long as it runs.
+  store::Database background({url, 2, 1, "csms_db_background_queue_depth"});
+  background.start();
   domain::SystemClock clock;
   domain::EventBus events;
 
@@ -262,9 +267,9 @@ int serve_command(const Config& config) {
   analytics_settings.tick = std::chrono::milliseconds(config.analytics_tick_ms);
   analytics_settings.refresh = std::chrono::seconds(config.analytics_refresh_s);
   analytics_settings.recompute_here = [&cluster] { return cluster.leader(); };
-  analytics::AnalyticsService analytics_service(analytics_settings, db, clock);
+  analytics::AnalyticsService analytics_service(analytics_settings, background, clock);
   events.subscribe([&analytics_service](const domain::Event& event) { analytics_service.on_event(event); });
-  billing::BillingService billing_service(db);
+  billing::BillingService billing_service(background);
   events.subscribe([&billing_service](const domain::Event& event) { billing_service.on_event(event); });
   billing_service.set_on_priced(
       [&analytics_service](const std::string& station, domain::Timestamp stopped_at) {
@@ -284,7 +289,7 @@ int serve_command(const Config& config) {
       out.push_back({{{"rule", rule}}, static_cast<double>(n)});
     return out;
   });
-  WebhookDispatcher webhooks(db, clock, config.webhook_secret);
+  WebhookDispatcher webhooks(background, clock, config.webhook_secret);
 
   GatewaySettings gateway_settings;
   gateway_settings.call_timeout = std::chrono::seconds(config.call_timeout_s);
@@ -354,7 +359,8 @@ int serve_command(const Config& config) {
     });
   });
   api::Api api(
-      api_settings, db, cluster_node, clock, [&ready] { return ready.load(); }, fault_service, alert_streams);
+      api_settings, background, cluster_node, clock, [&ready] { return ready.load(); }, fault_service,
+      alert_streams);
   api.set_analytics(&analytics_service);
 
   server::ServerSettings server_settings;

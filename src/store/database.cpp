@@ -167,9 +167,10 @@ Database::Database(DatabaseSettings settings) : impl_(std::make_unique<Impl>()) 
 Database::~Database() { stop(); }
 
 void Database::start() {
-  metrics::registry().callback("csms_db_queue_depth", "Units of work waiting for a database thread", [this] {
-    return std::vector<std::pair<metrics::Labels, double>>{{{}, static_cast<double>(queue_depth())}};
-  });
+  metrics::registry().callback(
+      impl_->settings.queue_metric, "Units of work waiting for a database thread", [this] {
+        return std::vector<std::pair<metrics::Labels, double>>{{{}, static_cast<double>(queue_depth())}};
+      });
   for (int i = 0; i < impl_->settings.pool_size; ++i) {
     try {
       impl_->connections.push_back(std::make_unique<pqxx::connection>(impl_->settings.url));
@@ -183,7 +184,7 @@ void Database::start() {
 
 void Database::stop() {
   if (!impl_) return;
-  metrics::registry().remove_callback("csms_db_queue_depth");
+  metrics::registry().remove_callback(impl_->settings.queue_metric);
   {
     std::lock_guard lock(impl_->mutex);
     impl_->stopping = true;

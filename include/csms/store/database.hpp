@@ -13,6 +13,8 @@ struct DatabaseSettings {
   std::string url;
   int pool_size = 4;
   int max_batch = 256;
+  // The gauge of waiting units (one per pool: a process may run two).
+  std::string queue_metric = "csms_db_queue_depth";
 };
 
 // A pool of database threads, each with its own connection, fed by one queue. Units of
