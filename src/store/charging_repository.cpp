@@ -509,17 +509,21 @@ std::vector<std::size_t> PgChargingRepository::insert_sample_rows(const std::vec
   // Almost always every sample is new: a plain insert, which the unique key checks on the
   // way in. A retried message makes it fail; then, from the savepoint, one statement that
   // skips what was recorded and counts what was new per message by matching the rows it
-  // inserted back to their message by their key. (The second way costs PostgreSQL a third
-  // more per row: a separate conflict probe of the key and the join.)
-  txn_.exec("SAVEPOINT samples");
-  try {
-    run(insert + "(" + rows_sql + ") x");
-    txn_.exec("RELEASE SAVEPOINT samples");
-    for (std::size_t i = 0; i < items.size(); ++i) stored[i] = items[i].samples.size();
-    return stored;
-  } catch (const pqxx::unique_violation&) {
-    txn_.exec("ROLLBACK TO SAVEPOINT samples");
-    txn_.exec("RELEASE SAVEPOINT samples");
+  // inserted back to their message by their key. The second way costs PostgreSQL a third
+  // more per row (a separate conflict probe of the key, and the join); the savepoint costs
+  // two round trips. Small batches (a lightly loaded server) go the second way at once.
+  constexpr std::size_t kSavepointFromRows = 32;
+  if (rows >= kSavepointFromRows) {
+    txn_.exec("SAVEPOINT samples");
+    try {
+      run(insert + "(" + rows_sql + ") x");
+      txn_.exec("RELEASE SAVEPOINT samples");
+      for (std::size_t i = 0; i < items.size(); ++i) stored[i] = items[i].samples.size();
+      return stored;
+    } catch (const pqxx::unique_violation&) {
+      txn_.exec("ROLLBACK TO SAVEPOINT samples");
+      txn_.exec("RELEASE SAVEPOINT samples");
+    }
   }
   for (const auto& row :
        run("WITH x AS (" + rows_sql + "), ins AS (" + insert +

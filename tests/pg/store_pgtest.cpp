@@ -318,6 +318,38 @@ TEST_F(StoreTest, TransactionEvent_SameSeqNoTwice_IsOneEvent) {
             "EVDisconnected");
 }
 
+// A large batch goes in with a plain insert under a savepoint; one retried message among
+// new ones makes it fail, and the batch is counted per message the careful way instead.
+TEST_F(StoreTest, BatchedMeterValues_LargeBatchWithARetry_CountsEachMessage) {
+  connect();
+  auto ctx = domain::MessageContext{"CP-1", "ocpp1.6", "m", at("2026-03-01T10:05:01Z"), false};
+  std::vector<domain::ChargingRepository::SampleRows> items;
+  for (int message = 0; message < 10; ++message) {
+    domain::ChargingRepository::SampleRows item{ctx, 1, std::nullopt, {}, {}};
+    for (const char* measurand :
+         {"Energy.Active.Import.Register", "Power.Active.Import", "Current.Import", "Voltage"}) {
+      domain::MeterSample sample;
+      sample.timestamp = at("2026-03-01T10:00:00Z") + std::chrono::seconds(message);
+      sample.measurand = measurand;
+      sample.unit = sample.canonical_unit = "Wh";
+      sample.raw_value = std::to_string(message);
+      sample.value = sample.canonical_value = message;
+      item.samples.push_back(sample);
+    }
+    items.push_back(item);
+  }
+  std::vector<std::size_t> stored;
+  run([&](domain::Repositories& repos) { stored = repos.charging().insert_sample_rows(items); });
+  EXPECT_EQ(stored, std::vector<std::size_t>(10, 4));
+  // The same ten again, the last one with a new reading: only that one is news.
+  items[9].samples[0].timestamp += std::chrono::seconds(30);
+  run([&](domain::Repositories& repos) { stored = repos.charging().insert_sample_rows(items); });
+  std::vector<std::size_t> expected(10, 0);
+  expected[9] = 1;
+  EXPECT_EQ(stored, expected);
+  EXPECT_EQ(value("SELECT count(*) FROM meter_samples"), "41");
+}
+
 // The batched meter path writes Updated events of known transactions with one UPDATE and
 // one INSERT for many; the rows must end up as record_transaction_event leaves them.
 TEST_F(StoreTest, TransactionUpdates_Batched_LeaveTheSameRowsAsOneByOne) {
