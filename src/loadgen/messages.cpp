@@ -1,6 +1,7 @@
 #include "loadgen/messages.hpp"
 
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
@@ -72,6 +73,65 @@ const char* event_type_name(EventType t) {
 }
 
 json status_only(const char* status) { return json{{"status", status}}; }
+
+// JSON text pieces for the *_text builders.
+void append_string(std::string& out, std::string_view text) {
+  out += '"';
+  for (char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
+// As nlohmann::json writes a double: the shortest text that reads back the same, with ".0"
+// when it would otherwise read as an integer.
+void append_number(std::string& out, double v) {
+  char buf[32];
+  auto end = std::to_chars(buf, buf + sizeof buf, v).ptr;
+  std::string_view text(buf, static_cast<std::size_t>(end - buf));
+  out += text;
+  if (text.find_first_of(".eE") == std::string_view::npos) out += ".0";
+}
+
+void append_sampled_values(std::string& out, Protocol protocol, const Meter& meter, int samples) {
+  out += '[';
+  const int n = std::min(std::max(samples, 1), kMaxSamples);
+  for (int i = 0; i < n; ++i) {
+    const auto& m = kMeasurands[static_cast<std::size_t>(i)];
+    const double v = sample_value(meter, i);
+    if (i > 0) out += ',';
+    out += "{\"context\":\"Sample.Periodic\",\"location\":\"Outlet\",\"measurand\":";
+    append_string(out, m.name);
+    if (protocol == Protocol::V201) {
+      if (m.unit) {
+        out += ",\"unitOfMeasure\":{\"unit\":";
+        append_string(out, m.unit);
+        out += '}';
+      }
+      out += ",\"value\":";
+      append_number(out, v);
+    } else {
+      out += ",\"format\":\"Raw\"";
+      if (m.unit) {
+        out += ",\"unit\":";
+        append_string(out, m.unit);
+      }
+      out += ",\"value\":";
+      append_string(out, number_text(v));
+    }
+    out += '}';
+  }
+  out += ']';
+}
 
 std::optional<json> answer_v16(std::string_view action, const json& payload) {
   if (action == "RemoteStartTransaction" || action == "RemoteStopTransaction" || action == "Reset" ||
@@ -307,6 +367,55 @@ json transaction_event(const TransactionEvent& e) {
       values[0]["context"] = e.type == EventType::Started ? "Transaction.Begin" : "Transaction.End";
     out["meterValue"] = json::array({{{"timestamp", format_time(e.time)}, {"sampledValue", values}}});
   }
+  return out;
+}
+
+std::string meter_values_v16_text(int connector, std::int64_t transaction_id, TimePoint t, const Meter& meter,
+                                  int samples) {
+  std::string out;
+  out.reserve(160 + 160 * static_cast<std::size_t>(samples));
+  out += "{\"connectorId\":" + std::to_string(connector) + ",\"meterValue\":[{\"sampledValue\":";
+  append_sampled_values(out, Protocol::V16, meter, samples);
+  out += ",\"timestamp\":";
+  append_string(out, format_time(t));
+  out += "}],\"transactionId\":" + std::to_string(transaction_id) + "}";
+  return out;
+}
+
+std::string transaction_updated_text(const TransactionEvent& e) {
+  std::string out;
+  out.reserve(300 + 160 * static_cast<std::size_t>(e.samples));
+  const auto time = format_time(e.time);
+  out += "{\"eventType\":\"Updated\",\"evse\":{\"connectorId\":1,\"id\":" + std::to_string(e.evse) + "}";
+  if (!e.id_token.empty()) {
+    out += ",\"idToken\":{\"idToken\":";
+    append_string(out, e.id_token);
+    out += ",\"type\":\"ISO14443\"}";
+  }
+  if (e.meter) {
+    out += ",\"meterValue\":[{\"sampledValue\":";
+    append_sampled_values(out, Protocol::V201, *e.meter, e.samples);
+    out += ",\"timestamp\":";
+    append_string(out, time);
+    out += "}]";
+  }
+  out += ",\"seqNo\":" + std::to_string(e.seq_no) + ",\"timestamp\":";
+  append_string(out, time);
+  out += ",\"transactionInfo\":{\"transactionId\":";
+  append_string(out, e.transaction_id);
+  out += "},\"triggerReason\":\"MeterValuePeriodic\"}";
+  return out;
+}
+
+std::string call_frame_text(std::string_view id, std::string_view action, std::string_view payload) {
+  std::string out = "[2,";
+  out.reserve(payload.size() + id.size() + action.size() + 12);
+  append_string(out, id);
+  out += ',';
+  append_string(out, action);
+  out += ',';
+  out += payload;
+  out += ']';
   return out;
 }
 

@@ -141,9 +141,29 @@ struct Reply {
 // A transaction-related message being delivered: kept as built until it is answered, so a
 // timeout or a reconnect resends the very same content, as a real charger does.
 struct Pending {
+  Pending(std::string_view action_, json payload_, std::string ts_)
+      : action(action_), payload(std::move(payload_)), ts(std::move(ts_)) {}
+  Pending(std::string_view action_, json payload_, std::string ts_, std::string text_,
+          std::string transaction, int seq_no, int evse, int samples)
+      : action(action_),
+        payload(std::move(payload_)),
+        ts(std::move(ts_)),
+        text(std::move(text_)),
+        record_transaction(std::move(transaction)),
+        record_seq_no(seq_no),
+        record_evse(evse),
+        record_samples(samples) {}
+
   std::string_view action;
   json payload;
   std::string ts;
+  // The busiest messages carry their payload as JSON text instead of `payload`, and what
+  // --record writes of them.
+  std::string text;
+  std::string record_transaction;
+  int record_seq_no = -1;
+  int record_evse = 1;
+  int record_samples = 0;
 };
 
 enum class Step { Authorize, Start, StatusCharging, Meter, Stop, StatusAvailable };
@@ -191,6 +211,7 @@ class Charger {
   awaitable<void> sleep_until(Clock::time_point t);
   awaitable<void> session_step();
   awaitable<Reply> deliver();
+  awaitable<Reply> call_text(std::string_view action, std::string payload);
 
   void send(std::string frame);
   void write_next();
@@ -440,6 +461,10 @@ void Charger::on_frame(std::string_view text) {
 }
 
 awaitable<Reply> Charger::call(std::string_view action, const json& payload) {
+  co_return co_await call_text(action, payload.dump());
+}
+
+awaitable<Reply> Charger::call_text(std::string_view action, std::string payload) {
   if (ctx_.pace_period.count() > 0 && connected_) {
     auto now = Clock::now();
     auto slot = std::max(now, ctx_.next_slot);
@@ -449,7 +474,7 @@ awaitable<Reply> Charger::call(std::string_view action, const json& payload) {
   if (!connected_ || stopping()) co_return Reply{};
   pending_id_ = std::to_string(++next_message_);
   reply_.reset();
-  send(messages::call_frame(pending_id_, action, payload));
+  send(messages::call_frame_text(pending_id_, action, payload));
   const auto sent_at = Clock::now();
   const auto epoch = ctx_.stats_epoch;
   ctx_.stats.action(action).sent += 1;
@@ -571,7 +596,8 @@ awaitable<void> Charger::serve() {
 }
 
 awaitable<Reply> Charger::deliver() {
-  Reply r = co_await call(pending_->action, pending_->payload);
+  Reply r = pending_->text.empty() ? co_await call(pending_->action, pending_->payload)
+                                   : co_await call_text(pending_->action, pending_->text);
   if (r.outcome == Outcome::Ok) record_acknowledged(r);
   co_return r;
 }
@@ -581,6 +607,18 @@ void Charger::record_acknowledged(const Reply& reply) {
   if (!rec.enabled()) return;
   const auto& p = pending_->payload;
   auto& st = ctx_.stats;
+  if (!pending_->text.empty()) {
+    const auto& pending = *pending_;
+    if (pending.action == kTransactionEvent) {
+      rec.write("event", id_, pending.record_transaction, pending.record_seq_no, pending.record_evse,
+                pending.ts, 0);
+      st.recorded += 1;
+    }
+    rec.write("meter", id_, pending.record_transaction, -1, pending.record_evse, pending.ts,
+              pending.record_samples);
+    st.recorded += 1;
+    return;
+  }
   if (pending_->action == kStart) {
     auto txn = std::to_string(reply.payload.value("transactionId", std::int64_t{0}));
     rec.write("start", id_, txn, -1, 1, pending_->ts, 0);
@@ -671,19 +709,31 @@ awaitable<void> Charger::session_step() {
       if (!pending_) {
         advance_meter();
         const auto t = timestamp();
-        json payload;
-        std::string_view action = kMeterValues;
+        const int samples = std::min(std::max(opt_.samples, 1), messages::kMaxSamples);
         if (!v201) {
-          payload = messages::meter_values_v16(1, transaction_16_, t, meter_, opt_.samples);
+          pending_ = Pending{kMeterValues,
+                             json(),
+                             messages::format_time(t),
+                             messages::meter_values_v16_text(1, transaction_16_, t, meter_, opt_.samples),
+                             std::to_string(transaction_16_),
+                             -1,
+                             1,
+                             samples};
         } else if (opt_.v201_meter == V201Meter::MeterValues) {
-          payload = messages::meter_values_v201(1, t, meter_, opt_.samples);
+          pending_ = Pending{kMeterValues, messages::meter_values_v201(1, t, meter_, opt_.samples),
+                             messages::format_time(t)};
         } else {
-          action = kTransactionEvent;
           messages::TransactionEvent e{
               messages::EventType::Updated, seq_no_++, transaction_201_, 1, t, "", meter_, opt_.samples};
-          payload = messages::transaction_event(e);
+          pending_ = Pending{kTransactionEvent,
+                             json(),
+                             messages::format_time(t),
+                             messages::transaction_updated_text(e),
+                             transaction_201_,
+                             e.seq_no,
+                             1,
+                             samples};
         }
-        pending_ = Pending{action, std::move(payload), messages::format_time(t)};
       }
       Reply r = co_await deliver();
       if (r.outcome == Outcome::Ok || r.outcome == Outcome::Error) {

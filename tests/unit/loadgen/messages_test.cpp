@@ -168,5 +168,33 @@ TEST(LoadgenMessages, FramesRoundTrip) {
   EXPECT_FALSE(parse_frame(R"([2,"1","Heartbeat"])").has_value());
 }
 
+// The text builders of the busiest payloads write exactly what the document builders do:
+// the same members and values, numbers with the same digits (compared as text too, since the
+// server stores a 2.0.1 value as it was written).
+TEST(LoadgenMessages, TextPayloadsEqualTheDocuments) {
+  Meter odd{98765.4321, 7000.25, 0.1 + 0.2, 1e21};
+  for (const auto& m : {meter(), odd}) {
+    for (int samples : {1, 4, 7, kMaxSamples}) {
+      auto v16 = json::parse(meter_values_v16_text(2, 987654321, kT, m, samples));
+      EXPECT_EQ(v16, meter_values_v16(2, 987654321, kT, m, samples));
+      EXPECT_EQ(v16.dump(), meter_values_v16(2, 987654321, kT, m, samples).dump());
+      TransactionEvent e{EventType::Updated, 41, "tx-\"quoted\"\\\n", 3, kT, "", m, samples};
+      auto updated = json::parse(transaction_updated_text(e));
+      EXPECT_EQ(updated.dump(), transaction_event(e).dump());
+      e.id_token = "TOKEN\t1";
+      EXPECT_EQ(json::parse(transaction_updated_text(e)).dump(), transaction_event(e).dump());
+      e.meter.reset();
+      EXPECT_EQ(json::parse(transaction_updated_text(e)).dump(), transaction_event(e).dump());
+    }
+  }
+  expect_valid(Protocol::V16, "MeterValues", Direction::Request,
+               json::parse(meter_values_v16_text(1, 5, kT, meter(), 4)));
+  auto frame = parse_frame(call_frame_text("7\"", "MeterValues", R"({"a":[1,2]})"));
+  ASSERT_TRUE(frame.has_value());
+  EXPECT_EQ(frame->id, "7\"");
+  EXPECT_EQ(frame->action, "MeterValues");
+  EXPECT_EQ(frame->payload, json::parse(R"({"a":[1,2]})"));
+}
+
 }  // namespace
 }  // namespace csms::loadgen::messages
