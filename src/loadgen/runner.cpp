@@ -596,8 +596,12 @@ awaitable<void> Charger::serve() {
 }
 
 awaitable<Reply> Charger::deliver() {
-  Reply r = pending_->text.empty() ? co_await call(pending_->action, pending_->payload)
-                                   : co_await call_text(pending_->action, pending_->text);
+  // (Not a conditional expression around the two co_awaits: g++ 12 miscompiles that.)
+  Reply r;
+  if (pending_->text.empty())
+    r = co_await call(pending_->action, pending_->payload);
+  else
+    r = co_await call_text(pending_->action, pending_->text);
   if (r.outcome == Outcome::Ok) record_acknowledged(r);
   co_return r;
 }
