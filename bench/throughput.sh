@@ -4,6 +4,9 @@
 # as fast as the server acknowledges them (closed loop). Measures sustained calls/s and
 # PostgreSQL rows/s, checks that every acknowledged message is in PostgreSQL, then runs
 # paced at 50 % and 90 % of that maximum (and at FIXED_RATE, 5000 calls/s) for latency.
+# The paced runs stagger the chargers' first sessions (--stagger): in step, all 1,000
+# sessions end and the next ones start within a second or two every few tens of seconds,
+# and that burst of stops, pricing and starts, not the steady flow, makes their tail.
 # Environment: METERS (per session, 100), THREADS (1), WARMUP (10), PACED (seconds per
 # paced run, 30), FIXED_RATE (5000; 0 to skip), SERVER_FLAGS (extra csms flags).
 # Targets: 10,000 MeterValues calls/s sustained durably; p99 < 50 ms at 5,000 calls/s.
@@ -62,7 +65,7 @@ paced_rows=()
 i=0
 for rate in "${rates[@]}"; do
   i=$((i + 1))
-  args=("${common[@]}" --duration "$((PACED + WARMUP))" --id-prefix "tp-r$i" --rate "$rate" --json)
+  args=("${common[@]}" --duration "$((PACED + WARMUP))" --id-prefix "tp-r$i" --rate "$rate" --stagger --json)
   log "csms-loadgen ${args[*]}"
   loadgen "${args[@]}" >"$BENCH_DIR/rate-$rate.json" 2>"$BENCH_DIR/rate-$rate.err" || true
   label="paced at $rate/s"
@@ -74,7 +77,7 @@ body=$(mktemp)
 {
   echo "## Throughput"
   echo
-  echo "\`$COMMAND\` ($CHARGERS chargers, mixed 1.6 / 2.0.1, sessions of $METERS meter readings with 4 sampled values, closed loop for $SECONDS_MAX s, the first $WARMUP s not counted)"
+  echo "\`$COMMAND\` ($CHARGERS chargers, mixed 1.6 / 2.0.1, sessions of $METERS meter readings with 4 sampled values, closed loop for $SECONDS_MAX s, the first $WARMUP s not counted; the paced runs with first sessions staggered, \`--stagger\`)"
   echo
   machine_details
   echo "- loadgen (maximum): \`csms-loadgen ${common[*]} --duration $SECONDS_MAX --record FILE --json\`"

@@ -136,6 +136,8 @@ std::string usage() {
   --heartbeat-interval S    seconds between heartbeats [the server's BootNotification interval]
   --sessions N              charging sessions per charger; 0 = idle chargers [0]
   --meters-per-session M    MeterValues per session [10]
+  --stagger                 each charger's first session ends after a random share of M, so
+                            that sessions do not start and stop in step across the fleet
   --meter-interval S        seconds between MeterValues; 0 = next one when answered [0]
   --samples K               sampled values per MeterValues (1..12) [4]
   --v201-meter MODE         2.0.1 meter readings as: event (TransactionEvent Updated) | metervalues [event]
@@ -225,6 +227,7 @@ Options parse_options(const std::vector<std::string>& args) {
   const std::map<std::string, std::function<void()>> flags = {
       {"json", [&] { o.json = true; }},
       {"reconnect", [&] { o.reconnect = true; }},
+      {"stagger", [&] { o.stagger = true; }},
       {"help", [] { throw HelpRequested{}; }},
   };
 

@@ -31,6 +31,9 @@ struct Options {
 
   std::int64_t sessions = 0;  // charging sessions per charger; 0 = idle chargers
   int meters_per_session = 10;
+  // The first session of each charger is shortened to a random number of MeterValues, so that
+  // sessions do not end and start in step across the fleet (as real ones do not).
+  bool stagger = false;
   double meter_interval = 0;  // seconds; 0 = next MeterValues as soon as the last is answered
   int samples = 4;            // sampled values per MeterValues
   V201Meter v201_meter = V201Meter::TransactionEvent;

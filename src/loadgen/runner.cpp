@@ -687,6 +687,9 @@ awaitable<void> Charger::session_step() {
         if (!v201) transaction_16_ = r.payload.value("transactionId", std::int64_t{0});
         seq_no_ = 1;
         meters_sent_ = 0;
+        if (opt_.stagger && sessions_done_ == 0 && opt_.meters_per_session > 0)
+          meters_sent_ =
+              static_cast<int>(random_.next() % static_cast<std::uint64_t>(opt_.meters_per_session));
         step_ = Step::StatusCharging;
         pending_.reset();
       } else if (r.outcome == Outcome::Error) {

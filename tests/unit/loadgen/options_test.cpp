@@ -21,7 +21,8 @@ TEST(LoadgenOptions, DefaultsTargetLoopbackFromSixteenSourceAddresses) {
 
 TEST(LoadgenOptions, ReadsBothValueSpellings) {
   auto o = parse_options({"--url", "ws://10.0.0.5:9100/ocpp/", "--chargers=5000", "--protocol", "2.0.1",
-                          "--meter-interval", "0.5", "--json", "--reconnect", "--heartbeat-interval=30"});
+                          "--meter-interval", "0.5", "--json", "--reconnect", "--heartbeat-interval=30",
+                          "--stagger"});
   EXPECT_EQ(o.host, "10.0.0.5");
   EXPECT_EQ(o.port, 9100);
   EXPECT_EQ(o.path, "/ocpp");
@@ -30,6 +31,8 @@ TEST(LoadgenOptions, ReadsBothValueSpellings) {
   EXPECT_DOUBLE_EQ(o.meter_interval, 0.5);
   EXPECT_TRUE(o.json);
   EXPECT_TRUE(o.reconnect);
+  EXPECT_TRUE(o.stagger);
+  EXPECT_FALSE(parse_options({}).stagger);
   ASSERT_TRUE(o.heartbeat_interval.has_value());
   EXPECT_DOUBLE_EQ(*o.heartbeat_interval, 30);
   // Not loopback: no source binding unless asked for.
