@@ -476,8 +476,9 @@ void StationGateway::flush_batched() {
   auto outcomes = std::make_shared<std::vector<charging::Outcome>>(batch->size());
   db_.run(
       [this, batch, outcomes](domain::Repositories& repos) {
-        // One lookup of every message's transaction and one insert of every message's samples;
-        // the charging service decides each message as usual against that view.
+        // One lookup of every message's transaction, then one write each of the transactions'
+        // updates, their events and every message's samples; the charging service decides each
+        // message as usual against that view.
         std::vector<domain::ChargingRepository::TransactionKey> keys;
         for (const auto& item : *batch) {
           if (const auto* values = std::get_if<domain::MeterValuesRequest>(&item.request);
