@@ -489,18 +489,26 @@ std::vector<std::size_t> PgChargingRepository::insert_sample_rows(const std::vec
                                   c[kSigned].literal(),
                                   c[kFlags].literal(),
                                   c[kReceived].literal()};
-  const std::string rows_sql =
+  // The statements' text is built once (exec_cached hashes it at every batch).
+  static const std::string rows_sql =
       "SELECT * FROM unnest($1::int[], $2::text[], $3::int[], $4::bigint[], $5::timestamptz[], $6::text[], "
       "$7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::float8[], $13::text[], "
       "$14::float8[], $15::text[], $16::text[], $17::timestamptz[]) AS x(item, station_id, evse_id, "
       "transaction_id, sampled_at, measurand, phase, location, context, unit, raw_value, value, "
       "canonical_unit, canonical_value, signed_data, flags, received_at)";
-  const std::string insert =
+  static const std::string insert =
       "INSERT INTO meter_samples (station_id, evse_id, transaction_id, sampled_at, measurand, phase, "
       "location, "
       "context, unit, raw_value, value, canonical_unit, canonical_value, signed_data, flags, received_at) "
       "SELECT station_id, evse_id, transaction_id, sampled_at, measurand, phase, location, context, unit, "
       "raw_value, value, canonical_unit, canonical_value, signed_data, flags::text[], received_at FROM ";
+  static const std::string plain_insert = insert + "(" + rows_sql + ") x";
+  static const std::string counting_insert =
+      "WITH x AS (" + rows_sql + "), ins AS (" + insert +
+      "x ON CONFLICT DO NOTHING RETURNING station_id, evse_id, sampled_at, measurand, phase, location, "
+      "context) SELECT x.item, count(*) FROM ins JOIN x USING (station_id, evse_id, sampled_at, "
+      "measurand, "
+      "phase, location, context) GROUP BY x.item";
   auto run = [&](const std::string& sql) {
     return exec_cached(txn_, sql, literals[0], literals[1], literals[2], literals[3], literals[4],
                        literals[5], literals[6], literals[7], literals[8], literals[9], literals[10],
@@ -516,7 +524,7 @@ std::vector<std::size_t> PgChargingRepository::insert_sample_rows(const std::vec
   if (rows >= kSavepointFromRows) {
     txn_.exec("SAVEPOINT samples");
     try {
-      run(insert + "(" + rows_sql + ") x");
+      run(plain_insert);
       txn_.exec("RELEASE SAVEPOINT samples");
       for (std::size_t i = 0; i < items.size(); ++i) stored[i] = items[i].samples.size();
       return stored;
@@ -525,13 +533,7 @@ std::vector<std::size_t> PgChargingRepository::insert_sample_rows(const std::vec
       txn_.exec("RELEASE SAVEPOINT samples");
     }
   }
-  for (const auto& row :
-       run("WITH x AS (" + rows_sql + "), ins AS (" + insert +
-           "x ON CONFLICT DO NOTHING RETURNING station_id, evse_id, sampled_at, measurand, phase, location, "
-           "context) SELECT x.item, count(*) FROM ins JOIN x USING (station_id, evse_id, sampled_at, "
-           "measurand, "
-           "phase, location, context) GROUP BY x.item"))
-    stored[row[0].as<std::size_t>()] = row[1].as<std::size_t>();
+  for (const auto& row : run(counting_insert)) stored[row[0].as<std::size_t>()] = row[1].as<std::size_t>();
   return stored;
 }
 
