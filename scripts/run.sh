@@ -11,4 +11,7 @@ if [ -z "${CSMS_DATABASE_URL:-}" ]; then
   export CSMS_DATABASE_URL
 fi
 log "database: $CSMS_DATABASE_URL"
+# Without api.tokens the server writes a generated admin token here (mode 0600), not to the log.
+export CSMS_API_GENERATED_TOKEN_FILE=${CSMS_API_GENERATED_TOKEN_FILE:-$ROOT/.local/admin-token}
+mkdir -p "$(dirname "$CSMS_API_GENERATED_TOKEN_FILE")"
 exec "$ROOT/build/release/src/csms" serve --config "$ROOT/config/csms.yaml" "$@"

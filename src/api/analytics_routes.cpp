@@ -86,7 +86,7 @@ void Api::handle_analytics(const std::vector<std::string>& seg, const HttpReques
     check_known(body, {"tariff", "from", "to", "station"});
     if (!body.contains("tariff") || !body["tariff"].is_object())
       throw HttpError(400, "tariff is required: a tariff in the shape of /api/v1/tariffs");
-    json document = body["tariff"];
+    json document = std::move(body["tariff"]);
     if (!document.contains("id")) document["id"] = "proposed";
     billing::Tariff tariff;
     try {

@@ -76,9 +76,9 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
     auto auth = request.headers.find("authorization");
     if (auth == request.headers.end() || !auth->second.starts_with("Bearer "))
       throw HttpError(401, "send Authorization: Bearer <token>");
-    auto token = settings_.tokens.find(auth->second.substr(7));
-    if (token == settings_.tokens.end()) throw HttpError(401, "unknown bearer token");
-    Role role = token->second;
+    auto found = role_of_token(settings_.tokens, std::string_view(auth->second).substr(7));
+    if (!found) throw HttpError(401, "unknown bearer token");
+    Role role = *found;
     bool is_command = seg.size() == 6 && seg[2] == "stations" && seg[4] == "commands";
     bool is_alert_action = seg.size() == 4 && seg[2] == "alerts" && method == "POST";
     bool is_frame_logging = seg.size() == 5 && seg[2] == "stations" && seg[4] == "frame-logging";
@@ -115,7 +115,7 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
         if (!body.contains("id") || !body["id"].is_string() || !valid_identity(body["id"].get<std::string>()))
           throw HttpError(400, "id must be 1 to 48 printable characters without ':' or '/'");
         auto id = body["id"].get<std::string>();
-        auto fields = station_fields(body, true).dump();
+        auto fields = station_fields(std::move(body), true).dump();
         return with_db([id, fields](domain::AdminRepository& admin) {
           auto result = admin.create_station(id, fields);
           return write_result(result, "station " + id,
@@ -199,6 +199,8 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
                     {{"error_code", result.error_code},
                      {"error_description", result.description},
                      {"error_details", result.response}}));
+              case Kind::InvalidAnswer:
+                return respond(problem(502, result.description, {{"error_code", result.error_code}}));
               case Kind::BadRequest:
                 return respond(problem(400, result.description));
             }
@@ -220,11 +222,11 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
                 if (error) return respond(problem(500, "the transaction could not be looked up"));
                 // Unknown here: the charger may still know it (e.g. started while we were down).
                 body["transaction_id"] = resolved->value_or(given);
-                send(body);
+                send(std::move(body));
               });
           return;
         }
-        return send(body);
+        return send(std::move(body));
       }
       throw HttpError(405, method + " is not allowed here");
     }
@@ -247,7 +249,7 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
             body["token"].get<std::string>().empty() || body["token"].get<std::string>().size() > 36)
           throw HttpError(400, "token must be a string of 1 to 36 characters");
         auto id = body["token"].get<std::string>();
-        auto fields = id_token_fields(body).dump();
+        auto fields = id_token_fields(std::move(body)).dump();
         return with_db([id, fields](domain::AdminRepository& admin) {
           auto result = admin.create_id_token(id, fields);
           return write_result(result, "id token " + id,

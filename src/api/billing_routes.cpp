@@ -61,7 +61,7 @@ void Api::handle_billing(const std::vector<std::string>& seg, const HttpRequest&
           body["id"].get<std::string>().size() > 36)
         throw HttpError(400, "id must be a string of 1 to 36 characters");
       auto id = body["id"].get<std::string>();
-      auto [document, is_default] = validated(body, id);
+      auto [document, is_default] = validated(std::move(body), id);
       return with_billing([id, document, is_default](domain::BillingRepository& repo) {
         auto result = repo.save_tariff(id, document.dump(), is_default, true);
         return write_result(result, "tariff " + id,
@@ -112,7 +112,7 @@ void Api::handle_billing(const std::vector<std::string>& seg, const HttpRequest&
             body["id"].get<std::string>().size() > 36)
           throw HttpError(400, "id must be a string of 1 to 36 characters");
         auto id = body["id"].get<std::string>();
-        auto document = validated(body, id).dump();
+        auto document = validated(std::move(body), id).dump();
         return with_billing([id, document](domain::BillingRepository& repo) {
           auto result = repo.save_plan(id, document, true);
           return write_result(result, "plan " + id,
@@ -174,7 +174,7 @@ void Api::handle_billing(const std::vector<std::string>& seg, const HttpRequest&
           body["id"].get<std::string>().size() > 100)
         throw HttpError(400, "id must be a string of 1 to 100 characters");
       auto id = body["id"].get<std::string>();
-      auto fields = customer_fields(body);
+      auto fields = customer_fields(std::move(body));
       return with_billing([id, fields, customer_result](domain::BillingRepository& repo) {
         auto result = repo.create_customer(id, fields);
         return customer_result(
@@ -286,10 +286,19 @@ void Api::handle_billing(const std::vector<std::string>& seg, const HttpRequest&
     auto to = time_param(target, "to").value_or(clock_.now());
     auto from = time_param(target, "from").value_or(to - std::chrono::days(31));
     if (!(from < to)) throw HttpError(400, "from must be before to");
+    // An export: pages larger than other lists', still bounded (a month of a big network
+    // was once built as one document in memory).
+    auto page = page_of(target, 1000, 10000);
+    require_numeric_cursor(page);
     const bool csv = accepts(request, "text/csv");
-    return with_billing([from, to, csv](domain::BillingRepository& repo) {
-      auto rows = repo.cdrs(from, to);
-      if (!csv) return json_response(200, R"({"items":)" + rows + R"(,"next_cursor":null})");
+    // CSV has no room for next_cursor: the next page is a Link header (RFC 8288) with the
+    // range spelled out, since a default `to` of "now" would move between pages.
+    const std::string next = "/api/v1/cdrs?from=" + domain::format_timestamp(from) +
+                             "&to=" + domain::format_timestamp(to) + "&limit=" + std::to_string(page.limit) +
+                             "&cursor=";
+    return with_billing([from, to, page, csv, next](domain::BillingRepository& repo) {
+      auto items = repo.cdrs(from, to, page);
+      if (!csv) return json_response(200, items);
       static const std::vector<std::string> kColumns = {"transaction_id",
                                                         "station_id",
                                                         "evse_id",
@@ -307,8 +316,13 @@ void Api::handle_billing(const std::vector<std::string>& seg, const HttpRequest&
                                                         "total_incl_vat",
                                                         "start_reading_signature",
                                                         "stop_reading_signature"};
-      const std::string out = csv_table(kColumns, json::parse(rows));
-      return HttpResponse{200, "text/csv; charset=utf-8", {}, out, nullptr};
+      const auto document = json::parse(items);
+      HttpResponse response{
+          200, "text/csv; charset=utf-8", {}, csv_table(kColumns, document["items"]), nullptr};
+      if (document["next_cursor"].is_string())
+        response.headers["Link"] =
+            "<" + next + document["next_cursor"].get<std::string>() + ">; rel=\"next\"";
+      return response;
     });
   }
 

@@ -14,8 +14,10 @@
 
 #include "csms/api/password.hpp"
 #include "csms/billing/ocmf.hpp"
+#include "csms/domain/csv.hpp"
 #include "csms/domain/ports.hpp"
 #include "csms/domain/time.hpp"
+#include "csms/parsing/json_text.hpp"
 #include "csms/server/http_types.hpp"
 
 namespace csms::api::detail {
@@ -75,18 +77,12 @@ inline HttpResponse problem(int status, const std::string& detail, json extra = 
   return response;
 }
 
-// One CSV field (RFC 4180): strings as they are, other JSON values as JSON text, null empty;
-// quoted when it holds a comma, a quote or a line break.
+// One CSV field (RFC 4180): JSON strings as text, neutralised when a spreadsheet would run
+// them as a formula (csv.hpp), other JSON values as JSON text, null empty.
 inline std::string csv_cell(const json& value) {
   if (value.is_null()) return "";
-  std::string text = value.is_string() ? value.get<std::string>() : value.dump();
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + "\"";
+  if (value.is_string()) return domain::csv_field(value.get_ref<const std::string&>());
+  return domain::csv_field(value.dump(), false);
 }
 
 // A CSV table: the header, then each row's values of those columns (CRLF line ends).
@@ -189,19 +185,24 @@ inline json parse_body(const HttpRequest& request) {
   if (!request.body.empty() && !type.empty() && type.find("json") == std::string::npos)
     throw HttpError(415, "send JSON (Content-Type: application/json)");
   if (request.body.empty()) return json::object();
-  auto body = json::parse(request.body, nullptr, false);
-  if (body.is_discarded()) throw HttpError(400, "the body is not valid JSON");
+  // The server caps bodies at 1 MiB; depth is checked here, before a document is built.
+  auto parsed = parsing::parse_json(request.body, {request.body.size(), 64});
+  if (parsed.error == parsing::JsonError::TooDeep)
+    throw HttpError(400, "the body is nested more than 64 levels deep");
+  if (!parsed.ok()) throw HttpError(400, "the body is not valid JSON");
+  auto body = std::move(parsed.value);
   if (!body.is_object()) throw HttpError(400, "the body must be a JSON object");
   return body;
 }
 
-inline domain::Page page_of(const Target& target) {
+inline domain::Page page_of(const Target& target, int default_limit = 50, int max_limit = 500) {
   domain::Page page;
+  page.limit = default_limit;
   if (auto limit = target.param("limit")) {
     int value = 0;
     auto [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), value);
-    if (ec != std::errc{} || end != limit->data() + limit->size() || value < 1 || value > 500)
-      throw HttpError(400, "limit must be an integer from 1 to 500");
+    if (ec != std::errc{} || end != limit->data() + limit->size() || value < 1 || value > max_limit)
+      throw HttpError(400, "limit must be an integer from 1 to " + std::to_string(max_limit));
     page.limit = value;
   }
   page.cursor = target.param("cursor").value_or("");
@@ -309,9 +310,12 @@ inline json station_fields(json body, bool creating) {
     if (password.is_null()) {
       body["password_hash"] = nullptr;
     } else {
-      if (!password.is_string() || password.get<std::string>().size() < 8 ||
-          password.get<std::string>().size() > 64)
-        throw HttpError(400, "password must be a string of 8 to 64 characters");
+      // 2.0.1 BasicAuthPassword is 16-40 characters; a 1.6 AuthorizationKey given as its
+      // 32-40 hex digits fits too (DIGEST A.10).
+      if (!password.is_string() || !valid_station_password(password.get<std::string>()))
+        throw HttpError(400,
+                        "password must be a string of 16 to 40 characters (a 1.6 AuthorizationKey as its 32 "
+                        "to 40 hex digits, or the password itself)");
       body["password_hash"] = hash_password(password.get<std::string>());
     }
     body.erase("password");

@@ -254,7 +254,7 @@ std::string_view openapi_document() {
                 "longitude": 13.405,
                 "time_zone": "Europe/Berlin",
                 "max_power_w": 22000,
-                "password": "s3cret-pass"
+                "password": "s3cret-passw0rd-2026"
               }
             }
           }
@@ -3180,7 +3180,7 @@ std::string_view openapi_document() {
         ],
         "operationId": "exportCdrs",
         "summary": "Charge detail records of a period",
-        "description": "Every session that ended in [from, to) (default: the last 31 days) with its priced cost, for accounting; `Accept: text/csv` for a CSV file with the same fields. Role: viewer or higher.",
+        "description": "Every session that ended in [from, to) (default: the last 31 days) with its priced cost, for accounting, by stop time, a page at a time (`limit` up to 10000, default 1000; pass `from` and `to` explicitly when paging, since the default `to` is now); `Accept: text/csv` for a CSV file with the same fields, whose next page is named by a `Link: <...>; rel=\"next\"` header. In CSV, text cells that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage return, except plain decimal numbers) start with a single quote. Role: viewer or higher.",
         "parameters": [
           {
             "name": "from",
@@ -3197,11 +3197,39 @@ std::string_view openapi_document() {
               "type": "string",
               "format": "date-time"
             }
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "description": "Page size, 1 to 10000; default 1000.",
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 10000,
+              "default": 1000
+            }
+          },
+          {
+            "name": "cursor",
+            "in": "query",
+            "description": "The `next_cursor` of the previous page (a transaction id); omit for the first page.",
+            "schema": {
+              "type": "string",
+              "pattern": "^[0-9]*$"
+            }
           }
         ],
         "responses": {
           "200": {
-            "description": "The CDRs.",
+            "description": "One page of CDRs.",
+            "headers": {
+              "Link": {
+                "description": "CSV only: the next page, `<...>; rel=\"next\"`; absent on the last page.",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
             "content": {
               "application/json": {
                 "schema": {
@@ -3214,7 +3242,10 @@ std::string_view openapi_document() {
                       }
                     },
                     "next_cursor": {
-                      "type": "null"
+                      "type": [
+                        "string",
+                        "null"
+                      ]
                     }
                   }
                 }
@@ -3244,7 +3275,7 @@ std::string_view openapi_document() {
       "bearer": {
         "type": "http",
         "scheme": "bearer",
-        "description": "A token from the `api.tokens` setting (`CSMS_API_TOKENS=tok1:admin,tok2:viewer`). Roles: `viewer` may read (GET); `operator` may also POST station commands; `admin` may do everything (create, patch, delete). A missing or unknown token gets 401, a role too low for the request 403."
+        "description": "A token from the `api.tokens` or `api.token_file` setting (`CSMS_API_TOKENS=tok1:admin,tok2:viewer`; entries may give the token's SHA-256 as `sha256:<hex>:role`). Roles: `viewer` may read (GET); `operator` may also POST station commands; `admin` may do everything (create, patch, delete). A missing or unknown token gets 401, a role too low for the request 403."
       }
     },
     "parameters": {
@@ -3788,10 +3819,10 @@ std::string_view openapi_document() {
               "string",
               "null"
             ],
-            "minLength": 8,
-            "maxLength": 64,
+            "minLength": 16,
+            "maxLength": 40,
             "writeOnly": true,
-            "description": "The charger's HTTP basic auth password (security profile 1), 8 to 64 characters; stored only as a hash and never returned (see `password_set`). null removes it."
+            "description": "The charger's HTTP basic auth password (security profiles 1 and 2), 16 to 40 characters (OCPP 2.0.1 BasicAuthPassword). For an OCPP 1.6 charger give its AuthorizationKey as the 32 to 40 hex digits it is configured with (it may send the decoded bytes or the hex text; both are accepted), or the password itself. Stored only as a hash and never returned (see `password_set`). null removes it."
           },
           "meter_public_key": {
             "type": [

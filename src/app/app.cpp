@@ -1,6 +1,5 @@
 #include "csms/app/app.hpp"
 
-#include <openssl/rand.h>
 #include <signal.h>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -12,6 +11,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <filesystem>
 #include <future>
 #include <iostream>
 #include <mutex>
@@ -22,6 +22,7 @@
 #include "csms/app/cluster_node.hpp"
 #include "csms/app/config.hpp"
 #include "csms/app/log_context.hpp"
+#include "csms/app/secret_file.hpp"
 #include "csms/app/station_gateway.hpp"
 #include "csms/app/webhook_dispatcher.hpp"
 #include "csms/billing/billing_service.hpp"
@@ -62,13 +63,23 @@ void setup_logging(const Config& config) {
     spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
 }
 
-std::string random_token() {
-  unsigned char bytes[18];
-  RAND_bytes(bytes, sizeof bytes);
-  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-  std::string out;
-  for (unsigned char b : bytes) out += kAlphabet[b % 36];
-  return out;
+// Without configured tokens the API gets one admin token for this run. It goes to a file
+// only its owner can read, never to the log (issue 14: logs are shipped and kept).
+std::vector<api::ApiToken> api_tokens(const Config& config) {
+  if (!config.api_tokens.empty()) return config.api_tokens;
+  auto token = api::generate_api_token();
+  const auto path = std::filesystem::absolute(config.api_generated_token_file);
+  try {
+    write_secret_file(path, token + "\n");
+  } catch (const std::exception& e) {
+    throw ConfigError(
+        std::string("config key api.generated_token_file: api.tokens is not set, and a generated ") +
+        "admin token could not be saved: " + e.what() +
+        " (set api.tokens or api.token_file, or point api.generated_token_file at a writable place)");
+  }
+  spdlog::warn("api.tokens is not set; an admin token for this run is in {} (readable by its owner only)",
+               path.string());
+  return {{api::digest_of_token(token), api::Role::Admin}};
 }
 
 const std::string& database_url(const Config& config) {
@@ -223,6 +234,7 @@ int serve_command(const Config& config) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   const auto& url = database_url(config);
+  auto api_tokens_of_run = api_tokens(config);
   std::atomic<bool> ready{false};
   auto report = store::migrate(url);
   store::ensure_partitions(url);
@@ -337,15 +349,7 @@ int serve_command(const Config& config) {
   analytics_service.start();
 
   api::ApiSettings api_settings;
-  for (const auto& [token, role] : config.api_tokens)
-    api_settings.tokens[token] = role == Role::Admin      ? api::Role::Admin
-                                 : role == Role::Operator ? api::Role::Operator
-                                                          : api::Role::Viewer;
-  if (api_settings.tokens.empty()) {
-    auto token = random_token();
-    api_settings.tokens[token] = api::Role::Admin;
-    spdlog::warn("api.tokens is not set; generated an admin token for this run: {}", token);
-  }
+  api_settings.tokens = std::move(api_tokens_of_run);
   fault_service.set_remediator([&cluster_node](const std::string& station, const std::string& command,
                                                const nlohmann::json& body,
                                                std::function<void(nlohmann::json)> done) {
@@ -372,6 +376,13 @@ int serve_command(const Config& config) {
   server_settings.max_frame_bytes = config.max_frame_bytes;
   server_settings.ping_interval = std::chrono::seconds(config.ping_interval_s);
   server_settings.handshake_timeout = std::chrono::seconds(config.handshake_timeout_s);
+  server_settings.max_connections = static_cast<std::size_t>(config.max_connections);
+  server_settings.max_handshakes = static_cast<std::size_t>(config.max_handshakes);
+  server_settings.write_timeout = std::chrono::seconds(config.write_timeout_s);
+  server_settings.api_max_connections = static_cast<std::size_t>(config.api_max_connections);
+  // Longer than any command's wait, including one routed to another node.
+  server_settings.api_request_timeout = std::max(
+      std::chrono::seconds(120), std::chrono::seconds(config.call_timeout_s) + std::chrono::seconds(30));
   server_settings.leniency = config.leniency;
   server::Server server(
       server_settings, gateway,

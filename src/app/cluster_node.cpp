@@ -12,9 +12,13 @@ using Kind = api::CommandResult::Kind;
 namespace {
 
 constexpr std::pair<Kind, const char*> kKinds[] = {
-    {Kind::Answered, "answered"},    {Kind::UnknownStation, "unknown_station"},
-    {Kind::Offline, "offline"},      {Kind::Timeout, "timeout"},
-    {Kind::CallError, "call_error"}, {Kind::BadRequest, "bad_request"},
+    {Kind::Answered, "answered"},
+    {Kind::UnknownStation, "unknown_station"},
+    {Kind::Offline, "offline"},
+    {Kind::Timeout, "timeout"},
+    {Kind::CallError, "call_error"},
+    {Kind::BadRequest, "bad_request"},
+    {Kind::InvalidAnswer, "invalid_answer"},
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <fstream>
 #include <functional>
 
 extern char** environ;
@@ -78,11 +79,44 @@ Endpoint parse_endpoint(const std::string& key, const std::string& value) {
   return endpoint;
 }
 
-Role parse_role(const std::string& key, const std::string& value) {
-  if (value == "admin") return Role::Admin;
-  if (value == "operator") return Role::Operator;
-  if (value == "viewer") return Role::Viewer;
-  fail(key, "unknown role '" + value + "' (admin, operator, viewer)");
+// "token:role" or "sha256:<64 hex digits>:role". Messages never quote the entry: it may
+// be a token.
+api::ApiToken parse_token_entry(const std::string& key, std::string_view entry,
+                                const std::string& where = "") {
+  auto colon = entry.rfind(':');
+  if (colon == std::string_view::npos || colon == 0)
+    fail(key, where + "expected token:role or sha256:<64 hex digits>:role entries");
+  auto role_name = entry.substr(colon + 1);
+  Role role = Role::Viewer;
+  if (role_name == "admin")
+    role = Role::Admin;
+  else if (role_name == "operator")
+    role = Role::Operator;
+  else if (role_name != "viewer")
+    fail(key, where + "the role after the last ':' must be admin, operator or viewer");
+  auto token = entry.substr(0, colon);
+  if (token.starts_with("sha256:")) {
+    auto digest = api::parse_token_digest(token);
+    if (!digest) fail(key, where + "a sha256: entry needs the token's SHA-256 as 64 hex digits");
+    return {*digest, role};
+  }
+  return {api::digest_of_token(token), role};
+}
+
+// One entry per line; blank lines and lines starting with '#' are skipped.
+std::vector<api::ApiToken> read_token_file(const std::string& key, const std::string& path) {
+  std::ifstream in(path);
+  if (!in) fail(key, "cannot read " + path);
+  std::vector<api::ApiToken> tokens;
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    auto first = line.find_first_not_of(" \t\r");
+    if (first == std::string::npos || line[first] == '#') continue;
+    auto last = line.find_last_not_of(" \t\r");
+    tokens.push_back(parse_token_entry(key, std::string_view(line).substr(first, last - first + 1),
+                                       path + " line " + std::to_string(number) + ": "));
+  }
+  return tokens;
 }
 
 ocpp::Leniency parse_leniency(const std::string& key, const std::string& value) {
@@ -163,6 +197,13 @@ Config load_config(const std::optional<std::string>& file,
        }},
       {"ocpp.handshake_timeout_s",
        [&](auto& k, auto& v) { config.handshake_timeout_s = parse_int(k, v, 1, 600); }},
+      {"ocpp.max_connections",
+       [&](auto& k, auto& v) { config.max_connections = parse_int(k, v, 1, 10'000'000); }},
+      {"ocpp.max_handshakes",
+       [&](auto& k, auto& v) { config.max_handshakes = parse_int(k, v, 1, 1'000'000); }},
+      {"ocpp.write_timeout_s", [&](auto& k, auto& v) { config.write_timeout_s = parse_int(k, v, 1, 3600); }},
+      {"api.max_connections",
+       [&](auto& k, auto& v) { config.api_max_connections = parse_int(k, v, 1, 100'000); }},
       {"ocpp.leniency", [&](auto& k, auto& v) { config.leniency = parse_leniency(k, v); }},
       {"ocpp.future_tolerance_s",
        [&](auto& k, auto& v) { config.future_tolerance_s = parse_int(k, v, 0, 86400 * 365); }},
@@ -171,10 +212,18 @@ Config load_config(const std::optional<std::string>& file,
        [&](auto& k, auto& v) {
          for (const auto& entry : split(v, ',')) {
            if (entry.empty()) continue;
-           auto colon = entry.rfind(':');
-           if (colon == std::string::npos || colon == 0) fail(k, "expected token:role entries");
-           config.api_tokens[entry.substr(0, colon)] = parse_role(k, entry.substr(colon + 1));
+           config.api_tokens.push_back(parse_token_entry(k, entry));
          }
+       }},
+      {"api.token_file",
+       [&](auto& k, auto& v) {
+         if (v.empty()) return;
+         for (auto& token : read_token_file(k, v)) config.api_tokens.push_back(token);
+       }},
+      {"api.generated_token_file",
+       [&](auto& k, auto& v) {
+         if (v.empty()) fail(k, "expected a file path");
+         config.api_generated_token_file = v;
        }},
       {"faults.webhook_urls",
        [&](auto& k, auto& v) {

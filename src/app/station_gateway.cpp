@@ -7,6 +7,7 @@
 #include "csms/api/password.hpp"
 #include "csms/app/log_context.hpp"
 #include "csms/billing/billing_service.hpp"
+#include "csms/metrics/metrics.hpp"
 #include "csms/ocpp/commands.hpp"
 #include "csms/ocpp/translate.hpp"
 
@@ -211,7 +212,18 @@ void StationGateway::flush_liveness() {
           });
 }
 
-void StationGateway::authenticate(const server::HandshakeInfo& info, std::function<void(bool)> done) {
+namespace {
+void count_auth(const char* result) {
+  metrics::registry()
+      .counter("csms_station_auth_total", "Charger handshakes' credential checks, by result",
+               {{"result", result}})
+      .inc();
+}
+}  // namespace
+
+void StationGateway::authenticate(const server::HandshakeInfo& info,
+                                  std::function<void(server::AuthDecision)> done) {
+  using server::AuthDecision;
   struct Lookup {
     bool exists = false;
     std::optional<std::string> hash;
@@ -221,20 +233,68 @@ void StationGateway::authenticate(const server::HandshakeInfo& info, std::functi
       [lookup, id = info.station_id](domain::Repositories& repos) {
         lookup->hash = repos.admin().station_password_hash(id, lookup->exists);
       },
-      [lookup, info, done = std::move(done)](std::exception_ptr error) {
+      [this, lookup, info, done = std::move(done)](std::exception_ptr error) mutable {
+        std::optional<std::string> hash;
         if (error) {
-          spdlog::error("station {}: credentials could not be checked", info.station_id);
-          return done(false);
+          // The database is out of reach: a station seen before is checked against what was
+          // read then; one never seen is asked to come back later.
+          auto known = credentials_.find(info.station_id);
+          if (!known) {
+            spdlog::warn("station {}: credentials cannot be checked now (database unavailable)",
+                         info.station_id);
+            count_auth("unavailable");
+            return done(AuthDecision::Unavailable);
+          }
+          hash = known->password_hash;
+        } else if (!lookup->exists) {
+          credentials_.forget(info.station_id);
+          // A station that would only be rejected is refused here, before anything is written
+          // for it (else any identity on the internet could add a row).
+          if (charging_.registration_for_unknown() == domain::RegistrationStatus::Rejected) {
+            spdlog::warn("station {}: unknown, refused (ocpp.unknown_stations: reject) from {}",
+                         info.station_id, info.remote_address);
+            count_auth("unknown");
+            return done(AuthDecision::Deny);
+          }
+        } else {
+          credentials_.remember(info.station_id, lookup->hash);
+          hash = lookup->hash;
         }
-        if (!lookup->hash) return done(true);  // no password set: security profile 0
-        // Security profile 1: Basic credentials, user name = identity.
-        bool ok = info.basic_user && info.basic_password && *info.basic_user == info.station_id &&
-                  api::verify_password(*info.basic_password, *lookup->hash);
-        if (!ok)
-          spdlog::warn("station {}: wrong or missing credentials from {}", info.station_id,
-                       info.remote_address);
-        done(ok);
+        if (!hash) {  // no password set: security profile 0
+          count_auth("allowed");
+          return done(AuthDecision::Allow);
+        }
+        check_password(info, *hash, std::move(done));
       });
+}
+
+void StationGateway::check_password(const server::HandshakeInfo& info, const std::string& hash,
+                                    std::function<void(server::AuthDecision)> done) {
+  using server::AuthDecision;
+  // Only where there is a password to guess: limited before the slow hash is even started.
+  if (auth_failures_.blocked(info.station_id, info.remote_address, std::chrono::steady_clock::now())) {
+    count_auth("rate_limited");
+    return done(AuthDecision::RateLimited);
+  }
+  auto shared_done = std::make_shared<std::function<void(AuthDecision)>>(std::move(done));
+  bool queued = password_pool_.submit([this, info, hash, shared_done] {
+    // Security profile 1: Basic credentials, user name = identity.
+    bool ok = info.basic_user && info.basic_password && *info.basic_user == info.station_id &&
+              api::verify_station_password(*info.basic_password, hash, info.version == ocpp::Version::V16);
+    if (ok) {
+      auth_failures_.succeeded(info.station_id);
+      count_auth("allowed");
+    } else {
+      auth_failures_.failed(info.station_id, info.remote_address, std::chrono::steady_clock::now());
+      spdlog::warn("station {}: wrong or missing credentials from {}", info.station_id, info.remote_address);
+      count_auth("denied");
+    }
+    (*shared_done)(ok ? AuthDecision::Allow : AuthDecision::Deny);
+  });
+  if (!queued) {
+    count_auth("busy");
+    (*shared_done)(AuthDecision::Unavailable);
+  }
 }
 
 void StationGateway::on_open(const std::shared_ptr<server::StationLink>& link) {
@@ -576,7 +636,13 @@ void StationGateway::send(const std::string& station_id, const std::string& name
                api::CommandResult result;
                if (auto* payload = std::get_if<json>(&outcome)) {
                  result.kind = api::CommandResult::Kind::Answered;
-                 result.status = ocpp::reply_status(action, *payload);
+                 try {
+                   result.status = ocpp::reply_status(action, *payload);
+                 } catch (const std::exception& e) {
+                   // Validated against the schema already; a miss here is our bug, not the charger's.
+                   result.kind = api::CommandResult::Kind::InvalidAnswer;
+                   result.description = std::string("the station's answer could not be read: ") + e.what();
+                 }
                  result.response = std::move(*payload);
                } else {
                  auto& failure = std::get<server::CallFailure>(outcome);
@@ -586,6 +652,11 @@ void StationGateway::send(const std::string& station_id, const std::string& name
                      result.error_code = failure.code;
                      result.description = failure.description;
                      result.response = failure.details;
+                     break;
+                   case server::CallFailure::Kind::InvalidAnswer:
+                     result.kind = api::CommandResult::Kind::InvalidAnswer;
+                     result.error_code = failure.code;
+                     result.description = failure.description;
                      break;
                    case server::CallFailure::Kind::Timeout:
                      result.kind = api::CommandResult::Kind::Timeout;

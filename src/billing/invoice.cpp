@@ -4,6 +4,7 @@
 #include <map>
 
 #include "csms/billing/money.hpp"
+#include "csms/domain/csv.hpp"
 
 namespace csms::billing {
 
@@ -11,16 +12,6 @@ namespace {
 
 std::string money_text(const std::string& currency, std::int64_t micros) {
   return format_money(Money{currency, micros});
-}
-
-std::string csv_cell(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 std::string html_escape(const std::string& text) {
@@ -155,7 +146,8 @@ std::string invoice_csv(const nlohmann::json& invoice) {
   auto row = [&](std::initializer_list<std::string> cells) {
     bool first = true;
     for (const auto& c : cells) {
-      out += (first ? "" : ",") + csv_cell(c);
+      // Every cell is text here; money is a decimal string, which csv_field leaves a number.
+      out += (first ? "" : ",") + domain::csv_field(c);
       first = false;
     }
     out += "\r\n";

@@ -2,6 +2,7 @@
 #include <string_view>
 
 #include "csms/domain/analytics.hpp"
+#include "csms/domain/csv.hpp"
 
 namespace csms::domain {
 
@@ -104,17 +105,10 @@ std::string report_rows_csv(const ReportTable& table, const std::vector<std::str
       const std::string& text = *table.cell(row, at[i]);
       if (table.kinds[at[i]] == ReportTable::Kind::Boolean) {
         out += text == "t" || text == "true" ? "true" : "false";
-      } else if (table.kinds[at[i]] == ReportTable::Kind::Number && !is_finite_number(text)) {
-        // empty, as NULL
-      } else if (text.find_first_of(",\"\r\n") == std::string::npos) {
-        out += text;
+      } else if (table.kinds[at[i]] == ReportTable::Kind::Number) {
+        if (is_finite_number(text)) out += csv_field(text, false);  // else empty, as NULL
       } else {
-        out += '"';
-        for (char c : text) {
-          if (c == '"') out += '"';
-          out += c;
-        }
-        out += '"';
+        out += csv_field(text);
       }
     }
     out += "\r\n";

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <utility>
 
+#include "csms/parsing/json_text.hpp"
+
 // How a broken frame is answered (DIGEST A.3, A.4, A.6). "id" is the frame's message id
 // when it could be read, else "-1". A CALLERROR only ever answers a CALL, so a broken
 // CALLRESULT or CALLERROR is reported with reply = false (log and drop).
@@ -35,34 +37,6 @@ constexpr int kMaxDepth = 64;
 constexpr std::int64_t kCall = 2;
 constexpr std::int64_t kCallResult = 3;
 constexpr std::int64_t kCallError = 4;
-
-bool nested_too_deep(std::string_view text) {
-  int depth = 0;
-  bool in_string = false;
-  bool escaped = false;
-  for (const char c : text) {
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > kMaxDepth) {
-        return true;
-      }
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return false;
-}
 
 FrameError error(std::string message_id, ErrorCode code, std::string description, bool reply) {
   return FrameError{std::move(message_id), code, std::move(description), reply};
@@ -100,15 +74,17 @@ std::string_view cap_utf8(std::string_view text, std::size_t limit) {
 }  // namespace
 
 ParsedFrame parse_frame(std::string_view text, Version version) {
-  if (nested_too_deep(text)) {
+  // Parse errors are not surfaced: their text quotes the offending input (A.6: never
+  // embed the broken text raw in the reply). The frame's size is the WebSocket layer's
+  // limit (ocpp.max_frame_bytes), checked before it gets here.
+  auto parsed = parsing::parse_json(text, {text.size(), kMaxDepth});
+  if (parsed.error == parsing::JsonError::TooDeep) {
     return error("-1", unreadable_error(version), "frame is nested too deeply", true);
   }
-  // Parse errors are not surfaced: their text quotes the offending input (A.6: never
-  // embed the broken text raw in the reply).
-  nlohmann::json frame = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
-  if (frame.is_discarded()) {
+  if (!parsed.ok()) {
     return error("-1", unreadable_error(version), "frame is not valid JSON", true);
   }
+  nlohmann::json frame = std::move(parsed.value);
   if (!frame.is_array() || frame.empty()) {
     return error("-1", unreadable_error(version), "frame is not a non-empty JSON array", true);
   }

@@ -350,8 +350,18 @@ std::string PgBillingRepository::list_invoices(const std::optional<std::string>&
   return page_json(rows, page);
 }
 
-std::string PgBillingRepository::cdrs(domain::Timestamp from, domain::Timestamp to) {
-  return txn_.exec_params1("SELECT csms_cdrs_json($1, $2)::text", ts(from), ts(to))[0].as<std::string>();
+std::string PgBillingRepository::cdrs(domain::Timestamp from, domain::Timestamp to,
+                                      const domain::Page& page) {
+  // Keyset on (stopped_at, id): the cursor's own stop time is looked up, so a cursor naming
+  // no ended transaction yields an empty page.
+  auto rows = txn_.exec_params(
+      "SELECT csms_cdr_json(t, k.customer_id)::text AS doc, t.id AS cursor "
+      "FROM transactions t LEFT JOIN id_tokens k ON k.token = t.id_token "
+      "WHERE t.stopped_at >= $1 AND t.stopped_at < $2 AND ($3::bigint IS NULL OR "
+      "(t.stopped_at, t.id) > (SELECT c.stopped_at, c.id FROM transactions c WHERE c.id = $3::bigint)) "
+      "ORDER BY t.stopped_at, t.id LIMIT $4",
+      ts(from), ts(to), page.cursor.empty() ? std::nullopt : std::optional(page.cursor), page.limit + 1);
+  return page_json(rows, page);
 }
 
 }  // namespace csms::store

@@ -149,7 +149,7 @@ class PgBillingRepository final : public domain::BillingRepository {
                             const std::string& currency, const std::string& document_json, int year) override;
   std::optional<std::string> get_invoice(std::int64_t id) override;
   std::string list_invoices(const std::optional<std::string>& customer, const domain::Page& page) override;
-  std::string cdrs(domain::Timestamp from, domain::Timestamp to) override;
+  std::string cdrs(domain::Timestamp from, domain::Timestamp to, const domain::Page& page) override;
 
  private:
   pqxx::transaction_base& txn_;

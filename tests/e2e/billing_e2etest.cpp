@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <boost/asio.hpp>
 #include <thread>
 
 #include "support/clients.hpp"
@@ -24,6 +26,20 @@ std::string at(int seconds) {
   char out[32];
   std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&tt));
   return out;
+}
+
+// The response head and body of a plain HTTP/1.1 request (the shared client keeps no headers).
+std::string raw_get(unsigned short port, const std::string& target, const std::string& accept) {
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::socket socket(ioc);
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), port});
+  const std::string request = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
+                              CsmsProcess::kToken + "\r\nAccept: " + accept + "\r\nConnection: close\r\n\r\n";
+  boost::asio::write(socket, boost::asio::buffer(request));
+  std::string response;
+  boost::system::error_code ec;
+  boost::asio::read(socket, boost::asio::dynamic_buffer(response), ec);
+  return response;
 }
 
 class BillingE2e : public ::testing::Test {
@@ -295,6 +311,47 @@ TEST_F(BillingE2e, OcmfSignedReadings_AreVerifiedWithTheStationsMeterKey) {
   ASSERT_EQ(cdrs.size(), 1u) << cdrs.dump();
   EXPECT_EQ(cdrs[0]["start_reading_signature"], "verified");
   EXPECT_EQ(cdrs[0]["stop_reading_signature"], "invalid");
+}
+
+TEST_F(BillingE2e, CdrExport_IsPaginatedWithACap) {
+  query_value(url_, "INSERT INTO stations (id) VALUES ('CDR-1')");
+  for (int i = 1; i <= 3; ++i)
+    query_value(
+        url_,
+        "INSERT INTO transactions (station_id, protocol, ocpp_transaction_id, evse_id, connector_id, "
+        "id_token, started_at, stopped_at, meter_start_wh, meter_stop_wh) VALUES ('CDR-1', 'ocpp1.6', '" +
+            std::to_string(i) + "', 1, 1, '@SUM(A1)', '2026-03-01T08:00:00Z', '2026-03-01T0" +
+            std::to_string(i) + ":30:00Z', 0, 1000)");
+  const std::string range = "/api/v1/cdrs?from=2026-03-01T00:00:00Z&to=2026-03-02T00:00:00Z";
+  auto first = api("GET", range + "&limit=2");
+  ASSERT_EQ(first.status, 200) << first.raw;
+  ASSERT_EQ(first.body["items"].size(), 2u);
+  ASSERT_TRUE(first.body["next_cursor"].is_string()) << first.raw;
+  auto rest = api("GET", range + "&limit=2&cursor=" + first.body["next_cursor"].get<std::string>());
+  ASSERT_EQ(rest.body["items"].size(), 1u) << rest.raw;
+  EXPECT_TRUE(rest.body["next_cursor"].is_null());
+  EXPECT_EQ(api("GET", range).body["items"].size(), 3u) << "the default page holds them all";
+
+  EXPECT_EQ(api("GET", range + "&limit=0").status, 400);
+  auto too_many = api("GET", range + "&limit=10001");
+  EXPECT_EQ(too_many.status, 400);
+  EXPECT_EQ(too_many.content_type, "application/problem+json");
+  EXPECT_NE(too_many.body["detail"].get<std::string>().find("10000"), std::string::npos) << too_many.raw;
+  EXPECT_EQ(api("GET", range + "&cursor=abc").status, 400);
+
+  // CSV: the page's rows, neutralised cells, and the next page as a Link header.
+  auto csv = raw_get(server_->api_port(), range + "&limit=2", "text/csv");
+  EXPECT_NE(
+      csv.find("\r\nLink: </api/v1/cdrs?from=2026-03-01T00:00:00Z&to=2026-03-02T00:00:00Z&limit=2&cursor=" +
+               first.body["next_cursor"].get<std::string>() + ">; rel=\"next\"\r\n"),
+      std::string::npos)
+      << csv;
+  EXPECT_NE(csv.find(",'@SUM(A1),"), std::string::npos) << csv;
+  auto body = csv.substr(csv.find("\r\n\r\n") + 4);
+  EXPECT_EQ(std::count(body.begin(), body.end(), '\n'), 3) << "a header and two rows:\n" << body;
+  auto last = raw_get(server_->api_port(),
+                      range + "&limit=2&cursor=" + first.body["next_cursor"].get<std::string>(), "text/csv");
+  EXPECT_EQ(last.find("\r\nLink:"), std::string::npos) << last;
 }
 
 TEST_F(BillingE2e, TariffsApi_ValidatesAndVersions) {

@@ -289,8 +289,9 @@ TEST_F(E2e, DuplicateIdentity_NewConnectionReplacesTheOld) {
 }
 
 TEST_F(E2e, SecurityProfile1_PasswordRequiresBasicCredentials) {
-  ASSERT_EQ(api("POST", "/api/v1/stations", json{{"id", "E2E-SEC"}, {"password", "s3cret-passw0rd"}}).status,
-            201);
+  ASSERT_EQ(
+      api("POST", "/api/v1/stations", json{{"id", "E2E-SEC"}, {"password", "s3cret-passw0rd-2026"}}).status,
+      201);
   EXPECT_EQ(sql("SELECT password_hash LIKE 'pbkdf2-sha256$%' FROM stations WHERE id = 'E2E-SEC'"), "t");
   auto refused = [](std::optional<std::pair<std::string, std::string>> credentials) {
     try {
@@ -302,8 +303,8 @@ TEST_F(E2e, SecurityProfile1_PasswordRequiresBasicCredentials) {
   };
   EXPECT_EQ(refused(std::nullopt), 401);
   EXPECT_EQ(refused(std::pair{std::string("E2E-SEC"), std::string("wrong")}), 401);
-  EXPECT_EQ(refused(std::pair{std::string("OTHER"), std::string("s3cret-passw0rd")}), 401);
-  EXPECT_EQ(refused(std::pair{std::string("E2E-SEC"), std::string("s3cret-passw0rd")}), 0);
+  EXPECT_EQ(refused(std::pair{std::string("OTHER"), std::string("s3cret-passw0rd-2026")}), 401);
+  EXPECT_EQ(refused(std::pair{std::string("E2E-SEC"), std::string("s3cret-passw0rd-2026")}), 0);
 }
 
 TEST_F(E2e, RemoteStart_ReachesTheChargerAndReturnsItsAnswer) {

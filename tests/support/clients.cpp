@@ -1,5 +1,6 @@
 #include "support/clients.hpp"
 
+#include <algorithm>
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 #include <boost/beast/websocket.hpp>
@@ -181,6 +182,175 @@ HttpResult http(unsigned short port, const std::string& method, const std::strin
   if (result.body.is_discarded()) result.body = nullptr;
   beast::error_code ec;
   stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+  return result;
+}
+
+std::string masked_text_frame(const std::string& payload) {
+  std::string frame;
+  frame += static_cast<char>(0x81);  // FIN, text
+  const std::size_t n = payload.size();
+  if (n < 126) {
+    frame += static_cast<char>(0x80 | n);
+  } else if (n < 65536) {
+    frame += static_cast<char>(0x80 | 126);
+    frame += static_cast<char>((n >> 8) & 0xff);
+    frame += static_cast<char>(n & 0xff);
+  } else {
+    frame += static_cast<char>(0x80 | 127);
+    for (int shift = 56; shift >= 0; shift -= 8) frame += static_cast<char>((n >> shift) & 0xff);
+  }
+  const char mask[4] = {0x12, 0x34, 0x56, 0x78};
+  frame.append(mask, 4);
+  for (std::size_t i = 0; i < n; ++i) frame += static_cast<char>(payload[i] ^ mask[i % 4]);
+  return frame;
+}
+
+struct RawWsClient::Impl {
+  asio::io_context ioc;
+  tcp::socket socket{ioc};
+};
+
+RawWsClient::RawWsClient(unsigned short port, const std::string& station_id, const std::string& protocol)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  std::string request = "GET /ocpp/" + station_id +
+                        " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                        "Sec-WebSocket-Protocol: " +
+                        protocol + "\r\n\r\n";
+  asio::write(impl_->socket, asio::buffer(request));
+  // Read the response head byte by byte so that no frame after it is swallowed.
+  std::string head;
+  char c = 0;
+  while (head.find("\r\n\r\n") == std::string::npos) {
+    asio::read(impl_->socket, asio::buffer(&c, 1));
+    head += c;
+  }
+  if (head.rfind("HTTP/1.1 101", 0) != 0) throw std::runtime_error("upgrade refused: " + head);
+  impl_->socket.non_blocking(true);
+}
+
+RawWsClient::~RawWsClient() {
+  beast::error_code ec;
+  impl_->socket.close(ec);
+}
+
+std::size_t RawWsClient::flood(const std::string& payload, std::size_t count,
+                               std::chrono::milliseconds stall) {
+  const std::string frame = masked_text_frame(payload);
+  // Frames are written in chunks of many at once; a partial write leaves an offset.
+  std::string chunk;
+  const std::size_t per_chunk = std::max<std::size_t>(1, 65536 / frame.size());
+  for (std::size_t i = 0; i < per_chunk; ++i) chunk += frame;
+  std::size_t bytes_sent = 0;
+  const std::size_t total = frame.size() * count;
+  auto last_progress = std::chrono::steady_clock::now();
+  while (bytes_sent < total) {
+    const std::size_t offset = bytes_sent % chunk.size();
+    const std::size_t want = std::min(chunk.size() - offset, total - bytes_sent);
+    beast::error_code ec;
+    const std::size_t n = impl_->socket.write_some(asio::buffer(chunk.data() + offset, want), ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) {
+      if (std::chrono::steady_clock::now() - last_progress > stall) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      continue;
+    }
+    if (ec) break;  // the server closed the connection
+    bytes_sent += n;
+    last_progress = std::chrono::steady_clock::now();
+  }
+  return bytes_sent / frame.size();
+}
+
+bool RawWsClient::closed_by_server(std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  char buffer[65536];
+  while (std::chrono::steady_clock::now() < deadline) {
+    beast::error_code ec;
+    impl_->socket.read_some(asio::buffer(buffer), ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      continue;
+    }
+    if (ec) return true;
+  }
+  return false;
+}
+
+std::vector<std::string> RawWsClient::pipeline(const std::vector<std::string>& frames, std::size_t replies,
+                                               std::chrono::milliseconds timeout) {
+  std::string out;
+  for (const auto& frame : frames) out += masked_text_frame(frame);
+  std::size_t written = 0;
+  std::string in;
+  std::vector<std::string> messages;
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  char buffer[65536];
+  while (messages.size() < replies && std::chrono::steady_clock::now() < deadline) {
+    bool progress = false;
+    beast::error_code ec;
+    if (written < out.size()) {
+      auto n = impl_->socket.write_some(asio::buffer(out.data() + written, out.size() - written), ec);
+      if (!ec) {
+        written += n;
+        progress = n > 0;
+      } else if (ec != asio::error::would_block && ec != asio::error::try_again) {
+        break;
+      }
+    }
+    auto n = impl_->socket.read_some(asio::buffer(buffer), ec);
+    if (!ec) {
+      in.append(buffer, n);
+      progress = progress || n > 0;
+    } else if (ec != asio::error::would_block && ec != asio::error::try_again) {
+      break;
+    }
+    // Server frames are unmasked: FIN/opcode, length (7, 16 or 64 bits), payload.
+    for (;;) {
+      if (in.size() < 2) break;
+      std::size_t length = static_cast<unsigned char>(in[1]) & 0x7f;
+      std::size_t header = 2;
+      if (length == 126) {
+        if (in.size() < 4) break;
+        length = (static_cast<std::size_t>(static_cast<unsigned char>(in[2])) << 8) |
+                 static_cast<unsigned char>(in[3]);
+        header = 4;
+      } else if (length == 127) {
+        if (in.size() < 10) break;
+        length = 0;
+        for (int i = 2; i < 10; ++i)
+          length = (length << 8) | static_cast<unsigned char>(in[static_cast<std::size_t>(i)]);
+        header = 10;
+      }
+      if (in.size() < header + length) break;
+      if ((in[0] & 0x0f) == 0x1) messages.push_back(in.substr(header, length));
+      in.erase(0, header + length);
+    }
+    if (!progress) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return messages;
+}
+
+HttpResult http_raw(unsigned short port, const std::string& raw, std::chrono::milliseconds timeout) {
+  asio::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  stream.expires_after(timeout);
+  HttpResult result;
+  beast::error_code ec;
+  asio::write(stream.socket(), asio::buffer(raw), ec);
+  beast::flat_buffer buffer;
+  http_ns::response_parser<http_ns::string_body> parser;
+  parser.body_limit(64 * 1024 * 1024);
+  http_ns::async_read(stream, buffer, parser, [&](beast::error_code e, std::size_t) { ec = e; });
+  ioc.run();  // the stream's expiry bounds it
+  if (!parser.is_header_done()) return result;
+  auto response = parser.release();
+  result.status = static_cast<int>(response.result_int());
+  result.content_type = std::string(response[http_ns::field::content_type]);
+  result.raw = response.body();
+  result.body = nlohmann::json::parse(result.raw, nullptr, false);
+  if (result.body.is_discarded()) result.body = nullptr;
   return result;
 }
 

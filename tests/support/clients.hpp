@@ -52,6 +52,36 @@ class OcppClient {
   int next_id_ = 1;
 };
 
+// A hostile peer at the byte level: upgrades by hand, then writes masked frames of its own
+// making and reads only when asked to (a slow reader, a flooder, a charger sending frames
+// at or over a limit).
+class RawWsClient {
+ public:
+  RawWsClient(unsigned short port, const std::string& station_id, const std::string& protocol);
+  ~RawWsClient();
+  RawWsClient(const RawWsClient&) = delete;
+  RawWsClient& operator=(const RawWsClient&) = delete;
+
+  // Writes `count` text frames of `payload` without reading anything, until all are written,
+  // the peer closes, or no byte could be written for `stall`. Returns the frames written.
+  std::size_t flood(const std::string& payload, std::size_t count, std::chrono::milliseconds stall);
+  // Reads and discards whatever comes until the server ends the connection (true) or
+  // `timeout` passes (false).
+  bool closed_by_server(std::chrono::milliseconds timeout);
+  // Writes `frames` as fast as the socket takes them while reading what comes back; returns
+  // the text messages received once `replies` have come, the connection ended or `timeout`
+  // passed.
+  std::vector<std::string> pipeline(const std::vector<std::string>& frames, std::size_t replies,
+                                    std::chrono::milliseconds timeout);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// A WebSocket frame as a client sends it: FIN, text opcode, masked payload.
+std::string masked_text_frame(const std::string& payload);
+
 struct HttpResult {
   int status = 0;
   std::string content_type;
@@ -73,6 +103,11 @@ class EventStreamClient {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// Sends `raw` bytes as an HTTP request to the API port and returns the response (status 0
+// when the connection ended without one).
+HttpResult http_raw(unsigned short port, const std::string& raw,
+                    std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
 HttpResult http(unsigned short port, const std::string& method, const std::string& target,
                 const std::optional<nlohmann::json>& body = std::nullopt,

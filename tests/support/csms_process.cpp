@@ -84,6 +84,14 @@ void CsmsProcess::kill_hard() {
   pid_ = -1;
 }
 
+bool CsmsProcess::running() {
+  if (pid_ <= 0) return false;
+  int status = 0;
+  if (waitpid(pid_, &status, WNOHANG) != pid_) return true;
+  pid_ = -1;
+  return false;
+}
+
 std::string CsmsProcess::log() const {
   std::ifstream in(log_path_);
   std::stringstream text;

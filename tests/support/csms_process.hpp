@@ -23,6 +23,8 @@ class CsmsProcess {
   int stop();
   // Kills it with SIGKILL (a crash: no shutdown work at all) and reaps it.
   void kill_hard();
+  // Whether the process is still there (not exited, not crashed).
+  bool running();
   // What it wrote to stderr so far.
   std::string log() const;
 

@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "csms/api/api_token.hpp"
 #include "csms/domain/clock.hpp"
 #include "csms/domain/ports.hpp"
 #include "csms/faults/fault_service.hpp"
@@ -22,16 +23,14 @@ class AnalyticsService;
 
 namespace csms::api {
 
-enum class Role { Viewer = 0, Operator = 1, Admin = 2 };
-
 // The outcome of a command sent to a station.
 struct CommandResult {
-  enum class Kind { Answered, UnknownStation, Offline, Timeout, CallError, BadRequest };
+  enum class Kind { Answered, UnknownStation, Offline, Timeout, CallError, InvalidAnswer, BadRequest };
   Kind kind = Kind::Answered;
   std::string status;       // the charger's status (Answered)
   nlohmann::json response;  // its full reply (Answered) or error details (CallError)
   std::string error_code;   // CallError
-  std::string description;  // CallError, BadRequest, Offline
+  std::string description;  // CallError, InvalidAnswer (the schema violation), BadRequest, Offline
 };
 
 // Sends a command to whichever connection holds the station.
@@ -47,7 +46,7 @@ class CommandPort {
 };
 
 struct ApiSettings {
-  std::map<std::string, Role> tokens;
+  std::vector<ApiToken> tokens;  // digests only (api_token.hpp)
 };
 
 // The REST admin API (DESIGN.md section 2): routing, bearer-token roles, validation,

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "csms/api/api_token.hpp"
 #include "csms/ocpp/validator.hpp"
 
 namespace csms::app {
@@ -22,7 +23,7 @@ struct Endpoint {
 };
 
 enum class UnknownStations { Accept, Pending, Reject };
-enum class Role { Viewer, Operator, Admin };
+using Role = api::Role;
 
 struct Config {
   std::optional<std::string> database_url;
@@ -38,11 +39,18 @@ struct Config {
   int ping_interval_s = 60;
   std::size_t max_frame_bytes = 64 * 1024;
   int handshake_timeout_s = 10;
+  int max_connections = 50000;
+  int max_handshakes = 2000;
+  int write_timeout_s = 60;
+  int api_max_connections = 512;
   ocpp::Leniency leniency = ocpp::Leniency::all();
   int future_tolerance_s = 300;
 
   Endpoint api_listen{"127.0.0.1", 8080};
-  std::map<std::string, Role> api_tokens;  // empty: generate one at start-up
+  // api.tokens and api.token_file together, as digests; empty: one admin token is generated
+  // at start-up and written to api_generated_token_file.
+  std::vector<api::ApiToken> api_tokens;
+  std::string api_generated_token_file = ".csms-admin-token";
 
   std::vector<std::string> webhook_urls;
   std::string webhook_secret;

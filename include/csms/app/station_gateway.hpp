@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "csms/api/api.hpp"
+#include "csms/app/station_auth.hpp"
 #include "csms/charging/charging_service.hpp"
 #include "csms/domain/clock.hpp"
 #include "csms/domain/events.hpp"
@@ -57,7 +58,8 @@ class StationGateway final : public server::StationHandler, public api::CommandP
   // Writes pending last-seen times and stops the flusher.
   void stop();
 
-  void authenticate(const server::HandshakeInfo& info, std::function<void(bool)> done) override;
+  void authenticate(const server::HandshakeInfo& info,
+                    std::function<void(server::AuthDecision)> done) override;
   void on_open(const std::shared_ptr<server::StationLink>& link) override;
   void on_call(const std::shared_ptr<server::StationLink>& link, server::IncomingCall call,
                std::function<void(server::Reply)> reply) override;
@@ -78,6 +80,9 @@ class StationGateway final : public server::StationHandler, public api::CommandP
     std::weak_ptr<server::StationLink> link;
   };
 
+  // Security profile 1: the Basic password against `hash`, on the password pool.
+  void check_password(const server::HandshakeInfo& info, const std::string& hash,
+                      std::function<void(server::AuthDecision)> done);
   // Records the connection (online, held by this node) and then lets its calls through.
   void record_connection(const std::shared_ptr<server::StationLink>& link);
 
@@ -135,6 +140,11 @@ class StationGateway final : public server::StationHandler, public api::CommandP
   int batches_in_flight_ = 0;
   std::mutex cost_mutex_;
   std::unordered_map<std::int64_t, std::chrono::steady_clock::time_point> last_cost_;  // by transaction
+
+  // Ten failures in a minute, per identity or per address, and that one waits out the minute.
+  FailureLimiter auth_failures_{10, std::chrono::seconds(60)};
+  WorkPool password_pool_{2, 256};
+  CredentialCache credentials_;
 
   std::mutex flush_mutex_;
   std::condition_variable flush_wake_;

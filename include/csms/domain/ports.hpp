@@ -359,8 +359,9 @@ class BillingRepository {
                                     int year) = 0;
   virtual std::optional<std::string> get_invoice(std::int64_t id) = 0;
   virtual std::string list_invoices(const std::optional<std::string>& customer, const Page& page) = 0;
-  // Ended sessions in [from, to) by stop time with their cost, as a JSON array.
-  virtual std::string cdrs(Timestamp from, Timestamp to) = 0;
+  // Ended sessions in [from, to) by stop time (then id) with their cost: one page
+  // {"items": [...], "next_cursor"} whose cursor is the last item's transaction id.
+  virtual std::string cdrs(Timestamp from, Timestamp to, const Page& page) = 0;
 };
 
 // One unit of work's repositories, bound to one database transaction.

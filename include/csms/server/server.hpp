@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -21,8 +22,18 @@ struct ServerSettings {
   unsigned short api_port = 8080;
   std::size_t max_frame_bytes = 64 * 1024;
   std::chrono::seconds ping_interval{60};
+  // From accepting a connection to its 101: reading the request, authenticating, answering.
   std::chrono::seconds handshake_timeout{10};
   std::size_t max_outbox = 256;  // frames queued for a charger that does not read
+  // A charger whose one frame in flight is not taken for this long is closed.
+  std::chrono::seconds write_timeout{60};
+  std::size_t max_connections = 50000;  // chargers' connections open at once
+  std::size_t max_handshakes = 2000;    // of which still in their handshake (more wait in the backlog)
+  std::size_t api_max_connections = 512;
+  // A REST request whose handler has not answered by then gets 503.
+  std::chrono::seconds api_request_timeout{120};
+  // Applied to a frame before frame logging writes it (secrets out); none: as it is.
+  std::function<std::string(const std::string&)> redact;
   ocpp::Leniency leniency;
   int threads = 2;
 };

@@ -14,12 +14,13 @@
 
 namespace csms::server {
 
-// The charger's answer to a CSMS-initiated call: its CALLRESULT payload, or an error (its
-// CALLERROR, a timeout, or the connection going away).
+// The charger's answer to a CSMS-initiated call: its CALLRESULT payload (valid against the
+// response schema), or an error (its CALLERROR, an answer that breaks the schema, a timeout,
+// or the connection going away).
 struct CallFailure {
-  enum class Kind { CallError, Timeout, Closed };
+  enum class Kind { CallError, InvalidAnswer, Timeout, Closed };
   Kind kind = Kind::CallError;
-  std::string code;  // the charger's CALLERROR code as sent
+  std::string code;  // the charger's CALLERROR code as sent; InvalidAnswer: the violation's code
   std::string description;
   nlohmann::json details;
 };
@@ -58,17 +59,23 @@ using Reply = std::variant<nlohmann::json, ReplyError>;
 
 struct HandshakeInfo {
   std::string station_id;
+  ocpp::Version version = ocpp::Version::V16;
   std::optional<std::string> basic_user;
   std::optional<std::string> basic_password;
   std::string remote_address;
 };
 
+// What becomes of a handshake's credentials: Allow upgrades; Deny is HTTP 401, RateLimited
+// 429 (too many failures from this identity or address), Unavailable 503 (they cannot be
+// checked now; also what a check that takes too long gets).
+enum class AuthDecision { Allow, Deny, RateLimited, Unavailable };
+
 // What the application does with chargers' traffic.
 class StationHandler {
  public:
   virtual ~StationHandler() = default;
-  // Before the upgrade: whether the credentials suffice (false → HTTP 401).
-  virtual void authenticate(const HandshakeInfo& info, std::function<void(bool)> done) = 0;
+  // Before the upgrade: whether the station may connect.
+  virtual void authenticate(const HandshakeInfo& info, std::function<void(AuthDecision)> done) = 0;
   virtual void on_open(const std::shared_ptr<StationLink>& link) = 0;
   // One call at a time per connection: the next is delivered after `reply` is called.
   virtual void on_call(const std::shared_ptr<StationLink>& link, IncomingCall call,

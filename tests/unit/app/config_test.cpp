@@ -3,6 +3,12 @@
 #include "csms/app/config.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "csms/api/api_token.hpp"
 
 namespace csms::app {
 namespace {
@@ -19,6 +25,8 @@ TEST(Config, TheDocumentedFile_LoadsAndMatchesTheDefaults) {
   EXPECT_TRUE(from_file.leniency.celsius_spelling);
   EXPECT_TRUE(from_file.leniency.unit_outside_enum);
   EXPECT_FALSE(from_file.database_url.has_value());
+  EXPECT_TRUE(from_file.api_tokens.empty()) << "the documented file's token entries are comments";
+  EXPECT_EQ(from_file.api_generated_token_file, defaults.api_generated_token_file);
 }
 
 TEST(Config, EnvironmentOverridesFile_FlagOverridesEnvironment) {
@@ -31,8 +39,9 @@ TEST(Config, EnvironmentOverridesFile_FlagOverridesEnvironment) {
   EXPECT_EQ(config.ocpp_listen.port, 9200);
   EXPECT_EQ(*config.database_url, "postgresql://x/y");
   EXPECT_EQ(config.webhook_urls, (std::vector<std::string>{"http://a/1", "http://b/2"}));
-  EXPECT_EQ(config.api_tokens.at("t1"), Role::Admin);
-  EXPECT_EQ(config.api_tokens.at("t2"), Role::Viewer);
+  ASSERT_EQ(config.api_tokens.size(), 2u);
+  EXPECT_EQ(api::role_of_token(config.api_tokens, "t1"), Role::Admin);
+  EXPECT_EQ(api::role_of_token(config.api_tokens, "t2"), Role::Viewer);
 }
 
 TEST(Config, BadValues_StopWithOneLineNamingTheKey) {
@@ -66,6 +75,94 @@ TEST(Config, Leniency_ListedEntriesOnly) {
   auto config = load_config(std::nullopt, {{"CSMS_OCPP_LENIENCY", "celsius_spelling"}}, {});
   EXPECT_TRUE(config.leniency.celsius_spelling);
   EXPECT_FALSE(config.leniency.unknown_properties);
+}
+
+std::string config_error(const std::map<std::string, std::string>& env) {
+  try {
+    load_config(std::nullopt, env, {});
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "accepted";
+}
+
+// printf %s e2e-admin-token | sha256sum
+constexpr const char* kE2eAdminSha256 = "20357603bbd1490b9215bd7cfff9421bccf4d9131bd54e4ac53ce12caf5fbc32";
+
+TEST(Config, ApiTokens_PlainAndSha256Entries_KeepOnlyDigests) {
+  auto config = load_config(
+      std::nullopt,
+      {{"CSMS_API_TOKENS", std::string("sha256:") + kE2eAdminSha256 + ":admin,plain-op-token:operator"}}, {});
+  ASSERT_EQ(config.api_tokens.size(), 2u);
+  EXPECT_EQ(api::role_of_token(config.api_tokens, "e2e-admin-token"), Role::Admin);
+  EXPECT_EQ(api::role_of_token(config.api_tokens, "plain-op-token"), Role::Operator);
+  EXPECT_EQ(api::role_of_token(config.api_tokens, std::string("sha256:") + kE2eAdminSha256), std::nullopt);
+}
+
+TEST(Config, ApiTokens_ABadSha256Entry_NamesTheKeyNotTheValue) {
+  auto message = config_error({{"CSMS_API_TOKENS", "sha256:0123abcd:admin"}});
+  EXPECT_NE(message.find("api.tokens"), std::string::npos) << message;
+  EXPECT_NE(message.find("64 hex"), std::string::npos) << message;
+  EXPECT_EQ(message.find("0123abcd"), std::string::npos) << message;
+  message = config_error({{"CSMS_API_TOKENS", "secret-without-role"}});
+  EXPECT_NE(message.find("api.tokens"), std::string::npos) << message;
+  EXPECT_EQ(message.find("secret-without-role"), std::string::npos) << message;
+}
+
+class TokenFile : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = std::filesystem::temp_directory_path() /
+            ("csms-config-test-" + std::to_string(getpid()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  }
+  void TearDown() override { std::filesystem::remove(path_); }
+  void write(const std::string& text) { std::ofstream(path_) << text; }
+  std::filesystem::path path_;
+};
+
+TEST_F(TokenFile, EntriesCommentsAndBlankLines_AreRead) {
+  write(
+      "# operators' tokens\n"
+      "\n"
+      "  file-viewer-token:viewer  \n"
+      "sha256:" +
+      std::string(kE2eAdminSha256) +
+      ":admin\n"
+      "# the end\n");
+  auto config = load_config(
+      std::nullopt, {{"CSMS_API_TOKEN_FILE", path_.string()}, {"CSMS_API_TOKENS", "env-token:operator"}}, {});
+  ASSERT_EQ(config.api_tokens.size(), 3u);
+  EXPECT_EQ(api::role_of_token(config.api_tokens, "file-viewer-token"), Role::Viewer);
+  EXPECT_EQ(api::role_of_token(config.api_tokens, "e2e-admin-token"), Role::Admin);
+  EXPECT_EQ(api::role_of_token(config.api_tokens, "env-token"), Role::Operator);
+}
+
+TEST_F(TokenFile, ABadLine_NamesTheFileAndLineNotTheValue) {
+  write("good-token:admin\n# comment\nleaked-secret-text\n");
+  auto message = config_error({{"CSMS_API_TOKEN_FILE", path_.string()}});
+  EXPECT_NE(message.find("api.token_file"), std::string::npos) << message;
+  EXPECT_NE(message.find("line 3"), std::string::npos) << message;
+  EXPECT_EQ(message.find("leaked-secret-text"), std::string::npos) << message;
+  write("another-secret:root\n");
+  message = config_error({{"CSMS_API_TOKEN_FILE", path_.string()}});
+  EXPECT_NE(message.find("line 1"), std::string::npos) << message;
+  EXPECT_EQ(message.find("another-secret"), std::string::npos) << message;
+}
+
+TEST_F(TokenFile, AMissingFile_StopsStartUp) {
+  auto message = config_error({{"CSMS_API_TOKEN_FILE", path_.string()}});
+  EXPECT_NE(message.find("api.token_file"), std::string::npos) << message;
+  EXPECT_NE(message.find(path_.string()), std::string::npos) << message;
+}
+
+TEST(Config, GeneratedTokenFile_DefaultsToTheWorkingDirectory) {
+  EXPECT_EQ(load_config(std::nullopt, {}, {}).api_generated_token_file, ".csms-admin-token");
+  EXPECT_EQ(load_config(std::nullopt, {{"CSMS_API_GENERATED_TOKEN_FILE", "/run/csms/token"}}, {})
+                .api_generated_token_file,
+            "/run/csms/token");
+  EXPECT_NE(config_error({{"CSMS_API_GENERATED_TOKEN_FILE", ""}}).find("api.generated_token_file"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -92,5 +92,17 @@ TEST(Invoice, CsvAndHtmlCarryTheSameTotals) {
   EXPECT_EQ(html.find("<Fleet>"), std::string::npos);
 }
 
+TEST(Invoice, CsvNeutralisesFormulaTextAndKeepsNegativeAmounts) {
+  auto in = november();
+  in.sessions[0].station_id = "=HYPERLINK(\"http://evil.example\",\"x\")";
+  auto invoice = build_invoice(in);
+  invoice["number"] = "INV-2026-000008";
+  invoice["items"][1]["lines"][0]["amount"] = "-0.54";  // a credit line
+  auto csv = invoice_csv(invoice);
+  EXPECT_NE(csv.find(",\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\","), std::string::npos) << csv;
+  EXPECT_EQ(csv.find(",=HYPERLINK"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",-0.54,"), std::string::npos) << csv;
+}
+
 }  // namespace
 }  // namespace csms::billing

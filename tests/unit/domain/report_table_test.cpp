@@ -41,3 +41,15 @@ TEST(ReportTable, CsvQuotesWhatNeedsItAndLeavesNullEmpty) {
             "\"A\"\"1\",12.50,true,\r\n"
             "\"B,2\",,false,\"line\nbreak\x01\"\r\n");
 }
+
+TEST(ReportTable, CsvNeutralisesFormulaTextButNotNumbers) {
+  ReportTable t;
+  t.columns = {"station_id", "growth_percent"};
+  t.kinds = {ReportTable::Kind::Text, ReportTable::Kind::Number};
+  t.cells = {std::string("=cmd|' /C calc'!A0"), std::string("-12.5"), std::string("@SUM(A1)"),
+             std::string("-3")};
+  EXPECT_EQ(csms::domain::report_rows_csv(t, {"station_id", "growth_percent"}),
+            "station_id,growth_percent\r\n"
+            "'=cmd|' /C calc'!A0,-12.5\r\n"
+            "'@SUM(A1),-3\r\n");
+}

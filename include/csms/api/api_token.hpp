@@ -1,0 +1,35 @@
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace csms::api {
+
+enum class Role { Viewer = 0, Operator = 1, Admin = 2 };
+
+// API bearer tokens are kept only as their SHA-256 digests, so memory (and a configuration
+// that lists "sha256:<hex>" entries) never holds a usable token.
+using TokenDigest = std::array<unsigned char, 32>;
+
+struct ApiToken {
+  TokenDigest sha256{};
+  Role role = Role::Viewer;
+};
+
+TokenDigest digest_of_token(std::string_view token);
+
+// "sha256:<64 hex digits>" (either case) as a digest; nullopt for anything else.
+std::optional<TokenDigest> parse_token_digest(std::string_view text);
+
+// The role of a presented bearer token: its digest is compared with every entry, each in
+// constant time and all of them every time, so the answer's timing says nothing about how
+// close a guess came or which entry matched.
+std::optional<Role> role_of_token(const std::vector<ApiToken>& tokens, std::string_view presented);
+
+// A new random token: 32 bytes from the system's CSPRNG as 64 hex digits.
+std::string generate_api_token();
+
+}  // namespace csms::api

@@ -1,0 +1,86 @@
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+// What the handshake of a charger needs besides the database: a failure limit per identity
+// and per address, a small pool of its own for the deliberately slow password hash, and the
+// credentials last read from the database (for when it cannot be read).
+namespace csms::app {
+
+// Failed logins in a window, per identity and per remote address. Over `max_failures` either
+// is refused without a password check until the window has passed since its first failure.
+// Thread-safe; memory bounded by `max_tracked` entries per kind.
+class FailureLimiter {
+ public:
+  using Clock = std::chrono::steady_clock;
+  FailureLimiter(int max_failures, std::chrono::seconds window, std::size_t max_tracked = 100'000);
+
+  bool blocked(const std::string& identity, const std::string& address, Clock::time_point now);
+  void failed(const std::string& identity, const std::string& address, Clock::time_point now);
+  // A correct password: the identity's count starts again (the address's does not: one
+  // address may try many identities).
+  void succeeded(const std::string& identity);
+
+ private:
+  struct Entry {
+    int failures = 0;
+    Clock::time_point first;
+  };
+  bool over(std::unordered_map<std::string, Entry>& map, const std::string& key, Clock::time_point now);
+  void count(std::unordered_map<std::string, Entry>& map, const std::string& key, Clock::time_point now);
+
+  int max_failures_;
+  std::chrono::seconds window_;
+  std::size_t max_tracked_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, Entry> by_identity_;
+  std::unordered_map<std::string, Entry> by_address_;
+};
+
+// A few threads for password hashing with a bounded queue: a flood of logins waits (or is
+// turned away) here instead of holding the database threads.
+class WorkPool {
+ public:
+  WorkPool(int threads, std::size_t max_queued);
+  ~WorkPool();
+  WorkPool(const WorkPool&) = delete;
+  WorkPool& operator=(const WorkPool&) = delete;
+  // False (and `job` dropped) when `max_queued` jobs are waiting already.
+  bool submit(std::function<void()> job);
+
+ private:
+  std::size_t max_queued_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::function<void()>> queue_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+// Each station's password hash (or none) as last read from the database, so that known
+// stations can still connect while it is unreachable. Thread-safe.
+class CredentialCache {
+ public:
+  struct Known {
+    std::optional<std::string> password_hash;
+  };
+  void remember(const std::string& identity, std::optional<std::string> password_hash);
+  void forget(const std::string& identity);
+  std::optional<Known> find(const std::string& identity) const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, Known> known_;
+};
+
+}  // namespace csms::app

@@ -1,0 +1,101 @@
+#include "csms/app/station_auth.hpp"
+
+namespace csms::app {
+
+FailureLimiter::FailureLimiter(int max_failures, std::chrono::seconds window, std::size_t max_tracked)
+    : max_failures_(max_failures), window_(window), max_tracked_(max_tracked) {}
+
+bool FailureLimiter::over(std::unordered_map<std::string, Entry>& map, const std::string& key,
+                          Clock::time_point now) {
+  auto found = map.find(key);
+  if (found == map.end()) return false;
+  if (now - found->second.first >= window_) {
+    map.erase(found);
+    return false;
+  }
+  return found->second.failures >= max_failures_;
+}
+
+void FailureLimiter::count(std::unordered_map<std::string, Entry>& map, const std::string& key,
+                           Clock::time_point now) {
+  if (map.size() >= max_tracked_ && !map.count(key)) {
+    std::erase_if(map, [&](const auto& item) { return now - item.second.first >= window_; });
+    // Still full of fresh entries: an attack from very many places. Forgetting them all keeps
+    // memory bounded; the pool's queue still bounds the work.
+    if (map.size() >= max_tracked_) map.clear();
+  }
+  auto& entry = map[key];
+  if (entry.failures == 0 || now - entry.first >= window_) entry = Entry{0, now};
+  ++entry.failures;
+}
+
+bool FailureLimiter::blocked(const std::string& identity, const std::string& address, Clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  return over(by_identity_, identity, now) || (!address.empty() && over(by_address_, address, now));
+}
+
+void FailureLimiter::failed(const std::string& identity, const std::string& address, Clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  count(by_identity_, identity, now);
+  if (!address.empty()) count(by_address_, address, now);
+}
+
+void FailureLimiter::succeeded(const std::string& identity) {
+  std::lock_guard lock(mutex_);
+  by_identity_.erase(identity);
+}
+
+WorkPool::WorkPool(int threads, std::size_t max_queued) : max_queued_(max_queued) {
+  for (int i = 0; i < threads; ++i)
+    threads_.emplace_back([this] {
+      for (;;) {
+        std::function<void()> job;
+        {
+          std::unique_lock lock(mutex_);
+          wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+          if (queue_.empty()) return;  // stopping, and everything queued is done
+          job = std::move(queue_.front());
+          queue_.pop_front();
+        }
+        job();
+      }
+    });
+}
+
+WorkPool::~WorkPool() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  for (auto& thread : threads_) thread.join();
+}
+
+bool WorkPool::submit(std::function<void()> job) {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ || queue_.size() >= max_queued_) return false;
+    queue_.push_back(std::move(job));
+  }
+  wake_.notify_one();
+  return true;
+}
+
+void CredentialCache::remember(const std::string& identity, std::optional<std::string> password_hash) {
+  std::lock_guard lock(mutex_);
+  known_[identity] = Known{std::move(password_hash)};
+}
+
+void CredentialCache::forget(const std::string& identity) {
+  std::lock_guard lock(mutex_);
+  known_.erase(identity);
+}
+
+std::optional<CredentialCache::Known> CredentialCache::find(const std::string& identity) const {
+  std::lock_guard lock(mutex_);
+  auto found = known_.find(identity);
+  if (found == known_.end()) return std::nullopt;
+  return found->second;
+}
+
+}  // namespace csms::app

@@ -1,0 +1,138 @@
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <boost/beast.hpp>
+
+#include "async_support.hpp"
+#include "server_impl.hpp"
+
+namespace csms::server {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using asio::awaitable;
+
+namespace {
+
+constexpr auto kReadTimeout = std::chrono::seconds(30);
+constexpr auto kWriteTimeout = std::chrono::seconds(30);
+constexpr std::size_t kMaxBody = 1024 * 1024;
+
+HttpResponse problem(int status, const char* title, const std::string& detail) {
+  std::string body = R"({"type":"about:blank","title":")" + std::string(title) + R"(","status":)" +
+                     std::to_string(status) + R"(,"detail":")" + detail + "\"}";
+  return HttpResponse{status, "application/problem+json", {}, std::move(body), nullptr};
+}
+
+// Server-sent events: the header, then each pushed event as it comes, a comment every 15 s
+// so that dead clients are noticed, until the stream or the server closes.
+awaitable<void> stream_events(Server::Impl& server, beast::tcp_stream& stream,
+                              std::shared_ptr<EventStream> events) {
+  auto timer = std::make_shared<asio::steady_timer>(stream.get_executor());
+  events->set_notifier(
+      [timer, executor = stream.get_executor()] { asio::post(executor, [timer] { timer->cancel(); }); });
+  std::string header =
+      "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
+      "Connection: close\r\nServer: csms\r\n\r\n: connected\n\n";
+  stream.expires_after(kWriteTimeout);
+  auto [ec, n] = co_await asio::async_write(stream, asio::buffer(header), kAsTuple);
+  (void)n;
+  while (!ec && !server.stopping) {
+    std::string chunk;
+    for (auto& event : events->take()) chunk += event;
+    if (chunk.empty()) {
+      if (events->closed()) break;
+      timer->expires_after(std::chrono::seconds(15));
+      auto [wait_ec] = co_await timer->async_wait(kAsTuple);
+      if (!wait_ec)
+        chunk = ": keep-alive\n\n";  // the timer ran out: nothing happened
+      else
+        continue;
+    }
+    stream.expires_after(kWriteTimeout);
+    auto [write_ec, written] = co_await asio::async_write(stream, asio::buffer(chunk), kAsTuple);
+    (void)written;
+    ec = write_ec;
+  }
+  events->set_notifier(nullptr);
+  events->close();
+}
+
+}  // namespace
+
+awaitable<void> serve_http(Server::Impl& server, tcp::socket socket, ConnectionGate::Ticket ticket) {
+  beast::tcp_stream stream(std::move(socket));
+  beast::flat_buffer buffer;
+  for (;;) {
+    stream.expires_after(kReadTimeout);
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(16 * 1024);
+    parser.body_limit(kMaxBody);
+    auto [ec, n] = co_await http::async_read(stream, buffer, parser, kAsTuple);
+    (void)n;
+    ticket.handshake_done();  // a keep-alive connection waiting for its next request is not "arriving"
+    if (ec) {
+      if (ec == http::error::body_limit || ec == http::error::header_limit) {
+        bool body = ec == http::error::body_limit;
+        http::response<http::string_body> response{
+            body ? http::status::payload_too_large : http::status::request_header_fields_too_large, 11};
+        response.set(http::field::content_type, "application/problem+json");
+        response.body() =
+            body
+                ? R"({"type":"about:blank","title":"Payload Too Large","status":413,"detail":"bodies are limited to 1 MiB"})"
+                : R"({"type":"about:blank","title":"Request Header Fields Too Large","status":431,"detail":"headers are limited to 16 KiB"})";
+        response.keep_alive(false);
+        response.prepare_payload();
+        stream.expires_after(kWriteTimeout);
+        co_await http::async_write(stream, response, kAsTuple);
+      }
+      break;
+    }
+    auto request = parser.release();
+    HttpRequest plain;
+    plain.method = std::string(request.method_string());
+    plain.target = std::string(request.target());
+    for (const auto& field : request) {
+      std::string name(field.name_string());
+      std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+      plain.headers[name] = std::string(field.value());
+    }
+    plain.body = std::move(request.body());
+    stream.expires_never();
+    // Named, not a temporary inside the co_await: GCC 12 mishandles destructors of
+    // temporaries in co_await expressions.
+    auto shared_request = std::make_shared<HttpRequest>(std::move(plain));
+    std::function<void(std::function<void(HttpResponse)>)> start =
+        [&server, shared_request](std::function<void(HttpResponse)> done) {
+          try {
+            server.http_handler(std::move(*shared_request), std::move(done));
+          } catch (const std::exception& e) {
+            spdlog::error("http handler threw: {}", e.what());
+            done(problem(500, "Internal Server Error", "the request could not be completed"));
+          }
+        };
+    auto answer = co_await await_callback<HttpResponse>(
+        std::move(start), server.settings.api_request_timeout,
+        problem(503, "Service Unavailable", "the request took too long; try again later"));
+    if (answer.stream) {
+      co_await stream_events(server, stream, answer.stream);
+      break;
+    }
+    http::response<http::string_body> response{static_cast<http::status>(answer.status), request.version()};
+    response.set(http::field::content_type, answer.content_type);
+    response.set(http::field::server, "csms");
+    for (const auto& [name, value] : answer.headers) response.set(name, value);
+    response.body() = std::move(answer.body);
+    response.keep_alive(request.keep_alive() && !server.stopping);
+    response.prepare_payload();
+    stream.expires_after(kWriteTimeout);
+    auto [write_ec, written] = co_await http::async_write(stream, response, kAsTuple);
+    (void)written;
+    if (write_ec || !response.keep_alive()) break;
+  }
+  beast::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+}
+
+}  // namespace csms::server

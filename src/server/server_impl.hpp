@@ -1,0 +1,72 @@
+#pragma once
+
+// The server's shared state: listeners, the io_context and its threads, the registry of live
+// charger connections. Private to the server module.
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "connection_gate.hpp"
+#include "csms/server/server.hpp"
+
+namespace csms::server {
+
+class WsSession;
+
+struct Server::Impl {
+  using tcp = boost::asio::ip::tcp;
+
+  Impl(ServerSettings s, StationHandler& h, HttpHandler hh);
+
+  ServerSettings settings;
+  StationHandler& stations;
+  HttpHandler http_handler;
+  // Before the io_context: tickets held by its handlers give their places back to the gates
+  // while it is destroyed.
+  ConnectionGate ocpp_gate;
+  ConnectionGate api_gate;
+  boost::asio::io_context ioc;
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work;
+  tcp::acceptor ocpp_acceptor{ioc};
+  tcp::acceptor api_acceptor{ioc};
+  std::vector<std::thread> threads;
+  std::atomic<std::uint64_t> next_connection{1};
+  std::atomic<bool> stopping{false};
+
+  // Live sessions by station (the newest connection) and by connection. Only weak
+  // references: a session's lifetime is its own coroutine's.
+  mutable std::mutex registry_mutex;
+  std::unordered_map<std::string, std::weak_ptr<WsSession>> registry;
+  std::unordered_map<std::uint64_t, std::weak_ptr<WsSession>> sessions;
+
+  mutable std::mutex stats_mutex;
+  std::map<std::string, std::uint64_t> leniencies;
+
+  // Stations whose frames are logged; the flag keeps the common case to one atomic load.
+  std::atomic<bool> any_frame_logging{false};
+  mutable std::mutex frame_logging_mutex;
+  std::set<std::string> frame_logging;
+
+  void log_frame(const std::string& station_id, const char* direction, const std::string& frame) const;
+  void count_leniencies(const std::vector<std::string>& names);
+
+  // Runs the io_context on this thread until it stops; an exception escaping a handler is
+  // logged and counted, and the thread carries on.
+  void run_io();
+  boost::asio::awaitable<void> accept(tcp::acceptor& acceptor, ConnectionGate& gate);
+  void start_connection(ConnectionGate& gate, tcp::socket socket, ConnectionGate::Ticket ticket);
+};
+
+// One REST client's connection (HTTP/1.1 keep-alive, server-sent events).
+boost::asio::awaitable<void> serve_http(Server::Impl& server, boost::asio::ip::tcp::socket socket,
+                                        ConnectionGate::Ticket ticket);
+
+}  // namespace csms::server
