@@ -38,6 +38,8 @@ void Api::run_unit(std::function<HttpResponse(domain::Repositories&)> work,
               std::rethrow_exception(error);
             } catch (const HttpError& e) {
               respond(problem(e.status(), e.what()));
+            } catch (const domain::StoreUnavailable& e) {
+              respond(problem(503, "the database is unavailable; try again later"));
             } catch (const std::exception& e) {
               spdlog::error("api: database work failed: {}", e.what());
               respond(problem(500, "the request could not be completed"));

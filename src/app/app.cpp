@@ -132,7 +132,8 @@ int analytics_command(const Config& config, const std::vector<std::string>& args
   if (!(*from < *to)) throw ConfigError("--from must be before --to");
   const auto& url = database_url(config);
   store::migrate(url);
-  store::Database db({url, config.database_pool_size, config.database_max_batch});
+  store::Database db({url, config.database_pool_size, config.database_max_batch, "csms_db_queue_depth",
+                      static_cast<std::size_t>(config.database_max_queue)});
   db.start();
   const auto started = std::chrono::steady_clock::now();
   auto rows = analytics::AnalyticsService::rebuild(
@@ -307,6 +308,10 @@ int serve_command(const Config& config) {
   gateway_settings.call_timeout = std::chrono::seconds(config.call_timeout_s);
   gateway_settings.running_cost_interval = std::chrono::seconds(config.running_cost_interval_s);
   gateway_settings.node_id = node_id;
+  gateway_settings.heartbeat_interval_s = config.heartbeat_interval_s;
+  gateway_settings.spool_path =
+      config.spool_path.empty() ? "spool/" + node_id + ".journal" : config.spool_path;
+  gateway_settings.spool_max_bytes = static_cast<std::uint64_t>(config.spool_max_mib) << 20;
   StationGateway gateway(gateway_settings, charging, db, clock, events);
   // Commands for stations on other nodes travel through the database.
   ClusterNode cluster_node(node_id, gateway_settings.call_timeout + std::chrono::seconds(5), gateway, db);

@@ -2,14 +2,19 @@
 
 #include <spdlog/spdlog.h>
 
+#include <condition_variable>
+#include <fstream>
+#include <map>
 #include <set>
 
 #include "csms/api/password.hpp"
 #include "csms/app/log_context.hpp"
 #include "csms/billing/billing_service.hpp"
+#include "csms/domain/time.hpp"
 #include "csms/metrics/metrics.hpp"
 #include "csms/ocpp/commands.hpp"
 #include "csms/ocpp/translate.hpp"
+#include "csms/parsing/json_text.hpp"
 
 namespace csms::app {
 
@@ -151,6 +156,21 @@ StationGateway::StationGateway(GatewaySettings settings, const charging::Chargin
                                domain::UnitOfWorkRunner& db, const domain::Clock& clock,
                                const domain::EventBus& events)
     : settings_(settings), charging_(charging), db_(db), clock_(clock), events_(events) {
+  if (!settings_.spool_path.empty()) {
+    spool_ = std::make_unique<Spool>(settings_.spool_path, settings_.spool_max_bytes);
+    if (!spool_->empty()) {
+      // Messages acknowledged from the spool before a crash or stop: replayed first.
+      spdlog::warn("spool {} holds {} bytes from before; replaying them once the database takes them",
+                   spool_->path(), spool_->bytes());
+      spooling_ = true;
+    }
+    metrics::registry().callback(
+        "csms_spool_bytes", "Bytes of chargers' transaction messages waiting in the spool for the database",
+        [this] {
+          return std::vector<std::pair<metrics::Labels, double>>{{{}, static_cast<double>(spool_->bytes())}};
+        });
+    replayer_ = std::thread([this] { replay_loop(); });
+  }
   flusher_ = std::thread([this] {
     std::unique_lock lock(flush_mutex_);
     while (!stopping_) {
@@ -172,8 +192,12 @@ void StationGateway::stop() {
   }
   flush_wake_.notify_all();
   if (flusher_.joinable()) flusher_.join();
+  if (replayer_.joinable()) replayer_.join();
+  if (spool_) metrics::registry().remove_callback("csms_spool_bytes");
   flush_liveness();
 }
+
+std::uint64_t StationGateway::spool_bytes() const { return spool_ ? spool_->bytes() : 0; }
 
 void StationGateway::seen(const std::string& station_id) {
   auto now = clock_.now();
@@ -325,15 +349,21 @@ void StationGateway::record_connection(const std::shared_ptr<server::StationLink
           auto found = connections_.find(link->connection_id());
           if (found == connections_.end()) return;
           found->second.ready = true;
-          // A failed lookup lets the station in as if Accepted: refusing every call
-          // because our database hiccuped would cost the operator more.
-          if (!error) found->second.registration = record->registration;
+          // Without the database the station is what it was when last recorded (a station
+          // never seen is Pending: its calls wait for a boot that can be recorded).
+          if (!error)
+            found->second.registration = record->registration;
+          else
+            found->second.registration =
+                offline_.registration(link->station_id()).value_or(domain::RegistrationStatus::Pending);
           waiting.swap(found->second.waiting);
         }
-        if (error)
+        if (error) {
           spdlog::error("station {}: could not record the connection", link->station_id());
-        else
+        } else {
+          offline_.remember_registration(link->station_id(), record->registration);
           events_.publish(domain::StationConnected{link->station_id(), protocol, at});
+        }
         for (auto& resume : waiting) resume();
       });
 }
@@ -435,28 +465,41 @@ void StationGateway::process(const std::shared_ptr<server::StationLink>& link, s
     return reply(ocpp::to_reply(version, call.action, domain::HeartbeatResponse{ctx.received_at}));
   }
 
+  // While the spool holds anything, transaction messages go behind it: their order is kept.
+  if (spooling_ && OfflineAnswers::spooled(request))
+    return spool_and_answer(link, version, call.action, ctx, std::move(request), call.payload,
+                            std::move(reply));
+
   // The busiest messages (meter values, and transactions' updates with theirs) are coalesced
   // with what other chargers sent meanwhile.
   const auto* event = std::get_if<domain::TransactionEventRequest>(&request);
   if (std::holds_alternative<domain::MeterValuesRequest>(request) ||
       (event && event->kind == domain::TransactionEventKind::Updated))
-    return queue_batched(
-        {link, version, call.action, call.message_id, ctx, std::move(request), std::move(reply)});
-  run_single(link, version, call.action, call.message_id, ctx, std::move(request), std::move(reply));
+    return queue_batched({link, version, call.action, call.message_id, ctx, std::move(request),
+                          std::move(reply), std::move(call.payload)});
+  run_single(link, version, call.action, call.message_id, ctx, std::move(request), std::move(reply),
+             std::move(call.payload));
 }
 
 void StationGateway::run_single(const std::shared_ptr<server::StationLink>& link, ocpp::Version version,
                                 const std::string& action, const std::string& message_id,
                                 const domain::MessageContext& ctx, domain::Request request,
-                                std::function<void(server::Reply)> reply) {
+                                std::function<void(server::Reply)> reply, nlohmann::json payload) {
   auto outcome = std::make_shared<charging::Outcome>();
+  auto shared = std::make_shared<domain::Request>(std::move(request));
   db_.run(
-      [this, ctx, action, request = std::move(request), outcome](domain::Repositories& repos) {
+      [this, ctx, action, shared, outcome](domain::Repositories& repos) {
         ScopedLogContext on_db_thread(ctx.station_id, ctx.message_id, action);
-        *outcome = charging_.handle(ctx, request, repos.charging());
-        add_running_cost(repos, ctx, request, *outcome);
+        *outcome = charging_.handle(ctx, *shared, repos.charging());
+        add_running_cost(repos, ctx, *shared, *outcome);
       },
-      [this, link, version, action, message_id, outcome, reply = std::move(reply)](std::exception_ptr error) {
+      [this, link, version, action, message_id, ctx, outcome, shared, payload = std::move(payload),
+       reply = std::move(reply)](std::exception_ptr error) mutable {
+        // The database is out of reach: what can be answered without it is, and transaction
+        // messages are kept in the spool (J02.FR.19: a TransactionEvent is never refused).
+        if (domain::is_store_unavailable(error))
+          return spool_and_answer(link, version, action, ctx, std::move(*shared), payload, std::move(reply));
+        if (!error) remember_answer(ctx.station_id, *shared, outcome->response);
         finish(link, version, action, message_id, *outcome, reply, error);
       });
 }
@@ -573,10 +616,11 @@ void StationGateway::flush_batched() {
           }
           for (auto& item : *batch)
             run_single(item.link, item.version, item.action, item.message_id, item.ctx,
-                       std::move(item.request), std::move(item.reply));
+                       std::move(item.request), std::move(item.reply), std::move(item.payload));
         } else {
           for (std::size_t i = 0; i < batch->size(); ++i) {
             auto& item = (*batch)[i];
+            remember_answer(item.ctx.station_id, item.request, (*outcomes)[i].response);
             finish(item.link, item.version, item.action, item.message_id, (*outcomes)[i], item.reply,
                    nullptr);
           }
@@ -669,6 +713,221 @@ void StationGateway::send(const std::string& station_id, const std::string& name
                }
                done(std::move(result));
              });
+}
+
+void StationGateway::remember_answer(const std::string& station_id, const domain::Request& request,
+                                     const domain::Response& response) {
+  if (const auto* boot = std::get_if<domain::BootResponse>(&response))
+    offline_.remember_registration(station_id, boot->status);
+  const domain::IdToken* token = nullptr;
+  std::optional<domain::Authorization> authorization;
+  if (const auto* authorize = std::get_if<domain::AuthorizeRequest>(&request)) token = &authorize->id_token;
+  if (const auto* start = std::get_if<domain::StartTransactionRequest>(&request)) token = &start->id_token;
+  if (const auto* event = std::get_if<domain::TransactionEventRequest>(&request); event && event->id_token)
+    token = &*event->id_token;
+  if (const auto* r = std::get_if<domain::AuthorizeResponse>(&response)) authorization = r->authorization;
+  if (const auto* r = std::get_if<domain::StartTransactionResponse>(&response))
+    authorization = r->authorization;
+  if (const auto* r = std::get_if<domain::TransactionEventResponse>(&response))
+    authorization = r->authorization;
+  // ConcurrentTx is about that moment's other transaction, not the token.
+  if (token && authorization && authorization->status != domain::AuthorizationStatus::ConcurrentTx)
+    offline_.remember_token(token->value, *authorization);
+}
+
+void StationGateway::spool_and_answer(const std::shared_ptr<server::StationLink>& link, ocpp::Version version,
+                                      const std::string& action, const domain::MessageContext& ctx,
+                                      domain::Request request, const json& payload,
+                                      std::function<void(server::Reply)> reply) {
+  auto refuse = [&] {
+    reply(server::ReplyError{ocpp::ErrorCode::InternalError, "cannot be stored now; try again later"});
+  };
+  const bool keep = OfflineAnswers::spooled(request);
+  if (keep && !spool_) return refuse();
+  auto answer = offline_.answer(ctx.station_id, request, ctx.received_at, settings_.heartbeat_interval_s);
+  if (!answer) return refuse();
+  json reply_payload;
+  try {
+    reply_payload = ocpp::to_reply(version, action, *answer);
+  } catch (const std::exception& e) {
+    spdlog::error("station {}: {} offline reply failed: {}", ctx.station_id, action, e.what());
+    return refuse();
+  }
+  if (const auto* boot = std::get_if<domain::BootResponse>(&*answer)) {
+    std::lock_guard lock(mutex_);
+    if (auto found = connections_.find(link->connection_id()); found != connections_.end())
+      found->second.registration = boot->status;
+  }
+  if (!keep) return reply(std::move(reply_payload));  // Authorize, BootNotification: the cache alone
+
+  json entry = {{"station_id", ctx.station_id},
+                {"protocol", ctx.protocol},
+                {"action", action},
+                {"message_id", ctx.message_id},
+                {"received_at", domain::format_timestamp(ctx.received_at)},
+                {"reused", ctx.message_id_reused},
+                {"payload", payload}};
+  if (const auto* start = std::get_if<domain::StartTransactionRequest>(&request); start && start->assigned_id)
+    entry["assigned_id"] = *start->assigned_id;
+  std::lock_guard lock(spool_mode_mutex_);
+  if (!spooling_.exchange(true))
+    spdlog::warn("database unavailable: chargers' transaction messages go to the spool {}", spool_->path());
+  spool_->append(entry.dump(-1, ' ', false, json::error_handler_t::replace),
+                 [reply = std::move(reply), reply_payload = std::move(reply_payload)](bool stored) mutable {
+                   if (!stored)
+                     return reply(server::ReplyError{ocpp::ErrorCode::InternalError,
+                                                     "cannot be stored now; try again later"});
+                   reply(std::move(reply_payload));
+                 });
+}
+
+void StationGateway::replay_loop() {
+  std::unique_lock lock(flush_mutex_);
+  while (!stopping_) {
+    flush_wake_.wait_for(lock, std::chrono::seconds(1));
+    if (stopping_) break;
+    lock.unlock();
+    try {
+      if (spooling_) {
+        while (!stopping_ && replay_some()) {
+        }
+      } else if (offline_.transaction_ids() < 100) {
+        reserve_transaction_ids();
+      }
+    } catch (const std::exception& e) {
+      spdlog::warn("spool replay: {}", e.what());
+    }
+    lock.lock();
+  }
+}
+
+void StationGateway::reserve_transaction_ids() {
+  auto ids = std::make_shared<std::vector<std::int64_t>>();
+  try {
+    db_.run_and_wait(
+        [ids](domain::Repositories& repos) { *ids = repos.admin().reserve_transaction_ids(200); });
+    offline_.add_transaction_ids(*ids);
+  } catch (const std::exception& e) {
+    spdlog::debug("could not reserve transaction ids: {}", e.what());
+  }
+}
+
+namespace {
+struct ReplayEntry {
+  std::string line;
+  domain::MessageContext ctx;
+  std::string action;
+  domain::Request request;
+  bool readable = false;
+};
+
+ReplayEntry read_entry(const std::string& line) {
+  ReplayEntry entry{line, {}, {}, {}, false};
+  auto parsed = parsing::parse_json(line, {line.size(), 64});
+  if (!parsed.ok() || !parsed.value.is_object()) return entry;
+  const auto& doc = parsed.value;
+  auto version = ocpp::version_from_subprotocol(doc.value("protocol", ""));
+  auto received = domain::parse_timestamp(doc.value("received_at", ""));
+  if (!version || !received || !doc.contains("payload")) return entry;
+  entry.action = doc.value("action", "");
+  entry.ctx = domain::MessageContext{doc.value("station_id", ""), doc.value("protocol", ""),
+                                     doc.value("message_id", ""), *received, doc.value("reused", false)};
+  entry.request = ocpp::to_request(*version, entry.action, doc["payload"], *received);
+  if (auto* start = std::get_if<domain::StartTransactionRequest>(&entry.request);
+      start && doc.contains("assigned_id"))
+    start->assigned_id = doc["assigned_id"].get<std::int64_t>();
+  entry.readable = true;
+  return entry;
+}
+}  // namespace
+
+// One chunk of the spool: each station's entries in order in one unit; a unit that fails
+// for its data runs again entry by entry so that one bad entry is set aside without holding
+// back the others. Returns whether it moved on (false: nothing left, or the database is out
+// of reach again).
+bool StationGateway::replay_some() {
+  auto entries = spool_->read(replay_offset_, 512);
+  if (entries.empty()) {
+    std::lock_guard lock(spool_mode_mutex_);
+    if (spool_->truncate_at(replay_offset_)) {
+      replay_offset_ = 0;
+      spooling_ = false;
+      spdlog::info("spool replayed; chargers' messages are stored directly again");
+    }
+    return false;
+  }
+  std::vector<ReplayEntry> items;
+  for (const auto& e : entries) {
+    try {
+      items.push_back(read_entry(e.line));
+    } catch (const std::exception&) {
+      items.push_back(ReplayEntry{e.line, {}, {}, {}, false});
+    }
+  }
+  std::map<std::string, std::vector<std::size_t>> by_station;
+  for (std::size_t i = 0; i < items.size(); ++i)
+    if (items[i].readable) by_station[items[i].ctx.station_id].push_back(i);
+
+  std::vector<charging::Outcome> outcomes(items.size());
+  std::vector<std::exception_ptr> errors(items.size());
+  // Every station's group is submitted at once (they commit together); each runs its
+  // entries in order.
+  auto run_groups = [&](const std::vector<std::vector<std::size_t>>& groups) {
+    std::mutex m;
+    std::condition_variable cv;
+    std::size_t pending = groups.size();
+    std::vector<std::exception_ptr> results(groups.size());
+    for (std::size_t g = 0; g < groups.size(); ++g)
+      db_.run(
+          [&, g](domain::Repositories& repos) {
+            for (auto i : groups[g])
+              outcomes[i] = charging_.handle(items[i].ctx, items[i].request, repos.charging());
+          },
+          [&, g](std::exception_ptr e) {
+            std::lock_guard lock(m);
+            results[g] = e;
+            if (--pending == 0) cv.notify_all();
+          });
+    std::unique_lock lock(m);
+    cv.wait(lock, [&] { return pending == 0; });
+    return results;
+  };
+  std::vector<std::vector<std::size_t>> groups;
+  for (auto& [station, group] : by_station) groups.push_back(group);
+  auto results = run_groups(groups);
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    if (domain::is_store_unavailable(results[g])) return false;  // from this offset again later
+    if (!results[g]) continue;
+    for (auto i : groups[g]) {
+      errors[i] = run_groups({{i}})[0];
+      if (domain::is_store_unavailable(errors[i])) return false;
+    }
+  }
+  static auto& replayed = metrics::registry().counter("csms_spool_replayed_total",
+                                                      "Spooled messages stored after the database came back");
+  static auto& failed = metrics::registry().counter(
+      "csms_spool_failed_total", "Spooled messages that could not be stored (kept in <spool>.failed)");
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (!items[i].readable || errors[i]) {
+      std::string why = "unreadable";
+      if (errors[i]) {
+        try {
+          std::rethrow_exception(errors[i]);
+        } catch (const std::exception& e) {
+          why = e.what();
+        }
+      }
+      spdlog::error("spool: an entry could not be stored ({}); kept in {}.failed", why, spool_->path());
+      std::ofstream(spool_->path() + ".failed", std::ios::app) << items[i].line << '\n';
+      failed.inc();
+      continue;
+    }
+    replayed.inc();
+    remember_answer(items[i].ctx.station_id, items[i].request, outcomes[i].response);
+    events_.publish(outcomes[i].events);
+  }
+  replay_offset_ = entries.back().next;
+  return true;
 }
 
 }  // namespace csms::app

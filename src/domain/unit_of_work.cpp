@@ -16,4 +16,15 @@ void UnitOfWorkRunner::run_and_wait(std::function<void(Repositories&)> work) {
   future.get();
 }
 
+bool is_store_unavailable(const std::exception_ptr& error) {
+  if (!error) return false;
+  try {
+    std::rethrow_exception(error);
+  } catch (const StoreUnavailable&) {
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
 }  // namespace csms::domain

@@ -194,4 +194,12 @@ bool PgAdminRepository::ping() {
   return true;
 }
 
+std::vector<std::int64_t> PgAdminRepository::reserve_transaction_ids(int n) {
+  std::vector<std::int64_t> ids;
+  for (const auto& row :
+       txn_.exec_params("SELECT nextval('transactions_id_seq') FROM generate_series(1, $1)", n))
+    ids.push_back(row[0].as<std::int64_t>());
+  return ids;
+}
+
 }  // namespace csms::store

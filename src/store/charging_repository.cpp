@@ -243,7 +243,7 @@ domain::TransactionRef PgChargingRepository::start_transaction(const domain::Mes
                    "|" + nlohmann::json(start.meter_start_wh).dump();
   auto inserted = exec_cached(
       txn_,
-      std::string("WITH id AS (SELECT nextval('transactions_id_seq') AS v) "
+      std::string("WITH id AS (SELECT COALESCE($12::bigint, nextval('transactions_id_seq')) AS v) "
                   "INSERT INTO transactions (id, station_id, protocol, ocpp_transaction_id, evse_id, "
                   "connector_id, id_token, authorization_status, reservation_id, started_at, "
                   "meter_start_wh, last_event_at, flags, start_key) "
@@ -253,7 +253,7 @@ domain::TransactionRef PgChargingRepository::start_transaction(const domain::Mes
           kRefColumns,
       ctx.station_id, ctx.protocol, start.evse_id, start.connector_id, start.id_token.value,
       std::string(domain::to_string(authorization.status)), start.reservation_id, ts(start.timestamp),
-      start.meter_start_wh, text_array(flags), start_key);
+      start.meter_start_wh, text_array(flags), start_key, start.assigned_id);
   if (!inserted.empty()) {
     auto ref = ref_from(inserted[0], true);
     exec_cached(txn_,

@@ -27,6 +27,7 @@ struct Database::Impl {
   bool stopping = false;
   std::vector<std::thread> threads;
   std::vector<std::unique_ptr<pqxx::connection>> connections;
+  std::atomic<bool> available{true};
   std::atomic<std::size_t> batches{0};
   std::atomic<std::size_t> units{0};
 
@@ -145,10 +146,20 @@ struct Database::Impl {
       batches.fetch_add(1, std::memory_order_relaxed);
       units.fetch_add(batch.size(), std::memory_order_relaxed);
     } catch (const std::exception& e) {
-      batch_error = std::current_exception();
+      // A lost connection (and a refused reconnect) is "unavailable": the caller may keep
+      // the work for later. Anything else is the units' own failure.
+      if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr || !connection ||
+          !connection->is_open()) {
+        batch_error = std::make_exception_ptr(
+            domain::StoreUnavailable(std::string("database unavailable: ") + e.what()));
+        if (available.exchange(false)) spdlog::error("database: unavailable: {}", e.what());
+      } else {
+        batch_error = std::current_exception();
+        spdlog::error("database: batch of {} failed: {}", batch.size(), e.what());
+      }
       failures.inc();
-      spdlog::error("database: batch of {} failed: {}", batch.size(), e.what());
     }
+    if (!batch_error && !available.exchange(true)) spdlog::info("database: available again");
     for (std::size_t i = 0; i < batch.size(); ++i) {
       auto error = batch_error ? batch_error : errors[i];
       try {
@@ -204,10 +215,19 @@ void Database::run(std::function<void(domain::Repositories&)> work,
     if (done) done(std::make_exception_ptr(std::runtime_error("the database is shutting down")));
     return;
   }
+  // Bounded: while the database is out of reach, work piles up no further than this; the
+  // excess is failed at once as "unavailable" (callers that must not lose it spool it).
+  if (impl_->queue.size() >= impl_->settings.max_queue) {
+    lock.unlock();
+    if (done) done(std::make_exception_ptr(domain::StoreUnavailable("the database queue is full")));
+    return;
+  }
   impl_->queue.push_back({std::move(work), std::move(done)});
   lock.unlock();
   impl_->wake.notify_one();
 }
+
+bool Database::available() const { return impl_->available.load(); }
 
 std::size_t Database::queue_depth() const {
   std::lock_guard lock(impl_->mutex);

@@ -82,6 +82,7 @@ class PgAdminRepository final : public domain::AdminRepository {
   std::optional<std::string> ocpp_transaction_id(const std::string& station_id,
                                                  const std::string& id_or_ocpp_id) override;
   bool ping() override;
+  std::vector<std::int64_t> reserve_transaction_ids(int n) override;
 
  private:
   pqxx::transaction_base& txn_;

@@ -26,6 +26,7 @@ CsmsProcess::CsmsProcess(const std::string& database_url, std::map<std::string, 
   env.try_emplace("CSMS_API_LISTEN", "127.0.0.1:0");
   env.try_emplace("CSMS_API_TOKENS", std::string(kToken) + ":admin");
   env.try_emplace("CSMS_LOG_LEVEL", "debug");
+  env.try_emplace("CSMS_SPOOL_PATH", log_path_ + ".spool");
   pid_ = fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {

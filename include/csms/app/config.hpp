@@ -29,6 +29,10 @@ struct Config {
   std::optional<std::string> database_url;
   int database_pool_size = 4;
   int database_max_batch = 256;
+  int database_max_queue = 100'000;
+  // Empty: spool/<node id>.journal under the working directory.
+  std::string spool_path;
+  int spool_max_mib = 1024;
 
   Endpoint ocpp_listen{"0.0.0.0", 9000};
   std::optional<Endpoint> ocpp_tls_listen;

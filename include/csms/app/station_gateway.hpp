@@ -9,6 +9,8 @@
 #include <unordered_map>
 
 #include "csms/api/api.hpp"
+#include "csms/app/offline_answers.hpp"
+#include "csms/app/spool.hpp"
 #include "csms/app/station_auth.hpp"
 #include "csms/charging/charging_service.hpp"
 #include "csms/domain/clock.hpp"
@@ -30,6 +32,12 @@ struct GatewaySettings {
   // Meter values (and transaction updates) are stored in batches: while these many are being
   // stored, the next messages gather for the batch after.
   int batches_in_flight = 2;
+  // Transaction messages taken while the database is out of reach are journaled here and
+  // acknowledged from it; replayed in order once it is back. Empty path: no spool (such
+  // messages then get InternalError while the database is down).
+  std::string spool_path;
+  std::uint64_t spool_max_bytes = 1ull << 30;
+  int heartbeat_interval_s = 300;  // in a BootNotification answered from the cache
 };
 
 // Joins the transport to the services: each charger call is translated by `ocpp`, decided
@@ -55,8 +63,12 @@ class StationGateway final : public server::StationHandler, public api::CommandP
   // Records every open connection again (after another node declared this one dead and
   // took its stations).
   void reclaim_all();
-  // Writes pending last-seen times and stops the flusher.
+  // Writes pending last-seen times and stops the flusher and the replayer.
   void stop();
+  // Whether chargers' transaction messages are being spooled (the database was out of reach
+  // and the spool has not been replayed yet), and how many bytes wait in it.
+  bool spooling() const { return spooling_.load(); }
+  std::uint64_t spool_bytes() const;
 
   void authenticate(const server::HandshakeInfo& info,
                     std::function<void(server::AuthDecision)> done) override;
@@ -91,7 +103,7 @@ class StationGateway final : public server::StationHandler, public api::CommandP
   // One message as its own unit of work, answered once it committed.
   void run_single(const std::shared_ptr<server::StationLink>& link, ocpp::Version version,
                   const std::string& action, const std::string& message_id, const domain::MessageContext& ctx,
-                  domain::Request request, std::function<void(server::Reply)> reply);
+                  domain::Request request, std::function<void(server::Reply)> reply, nlohmann::json payload);
   // 2.0.1: the cost so far in the reply to TransactionEvent Updated (at most once per
   // interval per transaction) and the final cost in the reply to Ended.
   void add_running_cost(domain::Repositories& repos, const domain::MessageContext& ctx,
@@ -111,8 +123,22 @@ class StationGateway final : public server::StationHandler, public api::CommandP
     domain::MessageContext ctx;
     domain::Request request;  // MeterValues, or a TransactionEvent Updated
     std::function<void(server::Reply)> reply;
+    nlohmann::json payload;  // as validated: what the spool keeps if it comes to that
   };
   void queue_batched(BatchedCall pending);
+  // The database is out of reach: `request` is journaled and answered from the cache, or,
+  // when that cannot be done, refused with InternalError (the charger tries again).
+  void spool_and_answer(const std::shared_ptr<server::StationLink>& link, ocpp::Version version,
+                        const std::string& action, const domain::MessageContext& ctx, domain::Request request,
+                        const nlohmann::json& payload, std::function<void(server::Reply)> reply);
+  // Replays the spool through the normal path while the database takes it; keeps a stock of
+  // reserved transaction ids. On the replayer thread.
+  void replay_loop();
+  bool replay_some();
+  void reserve_transaction_ids();
+  // Feeds the offline cache from what the database decided.
+  void remember_answer(const std::string& station_id, const domain::Request& request,
+                       const domain::Response& response);
   void flush_batched();
   void seen(const std::string& station_id);
   // Whether this TransactionEvent's reply should carry the running cost (and remembers it).
@@ -145,6 +171,13 @@ class StationGateway final : public server::StationHandler, public api::CommandP
   FailureLimiter auth_failures_{10, std::chrono::seconds(60)};
   WorkPool password_pool_{2, 256};
   CredentialCache credentials_;
+
+  OfflineAnswers offline_;
+  std::unique_ptr<Spool> spool_;
+  std::atomic<bool> spooling_{false};
+  std::mutex spool_mode_mutex_;      // spooling_ turning off (spool drained) vs. entries being added
+  std::uint64_t replay_offset_ = 0;  // replayer thread only
+  std::thread replayer_;
 
   std::mutex flush_mutex_;
   std::condition_variable flush_wake_;

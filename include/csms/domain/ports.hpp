@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -195,6 +196,9 @@ class AdminRepository {
                                                          const std::string& id_or_ocpp_id) = 0;
 
   virtual bool ping() = 0;
+  // Takes `n` values of the transaction id sequence for later use (1.6 StartTransaction
+  // answered while the database is out of reach).
+  virtual std::vector<std::int64_t> reserve_transaction_ids(int n) = 0;
 };
 
 struct AlertFilter {
@@ -403,6 +407,17 @@ class Repositories {
   virtual AnalyticsRepository& analytics() = 0;
   virtual ClusterRepository& cluster() = 0;
 };
+
+// A unit of work failed because the database could not be reached (connection lost or
+// refused, or too much work already waiting): nothing is known to be stored, and trying
+// again later may succeed.
+class StoreUnavailable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Whether `error` is a StoreUnavailable.
+bool is_store_unavailable(const std::exception_ptr& error);
 
 // Runs units of work on the database threads. `done` gets nullptr once the work has
 // committed, or the exception that rolled it back.

@@ -70,6 +70,9 @@ struct StartTransactionRequest {
   double meter_start_wh = 0;
   Timestamp timestamp;
   std::optional<int> reservation_id;
+  // The id we gave the charger while the database was out of reach (a spooled start being
+  // stored now); unset: the sequence's next value.
+  std::optional<std::int64_t> assigned_id;
 };
 struct StartTransactionResponse {
   std::int64_t transaction_id = 0;

@@ -15,6 +15,8 @@ struct DatabaseSettings {
   int max_batch = 256;
   // The gauge of waiting units (one per pool: a process may run two).
   std::string queue_metric = "csms_db_queue_depth";
+  // Units of work waiting at most; more fail at once with domain::StoreUnavailable.
+  std::size_t max_queue = 100'000;
 };
 
 // A pool of database threads, each with its own connection, fed by one queue. Units of
@@ -37,6 +39,8 @@ class Database final : public domain::UnitOfWorkRunner {
   void run(std::function<void(domain::Repositories&)> work,
            std::function<void(std::exception_ptr)> done) override;
   std::size_t queue_depth() const;
+  // False from a batch that found the database unreachable to the next one that committed.
+  bool available() const;
   // Units of work committed per batch, for metrics and tests.
   std::size_t batches_committed() const;
   std::size_t units_committed() const;
