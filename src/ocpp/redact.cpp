@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cctype>
+#include <string>
 
 namespace csms::ocpp {
 namespace {
@@ -97,8 +98,29 @@ bool redact(Json& node) {
   return changed;
 }
 
+// `text` with JSON's \u escapes of ASCII characters decoded, so that a name spelled
+// "BasicAuth\u0050assword" in text that is not JSON is found as well.
+std::string unescape_ascii(std::string_view text) {
+  auto hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; };
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\\' && i + 1 < text.size() && text[i + 1] == '\\') {
+      out += "\\\\";  // an escaped backslash, not the start of an escape
+      ++i;
+    } else if (text[i] == '\\' && i + 5 < text.size() && text[i + 1] == 'u' && text[i + 2] == '0' &&
+               text[i + 3] == '0' && text[i + 4] >= '0' && text[i + 4] <= '7' && hex(text[i + 5])) {
+      out += static_cast<char>(std::stoi(std::string(text.substr(i + 4, 2)), nullptr, 16));
+      i += 5;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
 std::string as_text(std::string_view frame) {
-  auto name = lower(frame);
+  auto name = lower(unescape_ascii(frame));
   if (name.find("password") != std::string::npos || name.find("authorizationkey") != std::string::npos)
     return "<" + std::to_string(frame.size()) + " bytes withheld: not JSON, and it names a secret>";
   if (frame.size() <= kTextLimit) return std::string(frame);

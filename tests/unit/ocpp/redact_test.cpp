@@ -82,6 +82,18 @@ TEST(Redact, BrokenJsonNamingASecret_IsWithheld) {
   EXPECT_EQ(out.find("hunter2"), std::string::npos) << out;
 }
 
+TEST(Redact, BrokenJsonNamingASecretThroughEscapes_IsWithheld) {
+  // JSON may spell any character as \u00XX; the names count however they are spelled
+  // (found by fuzz/fuzz_frame, fuzz/regressions/fuzz_frame/escaped-secret-name-logged).
+  auto out = redact_secrets(
+      R"([2,"13","SetVariables",{"setVariableData":[{"attributeValue":"hunter2-hunter2-x","variable":{"name":"BasicAuth\u0050assword"}}]})");
+  EXPECT_EQ(out.find("hunter2"), std::string::npos) << out;
+  out = redact_secrets(R"([2,"14","ChangeConfiguration",{"key":"Authorization\u004bey","value":"0001020304)");
+  EXPECT_EQ(out.find("0001020304"), std::string::npos) << out;
+  // An escaped backslash starts no escape: "\\u0050" is a backslash and "u0050", no name.
+  EXPECT_EQ(redact_secrets(R"({"note":"\\u0050assword)"), R"({"note":"\\u0050assword)");
+}
+
 TEST(Redact, NestingDeeperThanFramesMayBe_IsTreatedAsText) {
   std::string deep(100000, '[');
   auto out = redact_secrets(deep);
