@@ -29,6 +29,7 @@
 #include "csms/charging/charging_service.hpp"
 #include "csms/faults/fault_service.hpp"
 #include "csms/metrics/metrics.hpp"
+#include "csms/ocpp/redact.hpp"
 #include "csms/server/server.hpp"
 #include "csms/store/cluster_link.hpp"
 #include "csms/store/database.hpp"
@@ -389,6 +390,8 @@ int serve_command(const Config& config) {
   server_settings.api_request_timeout = std::max(
       std::chrono::seconds(120), std::chrono::seconds(config.call_timeout_s) + std::chrono::seconds(30));
   server_settings.leniency = config.leniency;
+  // Frame logging never writes a password or key (AuthorizationKey, BasicAuthPassword, ...).
+  server_settings.redact = [](const std::string& frame) { return ocpp::redact_secrets(frame); };
   server::Server server(
       server_settings, gateway,
       [&api](server::HttpRequest request, std::function<void(server::HttpResponse)> respond) {

@@ -118,6 +118,24 @@ class Attack : public ::testing::Test {
     return http(server_->api_port(), method, target, body);
   }
   static unsigned short port() { return server_->ocpp_port(); }
+  // How many connections of `station` the server has logged as ended.
+  static int disconnects(const std::string& station) {
+    auto log = server_->log();
+    const std::string needle = "station " + station + " disconnected";
+    int n = 0;
+    for (auto at = log.find(needle); at != std::string::npos; at = log.find(needle, at + 1)) ++n;
+    return n;
+  }
+  // Waits, without touching the connection (reading would make it a reader), until the
+  // server has ended one more connection of `station` than `before`.
+  static bool server_dropped(const std::string& station, int before, std::chrono::seconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (disconnects(station) > before) return true;
+      std::this_thread::sleep_for(100ms);
+    }
+    return false;
+  }
   static std::unique_ptr<OcppClient> booted(const std::string& id, const std::string& protocol) {
     auto cp = std::make_unique<OcppClient>(port(), id, std::vector<std::string>{protocol});
     json boot = protocol == "ocpp1.6"
@@ -143,10 +161,8 @@ TEST_F(Attack, SlowReader_WhoFloodsAndNeverReads_IsClosed_AndOthersCarryOn) {
   RawWsClient slow(port(), "SLOW-READER", "ocpp1.6");
   auto written = slow.flood("x", 2'000'000, 3s);
   EXPECT_GT(written, 10'000u);
-  // Still not reading: by now the stalled write has been given up and the connection closed
-  // (reading now would make it a reader).
-  std::this_thread::sleep_for(4s);
-  EXPECT_TRUE(slow.closed_by_server(20s)) << "a peer that does not read is closed";
+  EXPECT_TRUE(server_dropped("SLOW-READER", 0, 60s)) << "a peer that does not read is closed";
+  EXPECT_TRUE(slow.closed_by_server(20s));
   EXPECT_GE(good.finish(), 1);
   EXPECT_EQ(api("GET", "/metrics").status, 200);
 }
@@ -175,10 +191,11 @@ TEST_F(Attack, PipelineFlood_OfValidCallsFromANonReader_StallsInTcp_AndIsClosed)
   // connection is closed once its answers go unread.
   GoodCharger good(port(), "GOOD-PIPE");
   booted("FLOODER", "ocpp1.6").reset();
+  const int before = disconnects("FLOODER");
   RawWsClient flooder(port(), "FLOODER", "ocpp1.6");
   auto written = flooder.flood(R"([2,"h","Heartbeat",{}])", 1'000'000, 3s);
   EXPECT_LT(written, 1'000'000u) << "the server stops reading: the flood cannot all be written";
-  std::this_thread::sleep_for(4s);
+  EXPECT_TRUE(server_dropped("FLOODER", before, 60s));
   EXPECT_TRUE(flooder.closed_by_server(20s));
   EXPECT_GE(good.finish(), 1);
 }
@@ -304,6 +321,24 @@ TEST_F(Attack, GarbageAnswer_ToOurCall_Gives502WithTheSchemaError_AndTheChargerC
   auto wrong_type = answer_with(*v16, "GARBAGE-16", json{{"unknownKey", "not an array"}});
   EXPECT_EQ(wrong_type.status, 502) << wrong_type.raw;
   EXPECT_EQ(v16->call("Heartbeat", json::object())[0], 3);
+}
+
+TEST_F(Attack, FrameLogging_NeverWritesAStationsKey) {
+  auto cp = booted("KEYLOG", "ocpp1.6");
+  ASSERT_EQ(api("PUT", "/api/v1/stations/KEYLOG/frame-logging", json{{"enabled", true}}).status, 200);
+  const std::string key = "00112233445566778899aabbccddeeff0011";
+  std::thread charger([&] {
+    auto frame = json::parse(cp->receive());
+    cp->send_text(json::array({3, frame[1], {{"status", "Accepted"}}}).dump());
+  });
+  auto answer = api("POST", "/api/v1/stations/KEYLOG/commands/set-configuration",
+                    json{{"key", "AuthorizationKey"}, {"value", key}});
+  charger.join();
+  EXPECT_EQ(answer.status, 200) << answer.raw;
+  auto log = server_->log();
+  EXPECT_NE(log.find("station KEYLOG <- [2,"), std::string::npos) << "the frame was logged";
+  EXPECT_EQ(log.find(key), std::string::npos) << "but not the key";
+  EXPECT_NE(log.find("***"), std::string::npos);
 }
 
 TEST_F(Attack, WrongPasswordFlood_IsRateLimited_AndOtherChargersCarryOn) {
