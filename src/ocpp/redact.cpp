@@ -119,9 +119,14 @@ std::string unescape_ascii(std::string_view text) {
   return out;
 }
 
+bool names_secret(const std::string& lower_text) {
+  return lower_text.find("password") != std::string::npos ||
+         lower_text.find("authorizationkey") != std::string::npos;
+}
+
 std::string as_text(std::string_view frame) {
-  auto name = lower(unescape_ascii(frame));
-  if (name.find("password") != std::string::npos || name.find("authorizationkey") != std::string::npos)
+  // As written or as JSON would read it: either way the text stays out of the log.
+  if (names_secret(lower(frame)) || names_secret(lower(unescape_ascii(frame))))
     return "<" + std::to_string(frame.size()) + " bytes withheld: not JSON, and it names a secret>";
   if (frame.size() <= kTextLimit) return std::string(frame);
   // Cut before a whole UTF-8 sequence, so the log line stays valid UTF-8.

@@ -92,6 +92,8 @@ TEST(Redact, BrokenJsonNamingASecretThroughEscapes_IsWithheld) {
   EXPECT_EQ(out.find("0001020304"), std::string::npos) << out;
   // An escaped backslash starts no escape: "\\u0050" is a backslash and "u0050", no name.
   EXPECT_EQ(redact_secrets(R"({"note":"\\u0050assword)"), R"({"note":"\\u0050assword)");
+  // A name as written counts even where an escape before it would take its first letter.
+  EXPECT_NE(redact_secrets(R"({"x":"\u001authorizationkey)").find("withheld"), std::string::npos);
 }
 
 TEST(Redact, NestingDeeperThanFramesMayBe_IsTreatedAsText) {
