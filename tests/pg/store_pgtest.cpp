@@ -161,7 +161,8 @@ TEST_F(StoreTest, StatusNotification_KeepsHistory_AndLiveStatusIgnoresOlderRepor
 
 TEST_F(StoreTest, StartTransaction_RetriedAfterLostReply_ReturnsSameIdAndOneRow) {
   connect();
-  domain::StartTransactionRequest start{1, 1, {"TAG", ""}, 1000, at("2026-03-01T10:00:00Z"), std::nullopt, std::nullopt};
+  domain::StartTransactionRequest start{
+      1, 1, {"TAG", ""}, 1000, at("2026-03-01T10:00:00Z"), std::nullopt, std::nullopt};
   auto first = std::get<domain::StartTransactionResponse>(handle(start).response);
   auto again = std::get<domain::StartTransactionResponse>(handle(start, "m2").response);
   EXPECT_GT(first.transaction_id, 0);
@@ -173,8 +174,10 @@ TEST_F(StoreTest, StartTransaction_RetriedAfterLostReply_ReturnsSameIdAndOneRow)
 TEST_F(StoreTest, ConcurrentTx_WhenTheTokenHasAnotherOpenTransaction) {
   connect();
   run([](domain::Repositories& repos) { repos.admin().create_id_token("TAG", R"({"status":"Accepted"})"); });
-  domain::StartTransactionRequest first{1, 1, {"TAG", ""}, 0, at("2026-03-01T10:00:00Z"), std::nullopt, std::nullopt};
-  domain::StartTransactionRequest second{2, 1, {"TAG", ""}, 0, at("2026-03-01T10:01:00Z"), std::nullopt, std::nullopt};
+  domain::StartTransactionRequest first{
+      1, 1, {"TAG", ""}, 0, at("2026-03-01T10:00:00Z"), std::nullopt, std::nullopt};
+  domain::StartTransactionRequest second{
+      2, 1, {"TAG", ""}, 0, at("2026-03-01T10:01:00Z"), std::nullopt, std::nullopt};
   EXPECT_EQ(std::get<domain::StartTransactionResponse>(handle(first).response).authorization.status,
             domain::AuthorizationStatus::Accepted);
   EXPECT_EQ(std::get<domain::StartTransactionResponse>(handle(second, "m2").response).authorization.status,
@@ -184,7 +187,8 @@ TEST_F(StoreTest, ConcurrentTx_WhenTheTokenHasAnotherOpenTransaction) {
 
 TEST_F(StoreTest, MeterValues_RetriedDelivery_StoresEachSampleOnce) {
   connect();
-  domain::StartTransactionRequest start{1, 1, {"TAG", ""}, 1000, at("2026-03-01T10:00:00Z"), std::nullopt, std::nullopt};
+  domain::StartTransactionRequest start{
+      1, 1, {"TAG", ""}, 1000, at("2026-03-01T10:00:00Z"), std::nullopt, std::nullopt};
   auto id = std::get<domain::StartTransactionResponse>(handle(start).response).transaction_id;
   domain::MeterSample energy;
   energy.timestamp = at("2026-03-01T10:05:00Z");
@@ -216,7 +220,8 @@ TEST_F(StoreTest, BatchedMeterValues_OneLookupAndOneInsert_CountNewRowsPerMessag
     repos.charging().connect_station("CP-2", "ocpp1.6", at("2026-03-01T09:59:00Z"),
                                      domain::RegistrationStatus::Accepted);
   });
-  domain::StartTransactionRequest start{1, 1, {"TAG", ""}, 1000, at("2026-03-01T10:00:00Z"), std::nullopt, std::nullopt};
+  domain::StartTransactionRequest start{
+      1, 1, {"TAG", ""}, 1000, at("2026-03-01T10:00:00Z"), std::nullopt, std::nullopt};
   auto id = std::get<domain::StartTransactionResponse>(handle(start).response).transaction_id;
   std::map<domain::ChargingRepository::TransactionKey, domain::TransactionRef> found;
   run([&](domain::Repositories& repos) {
@@ -283,7 +288,8 @@ TEST_F(StoreTest, StopTransaction_UnknownIdAndMinusOne_AreRecordedAndFlagged) {
 
 TEST_F(StoreTest, StopTransaction_BelowMeterStart_IsFlaggedAndClosed) {
   connect();
-  domain::StartTransactionRequest start{1, 1, {"TAG", ""}, 5000, at("2026-03-01T10:00:00Z"), std::nullopt, std::nullopt};
+  domain::StartTransactionRequest start{
+      1, 1, {"TAG", ""}, 5000, at("2026-03-01T10:00:00Z"), std::nullopt, std::nullopt};
   auto id = std::get<domain::StartTransactionResponse>(handle(start).response).transaction_id;
   domain::StopTransactionRequest stop{id, {}, 4000, at("2026-03-01T11:00:00Z"), "Local", {}};
   EXPECT_EQ(handle(stop, "m2").events.size(), 1u);
