@@ -120,9 +120,9 @@ TEST_F(AuthE2e, StationPasswords_Are16To40Characters) {
 }
 
 // OCPP-J 1.6 section 6.2.2: AuthorizationKey 0001020304050607FFFFFFFFFFFFFFFFFFFFFFFF is sent
-// as its decoded bytes; some chargers send the hex text (DIGEST A.10). Enabled once the
-// handshake checks passwords with api::verify_station_password (issue 14, the transport part).
-TEST_F(AuthE2e, DISABLED_Ocpp16AuthorizationKey_DecodedBytesAndHexText_AreBothAccepted) {
+// as its decoded bytes; some chargers send the hex text (DIGEST A.10). The handshake checks
+// with api::verify_station_password and the negotiated version.
+TEST_F(AuthE2e, Ocpp16AuthorizationKey_DecodedBytesAndHexText_AreBothAccepted) {
   server_ = std::make_unique<CsmsProcess>(url_);
   const std::string key = "0001020304050607FFFFFFFFFFFFFFFFFFFFFFFF";
   ASSERT_EQ(api("POST", "/api/v1/stations", json{{"id", "AL1000"}, {"password", key}}).status, 201);
