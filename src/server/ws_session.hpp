@@ -86,7 +86,6 @@ class WsSession final : public StationLink, public std::enable_shared_from_this<
   bool replaced_ = false;
   boost::beast::websocket::close_reason close_reason_;
   std::chrono::steady_clock::time_point write_started_;
-  std::uint64_t writes_started_ = 0;
   bool watchdog_armed_ = false;
 
   std::deque<ocpp::Call> incoming_;
