@@ -133,8 +133,7 @@ int analytics_command(const Config& config, const std::vector<std::string>& args
   if (!(*from < *to)) throw ConfigError("--from must be before --to");
   const auto& url = database_url(config);
   store::migrate(url);
-  store::Database db({url, config.database_pool_size, config.database_max_batch, "csms_db_queue_depth",
-                      static_cast<std::size_t>(config.database_max_queue)});
+  store::Database db({url, config.database_pool_size, config.database_max_batch});
   db.start();
   const auto started = std::chrono::steady_clock::now();
   auto rows = analytics::AnalyticsService::rebuild(
@@ -246,7 +245,8 @@ int serve_command(const Config& config) {
     spdlog::warn(
         "the database has migrations newer than this binary (a newer node runs); its functions are kept");
 
-  store::Database db({url, config.database_pool_size, config.database_max_batch});
+  store::Database db({url, config.database_pool_size, config.database_max_batch, "csms_db_queue_depth",
+                      static_cast<std::size_t>(config.database_max_queue)});
   db.start();
   // Work that may take long (reports, rollups, pricing, webhooks) runs on connections of its
   // own, one unit per transaction: grouped with chargers' messages it would hold their

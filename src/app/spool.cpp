@@ -17,6 +17,12 @@ Spool::Spool(std::string path, std::uint64_t max_bytes) : path_(std::move(path))
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (fd_ < 0) throw std::runtime_error("cannot open the spool " + path_ + ": " + std::strerror(errno));
+  // The file's directory entry is durable too, or a power cut could take a new file along.
+  int dir = ::open(parent.empty() ? "." : parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
+  }
   struct stat info {};
   if (::fstat(fd_, &info) != 0) {
     ::close(fd_);

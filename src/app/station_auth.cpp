@@ -29,20 +29,23 @@ void FailureLimiter::count(std::unordered_map<std::string, Entry>& map, const st
   ++entry.failures;
 }
 
+// The identity's count is kept per address: failures from elsewhere must not lock the real
+// charger out (anyone who knows a station's id could otherwise keep it off the network).
 bool FailureLimiter::blocked(const std::string& identity, const std::string& address, Clock::time_point now) {
   std::lock_guard lock(mutex_);
-  return over(by_identity_, identity, now) || (!address.empty() && over(by_address_, address, now));
+  return over(by_identity_, identity + '\n' + address, now) ||
+         (!address.empty() && over(by_address_, address, now));
 }
 
 void FailureLimiter::failed(const std::string& identity, const std::string& address, Clock::time_point now) {
   std::lock_guard lock(mutex_);
-  count(by_identity_, identity, now);
+  count(by_identity_, identity + '\n' + address, now);
   if (!address.empty()) count(by_address_, address, now);
 }
 
-void FailureLimiter::succeeded(const std::string& identity) {
+void FailureLimiter::succeeded(const std::string& identity, const std::string& address) {
   std::lock_guard lock(mutex_);
-  by_identity_.erase(identity);
+  by_identity_.erase(identity + '\n' + address);
 }
 
 WorkPool::WorkPool(int threads, std::size_t max_queued) : max_queued_(max_queued) {
@@ -62,13 +65,18 @@ WorkPool::WorkPool(int threads, std::size_t max_queued) : max_queued_(max_queued
     });
 }
 
-WorkPool::~WorkPool() {
+WorkPool::~WorkPool() { stop(); }
+
+void WorkPool::stop() {
+  std::deque<std::function<void()>> dropped;
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
+    dropped.swap(queue_);
   }
   wake_.notify_all();
-  for (auto& thread : threads_) thread.join();
+  for (auto& thread : threads_)
+    if (thread.joinable()) thread.join();
 }
 
 bool WorkPool::submit(std::function<void()> job) {

@@ -2,7 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <fcntl.h>
+#include <unistd.h>
 #include <condition_variable>
+
 #include <fstream>
 #include <map>
 #include <set>
@@ -191,6 +194,7 @@ void StationGateway::stop() {
     stopping_ = true;
   }
   flush_wake_.notify_all();
+  password_pool_.stop();
   if (flusher_.joinable()) flusher_.join();
   if (replayer_.joinable()) replayer_.join();
   if (spool_) metrics::registry().remove_callback("csms_spool_bytes");
@@ -306,7 +310,7 @@ void StationGateway::check_password(const server::HandshakeInfo& info, const std
     bool ok = info.basic_user && info.basic_password && *info.basic_user == info.station_id &&
               api::verify_station_password(*info.basic_password, hash, info.version == ocpp::Version::V16);
     if (ok) {
-      auth_failures_.succeeded(info.station_id);
+      auth_failures_.succeeded(info.station_id, info.remote_address);
       count_auth("allowed");
     } else {
       auth_failures_.failed(info.station_id, info.remote_address, std::chrono::steady_clock::now());
@@ -869,7 +873,6 @@ bool StationGateway::replay_some() {
     if (items[i].readable) by_station[items[i].ctx.station_id].push_back(i);
 
   std::vector<charging::Outcome> outcomes(items.size());
-  std::vector<std::exception_ptr> errors(items.size());
   // Every station's group is submitted at once (they commit together); each runs its
   // entries in order.
   auto run_groups = [&](const std::vector<std::vector<std::size_t>>& groups) {
@@ -892,40 +895,75 @@ bool StationGateway::replay_some() {
     cv.wait(lock, [&] { return pending == 0; });
     return results;
   };
-  std::vector<std::vector<std::size_t>> groups;
-  for (auto& [station, group] : by_station) groups.push_back(group);
-  auto results = run_groups(groups);
-  for (std::size_t g = 0; g < groups.size(); ++g) {
-    if (domain::is_store_unavailable(results[g])) return false;  // from this offset again later
-    if (!results[g]) continue;
-    for (auto i : groups[g]) {
-      errors[i] = run_groups({{i}})[0];
-      if (domain::is_store_unavailable(errors[i])) return false;
-    }
-  }
   static auto& replayed = metrics::registry().counter("csms_spool_replayed_total",
                                                       "Spooled messages stored after the database came back");
   static auto& failed = metrics::registry().counter(
       "csms_spool_failed_total", "Spooled messages that could not be stored (kept in <spool>.failed)");
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (!items[i].readable || errors[i]) {
-      std::string why = "unreadable";
-      if (errors[i]) {
-        try {
-          std::rethrow_exception(errors[i]);
-        } catch (const std::exception& e) {
-          why = e.what();
-        }
-      }
-      spdlog::error("spool: an entry could not be stored ({}); kept in {}.failed", why, spool_->path());
-      std::ofstream(spool_->path() + ".failed", std::ios::app) << items[i].line << '\n';
-      failed.inc();
-      continue;
-    }
+  // Committed entries are published at once and remembered: when another group finds the
+  // database gone, the chunk is tried again later without running them twice (a second run
+  // would find them stored and publish nothing, and billing would never hear of them).
+  auto committed = [&](std::size_t i) {
+    replayed_here_.insert(entries[i].next);
     replayed.inc();
     remember_answer(items[i].ctx.station_id, items[i].request, outcomes[i].response);
     events_.publish(outcomes[i].events);
+  };
+  // Entries that cannot be stored for their data are kept beside the spool, durably, before
+  // the spool lets go of them.
+  auto set_aside = [&](std::size_t i, const std::string& why) {
+    spdlog::error("spool: an entry could not be stored ({}); kept in {}.failed", why, spool_->path());
+    auto path = spool_->path() + ".failed";
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    std::string line = items[i].line + "\n";
+    bool ok = fd >= 0 && ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&
+              ::fdatasync(fd) == 0;
+    if (fd >= 0) ::close(fd);
+    if (!ok) return false;
+    replayed_here_.insert(entries[i].next);
+    failed.inc();
+    return true;
+  };
+  std::vector<std::vector<std::size_t>> groups;
+  for (auto& [station, group] : by_station) {
+    std::vector<std::size_t> todo;
+    for (auto i : group)
+      if (!replayed_here_.count(entries[i].next)) todo.push_back(i);
+    if (!todo.empty()) groups.push_back(std::move(todo));
   }
+  auto results = run_groups(groups);
+  bool unavailable = false;
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    if (!results[g]) {
+      for (auto i : groups[g]) committed(i);
+      continue;
+    }
+    if (domain::is_store_unavailable(results[g])) {
+      unavailable = true;
+      continue;
+    }
+    // The group failed for its data: entry by entry, so that one bad entry is set aside
+    // without holding back the others.
+    for (auto i : groups[g]) {
+      auto error = run_groups({{i}})[0];
+      if (domain::is_store_unavailable(error)) return false;
+      if (!error) {
+        committed(i);
+        continue;
+      }
+      std::string why = "unknown error";
+      try {
+        std::rethrow_exception(error);
+      } catch (const std::exception& e) {
+        why = e.what();
+      }
+      if (!set_aside(i, why)) return false;
+    }
+  }
+  if (unavailable) return false;  // from this offset again later; what committed is remembered
+  for (std::size_t i = 0; i < items.size(); ++i)
+    if (!items[i].readable && !replayed_here_.count(entries[i].next) && !set_aside(i, "unreadable"))
+      return false;
+  replayed_here_.clear();
   replay_offset_ = entries.back().next;
   return true;
 }

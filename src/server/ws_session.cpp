@@ -227,7 +227,7 @@ awaitable<bool> WsSession::handshake() {
   register_self();
   auto [accept_ec] = co_await ws_.async_accept(request, kAsTuple);
   if (accept_ec) {
-    unregister_self();
+    finish();  // commands queued meanwhile are answered "closed"; the registry lets go
     co_return false;
   }
   co_return true;

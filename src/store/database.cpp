@@ -14,6 +14,27 @@
 
 namespace csms::store {
 
+namespace {
+// A database that stops answering (a partition, a host gone) must fail units within seconds,
+// as "unavailable", rather than after the kernel's TCP timeouts (minutes): libpq's connect
+// timeout, keepalives and TCP user timeout, unless the URL sets them itself.
+std::string with_timeouts(const std::string& url) {
+  static const std::pair<const char*, const char*> kDefaults[] = {
+      {"connect_timeout", "5"},     {"keepalives", "1"},       {"keepalives_idle", "10"},
+      {"keepalives_interval", "5"}, {"keepalives_count", "3"}, {"tcp_user_timeout", "20000"}};
+  const bool uri = url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0;
+  std::string out = url;
+  for (const auto& [key, value] : kDefaults) {
+    if (url.find(key) != std::string::npos) continue;
+    if (uri)
+      out += std::string(out.find('?') == std::string::npos ? "?" : "&") + key + "=" + value;
+    else
+      out += std::string(out.empty() ? "" : " ") + key + "=" + value;
+  }
+  return out;
+}
+}  // namespace
+
 struct Database::Impl {
   struct Unit {
     std::function<void(domain::Repositories&)> work;
@@ -109,7 +130,8 @@ struct Database::Impl {
     std::exception_ptr batch_error;
     try {
       // A connection lost (database restart) is replaced; the batch then runs on the new one.
-      if (!connection->is_open()) connection = std::make_unique<pqxx::connection>(settings.url);
+      if (!connection->is_open())
+        connection = std::make_unique<pqxx::connection>(with_timeouts(settings.url));
       // First without savepoints: each is a round trip, and a transaction with more than 64
       // subtransactions that wrote overflows PostgreSQL's per-backend subtransaction cache,
       // which slows every other session's snapshots. Units almost never fail; when one does
@@ -148,8 +170,11 @@ struct Database::Impl {
     } catch (const std::exception& e) {
       // A lost connection (and a refused reconnect) is "unavailable": the caller may keep
       // the work for later. Anything else is the units' own failure.
-      if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr || !connection ||
-          !connection->is_open()) {
+      // A commit in doubt may have stored the units: spooling them would give a 1.6 start a
+      // second id. It stays a plain failure (the charger retries; natural keys dedup).
+      if (dynamic_cast<const pqxx::in_doubt_error*>(&e) == nullptr &&
+          (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr || !connection ||
+           !connection->is_open())) {
         batch_error = std::make_exception_ptr(
             domain::StoreUnavailable(std::string("database unavailable: ") + e.what()));
         if (available.exchange(false)) spdlog::error("database: unavailable: {}", e.what());
@@ -184,7 +209,7 @@ void Database::start() {
       });
   for (int i = 0; i < impl_->settings.pool_size; ++i) {
     try {
-      impl_->connections.push_back(std::make_unique<pqxx::connection>(impl_->settings.url));
+      impl_->connections.push_back(std::make_unique<pqxx::connection>(with_timeouts(impl_->settings.url)));
     } catch (const std::exception& e) {
       throw std::runtime_error(std::string("cannot connect to the database: ") + e.what());
     }

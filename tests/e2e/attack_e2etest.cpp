@@ -191,6 +191,7 @@ TEST_F(Attack, PipelineFlood_OfValidCallsFromANonReader_StallsInTcp_AndIsClosed)
   // connection is closed once its answers go unread.
   GoodCharger good(port(), "GOOD-PIPE");
   booted("FLOODER", "ocpp1.6").reset();
+  ASSERT_TRUE(server_dropped("FLOODER", 0, 10s)) << "the booting connection is gone first";
   const int before = disconnects("FLOODER");
   RawWsClient flooder(port(), "FLOODER", "ocpp1.6");
   auto written = flooder.flood(R"([2,"h","Heartbeat",{}])", 1'000'000, 3s);

@@ -17,8 +17,9 @@
 // credentials last read from the database (for when it cannot be read).
 namespace csms::app {
 
-// Failed logins in a window, per identity and per remote address. Over `max_failures` either
-// is refused without a password check until the window has passed since its first failure.
+// Failed logins in a window, per identity (from one address) and per remote address. Over
+// `max_failures` either is refused without a password check until the window has passed
+// since its first failure.
 // Thread-safe; memory bounded by `max_tracked` entries per kind.
 class FailureLimiter {
  public:
@@ -27,9 +28,9 @@ class FailureLimiter {
 
   bool blocked(const std::string& identity, const std::string& address, Clock::time_point now);
   void failed(const std::string& identity, const std::string& address, Clock::time_point now);
-  // A correct password: the identity's count starts again (the address's does not: one
-  // address may try many identities).
-  void succeeded(const std::string& identity);
+  // A correct password: the identity's count from that address starts again (the address's
+  // does not: one address may try many identities).
+  void succeeded(const std::string& identity, const std::string& address);
 
  private:
   struct Entry {
@@ -57,6 +58,9 @@ class WorkPool {
   WorkPool& operator=(const WorkPool&) = delete;
   // False (and `job` dropped) when `max_queued` jobs are waiting already.
   bool submit(std::function<void()> job);
+  // Drops what waits (its callbacks are never run: at shutdown they would reach an
+  // io_context that is going away), finishes the jobs running, joins. Idempotent.
+  void stop();
 
  private:
   std::size_t max_queued_;

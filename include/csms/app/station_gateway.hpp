@@ -177,11 +177,14 @@ class StationGateway final : public server::StationHandler, public api::CommandP
   std::atomic<bool> spooling_{false};
   std::mutex spool_mode_mutex_;      // spooling_ turning off (spool drained) vs. entries being added
   std::uint64_t replay_offset_ = 0;  // replayer thread only
+  // Entries after replay_offset_ already stored (or set aside), by their end offset: a chunk
+  // tried again after the database went away halfway does not run them twice.
+  std::set<std::uint64_t> replayed_here_;
   std::thread replayer_;
 
   std::mutex flush_mutex_;
   std::condition_variable flush_wake_;
-  bool stopping_ = false;
+  std::atomic<bool> stopping_{false};  // changed under flush_mutex_; read by the replayer without it
   std::thread flusher_;
 };
 

@@ -25,7 +25,7 @@ TEST(FailureLimiter, BlocksAnIdentityAfterMaxFailures_UntilTheWindowHasPassed) {
   EXPECT_FALSE(limiter.blocked("CP1", "", t0 + 60s));
 }
 
-TEST(FailureLimiter, CountsPerAddressAcrossIdentities_SuccessClearsOnlyTheIdentity) {
+TEST(FailureLimiter, CountsPerAddressAcrossIdentities_FailuresElsewhereDoNotLockAStationOut) {
   FailureLimiter limiter(2, 60s);
   const auto t0 = Clock::time_point{} + 1000s;
   limiter.failed("A", "10.0.0.1", t0);
@@ -34,9 +34,12 @@ TEST(FailureLimiter, CountsPerAddressAcrossIdentities_SuccessClearsOnlyTheIdenti
   EXPECT_FALSE(limiter.blocked("C", "10.0.0.2", t0));
   limiter.failed("D", "10.0.0.3", t0);
   limiter.failed("D", "10.0.0.4", t0);
-  EXPECT_TRUE(limiter.blocked("D", "10.0.0.5", t0)) << "an identity tried from two addresses is blocked";
-  limiter.succeeded("D");
-  EXPECT_FALSE(limiter.blocked("D", "10.0.0.5", t0));
+  EXPECT_FALSE(limiter.blocked("D", "10.0.0.5", t0)) << "the real charger elsewhere is not locked out";
+  FailureLimiter other(2, 60s);
+  other.failed("E", "", t0);
+  other.succeeded("E", "");
+  other.failed("E", "", t0);
+  EXPECT_FALSE(other.blocked("E", "", t0)) << "a success starts the identity's count again";
 }
 
 TEST(FailureLimiter, MemoryIsBoundedByMaxTracked) {
@@ -65,8 +68,9 @@ TEST(WorkPool, RunsJobsOnItsThreads_AndRefusesBeyondTheQueueBound) {
     EXPECT_TRUE(pool.submit([&] { ++done; }));
     EXPECT_FALSE(pool.submit([&] { ++done; })) << "two wait already";
     release.set_value();
-  }  // the destructor finishes what was queued
-  EXPECT_EQ(done, 3);
+  }  // the destructor lets the running job finish and drops what waits
+  EXPECT_GE(done, 1);
+  EXPECT_LE(done, 3);
 }
 
 TEST(CredentialCache, RemembersHashOrNone_ForgetsOnRequest) {
