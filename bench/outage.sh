@@ -38,16 +38,19 @@ args=(--chargers "$CHARGERS" --protocol mix --ramp 2000 --sessions 1000000 --met
 log "csms-loadgen ${args[*]}"
 bench_loadgen_bg "$BENCH_DIR/loadgen.json" "$BENCH_DIR/loadgen.err" "${args[@]}"
 main_pid=$LG_PID
-sleep "$BEFORE"
+sleep $((BEFORE - 5))
 
-acked_before=$(wc -l <"$record")
-log "stopping PostgreSQL ($acked_before acknowledged so far)"
-pg_as_owner "$pg_bin/pg_ctl" -D "$pg_dir" -w stop -m fast >/dev/null
+# The probe's stations boot while the database is up (unknown stations are refused during an
+# outage); its window is the outage's first OUTAGE - 5 s.
 probe_args=(--chargers 50 --protocol mix --ramp 500 --sessions 1000000 --meters-per-session "$METERS"
-  --meter-interval 0 --samples 4 --rate 100 --stagger --duration $((OUTAGE - 5)) --call-timeout 10
+  --meter-interval 0 --samples 4 --rate 100 --stagger --duration "$OUTAGE" --call-timeout 10
   --id-prefix probe --record "$probe_record" --json)
 bench_loadgen_bg "$BENCH_DIR/probe.json" "$BENCH_DIR/probe.err" "${probe_args[@]}"
 probe_pid=$LG_PID
+sleep 5
+acked_before=$(wc -l <"$record")
+log "stopping PostgreSQL ($acked_before acknowledged so far)"
+pg_as_owner "$pg_bin/pg_ctl" -D "$pg_dir" -w stop -m fast >/dev/null
 peak=0
 for _ in $(seq 1 "$OUTAGE"); do
   sleep 1
@@ -76,13 +79,13 @@ bench_record_totals "$check"
 j="$BENCH_DIR/loadgen.json"
 p="$BENCH_DIR/probe.json"
 summary=$(jq -r '"\(.calls_per_second | floor) calls/s; connections dropped \(.connections.dropped), failed \(.connections.failed); timeouts \([.actions[].timeouts] | add); CALLERRORs \(.call_errors | tostring)"' "$j")
-probe=$(jq -r '[.actions | to_entries[] | select(.value.ok > 0) | "\(.key) p50 \(.value.p50_ms) ms, p99 \(.value.p99_ms) ms (\(.value.ok) ok)"] | join("; ")' "$p")
+probe=$(jq -r '[.actions | to_entries[] | select(.value.ok > 0) | "\(.key) p50 \(.value.latency.p50_ms) ms, p99 \(.value.latency.p99_ms) ms (\(.value.ok) ok)"] | join("; ")' "$p")
 probe_errors=$(jq -r '.call_errors | tostring' "$p")
 
 body=$(mktemp)
 {
   section_head "PostgreSQL outage under load" \
-    "\`$COMMAND\` ($CHARGERS chargers, mixed 1.6 / 2.0.1, paced at $RATE calls/s; PostgreSQL stopped after $BEFORE s for $OUTAGE s, the load going on $AFTER s after the restart; a second generator, 50 chargers at 100 calls/s, runs only during the outage)" \
+    "\`$COMMAND\` ($CHARGERS chargers, mixed 1.6 / 2.0.1, paced at $RATE calls/s; PostgreSQL stopped after $BEFORE s for $OUTAGE s, the load going on $AFTER s after the restart; a second generator, 50 chargers at 100 calls/s, boots 5 s before the stop and runs for the outage's first $((OUTAGE - 5)) s)" \
     "csms-loadgen ${args[*]}"
   echo "| acknowledged transaction messages (recorded) | $ACKED |"
   echo "| of which during the outage (main generator) | $acked_during |"

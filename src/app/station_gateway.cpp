@@ -795,7 +795,9 @@ void StationGateway::replay_loop() {
       if (spooling_) {
         while (!stopping_ && replay_some()) {
         }
-      } else if (offline_.transaction_ids() < 100) {
+      } else if (offline_.transaction_ids() < 2000) {
+        // Enough 1.6 starts for a long outage of a busy fleet (bench/outage.sh: 1,000
+        // chargers start about 25 sessions a second); ids left unused at exit are skipped.
         reserve_transaction_ids();
       }
     } catch (const std::exception& e) {
@@ -809,7 +811,7 @@ void StationGateway::reserve_transaction_ids() {
   auto ids = std::make_shared<std::vector<std::int64_t>>();
   try {
     db_.run_and_wait(
-        [ids](domain::Repositories& repos) { *ids = repos.admin().reserve_transaction_ids(200); });
+        [ids](domain::Repositories& repos) { *ids = repos.admin().reserve_transaction_ids(1000); });
     offline_.add_transaction_ids(*ids);
   } catch (const std::exception& e) {
     spdlog::debug("could not reserve transaction ids: {}", e.what());
