@@ -201,8 +201,6 @@ void StationGateway::stop() {
   flush_liveness();
 }
 
-std::uint64_t StationGateway::spool_bytes() const { return spool_ ? spool_->bytes() : 0; }
-
 void StationGateway::seen(const std::string& station_id) {
   auto now = clock_.now();
   {
@@ -543,11 +541,8 @@ void StationGateway::finish(const std::shared_ptr<server::StationLink>& link, oc
     }
     return reply(server::ReplyError{ocpp::ErrorCode::InternalError, "could not be stored; try again"});
   }
-  if (auto* boot = std::get_if<domain::BootResponse>(&outcome.response)) {
-    std::lock_guard lock(mutex_);
-    auto found = connections_.find(link->connection_id());
-    if (found != connections_.end()) found->second.registration = boot->status;
-  }
+  if (auto* boot = std::get_if<domain::BootResponse>(&outcome.response))
+    set_registration(*link, boot->status);
   json payload;
   try {
     payload = ocpp::to_reply(version, action, outcome.response);
@@ -719,6 +714,12 @@ void StationGateway::send(const std::string& station_id, const std::string& name
              });
 }
 
+void StationGateway::set_registration(const server::StationLink& link, domain::RegistrationStatus status) {
+  std::lock_guard lock(mutex_);
+  if (auto found = connections_.find(link.connection_id()); found != connections_.end())
+    found->second.registration = status;
+}
+
 void StationGateway::remember_answer(const std::string& station_id, const domain::Request& request,
                                      const domain::Response& response) {
   if (const auto* boot = std::get_if<domain::BootResponse>(&response))
@@ -743,9 +744,9 @@ void StationGateway::spool_and_answer(const std::shared_ptr<server::StationLink>
                                       const std::string& action, const domain::MessageContext& ctx,
                                       domain::Request request, const json& payload,
                                       std::function<void(server::Reply)> reply) {
-  auto refuse = [&] {
-    reply(server::ReplyError{ocpp::ErrorCode::InternalError, "cannot be stored now; try again later"});
-  };
+  const server::ReplyError cannot_store{ocpp::ErrorCode::InternalError,
+                                        "cannot be stored now; try again later"};
+  auto refuse = [&] { reply(cannot_store); };
   const bool keep = OfflineAnswers::spooled(request);
   if (keep && !spool_) return refuse();
   auto answer = offline_.answer(ctx.station_id, request, ctx.received_at, settings_.heartbeat_interval_s);
@@ -757,11 +758,7 @@ void StationGateway::spool_and_answer(const std::shared_ptr<server::StationLink>
     spdlog::error("station {}: {} offline reply failed: {}", ctx.station_id, action, e.what());
     return refuse();
   }
-  if (const auto* boot = std::get_if<domain::BootResponse>(&*answer)) {
-    std::lock_guard lock(mutex_);
-    if (auto found = connections_.find(link->connection_id()); found != connections_.end())
-      found->second.registration = boot->status;
-  }
+  if (const auto* boot = std::get_if<domain::BootResponse>(&*answer)) set_registration(*link, boot->status);
   if (!keep) return reply(std::move(reply_payload));  // Authorize, BootNotification: the cache alone
 
   json entry = {{"station_id", ctx.station_id},
@@ -777,10 +774,9 @@ void StationGateway::spool_and_answer(const std::shared_ptr<server::StationLink>
   if (!spooling_.exchange(true))
     spdlog::warn("database unavailable: chargers' transaction messages go to the spool {}", spool_->path());
   spool_->append(entry.dump(-1, ' ', false, json::error_handler_t::replace),
-                 [reply = std::move(reply), reply_payload = std::move(reply_payload)](bool stored) mutable {
-                   if (!stored)
-                     return reply(server::ReplyError{ocpp::ErrorCode::InternalError,
-                                                     "cannot be stored now; try again later"});
+                 [reply = std::move(reply), reply_payload = std::move(reply_payload),
+                  cannot_store](bool stored) mutable {
+                   if (!stored) return reply(cannot_store);
                    reply(std::move(reply_payload));
                  });
 }

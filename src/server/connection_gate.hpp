@@ -74,11 +74,6 @@ class ConnectionGate {
     return {std::move(ticket), Refusal::None};
   }
 
-  // Whether a connection could be admitted now (the accept loop waits while not).
-  bool has_room() const {
-    return open_.load(std::memory_order_relaxed) < max_open_ &&
-           handshakes_.load(std::memory_order_relaxed) < max_handshakes_;
-  }
   bool handshakes_full() const { return handshakes_.load(std::memory_order_relaxed) >= max_handshakes_; }
 
   const std::string& listener() const { return listener_; }

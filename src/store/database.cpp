@@ -252,8 +252,6 @@ void Database::run(std::function<void(domain::Repositories&)> work,
   impl_->wake.notify_one();
 }
 
-bool Database::available() const { return impl_->available.load(); }
-
 std::size_t Database::queue_depth() const {
   std::lock_guard lock(impl_->mutex);
   return impl_->queue.size();

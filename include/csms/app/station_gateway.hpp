@@ -65,10 +65,6 @@ class StationGateway final : public server::StationHandler, public api::CommandP
   void reclaim_all();
   // Writes pending last-seen times and stops the flusher and the replayer.
   void stop();
-  // Whether chargers' transaction messages are being spooled (the database was out of reach
-  // and the spool has not been replayed yet), and how many bytes wait in it.
-  bool spooling() const { return spooling_.load(); }
-  std::uint64_t spool_bytes() const;
 
   void authenticate(const server::HandshakeInfo& info,
                     std::function<void(server::AuthDecision)> done) override;
@@ -136,6 +132,8 @@ class StationGateway final : public server::StationHandler, public api::CommandP
   void replay_loop();
   bool replay_some();
   void reserve_transaction_ids();
+  // What a BootNotification decided holds for the connection's later calls (B02.FR.09).
+  void set_registration(const server::StationLink& link, domain::RegistrationStatus status);
   // Feeds the offline cache from what the database decided.
   void remember_answer(const std::string& station_id, const domain::Request& request,
                        const domain::Response& response);

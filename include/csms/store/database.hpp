@@ -39,8 +39,6 @@ class Database final : public domain::UnitOfWorkRunner {
   void run(std::function<void(domain::Repositories&)> work,
            std::function<void(std::exception_ptr)> done) override;
   std::size_t queue_depth() const;
-  // False from a batch that found the database unreachable to the next one that committed.
-  bool available() const;
   // Units of work committed per batch, for metrics and tests.
   std::size_t batches_committed() const;
   std::size_t units_committed() const;
