@@ -7,6 +7,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "csms/analytics/analytics_service.hpp"
 #include "csms/api/password.hpp"
 #include "csms/billing/billing_service.hpp"
 #include "csms/domain/time.hpp"
@@ -295,11 +296,54 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
         }
         filter.from = time_param(target, "from");
         filter.to = time_param(target, "to");
+        if (auto status = target.param("pricing_status")) {
+          static const std::set<std::string> kStatuses = {"running",
+                                                          "pending",
+                                                          "priced",
+                                                          "no_tariff",
+                                                          "no_tariff_in_force",
+                                                          "no_energy_readings",
+                                                          "invalid_tariff",
+                                                          "unknown_start"};
+          if (!kStatuses.contains(*status))
+            throw HttpError(400,
+                            "pricing_status must be one of running, pending, priced, no_tariff, "
+                            "no_tariff_in_force, no_energy_readings, invalid_tariff, unknown_start");
+          filter.pricing_status = *status;
+        }
         auto page = page_of(target);
         require_numeric_cursor(page);
         return with_db([filter, page](domain::AdminRepository& admin) {
           return json_response(200, admin.list_transactions(filter, page));
         });
+      }
+      if (depth == 4 && seg[3].ends_with(":reprice")) {
+        if (method != "POST") throw HttpError(405, method + " is not allowed here");
+        const std::string number = seg[3].substr(0, seg[3].size() - std::string_view(":reprice").size());
+        const auto id = id_in_path(number, "transaction " + number + " not found");
+        auto priced = std::make_shared<std::optional<std::pair<std::string, domain::Timestamp>>>();
+        return run_unit(
+            [id, priced](domain::Repositories& repos) {
+              auto doc = repos.admin().get_transaction(id);
+              if (!doc) return problem(404, "transaction " + std::to_string(id) + " not found");
+              auto stored = billing::BillingService::price_and_store(repos, id);
+              if (!stored)
+                return problem(409, "transaction " + std::to_string(id) +
+                                        " is still running; it is priced when it ends");
+              if (!stored->outcome.cost)
+                return problem(409, "transaction " + std::to_string(id) + " cannot be priced (" +
+                                        std::string(billing::to_string(stored->outcome.status)) +
+                                        "): " + stored->outcome.detail);
+              *priced = std::pair{stored->station_id, stored->stopped_at};
+              return json_response(200, *repos.admin().get_transaction(id));
+            },
+            [this, priced, respond](server::HttpResponse response) {
+              // The day's revenue is rolled up again with the new cost.
+              if (*priced && analytics_)
+                analytics_->mark((*priced)->first, (*priced)->second,
+                                 (*priced)->second + std::chrono::seconds(1));
+              respond(std::move(response));
+            });
       }
       if (depth == 4 && method == "GET") {
         const auto id = id_in_path(seg[3], "transaction " + seg[3] + " not found");

@@ -315,7 +315,8 @@ void Api::handle_billing(const std::vector<std::string>& seg, const HttpRequest&
                                                         "vat",
                                                         "total_incl_vat",
                                                         "start_reading_signature",
-                                                        "stop_reading_signature"};
+                                                        "stop_reading_signature",
+                                                        "pricing_status"};
       const auto document = json::parse(items);
       HttpResponse response{
           200, "text/csv; charset=utf-8", {}, csv_table(kColumns, document["items"]), nullptr};

@@ -905,6 +905,24 @@ std::string_view openapi_document() {
             }
           },
           {
+            "name": "pricing_status",
+            "in": "query",
+            "description": "Only transactions with this pricing status (see Transaction.pricing_status), e.g. `no_tariff_in_force` to find sessions no tariff priced.",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "running",
+                "pending",
+                "priced",
+                "no_tariff",
+                "no_tariff_in_force",
+                "no_energy_readings",
+                "invalid_tariff",
+                "unknown_start"
+              ]
+            }
+          },
+          {
             "$ref": "#/components/parameters/Limit"
           },
           {
@@ -992,6 +1010,74 @@ std::string_view openapi_document() {
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/api/v1/transactions/{id}:reprice": {
+      "post": {
+        "tags": [
+          "transactions"
+        ],
+        "operationId": "repriceTransaction",
+        "summary": "Price an ended transaction again",
+        "description": "Prices the ended transaction with the tariff version in force at its start as the tariffs are now (e.g. after a tariff valid from an earlier date was saved) and stores the cost; the analytics revenue of that day is rolled up again. Role: admin.",
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The transaction with its new cost.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Transaction"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "No such transaction.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "409": {
+            "description": "The transaction is still running, or it cannot be priced: the detail names the pricing status and why (a cost stored before is kept).",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "503": {
+            "description": "The database is unavailable.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
           }
         }
       }
@@ -4138,7 +4224,7 @@ std::string_view openapi_document() {
               "object",
               "null"
             ],
-            "description": "Set when the transaction ends: currency, tariff_id, tariff_version, energy_wh, lines [{dimension, element_index, quantity, unit_price, amount, basis}], lines_total, total_excl_vat, vat_percent, vat, total_incl_vat, flags, signed_meter_values {start, stop}: each {status: verified|invalid|unparseable|unsigned|no_public_key, meter_serial, reading {time, type, value, unit}, detail}, from the session's first and last OCMF-signed samples and the station's meter_public_key. Null while open or without a tariff."
+            "description": "Set when the transaction ends: currency, tariff_id, tariff_version, energy_wh, lines [{dimension, element_index, quantity, unit_price, amount, basis}], lines_total, total_excl_vat, vat_percent, vat, total_incl_vat, flags, signed_meter_values {start, stop}: each {status: verified|invalid|unparseable|unsigned|no_public_key, meter_serial, reading {time, type, value, unit}, detail}, from the session's first and last OCMF-signed samples and the station's meter_public_key. Null while open or when the session could not be priced (pricing_status says why)."
           },
           "meter_samples": {
             "type": "array",
@@ -4146,6 +4232,35 @@ std::string_view openapi_document() {
             "items": {
               "$ref": "#/components/schemas/MeterSample"
             }
+          },
+          "pricing_status": {
+            "type": "string",
+            "enum": [
+              "running",
+              "pending",
+              "priced",
+              "no_tariff",
+              "no_tariff_in_force",
+              "no_energy_readings",
+              "invalid_tariff",
+              "unknown_start"
+            ],
+            "description": "Why the transaction has the cost it has: `running` (not ended), `pending` (ended, pricing not done yet: it is retried until done, also after a database outage or a restart), `priced`, or why it could not be priced: `no_tariff` (the station, or the customer's plan, names a tariff that does not exist, or there is none and no default), `no_tariff_in_force` (no version of the tariff is valid at the session's start: see the tariff's start_date_time / end_date_time), `no_energy_readings` (the tariff prices energy and the session has fewer than two energy register readings), `invalid_tariff` (the stored tariff cannot price it), `unknown_start` (the start never reached the CSMS). An admin may reprice with POST /api/v1/transactions/{id}:reprice."
+          },
+          "pricing_detail": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "When not priced: why, in words."
+          },
+          "priced_at": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date-time",
+            "description": "When the cost was stored."
           }
         },
         "required": [
@@ -4171,7 +4286,10 @@ std::string_view openapi_document() {
           "last_seq_no",
           "offline",
           "flags",
-          "cost"
+          "cost",
+          "pricing_status",
+          "pricing_detail",
+          "priced_at"
         ]
       },
       "MeterSample": {
@@ -5035,6 +5153,22 @@ std::string_view openapi_document() {
           "is_default": {
             "type": "boolean",
             "description": "Prices stations without a tariff_id. One tariff is the default."
+          },
+          "start_date_time": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date-time",
+            "description": "OCPI 2.2.1: this version prices sessions that start at or after this time (RFC 3339 with an offset). Unset: from when the version was saved. It may lie in the past: a tariff created today valid from the 1st prices the sessions since the 1st that are priced after it is saved (see :reprice)."
+          },
+          "end_date_time": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date-time",
+            "description": "OCPI 2.2.1: sessions that start at or after this time are not priced by this version (must be after start_date_time)."
           },
           "elements": {
             "type": "array",

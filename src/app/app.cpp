@@ -283,7 +283,9 @@ int serve_command(const Config& config) {
   analytics_settings.recompute_here = [&cluster] { return cluster.leader(); };
   analytics::AnalyticsService analytics_service(analytics_settings, background, clock);
   events.subscribe([&analytics_service](const domain::Event& event) { analytics_service.on_event(event); });
-  billing::BillingService billing_service(background);
+  billing::BillingSettings billing_settings;
+  billing_settings.sweep_interval = std::chrono::seconds(config.pricing_sweep_interval_s);
+  billing::BillingService billing_service(background, billing_settings);
   events.subscribe([&billing_service](const domain::Event& event) { billing_service.on_event(event); });
   billing_service.set_on_priced(
       [&analytics_service](const std::string& station, domain::Timestamp stopped_at) {
@@ -353,6 +355,7 @@ int serve_command(const Config& config) {
                  [&gateway] { gateway.reclaim_all(); }, [&cluster_node] { cluster_node.expire(); }});
   fault_service.start();
   analytics_service.start();
+  billing_service.start();
 
   api::ApiSettings api_settings;
   api_settings.tokens = std::move(api_tokens_of_run);
@@ -438,6 +441,7 @@ int serve_command(const Config& config) {
   metrics::registry().remove_callback("csms_alerts_open");
   metrics::registry().remove_callback("csms_cluster_leader");
   fault_service.stop();
+  billing_service.stop();
   analytics_service.stop();
   webhooks.stop();
   db.stop();

@@ -340,6 +340,9 @@ void validate(const Tariff& tariff) {
   if (tariff.min_price && tariff.max_price && tariff.min_price->micros > tariff.max_price->micros) {
     fail(path, "min_price must not exceed max_price");
   }
+  if (tariff.start_date_time && tariff.end_date_time && *tariff.end_date_time <= *tariff.start_date_time) {
+    fail(at(path, "end_date_time"), "must be after start_date_time");
+  }
   if (tariff.elements.empty()) {
     fail(at(path, "elements"), "must hold at least one element");
   }
@@ -405,6 +408,17 @@ void from_json(const json& value, Tariff& tariff) {
   if (const json* is_default = find(value, "is_default")) {
     parsed.is_default = bool_of(*is_default, at(path, "is_default"));
   }
+  for (auto [key, field] : {std::pair{"start_date_time", &parsed.start_date_time},
+                            std::pair{"end_date_time", &parsed.end_date_time}}) {
+    const json* time = find(value, key);
+    if (time == nullptr) continue;
+    const std::string text = string_of(*time, at(path, key));
+    *field = domain::parse_timestamp(text);
+    if (!*field) {
+      fail(at(path, key),
+           "expected an RFC 3339 time with an offset such as 2026-11-01T00:00:00Z, got \"" + text + "\"");
+    }
+  }
   const std::string elements_path = at(path, "elements");
   const json& elements = require(value, "elements", path);
   if (!elements.is_array()) {
@@ -442,7 +456,15 @@ void to_json(json& out, const Tariff& tariff) {
              {"is_default", tariff.is_default},
              {"min_price", nullptr},
              {"max_price", nullptr},
+             {"start_date_time", nullptr},
+             {"end_date_time", nullptr},
              {"elements", json::array()}};
+  if (tariff.start_date_time) {
+    out["start_date_time"] = domain::format_timestamp(*tariff.start_date_time);
+  }
+  if (tariff.end_date_time) {
+    out["end_date_time"] = domain::format_timestamp(*tariff.end_date_time);
+  }
   const int digits = minor_unit_digits(tariff.currency);
   if (tariff.min_price) {
     out["min_price"] = format_decimal(tariff.min_price->micros, digits);

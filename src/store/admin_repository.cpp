@@ -166,9 +166,10 @@ std::string PgAdminRepository::list_transactions(const domain::TransactionFilter
       "AND ($5::boolean IS NULL OR (t.stopped_at IS NULL) = $5) "
       "AND ($6::timestamptz IS NULL OR coalesce(t.started_at, t.stopped_at) >= $6) "
       "AND ($7::timestamptz IS NULL OR coalesce(t.started_at, t.stopped_at) < $7) "
+      "AND ($9::text IS NULL OR csms_pricing_status(t) = $9) "
       "ORDER BY t.id DESC LIMIT $8",
       cursor, filter.station, filter.id_token, filter.customer, filter.open, ts(filter.from), ts(filter.to),
-      page.limit + 1);
+      page.limit + 1, filter.pricing_status);
   return page_json(rows, page);
 }
 

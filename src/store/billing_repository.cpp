@@ -148,20 +148,28 @@ std::optional<domain::PricingData> PgBillingRepository::pricing_data(std::int64_
   if (tx.empty()) return std::nullopt;
   const auto& row = tx[0];
   domain::PricingData data;
+  data.station_id = row["station_id"].as<std::string>();
   data.time_zone = row["time_zone"].as<std::string>();
   data.started_at = *ms(row["started_ms"]);
   data.stopped_at = ms(row["stopped_ms"]);
   data.meter_public_key = opt<std::string>(row["meter_public_key"]);
   data.start_signed = opt<std::string>(row["start_signed"]);
   data.stop_signed = opt<std::string>(row["stop_signed"]);
-  // The version in force when the session started: the station's tariff, else the default.
+  // The version in force when the session started: the highest version of the station's
+  // (or plan's) tariff, else of the default, whose validity covers the start. A version is
+  // valid from its start_date_time (OCPI), else from its creation, until its end_date_time.
+  data.tariff_id = opt<std::string>(row["tariff_id"]);
   auto tariff = exec_cached(
       txn_,
-      "SELECT document::text FROM tariffs WHERE created_at <= to_timestamp($2::bigint / 1000.0) AND "
-      "(($1::text IS NOT NULL AND id = $1) OR ($1::text IS NULL AND is_default)) "
-      "ORDER BY (id = $1) DESC NULLS LAST, version DESC LIMIT 1",
-      opt<std::string>(row["tariff_id"]), row["started_ms"].as<long long>());
-  if (!tariff.empty()) data.tariff_json = tariff[0][0].as<std::string>();
+      "SELECT document::text, in_force FROM (SELECT document, version, "
+      "coalesce((document ->> 'start_date_time')::timestamptz, created_at) <= to_timestamp($2::bigint / "
+      "1000.0) AND (document ->> 'end_date_time' IS NULL OR (document ->> 'end_date_time')::timestamptz > "
+      "to_timestamp($2::bigint / 1000.0)) AS in_force FROM tariffs "
+      "WHERE ($1::text IS NOT NULL AND id = $1) OR ($1::text IS NULL AND is_default)) v "
+      "ORDER BY in_force DESC, version DESC LIMIT 1",
+      data.tariff_id, row["started_ms"].as<long long>());
+  data.tariff_exists = !tariff.empty();
+  if (!tariff.empty() && tariff[0][1].as<bool>()) data.tariff_json = tariff[0][0].as<std::string>();
 
   if (auto start = opt<double>(row["meter_start_wh"])) data.register_wh.emplace_back(data.started_at, *start);
   for (const auto& sample : exec_cached(
@@ -198,9 +206,31 @@ std::optional<domain::PricingData> PgBillingRepository::pricing_data(std::int64_
   return data;
 }
 
-void PgBillingRepository::store_cost(std::int64_t transaction_id, const std::string& cost_json) {
-  txn_.exec_params("UPDATE transactions SET cost = $2::jsonb, priced_at = now() WHERE id = $1",
-                   transaction_id, cost_json);
+void PgBillingRepository::store_pricing(std::int64_t transaction_id, const std::string& status,
+                                        const std::string& detail,
+                                        const std::optional<std::string>& cost_json) {
+  if (cost_json) {
+    exec_cached(txn_,
+                "UPDATE transactions SET cost = $2::jsonb, priced_at = now(), pricing_status = 'priced', "
+                "pricing_detail = NULL WHERE id = $1",
+                transaction_id, *cost_json);
+    return;
+  }
+  exec_cached(
+      txn_, "UPDATE transactions SET pricing_status = $2, pricing_detail = $3 WHERE id = $1 AND cost IS NULL",
+      transaction_id, status, detail);
+}
+
+std::vector<std::int64_t> PgBillingRepository::claim_unpriced(std::size_t limit) {
+  std::vector<std::int64_t> ids;
+  for (const auto& row :
+       exec_cached(txn_,
+                   "SELECT id FROM transactions WHERE stopped_at IS NOT NULL AND cost IS NULL "
+                   "AND pricing_status IS NULL ORDER BY stopped_at LIMIT $1 "
+                   "FOR UPDATE SKIP LOCKED",
+                   static_cast<long long>(limit)))
+    ids.push_back(row[0].as<std::int64_t>());
+  return ids;
 }
 
 std::vector<domain::HistoricalSession> PgBillingRepository::historical_sessions(

@@ -139,7 +139,9 @@ class PgBillingRepository final : public domain::BillingRepository {
   domain::WriteResult patch_customer(const std::string& id, const std::string& fields_json) override;
   domain::WriteResult delete_customer(const std::string& id) override;
   std::optional<domain::PricingData> pricing_data(std::int64_t transaction_id) override;
-  void store_cost(std::int64_t transaction_id, const std::string& cost_json) override;
+  void store_pricing(std::int64_t transaction_id, const std::string& status, const std::string& detail,
+                     const std::optional<std::string>& cost_json) override;
+  std::vector<std::int64_t> claim_unpriced(std::size_t limit) override;
   std::vector<domain::HistoricalSession> historical_sessions(domain::Timestamp from, domain::Timestamp to,
                                                              const std::vector<std::string>& stations,
                                                              std::size_t limit) override;

@@ -354,6 +354,120 @@ TEST_F(BillingE2e, CdrExport_IsPaginatedWithACap) {
   EXPECT_EQ(last.find("\r\nLink:"), std::string::npos) << last;
 }
 
+// Why a session has no cost, tariffs valid from a date in the past, the admin's reprice, and
+// the start-up sweep that prices what a crash left unpriced.
+TEST_F(BillingE2e, TariffValidity_UnpricedSessionsSayWhy_RepriceAndTheStartUpSweepPriceThem) {
+  constexpr int kDay = 86400;
+  // Created now, valid from ten days ago (OCPI start_date_time): it prices a session of five
+  // days ago. Versions used to count from their creation only, so that session stayed
+  // unpriced without a word.
+  auto valid_from = at(-10 * kDay);
+  auto created = api("POST", "/api/v1/tariffs",
+                     json{{"id", "FROM-PAST"},
+                          {"currency", "EUR"},
+                          {"vat_percent", "0"},
+                          {"start_date_time", valid_from},
+                          {"elements", {{{"price_components", {{{"type", "ENERGY"}, {"price", "0.50"}}}}}}}});
+  ASSERT_EQ(created.status, 201) << created.raw;
+  EXPECT_EQ(created.body["start_date_time"], valid_from);
+  EXPECT_TRUE(created.body["end_date_time"].is_null());
+  auto backwards = api("POST", "/api/v1/tariffs",
+                       json{{"id", "BACKWARDS"},
+                            {"currency", "EUR"},
+                            {"vat_percent", "0"},
+                            {"start_date_time", at(0)},
+                            {"end_date_time", at(-kDay)},
+                            {"elements", {{{"price_components", {{{"type", "FLAT"}, {"price", "1"}}}}}}}});
+  EXPECT_EQ(backwards.status, 400);
+  EXPECT_NE(backwards.raw.find("end_date_time: must be after start_date_time"), std::string::npos)
+      << backwards.raw;
+
+  auto session = [&](const std::string& station, int start_offset) {
+    OcppClient cp(server_->ocpp_port(), station, {"ocpp1.6"});
+    cp.call("BootNotification", {{"chargePointVendor", "A"}, {"chargePointModel", "B"}});
+    if (station == "VALID-FROM") {
+      auto patched = api("PATCH", "/api/v1/stations/" + station, json{{"tariff_id", "FROM-PAST"}});
+      EXPECT_EQ(patched.status, 200) << patched.raw;
+    }
+    auto start =
+        cp.call("StartTransaction",
+                {{"connectorId", 1}, {"idTag", "ANY"}, {"meterStart", 0}, {"timestamp", at(start_offset)}});
+    auto tx = start[2]["transactionId"].get<long long>();
+    cp.call("StopTransaction",
+            {{"transactionId", tx}, {"meterStop", 4000}, {"timestamp", at(start_offset + 3600)}});
+    return std::to_string(tx);
+  };
+  auto priced = [&](const std::string& id) {
+    for (int i = 0; i < 200; ++i) {
+      auto tx = api("GET", "/api/v1/transactions/" + id).body;
+      if (tx["pricing_status"] != "pending" && tx["pricing_status"] != "running") return tx;
+      std::this_thread::sleep_for(50ms);
+    }
+    return json(nullptr);
+  };
+
+  const auto valid = session("VALID-FROM", -5 * kDay);
+  auto tx = priced(valid);
+  ASSERT_FALSE(tx.is_null());
+  EXPECT_EQ(tx["pricing_status"], "priced") << tx.dump();
+  EXPECT_EQ(tx["cost"]["tariff_id"], "FROM-PAST") << tx.dump();
+  EXPECT_EQ(tx["cost"]["total_excl_vat"], "2.00") << tx.dump();  // 4 kWh x 0.50
+
+  // The default tariff was created just now without a start: nothing was in force five days
+  // ago, and the transaction says so instead of a silent null.
+  const auto before = session("BEFORE-DEFAULT", -5 * kDay);
+  tx = priced(before);
+  ASSERT_FALSE(tx.is_null());
+  EXPECT_TRUE(tx["cost"].is_null());
+  EXPECT_EQ(tx["pricing_status"], "no_tariff_in_force") << tx.dump();
+  EXPECT_NE(tx["pricing_detail"].get<std::string>().find("default tariff"), std::string::npos) << tx.dump();
+  auto unpriced = api("GET", "/api/v1/transactions?pricing_status=no_tariff_in_force");
+  ASSERT_EQ(unpriced.status, 200) << unpriced.raw;
+  ASSERT_EQ(unpriced.body["items"].size(), 1u) << unpriced.raw;
+  EXPECT_EQ(unpriced.body["items"][0]["id"].dump(), before);
+  EXPECT_EQ(api("GET", "/api/v1/transactions?pricing_status=cheap").status, 400);
+
+  // Repricing changes nothing while no version is in force; once the default is valid from
+  // thirty days ago, it prices the session with that version.
+  auto refused = api("POST", "/api/v1/transactions/" + before + ":reprice");
+  EXPECT_EQ(refused.status, 409) << refused.raw;
+  EXPECT_NE(refused.raw.find("no_tariff_in_force"), std::string::npos) << refused.raw;
+  auto edited = api("PUT", "/api/v1/tariffs/STANDARD",
+                    json{{"currency", "EUR"},
+                         {"vat_percent", "0"},
+                         {"is_default", true},
+                         {"start_date_time", at(-30 * kDay)},
+                         {"elements", {{{"price_components", {{{"type", "ENERGY"}, {"price", "0.25"}}}}}}}});
+  ASSERT_EQ(edited.status, 200) << edited.raw;
+  auto repriced = api("POST", "/api/v1/transactions/" + before + ":reprice");
+  ASSERT_EQ(repriced.status, 200) << repriced.raw;
+  EXPECT_EQ(repriced.body["pricing_status"], "priced");
+  EXPECT_EQ(repriced.body["cost"]["tariff_version"], 2) << repriced.raw;
+  EXPECT_EQ(repriced.body["cost"]["total_excl_vat"], "1.00") << repriced.raw;  // 4 kWh x 0.25
+  EXPECT_EQ(api("POST", "/api/v1/transactions/999999:reprice").status, 404);
+  EXPECT_EQ(api("GET", "/api/v1/transactions/" + before + ":reprice").status, 405);
+  OcppClient running(server_->ocpp_port(), "STILL-RUNNING", {"ocpp1.6"});
+  running.call("BootNotification", {{"chargePointVendor", "A"}, {"chargePointModel", "B"}});
+  auto open = running.call("StartTransaction",
+                           {{"connectorId", 1}, {"idTag", "ANY"}, {"meterStart", 0}, {"timestamp", at(0)}});
+  auto still = api("POST", "/api/v1/transactions/" + open[2]["transactionId"].dump() + ":reprice");
+  EXPECT_EQ(still.status, 409) << still.raw;
+
+  // A crash between a session's end and its pricing leaves it ended without a cost (here the
+  // cost is taken away by hand); the next start prices it.
+  EXPECT_EQ(query_value(url_,
+                        "UPDATE transactions SET cost = NULL, pricing_status = NULL, priced_at = NULL "
+                        "WHERE id = " +
+                            valid + " RETURNING id"),
+            valid);
+  server_->kill_hard();
+  server_ = std::make_unique<CsmsProcess>(url_);
+  tx = priced(valid);
+  ASSERT_FALSE(tx.is_null());
+  EXPECT_EQ(tx["pricing_status"], "priced") << tx.dump();
+  EXPECT_EQ(tx["cost"]["total_excl_vat"], "2.00") << tx.dump();
+}
+
 TEST_F(BillingE2e, TariffsApi_ValidatesAndVersions) {
   auto again = json{{"id", "STANDARD"},
                     {"vat_percent", "19"},

@@ -88,9 +88,9 @@ TEST_F(CdrTest, ItemsCarryTheCdrFields) {
   EXPECT_EQ(item["id_token"], "=cmd");
   EXPECT_EQ(item["energy_wh"], 2500);
   EXPECT_EQ(item["stopped_at"], "2026-03-01T09:00:00Z");
-  for (const char* key :
-       {"evse_id", "connector_id", "customer_id", "started_at", "stop_reason", "tariff_id", "currency",
-        "total_excl_vat", "vat", "total_incl_vat", "start_reading_signature", "stop_reading_signature"})
+  for (const char* key : {"evse_id", "connector_id", "customer_id", "started_at", "stop_reason", "tariff_id",
+                          "currency", "total_excl_vat", "vat", "total_incl_vat", "start_reading_signature",
+                          "stop_reading_signature", "pricing_status"})
     EXPECT_TRUE(item.contains(key)) << key;
 }
 

@@ -61,6 +61,8 @@ struct Config {
   int faults_tick_ms = 1000;
 
   int running_cost_interval_s = 60;
+  // How often ended sessions left unpriced (database outage, crash) are priced.
+  int pricing_sweep_interval_s = 60;
 
   int analytics_tick_ms = 60000;
   int analytics_refresh_s = 300;

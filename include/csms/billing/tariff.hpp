@@ -10,6 +10,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "csms/billing/money.hpp"
+#include "csms/domain/time.hpp"
 
 namespace csms::billing {
 
@@ -70,6 +71,10 @@ struct Tariff {
   std::optional<Money> max_price;  // excl. VAT
   bool is_default = false;
   std::vector<TariffElement> elements;  // ordered: the first that applies wins
+  // OCPI 2.2.1: the version prices sessions that start within [start, end); unset start:
+  // from the version's creation, unset end: until a later version starts.
+  std::optional<domain::Timestamp> start_date_time{};
+  std::optional<domain::Timestamp> end_date_time{};
 
   friend bool operator==(const Tariff&, const Tariff&) = default;
 };

@@ -153,6 +153,7 @@ struct TransactionFilter {
   std::optional<bool> open;
   std::optional<Timestamp> from;
   std::optional<Timestamp> to;
+  std::optional<std::string> pricing_status;  // running, pending, priced, no_tariff, ...
 };
 
 enum class WriteResult { Done, NotFound, Conflict };
@@ -280,7 +281,13 @@ class FaultRepository {
 
 // What pricing a finished transaction needs, read from the database.
 struct PricingData {
+  std::string station_id;
   std::optional<std::string> tariff_json;  // the version in force at the start; none: not priced
+  // Which tariff applies: the one the customer's plan or the station names (nullopt: the
+  // default tariff), and whether any version of it exists at all (to tell "no tariff" from
+  // "no version in force at the start").
+  std::optional<std::string> tariff_id;
+  bool tariff_exists = false;
   std::string time_zone = "UTC";
   Timestamp started_at;
   std::optional<Timestamp> stopped_at;
@@ -343,7 +350,14 @@ class BillingRepository {
   virtual WriteResult delete_customer(const std::string& id) = 0;
 
   virtual std::optional<PricingData> pricing_data(std::int64_t transaction_id) = 0;
-  virtual void store_cost(std::int64_t transaction_id, const std::string& cost_json) = 0;
+  // Stores the outcome of pricing an ended session: with a cost, `status` is "priced";
+  // without one, `status` and `detail` say why, and a cost stored earlier is kept (the
+  // status then stays what it was).
+  virtual void store_pricing(std::int64_t transaction_id, const std::string& status,
+                             const std::string& detail, const std::optional<std::string>& cost_json) = 0;
+  // Up to `limit` ended sessions that were never priced (no cost, no status), oldest first,
+  // locked until the unit of work ends (other nodes' sweeps skip them).
+  virtual std::vector<std::int64_t> claim_unpriced(std::size_t limit) = 0;
   // Sessions that started in [from, to) and have ended, of these stations (all when empty),
   // at most `limit` of them (the earliest).
   virtual std::vector<HistoricalSession> historical_sessions(Timestamp from, Timestamp to,

@@ -226,6 +226,39 @@ TEST(TariffValidate, ProgrammaticTariff_IsCheckedToo) {
   EXPECT_NO_THROW(validate(t));
 }
 
+TEST(TariffJson, ValidityDates_RoundTripAndAreChecked) {
+  const auto base = nlohmann::json::parse(
+      R"({"id":"V","currency":"EUR","vat_percent":"0","elements":[{"price_components":[{"type":"FLAT","price":"1"}]}]})");
+  auto doc = base;
+  doc["start_date_time"] = "2026-11-01T00:00:00+01:00";
+  doc["end_date_time"] = "2026-12-01T00:00:00Z";
+  const auto tariff = doc.get<Tariff>();
+  ASSERT_TRUE(tariff.start_date_time);
+  EXPECT_EQ(domain::format_timestamp(*tariff.start_date_time), "2026-10-31T23:00:00Z");
+  nlohmann::json out = tariff;
+  EXPECT_EQ(out["start_date_time"], "2026-10-31T23:00:00Z");
+  EXPECT_EQ(out["end_date_time"], "2026-12-01T00:00:00Z");
+  EXPECT_TRUE(nlohmann::json(base.get<Tariff>())["start_date_time"].is_null());
+
+  doc["end_date_time"] = "2026-10-31T23:00:00Z";
+  try {
+    (void)doc.get<Tariff>();
+    ADD_FAILURE() << "an end at the start was accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "tariff.end_date_time: must be after start_date_time");
+  }
+  doc = base;
+  doc["start_date_time"] = "2026-11-01";
+  try {
+    (void)doc.get<Tariff>();
+    ADD_FAILURE() << "a date without a time was accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("tariff.start_date_time: expected an RFC 3339 time"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(Dimension, OcpiLiterals) {
   for (const Dimension d : {Dimension::Energy, Dimension::Time, Dimension::ParkingTime, Dimension::Flat}) {
     EXPECT_EQ(dimension_from_string(to_string(d)), d);
