@@ -48,7 +48,8 @@ AnalyticsService::AnalyticsService(AnalyticsSettings settings, domain::UnitOfWor
 AnalyticsService::~AnalyticsService() { stop(); }
 
 void AnalyticsService::start() {
-  last_refresh_ = std::chrono::steady_clock::now();
+  // The first tick refreshes the hour just past: what a crash kept from the table is in it.
+  last_refresh_ = std::chrono::steady_clock::now() - settings_.refresh;
   worker_ = std::thread([this] { run(); });
 }
 
@@ -79,6 +80,10 @@ void AnalyticsService::mark(const std::string& station_id, Timestamp from, Times
   }
   std::tie(from, to) = mark_window(from, to, now);
   std::lock_guard lock(mutex_);
+  merge_mark(station_id, from, to);
+}
+
+void AnalyticsService::merge_mark(const std::string& station_id, Timestamp from, Timestamp to) {
   auto [it, inserted] = marks_.try_emplace(station_id, from, to);
   if (!inserted) {
     it->second.first = std::min(it->second.first, from);
@@ -116,14 +121,20 @@ void AnalyticsService::on_event(const domain::Event& event) {
 }
 
 void AnalyticsService::run() {
+  // Marks reach the table every few seconds (a crash loses at most those; the hour just
+  // past is refreshed anyway), the rollup runs every tick.
+  const auto flush_every = std::min<std::chrono::milliseconds>(settings_.tick, kMarkFlush);
+  auto next_tick = std::chrono::steady_clock::now() + settings_.tick;
   for (;;) {
     {
       std::unique_lock lock(mutex_);
-      wake_.wait_for(lock, settings_.tick, [&] { return stopping_; });
+      wake_.wait_for(lock, flush_every, [&] { return stopping_; });
       if (stopping_) break;
     }
     try {
       flush_marks();
+      if (std::chrono::steady_clock::now() < next_tick) continue;
+      next_tick = std::chrono::steady_clock::now() + settings_.tick;
       if (settings_.recompute_here && !settings_.recompute_here()) continue;
       recompute_dirty();
       if (std::chrono::steady_clock::now() - last_refresh_ >= settings_.refresh) {
@@ -131,7 +142,7 @@ void AnalyticsService::run() {
         refresh_current();
       }
     } catch (const std::exception& e) {
-      // The marks stay in the table; the next tick tries again.
+      // Marks not yet in the table stay in memory; the next pass tries again.
       spdlog::error("analytics: {}", e.what());
     }
   }
@@ -150,7 +161,15 @@ void AnalyticsService::flush_marks() {
     marks_.clear();
   }
   if (windows.empty()) return;
-  db_.run_and_wait([&](domain::Repositories& repos) { repos.analytics().mark_dirty(windows); });
+  try {
+    db_.run_and_wait([&](domain::Repositories& repos) { repos.analytics().mark_dirty(windows); });
+  } catch (...) {
+    // Not persisted (the database is out of reach): they go back, merged with any new ones,
+    // and the next tick tries again.
+    std::lock_guard lock(mutex_);
+    for (const auto& w : windows) merge_mark(w.station_id, w.from, w.to);
+    throw;
+  }
 }
 
 void AnalyticsService::recompute_dirty() {

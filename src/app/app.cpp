@@ -356,6 +356,17 @@ int serve_command(const Config& config) {
   fault_service.start();
   analytics_service.start();
   billing_service.start();
+  // A database out of reach opens the alert database_unavailable (written, with its times,
+  // once the database is back); /readyz and csms_database_up say so at once.
+  for (auto* pool : {&db, &background})
+    pool->set_availability_listener([&fault_service](bool available, const std::string& detail) {
+      fault_service.database_state(available, detail);
+    });
+  metrics::registry().callback("csms_database_up", "1 while both connection pools reach PostgreSQL",
+                               [&db, &background] {
+                                 return std::vector<std::pair<metrics::Labels, double>>{
+                                     {{}, db.available() && background.available() ? 1.0 : 0.0}};
+                               });
 
   api::ApiSettings api_settings;
   api_settings.tokens = std::move(api_tokens_of_run);
@@ -439,6 +450,9 @@ int serve_command(const Config& config) {
   cluster.stop();
   cluster_node.cancel_all();
   metrics::registry().remove_callback("csms_alerts_open");
+  metrics::registry().remove_callback("csms_database_up");
+  db.set_availability_listener(nullptr);
+  background.set_availability_listener(nullptr);
   metrics::registry().remove_callback("csms_cluster_leader");
   fault_service.stop();
   billing_service.stop();

@@ -103,6 +103,25 @@ std::vector<Decision> FaultEngine::on_tick(domain::Timestamp now) {
   return out;
 }
 
+std::vector<Decision> FaultEngine::on_database(bool available, const std::string& detail,
+                                               domain::Timestamp now) {
+  std::vector<Decision> out;
+  const auto* settings = settings_of(settings_, kDatabaseUnavailable);
+  if (settings == nullptr) return out;
+  RuleContext ctx(*this, *settings, now, out);
+  AlertKey key{std::string(kDatabaseUnavailable), "", 0, 0};
+  if (!available && settings->enabled && !is_open(key)) {
+    ctx.open(0, 0, "", {{"error", detail}});
+    down_since_ = now;
+  } else if (available) {
+    // Cleared even when the rule was disabled meanwhile: nothing stays open for ever.
+    auto down = std::chrono::duration_cast<std::chrono::seconds>(now - down_since_.value_or(now));
+    ctx.clear(0, 0, "", {{"unavailable_s", down.count()}});
+    down_since_.reset();
+  }
+  return out;
+}
+
 bool FaultEngine::configure(const RuleSettings& settings) {
   for (auto& s : settings_) {
     if (s.name == settings.name) {

@@ -1,5 +1,7 @@
 #include "csms/faults/fault_service.hpp"
 
+#include "csms/metrics/metrics.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -34,7 +36,9 @@ void FaultService::start() {
     }
     for (const auto& station : stations)
       if (station.node_id == settings_.node_id) owned_.insert(station.station_id);
-    active = faults.active_alerts_of(std::vector<std::string>(owned_.begin(), owned_.end()));
+    std::vector<std::string> of(owned_.begin(), owned_.end());
+    of.emplace_back();  // node-wide alerts (database_unavailable)
+    active = faults.active_alerts_of(of);
   });
   apply_saved_rules(saved);
   {
@@ -46,6 +50,8 @@ void FaultService::start() {
   }
   restore_alerts(active);
   set_profiles(stations);
+  // The database answered just now: a database_unavailable left open by an earlier run closes.
+  database_state(true, "");
   worker_ = std::thread([this] { run(); });
 }
 
@@ -116,6 +122,10 @@ void FaultService::release(const std::string& station_id) { enqueue(Release{stat
 
 void FaultService::adopt(std::vector<domain::StationLiveness> stations) {
   enqueue(Adopt{std::move(stations)});
+}
+
+void FaultService::database_state(bool available, std::string detail) {
+  enqueue(DatabaseState{available, std::move(detail), clock_.now()});
 }
 
 void FaultService::refresh_profiles() {
@@ -220,6 +230,12 @@ void FaultService::process(std::vector<Work> work, bool tick) {
       events.push_back(std::move(*event));
       continue;
     }
+    if (const auto* state = std::get_if<DatabaseState>(&item)) {
+      judge_events();
+      std::lock_guard lock(engine_mutex_);
+      add(engine_.on_database(state->available, state->detail, state->at));
+      continue;
+    }
     // What was decided before a hand-over is written before it (a release drops the
     // station's remediation entries, which apply() would otherwise bring back). The hand-over
     // happens even if the database fails: the station is another node's all the same.
@@ -247,7 +263,7 @@ void FaultService::process(std::vector<Work> work, bool tick) {
     std::lock_guard lock(engine_mutex_);
     add(engine_.on_tick(now));
   }
-  if (!decisions.empty()) apply(decisions);
+  if (!decisions.empty() || !unwritten_.empty()) apply(decisions);
   if (tick) {
     if (now - last_profile_refresh_ >= settings_.profile_refresh) refresh_profiles();
     remediate(now);
@@ -263,25 +279,52 @@ void FaultService::announce(std::vector<domain::AlertChange> changes, domain::Fa
 }
 
 void FaultService::apply(const std::vector<Decision>& decisions) {
+  // About 100 MB at most; beyond, the oldest go (counted) rather than the process.
+  constexpr std::size_t kMaxUnwritten = 200'000;
+  static auto& dropped = metrics::registry().counter(
+      "csms_alert_decisions_dropped_total",
+      "Alert decisions lost: the database was out of reach for longer than the held decisions allow, or "
+      "refused them");
+  unwritten_.insert(unwritten_.end(), decisions.begin(), decisions.end());
+  while (unwritten_.size() > kMaxUnwritten) {
+    unwritten_.pop_front();
+    dropped.inc();
+  }
+  if (unwritten_.empty()) return;
   std::vector<std::pair<AlertKey, domain::AlertChange>> changes;
-  run_sync([&](domain::Repositories& repos) {
-    changes.clear();
-    auto& repo = repos.faults();
-    std::vector<domain::AlertChange> made;
-    for (const auto& d : decisions) {
-      if (d.kind == Decision::Kind::Open) {
-        auto change = repo.open_alert(d.key.rule, d.key.station_id, d.key.evse_id, d.key.connector_id,
-                                      std::string(to_string(d.severity)), d.at, d.details.dump());
-        changes.emplace_back(d.key, change);
-        made.push_back(change);
-      } else if (auto change = repo.clear_alert(d.key.rule, d.key.station_id, d.key.evse_id,
-                                                d.key.connector_id, d.at, d.details.dump())) {
-        changes.emplace_back(d.key, *change);
-        made.push_back(*change);
+  try {
+    run_sync([&](domain::Repositories& repos) {
+      changes.clear();
+      auto& repo = repos.faults();
+      std::vector<domain::AlertChange> made;
+      for (const auto& d : unwritten_) {
+        if (d.kind == Decision::Kind::Open) {
+          auto change = repo.open_alert(d.key.rule, d.key.station_id, d.key.evse_id, d.key.connector_id,
+                                        std::string(to_string(d.severity)), d.at, d.details.dump());
+          changes.emplace_back(d.key, change);
+          made.push_back(change);
+        } else if (auto change = repo.clear_alert(d.key.rule, d.key.station_id, d.key.evse_id,
+                                                  d.key.connector_id, d.at, d.details.dump())) {
+          changes.emplace_back(d.key, *change);
+          made.push_back(*change);
+        }
       }
-    }
-    announce(made, repo);
-  });
+      announce(made, repo);
+    });
+  } catch (const domain::StoreUnavailable& e) {
+    if (!holding_)
+      spdlog::warn("fault detection: alert decisions held until the database is back: {}", e.what());
+    holding_ = true;
+    return;
+  } catch (...) {
+    // Not the database's availability: these decisions cannot be written at all.
+    dropped.inc(unwritten_.size());
+    unwritten_.clear();
+    throw;
+  }
+  if (holding_) spdlog::info("fault detection: {} held alert decisions written", unwritten_.size());
+  holding_ = false;
+  unwritten_.clear();
   for (const auto& [key, change] : changes) {
     if (key.rule == "connector_faulted") {
       if (change.event == "opened") {

@@ -29,6 +29,7 @@ json RuleSettings::to_json() const {
 std::vector<RuleSettings> default_rules() {
   using S = Severity;
   return {
+      {std::string(kDatabaseUnavailable), true, S::Critical, json::object(), {}},
       {"connector_faulted", true, S::Critical, {{"remediation", "none"}, {"remediation_after_s", 600}}, {}},
       {"connector_error", true, S::Warning, json::object(), {}},
       {"station_offline", true, S::Critical, {{"grace_s", 120}, {"silent_heartbeats", 2.5}}, {}},

@@ -49,6 +49,21 @@ struct Database::Impl {
   std::vector<std::thread> threads;
   std::vector<std::unique_ptr<pqxx::connection>> connections;
   std::atomic<bool> available{true};
+  std::function<void(bool, const std::string&)> on_availability;  // under `mutex`
+
+  void availability_changed(bool now_available, const std::string& detail) {
+    std::function<void(bool, const std::string&)> listener;
+    {
+      std::lock_guard lock(mutex);
+      listener = on_availability;
+    }
+    if (!listener) return;
+    try {
+      listener(now_available, detail);
+    } catch (const std::exception& e) {
+      spdlog::error("database: availability listener threw: {}", e.what());
+    }
+  }
   std::atomic<std::size_t> batches{0};
   std::atomic<std::size_t> units{0};
 
@@ -177,14 +192,20 @@ struct Database::Impl {
            !connection->is_open())) {
         batch_error = std::make_exception_ptr(
             domain::StoreUnavailable(std::string("database unavailable: ") + e.what()));
-        if (available.exchange(false)) spdlog::error("database: unavailable: {}", e.what());
+        if (available.exchange(false)) {
+          spdlog::error("database: unavailable: {}", e.what());
+          availability_changed(false, e.what());
+        }
       } else {
         batch_error = std::current_exception();
         spdlog::error("database: batch of {} failed: {}", batch.size(), e.what());
       }
       failures.inc();
     }
-    if (!batch_error && !available.exchange(true)) spdlog::info("database: available again");
+    if (!batch_error && !available.exchange(true)) {
+      spdlog::info("database: available again");
+      availability_changed(true, "");
+    }
     for (std::size_t i = 0; i < batch.size(); ++i) {
       auto error = batch_error ? batch_error : errors[i];
       try {
@@ -255,6 +276,13 @@ void Database::run(std::function<void(domain::Repositories&)> work,
 std::size_t Database::queue_depth() const {
   std::lock_guard lock(impl_->mutex);
   return impl_->queue.size();
+}
+
+bool Database::available() const { return impl_->available.load(); }
+
+void Database::set_availability_listener(std::function<void(bool, const std::string&)> listener) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->on_availability = std::move(listener);
 }
 
 std::size_t Database::batches_committed() const { return impl_->batches.load(); }

@@ -171,6 +171,7 @@ TEST_F(Outage, PostgresStoppedFor30s_EveryAcknowledgedMessageIsStoredOnce_Connec
   EXPECT_EQ(ready.status, 503) << "readyz reports the outage: " << ready.raw;
   auto metrics = http(server_->api_port(), "GET", "/metrics").raw;
   EXPECT_EQ(metrics.find("csms_spool_bytes 0\n"), std::string::npos) << "messages wait in the spool";
+  EXPECT_NE(metrics.find("csms_database_up 0\n"), std::string::npos) << "the metric shows the outage";
   pg_->start();
   std::this_thread::sleep_for(3s);
   done = true;
@@ -184,6 +185,28 @@ TEST_F(Outage, PostgresStoppedFor30s_EveryAcknowledgedMessageIsStoredOnce_Connec
   ASSERT_NE(http(server_->api_port(), "GET", "/metrics").raw.find("csms_spool_bytes 0\n"), std::string::npos)
       << "the spool was replayed within 60 s";
   EXPECT_EQ(http(server_->api_port(), "GET", "/readyz").status, 200);
+  EXPECT_NE(http(server_->api_port(), "GET", "/metrics").raw.find("csms_database_up 1\n"), std::string::npos);
+
+  // The outage is on record: database_unavailable opened at the first failure and resolved.
+  nlohmann::json alerts;
+  for (int i = 0; i < 100; ++i) {
+    alerts = http(server_->api_port(), "GET", "/api/v1/alerts?rule=database_unavailable").body["items"];
+    if (!alerts.empty() && alerts[0]["state"] == "resolved") break;
+    std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_EQ(alerts.size(), 1u) << alerts.dump();
+  EXPECT_EQ(alerts[0]["state"], "resolved") << alerts.dump();
+  EXPECT_EQ(alerts[0]["severity"], "critical");
+  EXPECT_LT(alerts[0]["opened_at"].get<std::string>(), alerts[0]["resolved_at"].get<std::string>());
+  // Every session that ended has been through pricing (without a tariff here: it says so).
+  for (int i = 0;
+       i < 100 && sql("SELECT count(*) FROM transactions WHERE stopped_at IS NOT NULL AND cost IS NULL "
+                      "AND pricing_status IS NULL") != "0";
+       ++i)
+    std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(sql("SELECT count(*) FROM transactions WHERE stopped_at IS NOT NULL AND pricing_status IS NULL"),
+            "0");
+  EXPECT_NE(sql("SELECT count(*) FROM transactions WHERE pricing_status = 'no_tariff'"), "0");
 
   std::lock_guard lock(ack.mutex);
   EXPECT_TRUE(ack.refused.empty()) << ack.refused.size() << " refused, first: " << ack.refused.front();

@@ -14,6 +14,7 @@
 #include "csms/analytics/session_index.hpp"
 #include "csms/store/database.hpp"
 #include "csms/store/migrations.hpp"
+#include "support/outage_runner.hpp"
 #include "support/test_database.hpp"
 
 namespace csms {
@@ -169,6 +170,41 @@ TEST_F(AnalyticsTest, OfflineInsideMaintenanceIsExcusedAndLateFaultChangesThePas
   EXPECT_EQ(after[0]["downtime_s"], 1200 + 3600);
   EXPECT_DOUBLE_EQ(after[0]["uptime_percent"].get<double>(), 97.222);
   EXPECT_EQ(testing::query_value(url_, "SELECT count(*) FROM analytics_dirty"), "0");
+}
+
+// Marks taken while the database is out of reach used to be dropped from memory before they
+// were written: the late fault below was then never rolled up.
+TEST_F(AnalyticsTest, MarksTakenWhileTheDatabaseIsDown_AreKeptAndRolledUpWhenItIsBack) {
+  rebuild();
+  testing::OutageRunner outage(*db_);
+  outage.down = true;
+  analytics::AnalyticsSettings settings;
+  settings.tick = 50ms;
+  service_ = std::make_unique<analytics::AnalyticsService>(settings, outage, clock_);
+  service_->start();
+  sql("INSERT INTO status_history (station_id, evse_id, connector_id, status, status_at, received_at) VALUES "
+      "('A1', 2, 1, 'Faulted', '2026-01-15T15:00:00Z', now()), "
+      "('A1', 2, 1, 'Available', '2026-01-15T16:00:00Z', now())");
+  domain::ConnectorStatusChanged faulted;
+  faulted.station_id = "A1";
+  faulted.evse_id = 2;
+  faulted.connector_id = 1;
+  faulted.status = domain::ConnectorStatus::Faulted;
+  faulted.at = at("2026-01-15T15:00:00Z");
+  service_->on_event(faulted);
+  std::this_thread::sleep_for(300ms);  // several ticks, each failing to write the marks
+  EXPECT_EQ(report("uptime", "2026-01-14T23:00:00Z", "2026-01-15T23:00:00Z", "day")[0]["downtime_s"], 1200);
+  EXPECT_EQ(testing::query_value(url_, "SELECT count(*) FROM analytics_dirty"), "0");
+
+  outage.down = false;
+  json after;
+  for (int i = 0; i < 100; ++i) {
+    after = report("uptime", "2026-01-14T23:00:00Z", "2026-01-15T23:00:00Z", "day");
+    if (after[0]["downtime_s"] != 1200) break;
+    std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_EQ(after[0]["downtime_s"], 1200 + 3600);
+  service_->stop();
 }
 
 TEST_F(AnalyticsTest, PeakHoursAndSessions) {

@@ -13,6 +13,7 @@
 #include "csms/faults/fault_service.hpp"
 #include "csms/store/database.hpp"
 #include "csms/store/migrations.hpp"
+#include "support/outage_runner.hpp"
 #include "support/test_database.hpp"
 
 namespace csms {
@@ -173,6 +174,42 @@ TEST_F(FaultsTest, Service_AfterRestart_DoesNotRaiseTwiceAndStillClears) {
   service_->on_event(status(domain::ConnectorStatus::Available, "2026-03-01T12:02:00Z"));
   eventually("SELECT count(*) FROM alerts WHERE state = 'resolved'", "1");
   EXPECT_EQ(value("SELECT count(*) FROM alerts"), "1") << "no second alert for the same fault";
+}
+
+// Decisions taken while the database is out of reach used to be dropped while the engine
+// counted the alert as open: the fault below was never written.
+TEST_F(FaultsTest, Service_DatabaseOutage_DecisionsAreHeldAndWritten_DatabaseUnavailableOpensAndResolves) {
+  testing::OutageRunner outage(*db_);
+  faults::FaultServiceSettings settings;
+  settings.webhook_urls = {"http://127.0.0.1:1/hook"};
+  settings.tick = 50ms;
+  service_ = std::make_unique<faults::FaultService>(settings, outage, clock_);
+  service_->start();
+
+  outage.down = true;
+  clock_.set("2026-03-01T12:00:00Z");
+  service_->database_state(false, "connection refused");
+  service_->on_event(status(domain::ConnectorStatus::Faulted, "2026-03-01T12:00:30Z"));
+  std::this_thread::sleep_for(300ms);  // several ticks, each failing to write
+  EXPECT_EQ(value("SELECT count(*) FROM alerts"), "0");
+
+  clock_.set("2026-03-01T12:01:00Z");
+  outage.down = false;
+  service_->database_state(true, "");
+  eventually("SELECT state FROM alerts WHERE rule = 'database_unavailable'", "resolved");
+  EXPECT_EQ(
+      value("SELECT csms_ts(opened_at) || ' ' || csms_ts(resolved_at) || ' ' || severity || ' ' || "
+            "(details->>'error') || ' ' || (details #>> '{cleared,unavailable_s}') || '|' || station_id "
+            "FROM alerts WHERE rule = 'database_unavailable'"),
+      "2026-03-01T12:00:00Z 2026-03-01T12:01:00Z critical connection refused 60|");
+  EXPECT_EQ(value("SELECT state || ' ' || csms_ts(opened_at) FROM alerts WHERE rule = 'connector_faulted'"),
+            "open 2026-03-01T12:00:00Z");  // judged at 12:00 (the engine's clock), written at 12:01
+  EXPECT_EQ(value("SELECT string_agg(body::jsonb->>'event', ',' ORDER BY id) FROM webhook_outbox"),
+            "alert.opened,alert.opened,alert.resolved");
+
+  // The engine counts the fault as open: Available clears it.
+  service_->on_event(status(domain::ConnectorStatus::Available, "2026-03-01T12:02:00Z"));
+  eventually("SELECT state FROM alerts WHERE rule = 'connector_faulted'", "resolved");
 }
 
 TEST_F(FaultsTest, Nodes_StationMovedToAnotherNode_ItsAlertIsClearedThere) {

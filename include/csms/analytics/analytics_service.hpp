@@ -28,9 +28,11 @@ struct AnalyticsSettings {
 
 // Keeps the hourly rollups current. Committed events mark the part of a station's history
 // they change (late and out-of-order data included: a status from three hours ago marks
-// three hours); the marks are persisted each tick and the marked windows recomputed from
-// the raw tables. Every `refresh`, the current and the previous hour of every station are
-// recomputed too, so time that passes without events (a car charging for hours) is counted.
+// three hours); the marks are persisted every few seconds (kept in memory while the
+// database is out of reach) and the marked windows recomputed from the raw tables each tick.
+// Every `refresh`, and at the first tick after start, the current and the previous hour of
+// every station are recomputed too, so time that passes without events (a car charging for
+// hours) is counted.
 class AnalyticsService {
  public:
   AnalyticsService(AnalyticsSettings settings, domain::UnitOfWorkRunner& db, const domain::Clock& clock);
@@ -59,6 +61,7 @@ class AnalyticsService {
  private:
   void run();
   void flush_marks();
+  void merge_mark(const std::string& station_id, domain::Timestamp from, domain::Timestamp to);  // locked
   void recompute_dirty();
   void refresh_current();
 
@@ -77,6 +80,8 @@ class AnalyticsService {
 // How far back a late message may mark history for automatic recomputation; older
 // corrections need `csms analytics rebuild`.
 inline constexpr auto kMaxLateness = std::chrono::days(40);
+// How often marks are written to the table (at most the tick).
+inline constexpr std::chrono::milliseconds kMarkFlush{5000};
 
 // The window a change from `from` to `to` marks: at most kMaxLateness back, at most an hour
 // past `now` (a charger clock far ahead), never empty.

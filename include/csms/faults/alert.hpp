@@ -12,6 +12,10 @@ namespace csms::faults {
 
 enum class Severity { Info, Warning, Critical };
 std::string_view to_string(Severity severity);
+
+// The node-wide alert of a database out of reach (station_id ""; no event feeds it, the
+// database layer reports it: FaultEngine::on_database).
+inline constexpr std::string_view kDatabaseUnavailable = "database_unavailable";
 std::optional<Severity> severity_from(std::string_view text);
 
 // One alert per (rule, station, EVSE, connector); station-wide alerts use evse 0 / connector 0.

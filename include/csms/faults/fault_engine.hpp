@@ -35,6 +35,9 @@ class FaultEngine {
   std::vector<Decision> on_event(const domain::Event& event, domain::Timestamp now);
   // Time-based rules (offline, stuck transactions, durations); call at least every 10 s.
   std::vector<Decision> on_tick(domain::Timestamp now);
+  // The database became unreachable (`detail`: why) or reachable again: opens or clears the
+  // node-wide alert `database_unavailable` (station_id "").
+  std::vector<Decision> on_database(bool available, const std::string& detail, domain::Timestamp now);
 
   // Changes take effect for the next event. Unknown names are ignored (returns false).
   bool configure(const RuleSettings& settings);
@@ -65,6 +68,7 @@ class FaultEngine {
   std::vector<std::unique_ptr<Rule>> rules_;
   std::set<AlertKey> open_;
   std::map<std::string, StationProfile> profiles_;
+  std::optional<domain::Timestamp> down_since_;  // database_unavailable opened then
 };
 
 }  // namespace csms::faults

@@ -70,6 +70,9 @@ class FaultService {
   // already watched here are left as they are.
   void release(const std::string& station_id);
   void adopt(std::vector<domain::StationLiveness> stations);
+  // The database became unreachable or reachable again (database_unavailable opens with the
+  // time of the first failure and resolves when it is back; both are written then).
+  void database_state(bool available, std::string detail);
 
   // What another node did: re-reads the saved rule settings; forgets an alert an operator
   // resolved there.
@@ -103,7 +106,12 @@ class FaultService {
   struct Adopt {
     std::vector<domain::StationLiveness> stations;
   };
-  using Work = std::variant<domain::Event, Release, Adopt>;
+  struct DatabaseState {
+    bool available = true;
+    std::string detail;
+    domain::Timestamp at;
+  };
+  using Work = std::variant<domain::Event, Release, Adopt, DatabaseState>;
 
   void enqueue(Work work);
   void run();
@@ -121,6 +129,9 @@ class FaultService {
   void restore_alerts(const std::string& active_json);
   // Applies saved rule settings (JSON objects keyed by rule name) to the engine.
   void apply_saved_rules(const std::string& saved_json);
+  // Writes the decisions after those still unwritten. While the database is out of reach
+  // they are all kept, in order (bounded), and written once it is back: the engine already
+  // counts them as open or cleared.
   void apply(const std::vector<Decision>& decisions);
   void announce(std::vector<domain::AlertChange> changes, domain::FaultRepository& repo);
   void refresh_profiles();
@@ -141,6 +152,8 @@ class FaultService {
   FaultEngine engine_;
   std::map<AlertKey, Remediation> faulted_;  // active connector_faulted alerts
   std::set<std::string> owned_;              // stations watched here (with a node id)
+  std::deque<Decision> unwritten_;           // decided, not yet stored (worker thread only)
+  bool holding_ = false;                     // unwritten_ waits for the database
 
   std::mutex queue_mutex_;
   std::condition_variable wake_;

@@ -39,6 +39,11 @@ class Database final : public domain::UnitOfWorkRunner {
   void run(std::function<void(domain::Repositories&)> work,
            std::function<void(std::exception_ptr)> done) override;
   std::size_t queue_depth() const;
+  // Whether the last batch reached PostgreSQL (false from a lost connection until a batch
+  // commits again).
+  bool available() const;
+  // Told on each change of available(), on a database thread (`detail`: the error).
+  void set_availability_listener(std::function<void(bool available, const std::string& detail)> listener);
   // Units of work committed per batch, for metrics and tests.
   std::size_t batches_committed() const;
   std::size_t units_committed() const;

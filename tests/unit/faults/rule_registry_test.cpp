@@ -9,11 +9,13 @@
 namespace csms::faults {
 namespace {
 
+// Every default but database_unavailable, which no event feeds (FaultEngine::on_database).
 TEST(RuleRegistry, MakesOneRuleOfEachDefaultInTheSameOrder) {
   std::vector<std::string> made;
   for (const auto& rule : make_rules()) made.emplace_back(rule->name());
   std::vector<std::string> defaults;
-  for (const auto& settings : default_rules()) defaults.push_back(settings.name);
+  for (const auto& settings : default_rules())
+    if (settings.name != kDatabaseUnavailable) defaults.push_back(settings.name);
   EXPECT_EQ(made, defaults);
 }
 
