@@ -13,6 +13,29 @@ using namespace detail;
 
 namespace {
 
+// A report is refused beyond this many rows (about 75 MB of JSON): narrower ranges, larger
+// buckets or named stations fit.
+constexpr std::int64_t kMaxReportRows = 500'000;
+
+// An upper bound of a report's rows from the stations and connectors it covers.
+std::int64_t estimated_rows(const std::string& report, const domain::AnalyticsQuery& query,
+                            std::int64_t stations, std::int64_t connectors) {
+  using std::chrono::days;
+  using std::chrono::hours;
+  const auto span = query.to - query.from;
+  const auto bucket = query.bucket == "hour" ? std::chrono::duration_cast<std::chrono::milliseconds>(hours(1))
+                      : query.bucket == "day" ? std::chrono::duration_cast<std::chrono::milliseconds>(days(1))
+                      : query.bucket == "week"
+                          ? std::chrono::duration_cast<std::chrono::milliseconds>(days(7))
+                          : std::chrono::duration_cast<std::chrono::milliseconds>(days(28));
+  const std::int64_t buckets = span / bucket + 2;  // partial buckets at both ends (local time)
+  if (report == "peak-hours") return 168;
+  if (report == "utilization") return std::max(stations, connectors) * buckets;
+  if (report == "energy" || report == "uptime" || report == "revenue") return stations * buckets;
+  if (report == "faults") return stations * 20;  // per station and rule
+  return stations;                               // sessions, expansion, maintenance
+}
+
 // The columns of each report, in order: the CSV header and the keys of every JSON row.
 const std::map<std::string, std::vector<std::string>>& report_columns() {
   static const std::map<std::string, std::vector<std::string>> columns = {
@@ -171,6 +194,14 @@ void Api::handle_analytics(const std::vector<std::string>& seg, const HttpReques
     auto* analytics = analytics_;
     return run_unit(
         [name, query, csv, cols, analytics](domain::Repositories& repos) {
+          const auto [stations, connectors] = repos.analytics().report_scope(query.stations);
+          if (auto rows = estimated_rows(name, query, stations, connectors); rows > kMaxReportRows)
+            return problem(400, "this report would have up to " + std::to_string(rows) + " rows (" +
+                                    std::to_string(stations) + " stations from " +
+                                    domain::format_timestamp(query.from) + " to " +
+                                    domain::format_timestamp(query.to) + " by " + query.bucket +
+                                    "); at most " + std::to_string(kMaxReportRows) +
+                                    ": name stations, narrow the range or use a larger bucket");
           // Sessions: percentiles and distinct tokens come from the node's copy of the ended
           // sessions (a year of a large network is too many rows to sort per request).
           const auto table = name == "sessions" && analytics ? analytics->sessions_report(repos, query)
@@ -213,10 +244,11 @@ void Api::handle_analytics(const std::vector<std::string>& seg, const HttpReques
     filter.station = target.param("station");
     filter.from = time_param(target, "from");
     filter.to = time_param(target, "to");
+    auto page = page_of(target);
+    require_numeric_cursor(page);
     return run_unit(
-        [filter](domain::Repositories& repos) {
-          return json_response(200, R"({"items":)" + repos.analytics().list_maintenance_windows(filter) +
-                                        R"(,"next_cursor":null})");
+        [filter, page](domain::Repositories& repos) {
+          return json_response(200, repos.analytics().list_maintenance_windows(filter, page));
         },
         respond);
   }

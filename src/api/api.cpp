@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 #include <set>
@@ -344,6 +345,24 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
                                  (*priced)->second + std::chrono::seconds(1));
               respond(std::move(response));
             });
+      }
+      if (depth == 5 && seg[4] == "meter-samples") {
+        if (method != "GET") throw HttpError(405, method + " is not allowed here");
+        const auto id = id_in_path(seg[3], "transaction " + seg[3] + " not found");
+        auto page = page_of(target, 1000, 10000);
+        // time in microseconds ~ measurand ~ phase ~ location ~ context (what the last page named)
+        if (!page.cursor.empty()) {
+          auto digits = page.cursor.find('~');
+          if (digits == 0 || digits == std::string::npos || digits > 18 ||
+              page.cursor.find_first_not_of("0123456789") != digits ||
+              std::count(page.cursor.begin(), page.cursor.end(), '~') != 4)
+            throw HttpError(400, "bad cursor");
+        }
+        return with_db([id, page](domain::AdminRepository& admin) {
+          auto samples = admin.list_meter_samples(id, page);
+          return samples ? json_response(200, *samples)
+                         : problem(404, "transaction " + std::to_string(id) + " not found");
+        });
       }
       if (depth == 4 && method == "GET") {
         const auto id = id_in_path(seg[3], "transaction " + seg[3] + " not found");

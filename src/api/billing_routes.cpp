@@ -53,8 +53,9 @@ void Api::handle_billing(const std::vector<std::string>& seg, const HttpRequest&
       }
     };
     if (depth == 3 && method == "GET")
-      return with_billing(
-          [](domain::BillingRepository& repo) { return json_response(200, repo.list_tariffs()); });
+      return with_billing([page = page_of(target)](domain::BillingRepository& repo) {
+        return json_response(200, repo.list_tariffs(page));
+      });
     if (depth == 3 && method == "POST") {
       auto body = parse_body(request);
       if (!body.contains("id") || !body["id"].is_string() || body["id"].get<std::string>().empty() ||
@@ -104,8 +105,9 @@ void Api::handle_billing(const std::vector<std::string>& seg, const HttpRequest&
         }
       };
       if (depth == 3 && method == "GET")
-        return with_billing(
-            [](domain::BillingRepository& repo) { return json_response(200, repo.list_plans()); });
+        return with_billing([page = page_of(target)](domain::BillingRepository& repo) {
+          return json_response(200, repo.list_plans(page));
+        });
       if (depth == 3 && method == "POST") {
         auto body = parse_body(request);
         if (!body.contains("id") || !body["id"].is_string() || body["id"].get<std::string>().empty() ||

@@ -1082,6 +1082,85 @@ std::string_view openapi_document() {
         }
       }
     },
+    "/api/v1/transactions/{id}/meter-samples": {
+      "get": {
+        "tags": [
+          "transactions"
+        ],
+        "operationId": "listMeterSamples",
+        "summary": "A transaction's meter samples, a page at a time",
+        "description": "Every sample of the transaction by time, measurand, phase, location and context. `limit` 1 to 10,000 (default 1,000); `cursor` is the `next_cursor` of the previous page. Role: viewer.",
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer"
+            }
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 10000,
+              "default": 1000
+            }
+          },
+          {
+            "$ref": "#/components/parameters/Cursor"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page of samples.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "items",
+                    "next_cursor"
+                  ],
+                  "properties": {
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/MeterSample"
+                      }
+                    },
+                    "next_cursor": {
+                      "type": [
+                        "string",
+                        "null"
+                      ]
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "404": {
+            "description": "No such transaction.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          }
+        }
+      }
+    },
     "/api/v1/stations/{id}/reports": {
       "get": {
         "tags": [
@@ -1712,7 +1791,7 @@ std::string_view openapi_document() {
         ],
         "operationId": "listTariffs",
         "summary": "List tariffs",
-        "description": "The latest version of every tariff. Role: viewer or higher.",
+        "description": "The latest version of every tariff. Role: viewer or higher. Paginated: `limit` (1 to 500, default 50) and `cursor`.",
         "responses": {
           "200": {
             "description": "All tariffs.",
@@ -1741,7 +1820,15 @@ std::string_view openapi_document() {
           "403": {
             "$ref": "#/components/responses/Forbidden"
           }
-        }
+        },
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/Limit"
+          },
+          {
+            "$ref": "#/components/parameters/Cursor"
+          }
+        ]
       },
       "post": {
         "tags": [
@@ -1959,8 +2046,15 @@ std::string_view openapi_document() {
         ],
         "operationId": "listPlans",
         "summary": "List plans",
-        "description": "Role: viewer or higher.",
-        "parameters": [],
+        "description": "Role: viewer or higher. Paginated: `limit` (1 to 500, default 50) and `cursor`.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/Limit"
+          },
+          {
+            "$ref": "#/components/parameters/Cursor"
+          }
+        ],
         "responses": {
           "200": {
             "description": "One page.",
@@ -2532,7 +2626,7 @@ std::string_view openapi_document() {
         ],
         "operationId": "getAnalyticsReport",
         "summary": "An analytics report",
-        "description": "Reports read hourly and daily rollups that the server keeps current from committed charger messages (late and out-of-order ones included; `csms analytics rebuild` recomputes any range). Definitions: **utilization** per connector: occupied = online and in any status other than Available, Unavailable or Faulted (a 2.0.1 connector whose transaction is charging counts too); charging = status Charging (1.6) or chargingState Charging (2.0.1); `period_s` is the part of the bucket inside the range and before now. **energy**: each interval between two register readings of a session spread evenly over its time (the billing rule). **peak-hours**: weekday (ISO, Monday = 1) x local hour over the range, all chosen stations together; `avg_occupancy_percent` = occupied connector-seconds / available connector-seconds of that weekday-hour; `peaks` names the top three. **sessions**: sessions that started in the range (open ones up to `to` or now); duration and energy percentiles (nearest rank), idle = occupied but not charging, customers = the id tokens' customers when the sessions ended, repeat = share of id tokens with more than one session. **revenue**: priced sessions by the local bucket of their end, per tariff and currency (decimal strings). **uptime** per station: 1 - (downtime - excused) / (connectors x period), where downtime is connector time offline, Faulted or Unavailable (also when the whole station is), excused the part inside maintenance windows; time before a station's first connection is not offline. **faults**: alerts opened in the range per station and rule; MTTR over resolved ones; MTBF = (range - repair time) / alerts. **expansion** (bucket ignored): per station and per site (stations grouped by location, else name): occupancy, the busiest local hour of the day and its occupancy, saturation (share of the range with every connector occupied at once; for a site the lowest of its stations', an upper bound), month-over-month growth of sessions and energy (the last whole local month in the range against the one before), ranks by busiest-hour occupancy and by saturation, `needs_capacity` (saturation >= 10 % or busiest-hour occupancy >= 80 %) and `under_used` (occupancy < 5 %). **maintenance** (bucket ignored): each station's last four weeks before `to` against its own history since `from`: alerts opened per week, failed starts among the sessions that ended in each part (under 50 Wh or 2 minutes, or not authorized) and average power while charging; `candidate` when alerts rose by half and to at least one a week, failed starts by half and to at least 10 % (of 5 or more sessions), or power fell by a third; `reasons` says which. Role: viewer or higher.",
+        "description": "Reports read hourly and daily rollups that the server keeps current from committed charger messages (late and out-of-order ones included; `csms analytics rebuild` recomputes any range). Definitions: **utilization** per connector: occupied = online and in any status other than Available, Unavailable or Faulted (a 2.0.1 connector whose transaction is charging counts too); charging = status Charging (1.6) or chargingState Charging (2.0.1); `period_s` is the part of the bucket inside the range and before now. **energy**: each interval between two register readings of a session spread evenly over its time (the billing rule). **peak-hours**: weekday (ISO, Monday = 1) x local hour over the range, all chosen stations together; `avg_occupancy_percent` = occupied connector-seconds / available connector-seconds of that weekday-hour; `peaks` names the top three. **sessions**: sessions that started in the range (open ones up to `to` or now); duration and energy percentiles (nearest rank), idle = occupied but not charging, customers = the id tokens' customers when the sessions ended, repeat = share of id tokens with more than one session. **revenue**: priced sessions by the local bucket of their end, per tariff and currency (decimal strings). **uptime** per station: 1 - (downtime - excused) / (connectors x period), where downtime is connector time offline, Faulted or Unavailable (also when the whole station is), excused the part inside maintenance windows; time before a station's first connection is not offline. **faults**: alerts opened in the range per station and rule; MTTR over resolved ones; MTBF = (range - repair time) / alerts. **expansion** (bucket ignored): per station and per site (stations grouped by location, else name): occupancy, the busiest local hour of the day and its occupancy, saturation (share of the range with every connector occupied at once; for a site the lowest of its stations', an upper bound), month-over-month growth of sessions and energy (the last whole local month in the range against the one before), ranks by busiest-hour occupancy and by saturation, `needs_capacity` (saturation >= 10 % or busiest-hour occupancy >= 80 %) and `under_used` (occupancy < 5 %). **maintenance** (bucket ignored): each station's last four weeks before `to` against its own history since `from`: alerts opened per week, failed starts among the sessions that ended in each part (under 50 Wh or 2 minutes, or not authorized) and average power while charging; `candidate` when alerts rose by half and to at least one a week, failed starts by half and to at least 10 % (of 5 or more sessions), or power fell by a third; `reasons` says which. Role: viewer or higher. A report that would have more than 500,000 rows (estimated from the stations, their connectors and the buckets before it runs) is refused with 400 naming the estimate: name stations, narrow the range or use a larger bucket.",
         "parameters": [
           {
             "name": "report",
@@ -2677,7 +2771,7 @@ std::string_view openapi_document() {
         ],
         "operationId": "listMaintenanceWindows",
         "summary": "List maintenance windows",
-        "description": "Planned maintenance: downtime inside a window does not count against uptime. Role: viewer or higher.",
+        "description": "Planned maintenance: downtime inside a window does not count against uptime. Role: viewer or higher. Paginated: `limit` (1 to 500, default 50) and `cursor`.",
         "parameters": [
           {
             "name": "station",
@@ -2704,6 +2798,12 @@ std::string_view openapi_document() {
               "type": "string",
               "format": "date-time"
             }
+          },
+          {
+            "$ref": "#/components/parameters/Limit"
+          },
+          {
+            "$ref": "#/components/parameters/Cursor"
           }
         ],
         "responses": {
@@ -4228,7 +4328,7 @@ std::string_view openapi_document() {
           },
           "meter_samples": {
             "type": "array",
-            "description": "Only in GET /api/v1/transactions/{id}: every sample, by time, measurand and phase.",
+            "description": "Only in GET /api/v1/transactions/{id}: the first 1,000 samples by time, measurand and phase (all of them: GET /api/v1/transactions/{id}/meter-samples).",
             "items": {
               "$ref": "#/components/schemas/MeterSample"
             }
@@ -4261,6 +4361,10 @@ std::string_view openapi_document() {
             ],
             "format": "date-time",
             "description": "When the cost was stored."
+          },
+          "meter_samples_truncated": {
+            "type": "boolean",
+            "description": "Only in GET /api/v1/transactions/{id}: true when the session has more than the 1,000 samples embedded."
           }
         },
         "required": [
@@ -5267,12 +5371,17 @@ std::string_view openapi_document() {
             "items": {
               "type": "string"
             },
-            "readOnly": true
+            "readOnly": true,
+            "description": "The customer's first 100 id tokens by token (all of them: GET /api/v1/id-tokens?customer=)."
           },
           "created_at": {
             "type": "string",
             "format": "date-time",
             "readOnly": true
+          },
+          "id_token_count": {
+            "type": "integer",
+            "description": "How many id tokens the customer has."
           }
         }
       },

@@ -190,6 +190,23 @@ std::optional<std::string> PgAdminRepository::ocpp_transaction_id(const std::str
   return rows[0][0].as<std::string>();
 }
 
+std::optional<std::string> PgAdminRepository::list_meter_samples(std::int64_t transaction_id,
+                                                                 const domain::Page& page) {
+  if (txn_.exec_params("SELECT 1 FROM transactions WHERE id = $1", transaction_id).empty())
+    return std::nullopt;
+  // Keyset on (time, measurand, phase, location, context): see csms_meter_sample_cursor.
+  auto rows = txn_.exec_params(
+      "SELECT csms_meter_sample_json(m)::text AS doc, csms_meter_sample_cursor(m) AS cursor "
+      "FROM meter_samples m WHERE m.transaction_id = $1 AND ($2::text IS NULL OR "
+      "(m.sampled_at, m.measurand, m.phase, m.location, m.context) > "
+      "(timestamptz 'epoch' + split_part($2, '~', 1)::bigint * interval '1 microsecond', split_part($2, '~', "
+      "2), "
+      "split_part($2, '~', 3), split_part($2, '~', 4), split_part($2, '~', 5))) "
+      "ORDER BY m.sampled_at, m.measurand, m.phase, m.location, m.context LIMIT $3",
+      transaction_id, page.cursor.empty() ? std::nullopt : std::optional(page.cursor), page.limit + 1);
+  return page_json(rows, page);
+}
+
 bool PgAdminRepository::ping() {
   txn_.exec("SELECT 1");
   return true;

@@ -451,13 +451,29 @@ std::vector<domain::StationIdle> PgAnalyticsRepository::station_idle(const domai
   return out;
 }
 
-std::string PgAnalyticsRepository::list_maintenance_windows(const domain::MaintenanceWindowFilter& f) {
-  auto r = txn_.exec_params(
-      "SELECT coalesce(json_agg(csms_maintenance_window_json(m) ORDER BY m.starts_at, m.id), '[]') "
+std::pair<std::int64_t, std::int64_t> PgAnalyticsRepository::report_scope(
+    const std::vector<std::string>& stations) {
+  std::optional<std::string> only;
+  if (!stations.empty()) only = text_array(stations);
+  auto row = txn_.exec_params1(
+      "SELECT (SELECT count(*) FROM stations WHERE $1::text[] IS NULL OR id = ANY ($1::text[])), "
+      "(SELECT count(*) FROM connectors WHERE $1::text[] IS NULL OR station_id = ANY ($1::text[]))",
+      only);
+  return {row[0].as<std::int64_t>(), row[1].as<std::int64_t>()};
+}
+
+std::string PgAnalyticsRepository::list_maintenance_windows(const domain::MaintenanceWindowFilter& f,
+                                                            const domain::Page& page) {
+  // Keyset on (starts_at, id): the cursor is the last window's id.
+  auto rows = txn_.exec_params(
+      "SELECT csms_maintenance_window_json(m)::text AS doc, m.id AS cursor "
       "FROM maintenance_windows m WHERE ($1::text IS NULL OR m.station_id = $1) "
-      "AND ($2::timestamptz IS NULL OR m.ends_at > $2) AND ($3::timestamptz IS NULL OR m.starts_at < $3)",
-      f.station, ts(f.from), ts(f.to));
-  return r[0][0].as<std::string>();
+      "AND ($2::timestamptz IS NULL OR m.ends_at > $2) AND ($3::timestamptz IS NULL OR m.starts_at < $3) "
+      "AND ($4::bigint IS NULL OR (m.starts_at, m.id) > (SELECT c.starts_at, c.id FROM maintenance_windows c "
+      "WHERE c.id = $4::bigint)) ORDER BY m.starts_at, m.id LIMIT $5",
+      f.station, ts(f.from), ts(f.to), page.cursor.empty() ? std::nullopt : std::optional(page.cursor),
+      page.limit + 1);
+  return page_json(rows, page);
 }
 
 std::optional<std::string> PgAnalyticsRepository::get_maintenance_window(std::int64_t id) {

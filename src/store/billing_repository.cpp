@@ -6,11 +6,13 @@
 
 namespace csms::store {
 
-std::string PgBillingRepository::list_tariffs() {
-  auto row = txn_.exec1(
-      "SELECT coalesce(jsonb_agg(csms_tariff_json(t) ORDER BY t.id), '[]')::text FROM tariffs t "
-      "WHERE NOT t.deleted AND t.version = (SELECT max(version) FROM tariffs v WHERE v.id = t.id)");
-  return "{\"items\":" + row[0].as<std::string>() + ",\"next_cursor\":null}";
+std::string PgBillingRepository::list_tariffs(const domain::Page& page) {
+  auto rows = txn_.exec_params(
+      "SELECT csms_tariff_json(t)::text AS doc, t.id AS cursor FROM tariffs t "
+      "WHERE NOT t.deleted AND t.version = (SELECT max(version) FROM tariffs v WHERE v.id = t.id) "
+      "AND ($1::text IS NULL OR t.id > $1) ORDER BY t.id LIMIT $2",
+      page.cursor.empty() ? std::nullopt : std::optional(page.cursor), page.limit + 1);
+  return page_json(rows, page);
 }
 
 std::optional<std::string> PgBillingRepository::get_tariff(const std::string& id) {
@@ -47,9 +49,12 @@ domain::WriteResult PgBillingRepository::delete_tariff(const std::string& id) {
   return rows.affected_rows() > 0 ? domain::WriteResult::Done : domain::WriteResult::NotFound;
 }
 
-std::string PgBillingRepository::list_plans() {
-  auto row = txn_.exec1("SELECT coalesce(jsonb_agg(document ORDER BY id), '[]')::text FROM plans");
-  return "{\"items\":" + row[0].as<std::string>() + ",\"next_cursor\":null}";
+std::string PgBillingRepository::list_plans(const domain::Page& page) {
+  auto rows = txn_.exec_params(
+      "SELECT document::text AS doc, id AS cursor FROM plans WHERE ($1::text IS NULL OR id > $1) "
+      "ORDER BY id LIMIT $2",
+      page.cursor.empty() ? std::nullopt : std::optional(page.cursor), page.limit + 1);
+  return page_json(rows, page);
 }
 
 std::optional<std::string> PgBillingRepository::get_plan(const std::string& id) {

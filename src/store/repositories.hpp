@@ -79,6 +79,8 @@ class PgAdminRepository final : public domain::AdminRepository {
   domain::WriteResult delete_id_token(const std::string& token) override;
   std::string list_transactions(const domain::TransactionFilter& filter, const domain::Page& page) override;
   std::optional<std::string> get_transaction(std::int64_t id) override;
+  std::optional<std::string> list_meter_samples(std::int64_t transaction_id,
+                                                const domain::Page& page) override;
   std::optional<std::string> ocpp_transaction_id(const std::string& station_id,
                                                  const std::string& id_or_ocpp_id) override;
   bool ping() override;
@@ -123,12 +125,12 @@ class PgFaultRepository final : public domain::FaultRepository {
 class PgBillingRepository final : public domain::BillingRepository {
  public:
   explicit PgBillingRepository(pqxx::transaction_base& txn) : txn_(txn) {}
-  std::string list_tariffs() override;
+  std::string list_tariffs(const domain::Page& page) override;
   std::optional<std::string> get_tariff(const std::string& id) override;
   domain::WriteResult save_tariff(const std::string& id, const std::string& document_json, bool is_default,
                                   bool creating) override;
   domain::WriteResult delete_tariff(const std::string& id) override;
-  std::string list_plans() override;
+  std::string list_plans(const domain::Page& page) override;
   std::optional<std::string> get_plan(const std::string& id) override;
   domain::WriteResult save_plan(const std::string& id, const std::string& document_json,
                                 bool creating) override;
@@ -174,7 +176,9 @@ class PgAnalyticsRepository final : public domain::AnalyticsRepository {
       std::uint64_t horizon) override;
   std::vector<domain::SessionFact> open_sessions(const domain::AnalyticsQuery& query) override;
   std::vector<domain::StationIdle> station_idle(const domain::AnalyticsQuery& query) override;
-  std::string list_maintenance_windows(const domain::MaintenanceWindowFilter& filter) override;
+  std::pair<std::int64_t, std::int64_t> report_scope(const std::vector<std::string>& stations) override;
+  std::string list_maintenance_windows(const domain::MaintenanceWindowFilter& filter,
+                                       const domain::Page& page) override;
   std::optional<std::string> get_maintenance_window(std::int64_t id) override;
   std::optional<std::string> create_maintenance_window(const std::string& fields_json) override;
   std::optional<std::string> delete_maintenance_window(std::int64_t id) override;

@@ -468,6 +468,107 @@ TEST_F(BillingE2e, TariffValidity_UnpricedSessionsSayWhy_RepriceAndTheStartUpSwe
   EXPECT_EQ(tx["cost"]["total_excl_vat"], "2.00") << tx.dump();
 }
 
+// Lists whose size grew with the data: each is paginated or capped now.
+TEST_F(BillingE2e, ListsAndDocuments_ArePaginatedOrCapped) {
+  // Tariffs and plans: pages by id.
+  for (const char* id : {"T-A", "T-B"})
+    ASSERT_EQ(api("POST", "/api/v1/tariffs",
+                  json{{"id", id},
+                       {"currency", "EUR"},
+                       {"vat_percent", "0"},
+                       {"elements", {{{"price_components", {{{"type", "FLAT"}, {"price", "1"}}}}}}}})
+                  .status,
+              201);
+  auto first = api("GET", "/api/v1/tariffs?limit=2");
+  ASSERT_EQ(first.body["items"].size(), 2u) << first.raw;
+  ASSERT_TRUE(first.body["next_cursor"].is_string()) << first.raw;
+  auto rest = api("GET", "/api/v1/tariffs?limit=2&cursor=" + first.body["next_cursor"].get<std::string>());
+  ASSERT_EQ(rest.body["items"].size(), 1u) << rest.raw;
+  EXPECT_EQ(rest.body["items"][0]["id"], "T-B");
+  EXPECT_TRUE(rest.body["next_cursor"].is_null());
+  for (const char* id : {"P-A", "P-B"})
+    ASSERT_EQ(api("POST", "/api/v1/plans",
+                  json{{"id", id}, {"name", id}, {"currency", "EUR"}, {"monthly_fee", "0"}})
+                  .status,
+              201);
+  auto plans = api("GET", "/api/v1/plans?limit=1");
+  ASSERT_EQ(plans.body["items"].size(), 1u) << plans.raw;
+  EXPECT_EQ(api("GET", "/api/v1/plans?limit=1&cursor=" + plans.body["next_cursor"].get<std::string>())
+                .body["items"][0]["id"],
+            "P-B");
+
+  // A session with 1,005 samples: the transaction embeds the first 1,000 and says so; the
+  // rest come a page at a time.
+  query_value(url_, "INSERT INTO stations (id) VALUES ('BIG')");
+  const auto tx = query_value(url_,
+                              "INSERT INTO transactions (station_id, protocol, ocpp_transaction_id, evse_id, "
+                              "connector_id, started_at) VALUES ('BIG', 'ocpp1.6', '1', 1, 1, "
+                              "'2026-03-01T08:00:00Z') RETURNING id");
+  query_value(
+      url_,
+      "INSERT INTO meter_samples (station_id, evse_id, transaction_id, sampled_at, measurand, location, "
+      "context, unit, raw_value, value, canonical_unit, canonical_value, received_at) "
+      "SELECT 'BIG', 1, " +
+          tx +
+          ", '2026-03-01T08:00:00Z'::timestamptz + i * interval '10 seconds', "
+          "'Energy.Active.Import.Register', 'Outlet', 'Sample.Periodic', 'Wh', i::text, i, 'Wh', i, now() "
+          "FROM generate_series(1, 1005) i");
+  auto big = api("GET", "/api/v1/transactions/" + tx);
+  ASSERT_EQ(big.status, 200) << big.raw.substr(0, 300);
+  EXPECT_EQ(big.body["meter_samples"].size(), 1000u);
+  EXPECT_EQ(big.body["meter_samples_truncated"], true);
+  auto page1 = api("GET", "/api/v1/transactions/" + tx + "/meter-samples?limit=600");
+  ASSERT_EQ(page1.status, 200) << page1.raw.substr(0, 300);
+  ASSERT_EQ(page1.body["items"].size(), 600u);
+  EXPECT_EQ(page1.body["items"][0]["value"], "1");
+  auto cursor = page1.body["next_cursor"].get<std::string>();
+  auto page2 = api("GET", "/api/v1/transactions/" + tx + "/meter-samples?limit=600&cursor=" + cursor);
+  ASSERT_EQ(page2.body["items"].size(), 405u) << page2.raw.substr(0, 300);
+  EXPECT_EQ(page2.body["items"][0]["value"], "601");
+  EXPECT_TRUE(page2.body["next_cursor"].is_null());
+  EXPECT_EQ(api("GET", "/api/v1/transactions/" + tx + "/meter-samples?cursor=x~y").status, 400);
+  EXPECT_EQ(api("GET", "/api/v1/transactions/999999/meter-samples").status, 404);
+  EXPECT_EQ(api("GET", "/api/v1/transactions/" + tx + "/meter-samples?limit=10001").status, 400);
+
+  // A fleet customer with 150 cards: the customer names the first 100 and the count.
+  ASSERT_EQ(api("POST", "/api/v1/customers", json{{"id", "FLEET"}, {"name", "Fleet"}}).status, 201);
+  query_value(url_,
+              "INSERT INTO id_tokens (token, customer_id) SELECT 'CARD-' || lpad(i::text, 3, '0'), 'FLEET' "
+              "FROM generate_series(1, 150) i");
+  auto fleet = api("GET", "/api/v1/customers/FLEET");
+  EXPECT_EQ(fleet.body["id_tokens"].size(), 100u) << fleet.raw.substr(0, 300);
+  EXPECT_EQ(fleet.body["id_token_count"], 150);
+
+  // Maintenance windows: pages by start.
+  for (int day = 1; day <= 3; ++day)
+    ASSERT_EQ(api("POST", "/api/v1/maintenance-windows",
+                  json{{"station_id", "BIG"},
+                       {"starts_at", "2026-03-0" + std::to_string(day) + "T01:00:00Z"},
+                       {"ends_at", "2026-03-0" + std::to_string(day) + "T02:00:00Z"}})
+                  .status,
+              201);
+  auto windows = api("GET", "/api/v1/maintenance-windows?limit=2");
+  ASSERT_EQ(windows.body["items"].size(), 2u) << windows.raw;
+  auto last = api(
+      "GET", "/api/v1/maintenance-windows?limit=2&cursor=" + windows.body["next_cursor"].get<std::string>());
+  ASSERT_EQ(last.body["items"].size(), 1u) << last.raw;
+  EXPECT_EQ(last.body["items"][0]["starts_at"], "2026-03-03T01:00:00Z");
+
+  // Reports: refused before they are built when they would exceed 500,000 rows (300 stations
+  // by the hour for 90 days is up to 649,200), with what to change; one station fits.
+  query_value(url_, "INSERT INTO stations (id) SELECT 'R-' || i FROM generate_series(1, 299) i");
+  auto huge =
+      api("GET", "/api/v1/analytics/energy?from=2026-01-01T00:00:00Z&to=2026-04-01T00:00:00Z&bucket=hour");
+  EXPECT_EQ(huge.status, 400) << huge.raw.substr(0, 300);
+  EXPECT_NE(huge.raw.find("name stations, narrow the range or use a larger bucket"), std::string::npos)
+      << huge.raw;
+  EXPECT_EQ(api("GET",
+                "/api/v1/analytics/energy?from=2026-01-01T00:00:00Z&to=2026-04-01T00:00:00Z&bucket=hour"
+                "&station=BIG")
+                .status,
+            200);
+}
+
 TEST_F(BillingE2e, TariffsApi_ValidatesAndVersions) {
   auto again = json{{"id", "STANDARD"},
                     {"vat_percent", "19"},

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "csms/domain/model.hpp"
+#include "csms/domain/page.hpp"
 #include "csms/domain/time.hpp"
 
 // What analytics reads from and writes to storage: the raw history of a station over a
@@ -164,6 +165,9 @@ class AnalyticsRepository {
   // Stations (optionally only these) that existed at some point in [from, to).
   virtual std::vector<std::string> stations_between(Timestamp from, Timestamp to) = 0;
 
+  // How many of these stations (all when empty) exist, and how many connectors they have:
+  // what a report's size is estimated from before it is run.
+  virtual std::pair<std::int64_t, std::int64_t> report_scope(const std::vector<std::string>& stations) = 0;
   // A report's rows (see openapi.json for the columns of each).
   virtual ReportTable report(const std::string& name, const AnalyticsQuery& query) = 0;
 
@@ -179,7 +183,8 @@ class AnalyticsRepository {
   // The query's stations (or all) with their idle share over the range, by station id.
   virtual std::vector<StationIdle> station_idle(const AnalyticsQuery& query) = 0;
 
-  virtual std::string list_maintenance_windows(const MaintenanceWindowFilter& filter) = 0;
+  // A page ({"items", "next_cursor"}) by start time.
+  virtual std::string list_maintenance_windows(const MaintenanceWindowFilter& filter, const Page& page) = 0;
   virtual std::optional<std::string> get_maintenance_window(std::int64_t id) = 0;
   // `fields_json`: station_id, evse_id, starts_at, ends_at, reason (validated by the API).
   // Returns the new window's JSON; nullopt when the station does not exist.

@@ -12,6 +12,7 @@
 
 #include "csms/domain/analytics.hpp"
 #include "csms/domain/model.hpp"
+#include "csms/domain/page.hpp"
 #include "csms/domain/requests.hpp"
 
 // The ports the services need from storage. `store` implements them with PostgreSQL; unit
@@ -136,11 +137,6 @@ class ChargingRepository {
 
 namespace csms::domain {
 
-struct Page {
-  int limit = 50;
-  std::string cursor;  // opaque; empty for the first page
-};
-
 struct StationFilter {
   std::optional<bool> online;
   std::optional<std::string> status;  // any connector in this status
@@ -192,6 +188,8 @@ class AdminRepository {
 
   virtual std::string list_transactions(const TransactionFilter& filter, const Page& page) = 0;
   virtual std::optional<std::string> get_transaction(std::int64_t id) = 0;
+  // A page of the transaction's meter samples in time order; nullopt: no such transaction.
+  virtual std::optional<std::string> list_meter_samples(std::int64_t transaction_id, const Page& page) = 0;
   // Our id for a charger's transaction id on a station (remote-stop accepts either).
   virtual std::optional<std::string> ocpp_transaction_id(const std::string& station_id,
                                                          const std::string& id_or_ocpp_id) = 0;
@@ -329,14 +327,14 @@ struct InvoiceBasis {
 class BillingRepository {
  public:
   virtual ~BillingRepository() = default;
-  virtual std::string list_tariffs() = 0;
+  virtual std::string list_tariffs(const Page& page) = 0;
   virtual std::optional<std::string> get_tariff(const std::string& id) = 0;
   // Creating an id that exists is a Conflict; updating adds a version (NotFound if none).
   virtual WriteResult save_tariff(const std::string& id, const std::string& document_json, bool is_default,
                                   bool creating) = 0;
   virtual WriteResult delete_tariff(const std::string& id) = 0;
 
-  virtual std::string list_plans() = 0;
+  virtual std::string list_plans(const Page& page) = 0;
   virtual std::optional<std::string> get_plan(const std::string& id) = 0;
   virtual WriteResult save_plan(const std::string& id, const std::string& document_json, bool creating) = 0;
   virtual WriteResult delete_plan(const std::string& id) = 0;
