@@ -11,7 +11,7 @@ BUILD_PACKAGES=(g++ cmake ninja-build pkg-config ccache git ca-certificates
   libboost1.81-dev libboost-url1.81-dev libpqxx-dev libpq-dev nlohmann-json3-dev
   libspdlog-dev libfmt-dev libyaml-cpp-dev libssl-dev libgtest-dev libhowardhinnant-date-dev
   postgresql postgresql-client curl)
-TEST_PACKAGES=(nodejs npm clang-format)
+TEST_PACKAGES=(nodejs npm clang-format openssl)
 
 log() { printf '==> %s\n' "$*" >&2; }
 

@@ -21,4 +21,4 @@ export ASAN_OPTIONS=halt_on_error=1:detect_leaks=0:abort_on_error=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 log "sanitizer run (AddressSanitizer + UndefinedBehaviorSanitizer)"
 cd "$dir"
-ctest --output-on-failure --timeout 900 -R '^(unit|e2e)$' "$@"
+ctest --output-on-failure --timeout 900 -R '^(unit|e2e|e2e_tls)$' "$@"

@@ -148,6 +148,29 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
             return write_result(admin.delete_station(id), "station " + id, std::nullopt, 204);
           });
       }
+      if (depth == 5 && seg[4] == "certificates") {
+        if (method != "GET") throw HttpError(405, method + " is not allowed here");
+        return with_db([id = seg[3]](domain::AdminRepository& admin) {
+          auto list = admin.list_station_certificates(id);
+          return list ? json_response(200, *list) : problem(404, "station " + id + " not found");
+        });
+      }
+      if (depth == 6 && seg[4] == "certificates" && seg[5].ends_with(":revoke")) {
+        if (method != "POST") throw HttpError(405, method + " is not allowed here");
+        const std::string serial = seg[5].substr(0, seg[5].size() - std::string_view(":revoke").size());
+        if (serial.empty() || serial.size() > 40 ||
+            serial.find_first_not_of("0123456789ABCDEF") != std::string::npos)
+          throw HttpError(400, "the serial is the certificate's serial number in upper-case hex (as listed)");
+        auto body = parse_body(request);
+        check_known(body, {"reason"});
+        expect_string(body, "reason", 500);
+        auto reason = body.value("reason", std::string("revoked by an operator"));
+        return with_db([id = seg[3], serial, reason](domain::AdminRepository& admin) {
+          auto result = admin.revoke_station_certificate(id, serial, reason);
+          if (result == domain::WriteResult::NotFound) return problem(404, "station " + id + " not found");
+          return json_response(200, *admin.list_station_certificates(id));
+        });
+      }
       if (depth == 5 && method == "GET" && (seg[4] == "reports" || seg[4] == "status-history")) {
         auto id = seg[3];
         auto page = page_of(target);

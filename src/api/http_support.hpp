@@ -286,8 +286,11 @@ inline bool known_time_zone(const std::string& zone) {
 }
 
 inline json station_fields(json body, bool creating) {
-  check_known(body, {"id", "name", "location", "latitude", "longitude", "time_zone", "tariff_id",
-                     "max_power_w", "registration", "password", "meter_public_key"});
+  check_known(body,
+              {"id", "name", "location", "latitude", "longitude", "time_zone", "tariff_id", "max_power_w",
+               "registration", "password", "meter_public_key", "security_profile", "certificate_cn"});
+  expect_number(body, "security_profile", 1, 3, true);
+  expect_string(body, "certificate_cn", 64);
   expect_string(body, "name", 200);
   expect_string(body, "location", 500);
   expect_string(body, "tariff_id", 100);

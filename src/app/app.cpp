@@ -232,6 +232,7 @@ int serve_command(const Config& config) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   const auto& url = database_url(config);
@@ -312,6 +313,7 @@ int serve_command(const Config& config) {
   gateway_settings.running_cost_interval = std::chrono::seconds(config.running_cost_interval_s);
   gateway_settings.node_id = node_id;
   gateway_settings.heartbeat_interval_s = config.heartbeat_interval_s;
+  gateway_settings.profile_policy = {config.tls_cso_name, config.tls_expired_pending};
   gateway_settings.spool_path =
       config.spool_path.empty() ? "spool/" + node_id + ".journal" : config.spool_path;
   gateway_settings.spool_max_bytes = static_cast<std::uint64_t>(config.spool_max_mib) << 20;
@@ -406,6 +408,18 @@ int serve_command(const Config& config) {
   server_settings.leniency = config.leniency;
   // Frame logging never writes a password or key (AuthorizationKey, BasicAuthPassword, ...).
   server_settings.redact = [](const std::string& frame) { return ocpp::redact_secrets(frame); };
+  if (config.ocpp_tls_listen) {
+    server::TlsSettings tls;
+    tls.host = config.ocpp_tls_listen->host;
+    tls.port = config.ocpp_tls_listen->port;
+    tls.cert_file = config.tls_cert_file;
+    tls.key_file = config.tls_key_file;
+    tls.ecdsa_cert_file = config.tls_ecdsa_cert_file;
+    tls.ecdsa_key_file = config.tls_ecdsa_key_file;
+    tls.client_ca_file = config.tls_client_ca_file;
+    tls.accept_expired_clients = config.tls_expired_pending;
+    server_settings.tls = tls;
+  }
   server::Server server(
       server_settings, gateway,
       [&api](server::HttpRequest request, std::function<void(server::HttpResponse)> respond) {
@@ -414,9 +428,12 @@ int serve_command(const Config& config) {
   gateway.attach(server);
   server.start();
   ready = true;
-  if (config.ocpp_tls_listen) spdlog::warn("ocpp.tls_listen is set but wss:// is not served yet");
-  spdlog::info("csms {} ready: OCPP on ws://{}:{}{}/<stationId>, API on http://{}:{} (node {}{})",
+  spdlog::info("csms {} ready: OCPP on ws://{}:{}{}/<stationId>{}, API on http://{}:{} (node {}{})",
                CSMS_VERSION, config.ocpp_listen.host, server.ocpp_port(), config.ocpp_path_prefix,
+               config.ocpp_tls_listen
+                   ? " and wss://" + config.ocpp_tls_listen->host + ":" + std::to_string(server.tls_port()) +
+                         config.ocpp_path_prefix + "/<stationId>"
+                   : std::string(),
                config.api_listen.host, server.api_port(), node_id, cluster.leader() ? ", leader" : "");
 
   // Meter sample partitions are kept three months ahead while the server runs.
@@ -434,8 +451,18 @@ int serve_command(const Config& config) {
     }
   });
 
+  // SIGHUP reloads the TLS certificates (they are also reloaded when their files change);
+  // SIGINT and SIGTERM stop.
   int signal_number = 0;
-  sigwait(&signals, &signal_number);
+  for (;;) {
+    sigwait(&signals, &signal_number);
+    if (signal_number != SIGHUP) break;
+    if (!config.ocpp_tls_listen) {
+      spdlog::info("SIGHUP: no TLS listener, nothing to reload");
+      continue;
+    }
+    server.reload_tls();
+  }
   {
     std::lock_guard lock(maintenance_mutex);
     stopping = true;

@@ -175,6 +175,19 @@ Config load_config(const std::optional<std::string>& file,
        [&](auto& k, auto& v) {
          if (!v.empty()) config.ocpp_tls_listen = parse_endpoint(k, v);
        }},
+      {"tls.cert_file", [&](auto&, auto& v) { config.tls_cert_file = v; }},
+      {"tls.key_file", [&](auto&, auto& v) { config.tls_key_file = v; }},
+      {"tls.ecdsa_cert_file", [&](auto&, auto& v) { config.tls_ecdsa_cert_file = v; }},
+      {"tls.ecdsa_key_file", [&](auto&, auto& v) { config.tls_ecdsa_key_file = v; }},
+      {"tls.client_ca_file", [&](auto&, auto& v) { config.tls_client_ca_file = v; }},
+      {"tls.signing_ca_cert_file", [&](auto&, auto& v) { config.tls_signing_ca_cert_file = v; }},
+      {"tls.signing_ca_key_file", [&](auto&, auto& v) { config.tls_signing_ca_key_file = v; }},
+      {"tls.cso_name", [&](auto&, auto& v) { config.tls_cso_name = v; }},
+      {"tls.expired_certificates",
+       [&](auto& k, auto& v) {
+         if (v != "refuse" && v != "pending") fail(k, "expected refuse or pending, got '" + v + "'");
+         config.tls_expired_pending = v == "pending";
+       }},
       {"ocpp.path_prefix",
        [&](auto& k, auto& v) {
          if (v.empty() || v.front() != '/') fail(k, "must start with '/', got '" + v + "'");
@@ -294,6 +307,15 @@ Config load_config(const std::optional<std::string>& file,
   }
 
   for (const auto& [key, value] : values) apply.at(key)(key, value);
+  if (config.ocpp_tls_listen && config.tls_cert_file.empty() && config.tls_ecdsa_cert_file.empty())
+    fail("ocpp.tls_listen",
+         "needs tls.cert_file and tls.key_file (or tls.ecdsa_cert_file and tls.ecdsa_key_file)");
+  if (config.tls_cert_file.empty() != config.tls_key_file.empty())
+    fail("tls.cert_file", "tls.cert_file and tls.key_file go together");
+  if (config.tls_ecdsa_cert_file.empty() != config.tls_ecdsa_key_file.empty())
+    fail("tls.ecdsa_cert_file", "tls.ecdsa_cert_file and tls.ecdsa_key_file go together");
+  if (config.tls_signing_ca_cert_file.empty() != config.tls_signing_ca_key_file.empty())
+    fail("tls.signing_ca_cert_file", "tls.signing_ca_cert_file and tls.signing_ca_key_file go together");
   return config;
 }
 

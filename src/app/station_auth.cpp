@@ -89,9 +89,9 @@ bool WorkPool::submit(std::function<void()> job) {
   return true;
 }
 
-void CredentialCache::remember(const std::string& identity, std::optional<std::string> password_hash) {
+void CredentialCache::remember(const std::string& identity, domain::StationCredentials credentials) {
   std::lock_guard lock(mutex_);
-  known_[identity] = Known{std::move(password_hash)};
+  known_[identity] = std::move(credentials);
 }
 
 void CredentialCache::forget(const std::string& identity) {
@@ -99,11 +99,59 @@ void CredentialCache::forget(const std::string& identity) {
   known_.erase(identity);
 }
 
-std::optional<CredentialCache::Known> CredentialCache::find(const std::string& identity) const {
+std::optional<domain::StationCredentials> CredentialCache::find(const std::string& identity) const {
   std::lock_guard lock(mutex_);
   auto found = known_.find(identity);
   if (found == known_.end()) return std::nullopt;
   return found->second;
+}
+
+ProfileCheck check_profile(const server::HandshakeInfo& info,
+                           const std::optional<domain::StationCredentials>& station,
+                           const ProfilePolicy& policy, std::chrono::system_clock::time_point now) {
+  using Outcome = ProfileCheck::Outcome;
+  ProfileCheck check;
+  const std::optional<int> pinned = station ? station->security_profile : std::nullopt;
+  check.profile = !info.tls ? 1 : info.client_certificate && pinned != 2 ? 3 : 2;
+  auto deny = [&](std::string reason) {
+    check.outcome = Outcome::Deny;
+    check.reason = std::move(reason);
+    return check;
+  };
+  if (pinned && *pinned != check.profile)
+    return deny("configured for security profile " + std::to_string(*pinned) + ", connected with profile " +
+                std::to_string(check.profile) +
+                (*pinned == 3 && check.profile == 2 ? " (no client certificate)" : ""));
+  if (check.profile == 3) {
+    const auto& cert = *info.client_certificate;
+    const std::string expected =
+        station && station->certificate_cn ? *station->certificate_cn : info.station_id;
+    if (cert.subject_cn != expected)
+      return deny("client certificate CN '" + cert.subject_cn + "' is not '" + expected + "'");
+    if (!policy.cso_name.empty() && cert.subject_o != policy.cso_name)
+      return deny("client certificate O '" + cert.subject_o + "' is not the CSO name '" + policy.cso_name +
+                  "'");
+    if (station && station->certificate_revoked)
+      return deny("client certificate serial " + cert.serial + " is revoked");
+    if (cert.not_after <= now) {
+      if (!policy.expired_as_pending)
+        return deny("client certificate serial " + cert.serial + " has expired");
+      check.outcome = Outcome::AllowPending;
+      return check;
+    }
+    check.outcome = Outcome::Allow;
+    return check;
+  }
+  if (station && station->password_hash) {
+    check.outcome = Outcome::NeedPassword;
+    return check;
+  }
+  // No password: a station not known yet (ocpp.unknown_stations decides at its boot) or one
+  // without credentials; a station pinned to profile 1 or 2 must have a password.
+  if (pinned)
+    return deny("pinned to security profile " + std::to_string(*pinned) + " but no password is set");
+  check.outcome = Outcome::Allow;
+  return check;
 }
 
 }  // namespace csms::app

@@ -250,48 +250,63 @@ void count_auth(const char* result) {
 void StationGateway::authenticate(const server::HandshakeInfo& info,
                                   std::function<void(server::AuthDecision)> done) {
   using server::AuthDecision;
-  struct Lookup {
-    bool exists = false;
-    std::optional<std::string> hash;
-  };
-  auto lookup = std::make_shared<Lookup>();
-  db_.run(
-      [lookup, id = info.station_id](domain::Repositories& repos) {
-        lookup->hash = repos.admin().station_password_hash(id, lookup->exists);
-      },
-      [this, lookup, info, done = std::move(done)](std::exception_ptr error) mutable {
-        std::optional<std::string> hash;
-        if (error) {
-          // The database is out of reach: a station seen before is checked against what was
-          // read then; one never seen is asked to come back later.
-          auto known = credentials_.find(info.station_id);
-          if (!known) {
-            spdlog::warn("station {}: credentials cannot be checked now (database unavailable)",
-                         info.station_id);
-            count_auth("unavailable");
-            return done(AuthDecision::Unavailable);
-          }
-          hash = known->password_hash;
-        } else if (!lookup->exists) {
-          credentials_.forget(info.station_id);
-          // A station that would only be rejected is refused here, before anything is written
-          // for it (else any identity on the internet could add a row).
-          if (charging_.registration_for_unknown() == domain::RegistrationStatus::Rejected) {
-            spdlog::warn("station {}: unknown, refused (ocpp.unknown_stations: reject) from {}",
-                         info.station_id, info.remote_address);
-            count_auth("unknown");
-            return done(AuthDecision::Deny);
-          }
-        } else {
-          credentials_.remember(info.station_id, lookup->hash);
-          hash = lookup->hash;
-        }
-        if (!hash) {  // no password set: security profile 0
-          count_auth("allowed");
-          return done(AuthDecision::Allow);
-        }
-        check_password(info, *hash, std::move(done));
-      });
+  using Outcome = ProfileCheck::Outcome;
+  auto lookup = std::make_shared<std::optional<domain::StationCredentials>>();
+  std::optional<std::string> serial;
+  if (info.client_certificate) serial = info.client_certificate->serial;
+  db_.run([lookup, id = info.station_id,
+           serial](domain::Repositories& repos) { *lookup = repos.admin().station_credentials(id, serial); },
+          [this, lookup, info, done = std::move(done)](std::exception_ptr error) mutable {
+            std::optional<domain::StationCredentials> station;
+            if (error) {
+              // The database is out of reach: a station seen before is checked against what was
+              // read then; one never seen is asked to come back later.
+              station = credentials_.find(info.station_id);
+              if (!station) {
+                spdlog::warn("station {}: credentials cannot be checked now (database unavailable)",
+                             info.station_id);
+                count_auth("unavailable");
+                return done(AuthDecision::Unavailable);
+              }
+            } else if (!*lookup) {
+              credentials_.forget(info.station_id);
+              // A station that would only be rejected is refused here, before anything is written
+              // for it (else any identity on the internet could add a row).
+              if (charging_.registration_for_unknown() == domain::RegistrationStatus::Rejected) {
+                spdlog::warn("station {}: unknown, refused (ocpp.unknown_stations: reject) from {}",
+                             info.station_id, info.remote_address);
+                count_auth("unknown");
+                return done(AuthDecision::Deny);
+              }
+            } else {
+              station = **lookup;
+              credentials_.remember(info.station_id, *station);
+            }
+            auto check =
+                check_profile(info, station, settings_.profile_policy, std::chrono::system_clock::now());
+            switch (check.outcome) {
+              case Outcome::Deny:
+                spdlog::warn("station {}: refused from {}: {}", info.station_id, info.remote_address,
+                             check.reason);
+                count_auth("denied");
+                return done(AuthDecision::Deny);
+              case Outcome::AllowPending:
+                spdlog::warn(
+                    "station {}: expired client certificate (serial {}): let in as Pending, to be renewed",
+                    info.station_id, info.client_certificate->serial);
+                {
+                  std::lock_guard lock(mutex_);
+                  renew_at_boot_.insert(info.station_id);
+                }
+                count_auth("allowed");
+                return done(AuthDecision::Allow);
+              case Outcome::Allow:
+                count_auth("allowed");
+                return done(AuthDecision::Allow);
+              case Outcome::NeedPassword:
+                return check_password(info, *station->password_hash, std::move(done));
+            }
+          });
 }
 
 void StationGateway::check_password(const server::HandshakeInfo& info, const std::string& hash,
@@ -338,9 +353,23 @@ void StationGateway::record_connection(const std::shared_ptr<server::StationLink
   auto record = std::make_shared<domain::StationRecord>();
   auto for_unknown = charging_.registration_for_unknown();
   auto connection = static_cast<std::int64_t>(link->connection_id());
+  // The profile it came with, and a profile-3 station's certificate (kept with its expiry).
+  const int profile = link->transport_profile();
+  domain::CertificateRecord certificate;
+  if (const auto& cert = link->client_certificate()) {
+    certificate = {cert->serial,
+                   cert->subject_cn,
+                   cert->subject_o,
+                   cert->issuer_cn,
+                   std::chrono::time_point_cast<std::chrono::milliseconds>(cert->not_before),
+                   std::chrono::time_point_cast<std::chrono::milliseconds>(cert->not_after),
+                   cert->sha256_fingerprint,
+                   cert->pem};
+  }
   db_.run(
       [=, this](domain::Repositories& repos) {
         *record = repos.charging().connect_station(id, protocol, at, for_unknown);
+        repos.admin().record_station_certificate(id, certificate, profile);
         auto previous = repos.cluster().claim_station(id, settings_.node_id, connection);
         if (previous && moved_hook_) moved_hook_(repos, id, *previous);
       },
@@ -450,6 +479,24 @@ void StationGateway::process(const std::shared_ptr<server::StationLink>& link, s
     }
   }
 
+  // 2.0.1 B01.FR.11/12: over profile 3 the boot's serial number must be the certificate's CN.
+  if (call.action == "BootNotification" && version == ocpp::Version::V201 && link->transport_profile() == 3) {
+    const auto* serial = call.payload.contains("chargingStation") &&
+                                 call.payload["chargingStation"].is_object() &&
+                                 call.payload["chargingStation"].contains("serialNumber")
+                             ? &call.payload["chargingStation"]["serialNumber"]
+                             : nullptr;
+    const auto& cn = link->client_certificate()->subject_cn;
+    if (serial != nullptr && serial->is_string() && serial->get<std::string>() != cn) {
+      spdlog::warn("station {}: BootNotification serialNumber '{}' is not its certificate's CN '{}': closing",
+                   link->station_id(), serial->get<std::string>(), cn);
+      reply(server::ReplyError{ocpp::ErrorCode::SecurityError,
+                               "serialNumber does not match the client certificate's CN"});
+      link->close("serialNumber does not match the client certificate");
+      return;
+    }
+  }
+
   domain::MessageContext ctx{link->station_id(), std::string(ocpp::subprotocol(version)), call.message_id,
                              clock_.now(), call.message_id_reused};
   domain::Request request;
@@ -540,6 +587,12 @@ void StationGateway::finish(const std::shared_ptr<server::StationLink>& link, oc
       spdlog::error("station {}: {} failed: {}", link->station_id(), action, e.what());
     }
     return reply(server::ReplyError{ocpp::ErrorCode::InternalError, "could not be stored; try again"});
+  }
+  if (auto* boot = std::get_if<domain::BootResponse>(&outcome.response)) {
+    // Let in with an expired certificate (A00.FR.429): Pending until it is renewed.
+    std::lock_guard lock(mutex_);
+    if (renew_at_boot_.erase(link->station_id()) > 0 && boot->status == domain::RegistrationStatus::Accepted)
+      boot->status = domain::RegistrationStatus::Pending;
   }
   if (auto* boot = std::get_if<domain::BootResponse>(&outcome.response))
     set_registration(*link, boot->status);

@@ -8,6 +8,7 @@
 #include "csms/metrics/metrics.hpp"
 #include "server_impl.hpp"
 #include "spawn.hpp"
+#include "tls_context.hpp"
 #include "ws_session.hpp"
 
 // The server's wiring: the io_context and its threads, the two listeners and their caps,
@@ -60,7 +61,9 @@ void Server::Impl::run_io() {
   }
 }
 
-awaitable<void> Server::Impl::accept(tcp::acceptor& acceptor, ConnectionGate& gate) {
+awaitable<void> Server::Impl::accept(tcp::acceptor& acceptor, Listener listener) {
+  // Both charger listeners share one set of caps: wss:// has the limits of ws://.
+  ConnectionGate& gate = listener == Listener::Api ? api_gate : ocpp_gate;
   asio::steady_timer pause(acceptor.get_executor());
   for (;;) {
     // While the handshakes in progress are at their cap, new connections wait in the
@@ -91,20 +94,80 @@ awaitable<void> Server::Impl::accept(tcp::acceptor& acceptor, ConnectionGate& ga
       continue;
     }
     socket.set_option(tcp::no_delay(true), ec);
-    start_connection(gate, std::move(socket), std::move(ticket));
+    start_connection(listener, std::move(socket), std::move(ticket));
   }
 }
 
-void Server::Impl::start_connection(ConnectionGate& gate, tcp::socket socket, ConnectionGate::Ticket ticket) {
-  if (&gate == &api_gate) {
-    auto executor = socket.get_executor();
-    spawn(executor, serve_http(*this, std::move(socket), std::move(ticket)), "API connection", nullptr);
-    return;
-  }
-  auto session = std::make_shared<WsSession>(*this, std::move(socket), std::move(ticket));
+namespace {
+template <class Session>
+void start_session(std::shared_ptr<Session> session) {
   spawn(session->executor(), session->run(), "station connection", [session] {
     asio::post(session->executor(), [session] { session->abort("its connection failed"); });
   });
+}
+}  // namespace
+
+void Server::Impl::start_connection(Listener listener, tcp::socket socket, ConnectionGate::Ticket ticket) {
+  switch (listener) {
+    case Listener::Api: {
+      auto executor = socket.get_executor();
+      spawn(executor, serve_http(*this, std::move(socket), std::move(ticket)), "API connection", nullptr);
+      return;
+    }
+    case Listener::Ocpp:
+      return start_session(std::make_shared<PlainSession>(*this, std::move(socket), std::move(ticket)));
+    case Listener::OcppTls:
+      return start_session(
+          std::make_shared<TlsSession>(*this, std::move(socket), std::move(ticket), current_tls()));
+  }
+}
+
+namespace {
+std::map<std::string, std::filesystem::file_time_type> file_times(const TlsSettings& tls) {
+  std::map<std::string, std::filesystem::file_time_type> times;
+  for (const auto& file :
+       {tls.cert_file, tls.key_file, tls.ecdsa_cert_file, tls.ecdsa_key_file, tls.client_ca_file}) {
+    std::error_code ec;
+    if (!file.empty()) times[file] = std::filesystem::last_write_time(file, ec);
+  }
+  return times;
+}
+}  // namespace
+
+bool Server::Impl::load_tls() {
+  const auto& tls = *settings.tls;
+  auto times = file_times(tls);
+  try {
+    auto context = make_tls_context(tls);
+    std::lock_guard lock(tls_mutex);
+    tls_context = std::move(context);
+    tls_file_times = std::move(times);
+    return true;
+  } catch (const std::exception& e) {
+    spdlog::error("{}; the certificates in use stay", e.what());
+    std::lock_guard lock(tls_mutex);
+    tls_file_times = std::move(times);  // not tried again until they change once more
+    return false;
+  }
+}
+
+awaitable<void> Server::Impl::watch_tls_files() {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  while (!stopping) {
+    timer.expires_after(settings.tls->reload_check);
+    auto [ec] = co_await timer.async_wait(kAsTuple);
+    if (ec || stopping) co_return;
+    bool changed = false;
+    {
+      std::lock_guard lock(tls_mutex);
+      for (const auto& [file, time] : tls_file_times) {
+        std::error_code error;
+        if (std::filesystem::last_write_time(file, error) != time) changed = true;
+      }
+    }
+    // Loading reads and parses a few files: off the I/O threads' hot path but short.
+    if (changed && load_tls()) spdlog::info("TLS certificates reloaded (files changed)");
+  }
 }
 
 Server::Server(ServerSettings settings, StationHandler& stations, HttpHandler http)
@@ -154,14 +217,26 @@ void Server::start() {
             {{{"listener", "ocpp"}}, static_cast<double>(impl_->ocpp_gate.handshakes())}};
       });
   listen_on(impl_->ocpp_acceptor, impl_->ioc, impl_->settings.ocpp_host, impl_->settings.ocpp_port, "OCPP");
+  if (impl_->settings.tls) {
+    // The files must be usable at start (a typo is found now, not at the first station).
+    const auto& tls = *impl_->settings.tls;
+    impl_->tls_file_times = file_times(tls);
+    impl_->tls_context = make_tls_context(tls);
+    listen_on(impl_->tls_acceptor, impl_->ioc, tls.host, tls.port, "OCPP over TLS");
+  }
   listen_on(impl_->api_acceptor, impl_->ioc, impl_->settings.api_host, impl_->settings.api_port, "the API");
   impl_->work.emplace(impl_->ioc.get_executor());
   // An accept loop that fails stops taking connections: that is fatal for the process, so it
   // is logged loudly (and counted); the listeners are not restarted behind the operator's back.
-  spawn(impl_->ioc.get_executor(), impl_->accept(impl_->ocpp_acceptor, impl_->ocpp_gate),
+  spawn(impl_->ioc.get_executor(), impl_->accept(impl_->ocpp_acceptor, Impl::Listener::Ocpp),
         "the OCPP accept loop", nullptr);
-  spawn(impl_->ioc.get_executor(), impl_->accept(impl_->api_acceptor, impl_->api_gate), "the API accept loop",
-        nullptr);
+  if (impl_->settings.tls) {
+    spawn(impl_->ioc.get_executor(), impl_->accept(impl_->tls_acceptor, Impl::Listener::OcppTls),
+          "the OCPP TLS accept loop", nullptr);
+    spawn(impl_->ioc.get_executor(), impl_->watch_tls_files(), "the TLS file watch", nullptr);
+  }
+  spawn(impl_->ioc.get_executor(), impl_->accept(impl_->api_acceptor, Impl::Listener::Api),
+        "the API accept loop", nullptr);
   for (int i = 0; i < std::max(1, impl_->settings.threads); ++i)
     impl_->threads.emplace_back([this] { impl_->run_io(); });
 }
@@ -174,9 +249,10 @@ void Server::stop(std::chrono::milliseconds grace) {
   asio::post(impl_->ioc, [this] {
     beast::error_code ec;
     impl_->ocpp_acceptor.close(ec);
+    impl_->tls_acceptor.close(ec);
     impl_->api_acceptor.close(ec);
   });
-  std::vector<std::shared_ptr<WsSession>> live;
+  std::vector<std::shared_ptr<WsConnection>> live;
   {
     std::lock_guard lock(impl_->registry_mutex);
     for (auto& [id, weak] : impl_->registry)
@@ -202,6 +278,16 @@ void Server::stop(std::chrono::milliseconds grace) {
 
 unsigned short Server::ocpp_port() const { return impl_->ocpp_acceptor.local_endpoint().port(); }
 unsigned short Server::api_port() const { return impl_->api_acceptor.local_endpoint().port(); }
+unsigned short Server::tls_port() const {
+  return impl_->tls_acceptor.is_open() ? impl_->tls_acceptor.local_endpoint().port() : 0;
+}
+
+bool Server::reload_tls() {
+  if (!impl_->settings.tls) return false;
+  if (!impl_->load_tls()) return false;
+  spdlog::info("TLS certificates reloaded");
+  return true;
+}
 
 void Server::set_frame_logging(const std::string& station_id, bool enabled) {
   std::lock_guard lock(impl_->frame_logging_mutex);

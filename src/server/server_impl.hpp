@@ -5,6 +5,8 @@
 
 #include <atomic>
 #include <boost/asio.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -19,7 +21,7 @@
 
 namespace csms::server {
 
-class WsSession;
+class WsConnection;
 
 struct Server::Impl {
   using tcp = boost::asio::ip::tcp;
@@ -36,7 +38,21 @@ struct Server::Impl {
   boost::asio::io_context ioc;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work;
   tcp::acceptor ocpp_acceptor{ioc};
+  tcp::acceptor tls_acceptor{ioc};
   tcp::acceptor api_acceptor{ioc};
+
+  // The wss:// listener's context; replaced whole when the files change (open connections
+  // keep the one they started with).
+  mutable std::mutex tls_mutex;
+  std::shared_ptr<boost::asio::ssl::context> tls_context;
+  std::map<std::string, std::filesystem::file_time_type> tls_file_times;
+  std::shared_ptr<boost::asio::ssl::context> current_tls() const {
+    std::lock_guard lock(tls_mutex);
+    return tls_context;
+  }
+  // Builds a context from the files; false (logged) when they cannot be used.
+  bool load_tls();
+  boost::asio::awaitable<void> watch_tls_files();
   std::vector<std::thread> threads;
   std::atomic<std::uint64_t> next_connection{1};
   std::atomic<bool> stopping{false};
@@ -44,8 +60,8 @@ struct Server::Impl {
   // Live sessions by station (the newest connection) and by connection. Only weak
   // references: a session's lifetime is its own coroutine's.
   mutable std::mutex registry_mutex;
-  std::unordered_map<std::string, std::weak_ptr<WsSession>> registry;
-  std::unordered_map<std::uint64_t, std::weak_ptr<WsSession>> sessions;
+  std::unordered_map<std::string, std::weak_ptr<WsConnection>> registry;
+  std::unordered_map<std::uint64_t, std::weak_ptr<WsConnection>> sessions;
 
   mutable std::mutex stats_mutex;
   std::map<std::string, std::uint64_t> leniencies;
@@ -61,8 +77,9 @@ struct Server::Impl {
   // Runs the io_context on this thread until it stops; an exception escaping a handler is
   // logged and counted, and the thread carries on.
   void run_io();
-  boost::asio::awaitable<void> accept(tcp::acceptor& acceptor, ConnectionGate& gate);
-  void start_connection(ConnectionGate& gate, tcp::socket socket, ConnectionGate::Ticket ticket);
+  enum class Listener { Ocpp, OcppTls, Api };
+  boost::asio::awaitable<void> accept(tcp::acceptor& acceptor, Listener listener);
+  void start_connection(Listener listener, tcp::socket socket, ConnectionGate::Ticket ticket);
 };
 
 // One REST client's connection (HTTP/1.1 keep-alive, server-sent events).

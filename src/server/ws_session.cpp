@@ -11,6 +11,7 @@
 #include "csms/ocpp/validator.hpp"
 #include "http_util.hpp"
 #include "spawn.hpp"
+#include "tls_context.hpp"
 
 namespace csms::server {
 
@@ -70,11 +71,24 @@ void guarded(const char* where, F&& f) {
   }
 }
 
+template <class NextLayer>
+NextLayer make_stream(tcp::socket socket, asio::ssl::context* tls) {
+  if constexpr (std::is_same_v<NextLayer, beast::tcp_stream>) {
+    (void)tls;
+    return NextLayer(std::move(socket));
+  } else {
+    return NextLayer(std::move(socket), *tls);
+  }
+}
+
 }  // namespace
 
-WsSession::WsSession(Server::Impl& server, tcp::socket socket, ConnectionGate::Ticket ticket)
+template <class NextLayer>
+WsSession<NextLayer>::WsSession(Server::Impl& server, tcp::socket socket, ConnectionGate::Ticket ticket,
+                                std::shared_ptr<asio::ssl::context> tls)
     : server_(server),
-      ws_(std::move(socket)),
+      tls_(std::move(tls)),
+      ws_(make_stream<NextLayer>(std::move(socket), tls_.get())),
       ticket_(std::move(ticket)),
       write_signal_(ws_.get_executor()),
       read_resume_(ws_.get_executor()),
@@ -87,11 +101,13 @@ WsSession::WsSession(Server::Impl& server, tcp::socket socket, ConnectionGate::T
   read_resume_.expires_at(asio::steady_timer::time_point::max());
 }
 
-WsSession::~WsSession() = default;
+template <class NextLayer>
+WsSession<NextLayer>::~WsSession() = default;
 
-void WsSession::call(std::string action, json payload, std::chrono::seconds timeout,
-                     std::function<void(CallOutcome)> done) {
-  asio::post(ws_.get_executor(), [self = shared_from_this(), action = std::move(action),
+template <class NextLayer>
+void WsSession<NextLayer>::call(std::string action, json payload, std::chrono::seconds timeout,
+                                std::function<void(CallOutcome)> done) {
+  asio::post(ws_.get_executor(), [self = this->shared_from_this(), action = std::move(action),
                                   payload = std::move(payload), timeout, done = std::move(done)]() mutable {
     if (self->closed_) {
       guarded("a command's completion", [&] { done(closed_failure()); });
@@ -102,10 +118,14 @@ void WsSession::call(std::string action, json payload, std::chrono::seconds time
   });
 }
 
-void WsSession::close(std::string reason) { close_with(websocket::close_code::normal, std::move(reason)); }
+template <class NextLayer>
+void WsSession<NextLayer>::close(std::string reason) {
+  close_with(websocket::close_code::normal, std::move(reason));
+}
 
-void WsSession::close_with(websocket::close_code code, std::string reason) {
-  asio::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)] {
+template <class NextLayer>
+void WsSession<NextLayer>::close_with(websocket::close_code code, std::string reason) {
+  asio::post(ws_.get_executor(), [self = this->shared_from_this(), code, reason = std::move(reason)] {
     if (self->closing_ || self->closed_) return;
     self->closing_ = true;
     self->close_reason_ = websocket::close_reason(code, reason);
@@ -114,12 +134,14 @@ void WsSession::close_with(websocket::close_code code, std::string reason) {
   });
 }
 
-void WsSession::mark_replaced() {
-  asio::post(ws_.get_executor(), [self = shared_from_this()] { self->replaced_ = true; });
+template <class NextLayer>
+void WsSession<NextLayer>::mark_replaced() {
+  asio::post(ws_.get_executor(), [self = this->shared_from_this()] { self->replaced_ = true; });
   close_with(websocket::close_code::policy_error, "replaced by a newer connection");
 }
 
-void WsSession::abort(const char* why) {
+template <class NextLayer>
+void WsSession<NextLayer>::abort(const char* why) {
   if (!closed_) spdlog::debug("station {}: connection {} aborted: {}", station_id_, connection_id_, why);
   closed_ = true;
   beast::error_code ignored;
@@ -129,10 +151,29 @@ void WsSession::abort(const char* why) {
   finish();
 }
 
-awaitable<bool> WsSession::handshake() {
-  auto& stream = beast::get_lowest_layer(ws_);
-  // One deadline for reading the request, answering a refusal and authenticating.
-  stream.expires_after(server_.settings.handshake_timeout);
+template <class NextLayer>
+awaitable<bool> WsSession<NextLayer>::handshake() {
+  auto& lowest = beast::get_lowest_layer(ws_);
+  auto& stream = ws_.next_layer();
+  // One deadline for the TLS handshake, reading the request, answering a refusal and
+  // authenticating.
+  lowest.expires_after(server_.settings.handshake_timeout);
+  if constexpr (kTls) {
+    auto [tls_ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, kAsTuple);
+    if (tls_ec) {
+      metrics::registry()
+          .counter("csms_tls_handshake_failures_total",
+                   "wss:// connections whose TLS handshake failed (no common version or suite, a client "
+                   "certificate refused, a timeout)")
+          .inc();
+      beast::error_code endpoint_ec;
+      auto remote = lowest.socket().remote_endpoint(endpoint_ec);
+      spdlog::info("TLS handshake from {} failed: {}", endpoint_ec ? "?" : remote.address().to_string(),
+                   tls_ec.message());
+      co_return false;
+    }
+    client_certificate_ = peer_certificate(stream.native_handle());
+  }
   beast::flat_buffer buffer;
   http::request_parser<http::string_body> parser;
   parser.header_limit(8 * 1024);
@@ -153,7 +194,7 @@ awaitable<bool> WsSession::handshake() {
     response.prepare_payload();
     co_await http::async_write(stream, response, kAsTuple);
     beast::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    lowest.socket().shutdown(tcp::socket::shutdown_both, ignored);
     co_return false;
   };
 
@@ -180,8 +221,10 @@ awaitable<bool> WsSession::handshake() {
     info.basic_password = credentials->second;
   }
   beast::error_code endpoint_ec;
-  auto remote = stream.socket().remote_endpoint(endpoint_ec);
+  auto remote = lowest.socket().remote_endpoint(endpoint_ec);
   if (!endpoint_ec) info.remote_address = remote.address().to_string();
+  info.tls = kTls;
+  info.client_certificate = client_certificate_;
   std::function<void(std::function<void(AuthDecision)>)> check =
       [this, info](std::function<void(AuthDecision)> done) {
         server_.stations.authenticate(info, std::move(done));
@@ -205,7 +248,7 @@ awaitable<bool> WsSession::handshake() {
                                 std::pair{http::field::retry_after, std::string("30")});
   }
 
-  stream.expires_never();
+  lowest.expires_never();
   ws_.read_message_max(server_.settings.max_frame_bytes);
   websocket::stream_base::timeout timeouts{};
   timeouts.handshake_timeout = server_.settings.handshake_timeout;
@@ -233,19 +276,21 @@ awaitable<bool> WsSession::handshake() {
   co_return true;
 }
 
-void WsSession::register_self() {
-  std::shared_ptr<WsSession> previous;
+template <class NextLayer>
+void WsSession<NextLayer>::register_self() {
+  std::shared_ptr<WsConnection> previous;
   {
     std::lock_guard lock(server_.registry_mutex);
     auto& slot = server_.registry[station_id_];
     previous = slot.lock();
-    slot = shared_from_this();
-    server_.sessions[connection_id_] = weak_from_this();
+    slot = this->shared_from_this();
+    server_.sessions[connection_id_] = this->weak_from_this();
   }
   if (previous) previous->mark_replaced();
 }
 
-void WsSession::unregister_self() {
+template <class NextLayer>
+void WsSession<NextLayer>::unregister_self() {
   std::lock_guard lock(server_.registry_mutex);
   auto found = server_.registry.find(station_id_);
   if (found != server_.registry.end()) {
@@ -255,8 +300,9 @@ void WsSession::unregister_self() {
   server_.sessions.erase(connection_id_);
 }
 
-awaitable<void> WsSession::run() {
-  auto self = shared_from_this();
+template <class NextLayer>
+awaitable<void> WsSession<NextLayer>::run() {
+  auto self = this->shared_from_this();
   bool upgraded = co_await handshake();
   ticket_.handshake_done();
   if (!upgraded) {
@@ -298,7 +344,8 @@ awaitable<void> WsSession::run() {
   finish();
 }
 
-void WsSession::finish() {
+template <class NextLayer>
+void WsSession<NextLayer>::finish() {
   if (finished_) return;
   finished_ = true;
   closed_ = true;
@@ -315,11 +362,13 @@ void WsSession::finish() {
   if (!opened_) return;
   spdlog::info("station {} disconnected (connection {}{})", station_id_, connection_id_,
                replaced_ ? ", replaced" : "");
-  guarded("the station's close handler", [&] { server_.stations.on_close(shared_from_this(), replaced_); });
+  guarded("the station's close handler",
+          [&] { server_.stations.on_close(this->shared_from_this(), replaced_); });
 }
 
-awaitable<void> WsSession::write_loop() {
-  auto self = shared_from_this();
+template <class NextLayer>
+awaitable<void> WsSession<NextLayer>::write_loop() {
+  auto self = this->shared_from_this();
   while (!closed_) {
     const std::string* frame = outbox_.start_write();
     if (frame == nullptr) {
@@ -350,11 +399,12 @@ awaitable<void> WsSession::write_loop() {
 
 // A peer that stops reading leaves our write pending forever once its TCP window is shut;
 // one timer per connection, armed only while a write is in flight, ends that.
-void WsSession::arm_write_watchdog() {
+template <class NextLayer>
+void WsSession<NextLayer>::arm_write_watchdog() {
   if (watchdog_armed_ || server_.settings.write_timeout.count() <= 0) return;
   watchdog_armed_ = true;
   write_watchdog_.expires_after(server_.settings.write_timeout);
-  write_watchdog_.async_wait([self = shared_from_this()](beast::error_code ec) {
+  write_watchdog_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
     self->watchdog_armed_ = false;
     if (ec || self->closed_ || !self->outbox_.writing()) return;
     if (std::chrono::steady_clock::now() - self->write_started_ >= self->server_.settings.write_timeout) {
@@ -368,7 +418,8 @@ void WsSession::arm_write_watchdog() {
   });
 }
 
-void WsSession::send(std::string frame) {
+template <class NextLayer>
+void WsSession<NextLayer>::send(std::string frame) {
   if (closed_ || closing_) return;
   server_.log_frame(station_id_, "<-", frame);
   if (!outbox_.push(std::move(frame))) {
@@ -382,7 +433,8 @@ void WsSession::send(std::string frame) {
   write_signal_.cancel();
 }
 
-void WsSession::on_frame(const std::string& text) {
+template <class NextLayer>
+void WsSession<NextLayer>::on_frame(const std::string& text) {
   server_.log_frame(station_id_, "->", text);
   auto parsed = ocpp::parse_frame(text, version_);
   if (auto* error = std::get_if<ocpp::FrameError>(&parsed)) {
@@ -413,7 +465,8 @@ void WsSession::on_frame(const std::string& text) {
 
 // A charger's answer is input like any other: checked against the response schema before
 // anyone reads it; a bad one is an error for whoever sent the call, never an exception.
-void WsSession::on_answer(ocpp::CallResult result) {
+template <class NextLayer>
+void WsSession<NextLayer>::on_answer(ocpp::CallResult result) {
   if (!outstanding_ || result.message_id != outstanding_id_) {
     spdlog::debug("station {}: CALLRESULT for unknown id {}", station_id_, result.message_id);
     return;
@@ -434,7 +487,8 @@ void WsSession::on_answer(ocpp::CallResult result) {
   complete_outstanding(std::move(result.payload));
 }
 
-void WsSession::dispatch_next() {
+template <class NextLayer>
+void WsSession<NextLayer>::dispatch_next() {
   while (!busy_ && !incoming_.empty() && !closed_) {
     auto call = std::move(incoming_.front());
     incoming_.pop_front();
@@ -453,7 +507,8 @@ void WsSession::dispatch_next() {
   }
 }
 
-void WsSession::handle(ocpp::Call call, bool reused) {
+template <class NextLayer>
+void WsSession<NextLayer>::handle(ocpp::Call call, bool reused) {
   const auto* schema = ocpp::find_schema(version_, call.action, ocpp::Direction::Request);
   if (schema == nullptr) {
     count_received("unknown", "NotImplemented");
@@ -480,7 +535,7 @@ void WsSession::handle(ocpp::Call call, bool reused) {
   busy_ = true;
   call_started_[call.message_id] = {std::chrono::steady_clock::now(), call.action};
   IncomingCall incoming{call.message_id, call.action, std::move(call.payload), reused};
-  auto self = shared_from_this();
+  auto self = this->shared_from_this();
   auto replied = std::make_shared<std::atomic<bool>>(false);
   auto reply = [self, replied, id = call.message_id, action = call.action](Reply answer) mutable {
     if (replied->exchange(true)) return;  // one answer per call
@@ -509,7 +564,8 @@ void WsSession::handle(ocpp::Call call, bool reused) {
   }
 }
 
-void WsSession::finish_call(const std::string& message_id, Reply reply) {
+template <class NextLayer>
+void WsSession<NextLayer>::finish_call(const std::string& message_id, Reply reply) {
   auto started = call_started_.find(message_id);
   if (started != call_started_.end()) {
     auto seconds =
@@ -534,7 +590,8 @@ void WsSession::finish_call(const std::string& message_id, Reply reply) {
   dispatch_next();
 }
 
-void WsSession::send_next_call() {
+template <class NextLayer>
+void WsSession<NextLayer>::send_next_call() {
   if (outstanding_ || pending_calls_.empty() || closed_) return;
   outstanding_ = std::move(pending_calls_.front());
   pending_calls_.pop_front();
@@ -543,14 +600,15 @@ void WsSession::send_next_call() {
   if (!outstanding_) return;  // sending it closed the connection
   auto generation = ++call_generation_;
   call_timer_.expires_after(outstanding_->timeout);
-  call_timer_.async_wait([self = shared_from_this(), generation](beast::error_code ec) {
+  call_timer_.async_wait([self = this->shared_from_this(), generation](beast::error_code ec) {
     if (ec || generation != self->call_generation_ || !self->outstanding_) return;
     self->complete_outstanding(
         CallFailure{CallFailure::Kind::Timeout, "", "no answer in time", json::object()});
   });
 }
 
-void WsSession::complete_outstanding(CallOutcome outcome) {
+template <class NextLayer>
+void WsSession<NextLayer>::complete_outstanding(CallOutcome outcome) {
   auto call = std::move(*outstanding_);
   std::string result = "ok";
   if (auto* failure = std::get_if<CallFailure>(&outcome)) {
@@ -582,5 +640,8 @@ void WsSession::complete_outstanding(CallOutcome outcome) {
   guarded("a command's completion", [&] { call.done(std::move(outcome)); });
   send_next_call();
 }
+
+template class WsSession<beast::tcp_stream>;
+template class WsSession<beast::ssl_stream<beast::tcp_stream>>;
 
 }  // namespace csms::server

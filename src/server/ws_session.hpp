@@ -4,7 +4,10 @@
 // WebSocket. Everything runs on the connection's strand. Private to the server module.
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <boost/beast/websocket/stream.hpp>
 #include <chrono>
 #include <deque>
@@ -20,20 +23,37 @@
 
 namespace csms::server {
 
-class WsSession final : public StationLink, public std::enable_shared_from_this<WsSession> {
+// What the registries hold: a charger connection over either listener.
+class WsConnection : public StationLink {
  public:
-  WsSession(Server::Impl& server, boost::asio::ip::tcp::socket socket, ConnectionGate::Ticket ticket);
+  virtual void close_with(boost::beast::websocket::close_code code, std::string reason) = 0;
+  virtual void mark_replaced() = 0;
+};
+
+// One connection; NextLayer is beast::tcp_stream (ws://) or beast::ssl_stream of one (wss://).
+template <class NextLayer>
+class WsSession final : public WsConnection, public std::enable_shared_from_this<WsSession<NextLayer>> {
+ public:
+  static constexpr bool kTls = !std::is_same_v<NextLayer, boost::beast::tcp_stream>;
+
+  // `tls`: the listener's context of the moment (held for the connection's life); null for ws://.
+  WsSession(Server::Impl& server, boost::asio::ip::tcp::socket socket, ConnectionGate::Ticket ticket,
+            std::shared_ptr<boost::asio::ssl::context> tls = nullptr);
   ~WsSession() override;
 
   const std::string& station_id() const override { return station_id_; }
+  int transport_profile() const override { return !kTls ? 1 : client_certificate_ ? 3 : 2; }
+  const std::optional<pki::CertificateInfo>& client_certificate() const override {
+    return client_certificate_;
+  }
   ocpp::Version version() const override { return version_; }
   std::uint64_t connection_id() const override { return connection_id_; }
   void call(std::string action, nlohmann::json payload, std::chrono::seconds timeout,
             std::function<void(CallOutcome)> done) override;
   void close(std::string reason) override;
 
-  void close_with(boost::beast::websocket::close_code code, std::string reason);
-  void mark_replaced();
+  void close_with(boost::beast::websocket::close_code code, std::string reason) override;
+  void mark_replaced() override;
   auto executor() { return ws_.get_executor(); }
 
   // The connection's life: handshake, then reading until the peer or we end it.
@@ -68,7 +88,9 @@ class WsSession final : public StationLink, public std::enable_shared_from_this<
   void finish();
 
   Server::Impl& server_;
-  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  std::shared_ptr<boost::asio::ssl::context> tls_;  // before ws_, which refers to it
+  boost::beast::websocket::stream<NextLayer> ws_;
+  std::optional<pki::CertificateInfo> client_certificate_;
   ConnectionGate::Ticket ticket_;
   boost::asio::steady_timer write_signal_;
   boost::asio::steady_timer read_resume_;
@@ -100,5 +122,10 @@ class WsSession final : public StationLink, public std::enable_shared_from_this<
   std::string outstanding_id_;
   std::uint64_t call_generation_ = 0;
 };
+
+using PlainSession = WsSession<boost::beast::tcp_stream>;
+using TlsSession = WsSession<boost::beast::ssl_stream<boost::beast::tcp_stream>>;
+extern template class WsSession<boost::beast::tcp_stream>;
+extern template class WsSession<boost::beast::ssl_stream<boost::beast::tcp_stream>>;
 
 }  // namespace csms::server

@@ -38,10 +38,12 @@ std::optional<std::string> PgAdminRepository::get_station(const std::string& id)
 domain::WriteResult PgAdminRepository::create_station(const std::string& id, const std::string& fields_json) {
   auto rows = txn_.exec_params(
       "INSERT INTO stations (id, name, location, latitude, longitude, time_zone, tariff_id, "
-      "max_power_w, registration, password_hash, meter_public_key) SELECT $1, f->>'name', f->>'location', "
+      "max_power_w, registration, password_hash, meter_public_key, security_profile, certificate_cn) "
+      "SELECT $1, f->>'name', f->>'location', "
       "(f->>'latitude')::double precision, (f->>'longitude')::double precision, "
       "coalesce(f->>'time_zone', 'UTC'), f->>'tariff_id', (f->>'max_power_w')::bigint, "
-      "coalesce(f->>'registration', 'Accepted'), f->>'password_hash', f->>'meter_public_key' "
+      "coalesce(f->>'registration', 'Accepted'), f->>'password_hash', f->>'meter_public_key', "
+      "(f->>'security_profile')::smallint, f->>'certificate_cn' "
       "FROM (SELECT $2::jsonb AS f) x "
       "ON CONFLICT (id) DO NOTHING RETURNING id",
       id, fields_json);
@@ -58,6 +60,8 @@ domain::WriteResult PgAdminRepository::patch_station(const std::string& id, cons
       ", " + "registration = coalesce(($2::jsonb->>'registration'), registration), " +
       assign("password_hash", "password_hash", "text") + ", " +
       assign("meter_public_key", "meter_public_key", "text") + ", " +
+      assign("security_profile", "security_profile", "smallint") + ", " +
+      assign("certificate_cn", "certificate_cn", "text") + ", " +
       "auto_registered = false, updated_at = now() WHERE id = $1";
   return affected(txn_.exec_params(sql, id, fields_json));
 }
@@ -66,11 +70,64 @@ domain::WriteResult PgAdminRepository::delete_station(const std::string& id) {
   return affected(txn_.exec_params("DELETE FROM stations WHERE id = $1", id));
 }
 
-std::optional<std::string> PgAdminRepository::station_password_hash(const std::string& id, bool& exists) {
-  auto rows = txn_.exec_params("SELECT password_hash FROM stations WHERE id = $1", id);
-  exists = !rows.empty();
+std::optional<domain::StationCredentials> PgAdminRepository::station_credentials(
+    const std::string& id, const std::optional<std::string>& serial) {
+  auto rows =
+      exec_cached(txn_,
+                  "SELECT password_hash, security_profile, certificate_cn, $2::text IS NOT NULL AND "
+                  "EXISTS (SELECT 1 FROM station_certificates c WHERE c.serial = $2 AND c.revoked_at IS "
+                  "NOT NULL) AS revoked FROM stations WHERE id = $1",
+                  id, serial);
   if (rows.empty()) return std::nullopt;
-  return opt<std::string>(rows[0][0]);
+  domain::StationCredentials credentials;
+  credentials.password_hash = opt<std::string>(rows[0][0]);
+  credentials.security_profile = opt<int>(rows[0][1]);
+  credentials.certificate_cn = opt<std::string>(rows[0][2]);
+  credentials.certificate_revoked = rows[0][3].as<bool>();
+  return credentials;
+}
+
+void PgAdminRepository::record_station_certificate(const std::string& station_id,
+                                                   const domain::CertificateRecord& c,
+                                                   int connected_profile) {
+  exec_cached(txn_, "UPDATE stations SET connected_profile = $2 WHERE id = $1", station_id,
+              connected_profile);
+  if (c.serial.empty()) return;
+  exec_cached(
+      txn_,
+      "INSERT INTO station_certificates (station_id, serial, subject_cn, subject_o, issuer_cn, not_before, "
+      "not_after, fingerprint, pem, source) SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, 'connected' "
+      "WHERE EXISTS (SELECT 1 FROM stations WHERE id = $1) "
+      "ON CONFLICT (station_id, serial) DO UPDATE SET last_seen_at = now(), "
+      "pem = coalesce(station_certificates.pem, EXCLUDED.pem), "
+      "not_after = coalesce(station_certificates.not_after, EXCLUDED.not_after), "
+      "subject_cn = coalesce(station_certificates.subject_cn, EXCLUDED.subject_cn)",
+      station_id, c.serial, c.subject_cn, c.subject_o, c.issuer_cn, ts(c.not_before), ts(c.not_after),
+      c.fingerprint, c.pem);
+}
+
+std::optional<std::string> PgAdminRepository::list_station_certificates(const std::string& station_id) {
+  if (!station_exists(station_id)) return std::nullopt;
+  auto row = txn_.exec_params1(
+      "SELECT coalesce(jsonb_agg(csms_certificate_json(c) ORDER BY c.first_seen_at DESC, c.serial), "
+      "'[]')::text "
+      "FROM (SELECT * FROM station_certificates WHERE station_id = $1 ORDER BY first_seen_at DESC LIMIT 500) "
+      "c",
+      station_id);
+  return "{\"items\":" + row[0].as<std::string>() + "}";
+}
+
+domain::WriteResult PgAdminRepository::revoke_station_certificate(const std::string& station_id,
+                                                                  const std::string& serial,
+                                                                  const std::string& reason) {
+  if (!station_exists(station_id)) return domain::WriteResult::NotFound;
+  txn_.exec_params(
+      "INSERT INTO station_certificates (station_id, serial, source, revoked_at, revoked_reason) "
+      "VALUES ($1, $2, 'revoked', now(), $3) ON CONFLICT (station_id, serial) DO UPDATE SET "
+      "revoked_at = coalesce(station_certificates.revoked_at, now()), revoked_reason = "
+      "EXCLUDED.revoked_reason",
+      station_id, serial, reason);
+  return domain::WriteResult::Done;
 }
 
 namespace {

@@ -66,7 +66,13 @@ class PgAdminRepository final : public domain::AdminRepository {
   domain::WriteResult create_station(const std::string& id, const std::string& fields_json) override;
   domain::WriteResult patch_station(const std::string& id, const std::string& fields_json) override;
   domain::WriteResult delete_station(const std::string& id) override;
-  std::optional<std::string> station_password_hash(const std::string& id, bool& exists) override;
+  std::optional<domain::StationCredentials> station_credentials(
+      const std::string& id, const std::optional<std::string>& serial) override;
+  void record_station_certificate(const std::string& station_id, const domain::CertificateRecord& certificate,
+                                  int connected_profile) override;
+  std::optional<std::string> list_station_certificates(const std::string& station_id) override;
+  domain::WriteResult revoke_station_certificate(const std::string& station_id, const std::string& serial,
+                                                 const std::string& reason) override;
   bool station_exists(const std::string& id) override;
   std::string list_station_reports(const std::string& station_id, const std::optional<std::string>& kind,
                                    const domain::Page& page) override;

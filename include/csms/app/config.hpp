@@ -36,6 +36,18 @@ struct Config {
 
   Endpoint ocpp_listen{"0.0.0.0", 9000};
   std::optional<Endpoint> ocpp_tls_listen;
+  // TLS (DESIGN.md): the wss:// listener's certificates, client CAs for profile 3, the CA that
+  // signs stations' CSRs, the CSO name a station certificate's O must carry.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_ecdsa_cert_file;
+  std::string tls_ecdsa_key_file;
+  std::string tls_client_ca_file;
+  std::string tls_signing_ca_cert_file;
+  std::string tls_signing_ca_key_file;
+  std::string tls_cso_name;
+  // A00.FR.429: an expired station certificate is refused, or let in as Pending and renewed.
+  bool tls_expired_pending = false;
   std::string ocpp_path_prefix = "/ocpp";
   UnknownStations unknown_stations = UnknownStations::Accept;
   int heartbeat_interval_s = 300;

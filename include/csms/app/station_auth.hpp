@@ -12,6 +12,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "csms/domain/ports.hpp"
+#include "csms/server/station_link.hpp"
+
 // What the handshake of a charger needs besides the database: a failure limit per identity
 // and per address, a small pool of its own for the deliberately slow password hash, and the
 // credentials last read from the database (for when it cannot be read).
@@ -71,20 +74,44 @@ class WorkPool {
   std::vector<std::thread> threads_;
 };
 
-// Each station's password hash (or none) as last read from the database, so that known
-// stations can still connect while it is unreachable. Thread-safe.
+// Each station's credentials as last read from the database, so that known stations can
+// still connect while it is unreachable (a revocation read then stays in force). Thread-safe.
 class CredentialCache {
  public:
-  struct Known {
-    std::optional<std::string> password_hash;
-  };
-  void remember(const std::string& identity, std::optional<std::string> password_hash);
+  void remember(const std::string& identity, domain::StationCredentials credentials);
   void forget(const std::string& identity);
-  std::optional<Known> find(const std::string& identity) const;
+  std::optional<domain::StationCredentials> find(const std::string& identity) const;
 
  private:
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, Known> known_;
+  std::unordered_map<std::string, domain::StationCredentials> known_;
 };
+
+// What the security profiles ask of a handshake (DIGEST A.10).
+struct ProfilePolicy {
+  std::string cso_name;             // a profile-3 certificate's subject O; empty: not checked
+  bool expired_as_pending = false;  // A00.FR.429: an expired certificate gets in as Pending
+};
+
+struct ProfileCheck {
+  enum class Outcome {
+    Allow,         // no password needed (profile 3, or a station without one)
+    AllowPending,  // profile 3 with an expired certificate: Pending, and renew it
+    NeedPassword,  // profiles 1 and 2: Basic credentials decide
+    Deny,
+  };
+  Outcome outcome = Outcome::Deny;
+  int profile = 1;     // the profile the connection uses
+  std::string reason;  // why it is denied (for the log)
+};
+
+// The profile a connection uses: 1 ws://, 2 wss:// without a client certificate, 3 with one
+// (a certificate sent by a station pinned to profile 2 is ignored). A pinned station must use
+// its profile (no downgrade, A00.FR.005); profile 3 checks the certificate's CN (the
+// station's certificate_cn, else its identity), O (the CSO name) and revocation and expiry.
+// `station` is nullopt for a station not known yet.
+ProfileCheck check_profile(const server::HandshakeInfo& info,
+                           const std::optional<domain::StationCredentials>& station,
+                           const ProfilePolicy& policy, std::chrono::system_clock::time_point now);
 
 }  // namespace csms::app

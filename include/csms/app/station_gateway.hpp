@@ -38,6 +38,7 @@ struct GatewaySettings {
   std::string spool_path;
   std::uint64_t spool_max_bytes = 1ull << 30;
   int heartbeat_interval_s = 300;  // in a BootNotification answered from the cache
+  ProfilePolicy profile_policy;    // what security profile 3 asks of a certificate
 };
 
 // Joins the transport to the services: each charger call is translated by `ocpp`, decided
@@ -169,6 +170,8 @@ class StationGateway final : public server::StationHandler, public api::CommandP
   FailureLimiter auth_failures_{10, std::chrono::seconds(60)};
   WorkPool password_pool_{2, 256};
   CredentialCache credentials_;
+  // Stations let in with an expired certificate (A00.FR.429): their boot is answered Pending.
+  std::set<std::string> renew_at_boot_;  // under mutex_
 
   OfflineAnswers offline_;
   std::unique_ptr<Spool> spool_;

@@ -154,6 +154,26 @@ struct TransactionFilter {
 
 enum class WriteResult { Done, NotFound, Conflict };
 
+// What a charger's handshake is checked against (security profiles, DIGEST A.10).
+struct StationCredentials {
+  std::optional<std::string> password_hash;
+  std::optional<int> security_profile;        // pinned profile 1, 2 or 3; nullopt: any
+  std::optional<std::string> certificate_cn;  // profile 3: the CN expected instead of the identity
+  bool certificate_revoked = false;           // the serial asked about is revoked
+};
+
+// An X.509 certificate as stored per station.
+struct CertificateRecord {
+  std::string serial;
+  std::string subject_cn;
+  std::string subject_o;
+  std::string issuer_cn;
+  Timestamp not_before;
+  Timestamp not_after;
+  std::string fingerprint;
+  std::string pem;
+};
+
 // Reads and writes of the REST admin API. Read models come back as JSON text in the shape
 // of DESIGN.md section 2, rendered by the database; inputs are JSON objects the API has
 // already validated.
@@ -168,7 +188,18 @@ class AdminRepository {
   virtual WriteResult create_station(const std::string& id, const std::string& fields_json) = 0;
   virtual WriteResult patch_station(const std::string& id, const std::string& fields_json) = 0;
   virtual WriteResult delete_station(const std::string& id) = 0;
-  virtual std::optional<std::string> station_password_hash(const std::string& id, bool& exists) = 0;
+  // What a station's handshake is checked against; nullopt: no such station. With a client
+  // certificate's serial: whether that serial is revoked.
+  virtual std::optional<StationCredentials> station_credentials(const std::string& id,
+                                                                const std::optional<std::string>& serial) = 0;
+  // A certificate a station connected with (its last use is kept).
+  virtual void record_station_certificate(const std::string& station_id, const CertificateRecord& certificate,
+                                          int connected_profile) = 0;
+  // {"items": [...]}: the station's certificates, newest first; nullopt: no such station.
+  virtual std::optional<std::string> list_station_certificates(const std::string& station_id) = 0;
+  // Revokes the serial for the station (known or not): it is refused from then on.
+  virtual WriteResult revoke_station_certificate(const std::string& station_id, const std::string& serial,
+                                                 const std::string& reason) = 0;
 
   virtual bool station_exists(const std::string& id) = 0;
   // What a station reported as it came (NotifyEvent, SecurityEventNotification, firmware and

@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,24 @@
 #include "csms/server/station_link.hpp"
 
 namespace csms::server {
+
+// The wss:// listener (security profiles 2 and 3). PEM files; the ECDSA pair is optional
+// beside the RSA one (either alone works too).
+struct TlsSettings {
+  std::string host = "0.0.0.0";
+  unsigned short port = 9443;
+  std::string cert_file;
+  std::string key_file;
+  std::string ecdsa_cert_file;
+  std::string ecdsa_key_file;
+  // CA bundle that client certificates must chain to; empty: none are asked for (profile 2 only).
+  std::string client_ca_file;
+  // Expired client certificates pass the handshake (the application lets them in as Pending
+  // and renews them, A00.FR.429); otherwise the handshake fails.
+  bool accept_expired_clients = false;
+  // How often the files are looked at for changes (reloaded without dropping connections).
+  std::chrono::seconds reload_check{10};
+};
 
 struct ServerSettings {
   std::string ocpp_host = "0.0.0.0";
@@ -36,6 +55,7 @@ struct ServerSettings {
   std::function<std::string(const std::string&)> redact;
   ocpp::Leniency leniency;
   int threads = 2;
+  std::optional<TlsSettings> tls;  // the wss:// listener, beside the ws:// one
 };
 
 struct ServerStats {
@@ -60,6 +80,10 @@ class Server {
   // Ports actually bound (useful with port 0).
   unsigned short ocpp_port() const;
   unsigned short api_port() const;
+  unsigned short tls_port() const;  // 0 without a wss:// listener
+  // Reads the certificate and key files again; new connections use them, open ones keep
+  // theirs. Returns false (and logs why) when they cannot be used; the old ones stay.
+  bool reload_tls();
 
   std::shared_ptr<StationLink> find(const std::string& station_id) const;
   // Logs every frame to and from this station at info level (debugging one charger).

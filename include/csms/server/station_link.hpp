@@ -11,6 +11,7 @@
 
 #include "csms/ocpp/error_code.hpp"
 #include "csms/ocpp/version.hpp"
+#include "csms/pki/certificate.hpp"
 
 namespace csms::server {
 
@@ -32,6 +33,10 @@ class StationLink {
  public:
   virtual ~StationLink() = default;
   virtual const std::string& station_id() const = 0;
+  // 1: plain ws://; 2: wss:// without a client certificate; 3: wss:// with one.
+  virtual int transport_profile() const = 0;
+  // The client certificate a profile-3 connection presented.
+  virtual const std::optional<pki::CertificateInfo>& client_certificate() const = 0;
   virtual ocpp::Version version() const = 0;
   virtual std::uint64_t connection_id() const = 0;
   // Sends a CALL. Calls are queued so that only one is outstanding (OCPP-J §4.1.1); each
@@ -63,6 +68,10 @@ struct HandshakeInfo {
   std::optional<std::string> basic_user;
   std::optional<std::string> basic_password;
   std::string remote_address;
+  bool tls = false;  // came in on the wss:// listener
+  // The client certificate of a TLS connection, its chain verified against the configured
+  // client CAs (an expired one only gets here when expired certificates may connect).
+  std::optional<pki::CertificateInfo> client_certificate;
 };
 
 // What becomes of a handshake's credentials: Allow upgrades; Deny is HTTP 401, RateLimited

@@ -1,0 +1,263 @@
+// Security profiles 2 and 3 over wss:// against the real csms binary, with ocpp-rpc as the
+// charger (strict mode) and Node's TLS stack: a CA, server (RSA and ECDSA) and station
+// certificates are made here with the openssl command.
+//
+// Environment: as ocpp_rpc.test.mjs (CSMS_BINARY, CSMS_TEST_DATABASE_URL).
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync, rmSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import tls from 'node:tls';
+import {
+  server, startServer, api, connectStation, call, assertNoProtocolViolations, tail,
+} from './harness.mjs';
+
+const CSO = 'ACME Charging';
+const dir = mkdtempSync(join(tmpdir(), 'csms-tls-'));
+const file = (name) => join(dir, name);
+const read = (name) => readFileSync(file(name), 'utf8');
+
+function openssl(...args) {
+  return execFileSync('openssl', args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+// A CA of our own (`openssl ca`, so that validity dates in the past can be given).
+function makeCa(name, cn) {
+  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.pem`,
+    '-days', '30', '-subj', `/CN=${cn}/O=${CSO}`);
+  writeFileSync(file(`${name}.index`), '');
+  writeFileSync(file(`${name}.serial`), '1000\n');
+  writeFileSync(file(`${name}.cnf`), [
+    '[ca]', `default_ca = ${name}`,
+    `[${name}]`, `database = ${file(`${name}.index`)}`, `new_certs_dir = ${dir}`, `serial = ${file(`${name}.serial`)}`,
+    'default_md = sha256', 'policy = any', 'copy_extensions = copy', 'unique_subject = no',
+    '[any]', 'commonName = supplied', 'organizationName = optional',
+  ].join('\n'));
+}
+
+// A key pair and a certificate for `subject` signed by `ca`; `dates`: [start, end] as
+// YYMMDDHHMMSSZ, else valid for 30 days from now. Returns the certificate's serial (hex).
+function issue(ca, name, subject, { ec = false, san = null, dates = null } = {}) {
+  if (ec) openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', `${name}.key`,
+    '-out', `${name}.csr`, '-subj', subject, ...(san ? ['-addext', `subjectAltName=${san}`] : []));
+  else openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject,
+    ...(san ? ['-addext', `subjectAltName=${san}`] : []));
+  openssl('ca', '-batch', '-config', `${ca}.cnf`, '-cert', `${ca}.pem`, '-keyfile', `${ca}.key`, '-in', `${name}.csr`,
+    '-out', `${name}.pem`, '-notext', ...(dates ? ['-startdate', dates[0], '-enddate', dates[1]] : ['-days', '30']));
+  return openssl('x509', '-in', `${name}.pem`, '-noout', '-serial').trim().replace('serial=', '').replace(/^0+/, '');
+}
+
+const serials = {};
+function makePki() {
+  makeCa('ca', 'CSMS Test CA');
+  makeCa('other', 'Someone Else CA');
+  issue('ca', 'server', '/CN=localhost', { san: 'DNS:localhost,IP:127.0.0.1' });
+  issue('ca', 'server-ec', '/CN=localhost', { ec: true, san: 'DNS:localhost,IP:127.0.0.1' });
+  serials.p3_16 = issue('ca', 'p3-16', `/CN=TLS3-16/O=${CSO}`);
+  serials.p3_201 = issue('ca', 'p3-201', `/CN=TLS3-201/O=${CSO}`);
+  issue('ca', 'wrong-o', '/CN=TLS3-16/O=Other Co');
+  issue('other', 'foreign', `/CN=TLS3-16/O=${CSO}`);
+  issue('ca', 'expired', `/CN=TLS3-16/O=${CSO}`, { dates: ['200101000000Z', '200201000000Z'] });
+  serials.revoked = issue('ca', 'to-revoke', `/CN=TLS3-16/O=${CSO}`);
+}
+
+const wsOpts = (cert) => ({
+  ca: read('ca.pem'),
+  ...(cert ? { cert: read(`${cert}.pem`), key: read(`${cert}.key`) } : {}),
+});
+const wss = (identity, protocol, { cert = null, password } = {}) =>
+  connectStation(identity, protocol, { endpoint: server.tlsEndpoint, wsOpts: wsOpts(cert), password });
+
+// A connection attempt that must fail (TLS alert, or an HTTP refusal of the upgrade).
+async function refused(promise, what) {
+  await assert.rejects(promise, (err) => {
+    assert.ok(err instanceof Error, `${what}: ${err}`);
+    return true;
+  }, `${what} was let in`);
+}
+
+async function session16(station, tag) {
+  const boot = await call(station, 'BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' });
+  assert.equal(boot.status, 'Accepted');
+  const start = await call(station, 'StartTransaction', {
+    connectorId: 1, idTag: tag, meterStart: 0, timestamp: new Date().toISOString(),
+  });
+  assert.ok(start.transactionId > 0);
+  await call(station, 'StopTransaction', {
+    transactionId: start.transactionId, meterStop: 1500, timestamp: new Date().toISOString(),
+  });
+  return start.transactionId;
+}
+
+async function session201(station, id, serialNumber) {
+  const boot = await call(station, 'BootNotification', {
+    reason: 'PowerUp', chargingStation: { model: 'M', vendorName: 'V', ...(serialNumber ? { serialNumber } : {}) },
+  });
+  assert.equal(boot.status, 'Accepted');
+  const info = { transactionId: `${id}-TX` };
+  const base = { timestamp: new Date().toISOString(), triggerReason: 'Authorized', transactionInfo: info };
+  await call(station, 'TransactionEvent', { ...base, eventType: 'Started', seqNo: 0, evse: { id: 1, connectorId: 1 } });
+  await call(station, 'TransactionEvent', { ...base, eventType: 'Ended', seqNo: 1, triggerReason: 'EVDeparted' });
+}
+
+describe('security profiles 2 and 3 over wss://', { timeout: 240_000 }, () => {
+  before(async () => {
+    makePki();
+    await startServer({
+      dbName: 'csms_e2e_node_tls',
+      env: {
+        CSMS_OCPP_TLS_LISTEN: '127.0.0.1:0',
+        CSMS_TLS_CERT_FILE: file('server.pem'),
+        CSMS_TLS_KEY_FILE: file('server.key'),
+        CSMS_TLS_ECDSA_CERT_FILE: file('server-ec.pem'),
+        CSMS_TLS_ECDSA_KEY_FILE: file('server-ec.key'),
+        CSMS_TLS_CLIENT_CA_FILE: file('ca.pem'),
+        CSMS_TLS_CSO_NAME: CSO,
+      },
+    });
+    assert.ok(server.tlsEndpoint?.startsWith('wss://'), `no wss:// endpoint in the ready line:\n${tail(server.stderr)}`);
+    for (const [id, body] of [
+      ['TLS2-16', { password: 'profile-two-secret-16', security_profile: 2 }],
+      ['TLS2-201', { password: 'profile-two-secret-201', security_profile: 2 }],
+      ['TLS3-16', { security_profile: 3 }],
+      ['TLS3-201', { security_profile: 3 }],
+    ]) {
+      const r = await api('POST', '/stations', { id, ...body });
+      assert.equal(r.status, 201, r.describe);
+      assert.equal(r.json.security_profile, body.security_profile, r.describe);
+    }
+  });
+
+  after(async () => {
+    if (server.child && !server.exit) {
+      server.child.kill('SIGKILL');
+      await server.exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('TLS 1.2 with the suites OCPP requires (ECDSA and RSA certificates), TLS 1.1 refused, sessions resumed', async () => {
+    const { port } = new URL(server.tlsEndpoint);
+    const hello = (options) => new Promise((resolve, reject) => {
+      const socket = tls.connect({ host: '127.0.0.1', port: Number(port), ca: read('ca.pem'), ...options }, () => {
+        const out = {
+          protocol: socket.getProtocol(), cipher: socket.getCipher().standardName,
+          key: socket.getPeerCertificate().asn1Curve ?? 'RSA',
+          session: socket.getSession(), reused: socket.isSessionReused(),
+        };
+        socket.end();
+        resolve(out);
+      });
+      socket.on('error', reject);
+    });
+    for (const [cipher, standard, key] of [
+      ['ECDHE-ECDSA-AES128-GCM-SHA256', 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 'prime256v1'],
+      ['ECDHE-ECDSA-AES256-GCM-SHA384', 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384', 'prime256v1'],
+      ['AES128-GCM-SHA256', 'TLS_RSA_WITH_AES_128_GCM_SHA256', 'RSA'],
+      ['AES256-GCM-SHA384', 'TLS_RSA_WITH_AES_256_GCM_SHA384', 'RSA'],
+    ]) {
+      const got = await hello({ maxVersion: 'TLSv1.2', ciphers: cipher });
+      assert.equal(got.protocol, 'TLSv1.2');
+      assert.equal(got.cipher, standard);
+      assert.equal(got.key, key, cipher);
+    }
+    assert.equal((await hello({})).protocol, 'TLSv1.3');
+    await assert.rejects(hello({ maxVersion: 'TLSv1.1', minVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0' }));
+    const first = await hello({ maxVersion: 'TLSv1.2' });
+    const again = await hello({ maxVersion: 'TLSv1.2', session: first.session });
+    assert.equal(again.reused, true, 'a TLS 1.2 session is resumed');
+  });
+
+  it('profile 2, OCPP 1.6: a session over wss:// with the password; plain ws:// and a wrong password refused', async () => {
+    const station = await wss('TLS2-16', 'ocpp1.6', { password: 'profile-two-secret-16' });
+    await session16(station, 'TAG-TLS2');
+    assertNoProtocolViolations(station);
+    await station.client.close({ code: 1000 });
+    await refused(connectStation('TLS2-16', 'ocpp1.6', { password: 'profile-two-secret-16' }), 'plain ws:// for profile 2');
+    await refused(wss('TLS2-16', 'ocpp1.6', { password: 'not-the-secret-at-all' }), 'a wrong password');
+    await refused(wss('TLS2-16', 'ocpp1.6'), 'no password');
+  });
+
+  it('profile 2, OCPP 2.0.1: a session over wss://', async () => {
+    const station = await wss('TLS2-201', 'ocpp2.0.1', { password: 'profile-two-secret-201' });
+    await session201(station, 'TLS2-201');
+    assertNoProtocolViolations(station);
+    await station.client.close({ code: 1000 });
+  });
+
+  it('profile 3, OCPP 1.6: a session with the client certificate, which the station record keeps', async () => {
+    const station = await wss('TLS3-16', 'ocpp1.6', { cert: 'p3-16' });
+    await session16(station, 'TAG-TLS3');
+    assertNoProtocolViolations(station);
+    await station.client.close({ code: 1000 });
+    const certs = await api('GET', '/stations/TLS3-16/certificates');
+    assert.equal(certs.status, 200, certs.describe);
+    const seen = certs.json.items.find((c) => c.serial === serials.p3_16);
+    assert.ok(seen, certs.describe);
+    assert.equal(seen.subject_cn, 'TLS3-16');
+    assert.equal(seen.source, 'connected');
+    assert.ok(Date.parse(seen.not_after) > Date.now());
+    const st = await api('GET', '/stations/TLS3-16');
+    assert.equal(st.json.connected_profile, 3, st.describe);
+  });
+
+  it('profile 3 refusals: no certificate, another CA, another O, another station\'s CN, expired, revoked', async () => {
+    await refused(wss('TLS3-16', 'ocpp1.6'), 'no client certificate');
+    await refused(wss('TLS3-16', 'ocpp1.6', { cert: 'foreign' }), 'a certificate of another CA');
+    await refused(wss('TLS3-16', 'ocpp1.6', { cert: 'wrong-o' }), 'a certificate of another organisation');
+    await refused(wss('TLS3-16', 'ocpp1.6', { cert: 'p3-201' }), 'the CN of another station');
+    await refused(wss('TLS3-16', 'ocpp1.6', { cert: 'expired' }), 'an expired certificate');
+    const ok = await wss('TLS3-16', 'ocpp1.6', { cert: 'to-revoke' });
+    await ok.client.close({ code: 1000 });
+    const revoked = await api('POST', `/stations/TLS3-16/certificates/${serials.revoked}:revoke`, { reason: 'stolen' });
+    assert.equal(revoked.status, 200, revoked.describe);
+    assert.ok(revoked.json.items.some((c) => c.serial === serials.revoked && c.revoked_at), revoked.describe);
+    await refused(wss('TLS3-16', 'ocpp1.6', { cert: 'to-revoke' }), 'a revoked certificate');
+    for (let i = 0; i < 50 && !/client certificate serial [0-9A-F]+ is revoked/.test(server.stderr); ++i)
+      await new Promise((r) => setTimeout(r, 50));  // the log line may come after the refusal
+    assert.match(server.stderr, /client certificate serial [0-9A-F]+ is revoked/);
+  });
+
+  it('profile 3, OCPP 2.0.1: a session; a boot whose serialNumber is not the certificate\'s CN is closed', async () => {
+    const station = await wss('TLS3-201', 'ocpp2.0.1', { cert: 'p3-201' });
+    await session201(station, 'TLS3-201', 'TLS3-201');
+    assertNoProtocolViolations(station);
+    await station.client.close({ code: 1000 });
+    const other = await wss('TLS3-201', 'ocpp2.0.1', { cert: 'p3-201' });
+    const closed = new Promise((resolve) => other.client.once('close', resolve));
+    await assert.rejects(other.client.call('BootNotification', {
+      reason: 'PowerUp', chargingStation: { model: 'M', vendorName: 'V', serialNumber: 'NOT-TLS3-201' },
+    }), (err) => err.rpcErrorCode === 'SecurityError');
+    await closed;
+  });
+
+  it('new certificates are used after SIGHUP without dropping open connections', async () => {
+    const station = await wss('TLS3-16', 'ocpp1.6', { cert: 'p3-16' });
+    await call(station, 'BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' });
+    const newSerial = issue('ca', 'server2', '/CN=localhost', { san: 'DNS:localhost,IP:127.0.0.1' });
+    copyFileSync(file('server2.pem'), file('server.pem'));
+    copyFileSync(file('server2.key'), file('server.key'));
+    server.child.kill('SIGHUP');
+    const { port } = new URL(server.tlsEndpoint);
+    let seen = '';
+    for (let i = 0; i < 50 && seen !== newSerial; ++i) {
+      await new Promise((r) => setTimeout(r, 100));
+      seen = await new Promise((resolve, reject) => {
+        const socket = tls.connect({ host: '127.0.0.1', port: Number(port), ca: read('ca.pem'), maxVersion: 'TLSv1.2',
+          ciphers: 'AES128-GCM-SHA256' }, () => {
+          const serial = socket.getPeerCertificate().serialNumber.replace(/^0+/, '');
+          socket.end();
+          resolve(serial);
+        });
+        socket.on('error', reject);
+      });
+    }
+    assert.equal(seen, newSerial, 'the reloaded RSA certificate is served');
+    // The connection made before the reload still works.
+    const beat = await call(station, 'Heartbeat', {});
+    assert.ok(beat.currentTime);
+    await station.client.close({ code: 1000 });
+  });
+});
