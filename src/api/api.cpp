@@ -201,9 +201,20 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
       if (is_command && method == "POST") {
         auto id = seg[3];
         auto name = seg[5];
-        static const std::set<std::string> kNames = {
-            "remote-start",      "remote-stop",       "reset",           "unlock",      "change-availability",
-            "get-configuration", "set-configuration", "trigger-message", "clear-cache", "data-transfer"};
+        static const std::set<std::string> kNames = {"remote-start",
+                                                     "remote-stop",
+                                                     "reset",
+                                                     "unlock",
+                                                     "change-availability",
+                                                     "get-configuration",
+                                                     "set-configuration",
+                                                     "trigger-message",
+                                                     "clear-cache",
+                                                     "data-transfer",
+                                                     "install-certificate",
+                                                     "get-installed-certificate-ids",
+                                                     "delete-certificate",
+                                                     "renew-certificate"};
         if (!kNames.count(name)) throw HttpError(404, "unknown command '" + name + "'");
         auto body = parse_body(request);
         auto send = [this, id, name, respond](json resolved) {

@@ -408,6 +408,124 @@ std::string_view openapi_document() {
         }
       }
     },
+    "/api/v1/stations/{id}/certificates": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/StationId"
+        }
+      ],
+      "get": {
+        "tags": [
+          "stations"
+        ],
+        "operationId": "listStationCertificates",
+        "summary": "A station's certificates",
+        "description": "The certificates the station connected with (profile 3), that were signed for it, or that were revoked, newest first (at most 500). Role: viewer.",
+        "responses": {
+          "200": {
+            "description": "Its certificates.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "items"
+                  ],
+                  "properties": {
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/StationCertificate"
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "No such station.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          }
+        }
+      }
+    },
+    "/api/v1/stations/{id}/certificates/{serial}:revoke": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/StationId"
+        },
+        {
+          "name": "serial",
+          "in": "path",
+          "required": true,
+          "schema": {
+            "type": "string",
+            "pattern": "^[0-9A-F]{1,40}$"
+          },
+          "description": "Upper-case hex, as listed."
+        }
+      ],
+      "post": {
+        "tags": [
+          "stations"
+        ],
+        "operationId": "revokeStationCertificate",
+        "summary": "Revoke a station certificate",
+        "description": "A station presenting a certificate with this serial is refused from then on (known or not yet seen). Body: `{\"reason\"?}`. Role: admin.",
+        "responses": {
+          "200": {
+            "description": "The station's certificates.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "items"
+                  ],
+                  "properties": {
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/StationCertificate"
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "404": {
+            "description": "No such station.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      }
+    },
     "/api/v1/stations/{id}/commands/{name}": {
       "parameters": [
         {
@@ -429,7 +547,7 @@ std::string_view openapi_document() {
         ],
         "operationId": "sendCommand",
         "summary": "Send a command to a station",
-        "description": "Sends the command to the connected charger in its OCPP version and waits for its answer (up to `ocpp.call_timeout_s`). The body shape depends on `name` and is the same for OCPP 1.6 and 2.0.1:\n\n| name | body |\n|---|---|\n| `remote-start` | `{\"id_token\", \"evse_id\"?, \"connector_id\"?, \"charging_profile\"?}` |\n| `remote-stop` | `{\"transaction_id\"}` (our id or the charger's) |\n| `reset` | `{\"type\": \"Soft\" or \"Hard\", \"evse_id\"?}` |\n| `unlock` | `{\"evse_id\", \"connector_id\"?}` |\n| `change-availability` | `{\"operative\": true or false, \"evse_id\"?, \"connector_id\"?}` |\n| `get-configuration` | `{\"keys\"?: [...]}` |\n| `set-configuration` | `{\"key\", \"value\"}` |\n| `trigger-message` | `{\"message\", \"evse_id\"?}` |\n| `clear-cache` | `{}` |\n| `data-transfer` | `{\"vendor_id\", \"message_id\"?, \"data\"?}` |\n\nA body that does not make a valid command for the charger's OCPP version is answered with 400. Role: operator or admin.",
+        "description": "Sends the command to the connected charger in its OCPP version and waits for its answer (up to `ocpp.call_timeout_s`). The body shape depends on `name` and is the same for OCPP 1.6 and 2.0.1:\n\n| name | body |\n|---|---|\n| `remote-start` | `{\"id_token\", \"evse_id\"?, \"connector_id\"?, \"charging_profile\"?}` |\n| `remote-stop` | `{\"transaction_id\"}` (our id or the charger's) |\n| `reset` | `{\"type\": \"Soft\" or \"Hard\", \"evse_id\"?}` |\n| `unlock` | `{\"evse_id\", \"connector_id\"?}` |\n| `change-availability` | `{\"operative\": true or false, \"evse_id\"?, \"connector_id\"?}` |\n| `get-configuration` | `{\"keys\"?: [...]}` |\n| `set-configuration` | `{\"key\", \"value\"}` |\n| `trigger-message` | `{\"message\", \"evse_id\"?}` |\n| `clear-cache` | `{}` |\n| `data-transfer` | `{\"vendor_id\", \"message_id\"?, \"data\"?}` |\n| `install-certificate` | `{\"certificate_type\": \"CSMSRootCertificate\", \"ManufacturerRootCertificate\", \"V2GRootCertificate\" or \"MORootCertificate\" (2.0.1 names; 1.6 gets CentralSystemRootCertificate), \"certificate\": PEM}` |\n| `get-installed-certificate-ids` | `{\"certificate_type\"?: one or an array (one is required for 1.6)}` |\n| `delete-certificate` | `{\"hash_algorithm\", \"issuer_name_hash\", \"issuer_key_hash\", \"serial_number\"}` |\n| `renew-certificate` | `{}`: 2.0.1 TriggerMessage SignChargingStationCertificate, 1.6 ExtendedTriggerMessage SignChargePointCertificate; the station's SignCertificate is signed with `tls.signing_ca_cert_file` and sent back with CertificateSigned |\n\nA body that does not make a valid command for the charger's OCPP version is answered with 400. Role: operator or admin.",
         "requestBody": {
           "required": false,
           "content": {
@@ -465,6 +583,18 @@ std::string_view openapi_document() {
                   },
                   {
                     "$ref": "#/components/schemas/DataTransferCommand"
+                  },
+                  {
+                    "$ref": "#/components/schemas/InstallCertificateCommand"
+                  },
+                  {
+                    "$ref": "#/components/schemas/GetInstalledCertificateIdsCommand"
+                  },
+                  {
+                    "$ref": "#/components/schemas/DeleteCertificateCommand"
+                  },
+                  {
+                    "$ref": "#/components/schemas/RenewCertificateCommand"
                   }
                 ]
               },
@@ -3896,6 +4026,34 @@ std::string_view openapi_document() {
           "created_at": {
             "type": "string",
             "format": "date-time"
+          },
+          "security_profile": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "enum": [
+              1,
+              2,
+              3,
+              null
+            ],
+            "description": "The security profile the station must connect with: 1 ws:// with a password, 2 wss:// with a password, 3 wss:// with a client certificate; null: any its credentials pass. Another profile is refused (no downgrade)."
+          },
+          "certificate_cn": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "maxLength": 64,
+            "description": "Profile 3: the CN its certificate carries (default: the station id)."
+          },
+          "connected_profile": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "description": "The profile of its latest connection."
           }
         },
         "required": [
@@ -4017,6 +4175,27 @@ std::string_view openapi_document() {
             ],
             "maxLength": 2000,
             "description": "The public key of the station's calibration-law meter (hex or base64 DER SubjectPublicKeyInfo, or PEM). With it, OCMF-signed start and stop readings are verified and the session's cost says so in `signed_meter_values`. Write-only."
+          },
+          "security_profile": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "enum": [
+              1,
+              2,
+              3,
+              null
+            ],
+            "description": "The security profile the station must connect with: 1 ws:// with a password, 2 wss:// with a password, 3 wss:// with a client certificate; null: any its credentials pass. Another profile is refused (no downgrade)."
+          },
+          "certificate_cn": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "maxLength": 64,
+            "description": "Profile 3: the CN its certificate carries (default: the station id)."
           }
         },
         "additionalProperties": false
@@ -4501,7 +4680,11 @@ std::string_view openapi_document() {
           "set-configuration",
           "trigger-message",
           "clear-cache",
-          "data-transfer"
+          "data-transfer",
+          "install-certificate",
+          "get-installed-certificate-ids",
+          "delete-certificate",
+          "renew-certificate"
         ]
       },
       "CommandAnswer": {
@@ -6256,6 +6439,170 @@ std::string_view openapi_document() {
           "total_vat",
           "total_incl_vat"
         ]
+      },
+      "InstallCertificateCommand": {
+        "type": "object",
+        "title": "install-certificate",
+        "properties": {
+          "certificate_type": {
+            "type": "string",
+            "enum": [
+              "CSMSRootCertificate",
+              "ManufacturerRootCertificate",
+              "V2GRootCertificate",
+              "MORootCertificate"
+            ]
+          },
+          "certificate": {
+            "type": "string",
+            "description": "PEM"
+          }
+        },
+        "required": [
+          "certificate_type",
+          "certificate"
+        ]
+      },
+      "GetInstalledCertificateIdsCommand": {
+        "type": "object",
+        "title": "get-installed-certificate-ids",
+        "properties": {
+          "certificate_type": {
+            "oneOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "array",
+                "items": {
+                  "type": "string"
+                }
+              }
+            ]
+          }
+        },
+        "required": []
+      },
+      "DeleteCertificateCommand": {
+        "type": "object",
+        "title": "delete-certificate",
+        "properties": {
+          "hash_algorithm": {
+            "type": "string"
+          },
+          "issuer_name_hash": {
+            "type": "string"
+          },
+          "issuer_key_hash": {
+            "type": "string"
+          },
+          "serial_number": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "hash_algorithm",
+          "issuer_name_hash",
+          "issuer_key_hash",
+          "serial_number"
+        ]
+      },
+      "RenewCertificateCommand": {
+        "type": "object",
+        "title": "renew-certificate",
+        "properties": {},
+        "required": []
+      },
+      "StationCertificate": {
+        "type": "object",
+        "properties": {
+          "station_id": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "serial": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "subject_cn": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "subject_o": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "issuer_cn": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "not_before": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "not_after": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "fingerprint_sha256": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "first_seen_at": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "last_seen_at": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "revoked_at": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "revoked_reason": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "pem": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "source": {
+            "type": "string",
+            "enum": [
+              "connected",
+              "signed",
+              "revoked"
+            ]
+          }
+        }
       }
     }
   }

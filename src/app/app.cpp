@@ -12,9 +12,11 @@
 #include <atomic>
 #include <condition_variable>
 #include <filesystem>
+#include <fstream>
 #include <future>
 #include <iostream>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 #include "csms/analytics/analytics_service.hpp"
@@ -42,6 +44,15 @@
 
 namespace csms::app {
 namespace {
+
+// A small text file named by a setting (a PEM certificate or key), read whole at start.
+std::string read_text_file(const std::string& path, const char* setting) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error(std::string(setting) + ": cannot read " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
 
 constexpr const char* kUsage =
     "usage: csms [serve|migrate|version] [--config FILE] [--<section>.<key>=<value> ...]\n"
@@ -314,6 +325,14 @@ int serve_command(const Config& config) {
   gateway_settings.node_id = node_id;
   gateway_settings.heartbeat_interval_s = config.heartbeat_interval_s;
   gateway_settings.profile_policy = {config.tls_cso_name, config.tls_expired_pending};
+  if (!config.tls_signing_ca_cert_file.empty()) {
+    gateway_settings.signing_ca =
+        pki::SigningCa{read_text_file(config.tls_signing_ca_cert_file, "tls.signing_ca_cert_file"),
+                       read_text_file(config.tls_signing_ca_key_file, "tls.signing_ca_key_file")};
+    if (!pki::inspect_pem(gateway_settings.signing_ca->cert_pem))
+      throw std::runtime_error("tls.signing_ca_cert_file: no PEM certificate in " +
+                               config.tls_signing_ca_cert_file);
+  }
   gateway_settings.spool_path =
       config.spool_path.empty() ? "spool/" + node_id + ".journal" : config.spool_path;
   gateway_settings.spool_max_bytes = static_cast<std::uint64_t>(config.spool_max_mib) << 20;

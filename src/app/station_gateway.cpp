@@ -346,6 +346,22 @@ void StationGateway::on_open(const std::shared_ptr<server::StationLink>& link) {
   record_connection(link);
 }
 
+namespace {
+domain::CertificateRecord record_of(const pki::CertificateInfo& cert, std::string source) {
+  using std::chrono::milliseconds;
+  using std::chrono::time_point_cast;
+  return {cert.serial,
+          cert.subject_cn,
+          cert.subject_o,
+          cert.issuer_cn,
+          time_point_cast<milliseconds>(cert.not_before),
+          time_point_cast<milliseconds>(cert.not_after),
+          cert.sha256_fingerprint,
+          cert.pem,
+          std::move(source)};
+}
+}  // namespace
+
 void StationGateway::record_connection(const std::shared_ptr<server::StationLink>& link) {
   auto id = link->station_id();
   auto protocol = std::string(ocpp::subprotocol(link->version()));
@@ -357,19 +373,12 @@ void StationGateway::record_connection(const std::shared_ptr<server::StationLink
   const int profile = link->transport_profile();
   domain::CertificateRecord certificate;
   if (const auto& cert = link->client_certificate()) {
-    certificate = {cert->serial,
-                   cert->subject_cn,
-                   cert->subject_o,
-                   cert->issuer_cn,
-                   std::chrono::time_point_cast<std::chrono::milliseconds>(cert->not_before),
-                   std::chrono::time_point_cast<std::chrono::milliseconds>(cert->not_after),
-                   cert->sha256_fingerprint,
-                   cert->pem};
+    certificate = record_of(*cert, "connected");
   }
   db_.run(
       [=, this](domain::Repositories& repos) {
         *record = repos.charging().connect_station(id, protocol, at, for_unknown);
-        repos.admin().record_station_certificate(id, certificate, profile);
+        repos.admin().record_station_certificate(id, certificate, profile);  // after a new station's row
         auto previous = repos.cluster().claim_station(id, settings_.node_id, connection);
         if (previous && moved_hook_) moved_hook_(repos, id, *previous);
       },
@@ -460,6 +469,69 @@ void StationGateway::on_call(const std::shared_ptr<server::StationLink>& link, s
   process(link, std::move(call), std::move(reply));
 }
 
+void StationGateway::sign_certificate(const std::shared_ptr<server::StationLink>& link,
+                                      const server::IncomingCall& call,
+                                      const std::function<void(server::Reply)>& reply) {
+  const bool v201 = link->version() == ocpp::Version::V201;
+  auto rejected = [&](const std::string& reason_code, const std::string& why) {
+    spdlog::warn("station {}: SignCertificate rejected: {}", link->station_id(), why);
+    json answer = {{"status", "Rejected"}};
+    if (v201) answer["statusInfo"] = {{"reasonCode", reason_code}, {"additionalInfo", why.substr(0, 512)}};
+    reply(std::move(answer));
+  };
+  if (!settings_.signing_ca)
+    return rejected("NotConfigured", "no signing CA is configured (tls.signing_ca_cert_file)");
+  if (v201 &&
+      call.payload.value("certificateType", "ChargingStationCertificate") != "ChargingStationCertificate")
+    return rejected("NotSupported", "only ChargingStationCertificate requests are signed here");
+  const std::string csr = call.payload.value("csr", "");
+  auto info = pki::inspect_csr(csr);
+  if (!info) return rejected("InvalidCSR", "the csr is not a PEM certificate request");
+  if (!info->signature_valid)
+    return rejected("InvalidCSR", "the CSR's signature does not verify with its key");
+  auto known = credentials_.find(link->station_id());
+  const std::string expected_cn =
+      known && known->certificate_cn ? *known->certificate_cn : link->station_id();
+  if (info->subject_cn != expected_cn)
+    return rejected("InvalidCSR", "the CSR's CN '" + info->subject_cn + "' is not '" + expected_cn + "'");
+  const auto& cso = settings_.profile_policy.cso_name;
+  if (!cso.empty() && info->subject_o != cso)
+    return rejected("InvalidCSR", "the CSR's O '" + info->subject_o + "' is not the CSO name '" + cso + "'");
+  reply(json{{"status", "Accepted"}});
+  // Signing takes a few milliseconds of CPU: on the pool of the password checks, not here.
+  bool queued = password_pool_.submit([this, link, csr, v201] {
+    std::string chain;
+    try {
+      chain = pki::sign_csr(csr, *settings_.signing_ca, settings_.certificate_validity);
+    } catch (const std::exception& e) {
+      spdlog::error("station {}: signing its CSR failed: {}", link->station_id(), e.what());
+      return;
+    }
+    if (auto signed_cert = pki::inspect_pem(chain)) {
+      auto record = record_of(*signed_cert, "signed");
+      db_.run(
+          [id = link->station_id(), record](domain::Repositories& repos) {
+            repos.admin().record_station_certificate(id, record, std::nullopt);
+          },
+          [id = link->station_id()](std::exception_ptr error) {
+            if (error) spdlog::warn("station {}: the signed certificate could not be recorded", id);
+          });
+    }
+    json payload = {{"certificateChain", chain}};
+    if (v201) payload["certificateType"] = "ChargingStationCertificate";
+    link->call("CertificateSigned", payload, settings_.call_timeout, [link](server::CallOutcome outcome) {
+      if (auto* answer = std::get_if<json>(&outcome))
+        spdlog::info("station {}: CertificateSigned answered {}", link->station_id(),
+                     answer->value("status", "?"));
+      else
+        spdlog::warn("station {}: CertificateSigned failed: {}", link->station_id(),
+                     std::get<server::CallFailure>(outcome).description);
+    });
+  });
+  if (!queued)
+    spdlog::warn("station {}: its CSR was accepted but the signing queue is full", link->station_id());
+}
+
 void StationGateway::process(const std::shared_ptr<server::StationLink>& link, server::IncomingCall call,
                              std::function<void(server::Reply)> reply) {
   ScopedLogContext log_context(link->station_id(), call.message_id, call.action);
@@ -478,6 +550,8 @@ void StationGateway::process(const std::shared_ptr<server::StationLink>& link, s
       found->second.triggered.erase(triggered);
     }
   }
+
+  if (call.action == "SignCertificate") return sign_certificate(link, call, reply);
 
   // 2.0.1 B01.FR.11/12: over profile 3 the boot's serial number must be the certificate's CN.
   if (call.action == "BootNotification" && version == ocpp::Version::V201 && link->transport_profile() == 3) {
@@ -588,11 +662,15 @@ void StationGateway::finish(const std::shared_ptr<server::StationLink>& link, oc
     }
     return reply(server::ReplyError{ocpp::ErrorCode::InternalError, "could not be stored; try again"});
   }
+  bool renew = false;
   if (auto* boot = std::get_if<domain::BootResponse>(&outcome.response)) {
-    // Let in with an expired certificate (A00.FR.429): Pending until it is renewed.
+    // Let in with an expired certificate (A00.FR.429): Pending, and renewed at once.
     std::lock_guard lock(mutex_);
-    if (renew_at_boot_.erase(link->station_id()) > 0 && boot->status == domain::RegistrationStatus::Accepted)
+    if (renew_at_boot_.erase(link->station_id()) > 0 &&
+        boot->status == domain::RegistrationStatus::Accepted) {
       boot->status = domain::RegistrationStatus::Pending;
+      renew = true;
+    }
   }
   if (auto* boot = std::get_if<domain::BootResponse>(&outcome.response))
     set_registration(*link, boot->status);
@@ -605,6 +683,13 @@ void StationGateway::finish(const std::shared_ptr<server::StationLink>& link, oc
   }
   reply(std::move(payload));
   events_.publish(outcome.events);
+  if (renew)
+    send(link->station_id(), "renew-certificate", json::object(),
+         [id = link->station_id()](api::CommandResult result) {
+           spdlog::info(
+               "station {}: certificate renewal asked for: {}", id,
+               result.kind == api::CommandResult::Kind::Answered ? result.status : result.description);
+         });
 }
 
 void StationGateway::queue_batched(BatchedCall pending) {
@@ -721,11 +806,15 @@ void StationGateway::send(const std::string& station_id, const std::string& name
     result.description = e.what();
     return done(std::move(result));
   }
-  if (call.action == "TriggerMessage") {
+  if (call.action == "TriggerMessage" || call.action == "ExtendedTriggerMessage") {
+    // What it asked for may come even before the boot is Accepted (a certificate renewal
+    // arrives as SignCertificate).
+    auto requested = call.payload.value("requestedMessage", "");
+    if (requested == "SignChargingStationCertificate" || requested == "SignChargePointCertificate")
+      requested = "SignCertificate";
     std::lock_guard lock(mutex_);
     auto found = connections_.find(link->connection_id());
-    if (found != connections_.end())
-      found->second.triggered.insert(call.payload.value("requestedMessage", ""));
+    if (found != connections_.end()) found->second.triggered.insert(requested);
   }
   link->call(call.action, call.payload, settings_.call_timeout,
              [action = call.action, done = std::move(done)](server::CallOutcome outcome) {

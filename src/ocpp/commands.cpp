@@ -2,6 +2,7 @@
 
 #include <array>
 #include <charconv>
+#include <optional>
 
 #include "csms/ocpp/validator.hpp"
 
@@ -10,9 +11,21 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr std::array<std::string_view, 10> kCommands = {
-    "remote-start",      "remote-stop",       "reset",           "unlock",      "change-availability",
-    "get-configuration", "set-configuration", "trigger-message", "clear-cache", "data-transfer",
+constexpr std::array<std::string_view, 14> kCommands = {
+    "remote-start",
+    "remote-stop",
+    "reset",
+    "unlock",
+    "change-availability",
+    "get-configuration",
+    "set-configuration",
+    "trigger-message",
+    "clear-cache",
+    "data-transfer",
+    "install-certificate",
+    "get-installed-certificate-ids",
+    "delete-certificate",
+    "renew-certificate",
 };
 
 const json& need(const json& body, const char* key) {
@@ -57,6 +70,47 @@ long long need_integer(const json& body, const char* key) {
 
 // "Component.Variable" or "Component.Variable.Instance" (2.0.1 device model); a bare name is
 // not enough to address a 2.0.1 variable.
+// CertificateHashData, the same in 1.6 (security extension) and 2.0.1.
+json certificate_hash(const json& body) {
+  return {{"hashAlgorithm", need_string(body, "hash_algorithm")},
+          {"issuerNameHash", need_string(body, "issuer_name_hash")},
+          {"issuerKeyHash", need_string(body, "issuer_key_hash")},
+          {"serialNumber", need_string(body, "serial_number")}};
+}
+
+// The commands of certificate management; nullopt for the others. One body shape: types
+// by their 2.0.1 names (CSMSRootCertificate is 1.6's CentralSystemRootCertificate).
+std::optional<OutboundCall> certificate_command(Version version, std::string_view name, const json& body) {
+  const bool v16 = version == Version::V16;
+  auto type_name = [v16](std::string type) {
+    return v16 && type == "CSMSRootCertificate" ? std::string("CentralSystemRootCertificate") : type;
+  };
+  if (name == "install-certificate")
+    return OutboundCall{"InstallCertificate",
+                        {{"certificateType", type_name(need_string(body, "certificate_type"))},
+                         {"certificate", need_string(body, "certificate")}}};
+  if (name == "get-installed-certificate-ids") {
+    const json* types = optional_member(body, "certificate_type");
+    if (v16) {
+      if (types == nullptr || !types->is_string())
+        throw CommandError(
+            "'certificate_type' (CSMSRootCertificate or ManufacturerRootCertificate) is required for OCPP "
+            "1.6");
+      return OutboundCall{"GetInstalledCertificateIds",
+                          {{"certificateType", type_name(types->get<std::string>())}}};
+    }
+    json p = json::object();
+    if (types != nullptr) p["certificateType"] = types->is_array() ? *types : json::array({*types});
+    return OutboundCall{"GetInstalledCertificateIds", p};
+  }
+  if (name == "delete-certificate")
+    return OutboundCall{"DeleteCertificate", {{"certificateHashData", certificate_hash(body)}}};
+  if (name == "renew-certificate")
+    return v16 ? OutboundCall{"ExtendedTriggerMessage", {{"requestedMessage", "SignChargePointCertificate"}}}
+               : OutboundCall{"TriggerMessage", {{"requestedMessage", "SignChargingStationCertificate"}}};
+  return std::nullopt;
+}
+
 json component_variable(const std::string& key) {
   auto first = key.find('.');
   if (first == std::string::npos || first == 0 || first + 1 == key.size())
@@ -190,7 +244,10 @@ bool is_command(std::string_view name) {
 OutboundCall build_command(Version version, std::string_view name, const json& body, int request_id) {
   if (!is_command(name)) throw CommandError("unknown command '" + std::string(name) + "'");
   if (!body.is_object()) throw CommandError("the body must be a JSON object");
-  auto call = version == Version::V16 ? build_16(name, body) : build_201(name, body, request_id);
+  auto certificate = certificate_command(version, name, body);
+  auto call = certificate               ? std::move(*certificate)
+              : version == Version::V16 ? build_16(name, body)
+                                        : build_201(name, body, request_id);
   const auto* schema = find_schema(version, call.action, Direction::Request);
   if (schema == nullptr)
     throw CommandError(call.action + " does not exist in " + std::string(subprotocol(version)));

@@ -1,11 +1,15 @@
 #include "csms/pki/certificate.hpp"
 
 #include <openssl/bio.h>
+#include <openssl/bn.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/rand.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include <memory>
+#include <stdexcept>
 
 namespace csms::pki {
 
@@ -18,6 +22,26 @@ struct BioFree {
   void operator()(BIO* b) const { BIO_free(b); }
 };
 using X509Ptr = std::unique_ptr<X509, X509Free>;
+struct ReqFree {
+  void operator()(X509_REQ* r) const { X509_REQ_free(r); }
+};
+struct KeyFree {
+  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
+};
+using ReqPtr = std::unique_ptr<X509_REQ, ReqFree>;
+using KeyPtr = std::unique_ptr<EVP_PKEY, KeyFree>;
+
+std::unique_ptr<BIO, BioFree> memory_bio(std::string_view text) {
+  return std::unique_ptr<BIO, BioFree>(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
+}
+
+std::string pem_of(X509* cert) {
+  std::unique_ptr<BIO, BioFree> out(BIO_new(BIO_s_mem()));
+  if (!out || PEM_write_bio_X509(out.get(), cert) != 1) return "";
+  char* data = nullptr;
+  long size = BIO_get_mem_data(out.get(), &data);
+  return size > 0 ? std::string(data, static_cast<std::size_t>(size)) : "";
+}
 
 std::string name_entry(const X509_NAME* name, int nid) {
   if (name == nullptr) return "";
@@ -67,16 +91,72 @@ CertificateInfo info_of(X509* cert) {
       info.sha256_fingerprint += kHex[digest[i] & 15];
     }
   }
-  std::unique_ptr<BIO, BioFree> out(BIO_new(BIO_s_mem()));
-  if (out && PEM_write_bio_X509(out.get(), cert) == 1) {
-    char* data = nullptr;
-    long size = BIO_get_mem_data(out.get(), &data);
-    if (size > 0) info.pem.assign(data, static_cast<std::size_t>(size));
-  }
+  info.pem = pem_of(cert);
   return info;
 }
 
 }  // namespace
+
+std::optional<CsrInfo> inspect_csr(std::string_view pem) {
+  auto in = memory_bio(pem);
+  if (!in) return std::nullopt;
+  ReqPtr request(PEM_read_bio_X509_REQ(in.get(), nullptr, nullptr, nullptr));
+  if (!request) return std::nullopt;
+  CsrInfo info;
+  info.subject_cn = name_entry(X509_REQ_get_subject_name(request.get()), NID_commonName);
+  info.subject_o = name_entry(X509_REQ_get_subject_name(request.get()), NID_organizationName);
+  EVP_PKEY* key = X509_REQ_get0_pubkey(request.get());
+  info.signature_valid = key != nullptr && X509_REQ_verify(request.get(), key) == 1;
+  return info;
+}
+
+std::string sign_csr(std::string_view csr_pem, const SigningCa& ca, std::chrono::hours validity) {
+  auto fail = [](const std::string& what) { throw std::runtime_error(what); };
+  auto csr_in = memory_bio(csr_pem);
+  ReqPtr request(csr_in ? PEM_read_bio_X509_REQ(csr_in.get(), nullptr, nullptr, nullptr) : nullptr);
+  if (!request) fail("the CSR is not a PEM certificate request");
+  EVP_PKEY* subject_key = X509_REQ_get0_pubkey(request.get());
+  if (subject_key == nullptr || X509_REQ_verify(request.get(), subject_key) != 1)
+    fail("the CSR's signature does not verify with its key");
+  auto cert_in = memory_bio(ca.cert_pem);
+  X509Ptr ca_cert(cert_in ? PEM_read_bio_X509(cert_in.get(), nullptr, nullptr, nullptr) : nullptr);
+  if (!ca_cert) fail("the signing CA certificate cannot be read");
+  auto key_in = memory_bio(ca.key_pem);
+  KeyPtr ca_key(key_in ? PEM_read_bio_PrivateKey(key_in.get(), nullptr, nullptr, nullptr) : nullptr);
+  if (!ca_key) fail("the signing CA key cannot be read");
+  if (X509_check_private_key(ca_cert.get(), ca_key.get()) != 1)
+    fail("the signing CA key does not match its certificate");
+
+  X509Ptr cert(X509_new());
+  X509_set_version(cert.get(), 2);
+  unsigned char random[16];
+  if (RAND_bytes(random, sizeof random) != 1) fail("no randomness for the serial");
+  random[0] &= 0x7f;  // positive
+  BIGNUM* serial = BN_bin2bn(random, sizeof random, nullptr);
+  BN_to_ASN1_INTEGER(serial, X509_get_serialNumber(cert.get()));
+  BN_free(serial);
+  X509_set_subject_name(cert.get(), X509_REQ_get_subject_name(request.get()));
+  X509_set_issuer_name(cert.get(), X509_get_subject_name(ca_cert.get()));
+  X509_set_pubkey(cert.get(), subject_key);
+  X509_gmtime_adj(X509_getm_notBefore(cert.get()), -300);  // a station clock a little behind
+  X509_gmtime_adj(X509_getm_notAfter(cert.get()),
+                  static_cast<long>(std::chrono::duration_cast<std::chrono::seconds>(validity).count()));
+  X509V3_CTX context;
+  X509V3_set_ctx_nodb(&context);
+  X509V3_set_ctx(&context, ca_cert.get(), cert.get(), nullptr, nullptr, 0);
+  for (auto [nid, value] :
+       {std::pair{NID_basic_constraints, "critical,CA:FALSE"},
+        std::pair{NID_key_usage, "critical,digitalSignature,keyAgreement"},
+        std::pair{NID_ext_key_usage, "clientAuth"}, std::pair{NID_subject_key_identifier, "hash"},
+        std::pair{NID_authority_key_identifier, "keyid:always"}}) {
+    X509_EXTENSION* extension = X509V3_EXT_conf_nid(nullptr, &context, nid, value);
+    if (extension == nullptr) fail("cannot add a certificate extension");
+    X509_add_ext(cert.get(), extension, -1);
+    X509_EXTENSION_free(extension);
+  }
+  if (X509_sign(cert.get(), ca_key.get(), EVP_sha256()) <= 0) fail("signing failed");
+  return pem_of(cert.get()) + pem_of(ca_cert.get());
+}
 
 std::optional<CertificateInfo> inspect_pem(std::string_view pem) {
   std::unique_ptr<BIO, BioFree> in(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));

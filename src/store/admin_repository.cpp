@@ -89,21 +89,22 @@ std::optional<domain::StationCredentials> PgAdminRepository::station_credentials
 
 void PgAdminRepository::record_station_certificate(const std::string& station_id,
                                                    const domain::CertificateRecord& c,
-                                                   int connected_profile) {
-  exec_cached(txn_, "UPDATE stations SET connected_profile = $2 WHERE id = $1", station_id,
-              connected_profile);
+                                                   std::optional<int> connected_profile) {
+  if (connected_profile)
+    exec_cached(txn_, "UPDATE stations SET connected_profile = $2 WHERE id = $1", station_id,
+                *connected_profile);
   if (c.serial.empty()) return;
   exec_cached(
       txn_,
       "INSERT INTO station_certificates (station_id, serial, subject_cn, subject_o, issuer_cn, not_before, "
-      "not_after, fingerprint, pem, source) SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, 'connected' "
+      "not_after, fingerprint, pem, source) SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 "
       "WHERE EXISTS (SELECT 1 FROM stations WHERE id = $1) "
       "ON CONFLICT (station_id, serial) DO UPDATE SET last_seen_at = now(), "
       "pem = coalesce(station_certificates.pem, EXCLUDED.pem), "
       "not_after = coalesce(station_certificates.not_after, EXCLUDED.not_after), "
       "subject_cn = coalesce(station_certificates.subject_cn, EXCLUDED.subject_cn)",
       station_id, c.serial, c.subject_cn, c.subject_o, c.issuer_cn, ts(c.not_before), ts(c.not_after),
-      c.fingerprint, c.pem);
+      c.fingerprint, c.pem, c.source);
 }
 
 std::optional<std::string> PgAdminRepository::list_station_certificates(const std::string& station_id) {

@@ -69,7 +69,7 @@ class PgAdminRepository final : public domain::AdminRepository {
   std::optional<domain::StationCredentials> station_credentials(
       const std::string& id, const std::optional<std::string>& serial) override;
   void record_station_certificate(const std::string& station_id, const domain::CertificateRecord& certificate,
-                                  int connected_profile) override;
+                                  std::optional<int> connected_profile) override;
   std::optional<std::string> list_station_certificates(const std::string& station_id) override;
   domain::WriteResult revoke_station_certificate(const std::string& station_id, const std::string& serial,
                                                  const std::string& reason) override;

@@ -16,6 +16,7 @@
 #include "csms/domain/clock.hpp"
 #include "csms/domain/events.hpp"
 #include "csms/domain/ports.hpp"
+#include "csms/pki/certificate.hpp"
 #include "csms/server/server.hpp"
 #include "csms/server/station_link.hpp"
 
@@ -39,6 +40,9 @@ struct GatewaySettings {
   std::uint64_t spool_max_bytes = 1ull << 30;
   int heartbeat_interval_s = 300;  // in a BootNotification answered from the cache
   ProfilePolicy profile_policy;    // what security profile 3 asks of a certificate
+  // Signs stations' CSRs (SignCertificate → CertificateSigned); none: they are rejected.
+  std::optional<pki::SigningCa> signing_ca;
+  std::chrono::hours certificate_validity{24 * 365};
 };
 
 // Joins the transport to the services: each charger call is translated by `ocpp`, decided
@@ -95,6 +99,10 @@ class StationGateway final : public server::StationHandler, public api::CommandP
   // Records the connection (online, held by this node) and then lets its calls through.
   void record_connection(const std::shared_ptr<server::StationLink>& link);
 
+  // SignCertificate: the CSR checked (signature, CN, O), answered, signed off the I/O
+  // threads and sent back with CertificateSigned.
+  void sign_certificate(const std::shared_ptr<server::StationLink>& link, const server::IncomingCall& call,
+                        const std::function<void(server::Reply)>& reply);
   void process(const std::shared_ptr<server::StationLink>& link, server::IncomingCall call,
                std::function<void(server::Reply)> reply);
   // One message as its own unit of work, answered once it committed.

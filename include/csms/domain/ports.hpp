@@ -172,6 +172,7 @@ struct CertificateRecord {
   Timestamp not_after;
   std::string fingerprint;
   std::string pem;
+  std::string source = "connected";  // connected (a handshake) or signed (by our CA)
 };
 
 // Reads and writes of the REST admin API. Read models come back as JSON text in the shape
@@ -192,9 +193,10 @@ class AdminRepository {
   // certificate's serial: whether that serial is revoked.
   virtual std::optional<StationCredentials> station_credentials(const std::string& id,
                                                                 const std::optional<std::string>& serial) = 0;
-  // A certificate a station connected with (its last use is kept).
+  // A certificate a station connected with (its last use is kept) or that was signed for it;
+  // with a profile: the one it connected with.
   virtual void record_station_certificate(const std::string& station_id, const CertificateRecord& certificate,
-                                          int connected_profile) = 0;
+                                          std::optional<int> connected_profile) = 0;
   // {"items": [...]}: the station's certificates, newest first; nullopt: no such station.
   virtual std::optional<std::string> list_station_certificates(const std::string& station_id) = 0;
   // Revokes the serial for the station (known or not): it is refused from then on.

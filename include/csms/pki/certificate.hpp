@@ -22,6 +22,25 @@ struct CertificateInfo {
   std::string pem;
 };
 
+// A station's certificate signing request (PEM, RFC 2986) as far as the CSMS checks it.
+struct CsrInfo {
+  std::string subject_cn;
+  std::string subject_o;
+  bool signature_valid = false;  // signed with the key it carries
+};
+std::optional<CsrInfo> inspect_csr(std::string_view pem);
+
+// The CA that signs stations' CSRs (tls.signing_ca_cert_file / _key_file), as PEM text.
+struct SigningCa {
+  std::string cert_pem;
+  std::string key_pem;
+};
+// A client certificate for the CSR's subject and key, signed by `ca`, valid from now for
+// `validity` (a random 127-bit serial, CA:FALSE, digitalSignature and keyAgreement,
+// clientAuth). Returns its PEM followed by the CA certificate's (the chain to send in
+// CertificateSigned). Throws std::runtime_error saying what is wrong.
+std::string sign_csr(std::string_view csr_pem, const SigningCa& ca, std::chrono::hours validity);
+
 // nullopt when the text holds no parsable certificate (the first one is read).
 std::optional<CertificateInfo> inspect_pem(std::string_view pem);
 std::optional<CertificateInfo> inspect_der(const unsigned char* der, std::size_t size);

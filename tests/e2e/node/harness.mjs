@@ -58,12 +58,15 @@ export function tail(text, lines = 60) {
   return text.split('\n').slice(-lines).join('\n');
 }
 
-// `dbName`: the database it (re)creates; `env`: more CSMS_* settings.
-export async function startServer({ dbName = 'csms_e2e_node', env = {} } = {}) {
+// `dbName`: the database it (re)creates (kept with `keepDatabase`, for a restart); `env`:
+// more CSMS_* settings.
+export async function startServer({ dbName = 'csms_e2e_node', env = {}, keepDatabase = false } = {}) {
   const binary = process.env.CSMS_BINARY;
   assert.ok(binary, 'CSMS_BINARY must name the csms binary to test');
   assert.ok(existsSync(binary), `CSMS_BINARY=${binary} does not exist`);
-  recreateDatabase(dbName);
+  if (!keepDatabase) recreateDatabase(dbName);
+  server.stderr = '';
+  server.exit = null;
   server.dbUrl = databaseUrl(dbName);
 
   const child = spawn(binary, [], {
@@ -127,6 +130,13 @@ export async function startServer({ dbName = 'csms_e2e_node', env = {} } = {}) {
 
 // ---------------------------------------------------------------------------------------
 // REST
+
+// SIGTERM, and waits for the exit.
+export async function stopServer() {
+  if (!server.child || server.exit) return;
+  server.child.kill('SIGTERM');
+  await server.exited;
+}
 
 export async function api(method, path, body) {
   const headers = { Authorization: `Bearer ${API_TOKEN}`, Accept: 'application/json' };

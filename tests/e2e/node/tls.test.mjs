@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import {
-  server, startServer, api, connectStation, call, assertNoProtocolViolations, tail,
+  server, startServer, stopServer, api, connectStation, call, assertNoProtocolViolations, tail,
 } from './harness.mjs';
 
 const CSO = 'ACME Charging';
@@ -61,6 +61,28 @@ function makePki() {
   issue('other', 'foreign', `/CN=TLS3-16/O=${CSO}`);
   issue('ca', 'expired', `/CN=TLS3-16/O=${CSO}`, { dates: ['200101000000Z', '200201000000Z'] });
   serials.revoked = issue('ca', 'to-revoke', `/CN=TLS3-16/O=${CSO}`);
+}
+
+// A key and a CSR as a station makes them for renewal; the chain CertificateSigned brings is
+// written beside the key, its first certificate alone to <name>.leaf.pem.
+function makeCsr(name, cn) {
+  openssl('req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', `${name}.key`,
+    '-out', `${name}.csr`, '-subj', `/CN=${cn}/O=${CSO}`);
+  return read(`${name}.csr`);
+}
+function keepChain(name, chain) {
+  writeFileSync(file(`${name}.pem`), chain);
+  const leaf = chain.slice(0, chain.indexOf('-----END CERTIFICATE-----') + '-----END CERTIFICATE-----'.length) + '\n';
+  writeFileSync(file(`${name}.leaf.pem`), leaf);
+  assert.match(openssl('verify', '-CAfile', 'ca.pem', `${name}.leaf.pem`), /OK/);
+  return openssl('x509', '-in', `${name}.leaf.pem`, '-noout', '-subject', '-serial');
+}
+// Answers the next `action` CALL the station gets with `answer`, resolving with its params.
+function nextCall(station, action, answer) {
+  return new Promise((resolve) => station.client.handle(action, ({ params }) => {
+    resolve(params);
+    return answer;
+  }));
 }
 
 const wsOpts = (cert) => ({
@@ -115,6 +137,8 @@ describe('security profiles 2 and 3 over wss://', { timeout: 240_000 }, () => {
         CSMS_TLS_ECDSA_KEY_FILE: file('server-ec.key'),
         CSMS_TLS_CLIENT_CA_FILE: file('ca.pem'),
         CSMS_TLS_CSO_NAME: CSO,
+        CSMS_TLS_SIGNING_CA_CERT_FILE: file('ca.pem'),
+        CSMS_TLS_SIGNING_CA_KEY_FILE: file('ca.key'),
       },
     });
     assert.ok(server.tlsEndpoint?.startsWith('wss://'), `no wss:// endpoint in the ready line:\n${tail(server.stderr)}`);
@@ -259,5 +283,122 @@ describe('security profiles 2 and 3 over wss://', { timeout: 240_000 }, () => {
     const beat = await call(station, 'Heartbeat', {});
     assert.ok(beat.currentTime);
     await station.client.close({ code: 1000 });
+  });
+
+  it('renewal, 2.0.1: TriggerMessage, SignCertificate with a CSR made here, CertificateSigned by our CA; the station reconnects with it', async () => {
+    const station = await wss('TLS3-201', 'ocpp2.0.1', { cert: 'p3-201' });
+    await call(station, 'BootNotification', {
+      reason: 'PowerUp', chargingStation: { model: 'M', vendorName: 'V', serialNumber: 'TLS3-201' },
+    });
+    const triggered = nextCall(station, 'TriggerMessage', { status: 'Accepted' });
+    const signed = nextCall(station, 'CertificateSigned', { status: 'Accepted' });
+    const renew = await api('POST', '/stations/TLS3-201/commands/renew-certificate', {});
+    assert.equal(renew.status, 200, renew.describe);
+    assert.equal(renew.json.status, 'Accepted', renew.describe);
+    assert.equal((await triggered).requestedMessage, 'SignChargingStationCertificate');
+    const other = await call(station, 'SignCertificate', { csr: makeCsr('other-201', 'TLS3-16') });
+    assert.equal(other.status, 'Rejected');
+    assert.match(other.statusInfo.additionalInfo, /CN 'TLS3-16' is not 'TLS3-201'/);
+    const answer = await call(station, 'SignCertificate', {
+      csr: makeCsr('renewed-201', 'TLS3-201'), certificateType: 'ChargingStationCertificate',
+    });
+    assert.equal(answer.status, 'Accepted');
+    const params = await signed;
+    assert.equal(params.certificateType, 'ChargingStationCertificate');
+    const subject = keepChain('renewed-201', params.certificateChain);
+    assert.match(subject, /CN ?= ?TLS3-201/);
+    assertNoProtocolViolations(station);
+    await station.client.close({ code: 1000 });
+    const again = await wss('TLS3-201', 'ocpp2.0.1', { cert: 'renewed-201' });
+    const boot = await call(again, 'BootNotification', {
+      reason: 'PowerUp', chargingStation: { model: 'M', vendorName: 'V', serialNumber: 'TLS3-201' },
+    });
+    assert.equal(boot.status, 'Accepted');
+    await again.client.close({ code: 1000 });
+    const certs = await api('GET', '/stations/TLS3-201/certificates');
+    const serial = subject.match(/serial=([0-9A-F]+)/)[1].replace(/^0+/, '');
+    const kept = certs.json.items.find((c) => c.serial === serial);
+    assert.ok(kept, certs.describe);
+    assert.ok(['signed', 'connected'].includes(kept.source), certs.describe);
+  });
+
+  it('renewal, 1.6 security extension: ExtendedTriggerMessage, SignCertificate, CertificateSigned', async () => {
+    const station = await wss('TLS3-16', 'ocpp1.6', { cert: 'p3-16' });
+    await call(station, 'BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' });
+    const triggered = nextCall(station, 'ExtendedTriggerMessage', { status: 'Accepted' });
+    const signed = nextCall(station, 'CertificateSigned', { status: 'Accepted' });
+    const renew = await api('POST', '/stations/TLS3-16/commands/renew-certificate', {});
+    assert.equal(renew.status, 200, renew.describe);
+    assert.equal((await triggered).requestedMessage, 'SignChargePointCertificate');
+    const answer = await call(station, 'SignCertificate', { csr: makeCsr('renewed-16', 'TLS3-16') });
+    assert.equal(answer.status, 'Accepted');
+    assert.match(keepChain('renewed-16', (await signed).certificateChain), /CN ?= ?TLS3-16/);
+    assertNoProtocolViolations(station);
+    await station.client.close({ code: 1000 });
+  });
+
+  it('install-certificate, get-installed-certificate-ids and delete-certificate reach the station in its version', async () => {
+    const hash = { hash_algorithm: 'SHA256', issuer_name_hash: 'aa', issuer_key_hash: 'bb', serial_number: '1A2B' };
+    for (const [id, protocol, cert, installType] of [
+      ['TLS3-201', 'ocpp2.0.1', 'renewed-201', 'CSMSRootCertificate'],
+      ['TLS3-16', 'ocpp1.6', 'p3-16', 'CentralSystemRootCertificate'],
+    ]) {
+      const station = await wss(id, protocol, { cert });
+      await call(station, 'BootNotification', protocol === 'ocpp1.6'
+        ? { chargePointVendor: 'V', chargePointModel: 'M' }
+        : { reason: 'PowerUp', chargingStation: { model: 'M', vendorName: 'V', serialNumber: id } });
+      const installed = nextCall(station, 'InstallCertificate', { status: 'Accepted' });
+      const r1 = await api('POST', `/stations/${id}/commands/install-certificate`,
+        { certificate_type: 'CSMSRootCertificate', certificate: read('ca.pem') });
+      assert.equal(r1.status, 200, r1.describe);
+      assert.equal((await installed).certificateType, installType);
+      const listed = nextCall(station, 'GetInstalledCertificateIds', { status: 'NotFound' });
+      const r2 = await api('POST', `/stations/${id}/commands/get-installed-certificate-ids`,
+        { certificate_type: 'CSMSRootCertificate' });
+      assert.equal(r2.status, 200, r2.describe);
+      assert.equal(r2.json.status, 'NotFound');
+      const asked = await listed;
+      assert.deepEqual(asked.certificateType, protocol === 'ocpp1.6' ? installType : [installType]);
+      const deleted = nextCall(station, 'DeleteCertificate', { status: 'Accepted' });
+      const r3 = await api('POST', `/stations/${id}/commands/delete-certificate`, hash);
+      assert.equal(r3.status, 200, r3.describe);
+      assert.deepEqual((await deleted).certificateHashData,
+        { hashAlgorithm: 'SHA256', issuerNameHash: 'aa', issuerKeyHash: 'bb', serialNumber: '1A2B' });
+      assertNoProtocolViolations(station);
+      await station.client.close({ code: 1000 });
+    }
+  });
+
+  it('with tls.expired_certificates: pending, an expired certificate gets in as Pending and is renewed at once', async () => {
+    await stopServer();
+    await startServer({
+      dbName: 'csms_e2e_node_tls',
+      keepDatabase: true,
+      env: {
+        CSMS_OCPP_TLS_LISTEN: '127.0.0.1:0',
+        CSMS_TLS_CERT_FILE: file('server.pem'),
+        CSMS_TLS_KEY_FILE: file('server.key'),
+        CSMS_TLS_CLIENT_CA_FILE: file('ca.pem'),
+        CSMS_TLS_CSO_NAME: CSO,
+        CSMS_TLS_SIGNING_CA_CERT_FILE: file('ca.pem'),
+        CSMS_TLS_SIGNING_CA_KEY_FILE: file('ca.key'),
+        CSMS_TLS_EXPIRED_CERTIFICATES: 'pending',
+      },
+    });
+    const station = await wss('TLS3-16', 'ocpp1.6', { cert: 'expired' });
+    const triggered = nextCall(station, 'ExtendedTriggerMessage', { status: 'Accepted' });
+    const signed = nextCall(station, 'CertificateSigned', { status: 'Accepted' });
+    const boot = await call(station, 'BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' });
+    assert.equal(boot.status, 'Pending');
+    assert.equal((await triggered).requestedMessage, 'SignChargePointCertificate');
+    // Pending, yet the renewal it was asked for goes through.
+    const answer = await call(station, 'SignCertificate', { csr: makeCsr('after-expiry', 'TLS3-16') });
+    assert.equal(answer.status, 'Accepted');
+    keepChain('after-expiry', (await signed).certificateChain);
+    await station.client.close({ code: 1000 });
+    const renewed = await wss('TLS3-16', 'ocpp1.6', { cert: 'after-expiry' });
+    const accepted = await call(renewed, 'BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' });
+    assert.equal(accepted.status, 'Accepted');
+    await renewed.client.close({ code: 1000 });
   });
 });
