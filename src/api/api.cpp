@@ -148,6 +148,8 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
             return write_result(admin.delete_station(id), "station " + id, std::nullopt, 204);
           });
       }
+      if (depth == 5 && (seg[4] == "password:rotate" || seg[4] == "security-profile:upgrade"))
+        return handle_security(seg[3], seg[4], request, respond);
       if (depth == 5 && seg[4] == "certificates") {
         if (method != "GET") throw HttpError(405, method + " is not allowed here");
         return with_db([id = seg[3]](domain::AdminRepository& admin) {

@@ -408,6 +408,182 @@ std::string_view openapi_document() {
         }
       }
     },
+    "/api/v1/stations/{id}/password:rotate": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/StationId"
+        }
+      ],
+      "post": {
+        "tags": [
+          "stations"
+        ],
+        "operationId": "rotateStationPassword",
+        "summary": "Rotate a station's password (A01)",
+        "description": "Generates a 20-character password, sends it to the connected station (1.6 ChangeConfiguration AuthorizationKey as the hex of its bytes, 2.0.1 SetVariables SecurityCtrlr.BasicAuthPassword) and answers with it once the station took it. The old password is accepted until the station connects with the new one; from then on only the new one. Role: admin.",
+        "responses": {
+          "200": {
+            "description": "The station took it.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "status": {
+                      "type": "string"
+                    },
+                    "password": {
+                      "type": "string",
+                      "description": "password:rotate only: the new password (shown once; only its hash is kept)."
+                    },
+                    "detail": {
+                      "type": "string"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "description": "No such station.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "409": {
+            "description": "The station is offline or refused it (nothing changes), or (upgrade) the profile would not be raised.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "502": {
+            "description": "The station answered with an error.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "504": {
+            "description": "No answer in time: the change stays pending (the station may have taken it).",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/api/v1/stations/{id}/security-profile:upgrade": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/StationId"
+        }
+      ],
+      "post": {
+        "tags": [
+          "stations"
+        ],
+        "operationId": "upgradeStationSecurityProfile",
+        "summary": "Raise a station's security profile (A05)",
+        "description": "Body `{\"profile\": 2 or 3, \"csms_url\" (2.0.1: this server's wss:// address), \"configuration_slot\"? (2.0.1, default 1), \"priority\"? (2.0.1 NetworkConfigurationPriority, default the slot)}`. 1.6: ChangeConfiguration SecurityProfile; 2.0.1: SetNetworkProfile, SetVariables OCPPCommCtrlr.NetworkConfigurationPriority, Reset. The new profile is recorded as the station's `security_profile` only when it connects with it; until then both are accepted. Role: admin.",
+        "responses": {
+          "200": {
+            "description": "The station took it.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "status": {
+                      "type": "string"
+                    },
+                    "password": {
+                      "type": "string",
+                      "description": "password:rotate only: the new password (shown once; only its hash is kept)."
+                    },
+                    "detail": {
+                      "type": "string"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "description": "No such station.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "409": {
+            "description": "The station is offline or refused it (nothing changes), or (upgrade) the profile would not be raised.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "502": {
+            "description": "The station answered with an error.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "504": {
+            "description": "No answer in time: the change stays pending (the station may have taken it).",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
     "/api/v1/stations/{id}/certificates": {
       "parameters": [
         {
@@ -4054,6 +4230,17 @@ std::string_view openapi_document() {
               "null"
             ],
             "description": "The profile of its latest connection."
+          },
+          "password_rotation_pending": {
+            "type": "boolean",
+            "description": "A rotated password waits for the station to connect with it (both are accepted until then)."
+          },
+          "pending_security_profile": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "description": "The profile an upgrade moves the station to, recorded when it connects with it."
           }
         },
         "required": [

@@ -118,7 +118,8 @@ ProfileCheck check_profile(const server::HandshakeInfo& info,
     check.reason = std::move(reason);
     return check;
   };
-  if (pinned && *pinned != check.profile)
+  check.upgraded = station && station->pending_security_profile == check.profile && pinned != check.profile;
+  if (pinned && *pinned != check.profile && !check.upgraded)
     return deny("configured for security profile " + std::to_string(*pinned) + ", connected with profile " +
                 std::to_string(check.profile) +
                 (*pinned == 3 && check.profile == 2 ? " (no client certificate)" : ""));
@@ -142,7 +143,7 @@ ProfileCheck check_profile(const server::HandshakeInfo& info,
     check.outcome = Outcome::Allow;
     return check;
   }
-  if (station && station->password_hash) {
+  if (station && (station->password_hash || station->pending_password_hash)) {
     check.outcome = Outcome::NeedPassword;
     return check;
   }

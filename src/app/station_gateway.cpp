@@ -302,14 +302,18 @@ void StationGateway::authenticate(const server::HandshakeInfo& info,
                 return done(AuthDecision::Allow);
               case Outcome::Allow:
                 count_auth("allowed");
+                if (check.upgraded) promote_profile(info.station_id, check.profile);
                 return done(AuthDecision::Allow);
-              case Outcome::NeedPassword:
-                return check_password(info, *station->password_hash, std::move(done));
+              case Outcome::NeedPassword: {
+                auto upgraded = check.upgraded ? std::optional<int>(check.profile) : std::nullopt;
+                return check_password(info, *station, upgraded, std::move(done));
+              }
             }
           });
 }
 
-void StationGateway::check_password(const server::HandshakeInfo& info, const std::string& hash,
+void StationGateway::check_password(const server::HandshakeInfo& info,
+                                    const domain::StationCredentials& station, std::optional<int> upgraded,
                                     std::function<void(server::AuthDecision)> done) {
   using server::AuthDecision;
   // Only where there is a password to guess: limited before the slow hash is even started.
@@ -318,13 +322,30 @@ void StationGateway::check_password(const server::HandshakeInfo& info, const std
     return done(AuthDecision::RateLimited);
   }
   auto shared_done = std::make_shared<std::function<void(AuthDecision)>>(std::move(done));
-  bool queued = password_pool_.submit([this, info, hash, shared_done] {
-    // Security profile 1: Basic credentials, user name = identity.
-    bool ok = info.basic_user && info.basic_password && *info.basic_user == info.station_id &&
-              api::verify_station_password(*info.basic_password, hash, info.version == ocpp::Version::V16);
+  bool queued = password_pool_.submit([this, info, station, upgraded, shared_done] {
+    // Basic credentials, user name = identity: the current password, or the one a rotation
+    // (A01) is moving the station to; the first login with that one makes it the password.
+    const bool v16 = info.version == ocpp::Version::V16;
+    auto matches = [&](const std::optional<std::string>& hash) {
+      return hash && info.basic_user && info.basic_password && *info.basic_user == info.station_id &&
+             api::verify_station_password(*info.basic_password, *hash, v16);
+    };
+    bool ok = matches(station.password_hash);
+    if (!ok && matches(station.pending_password_hash)) {
+      ok = true;
+      spdlog::info("station {}: connected with its new password; the old one is no longer accepted",
+                   info.station_id);
+      db_.run([id = info.station_id, hash = *station.pending_password_hash](
+                  domain::Repositories& repos) { repos.admin().promote_pending_password(id, hash); },
+              [id = info.station_id](std::exception_ptr error) {
+                if (error) spdlog::warn("station {}: its new password could not be made current", id);
+              });
+      credentials_.forget(info.station_id);
+    }
     if (ok) {
       auth_failures_.succeeded(info.station_id, info.remote_address);
       count_auth("allowed");
+      if (upgraded) promote_profile(info.station_id, *upgraded);
     } else {
       auth_failures_.failed(info.station_id, info.remote_address, std::chrono::steady_clock::now());
       spdlog::warn("station {}: wrong or missing credentials from {}", info.station_id, info.remote_address);
@@ -336,6 +357,19 @@ void StationGateway::check_password(const server::HandshakeInfo& info, const std
     count_auth("busy");
     (*shared_done)(AuthDecision::Unavailable);
   }
+}
+
+void StationGateway::promote_profile(const std::string& station_id, int profile) {
+  spdlog::info("station {}: connected with security profile {}, which is its profile from now on", station_id,
+               profile);
+  credentials_.forget(station_id);
+  db_.run(
+      [station_id, profile](domain::Repositories& repos) {
+        repos.admin().promote_pending_security_profile(station_id, profile);
+      },
+      [station_id](std::exception_ptr error) {
+        if (error) spdlog::warn("station {}: its new security profile could not be recorded", station_id);
+      });
 }
 
 void StationGateway::on_open(const std::shared_ptr<server::StationLink>& link) {

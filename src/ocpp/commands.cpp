@@ -11,7 +11,13 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr std::array<std::string_view, 14> kCommands = {
+constexpr std::array<std::string_view, 18> kCommands = {
+    // Sent by the server itself (password rotation A01, profile upgrade A05), not from the
+    // REST command route.
+    "set-password",
+    "set-security-profile",
+    "set-network-profile",
+    "set-network-priority",
     "remote-start",
     "remote-stop",
     "reset",
@@ -78,9 +84,9 @@ json certificate_hash(const json& body) {
           {"serialNumber", need_string(body, "serial_number")}};
 }
 
-// The commands of certificate management; nullopt for the others. One body shape: types
+// The commands of certificate management and credentials; nullopt for the others. One body shape: types
 // by their 2.0.1 names (CSMSRootCertificate is 1.6's CentralSystemRootCertificate).
-std::optional<OutboundCall> certificate_command(Version version, std::string_view name, const json& body) {
+std::optional<OutboundCall> security_command(Version version, std::string_view name, const json& body) {
   const bool v16 = version == Version::V16;
   auto type_name = [v16](std::string type) {
     return v16 && type == "CSMSRootCertificate" ? std::string("CentralSystemRootCertificate") : type;
@@ -105,6 +111,45 @@ std::optional<OutboundCall> certificate_command(Version version, std::string_vie
   }
   if (name == "delete-certificate")
     return OutboundCall{"DeleteCertificate", {{"certificateHashData", certificate_hash(body)}}};
+  if (name == "set-password") {
+    const std::string password = need_string(body, "password");
+    if (v16) {
+      // AuthorizationKey: the hex form of the password's bytes (DIGEST A.10).
+      static constexpr char kHex[] = "0123456789abcdef";
+      std::string hex;
+      for (unsigned char c : password) {
+        hex += kHex[c >> 4];
+        hex += kHex[c & 15];
+      }
+      return OutboundCall{"ChangeConfiguration", {{"key", "AuthorizationKey"}, {"value", hex}}};
+    }
+    return OutboundCall{"SetVariables",
+                        {{"setVariableData", json::array({{{"component", {{"name", "SecurityCtrlr"}}},
+                                                           {"variable", {{"name", "BasicAuthPassword"}}},
+                                                           {"attributeValue", password}}})}}};
+  }
+  if (name == "set-security-profile" && v16)
+    return OutboundCall{
+        "ChangeConfiguration",
+        {{"key", "SecurityProfile"}, {"value", std::to_string(need_integer(body, "profile"))}}};
+  if (name == "set-network-profile" && !v16)
+    return OutboundCall{"SetNetworkProfile",
+                        {{"configurationSlot", need_integer(body, "slot")},
+                         {"connectionData",
+                          {{"ocppVersion", "OCPP20"},
+                           {"ocppTransport", "JSON"},
+                           {"ocppCsmsUrl", need_string(body, "csms_url")},
+                           {"messageTimeout", 30},
+                           {"securityProfile", need_integer(body, "profile")},
+                           {"ocppInterface", "Wired0"}}}}};
+  if (name == "set-network-priority" && !v16)
+    return OutboundCall{
+        "SetVariables",
+        {{"setVariableData", json::array({{{"component", {{"name", "OCPPCommCtrlr"}}},
+                                           {"variable", {{"name", "NetworkConfigurationPriority"}}},
+                                           {"attributeValue", need_string(body, "priority")}}})}}};
+  if (name == "set-security-profile" || name == "set-network-profile" || name == "set-network-priority")
+    throw CommandError(std::string(name) + " is not an OCPP " + (v16 ? "1.6" : "2.0.1") + " step");
   if (name == "renew-certificate")
     return v16 ? OutboundCall{"ExtendedTriggerMessage", {{"requestedMessage", "SignChargePointCertificate"}}}
                : OutboundCall{"TriggerMessage", {{"requestedMessage", "SignChargingStationCertificate"}}};
@@ -244,7 +289,7 @@ bool is_command(std::string_view name) {
 OutboundCall build_command(Version version, std::string_view name, const json& body, int request_id) {
   if (!is_command(name)) throw CommandError("unknown command '" + std::string(name) + "'");
   if (!body.is_object()) throw CommandError("the body must be a JSON object");
-  auto certificate = certificate_command(version, name, body);
+  auto certificate = security_command(version, name, body);
   auto call = certificate               ? std::move(*certificate)
               : version == Version::V16 ? build_16(name, body)
                                         : build_201(name, body, request_id);

@@ -76,7 +76,8 @@ std::optional<domain::StationCredentials> PgAdminRepository::station_credentials
       exec_cached(txn_,
                   "SELECT password_hash, security_profile, certificate_cn, $2::text IS NOT NULL AND "
                   "EXISTS (SELECT 1 FROM station_certificates c WHERE c.serial = $2 AND c.revoked_at IS "
-                  "NOT NULL) AS revoked FROM stations WHERE id = $1",
+                  "NOT NULL) AS revoked, pending_password_hash, pending_security_profile "
+                  "FROM stations WHERE id = $1",
                   id, serial);
   if (rows.empty()) return std::nullopt;
   domain::StationCredentials credentials;
@@ -84,6 +85,8 @@ std::optional<domain::StationCredentials> PgAdminRepository::station_credentials
   credentials.security_profile = opt<int>(rows[0][1]);
   credentials.certificate_cn = opt<std::string>(rows[0][2]);
   credentials.certificate_revoked = rows[0][3].as<bool>();
+  credentials.pending_password_hash = opt<std::string>(rows[0][4]);
+  credentials.pending_security_profile = opt<int>(rows[0][5]);
   return credentials;
 }
 
@@ -105,6 +108,34 @@ void PgAdminRepository::record_station_certificate(const std::string& station_id
       "subject_cn = coalesce(station_certificates.subject_cn, EXCLUDED.subject_cn)",
       station_id, c.serial, c.subject_cn, c.subject_o, c.issuer_cn, ts(c.not_before), ts(c.not_after),
       c.fingerprint, c.pem, c.source);
+}
+
+domain::WriteResult PgAdminRepository::set_pending_password(const std::string& station_id,
+                                                            const std::optional<std::string>& password_hash) {
+  return affected(txn_.exec_params("UPDATE stations SET pending_password_hash = $2 WHERE id = $1", station_id,
+                                   password_hash));
+}
+
+domain::WriteResult PgAdminRepository::set_pending_security_profile(const std::string& station_id,
+                                                                    std::optional<int> profile) {
+  return affected(txn_.exec_params("UPDATE stations SET pending_security_profile = $2 WHERE id = $1",
+                                   station_id, profile));
+}
+
+void PgAdminRepository::promote_pending_password(const std::string& station_id,
+                                                 const std::string& password_hash) {
+  // Only the hash that matched: a rotation started again meanwhile is left alone.
+  txn_.exec_params(
+      "UPDATE stations SET password_hash = pending_password_hash, pending_password_hash = NULL, "
+      "updated_at = now() WHERE id = $1 AND pending_password_hash = $2",
+      station_id, password_hash);
+}
+
+void PgAdminRepository::promote_pending_security_profile(const std::string& station_id, int profile) {
+  txn_.exec_params(
+      "UPDATE stations SET security_profile = pending_security_profile, pending_security_profile = NULL, "
+      "updated_at = now() WHERE id = $1 AND pending_security_profile = $2",
+      station_id, profile);
 }
 
 std::optional<std::string> PgAdminRepository::list_station_certificates(const std::string& station_id) {

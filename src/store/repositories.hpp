@@ -71,6 +71,12 @@ class PgAdminRepository final : public domain::AdminRepository {
   void record_station_certificate(const std::string& station_id, const domain::CertificateRecord& certificate,
                                   std::optional<int> connected_profile) override;
   std::optional<std::string> list_station_certificates(const std::string& station_id) override;
+  domain::WriteResult set_pending_password(const std::string& station_id,
+                                           const std::optional<std::string>& password_hash) override;
+  domain::WriteResult set_pending_security_profile(const std::string& station_id,
+                                                   std::optional<int> profile) override;
+  void promote_pending_password(const std::string& station_id, const std::string& password_hash) override;
+  void promote_pending_security_profile(const std::string& station_id, int profile) override;
   domain::WriteResult revoke_station_certificate(const std::string& station_id, const std::string& serial,
                                                  const std::string& reason) override;
   bool station_exists(const std::string& id) override;

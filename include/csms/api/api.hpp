@@ -91,6 +91,9 @@ class Api {
   // Runs `work` in one unit of work and answers with what it returns (or the error it threw).
   void run_unit(std::function<server::HttpResponse(domain::Repositories&)> work,
                 std::function<void(server::HttpResponse)> respond);
+  // POST /stations/{id}/password:rotate and /stations/{id}/security-profile:upgrade.
+  void handle_security(const std::string& station_id, const std::string& action,
+                       const server::HttpRequest& request, std::function<void(server::HttpResponse)> respond);
   void handle_billing(const std::vector<std::string>& segments, const server::HttpRequest& request,
                       std::function<void(server::HttpResponse)> respond);
   void handle_faults(const std::vector<std::string>& segments, const server::HttpRequest& request,

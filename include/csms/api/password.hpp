@@ -15,6 +15,10 @@ bool verify_password(std::string_view password, std::string_view stored);
 // characters; a 1.6 AuthorizationKey written as its 32-40 hex digits fits too (DIGEST A.10).
 bool valid_station_password(std::string_view password);
 
+// A new station password for a rotation (A01): 20 random letters and digits (fits 2.0.1's
+// 16-40 characters and, as hex, 1.6's 40-digit AuthorizationKey).
+std::string generate_station_password();
+
 // The Basic-auth password a station presented, checked against its stored hash.
 // 2.0.1: the text as sent, nothing else. 1.6: the AuthorizationKey is the hex form of the
 // password's bytes and chargers put either the decoded bytes or the hex text on the wire

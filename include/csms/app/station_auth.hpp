@@ -101,15 +101,16 @@ struct ProfileCheck {
     Deny,
   };
   Outcome outcome = Outcome::Deny;
-  int profile = 1;     // the profile the connection uses
-  std::string reason;  // why it is denied (for the log)
+  int profile = 1;        // the profile the connection uses
+  bool upgraded = false;  // it is the station's pending profile (A05): record it once in
+  std::string reason;     // why it is denied (for the log)
 };
 
 // The profile a connection uses: 1 ws://, 2 wss:// without a client certificate, 3 with one
 // (a certificate sent by a station pinned to profile 2 is ignored). A pinned station must use
-// its profile (no downgrade, A00.FR.005); profile 3 checks the certificate's CN (the
-// station's certificate_cn, else its identity), O (the CSO name) and revocation and expiry.
-// `station` is nullopt for a station not known yet.
+// its profile (no downgrade, A00.FR.005) or the one it is being upgraded to; profile 3 checks the
+// certificate's CN (the station's certificate_cn, else its identity), O (the CSO name) and revocation and
+// expiry. `station` is nullopt for a station not known yet.
 ProfileCheck check_profile(const server::HandshakeInfo& info,
                            const std::optional<domain::StationCredentials>& station,
                            const ProfilePolicy& policy, std::chrono::system_clock::time_point now);

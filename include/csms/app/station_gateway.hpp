@@ -94,8 +94,11 @@ class StationGateway final : public server::StationHandler, public api::CommandP
   };
 
   // Security profile 1: the Basic password against `hash`, on the password pool.
-  void check_password(const server::HandshakeInfo& info, const std::string& hash,
-                      std::function<void(server::AuthDecision)> done);
+  // `upgraded`: the profile to record once the password is right (A05).
+  void check_password(const server::HandshakeInfo& info, const domain::StationCredentials& station,
+                      std::optional<int> upgraded, std::function<void(server::AuthDecision)> done);
+  // The station connected with the profile it is being upgraded to (A05): it is its profile now.
+  void promote_profile(const std::string& station_id, int profile);
   // Records the connection (online, held by this node) and then lets its calls through.
   void record_connection(const std::shared_ptr<server::StationLink>& link);
 

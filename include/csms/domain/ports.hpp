@@ -160,6 +160,9 @@ struct StationCredentials {
   std::optional<int> security_profile;        // pinned profile 1, 2 or 3; nullopt: any
   std::optional<std::string> certificate_cn;  // profile 3: the CN expected instead of the identity
   bool certificate_revoked = false;           // the serial asked about is revoked
+  // A rotation (A01) or upgrade (A05) under way: accepted beside the current ones.
+  std::optional<std::string> pending_password_hash;
+  std::optional<int> pending_security_profile;
 };
 
 // An X.509 certificate as stored per station.
@@ -197,6 +200,15 @@ class AdminRepository {
   // with a profile: the one it connected with.
   virtual void record_station_certificate(const std::string& station_id, const CertificateRecord& certificate,
                                           std::optional<int> connected_profile) = 0;
+  // A01/A05: the password (hash) or profile the station is being moved to (nullopt: none
+  // any more). NotFound: no such station.
+  virtual WriteResult set_pending_password(const std::string& station_id,
+                                           const std::optional<std::string>& password_hash) = 0;
+  virtual WriteResult set_pending_security_profile(const std::string& station_id,
+                                                   std::optional<int> profile) = 0;
+  // The station connected with the pending password / profile: it replaces the current one.
+  virtual void promote_pending_password(const std::string& station_id, const std::string& password_hash) = 0;
+  virtual void promote_pending_security_profile(const std::string& station_id, int profile) = 0;
   // {"items": [...]}: the station's certificates, newest first; nullopt: no such station.
   virtual std::optional<std::string> list_station_certificates(const std::string& station_id) = 0;
   // Revokes the serial for the station (known or not): it is refused from then on.

@@ -369,6 +369,68 @@ describe('security profiles 2 and 3 over wss://', { timeout: 240_000 }, () => {
     }
   });
 
+  it('password rotation (A01): the new password works once the station took it, then the old one is refused', async () => {
+    const station = await wss('TLS2-201', 'ocpp2.0.1', { password: 'profile-two-secret-201' });
+    const setVariables = (status) => ({ setVariableResult: [{
+      attributeStatus: status, component: { name: 'SecurityCtrlr' }, variable: { name: 'BasicAuthPassword' },
+    }] });
+    const asked = nextCall(station, 'SetVariables', setVariables('Accepted'));
+    const rotated = await api('POST', '/stations/TLS2-201/password:rotate', {});
+    assert.equal(rotated.status, 200, rotated.describe);
+    const password = rotated.json.password;
+    assert.match(password, /^[A-Za-z0-9]{20}$/);
+    const sent = await asked;
+    assert.deepEqual(sent.setVariableData[0].component, { name: 'SecurityCtrlr' });
+    assert.equal(sent.setVariableData[0].attributeValue, password);
+    assert.equal((await api('GET', '/stations/TLS2-201')).json.password_rotation_pending, true);
+    await station.client.close({ code: 1000 });
+    // Until the station connects with the new one, the old one still works.
+    const old = await wss('TLS2-201', 'ocpp2.0.1', { password: 'profile-two-secret-201' });
+    await old.client.close({ code: 1000 });
+    const fresh = await wss('TLS2-201', 'ocpp2.0.1', { password });
+    for (let i = 0; i < 50 && (await api('GET', '/stations/TLS2-201')).json.password_rotation_pending; ++i)
+      await new Promise((r) => setTimeout(r, 50));
+    assert.equal((await api('GET', '/stations/TLS2-201')).json.password_rotation_pending, false);
+    await refused(wss('TLS2-201', 'ocpp2.0.1', { password: 'profile-two-secret-201' }), 'the old password after the new one');
+    // A rotation the station refuses changes nothing.
+    const rejected = nextCall(fresh, 'SetVariables', setVariables('Rejected'));
+    const refusedRotation = await api('POST', '/stations/TLS2-201/password:rotate', {});
+    await rejected;
+    assert.equal(refusedRotation.status, 409, refusedRotation.describe);
+    assert.equal((await api('GET', '/stations/TLS2-201')).json.password_rotation_pending, false);
+    await fresh.client.close({ code: 1000 });
+    const still = await wss('TLS2-201', 'ocpp2.0.1', { password });
+    await still.client.close({ code: 1000 });
+  });
+
+  it('profile upgrade (A05), 1.6: SecurityProfile 2 is sent, the station comes back over wss:// and ws:// is refused after', async () => {
+    const created = await api('POST', '/stations', { id: 'UP-16', password: 'upgrade-me-secret-16', security_profile: 1 });
+    assert.equal(created.status, 201, created.describe);
+    const station = await connectStation('UP-16', 'ocpp1.6', { password: 'upgrade-me-secret-16' });
+    await call(station, 'BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' });
+    const asked = nextCall(station, 'ChangeConfiguration', { status: 'Accepted' });
+    const down = await api('POST', '/stations/UP-16/security-profile:upgrade', { profile: 1 });
+    assert.equal(down.status, 400, down.describe);
+    const up = await api('POST', '/stations/UP-16/security-profile:upgrade', { profile: 2 });
+    assert.equal(up.status, 200, up.describe);
+    assert.deepEqual(await asked, { key: 'SecurityProfile', value: '2' });
+    assert.equal((await api('GET', '/stations/UP-16')).json.pending_security_profile, 2);
+    await station.client.close({ code: 1000 });
+    const secured = await wss('UP-16', 'ocpp1.6', { password: 'upgrade-me-secret-16' });
+    let record;
+    for (let i = 0; i < 50; ++i) {
+      record = (await api('GET', '/stations/UP-16')).json;
+      if (record.security_profile === 2) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(record.security_profile, 2, JSON.stringify(record));
+    assert.equal(record.pending_security_profile, null);
+    await secured.client.close({ code: 1000 });
+    await refused(connectStation('UP-16', 'ocpp1.6', { password: 'upgrade-me-secret-16' }), 'ws:// after the upgrade');
+    const again = await api('POST', '/stations/UP-16/security-profile:upgrade', { profile: 2 });
+    assert.equal(again.status, 409, again.describe);
+  });
+
   it('with tls.expired_certificates: pending, an expired certificate gets in as Pending and is renewed at once', async () => {
     await stopServer();
     await startServer({

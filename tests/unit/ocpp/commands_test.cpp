@@ -360,3 +360,55 @@ TEST(ReplyStatus, ReplyWithoutStatus_IsAccepted) {
 
 }  // namespace
 }  // namespace csms::ocpp
+
+// --- security: certificates, passwords, profiles -------------------------------------------
+
+namespace csms::ocpp {
+namespace {
+
+TEST(SecurityCommands, SetPassword_V16_SendsTheHexOfTheBytes_V201_TheText) {
+  auto v16 = build(kV16, "set-password", R"({"password":"Ab3-Ab3-Ab3-Ab3-Ab3-"})");
+  EXPECT_EQ(v16.action, "ChangeConfiguration");
+  EXPECT_EQ(v16.payload["key"], "AuthorizationKey");
+  EXPECT_EQ(v16.payload["value"], "4162332d4162332d4162332d4162332d4162332d");  // 20 bytes, 40 hex digits
+  auto v201 = build(kV201, "set-password", R"({"password":"Ab3-Ab3-Ab3-Ab3-Ab3-"})");
+  EXPECT_EQ(v201.action, "SetVariables");
+  EXPECT_EQ(v201.payload["setVariableData"][0]["component"]["name"], "SecurityCtrlr");
+  EXPECT_EQ(v201.payload["setVariableData"][0]["variable"]["name"], "BasicAuthPassword");
+  EXPECT_EQ(v201.payload["setVariableData"][0]["attributeValue"], "Ab3-Ab3-Ab3-Ab3-Ab3-");
+}
+
+TEST(SecurityCommands, ProfileUpgrade_V16_IsSecurityProfile_V201_ANetworkProfileAndItsPriority) {
+  auto v16 = build(kV16, "set-security-profile", R"({"profile":3})");
+  EXPECT_EQ(v16.payload, json::parse(R"({"key":"SecurityProfile","value":"3"})"));
+  auto network = build(kV201, "set-network-profile",
+                       R"({"slot":1,"csms_url":"wss://csms.example:9443/ocpp","profile":2})");
+  EXPECT_EQ(network.action, "SetNetworkProfile");
+  EXPECT_EQ(network.payload["connectionData"]["securityProfile"], 2);
+  EXPECT_EQ(network.payload["connectionData"]["ocppCsmsUrl"], "wss://csms.example:9443/ocpp");
+  auto priority = build(kV201, "set-network-priority", R"({"priority":"1,0"})");
+  EXPECT_EQ(priority.payload["setVariableData"][0]["variable"]["name"], "NetworkConfigurationPriority");
+  EXPECT_NE(rejection(kV201, "set-security-profile", json{{"profile", 2}}), "");
+  EXPECT_NE(rejection(kV16, "set-network-profile", json{{"slot", 1}}), "");
+}
+
+TEST(SecurityCommands, Certificates_OneBodyShapeForBothVersions) {
+  auto install16 =
+      build(kV16, "install-certificate", R"({"certificate_type":"CSMSRootCertificate","certificate":"PEM"})");
+  EXPECT_EQ(install16.payload["certificateType"], "CentralSystemRootCertificate");
+  auto install201 = build(kV201, "install-certificate",
+                          R"({"certificate_type":"CSMSRootCertificate","certificate":"PEM"})");
+  EXPECT_EQ(install201.payload["certificateType"], "CSMSRootCertificate");
+  EXPECT_NE(rejection(kV16, "get-installed-certificate-ids", json::object()), "");
+  EXPECT_EQ(build(kV201, "get-installed-certificate-ids", "{}").payload, json::object());
+  EXPECT_EQ(build(kV16, "renew-certificate", "{}").action, "ExtendedTriggerMessage");
+  EXPECT_EQ(build(kV201, "renew-certificate", "{}").payload["requestedMessage"],
+            "SignChargingStationCertificate");
+  auto removal = build(
+      kV201, "delete-certificate",
+      R"({"hash_algorithm":"SHA256","issuer_name_hash":"a","issuer_key_hash":"b","serial_number":"1"})");
+  EXPECT_EQ(removal.payload["certificateHashData"]["serialNumber"], "1");
+}
+
+}  // namespace
+}  // namespace csms::ocpp
