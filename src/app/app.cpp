@@ -317,7 +317,8 @@ int serve_command(const Config& config) {
       out.push_back({{{"rule", rule}}, static_cast<double>(n)});
     return out;
   });
-  WebhookDispatcher webhooks(background, clock, config.webhook_secret);
+  WebhookDispatcher webhooks(background, clock, config.webhook_secret, std::chrono::milliseconds(500),
+                             config.webhook_ca_file);
 
   GatewaySettings gateway_settings;
   gateway_settings.call_timeout = std::chrono::seconds(config.call_timeout_s);
@@ -427,10 +428,13 @@ int serve_command(const Config& config) {
   server_settings.leniency = config.leniency;
   // Frame logging never writes a password or key (AuthorizationKey, BasicAuthPassword, ...).
   server_settings.redact = [](const std::string& frame) { return ocpp::redact_secrets(frame); };
-  if (config.ocpp_tls_listen) {
+  if (config.ocpp_tls_listen || config.api_tls) {
     server::TlsSettings tls;
-    tls.host = config.ocpp_tls_listen->host;
-    tls.port = config.ocpp_tls_listen->port;
+    tls.listen = config.ocpp_tls_listen.has_value();
+    if (config.ocpp_tls_listen) {
+      tls.host = config.ocpp_tls_listen->host;
+      tls.port = config.ocpp_tls_listen->port;
+    }
     tls.cert_file = config.tls_cert_file;
     tls.key_file = config.tls_key_file;
     tls.ecdsa_cert_file = config.tls_ecdsa_cert_file;
@@ -438,6 +442,7 @@ int serve_command(const Config& config) {
     tls.client_ca_file = config.tls_client_ca_file;
     tls.accept_expired_clients = config.tls_expired_pending;
     server_settings.tls = tls;
+    server_settings.api_tls = config.api_tls;
   }
   server::Server server(
       server_settings, gateway,
@@ -447,13 +452,14 @@ int serve_command(const Config& config) {
   gateway.attach(server);
   server.start();
   ready = true;
-  spdlog::info("csms {} ready: OCPP on ws://{}:{}{}/<stationId>{}, API on http://{}:{} (node {}{})",
-               CSMS_VERSION, config.ocpp_listen.host, server.ocpp_port(), config.ocpp_path_prefix,
+  spdlog::info("csms {} ready: OCPP on ws://{}:{}{}/<stationId>{}, API on {}{}:{} (node {}{})", CSMS_VERSION,
+               config.ocpp_listen.host, server.ocpp_port(), config.ocpp_path_prefix,
                config.ocpp_tls_listen
                    ? " and wss://" + config.ocpp_tls_listen->host + ":" + std::to_string(server.tls_port()) +
                          config.ocpp_path_prefix + "/<stationId>"
                    : std::string(),
-               config.api_listen.host, server.api_port(), node_id, cluster.leader() ? ", leader" : "");
+               config.api_tls ? "https://" : "http://", config.api_listen.host, server.api_port(), node_id,
+               cluster.leader() ? ", leader" : "");
 
   // Meter sample partitions are kept three months ahead while the server runs.
   std::mutex maintenance_mutex;
@@ -476,7 +482,7 @@ int serve_command(const Config& config) {
   for (;;) {
     sigwait(&signals, &signal_number);
     if (signal_number != SIGHUP) break;
-    if (!config.ocpp_tls_listen) {
+    if (!config.ocpp_tls_listen && !config.api_tls) {
       spdlog::info("SIGHUP: no TLS listener, nothing to reload");
       continue;
     }

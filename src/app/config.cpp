@@ -183,6 +183,11 @@ Config load_config(const std::optional<std::string>& file,
       {"tls.signing_ca_cert_file", [&](auto&, auto& v) { config.tls_signing_ca_cert_file = v; }},
       {"tls.signing_ca_key_file", [&](auto&, auto& v) { config.tls_signing_ca_key_file = v; }},
       {"tls.cso_name", [&](auto&, auto& v) { config.tls_cso_name = v; }},
+      {"api.tls",
+       [&](auto& k, auto& v) {
+         if (v != "true" && v != "false") fail(k, "expected true or false, got '" + v + "'");
+         config.api_tls = v == "true";
+       }},
       {"tls.expired_certificates",
        [&](auto& k, auto& v) {
          if (v != "refuse" && v != "pending") fail(k, "expected refuse or pending, got '" + v + "'");
@@ -247,12 +252,13 @@ Config load_config(const std::optional<std::string>& file,
          config.webhook_urls.clear();
          for (const auto& url : split(v, ',')) {
            if (url.empty()) continue;
-           if (!url.starts_with("http://"))
-             fail(k, "webhook URLs must start with http://, got '" + url + "'");
+           if (!url.starts_with("http://") && !url.starts_with("https://"))
+             fail(k, "webhook URLs must start with http:// or https://, got '" + url + "'");
            config.webhook_urls.push_back(url);
          }
        }},
       {"faults.webhook_secret", [&](auto&, auto& v) { config.webhook_secret = v; }},
+      {"faults.webhook_ca_file", [&](auto&, auto& v) { config.webhook_ca_file = v; }},
       {"faults.tick_ms", [&](auto& k, auto& v) { config.faults_tick_ms = parse_int(k, v, 100, 10000); }},
       {"billing.running_cost_interval_s",
        [&](auto& k, auto& v) { config.running_cost_interval_s = parse_int(k, v, 0, 86400); }},
@@ -310,6 +316,8 @@ Config load_config(const std::optional<std::string>& file,
   if (config.ocpp_tls_listen && config.tls_cert_file.empty() && config.tls_ecdsa_cert_file.empty())
     fail("ocpp.tls_listen",
          "needs tls.cert_file and tls.key_file (or tls.ecdsa_cert_file and tls.ecdsa_key_file)");
+  if (config.api_tls && config.tls_cert_file.empty() && config.tls_ecdsa_cert_file.empty())
+    fail("api.tls", "needs tls.cert_file and tls.key_file");
   if (config.tls_cert_file.empty() != config.tls_key_file.empty())
     fail("tls.cert_file", "tls.cert_file and tls.key_file go together");
   if (config.tls_ecdsa_cert_file.empty() != config.tls_ecdsa_key_file.empty())

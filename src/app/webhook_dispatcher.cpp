@@ -11,8 +11,8 @@
 namespace csms::app {
 
 WebhookDispatcher::WebhookDispatcher(domain::UnitOfWorkRunner& db, const domain::Clock& clock,
-                                     std::string secret, std::chrono::milliseconds poll)
-    : db_(db), clock_(clock), secret_(std::move(secret)), poll_(poll) {
+                                     std::string secret, std::chrono::milliseconds poll, std::string ca_file)
+    : db_(db), clock_(clock), secret_(std::move(secret)), ca_file_(std::move(ca_file)), poll_(poll) {
   thread_ = std::thread([this] { run(); });
 }
 
@@ -76,7 +76,7 @@ bool WebhookDispatcher::deliver_due() {
   for (const auto& delivery : due) {
     std::map<std::string, std::string> headers = {{"X-CSMS-Delivery", std::to_string(delivery.id)},
                                                   {"X-CSMS-Signature", signature(secret_, delivery.body)}};
-    auto result = server::http_post(delivery.url, headers, delivery.body, std::chrono::seconds(10));
+    auto result = server::http_post(delivery.url, headers, delivery.body, std::chrono::seconds(10), ca_file_);
     bool ok = result.status >= 200 && result.status < 300;
     auto error = ok ? std::string() : result.status ? "HTTP " + std::to_string(result.status) : result.error;
     auto backoff = std::chrono::seconds(std::min(3600LL, 1LL << std::min(delivery.attempts, 12)));

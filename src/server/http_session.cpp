@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/beast.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include "async_support.hpp"
 #include "server_impl.hpp"
@@ -27,15 +28,15 @@ HttpResponse problem(int status, const char* title, const std::string& detail) {
 
 // Server-sent events: the header, then each pushed event as it comes, a comment every 15 s
 // so that dead clients are noticed, until the stream or the server closes.
-awaitable<void> stream_events(Server::Impl& server, beast::tcp_stream& stream,
-                              std::shared_ptr<EventStream> events) {
+template <class Stream>
+awaitable<void> stream_events(Server::Impl& server, Stream& stream, std::shared_ptr<EventStream> events) {
   auto timer = std::make_shared<asio::steady_timer>(stream.get_executor());
   events->set_notifier(
       [timer, executor = stream.get_executor()] { asio::post(executor, [timer] { timer->cancel(); }); });
   std::string header =
       "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
       "Connection: close\r\nServer: csms\r\n\r\n: connected\n\n";
-  stream.expires_after(kWriteTimeout);
+  beast::get_lowest_layer(stream).expires_after(kWriteTimeout);
   auto [ec, n] = co_await asio::async_write(stream, asio::buffer(header), kAsTuple);
   (void)n;
   while (!ec && !server.stopping) {
@@ -50,7 +51,7 @@ awaitable<void> stream_events(Server::Impl& server, beast::tcp_stream& stream,
       else
         continue;
     }
-    stream.expires_after(kWriteTimeout);
+    beast::get_lowest_layer(stream).expires_after(kWriteTimeout);
     auto [write_ec, written] = co_await asio::async_write(stream, asio::buffer(chunk), kAsTuple);
     (void)written;
     ec = write_ec;
@@ -59,13 +60,11 @@ awaitable<void> stream_events(Server::Impl& server, beast::tcp_stream& stream,
   events->close();
 }
 
-}  // namespace
-
-awaitable<void> serve_http(Server::Impl& server, tcp::socket socket, ConnectionGate::Ticket ticket) {
-  beast::tcp_stream stream(std::move(socket));
+template <class Stream>
+awaitable<void> serve(Server::Impl& server, Stream& stream, ConnectionGate::Ticket& ticket) {
   beast::flat_buffer buffer;
   for (;;) {
-    stream.expires_after(kReadTimeout);
+    beast::get_lowest_layer(stream).expires_after(kReadTimeout);
     http::request_parser<http::string_body> parser;
     parser.header_limit(16 * 1024);
     parser.body_limit(kMaxBody);
@@ -84,7 +83,7 @@ awaitable<void> serve_http(Server::Impl& server, tcp::socket socket, ConnectionG
                 : R"({"type":"about:blank","title":"Request Header Fields Too Large","status":431,"detail":"headers are limited to 16 KiB"})";
         response.keep_alive(false);
         response.prepare_payload();
-        stream.expires_after(kWriteTimeout);
+        beast::get_lowest_layer(stream).expires_after(kWriteTimeout);
         co_await http::async_write(stream, response, kAsTuple);
       }
       break;
@@ -99,7 +98,7 @@ awaitable<void> serve_http(Server::Impl& server, tcp::socket socket, ConnectionG
       plain.headers[name] = std::string(field.value());
     }
     plain.body = std::move(request.body());
-    stream.expires_never();
+    beast::get_lowest_layer(stream).expires_never();
     // Named, not a temporary inside the co_await: GCC 12 mishandles destructors of
     // temporaries in co_await expressions.
     auto shared_request = std::make_shared<HttpRequest>(std::move(plain));
@@ -126,13 +125,27 @@ awaitable<void> serve_http(Server::Impl& server, tcp::socket socket, ConnectionG
     response.body() = std::move(answer.body);
     response.keep_alive(request.keep_alive() && !server.stopping);
     response.prepare_payload();
-    stream.expires_after(kWriteTimeout);
+    beast::get_lowest_layer(stream).expires_after(kWriteTimeout);
     auto [write_ec, written] = co_await http::async_write(stream, response, kAsTuple);
     (void)written;
     if (write_ec || !response.keep_alive()) break;
   }
-  beast::error_code ec;
-  stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+}
+
+}  // namespace
+
+awaitable<void> serve_http(Server::Impl& server, tcp::socket socket, ConnectionGate::Ticket ticket,
+                           std::shared_ptr<asio::ssl::context> tls) {
+  if (!tls) {
+    beast::tcp_stream stream(std::move(socket));
+    co_await serve(server, stream, ticket);
+  } else {
+    beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), *tls);
+    beast::get_lowest_layer(stream).expires_after(kReadTimeout);
+    auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, kAsTuple);
+    if (!ec) co_await serve(server, stream, ticket);
+  }
+  // The socket is closed with the stream; nothing more to say to a client over TLS or not.
 }
 
 }  // namespace csms::server

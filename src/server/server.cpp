@@ -111,7 +111,9 @@ void Server::Impl::start_connection(Listener listener, tcp::socket socket, Conne
   switch (listener) {
     case Listener::Api: {
       auto executor = socket.get_executor();
-      spawn(executor, serve_http(*this, std::move(socket), std::move(ticket)), "API connection", nullptr);
+      auto tls = settings.api_tls ? current_tls() : nullptr;
+      spawn(executor, serve_http(*this, std::move(socket), std::move(ticket), std::move(tls)),
+            "API connection", nullptr);
       return;
     }
     case Listener::Ocpp:
@@ -222,7 +224,7 @@ void Server::start() {
     const auto& tls = *impl_->settings.tls;
     impl_->tls_file_times = file_times(tls);
     impl_->tls_context = make_tls_context(tls);
-    listen_on(impl_->tls_acceptor, impl_->ioc, tls.host, tls.port, "OCPP over TLS");
+    if (tls.listen) listen_on(impl_->tls_acceptor, impl_->ioc, tls.host, tls.port, "OCPP over TLS");
   }
   listen_on(impl_->api_acceptor, impl_->ioc, impl_->settings.api_host, impl_->settings.api_port, "the API");
   impl_->work.emplace(impl_->ioc.get_executor());
@@ -231,8 +233,9 @@ void Server::start() {
   spawn(impl_->ioc.get_executor(), impl_->accept(impl_->ocpp_acceptor, Impl::Listener::Ocpp),
         "the OCPP accept loop", nullptr);
   if (impl_->settings.tls) {
-    spawn(impl_->ioc.get_executor(), impl_->accept(impl_->tls_acceptor, Impl::Listener::OcppTls),
-          "the OCPP TLS accept loop", nullptr);
+    if (impl_->settings.tls->listen)
+      spawn(impl_->ioc.get_executor(), impl_->accept(impl_->tls_acceptor, Impl::Listener::OcppTls),
+            "the OCPP TLS accept loop", nullptr);
     spawn(impl_->ioc.get_executor(), impl_->watch_tls_files(), "the TLS file watch", nullptr);
   }
   spawn(impl_->ioc.get_executor(), impl_->accept(impl_->api_acceptor, Impl::Listener::Api),

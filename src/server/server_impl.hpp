@@ -83,7 +83,9 @@ struct Server::Impl {
 };
 
 // One REST client's connection (HTTP/1.1 keep-alive, server-sent events).
+// `tls`: HTTPS with this context; null: plain HTTP.
 boost::asio::awaitable<void> serve_http(Server::Impl& server, boost::asio::ip::tcp::socket socket,
-                                        ConnectionGate::Ticket ticket);
+                                        ConnectionGate::Ticket ticket,
+                                        std::shared_ptr<boost::asio::ssl::context> tls = nullptr);
 
 }  // namespace csms::server

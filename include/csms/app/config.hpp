@@ -48,6 +48,7 @@ struct Config {
   std::string tls_cso_name;
   // A00.FR.429: an expired station certificate is refused, or let in as Pending and renewed.
   bool tls_expired_pending = false;
+  bool api_tls = false;  // the REST API over HTTPS with tls.cert_file / tls.key_file
   std::string ocpp_path_prefix = "/ocpp";
   UnknownStations unknown_stations = UnknownStations::Accept;
   int heartbeat_interval_s = 300;
@@ -70,6 +71,7 @@ struct Config {
 
   std::vector<std::string> webhook_urls;
   std::string webhook_secret;
+  std::string webhook_ca_file;  // https:// receivers' CA bundle; empty: the system's
   int faults_tick_ms = 1000;
 
   int running_cost_interval_s = 60;

@@ -17,8 +17,11 @@ namespace csms::app {
 // so a slow receiver never delays charger traffic.
 class WebhookDispatcher {
  public:
+  // `ca_file`: the PEM bundle https:// receivers' certificates must verify against (empty:
+  // the system's CAs).
   WebhookDispatcher(domain::UnitOfWorkRunner& db, const domain::Clock& clock, std::string secret,
-                    std::chrono::milliseconds poll = std::chrono::milliseconds(500));
+                    std::chrono::milliseconds poll = std::chrono::milliseconds(500),
+                    std::string ca_file = "");
   ~WebhookDispatcher();
   void stop();
 
@@ -31,6 +34,7 @@ class WebhookDispatcher {
   domain::UnitOfWorkRunner& db_;
   const domain::Clock& clock_;
   std::string secret_;
+  std::string ca_file_;
   std::chrono::milliseconds poll_;
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -18,6 +18,7 @@ namespace csms::server {
 // The wss:// listener (security profiles 2 and 3). PEM files; the ECDSA pair is optional
 // beside the RSA one (either alone works too).
 struct TlsSettings {
+  bool listen = true;  // the wss:// listener (else the certificates serve HTTPS for the API only)
   std::string host = "0.0.0.0";
   unsigned short port = 9443;
   std::string cert_file;
@@ -56,6 +57,7 @@ struct ServerSettings {
   ocpp::Leniency leniency;
   int threads = 2;
   std::optional<TlsSettings> tls;  // the wss:// listener, beside the ws:// one
+  bool api_tls = false;            // the API listener speaks HTTPS with the certificates of `tls`
 };
 
 struct ServerStats {

@@ -93,7 +93,7 @@ export async function startServer({ dbName = 'csms_e2e_node', env = {}, keepData
     if (process.env.CSMS_E2E_VERBOSE === '1') process.stderr.write(chunk);
   });
 
-  const ready = /ready: OCPP on (ws:\/\/\S+?)\/<stationId>(?: and (wss:\/\/\S+?)\/<stationId>)?, API on (http:\/\/\S+)/;
+  const ready = /ready: OCPP on (ws:\/\/\S+?)\/<stationId>(?: and (wss:\/\/\S+?)\/<stationId>)?, API on (https?:\/\/\S+)/;
   await new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       cleanup();

@@ -10,6 +10,7 @@ import { mkdtempSync, writeFileSync, readFileSync, rmSync, copyFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
+import https from 'node:https';
 import {
   server, startServer, stopServer, api, connectStation, call, assertNoProtocolViolations, tail,
 } from './harness.mjs';
@@ -431,7 +432,15 @@ describe('security profiles 2 and 3 over wss://', { timeout: 240_000 }, () => {
     assert.equal(again.status, 409, again.describe);
   });
 
-  it('with tls.expired_certificates: pending, an expired certificate gets in as Pending and is renewed at once', async () => {
+  it('with tls.expired_certificates: pending, an expired certificate gets in as Pending and is renewed at once; HTTPS API and https:// webhooks', async () => {
+    // A webhook receiver over https:// with a certificate of the test CA.
+    const hooks = [];
+    const receiver = https.createServer({ cert: read('server.pem'), key: read('server.key') }, (req, res) => {
+      let body = '';
+      req.on('data', (c) => { body += c; });
+      req.on('end', () => { hooks.push(JSON.parse(body)); res.writeHead(204).end(); });
+    });
+    await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
     await stopServer();
     await startServer({
       dbName: 'csms_e2e_node_tls',
@@ -445,8 +454,19 @@ describe('security profiles 2 and 3 over wss://', { timeout: 240_000 }, () => {
         CSMS_TLS_SIGNING_CA_CERT_FILE: file('ca.pem'),
         CSMS_TLS_SIGNING_CA_KEY_FILE: file('ca.key'),
         CSMS_TLS_EXPIRED_CERTIFICATES: 'pending',
+        CSMS_API_TLS: 'true',
+        CSMS_FAULTS_WEBHOOK_URLS: `https://127.0.0.1:${receiver.address().port}/hook`,
+        CSMS_FAULTS_WEBHOOK_CA_FILE: file('ca.pem'),
       },
     });
+    assert.ok(server.apiBase.startsWith('https://'), server.apiBase);
+    const health = await new Promise((resolve, reject) => {
+      https.get(`${server.apiBase}/healthz`, { ca: read('ca.pem') }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      }).on('error', reject);
+    });
+    assert.equal(health, 200);
     const station = await wss('TLS3-16', 'ocpp1.6', { cert: 'expired' });
     const triggered = nextCall(station, 'ExtendedTriggerMessage', { status: 'Accepted' });
     const signed = nextCall(station, 'CertificateSigned', { status: 'Accepted' });
@@ -461,6 +481,15 @@ describe('security profiles 2 and 3 over wss://', { timeout: 240_000 }, () => {
     const renewed = await wss('TLS3-16', 'ocpp1.6', { cert: 'after-expiry' });
     const accepted = await call(renewed, 'BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' });
     assert.equal(accepted.status, 'Accepted');
+    // A fault raises an alert; its webhook goes to the https:// receiver, checked against the CA.
+    await call(renewed, 'StatusNotification', {
+      connectorId: 1, errorCode: 'GroundFailure', status: 'Faulted', timestamp: new Date().toISOString(),
+    });
+    for (let i = 0; i < 100 && !hooks.some((h) => h.event === 'alert.opened'); ++i)
+      await new Promise((r) => setTimeout(r, 50));
+    assert.ok(hooks.some((h) => h.event === 'alert.opened' && h.alert.rule === 'connector_faulted'),
+      `no webhook over https://: ${JSON.stringify(hooks)}\n${tail(server.stderr)}`);
     await renewed.client.close({ code: 1000 });
+    receiver.close();
   });
 });
