@@ -5,6 +5,13 @@ ALTER TABLE stations
   ADD COLUMN pending_password_hash text,
   ADD COLUMN pending_security_profile smallint CHECK (pending_security_profile BETWEEN 1 AND 3);
 
+-- When a station last connected with a certificate (one we signed may be used later, or
+-- never): certificate_expiring judges the one in use.
+ALTER TABLE station_certificates ADD COLUMN last_connected_at timestamptz;
+UPDATE station_certificates SET last_connected_at = last_seen_at WHERE source = 'connected';
+CREATE INDEX station_certificates_in_use ON station_certificates (station_id, last_connected_at DESC)
+  WHERE last_connected_at IS NOT NULL;
+
 CREATE OR REPLACE FUNCTION csms_station_json(s stations) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
   SELECT jsonb_build_object(

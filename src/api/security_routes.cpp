@@ -63,7 +63,12 @@ void Api::handle_security(const std::string& station_id, const std::string& acti
   if (request.method != "POST") throw HttpError(405, request.method + " is not allowed here");
   // Undoes the pending change when the station did not take it (a timeout keeps it: the
   // station may have taken it and reconnect with it).
-  auto clear_pending = [this, station_id](bool password) {
+  // Undoes the pending change when the station did not take it (a timeout keeps it: the
+  // station may have taken it and reconnect with it), then answers.
+  auto clear_pending = [this, station_id](bool password, const CommandResult& result, HttpResponse failure,
+                                          std::function<void(HttpResponse)> reply) {
+    if (result.kind == CommandResult::Kind::Timeout) return reply(std::move(failure));
+    auto answer = std::make_shared<HttpResponse>(std::move(failure));
     db_.run(
         [station_id, password](domain::Repositories& repos) {
           if (password)
@@ -71,7 +76,7 @@ void Api::handle_security(const std::string& station_id, const std::string& acti
           else
             repos.admin().set_pending_security_profile(station_id, std::nullopt);
         },
-        [](std::exception_ptr) {});
+        [answer, reply](std::exception_ptr) { reply(std::move(*answer)); });
   };
 
   if (action == "password:rotate") {
@@ -89,10 +94,8 @@ void Api::handle_security(const std::string& station_id, const std::string& acti
           commands_.send(
               station_id, "set-password", json{{"password", password}},
               [password, respond, clear_pending](CommandResult result) {
-                if (auto failure = failed_step(result, "the new password")) {
-                  if (result.kind != CommandResult::Kind::Timeout) clear_pending(true);
-                  return respond(std::move(*failure));
-                }
+                if (auto failure = failed_step(result, "the new password"))
+                  return clear_pending(true, result, std::move(*failure), respond);
                 respond(json_response(
                     200, json{{"status", "Accepted"},
                               {"password", password},
@@ -142,8 +145,7 @@ void Api::handle_security(const std::string& station_id, const std::string& acti
                                          .dump()));
         };
         auto fail = [respond, clear_pending](const CommandResult& result, HttpResponse failure) {
-          if (result.kind != CommandResult::Kind::Timeout) clear_pending(false);
-          respond(std::move(failure));
+          clear_pending(false, result, std::move(failure), respond);
         };
         db_.run(
             [station_id, profile](domain::Repositories& repos) {

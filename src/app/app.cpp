@@ -286,6 +286,7 @@ int serve_command(const Config& config) {
   fault_settings.tick = std::chrono::milliseconds(config.faults_tick_ms);
   fault_settings.heartbeat_interval_s = config.heartbeat_interval_s;
   fault_settings.node_id = node_id;
+  fault_settings.certificate_check = std::chrono::seconds(config.certificate_check_s);
   faults::FaultService fault_service(fault_settings, db, clock);
   api::AlertStreams alert_streams;
   events.subscribe([&fault_service](const domain::Event& event) { fault_service.on_event(event); });

@@ -122,6 +122,44 @@ std::vector<Decision> FaultEngine::on_database(bool available, const std::string
   return out;
 }
 
+std::vector<Decision> FaultEngine::on_certificates(const std::vector<domain::CertificateExpiry>& certificates,
+                                                   domain::Timestamp now) {
+  std::vector<Decision> out;
+  const auto* settings = settings_of(settings_, kCertificateExpiring);
+  if (settings == nullptr) return out;
+  RuleContext ctx(*this, *settings, now, out);
+  std::set<std::string> seen;
+  for (const auto& cert : certificates) {
+    seen.insert(cert.station_id);
+    const double days = ctx.number(cert.station_id, "days");
+    const auto left = std::chrono::duration_cast<std::chrono::hours>(cert.not_after - now);
+    const nlohmann::json details = {{"serial", cert.serial},
+                                    {"not_after", domain::format_timestamp(cert.not_after)},
+                                    {"days_left", left.count() / 24}};
+    const AlertKey key{std::string(kCertificateExpiring), cert.station_id, 0, 0};
+    if (settings->enabled && left < std::chrono::hours(static_cast<long long>(days * 24))) {
+      // Once per certificate, and once more (critical) when it has expired: not every check.
+      const bool expired = left.count() <= 0;
+      if (!is_open(key) || (expired && !certificates_expired_.count(cert.station_id))) {
+        ctx.open(0, 0, cert.station_id, details, expired ? std::optional(Severity::Critical) : std::nullopt);
+        if (expired) certificates_expired_.insert(cert.station_id);
+      }
+    } else {
+      ctx.clear(0, 0, cert.station_id, details);
+      certificates_expired_.erase(cert.station_id);
+    }
+  }
+  // A station that no longer uses a certificate (or is not listed) has nothing expiring.
+  std::vector<AlertKey> gone;
+  for (const auto& key : open_)
+    if (key.rule == kCertificateExpiring && !seen.count(key.station_id)) gone.push_back(key);
+  for (const auto& key : gone) {
+    ctx.clear(0, 0, key.station_id);
+    certificates_expired_.erase(key.station_id);
+  }
+  return out;
+}
+
 bool FaultEngine::configure(const RuleSettings& settings) {
   for (auto& s : settings_) {
     if (s.name == settings.name) {

@@ -266,6 +266,7 @@ void FaultService::process(std::vector<Work> work, bool tick) {
   if (!decisions.empty() || !unwritten_.empty()) apply(decisions);
   if (tick) {
     if (now - last_profile_refresh_ >= settings_.profile_refresh) refresh_profiles();
+    if (now - last_certificate_check_ >= settings_.certificate_check) check_certificates(now);
     remediate(now);
   }
 }
@@ -334,8 +335,47 @@ void FaultService::apply(const std::vector<Decision>& decisions) {
         faulted_.erase(key);
       }
     }
+    if (key.rule == kCertificateExpiring && change.event == "opened")
+      renew_certificate(key.station_id, change.id);
     if (listener_) listener_(change);
   }
+}
+
+void FaultService::check_certificates(domain::Timestamp now) {
+  last_certificate_check_ = now;
+  std::vector<domain::CertificateExpiry> all;
+  run_sync([&](domain::Repositories& repos) { all = repos.faults().certificate_expiries(); });
+  std::erase_if(all, [this](const auto& cert) { return !watches(cert.station_id); });
+  std::vector<Decision> decisions;
+  {
+    std::lock_guard lock(engine_mutex_);
+    decisions = engine_.on_certificates(all, now);
+  }
+  if (!decisions.empty()) apply(decisions);
+}
+
+void FaultService::renew_certificate(const std::string& station_id, std::int64_t alert_id) {
+  if (!remediator_) return;
+  std::string renew;
+  {
+    std::lock_guard lock(engine_mutex_);
+    for (const auto& s : engine_.settings())
+      if (s.name == kCertificateExpiring) renew = s.params_for(station_id).value("renew", std::string("yes"));
+  }
+  if (renew != "yes") return;
+  remediator_(station_id, "renew-certificate", json::object(), [this, alert_id](json outcome) {
+    record_action(alert_id, {{"action", "renew-certificate"},
+                             {"outcome", outcome},
+                             {"at", domain::format_timestamp(clock_.now())}});
+  });
+}
+
+void FaultService::record_action(std::int64_t alert_id, const json& record) {
+  db_.run([alert_id, record](
+              domain::Repositories& repos) { repos.faults().record_alert_action(alert_id, record.dump()); },
+          [alert_id](std::exception_ptr error) {
+            if (error) spdlog::warn("could not record an action of alert {}", alert_id);
+          });
 }
 
 void FaultService::remediate(domain::Timestamp now) {
@@ -363,17 +403,10 @@ void FaultService::remediate(domain::Timestamp now) {
         action == "reset" ? json{{"type", "Soft"}} : json{{"operative", false}, {"evse_id", key.evse_id}};
     auto alert_id = item.alert_id;
     remediator_(key.station_id, action, body, [this, alert_id, action, body](json outcome) {
-      json record = {{"action", action},
-                     {"request", body},
-                     {"outcome", outcome},
-                     {"at", domain::format_timestamp(clock_.now())}};
-      db_.run(
-          [alert_id, record](domain::Repositories& repos) {
-            repos.faults().record_alert_action(alert_id, record.dump());
-          },
-          [alert_id](std::exception_ptr error) {
-            if (error) spdlog::warn("could not record the remediation of alert {}", alert_id);
-          });
+      record_action(alert_id, {{"action", action},
+                               {"request", body},
+                               {"outcome", outcome},
+                               {"at", domain::format_timestamp(clock_.now())}});
     });
   }
 }

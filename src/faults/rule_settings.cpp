@@ -30,6 +30,7 @@ std::vector<RuleSettings> default_rules() {
   using S = Severity;
   return {
       {std::string(kDatabaseUnavailable), true, S::Critical, json::object(), {}},
+      {std::string(kCertificateExpiring), true, S::Warning, {{"days", 30}, {"renew", "yes"}}, {}},
       {"connector_faulted", true, S::Critical, {{"remediation", "none"}, {"remediation_after_s", 600}}, {}},
       {"connector_error", true, S::Warning, json::object(), {}},
       {"station_offline", true, S::Critical, {{"grace_s", 120}, {"silent_heartbeats", 2.5}}, {}},

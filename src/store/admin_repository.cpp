@@ -100,9 +100,13 @@ void PgAdminRepository::record_station_certificate(const std::string& station_id
   exec_cached(
       txn_,
       "INSERT INTO station_certificates (station_id, serial, subject_cn, subject_o, issuer_cn, not_before, "
-      "not_after, fingerprint, pem, source) SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 "
+      "not_after, fingerprint, pem, source, last_connected_at) SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, "
+      "$10, "
+      "CASE WHEN $10 = 'connected' THEN now() END "
       "WHERE EXISTS (SELECT 1 FROM stations WHERE id = $1) "
       "ON CONFLICT (station_id, serial) DO UPDATE SET last_seen_at = now(), "
+      "last_connected_at = CASE WHEN EXCLUDED.source = 'connected' THEN now() "
+      "ELSE station_certificates.last_connected_at END, "
       "pem = coalesce(station_certificates.pem, EXCLUDED.pem), "
       "not_after = coalesce(station_certificates.not_after, EXCLUDED.not_after), "
       "subject_cn = coalesce(station_certificates.subject_cn, EXCLUDED.subject_cn)",

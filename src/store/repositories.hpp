@@ -125,6 +125,7 @@ class PgFaultRepository final : public domain::FaultRepository {
   void save_rule_settings(const std::string& name, const std::string& settings_json) override;
   std::vector<domain::StationLiveness> station_liveness() override;
   bool has_open_transaction_on(const std::string& station_id, int evse_id) override;
+  std::vector<domain::CertificateExpiry> certificate_expiries() override;
   void enqueue_webhook(const std::string& url, const std::string& body) override;
   std::vector<Delivery> due_webhooks(domain::Timestamp now, int limit) override;
   void webhook_delivered(std::int64_t id, domain::Timestamp at) override;

@@ -73,6 +73,7 @@ struct Config {
   std::string webhook_secret;
   std::string webhook_ca_file;  // https:// receivers' CA bundle; empty: the system's
   int faults_tick_ms = 1000;
+  int certificate_check_s = 3600;  // how often certificate_expiring looks at the certificates
 
   int running_cost_interval_s = 60;
   // How often ended sessions left unpriced (database outage, crash) are priced.

@@ -125,4 +125,11 @@ inline constexpr std::string_view kUnparseableValue = "unparseable_value";
 inline constexpr std::string_view kUnknownUnit = "unknown_unit";
 }  // namespace flag
 
+// The certificate a station uses, as the fault rule certificate_expiring sees it.
+struct CertificateExpiry {
+  std::string station_id;
+  std::string serial;
+  Timestamp not_after;
+};
+
 }  // namespace csms::domain

@@ -309,6 +309,8 @@ class FaultRepository {
   virtual std::vector<StationLiveness> station_liveness() = 0;
   // Whether the connector has an open transaction (remediation must not interrupt a session).
   virtual bool has_open_transaction_on(const std::string& station_id, int evse_id) = 0;
+  // The certificate each station connected with last (profile 3) and its expiry.
+  virtual std::vector<CertificateExpiry> certificate_expiries() = 0;
 
   virtual void enqueue_webhook(const std::string& url, const std::string& body) = 0;
   struct Delivery {

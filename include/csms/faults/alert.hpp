@@ -16,6 +16,9 @@ std::string_view to_string(Severity severity);
 // The node-wide alert of a database out of reach (station_id ""; no event feeds it, the
 // database layer reports it: FaultEngine::on_database).
 inline constexpr std::string_view kDatabaseUnavailable = "database_unavailable";
+// A station's client certificate expires soon (FaultEngine::on_certificates; params `days`,
+// and `renew`: ask the station for a new one when it opens).
+inline constexpr std::string_view kCertificateExpiring = "certificate_expiring";
 std::optional<Severity> severity_from(std::string_view text);
 
 // One alert per (rule, station, EVSE, connector); station-wide alerts use evse 0 / connector 0.

@@ -38,6 +38,11 @@ class FaultEngine {
   // The database became unreachable (`detail`: why) or reachable again: opens or clears the
   // node-wide alert `database_unavailable` (station_id "").
   std::vector<Decision> on_database(bool available, const std::string& detail, domain::Timestamp now);
+  // The certificates the watched stations use (all of them, each time): certificate_expiring
+  // opens for one that expires within the rule's `days` (critical once expired) and clears
+  // when the station uses a later one or none.
+  std::vector<Decision> on_certificates(const std::vector<domain::CertificateExpiry>& certificates,
+                                        domain::Timestamp now);
 
   // Changes take effect for the next event. Unknown names are ignored (returns false).
   bool configure(const RuleSettings& settings);
@@ -69,6 +74,7 @@ class FaultEngine {
   std::set<AlertKey> open_;
   std::map<std::string, StationProfile> profiles_;
   std::optional<domain::Timestamp> down_since_;  // database_unavailable opened then
+  std::set<std::string> certificates_expired_;   // certificate_expiring escalated to critical
 };
 
 }  // namespace csms::faults

@@ -24,6 +24,8 @@ struct FaultServiceSettings {
   std::vector<std::string> webhook_urls;
   std::chrono::milliseconds tick{1000};
   std::chrono::seconds profile_refresh{30};
+  // How often the certificates stations use are checked for expiry (certificate_expiring).
+  std::chrono::seconds certificate_check{3600};
   int heartbeat_interval_s = 300;
   // This node's id when several nodes share the database: the service then watches only the
   // stations it holds. Empty: a single node watching every station.
@@ -137,6 +139,10 @@ class FaultService {
   void refresh_profiles();
   void set_profiles(const std::vector<domain::StationLiveness>& stations);
   void remediate(domain::Timestamp now);
+  // certificate_expiring: the stations' certificates judged; a new alert asks for renewal.
+  void check_certificates(domain::Timestamp now);
+  void renew_certificate(const std::string& station_id, std::int64_t alert_id);
+  void record_action(std::int64_t alert_id, const nlohmann::json& record);
   // Runs `work` as one unit of work and waits for its commit; rethrows its failure.
   void run_sync(std::function<void(domain::Repositories&)> work);
 
@@ -161,6 +167,7 @@ class FaultService {
   bool stopping_ = false;
   std::thread worker_;
   domain::Timestamp last_profile_refresh_{};
+  domain::Timestamp last_certificate_check_{};  // the first tick checks
 };
 
 }  // namespace csms::faults

@@ -27,7 +27,7 @@ function openssl(...args) {
 // A CA of our own (`openssl ca`, so that validity dates in the past can be given).
 function makeCa(name, cn) {
   openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.pem`,
-    '-days', '30', '-subj', `/CN=${cn}/O=${CSO}`);
+    '-days', '3650', '-subj', `/CN=${cn}/O=${CSO}`);
   writeFileSync(file(`${name}.index`), '');
   writeFileSync(file(`${name}.serial`), '1000\n');
   writeFileSync(file(`${name}.cnf`), [
@@ -39,14 +39,14 @@ function makeCa(name, cn) {
 }
 
 // A key pair and a certificate for `subject` signed by `ca`; `dates`: [start, end] as
-// YYMMDDHHMMSSZ, else valid for 30 days from now. Returns the certificate's serial (hex).
-function issue(ca, name, subject, { ec = false, san = null, dates = null } = {}) {
+// YYMMDDHHMMSSZ, else valid for `days` from now (400: beyond certificate_expiring's 30). Returns the certificate's serial (hex).
+function issue(ca, name, subject, { ec = false, san = null, dates = null, days = 400 } = {}) {
   if (ec) openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', `${name}.key`,
     '-out', `${name}.csr`, '-subj', subject, ...(san ? ['-addext', `subjectAltName=${san}`] : []));
   else openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject,
     ...(san ? ['-addext', `subjectAltName=${san}`] : []));
   openssl('ca', '-batch', '-config', `${ca}.cnf`, '-cert', `${ca}.pem`, '-keyfile', `${ca}.key`, '-in', `${name}.csr`,
-    '-out', `${name}.pem`, '-notext', ...(dates ? ['-startdate', dates[0], '-enddate', dates[1]] : ['-days', '30']));
+    '-out', `${name}.pem`, '-notext', ...(dates ? ['-startdate', dates[0], '-enddate', dates[1]] : ['-days', String(days)]));
   return openssl('x509', '-in', `${name}.pem`, '-noout', '-serial').trim().replace('serial=', '').replace(/^0+/, '');
 }
 
@@ -140,6 +140,7 @@ describe('security profiles 2 and 3 over wss://', { timeout: 240_000 }, () => {
         CSMS_TLS_CSO_NAME: CSO,
         CSMS_TLS_SIGNING_CA_CERT_FILE: file('ca.pem'),
         CSMS_TLS_SIGNING_CA_KEY_FILE: file('ca.key'),
+        CSMS_FAULTS_CERTIFICATE_CHECK_S: '1',
       },
     });
     assert.ok(server.tlsEndpoint?.startsWith('wss://'), `no wss:// endpoint in the ready line:\n${tail(server.stderr)}`);
@@ -336,6 +337,30 @@ describe('security profiles 2 and 3 over wss://', { timeout: 240_000 }, () => {
     assert.match(keepChain('renewed-16', (await signed).certificateChain), /CN ?= ?TLS3-16/);
     assertNoProtocolViolations(station);
     await station.client.close({ code: 1000 });
+  });
+
+  it('certificate_expiring opens for a certificate within 30 days of its end and asks for a new one; resolves once renewed', async () => {
+    issue('ca', 'short-201', `/CN=TLS3-201/O=${CSO}`, { days: 10 });
+    const station = await wss('TLS3-201', 'ocpp2.0.1', { cert: 'short-201' });
+    const triggered = nextCall(station, 'TriggerMessage', { status: 'Accepted' });
+    await call(station, 'BootNotification', {
+      reason: 'PowerUp', chargingStation: { model: 'M', vendorName: 'V', serialNumber: 'TLS3-201' },
+    });
+    assert.equal((await triggered).requestedMessage, 'SignChargingStationCertificate');
+    const open = (await api('GET', '/alerts?rule=certificate_expiring&station=TLS3-201&state=open')).json.items;
+    assert.equal(open.length, 1, JSON.stringify(open));
+    assert.equal(open[0].severity, 'warning');
+    assert.ok([9, 10].includes(open[0].details.days_left), JSON.stringify(open[0]));
+    await station.client.close({ code: 1000 });
+    const renewed = await wss('TLS3-201', 'ocpp2.0.1', { cert: 'renewed-201' });
+    let state;
+    for (let i = 0; i < 60; ++i) {
+      state = (await api('GET', `/alerts/${open[0].id}`)).json.state;
+      if (state === 'resolved') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(state, 'resolved');
+    await renewed.client.close({ code: 1000 });
   });
 
   it('install-certificate, get-installed-certificate-ids and delete-certificate reach the station in its version', async () => {
