@@ -63,6 +63,10 @@ constexpr const char* kUsage =
     "           recompute the analytics rollups of a range from the raw history\n"
     "  seed --stations=N --days=D [--seed=S] [--rebuild]\n"
     "           write a synthetic network history ending today (and its rollups)\n"
+    "  pki init [--dir=DIR] [--host=NAME ...] [--cso=NAME]\n"
+    "           a private CA, RSA and ECDSA server certificates for wss:// (a lab, a small network)\n"
+    "  pki station ID [--dir=DIR] [--cso=NAME]\n"
+    "           a station's client certificate (security profile 3) signed by DIR's CA\n"
     "Every configuration key can also be set as CSMS_<SECTION>_<KEY> (see config/csms.yaml).\n";
 
 void setup_logging(const Config& config) {
@@ -518,6 +522,78 @@ int serve_command(const Config& config) {
 
 }  // namespace
 
+// `csms pki init` / `csms pki station ID`: certificates for wss:// without another tool.
+int pki_command(const std::vector<std::string>& args) {
+  std::string sub = args.empty() ? "" : args[0];
+  std::filesystem::path dir = "pki";
+  std::vector<std::string> hosts;
+  std::string cso = "CSMS";
+  std::string station;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    const auto& a = args[i];
+    if (a.starts_with("--dir="))
+      dir = a.substr(6);
+    else if (a.starts_with("--host="))
+      hosts.push_back(a.substr(7));
+    else if (a.starts_with("--cso="))
+      cso = a.substr(6);
+    else if (sub == "station" && station.empty() && !a.starts_with("--"))
+      station = a;
+    else
+      throw ConfigError("pki: unknown argument '" + a + "'");
+  }
+  using std::chrono::hours;
+  auto write_public = [](const std::filesystem::path& path, const std::string& pem) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << pem;
+    if (!out) throw std::runtime_error("cannot write " + path.string());
+  };
+  std::filesystem::create_directories(dir);
+  if (sub == "init") {
+    if (std::filesystem::exists(dir / "ca.key"))
+      throw ConfigError("pki init: " + (dir / "ca.key").string() +
+                        " exists; a CA is not replaced (remove it first)");
+    if (hosts.empty()) hosts = {"localhost", "127.0.0.1"};
+    auto ca = pki::make_ca(cso + " CSMS CA", cso, hours(24 * 3650));
+    pki::SigningCa signing{ca.cert_pem, ca.key_pem};
+    auto rsa = pki::make_server_certificate(signing, hosts, pki::KeyType::Rsa2048, hours(24 * 825));
+    auto ec = pki::make_server_certificate(signing, hosts, pki::KeyType::EcP256, hours(24 * 825));
+    write_public(dir / "ca.pem", ca.cert_pem);
+    write_secret_file(dir / "ca.key", ca.key_pem);
+    write_public(dir / "server.pem", rsa.cert_pem);
+    write_secret_file(dir / "server.key", rsa.key_pem);
+    write_public(dir / "server-ec.pem", ec.cert_pem);
+    write_secret_file(dir / "server-ec.key", ec.key_pem);
+    const auto at = std::filesystem::absolute(dir);
+    auto path = [&at](const char* name) { return (at / name).string(); };
+    std::cout << "wrote a CA and RSA and ECDSA server certificates for " << hosts.front() << " to "
+              << at.string() << "\nconfiguration:\n"
+              << "  ocpp.tls_listen: 0.0.0.0:9443\n"
+              << "  tls.cert_file: " << path("server.pem") << "\n"
+              << "  tls.key_file: " << path("server.key") << "\n"
+              << "  tls.ecdsa_cert_file: " << path("server-ec.pem") << "\n"
+              << "  tls.ecdsa_key_file: " << path("server-ec.key") << "\n"
+              << "  tls.client_ca_file: " << path("ca.pem") << "\n"
+              << "  tls.signing_ca_cert_file: " << path("ca.pem") << "\n"
+              << "  tls.signing_ca_key_file: " << path("ca.key") << "\n"
+              << "  tls.cso_name: " << cso << "\n"
+              << "stations trust " << path("ca.pem") << " (install it as their CSMS root certificate)\n";
+    return 0;
+  }
+  if (sub == "station") {
+    if (station.empty()) throw ConfigError("pki station: name the station's identity");
+    pki::SigningCa signing{read_text_file((dir / "ca.pem").string(), "pki station"),
+                           read_text_file((dir / "ca.key").string(), "pki station")};
+    auto issued = pki::make_client_certificate(signing, station, cso, hours(24 * 825));
+    write_public(dir / (station + ".pem"), issued.cert_pem);
+    write_secret_file(dir / (station + ".key"), issued.key_pem);
+    std::cout << "wrote " << (dir / (station + ".pem")).string() << " and its key (CN " << station << ", O "
+              << cso << ")\n";
+    return 0;
+  }
+  throw ConfigError("pki: expected 'init' or 'station ID'");
+}
+
 int main(const std::vector<std::string>& args) {
   std::string command = "serve";
   std::optional<std::string> config_file;
@@ -550,12 +626,12 @@ int main(const std::vector<std::string>& args) {
       flags[arg.substr(2, eq - 2)] = arg.substr(eq + 1);
       continue;
     }
-    if (i == 0 && (arg == "analytics" || arg == "seed")) {
+    if (i == 0 && (arg == "analytics" || arg == "seed" || arg == "pki")) {
       command = arg;
       // Its own arguments (a sub-command, --from=, --stations=, ...); the rest are config flags.
       for (++i; i < args.size(); ++i) {
-        static const char* kOwn[] = {
-            "--from=", "--to=", "--station=", "--stations=", "--days=", "--seed=", "--rebuild"};
+        static const char* kOwn[] = {"--from=", "--to=",     "--station=", "--stations=", "--days=",
+                                     "--seed=", "--rebuild", "--dir=",     "--host=",     "--cso="};
         bool own = !args[i].starts_with("--");
         for (const char* prefix : kOwn) own = own || args[i].starts_with(prefix);
         if (own)
@@ -583,6 +659,7 @@ int main(const std::vector<std::string>& args) {
     return 0;
   }
   try {
+    if (command == "pki") return pki_command(command_args);
     auto config = load_config(config_file, process_environment(), flags);
     setup_logging(config);
     if (command == "migrate") return migrate_command(config);

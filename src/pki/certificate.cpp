@@ -1,5 +1,6 @@
 #include "csms/pki/certificate.hpp"
 
+#include <arpa/inet.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/evp.h>
@@ -10,6 +11,7 @@
 
 #include <memory>
 #include <stdexcept>
+#include <vector>
 
 namespace csms::pki {
 
@@ -171,6 +173,117 @@ std::optional<CertificateInfo> inspect_der(const unsigned char* der, std::size_t
   X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(size)));
   if (!cert) return std::nullopt;
   return info_of(cert.get());
+}
+
+namespace {
+
+std::string key_pem_of(EVP_PKEY* key) {
+  std::unique_ptr<BIO, BioFree> out(BIO_new(BIO_s_mem()));
+  if (!out || PEM_write_bio_PrivateKey(out.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1)
+    throw std::runtime_error("cannot write a private key");
+  char* data = nullptr;
+  long size = BIO_get_mem_data(out.get(), &data);
+  return std::string(data, static_cast<std::size_t>(size));
+}
+
+KeyPtr new_key(KeyType type) {
+  KeyPtr key(type == KeyType::Rsa2048 ? EVP_RSA_gen(2048) : EVP_EC_gen("P-256"));
+  if (!key) throw std::runtime_error("cannot generate a key");
+  return key;
+}
+
+// A certificate for `key` with the subject's CN and O, signed by `issuer_key` (and named
+// after `issuer`; none: self-signed), carrying the extensions given (OpenSSL's text form).
+X509Ptr build(EVP_PKEY* key, const std::string& cn, const std::string& organization, X509* issuer,
+              EVP_PKEY* issuer_key, std::chrono::hours validity,
+              const std::vector<std::pair<int, std::string>>& extensions) {
+  X509Ptr cert(X509_new());
+  X509_set_version(cert.get(), 2);
+  unsigned char random[16];
+  if (RAND_bytes(random, sizeof random) != 1) throw std::runtime_error("no randomness for a serial");
+  random[0] &= 0x7f;
+  BIGNUM* serial = BN_bin2bn(random, sizeof random, nullptr);
+  BN_to_ASN1_INTEGER(serial, X509_get_serialNumber(cert.get()));
+  BN_free(serial);
+  X509_NAME* name = X509_get_subject_name(cert.get());
+  X509_NAME_add_entry_by_NID(name, NID_commonName, MBSTRING_UTF8,
+                             reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0);
+  if (!organization.empty())
+    X509_NAME_add_entry_by_NID(name, NID_organizationName, MBSTRING_UTF8,
+                               reinterpret_cast<const unsigned char*>(organization.c_str()), -1, -1, 0);
+  X509_set_issuer_name(cert.get(), issuer != nullptr ? X509_get_subject_name(issuer) : name);
+  X509_set_pubkey(cert.get(), key);
+  X509_gmtime_adj(X509_getm_notBefore(cert.get()), -300);
+  X509_gmtime_adj(X509_getm_notAfter(cert.get()),
+                  static_cast<long>(std::chrono::duration_cast<std::chrono::seconds>(validity).count()));
+  X509V3_CTX context;
+  X509V3_set_ctx_nodb(&context);
+  X509V3_set_ctx(&context, issuer != nullptr ? issuer : cert.get(), cert.get(), nullptr, nullptr, 0);
+  for (const auto& [nid, value] : extensions) {
+    X509_EXTENSION* extension = X509V3_EXT_conf_nid(nullptr, &context, nid, value.c_str());
+    if (extension == nullptr) throw std::runtime_error("bad certificate extension " + value);
+    X509_add_ext(cert.get(), extension, -1);
+    X509_EXTENSION_free(extension);
+  }
+  if (X509_sign(cert.get(), issuer_key, EVP_sha256()) <= 0) throw std::runtime_error("signing failed");
+  return cert;
+}
+
+std::pair<X509Ptr, KeyPtr> load_ca(const SigningCa& ca) {
+  auto cert_in = memory_bio(ca.cert_pem);
+  X509Ptr cert(cert_in ? PEM_read_bio_X509(cert_in.get(), nullptr, nullptr, nullptr) : nullptr);
+  auto key_in = memory_bio(ca.key_pem);
+  KeyPtr key(key_in ? PEM_read_bio_PrivateKey(key_in.get(), nullptr, nullptr, nullptr) : nullptr);
+  if (!cert || !key) throw std::runtime_error("the CA certificate or key cannot be read");
+  return {std::move(cert), std::move(key)};
+}
+
+bool is_ip_address(const std::string& host) {
+  unsigned char buffer[16];
+  return host.find_first_not_of("0123456789.") == std::string::npos
+             ? inet_pton(AF_INET, host.c_str(), buffer) == 1
+             : inet_pton(AF_INET6, host.c_str(), buffer) == 1;
+}
+
+}  // namespace
+
+Issued make_ca(const std::string& cn, const std::string& organization, std::chrono::hours validity) {
+  auto key = new_key(KeyType::Rsa2048);
+  auto cert = build(key.get(), cn, organization, nullptr, key.get(), validity,
+                    {{NID_basic_constraints, "critical,CA:TRUE"},
+                     {NID_key_usage, "critical,keyCertSign,cRLSign"},
+                     {NID_subject_key_identifier, "hash"}});
+  return {pem_of(cert.get()), key_pem_of(key.get())};
+}
+
+Issued make_server_certificate(const SigningCa& ca, const std::vector<std::string>& hosts, KeyType type,
+                               std::chrono::hours validity) {
+  if (hosts.empty()) throw std::runtime_error("a server certificate needs at least one host name");
+  auto [ca_cert, ca_key] = load_ca(ca);
+  std::string names;
+  for (const auto& host : hosts)
+    names += (names.empty() ? "" : ",") + std::string(is_ip_address(host) ? "IP:" : "DNS:") + host;
+  auto key = new_key(type);
+  auto cert = build(key.get(), hosts.front(), "", ca_cert.get(), ca_key.get(), validity,
+                    {{NID_basic_constraints, "critical,CA:FALSE"},
+                     {NID_key_usage, type == KeyType::Rsa2048 ? "critical,digitalSignature,keyEncipherment"
+                                                              : "critical,digitalSignature"},
+                     {NID_ext_key_usage, "serverAuth"},
+                     {NID_subject_alt_name, names},
+                     {NID_authority_key_identifier, "keyid:always"}});
+  return {pem_of(cert.get()) + pem_of(ca_cert.get()), key_pem_of(key.get())};
+}
+
+Issued make_client_certificate(const SigningCa& ca, const std::string& cn, const std::string& organization,
+                               std::chrono::hours validity) {
+  auto [ca_cert, ca_key] = load_ca(ca);
+  auto key = new_key(KeyType::EcP256);
+  auto cert = build(key.get(), cn, organization, ca_cert.get(), ca_key.get(), validity,
+                    {{NID_basic_constraints, "critical,CA:FALSE"},
+                     {NID_key_usage, "critical,digitalSignature,keyAgreement"},
+                     {NID_ext_key_usage, "clientAuth"},
+                     {NID_authority_key_identifier, "keyid:always"}});
+  return {pem_of(cert.get()), key_pem_of(key.get())};
 }
 
 }  // namespace csms::pki

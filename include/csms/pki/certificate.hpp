@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace csms::pki {
 
@@ -40,6 +41,22 @@ struct SigningCa {
 // clientAuth). Returns its PEM followed by the CA certificate's (the chain to send in
 // CertificateSigned). Throws std::runtime_error saying what is wrong.
 std::string sign_csr(std::string_view csr_pem, const SigningCa& ca, std::chrono::hours validity);
+
+// A key pair and its certificate, as PEM.
+struct Issued {
+  std::string cert_pem;
+  std::string key_pem;
+};
+enum class KeyType { Rsa2048, EcP256 };
+// A self-signed CA (CN `cn`, O `organization`) for a lab or a small network.
+Issued make_ca(const std::string& cn, const std::string& organization, std::chrono::hours validity);
+// A server certificate for `hosts` (the first is the CN; each is a DNS name or, when it
+// parses as one, an IP address in subjectAltName), signed by `ca`.
+Issued make_server_certificate(const SigningCa& ca, const std::vector<std::string>& hosts, KeyType key,
+                               std::chrono::hours validity);
+// A station's client certificate (CN its identity, O the CSO), signed by `ca` (profile 3).
+Issued make_client_certificate(const SigningCa& ca, const std::string& cn, const std::string& organization,
+                               std::chrono::hours validity);
 
 // nullopt when the text holds no parsable certificate (the first one is read).
 std::optional<CertificateInfo> inspect_pem(std::string_view pem);
