@@ -3,7 +3,8 @@
 # heartbeats on, then measures the server's RSS and CPU at steady state and the memory per
 # connection. Environment: RAMP (connections/s, 1000), HOLD (seconds at steady state, 60),
 # HEARTBEAT (seconds, 60), THREADS (loadgen I/O threads, 1).
-# Target: 50,000 concurrent connections with server RSS < 1.5 GiB.
+# Target: 50,000 concurrent connections with server RSS < 1.5 GiB. The TLS variant (ws:// and
+# wss:// with one client, memory per connection and handshakes/s): bench/connections_tls.sh.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 N=${1:-${N:-50000}}
