@@ -159,7 +159,11 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
       }
       if (depth == 6 && seg[4] == "certificates" && seg[5].ends_with(":revoke")) {
         if (method != "POST") throw HttpError(405, method + " is not allowed here");
-        const std::string serial = seg[5].substr(0, seg[5].size() - std::string_view(":revoke").size());
+        // Upper-case hex without leading zeros, as stored (openssl prints whole bytes: 0A1B).
+        std::string serial = seg[5].substr(0, seg[5].size() - std::string_view(":revoke").size());
+        for (auto& c : serial) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        if (auto first = serial.find_first_not_of('0'); first != std::string::npos && first > 0)
+          serial.erase(0, first);
         if (serial.empty() || serial.size() > 40 ||
             serial.find_first_not_of("0123456789ABCDEF") != std::string::npos)
           throw HttpError(400, "the serial is the certificate's serial number in upper-case hex (as listed)");

@@ -108,9 +108,10 @@ void Api::handle_security(const std::string& station_id, const std::string& acti
     return;
   }
 
-  // security-profile:upgrade {"profile", "csms_url"? (2.0.1), "configuration_slot"?, "priority"?}
+  // security-profile:upgrade {"profile", and for 2.0.1 "csms_url", "configuration_slot",
+  // "priority", "interface"?}
   auto body = parse_body(request);
-  check_known(body, {"profile", "csms_url", "configuration_slot", "priority"});
+  check_known(body, {"profile", "csms_url", "configuration_slot", "priority", "interface"});
   if (!body.contains("profile") || !body["profile"].is_number_integer() || body["profile"].get<int>() < 2 ||
       body["profile"].get<int>() > 3)
     throw HttpError(400, "profile must be 2 or 3 (profiles are only raised: A00.FR.005)");
@@ -118,6 +119,8 @@ void Api::handle_security(const std::string& station_id, const std::string& acti
   expect_string(body, "csms_url", 512);
   expect_number(body, "configuration_slot", 0, 100, true);
   expect_string(body, "priority", 100);
+  expect_enum(body, "interface",
+              {"Wired0", "Wired1", "Wired2", "Wired3", "Wireless0", "Wireless1", "Wireless2", "Wireless3"});
   auto station = std::make_shared<std::optional<json>>();
   db_.run(
       [station_id, station](domain::Repositories& repos) {
@@ -134,10 +137,15 @@ void Api::handle_security(const std::string& station_id, const std::string& acti
           return respond(problem(409, "the station is on profile " + std::to_string(current) +
                                           "; a profile is only raised (A00.FR.005)"));
         const bool v16 = doc.value("protocol", "") == "ocpp1.6";
-        if (!v16 && !body.contains("csms_url"))
-          return respond(problem(400,
-                                 "csms_url (this server's wss:// address for the station) is required for "
-                                 "OCPP 2.0.1"));
+        // 2.0.1: the slot must be a free one and the priority keep the current connection as
+        // the fallback ("<new>,<current>"): both depend on the station, so they are given.
+        auto given = [&body](const char* key) { return body.contains(key) && !body[key].is_null(); };
+        if (!v16 && (!given("csms_url") || !given("configuration_slot") || !given("priority")))
+          return respond(
+              problem(400,
+                      "OCPP 2.0.1 needs csms_url (this server's wss:// address), configuration_slot "
+                      "(a slot not in use) and priority (the new slot first, then the current one, "
+                      "e.g. \"2,1\")"));
         auto done = [station_id, profile, respond](const std::string& how) {
           respond(json_response(200, json{{"status", "Accepted"},
                                           {"detail", how + "; profile " + std::to_string(profile) +
@@ -163,11 +171,14 @@ void Api::handle_security(const std::string& station_id, const std::string& acti
                 return;
               }
               // 2.0.1: the new connection in a slot, that slot first, then a reset (A05).
-              const int slot = body.value("configuration_slot", 1);
-              const std::string priority = body.value("priority", std::to_string(slot));
+              const int slot = body["configuration_slot"].get<int>();
+              const std::string priority = body["priority"].get<std::string>();
               commands_.send(
                   station_id, "set-network-profile",
-                  json{{"slot", slot}, {"csms_url", body["csms_url"]}, {"profile", profile}},
+                  json{{"slot", slot},
+                       {"csms_url", body["csms_url"]},
+                       {"profile", profile},
+                       {"interface", body.value("interface", std::string("Wired0"))}},
                   [this, station_id, priority, done, fail](CommandResult result) {
                     if (auto failure = failed_step(result, "SetNetworkProfile"))
                       return fail(result, std::move(*failure));

@@ -112,7 +112,8 @@ ProfileCheck check_profile(const server::HandshakeInfo& info,
   using Outcome = ProfileCheck::Outcome;
   ProfileCheck check;
   const std::optional<int> pinned = station ? station->security_profile : std::nullopt;
-  check.profile = !info.tls ? 1 : info.client_certificate && pinned != 2 ? 3 : 2;
+  const std::optional<int> pending = station ? station->pending_security_profile : std::nullopt;
+  check.profile = !info.tls ? 1 : info.client_certificate && (pinned != 2 || pending == 3) ? 3 : 2;
   auto deny = [&](std::string reason) {
     check.outcome = Outcome::Deny;
     check.reason = std::move(reason);

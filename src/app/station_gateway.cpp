@@ -262,7 +262,10 @@ void StationGateway::authenticate(const server::HandshakeInfo& info,
               // The database is out of reach: a station seen before is checked against what was
               // read then; one never seen is asked to come back later.
               station = credentials_.find(info.station_id);
-              if (!station) {
+              // What was read then says whether that one certificate is revoked, not another.
+              const bool other_certificate = station && info.client_certificate &&
+                                             station->certificate_serial != info.client_certificate->serial;
+              if (!station || other_certificate) {
                 spdlog::warn("station {}: credentials cannot be checked now (database unavailable)",
                              info.station_id);
                 count_auth("unavailable");
@@ -294,27 +297,48 @@ void StationGateway::authenticate(const server::HandshakeInfo& info,
                 spdlog::warn(
                     "station {}: expired client certificate (serial {}): let in as Pending, to be renewed",
                     info.station_id, info.client_certificate->serial);
-                {
-                  std::lock_guard lock(mutex_);
-                  renew_at_boot_.insert(info.station_id);
-                }
+                admit(info, check, station, true);
                 count_auth("allowed");
                 return done(AuthDecision::Allow);
               case Outcome::Allow:
                 count_auth("allowed");
                 if (check.upgraded) promote_profile(info.station_id, check.profile);
+                admit(info, check, station, check.profile == 3);
                 return done(AuthDecision::Allow);
-              case Outcome::NeedPassword: {
-                auto upgraded = check.upgraded ? std::optional<int>(check.profile) : std::nullopt;
-                return check_password(info, *station, upgraded, std::move(done));
-              }
+              case Outcome::NeedPassword:
+                return check_password(info, *station, check, std::move(done));
             }
           });
 }
 
+void StationGateway::admit(const server::HandshakeInfo& info, const ProfileCheck& check,
+                           const std::optional<domain::StationCredentials>& station, bool authenticated) {
+  Admission admission;
+  admission.profile = check.profile;
+  admission.renew = check.outcome == ProfileCheck::Outcome::AllowPending;
+  admission.authenticated = authenticated;
+  admission.certificate_cn = station && station->certificate_cn ? *station->certificate_cn : info.station_id;
+  std::lock_guard lock(mutex_);
+  admitted_[info.station_id] = std::move(admission);
+}
+
+StationGateway::Admission StationGateway::admission_of(const server::StationLink& link) {
+  std::lock_guard lock(mutex_);
+  auto found = connections_.find(link.connection_id());
+  if (found == connections_.end()) return Admission{1, false, false, link.station_id()};
+  return found->second.admission;
+}
+
+bool StationGateway::hold_for_renewal(const server::StationLink& link, domain::BootResponse& boot) {
+  if (!admission_of(link).renew || boot.status != domain::RegistrationStatus::Accepted) return false;
+  boot.status = domain::RegistrationStatus::Pending;
+  return true;
+}
+
 void StationGateway::check_password(const server::HandshakeInfo& info,
-                                    const domain::StationCredentials& station, std::optional<int> upgraded,
+                                    const domain::StationCredentials& station, const ProfileCheck& check,
                                     std::function<void(server::AuthDecision)> done) {
+  const std::optional<int> upgraded = check.upgraded ? std::optional<int>(check.profile) : std::nullopt;
   using server::AuthDecision;
   // Only where there is a password to guess: limited before the slow hash is even started.
   if (auth_failures_.blocked(info.station_id, info.remote_address, std::chrono::steady_clock::now())) {
@@ -322,7 +346,7 @@ void StationGateway::check_password(const server::HandshakeInfo& info,
     return done(AuthDecision::RateLimited);
   }
   auto shared_done = std::make_shared<std::function<void(AuthDecision)>>(std::move(done));
-  bool queued = password_pool_.submit([this, info, station, upgraded, shared_done] {
+  bool queued = password_pool_.submit([this, info, station, check, upgraded, shared_done] {
     // Basic credentials, user name = identity: the current password, or the one a rotation
     // (A01) is moving the station to; the first login with that one makes it the password.
     const bool v16 = info.version == ocpp::Version::V16;
@@ -346,6 +370,7 @@ void StationGateway::check_password(const server::HandshakeInfo& info,
       auth_failures_.succeeded(info.station_id, info.remote_address);
       count_auth("allowed");
       if (upgraded) promote_profile(info.station_id, *upgraded);
+      admit(info, check, station, true);
     } else {
       auth_failures_.failed(info.station_id, info.remote_address, std::chrono::steady_clock::now());
       spdlog::warn("station {}: wrong or missing credentials from {}", info.station_id, info.remote_address);
@@ -375,7 +400,14 @@ void StationGateway::promote_profile(const std::string& station_id, int profile)
 void StationGateway::on_open(const std::shared_ptr<server::StationLink>& link) {
   {
     std::lock_guard lock(mutex_);
-    connections_[link->connection_id()].link = link;
+    auto& connection = connections_[link->connection_id()];
+    connection.link = link;
+    if (auto admitted = admitted_.find(link->station_id()); admitted != admitted_.end()) {
+      connection.admission = std::move(admitted->second);
+      admitted_.erase(admitted);
+    } else {
+      connection.admission = Admission{1, false, false, link->station_id()};
+    }
   }
   record_connection(link);
 }
@@ -403,12 +435,13 @@ void StationGateway::record_connection(const std::shared_ptr<server::StationLink
   auto record = std::make_shared<domain::StationRecord>();
   auto for_unknown = charging_.registration_for_unknown();
   auto connection = static_cast<std::int64_t>(link->connection_id());
-  // The profile it came with, and a profile-3 station's certificate (kept with its expiry).
-  const int profile = link->transport_profile();
+  // The profile it was let in with, and a profile-3 station's certificate (kept with its
+  // expiry; one sent where the profile is 2 was not checked and is not kept).
+  const auto admission = admission_of(*link);
+  const int profile = admission.profile;
   domain::CertificateRecord certificate;
-  if (const auto& cert = link->client_certificate()) {
+  if (const auto& cert = link->client_certificate(); cert && profile == 3)
     certificate = record_of(*cert, "connected");
-  }
   db_.run(
       [=, this](domain::Repositories& repos) {
         *record = repos.charging().connect_station(id, protocol, at, for_unknown);
@@ -430,6 +463,8 @@ void StationGateway::record_connection(const std::shared_ptr<server::StationLink
           else
             found->second.registration =
                 offline_.registration(link->station_id()).value_or(domain::RegistrationStatus::Pending);
+          // Let in with an expired certificate: nothing but a boot (Pending) and the renewal.
+          if (found->second.admission.renew) found->second.registration = domain::RegistrationStatus::Pending;
           waiting.swap(found->second.waiting);
         }
         if (error) {
@@ -523,9 +558,13 @@ void StationGateway::sign_certificate(const std::shared_ptr<server::StationLink>
   if (!info) return rejected("InvalidCSR", "the csr is not a PEM certificate request");
   if (!info->signature_valid)
     return rejected("InvalidCSR", "the CSR's signature does not verify with its key");
-  auto known = credentials_.find(link->station_id());
-  const std::string expected_cn =
-      known && known->certificate_cn ? *known->certificate_cn : link->station_id();
+  // Only for a station that proved who it is (a password or a certificate): an identity that
+  // merely connected (ocpp.unknown_stations: accept) gets nothing signed.
+  const auto admission = admission_of(*link);
+  if (!admission.authenticated)
+    return rejected("NotAuthenticated",
+                    "the station connected without a password or certificate; nothing is signed for it");
+  const std::string& expected_cn = admission.certificate_cn;
   if (info->subject_cn != expected_cn)
     return rejected("InvalidCSR", "the CSR's CN '" + info->subject_cn + "' is not '" + expected_cn + "'");
   const auto& cso = settings_.profile_policy.cso_name;
@@ -588,7 +627,8 @@ void StationGateway::process(const std::shared_ptr<server::StationLink>& link, s
   if (call.action == "SignCertificate") return sign_certificate(link, call, reply);
 
   // 2.0.1 B01.FR.11/12: over profile 3 the boot's serial number must be the certificate's CN.
-  if (call.action == "BootNotification" && version == ocpp::Version::V201 && link->transport_profile() == 3) {
+  if (call.action == "BootNotification" && version == ocpp::Version::V201 &&
+      admission_of(*link).profile == 3) {
     const auto* serial = call.payload.contains("chargingStation") &&
                                  call.payload["chargingStation"].is_object() &&
                                  call.payload["chargingStation"].contains("serialNumber")
@@ -697,15 +737,9 @@ void StationGateway::finish(const std::shared_ptr<server::StationLink>& link, oc
     return reply(server::ReplyError{ocpp::ErrorCode::InternalError, "could not be stored; try again"});
   }
   bool renew = false;
-  if (auto* boot = std::get_if<domain::BootResponse>(&outcome.response)) {
-    // Let in with an expired certificate (A00.FR.429): Pending, and renewed at once.
-    std::lock_guard lock(mutex_);
-    if (renew_at_boot_.erase(link->station_id()) > 0 &&
-        boot->status == domain::RegistrationStatus::Accepted) {
-      boot->status = domain::RegistrationStatus::Pending;
-      renew = true;
-    }
-  }
+  // Let in with an expired certificate (A00.FR.429): Pending, and renewed at once.
+  if (auto* boot = std::get_if<domain::BootResponse>(&outcome.response))
+    renew = hold_for_renewal(*link, *boot);
   if (auto* boot = std::get_if<domain::BootResponse>(&outcome.response))
     set_registration(*link, boot->status);
   json payload;
@@ -927,6 +961,7 @@ void StationGateway::spool_and_answer(const std::shared_ptr<server::StationLink>
   if (keep && !spool_) return refuse();
   auto answer = offline_.answer(ctx.station_id, request, ctx.received_at, settings_.heartbeat_interval_s);
   if (!answer) return refuse();
+  if (auto* boot = std::get_if<domain::BootResponse>(&*answer)) hold_for_renewal(*link, *boot);
   json reply_payload;
   try {
     reply_payload = ocpp::to_reply(version, action, *answer);

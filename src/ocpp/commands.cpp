@@ -141,7 +141,7 @@ std::optional<OutboundCall> security_command(Version version, std::string_view n
                            {"ocppCsmsUrl", need_string(body, "csms_url")},
                            {"messageTimeout", 30},
                            {"securityProfile", need_integer(body, "profile")},
-                           {"ocppInterface", "Wired0"}}}}};
+                           {"ocppInterface", body.value("interface", std::string("Wired0"))}}}}};
   if (name == "set-network-priority" && !v16)
     return OutboundCall{
         "SetVariables",

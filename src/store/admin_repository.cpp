@@ -85,6 +85,7 @@ std::optional<domain::StationCredentials> PgAdminRepository::station_credentials
   credentials.security_profile = opt<int>(rows[0][1]);
   credentials.certificate_cn = opt<std::string>(rows[0][2]);
   credentials.certificate_revoked = rows[0][3].as<bool>();
+  credentials.certificate_serial = serial;
   credentials.pending_password_hash = opt<std::string>(rows[0][4]);
   credentials.pending_security_profile = opt<int>(rows[0][5]);
   return credentials;

@@ -182,10 +182,11 @@ void PgFaultRepository::webhook_failed(std::int64_t id, const std::string& error
 
 std::vector<domain::CertificateExpiry> PgFaultRepository::certificate_expiries() {
   std::vector<domain::CertificateExpiry> out;
-  for (const auto& row : txn_.exec(
-           "SELECT DISTINCT ON (station_id) station_id, serial, csms_ms(not_after) FROM station_certificates "
-           "WHERE last_connected_at IS NOT NULL AND revoked_at IS NULL AND not_after IS NOT NULL "
-           "ORDER BY station_id, last_connected_at DESC"))
+  for (const auto& row :
+       txn_.exec("SELECT station_id, serial, csms_ms(not_after) FROM (SELECT DISTINCT ON (station_id) * FROM "
+                 "station_certificates WHERE last_connected_at IS NOT NULL ORDER BY station_id, "
+                 "last_connected_at DESC) "
+                 "latest WHERE revoked_at IS NULL AND not_after IS NOT NULL"))
     out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), *ms(row[2])});
   return out;
 }

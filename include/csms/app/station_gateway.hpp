@@ -85,8 +85,16 @@ class StationGateway final : public server::StationHandler, public api::CommandP
   }
 
  private:
+  // What the handshake decided, for the connection it let in (taken at on_open).
+  struct Admission {
+    int profile = 1;             // the security profile the connection counts as
+    bool renew = false;          // an expired certificate let in: Pending until renewed
+    bool authenticated = false;  // a password or a certificate was checked
+    std::string certificate_cn;  // profile 3: the CN its certificates carry
+  };
   struct Connection {
     bool ready = false;  // the station row is loaded
+    Admission admission;
     domain::RegistrationStatus registration = domain::RegistrationStatus::Accepted;
     std::multiset<std::string> triggered;  // actions we asked for with TriggerMessage
     std::vector<std::function<void()>> waiting;
@@ -94,9 +102,18 @@ class StationGateway final : public server::StationHandler, public api::CommandP
   };
 
   // Security profile 1: the Basic password against `hash`, on the password pool.
-  // `upgraded`: the profile to record once the password is right (A05).
+  // `check`: what the profile check decided (the profile to record once the password is
+  // right when it is an upgrade, A05).
   void check_password(const server::HandshakeInfo& info, const domain::StationCredentials& station,
-                      std::optional<int> upgraded, std::function<void(server::AuthDecision)> done);
+                      const ProfileCheck& check, std::function<void(server::AuthDecision)> done);
+  // Keeps what the handshake decided for on_open.
+  void admit(const server::HandshakeInfo& info, const ProfileCheck& check,
+             const std::optional<domain::StationCredentials>& station, bool authenticated);
+  // The connection's admission (a default one when it is gone).
+  Admission admission_of(const server::StationLink& link);
+  // A boot answer for a connection let in with an expired certificate: Pending (true: it was
+  // turned from Accepted, and a renewal is to be asked for).
+  bool hold_for_renewal(const server::StationLink& link, domain::BootResponse& boot);
   // The station connected with the profile it is being upgraded to (A05): it is its profile now.
   void promote_profile(const std::string& station_id, int profile);
   // Records the connection (online, held by this node) and then lets its calls through.
@@ -181,8 +198,8 @@ class StationGateway final : public server::StationHandler, public api::CommandP
   FailureLimiter auth_failures_{10, std::chrono::seconds(60)};
   WorkPool password_pool_{2, 256};
   CredentialCache credentials_;
-  // Stations let in with an expired certificate (A00.FR.429): their boot is answered Pending.
-  std::set<std::string> renew_at_boot_;  // under mutex_
+  // Decided at the handshake, taken by on_open (under mutex_).
+  std::map<std::string, Admission> admitted_;
 
   OfflineAnswers offline_;
   std::unique_ptr<Spool> spool_;

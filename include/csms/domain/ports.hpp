@@ -157,9 +157,10 @@ enum class WriteResult { Done, NotFound, Conflict };
 // What a charger's handshake is checked against (security profiles, DIGEST A.10).
 struct StationCredentials {
   std::optional<std::string> password_hash;
-  std::optional<int> security_profile;        // pinned profile 1, 2 or 3; nullopt: any
-  std::optional<std::string> certificate_cn;  // profile 3: the CN expected instead of the identity
-  bool certificate_revoked = false;           // the serial asked about is revoked
+  std::optional<int> security_profile;            // pinned profile 1, 2 or 3; nullopt: any
+  std::optional<std::string> certificate_cn;      // profile 3: the CN expected instead of the identity
+  bool certificate_revoked = false;               // the serial asked about is revoked
+  std::optional<std::string> certificate_serial;  // the serial asked about
   // A rotation (A01) or upgrade (A05) under way: accepted beside the current ones.
   std::optional<std::string> pending_password_hash;
   std::optional<int> pending_security_profile;

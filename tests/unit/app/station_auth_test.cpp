@@ -148,6 +148,17 @@ TEST_F(ProfileCheckTest, APinnedStation_MustUseItsProfile_NoDowngrade) {
   EXPECT_EQ(check(tls("CP1"), station(3, false)).outcome, Outcome::Allow);
 }
 
+TEST_F(ProfileCheckTest, AnUpgradeFromTwoToThree_CountsTheCertificate) {
+  auto upgrading = station(2);
+  upgrading.pending_security_profile = 3;
+  auto check = check_profile(tls("CP1"), upgrading, {"ACME", false}, now);
+  EXPECT_EQ(check.profile, 3);
+  EXPECT_TRUE(check.upgraded);
+  EXPECT_EQ(check.outcome, Outcome::Allow);
+  // Its certificate is checked like any other: another station's CN does not get it in.
+  EXPECT_EQ(check_profile(tls("CP2"), upgrading, {"ACME", false}, now).outcome, Outcome::Deny);
+}
+
 TEST_F(ProfileCheckTest, ProfileThree_ChecksCnOrganisationRevocationAndExpiry) {
   EXPECT_EQ(check(tls("CP2"), station(3)).reason, "client certificate CN 'CP2' is not 'CP1'");
   auto named = station(3);
