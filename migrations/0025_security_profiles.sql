@@ -38,35 +38,4 @@ LANGUAGE sql STABLE AS $$
     'revoked_reason', c.revoked_reason, 'pem', c.pem)
 $$;
 
-CREATE OR REPLACE FUNCTION csms_station_json(s stations) RETURNS jsonb
-LANGUAGE sql STABLE AS $$
-  SELECT jsonb_build_object(
-    'id', s.id, 'name', s.name, 'location', s.location,
-    'latitude', s.latitude, 'longitude', s.longitude,
-    'time_zone', s.time_zone, 'tariff_id', s.tariff_id, 'max_power_w', s.max_power_w,
-    'registration', s.registration, 'auto_registered', s.auto_registered,
-    'password_set', s.password_hash IS NOT NULL,
-    'security_profile', s.security_profile, 'certificate_cn', s.certificate_cn,
-    'connected_profile', s.connected_profile,
-    'online', s.online, 'connected_at', csms_ts(s.connected_at), 'last_seen_at', csms_ts(s.last_seen_at),
-    'protocol', s.protocol, 'vendor', s.vendor, 'model', s.model,
-    'serial_number', s.serial_number, 'firmware_version', s.firmware_version,
-    'iccid', s.iccid, 'imsi', s.imsi, 'meter_type', s.meter_type,
-    'meter_serial_number', s.meter_serial_number,
-    'last_boot_at', csms_ts(s.last_boot_at), 'last_boot_reason', s.last_boot_reason,
-    'status', (SELECT c.status FROM connectors c
-               WHERE c.station_id = s.id AND c.evse_id = 0 AND c.connector_id = 0),
-    'evses', coalesce((
-      SELECT jsonb_agg(jsonb_build_object('evse_id', e.evse_id, 'connectors', e.connectors)
-                       ORDER BY e.evse_id)
-      FROM (SELECT c.evse_id,
-                   jsonb_agg(jsonb_build_object(
-                     'connector_id', c.connector_id, 'status', c.status,
-                     'error_code', c.error_code, 'info', c.info,
-                     'vendor_error_code', c.vendor_error_code,
-                     'status_at', csms_ts(c.status_at)) ORDER BY c.connector_id) AS connectors
-            FROM connectors c
-            WHERE c.station_id = s.id AND c.evse_id > 0
-            GROUP BY c.evse_id) e), '[]'::jsonb),
-    'created_at', csms_ts(s.created_at))
-$$;
+-- csms_station_json shows security_profile, certificate_cn and connected_profile: see 0026.

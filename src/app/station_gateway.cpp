@@ -318,6 +318,10 @@ void StationGateway::admit(const server::HandshakeInfo& info, const ProfileCheck
   admission.renew = check.outcome == ProfileCheck::Outcome::AllowPending;
   admission.authenticated = authenticated;
   admission.certificate_cn = station && station->certificate_cn ? *station->certificate_cn : info.station_id;
+  // Only what differs from what the transport says: a station that proved nothing (any
+  // identity, with ocpp.unknown_stations: accept) leaves no entry behind, should its upgrade
+  // never complete.
+  if (!admission.authenticated && !admission.renew) return;
   std::lock_guard lock(mutex_);
   admitted_[info.station_id] = std::move(admission);
 }
@@ -406,7 +410,9 @@ void StationGateway::on_open(const std::shared_ptr<server::StationLink>& link) {
       connection.admission = std::move(admitted->second);
       admitted_.erase(admitted);
     } else {
-      connection.admission = Admission{1, false, false, link->station_id()};
+      // Not admitted with credentials: ws:// or wss:// (a certificate was not checked).
+      connection.admission =
+          Admission{std::min(link->transport_profile(), 2), false, false, link->station_id()};
     }
   }
   record_connection(link);

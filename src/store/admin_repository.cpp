@@ -95,8 +95,10 @@ void PgAdminRepository::record_station_certificate(const std::string& station_id
                                                    const domain::CertificateRecord& c,
                                                    std::optional<int> connected_profile) {
   if (connected_profile)
-    exec_cached(txn_, "UPDATE stations SET connected_profile = $2 WHERE id = $1", station_id,
-                *connected_profile);
+    exec_cached(
+        txn_,
+        "UPDATE stations SET connected_profile = $2 WHERE id = $1 AND connected_profile IS DISTINCT FROM $2",
+        station_id, *connected_profile);
   if (c.serial.empty()) return;
   exec_cached(
       txn_,

@@ -86,6 +86,20 @@ function nextCall(station, action, answer) {
   }));
 }
 
+// The server's TLS settings: the listener, both server certificates, the test CA for station
+// certificates and for signing their CSRs.
+const tlsEnv = () => ({
+  CSMS_OCPP_TLS_LISTEN: '127.0.0.1:0',
+  CSMS_TLS_CERT_FILE: file('server.pem'),
+  CSMS_TLS_KEY_FILE: file('server.key'),
+  CSMS_TLS_ECDSA_CERT_FILE: file('server-ec.pem'),
+  CSMS_TLS_ECDSA_KEY_FILE: file('server-ec.key'),
+  CSMS_TLS_CLIENT_CA_FILE: file('ca.pem'),
+  CSMS_TLS_CSO_NAME: CSO,
+  CSMS_TLS_SIGNING_CA_CERT_FILE: file('ca.pem'),
+  CSMS_TLS_SIGNING_CA_KEY_FILE: file('ca.key'),
+});
+
 const wsOpts = (cert) => ({
   ca: read('ca.pem'),
   ...(cert ? { cert: read(`${cert}.pem`), key: read(`${cert}.key`) } : {}),
@@ -130,18 +144,7 @@ describe('security profiles 2 and 3 over wss://', { timeout: 240_000 }, () => {
     makePki();
     await startServer({
       dbName: 'csms_e2e_node_tls',
-      env: {
-        CSMS_OCPP_TLS_LISTEN: '127.0.0.1:0',
-        CSMS_TLS_CERT_FILE: file('server.pem'),
-        CSMS_TLS_KEY_FILE: file('server.key'),
-        CSMS_TLS_ECDSA_CERT_FILE: file('server-ec.pem'),
-        CSMS_TLS_ECDSA_KEY_FILE: file('server-ec.key'),
-        CSMS_TLS_CLIENT_CA_FILE: file('ca.pem'),
-        CSMS_TLS_CSO_NAME: CSO,
-        CSMS_TLS_SIGNING_CA_CERT_FILE: file('ca.pem'),
-        CSMS_TLS_SIGNING_CA_KEY_FILE: file('ca.key'),
-        CSMS_FAULTS_CERTIFICATE_CHECK_S: '1',
-      },
+      env: { ...tlsEnv(), CSMS_FAULTS_CERTIFICATE_CHECK_S: '1' },
     });
     assert.ok(server.tlsEndpoint?.startsWith('wss://'), `no wss:// endpoint in the ready line:\n${tail(server.stderr)}`);
     for (const [id, body] of [
@@ -473,13 +476,7 @@ describe('security profiles 2 and 3 over wss://', { timeout: 240_000 }, () => {
       dbName: 'csms_e2e_node_tls',
       keepDatabase: true,
       env: {
-        CSMS_OCPP_TLS_LISTEN: '127.0.0.1:0',
-        CSMS_TLS_CERT_FILE: file('server.pem'),
-        CSMS_TLS_KEY_FILE: file('server.key'),
-        CSMS_TLS_CLIENT_CA_FILE: file('ca.pem'),
-        CSMS_TLS_CSO_NAME: CSO,
-        CSMS_TLS_SIGNING_CA_CERT_FILE: file('ca.pem'),
-        CSMS_TLS_SIGNING_CA_KEY_FILE: file('ca.key'),
+        ...tlsEnv(),
         CSMS_TLS_EXPIRED_CERTIFICATES: 'pending',
         CSMS_API_TLS: 'true',
         CSMS_FAULTS_WEBHOOK_URLS: `https://127.0.0.1:${receiver.address().port}/hook`,
