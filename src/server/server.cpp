@@ -21,6 +21,9 @@ namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 using asio::awaitable;
 
+// SO_SNDBUF of charger connections (the kernel doubles it for its bookkeeping).
+constexpr int kOcppSendBuffer = 128 * 1024;
+
 Server::Impl::Impl(ServerSettings s, StationHandler& h, HttpHandler hh)
     : settings(std::move(s)),
       stations(h),
@@ -94,6 +97,12 @@ awaitable<void> Server::Impl::accept(tcp::acceptor& acceptor, Listener listener)
       continue;
     }
     socket.set_option(tcp::no_delay(true), ec);
+    if (listener != Listener::Api) {
+      // OCPP frames are small: a bounded kernel send buffer keeps a peer that does not read
+      // from pinning megabytes of kernel memory (autotuning allows 4 MiB) and lets the write
+      // watchdog see the stall after kilobytes rather than megabytes.
+      socket.set_option(asio::socket_base::send_buffer_size(kOcppSendBuffer), ec);
+    }
     start_connection(listener, std::move(socket), std::move(ticket));
   }
 }
