@@ -74,11 +74,13 @@ body=$(mktemp)
   echo
   echo "wss:// costs $(awk -v a="$pc1" -v b="$pc2" 'BEGIN { if (a > 0) printf "%.2f", b / a; else print "n/a" }')× the memory of ws:// per connection (target: at most ~3×)."
   echo
-  echo "Where the difference goes: Asio's \`ssl::stream\` gives every connection two 17 KiB engine"
-  echo "buffers and a BIO pair with two 17 KiB buffers (boost/asio/ssl/detail/stream_core.hpp,"
-  echo "impl/engine.ipp), about 68 KiB whether the charger sends anything or not; OpenSSL's own record"
-  echo "buffers are released while a connection is idle (SSL_MODE_RELEASE_BUFFERS). Handshakes/s are"
-  echo "bounded by the one-threaded Node client sharing the two cores (its TLS work included)."
+  echo "Where the difference goes: the connection's SSL object (its session, the peer's certificate"
+  echo "chain for profile 3). The wss:// stream (src/server/tls_stream.hpp) holds buffers only while"
+  echo "bytes are in flight: an idle connection waits for its next byte with a one-byte read, OpenSSL"
+  echo "releases its record buffers (SSL_MODE_RELEASE_BUFFERS). Asio's \`ssl::stream\`, used before,"
+  echo "kept ~68 KiB of engine and BIO-pair buffers on every connection (80.7 kB per connection, 5.2x)."
+  echo "Handshakes/s are bounded by the one-threaded Node client sharing the two cores (its TLS work"
+  echo "included)."
 } >"$body"
 cat "$body"
 bench_write_section connections_tls "$body"

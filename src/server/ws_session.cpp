@@ -159,7 +159,7 @@ awaitable<bool> WsSession<NextLayer>::handshake() {
   // authenticating.
   lowest.expires_after(server_.settings.handshake_timeout);
   if constexpr (kTls) {
-    auto [tls_ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, kAsTuple);
+    auto [tls_ec] = co_await stream.async_handshake(kAsTuple);
     if (tls_ec) {
       metrics::registry()
           .counter("csms_tls_handshake_failures_total",
@@ -642,6 +642,6 @@ void WsSession<NextLayer>::complete_outstanding(CallOutcome outcome) {
 }
 
 template class WsSession<beast::tcp_stream>;
-template class WsSession<beast::ssl_stream<beast::tcp_stream>>;
+template class WsSession<TlsStream>;
 
 }  // namespace csms::server

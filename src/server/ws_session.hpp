@@ -6,8 +6,6 @@
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
-#include <boost/beast/websocket/ssl.hpp>
 #include <boost/beast/websocket/stream.hpp>
 #include <chrono>
 #include <deque>
@@ -20,6 +18,7 @@
 #include "csms/ocpp/frame.hpp"
 #include "outbox.hpp"
 #include "server_impl.hpp"
+#include "tls_stream.hpp"
 
 namespace csms::server {
 
@@ -30,7 +29,7 @@ class WsConnection : public StationLink {
   virtual void mark_replaced() = 0;
 };
 
-// One connection; NextLayer is beast::tcp_stream (ws://) or beast::ssl_stream of one (wss://).
+// One connection; NextLayer is beast::tcp_stream (ws://) or TlsStream over one (wss://).
 template <class NextLayer>
 class WsSession final : public WsConnection, public std::enable_shared_from_this<WsSession<NextLayer>> {
  public:
@@ -124,8 +123,8 @@ class WsSession final : public WsConnection, public std::enable_shared_from_this
 };
 
 using PlainSession = WsSession<boost::beast::tcp_stream>;
-using TlsSession = WsSession<boost::beast::ssl_stream<boost::beast::tcp_stream>>;
+using TlsSession = WsSession<TlsStream>;
 extern template class WsSession<boost::beast::tcp_stream>;
-extern template class WsSession<boost::beast::ssl_stream<boost::beast::tcp_stream>>;
+extern template class WsSession<TlsStream>;
 
 }  // namespace csms::server

@@ -10,6 +10,8 @@ import { mkdtempSync, writeFileSync, readFileSync, rmSync, copyFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
+import net from 'node:net';
+import crypto from 'node:crypto';
 import https from 'node:https';
 import {
   server, startServer, stopServer, api, connectStation, call, assertNoProtocolViolations, tail,
@@ -139,12 +141,76 @@ async function session201(station, id, serialNumber) {
   await call(station, 'TransactionEvent', { ...base, eventType: 'Ended', seqNo: 1, triggerReason: 'EVDeparted' });
 }
 
+// A WebSocket client written by hand over Node's TLS, for what ocpp-rpc cannot do: pipeline
+// calls, never read. Frames out are masked text frames; frames in are parsed as they come.
+function maskedFrame(text) {
+  const payload = Buffer.from(text);
+  const mask = crypto.randomBytes(4);
+  const length = payload.length;
+  const head = length < 126 ? Buffer.from([0x81, 0x80 | length])
+    : length < 65536 ? Buffer.from([0x81, 0x80 | 126, length >> 8, length & 0xff])
+      : (() => { const h = Buffer.alloc(10); h[0] = 0x81; h[1] = 0x80 | 127; h.writeBigUInt64BE(BigInt(length), 2); return h; })();
+  const body = Buffer.from(payload.map((byte, i) => byte ^ mask[i % 4]));
+  return Buffer.concat([head, mask, body]);
+}
+function parseFrames(buffer, out) {
+  let offset = 0;
+  while (buffer.length - offset >= 2) {
+    const opcode = buffer[offset] & 0x0f;
+    let length = buffer[offset + 1] & 0x7f;
+    let at = offset + 2;
+    if (length === 126) { if (buffer.length < at + 2) break; length = buffer.readUInt16BE(at); at += 2; }
+    else if (length === 127) { if (buffer.length < at + 8) break; length = Number(buffer.readBigUInt64BE(at)); at += 8; }
+    if (buffer.length < at + length) break;
+    if (opcode === 1) out.push(buffer.subarray(at, at + length).toString());
+    offset = at + length;
+  }
+  return buffer.subarray(offset);
+}
+async function rawWss(identity, password) {
+  const { port } = new URL(server.tlsEndpoint);
+  const socket = tls.connect({ host: '127.0.0.1', port: Number(port), ca: read('ca.pem') });
+  await new Promise((resolve, reject) => { socket.once('secureConnect', resolve); socket.once('error', reject); });
+  const auth = Buffer.from(`${identity}:${password}`).toString('base64');
+  socket.write(`GET /ocpp/${identity} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n`
+    + `Sec-WebSocket-Key: ${crypto.randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n`
+    + `Sec-WebSocket-Protocol: ocpp1.6\r\nAuthorization: Basic ${auth}\r\n\r\n`);
+  const raw = { socket, texts: [], rest: Buffer.alloc(0), head: null };
+  await new Promise((resolve, reject) => {
+    let pending = Buffer.alloc(0);
+    const onData = (chunk) => {
+      if (raw.head === null) {
+        pending = Buffer.concat([pending, chunk]);
+        const end = pending.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        raw.head = pending.subarray(0, end).toString();
+        chunk = pending.subarray(end + 4);
+        if (!raw.head.startsWith('HTTP/1.1 101')) return reject(new Error(`upgrade refused: ${raw.head}`));
+        resolve();
+      }
+      raw.rest = parseFrames(Buffer.concat([raw.rest, chunk]), raw.texts);
+    };
+    socket.on('data', onData);
+    socket.once('error', reject);
+  });
+  return raw;
+}
+const closedWithin = (socket, ms) => new Promise((resolve) => {
+  if (socket.destroyed) return resolve(true);
+  const timer = setTimeout(() => resolve(false), ms);
+  const done = () => { clearTimeout(timer); resolve(true); };
+  socket.once('close', done);
+  socket.once('error', done);
+});
+
 describe('security profiles 2 and 3 over wss://', { timeout: 240_000 }, () => {
   before(async () => {
     makePki();
     await startServer({
       dbName: 'csms_e2e_node_tls',
-      env: { ...tlsEnv(), CSMS_FAULTS_CERTIFICATE_CHECK_S: '1' },
+      // Short handshake and write deadlines for the stream test below.
+      env: { ...tlsEnv(), CSMS_FAULTS_CERTIFICATE_CHECK_S: '1', CSMS_OCPP_HANDSHAKE_TIMEOUT_S: '3',
+        CSMS_OCPP_WRITE_TIMEOUT_S: '3' },
     });
     assert.ok(server.tlsEndpoint?.startsWith('wss://'), `no wss:// endpoint in the ready line:\n${tail(server.stderr)}`);
     for (const [id, body] of [
@@ -152,6 +218,7 @@ describe('security profiles 2 and 3 over wss://', { timeout: 240_000 }, () => {
       ['TLS2-201', { password: 'profile-two-secret-201', security_profile: 2 }],
       ['TLS3-16', { security_profile: 3 }],
       ['TLS3-201', { security_profile: 3 }],
+      ['TLS2-RAW', { password: 'profile-two-secret-raw', security_profile: 2 }],
     ]) {
       const r = await api('POST', '/stations', { id, ...body });
       assert.equal(r.status, 201, r.describe);
@@ -460,6 +527,63 @@ describe('security profiles 2 and 3 over wss://', { timeout: 240_000 }, () => {
     await refused(connectStation('UP-16', 'ocpp1.6', { password: 'upgrade-me-secret-16' }), 'ws:// after the upgrade');
     const again = await api('POST', '/stations/UP-16/security-profile:upgrade', { profile: 2 });
     assert.equal(again.status, 409, again.describe);
+  });
+
+  it('the wss:// stream: frames over many TLS records both ways, a burst of calls answered in order, silent and half-sent handshakes closed at the deadline, a peer that never reads closed', async () => {
+    // 60 kB frames (the limit is 64 KiB) span four TLS records each way.
+    const station = await wss('TLS2-16', 'ocpp1.6', { password: 'profile-two-secret-16' });
+    await call(station, 'BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' });
+    const big = 'x'.repeat(60_000).replace(/x/g, (_, i) => String.fromCharCode(97 + (i % 26)));
+    const echoed = nextCall(station, 'DataTransfer', { status: 'Accepted', data: 'ok' });
+    const sent = await api('POST', '/stations/TLS2-16/commands/data-transfer', { vendor_id: 'com.example', data: big });
+    assert.equal(sent.status, 200, sent.describe);
+    assert.equal((await echoed).data, big, 'the server\'s 60 kB CALL arrives whole');
+    const up = await call(station, 'DataTransfer', { vendorId: 'com.example', data: big });
+    assert.ok(up.status, 'the charger\'s 60 kB CALL is read and answered');
+    await station.client.close({ code: 1000 });
+
+    // 100 calls in one write: every answer comes, in order.
+    const raw = await rawWss('TLS2-RAW', 'profile-two-secret-raw');
+    raw.socket.write(Buffer.concat(Array.from({ length: 100 }, (_, i) => maskedFrame(`[2,"b${i}","Heartbeat",{}]`))));
+    for (let i = 0; i < 200 && raw.texts.length < 100; ++i) await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(raw.texts.map((t) => JSON.parse(t)[1]), Array.from({ length: 100 }, (_, i) => `b${i}`));
+    raw.socket.destroy();
+
+    // Nothing, or five bytes of a ClientHello: closed at the 3 s handshake deadline.
+    const { port } = new URL(server.tlsEndpoint);
+    const silent = net.connect(Number(port), '127.0.0.1');
+    const half = net.connect(Number(port), '127.0.0.1', () => half.write(Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00])));
+    silent.on('error', () => {});
+    half.on('error', () => {});
+    const [silentClosed, halfClosed] = await Promise.all([closedWithin(silent, 10_000), closedWithin(half, 10_000)]);
+    assert.ok(silentClosed, 'a silent TLS connection is closed');
+    assert.ok(halfClosed, 'a half-sent ClientHello is closed');
+
+    // A peer that writes and never reads: its answers stall in TCP and the 3 s write deadline
+    // ends the connection (the records we produce wait for the socket, as on ws://).
+    const metric = async () => {
+      const text = await (await fetch(`${server.apiBase}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith('csms_ocpp_connections_dropped_total{reason="write_stalled"}'));
+      return line ? Number(line.split(' ').pop()) : 0;
+    };
+    const stalledBefore = await metric();
+    const flooder = await rawWss('TLS2-RAW', 'profile-two-secret-raw');
+    flooder.socket.pause();
+    flooder.socket.on('error', () => {});
+    const beat = maskedFrame('[2,"f","Heartbeat",{}]');
+    const chunk = Buffer.concat(Array.from({ length: 500 }, () => beat));
+    const closed = closedWithin(flooder.socket, 30_000);
+    let ended = false;
+    closed.then(() => { ended = true; });
+    while (!ended) {
+      if (!flooder.socket.write(chunk)) await Promise.race([new Promise((r) => flooder.socket.once('drain', r)), closed]);
+    }
+    assert.ok(await closed, 'the non-reader is closed');
+    assert.equal(await metric(), stalledBefore + 1, 'closed for its stalled writes');
+    // The server carries on.
+    const after = await wss('TLS2-16', 'ocpp1.6', { password: 'profile-two-secret-16' });
+    assert.ok((await call(after, 'Heartbeat', {})).currentTime);
+    await after.client.close({ code: 1000 });
   });
 
   it('with tls.expired_certificates: pending, an expired certificate gets in as Pending and is renewed at once; HTTPS API and https:// webhooks', async () => {
