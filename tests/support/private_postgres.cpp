@@ -41,7 +41,7 @@ int free_port() {
 
 }  // namespace
 
-PrivatePostgres::PrivatePostgres() {
+PrivatePostgres::PrivatePostgres(bool ssl_only) {
   root_ = ::geteuid() == 0;
   bin_ = shell("ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1");
   while (!bin_.empty() && (bin_.back() == '\n' || bin_.back() == ' ')) bin_.pop_back();
@@ -53,6 +53,13 @@ PrivatePostgres::PrivatePostgres() {
   run_as_owner(bin_ + "/initdb -D '" + dir_ + "/data' -U csms --auth=trust -E UTF8 --locale=C.UTF-8");
   run_as_owner("printf \"listen_addresses = '127.0.0.1'\\nport = " + std::to_string(port_) +
                "\\nunix_socket_directories = ''\\nfsync = on\\n\" >> '" + dir_ + "/data/postgresql.conf'");
+  if (ssl_only) {
+    const std::string data = dir_ + "/data";
+    run_as_owner("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 -keyout '" + data +
+                 "/server.key' -out '" + data + "/server.crt' && chmod 600 '" + data + "/server.key'");
+    run_as_owner("printf 'ssl = on\\n' >> '" + data + "/postgresql.conf'");
+    run_as_owner("printf 'hostssl all all 127.0.0.1/32 trust\\n' > '" + data + "/pg_hba.conf'");
+  }
   start();
   run_as_owner(bin_ + "/createdb -h 127.0.0.1 -p " + std::to_string(port_) + " -U csms csms");
   url_ = "postgresql://csms@127.0.0.1:" + std::to_string(port_) + "/csms";

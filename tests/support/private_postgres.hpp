@@ -9,7 +9,9 @@ namespace csms::testing {
 // postgres user, as PostgreSQL insists. Removed when destroyed.
 class PrivatePostgres {
  public:
-  PrivatePostgres();
+  // `ssl_only`: TLS on (a self-signed certificate made with the openssl command) and every
+  // connection without it refused by pg_hba.conf.
+  explicit PrivatePostgres(bool ssl_only = false);
   ~PrivatePostgres();
   PrivatePostgres(const PrivatePostgres&) = delete;
   PrivatePostgres& operator=(const PrivatePostgres&) = delete;

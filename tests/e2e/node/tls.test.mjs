@@ -529,6 +529,53 @@ describe('security profiles 2 and 3 over wss://', { timeout: 240_000 }, () => {
     assert.equal(again.status, 409, again.describe);
   });
 
+  it('profile upgrade (A05), 2.0.1: SetNetworkProfile, NetworkConfigurationPriority and a reset; recorded once the station is back over wss://', async () => {
+    const created = await api('POST', '/stations', { id: 'UP-201', password: 'upgrade-me-secret-201', security_profile: 1 });
+    assert.equal(created.status, 201, created.describe);
+    const station = await connectStation('UP-201', 'ocpp2.0.1', { password: 'upgrade-me-secret-201' });
+    await call(station, 'BootNotification', { reason: 'PowerUp', chargingStation: { model: 'M', vendorName: 'V' } });
+    const incomplete = await api('POST', '/stations/UP-201/security-profile:upgrade', { profile: 2 });
+    assert.equal(incomplete.status, 400, incomplete.describe);
+    const profileSet = nextCall(station, 'SetNetworkProfile', { status: 'Accepted' });
+    const priority = nextCall(station, 'SetVariables', {
+      setVariableResult: [{
+        attributeStatus: 'Accepted', component: { name: 'OCPPCommCtrlr' }, variable: { name: 'NetworkConfigurationPriority' },
+      }],
+    });
+    const reset = nextCall(station, 'Reset', { status: 'Accepted' });
+    const up = await api('POST', '/stations/UP-201/security-profile:upgrade',
+      { profile: 2, csms_url: server.tlsEndpoint, configuration_slot: 2, priority: '2,1' });
+    assert.equal(up.status, 200, up.describe);
+    const network = await profileSet;
+    assert.equal(network.configurationSlot, 2);
+    assert.equal(network.connectionData.securityProfile, 2);
+    assert.equal(network.connectionData.ocppCsmsUrl, server.tlsEndpoint);
+    assert.equal(network.connectionData.ocppVersion, 'OCPP20');
+    assert.equal(network.connectionData.ocppTransport, 'JSON');
+    const set = (await priority).setVariableData;
+    assert.equal(set.length, 1);
+    assert.equal(set[0].component.name, 'OCPPCommCtrlr');
+    assert.equal(set[0].variable.name, 'NetworkConfigurationPriority');
+    assert.equal(set[0].attributeValue, '2,1');
+    assert.ok(['Immediate', 'OnIdle'].includes((await reset).type));
+    assert.equal((await api('GET', '/stations/UP-201')).json.pending_security_profile, 2);
+    assertNoProtocolViolations(station);
+    await station.client.close({ code: 1000 });
+    // The station restarts on its new slot: wss:// with its password.
+    const secured = await wss('UP-201', 'ocpp2.0.1', { password: 'upgrade-me-secret-201' });
+    await call(secured, 'BootNotification', { reason: 'PowerUp', chargingStation: { model: 'M', vendorName: 'V' } });
+    let record;
+    for (let i = 0; i < 50; ++i) {
+      record = (await api('GET', '/stations/UP-201')).json;
+      if (record.security_profile === 2) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(record.security_profile, 2, JSON.stringify(record));
+    assert.equal(record.pending_security_profile, null);
+    await secured.client.close({ code: 1000 });
+    await refused(connectStation('UP-201', 'ocpp2.0.1', { password: 'upgrade-me-secret-201' }), 'ws:// after the upgrade');
+  });
+
   it('the wss:// stream: frames over many TLS records both ways, a burst of calls answered in order, silent and half-sent handshakes closed at the deadline, a peer that never reads closed', async () => {
     // 60 kB frames (the limit is 64 KiB) span four TLS records each way.
     const station = await wss('TLS2-16', 'ocpp1.6', { password: 'profile-two-secret-16' });
