@@ -39,7 +39,9 @@ struct TlsPipeAccess {
   static int write(BIO* bio, const char* data, int length) {
     auto& pipe = pipe_of(bio);
     BIO_clear_retry_flags(bio);
-    pipe.out.append(data, static_cast<std::size_t>(std::max(length, 0)));
+    const auto n = static_cast<std::size_t>(std::max(length, 0));
+    pipe.out.append(data, n);
+    pipe.produced += n;
     return length;
   }
   static long ctrl(BIO* bio, int command, long, void*) {
@@ -104,6 +106,7 @@ TlsStream::Step TlsStream::outcome(int result, std::size_t bytes) {
       return {Step::Done, bytes, {}};
     default: {
       unsigned long code = ERR_get_error();
+      ERR_clear_error();  // the rest of the queue: nobody else's to read
       if (code == 0) return {Step::Failed, 0, asio::ssl::error::stream_truncated};
       return {Step::Failed, 0, error_code(static_cast<int>(code), asio::error::get_ssl_category())};
     }

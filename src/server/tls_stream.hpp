@@ -83,8 +83,9 @@ class TlsStream {
     std::size_t bytes = 0;
     error_code ec;
   };
-  // The bytes a write_some sends as one TLS record: the first buffer, or the first few small
-  // ones gathered (a WebSocket frame header and its payload become one record, not two).
+  // The bytes a write_some sends as one TLS record: the first buffer when it fills a record,
+  // else up to a record's worth gathered from the first buffers (a WebSocket frame's header
+  // and the start of its payload become one record, not two).
   struct WritePlan {
     static constexpr std::size_t kRecord = 16 * 1024;
     boost::asio::const_buffer single;
@@ -95,23 +96,20 @@ class TlsStream {
     template <class ConstBuffers>
     static WritePlan of(const ConstBuffers& buffers) {
       WritePlan plan;
-      std::size_t total = 0, count = 0;
+      std::size_t count = 0;
       for (auto it = boost::asio::buffer_sequence_begin(buffers);
-           it != boost::asio::buffer_sequence_end(buffers); ++it) {
+           it != boost::asio::buffer_sequence_end(buffers) && plan.gathered.size() < kRecord; ++it) {
         boost::asio::const_buffer buffer = *it;
         if (buffer.size() == 0) continue;
-        if (count == 0) plan.single = buffer;
-        if (total + buffer.size() > kRecord) break;
-        total += buffer.size();
-        ++count;
-      }
-      if (count > 1) {
-        plan.gathered.reserve(total);
-        for (auto it = boost::asio::buffer_sequence_begin(buffers);
-             it != boost::asio::buffer_sequence_end(buffers) && plan.gathered.size() < total; ++it) {
-          boost::asio::const_buffer buffer = *it;
-          plan.gathered.append(static_cast<const char*>(buffer.data()), buffer.size());
+        if (++count == 1) {
+          plan.single = buffer;
+          if (buffer.size() >= kRecord) return plan;
+          continue;
         }
+        if (count == 2)
+          plan.gathered.append(static_cast<const char*>(plan.single.data()), plan.single.size());
+        plan.gathered.append(static_cast<const char*>(buffer.data()),
+                             std::min(buffer.size(), kRecord - plan.gathered.size()));
       }
       return plan;
     }
@@ -123,6 +121,11 @@ class TlsStream {
     std::size_t in_taken = 0;
     std::string out;      // TLS records not yet handed to the socket
     std::string sending;  // the records being written (here, not in the moving operation)
+    // Bytes of records OpenSSL has produced and the socket has taken, since the start: an
+    // operation whose records end at `produced` is done with them once `flushed` reaches it.
+    std::uint64_t produced = 0;
+    std::uint64_t flushed = 0;
+    error_code write_error;  // a failed socket write: the stream has a gap from then on
     bool eof = false;
     bool reading = false;  // an operation reads from the socket
     bool writing = false;  // an operation writes to the socket
@@ -170,6 +173,7 @@ struct TlsStream::Op {
   bool have_step = false;
   bool inline_start = true;  // still inside the initiating call: completion must be posted
   Step result;
+  std::uint64_t owed = 0;  // where this operation's own records end (Pipe::produced)
 
   template <class Self>
   void operator()(Self& self, error_code ec = {}, std::size_t transferred = 0) {
@@ -182,13 +186,13 @@ struct TlsStream::Op {
         return complete(self);
       case Sent:
         pipe.writing = false;
+        if (ec) {
+          pipe.write_error = ec;
+        } else {
+          pipe.flushed += pipe.sending.size();
+        }
         std::string().swap(pipe.sending);
         s.wake_waiters();
-        if (ec) {
-          // An SSL failure whose alert could not be sent is still reported as itself.
-          if (result.kind != Step::Failed) result = {Step::Failed, 0, ec};
-          return complete(self);
-        }
         break;
       case Received:
         pipe.reading = false;
@@ -204,14 +208,25 @@ struct TlsStream::Op {
         }
         break;
       case Woken:
-        break;  // the socket may be free: look again
+        // The socket may be free; and what the operation beside us read may be what OpenSSL
+        // was waiting for: ask it again.
+        if (result.kind == Step::NeedInput) have_step = false;
+        break;
     }
     if (!have_step) {
+      const auto before = pipe.produced;
       result = step(s);
       have_step = true;
+      if (pipe.produced != before) owed = pipe.produced;
     }
-    // Records produced (by us or by the operation beside us) go out first, in order.
-    if (pipe.writing || !pipe.out.empty()) {
+    // Our records go out before we complete (with any produced before them, in order); an
+    // operation with none to send does not wait for the other's writing.
+    if (pipe.flushed < owed) {
+      if (pipe.write_error) {
+        // An SSL failure whose alert could not be sent is still reported as itself.
+        if (result.kind != Step::Failed) result = {Step::Failed, 0, pipe.write_error};
+        return complete(self);
+      }
       if (pipe.writing) return wait(self);
       pipe.sending.swap(pipe.out);
       pipe.writing = true;

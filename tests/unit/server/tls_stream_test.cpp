@@ -156,6 +156,37 @@ TEST_F(TlsStreamTest, AReadWaitingForInput_DoesNotHoldUpAWrite_AndBothComplete) 
   });
 }
 
+TEST_F(TlsStreamTest, AReadStartedWhileAWriteIsStalled_StillReceives_WritesDoNotHoldUpReads) {
+  // The peer does not read until we have read what it sent: a read that waited for our
+  // stalled write would never come (on ws:// the two are independent; so they must be here).
+  run([this]() -> awaitable<void> {
+    auto [server, client] = co_await connect();
+    co_await handshake(*server, *client);
+    const std::string big = pattern(4'000'000);  // more than both sockets' buffers hold
+    std::promise<std::size_t> written;
+    asio::async_write(*server, asio::buffer(big),
+                      [&](boost::system::error_code ec, std::size_t n) { written.set_value(ec ? 0 : n); });
+    std::string inbound(4, '\0');
+    std::promise<std::size_t> read_done;
+    asio::async_read(*server, asio::buffer(inbound),
+                     [&](boost::system::error_code ec, std::size_t n) { read_done.set_value(ec ? 0 : n); });
+    co_await asio::async_write(*client, asio::buffer(std::string("ping")), use_awaitable);
+    auto read_future = read_done.get_future();
+    const bool read_while_writing = co_await ready(read_future);
+    EXPECT_TRUE(read_while_writing) << "the read waited for the stalled write";
+    std::string received(big.size(), '\0');
+    co_await asio::async_read(*client, asio::buffer(received), use_awaitable);
+    EXPECT_EQ(received, big);
+    auto write_future = written.get_future();
+    if (!co_await ready(write_future)) throw std::runtime_error("the write did not complete");
+    EXPECT_EQ(write_future.get(), big.size());
+    if (read_while_writing) {
+      EXPECT_EQ(read_future.get(), 4u);
+      EXPECT_EQ(inbound, "ping");
+    }
+  });
+}
+
 TEST_F(TlsStreamTest, ThePeersCloseNotify_OrATcpCloseWithoutIt_EndsAReadWithEof) {
   run([this]() -> awaitable<void> {
     for (bool close_notify : {true, false}) {
