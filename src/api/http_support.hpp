@@ -328,8 +328,10 @@ inline json station_fields(json body, bool creating) {
 }
 
 inline json id_token_fields(json body) {
-  check_known(body, {"token", "status", "expires_at", "group", "customer_id"});
+  check_known(body, {"token", "status", "expires_at", "group", "customer_id", "max_concurrent_sessions"});
   expect_enum(body, "status", {"Accepted", "Blocked", "Expired", "Invalid"});
+  // null: no limit (a fleet card used on several stations at once).
+  expect_number(body, "max_concurrent_sessions", 1, 1000000, true);
   expect_string(body, "group", 36);
   expect_string(body, "customer_id", 100);
   if (auto it = body.find("expires_at"); it != body.end() && !it->is_null()) {

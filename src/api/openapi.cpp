@@ -4411,7 +4411,7 @@ std::string_view openapi_document() {
       },
       "IdToken": {
         "type": "object",
-        "description": "An identifier drivers present (OCPP 1.6 idTag, 2.0.1 idToken).",
+        "description": "An identifier drivers present (OCPP 1.6 idTag, 2.0.1 idToken). Chargers' tokens are matched case-insensitively (OCPP's IdToken is): a token that differs from an existing one only in case cannot be created (409).",
         "properties": {
           "token": {
             "type": "string"
@@ -4448,6 +4448,14 @@ std::string_view openapi_document() {
           "created_at": {
             "type": "string",
             "format": "date-time"
+          },
+          "max_concurrent_sessions": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "minimum": 1,
+            "description": "Sessions the token may run at once (a StartTransaction or a TransactionEvent that would make one more is answered ConcurrentTx); null: no limit, for fleet cards."
           }
         },
         "required": [
@@ -4456,6 +4464,7 @@ std::string_view openapi_document() {
           "expires_at",
           "group",
           "customer_id",
+          "max_concurrent_sessions",
           "created_at"
         ]
       },
@@ -4501,6 +4510,15 @@ std::string_view openapi_document() {
               "null"
             ],
             "maxLength": 100
+          },
+          "max_concurrent_sessions": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "minimum": 1,
+            "maximum": 1000000,
+            "description": "Default 1. null: no limit (fleet cards)."
           }
         },
         "additionalProperties": false

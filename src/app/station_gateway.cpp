@@ -114,9 +114,9 @@ class BatchView final : public domain::ChargingRepository {
   std::optional<domain::IdTokenRecord> find_id_token(const std::string& token) override {
     return real_.find_id_token(token);
   }
-  bool has_open_transaction(const std::string& token,
-                            std::optional<std::int64_t> except_transaction) override {
-    return real_.has_open_transaction(token, except_transaction);
+  std::size_t open_transactions(const std::string& token, std::optional<std::int64_t> except_transaction,
+                                std::size_t cap) override {
+    return real_.open_transactions(token, except_transaction, cap);
   }
   domain::TransactionRef start_transaction(const domain::MessageContext& ctx,
                                            const domain::StartTransactionRequest& start,
@@ -709,17 +709,24 @@ void StationGateway::run_single(const std::shared_ptr<server::StationLink>& link
 
 void StationGateway::add_running_cost(domain::Repositories& repos, const domain::MessageContext& ctx,
                                       const domain::Request& request, charging::Outcome& outcome) {
-  // 2.0.1: the cost so far in the reply to Updated events, at most once per interval
-  // per transaction (it reads the session's readings and tariff), and the final cost
-  // in the reply to Ended.
+  // 2.0.1: the final cost in the reply to Ended; the cost so far, at most once per interval
+  // per transaction (it reads the session's readings and tariff), sent with CostUpdated after
+  // the reply to an Updated event.
   auto* event = std::get_if<domain::TransactionEventResponse>(&outcome.response);
   const auto* sent = std::get_if<domain::TransactionEventRequest>(&request);
   if (event && sent && event->transaction_id != 0 && sent->kind != domain::TransactionEventKind::Started &&
       cost_due(event->transaction_id, sent->kind == domain::TransactionEventKind::Ended)) {
     try {
       if (auto data = repos.billing().pricing_data(event->transaction_id)) {
-        if (auto cost = billing::BillingService::price(*data))
-          event->total_cost = (*cost)["total_incl_vat"].get<std::string>();
+        if (auto cost = billing::BillingService::price(*data)) {
+          auto total = (*cost)["total_incl_vat"].get<std::string>();
+          if (sent->kind == domain::TransactionEventKind::Ended) {
+            event->total_cost = std::move(total);
+          } else {
+            event->running_cost = std::move(total);
+            event->ocpp_transaction_id = sent->transaction_id;
+          }
+        }
       }
     } catch (const std::exception& e) {
       // A tariff that cannot price the session must not fail the charger's message.
@@ -757,6 +764,14 @@ void StationGateway::finish(const std::shared_ptr<server::StationLink>& link, oc
   }
   reply(std::move(payload));
   events_.publish(outcome.events);
+  if (auto* event = std::get_if<domain::TransactionEventResponse>(&outcome.response);
+      event && event->running_cost)
+    send(link->station_id(), "cost-updated",
+         json{{"transaction_id", event->ocpp_transaction_id}, {"total_cost", *event->running_cost}},
+         [id = link->station_id()](api::CommandResult result) {
+           if (result.kind != api::CommandResult::Kind::Answered)
+             spdlog::info("station {}: CostUpdated not delivered: {}", id, result.description);
+         });
   if (renew)
     send(link->station_id(), "renew-certificate", json::object(),
          [id = link->station_id()](api::CommandResult result) {

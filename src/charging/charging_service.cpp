@@ -90,29 +90,42 @@ RegistrationStatus ChargingService::registration_for_unknown() const {
   return RegistrationStatus::Rejected;
 }
 
-Authorization ChargingService::authorize(const IdToken& token, Timestamp now, ChargingRepository& repo,
-                                         std::optional<std::int64_t> own_transaction,
-                                         bool check_concurrent) const {
-  Authorization result;
+ChargingService::TokenCheck ChargingService::check_token(const IdToken& token, Timestamp now,
+                                                         ChargingRepository& repo) const {
+  TokenCheck check;
+  Authorization& result = check.authorization;
   // 2.0.1 free vend: the station starts without identification (C01 "NoAuthorization").
   if (token.type == "NoAuthorization") {
     result.status = AuthorizationStatus::Accepted;
-    return result;
+    return check;
   }
-  auto record = repo.find_id_token(token.value);
+  check.record = repo.find_id_token(token.value);
+  const auto& record = check.record;
   if (!record) {
     result.status = AuthorizationStatus::Invalid;
-    return result;
+    return check;
   }
   result.status = record->status;
   result.expires_at = record->expires_at;
   result.group = record->group;
   if (result.status == AuthorizationStatus::Accepted && record->expires_at && *record->expires_at <= now)
     result.status = AuthorizationStatus::Expired;
-  if (result.status == AuthorizationStatus::Accepted && check_concurrent &&
-      repo.has_open_transaction(token.value, own_transaction))
-    result.status = AuthorizationStatus::ConcurrentTx;
-  return result;
+  return check;
+}
+
+Authorization ChargingService::authorize(const IdToken& token, Timestamp now,
+                                         ChargingRepository& repo) const {
+  return check_token(token, now, repo).authorization;
+}
+
+void ChargingService::apply_session_limit(TokenCheck& check, std::int64_t own_transaction,
+                                          ChargingRepository& repo) const {
+  if (check.authorization.status != AuthorizationStatus::Accepted || !check.record ||
+      !check.record->max_concurrent_sessions)
+    return;
+  const auto limit = static_cast<std::size_t>(std::max(1, *check.record->max_concurrent_sessions));
+  if (repo.open_transactions(check.record->token, own_transaction, limit) >= limit)
+    check.authorization.status = AuthorizationStatus::ConcurrentTx;
 }
 
 Outcome ChargingService::handle(const MessageContext& ctx, const Request& request,
@@ -140,25 +153,29 @@ Outcome ChargingService::handle(const MessageContext& ctx, const Request& reques
             return outcome;
           },
           [&](const AuthorizeRequest& authorize_request) -> Outcome {
-            return {AuthorizeResponse{
-                        authorize(authorize_request.id_token, ctx.received_at, repo, std::nullopt, true)},
-                    {}};
+            return {AuthorizeResponse{authorize(authorize_request.id_token, ctx.received_at, repo)}, {}};
           },
           [&](const StartTransactionRequest& start) -> Outcome {
             auto flags = merge(base_flags(ctx), timestamp_flags(ctx, start.timestamp, tolerance));
-            auto authorization = authorize(start.id_token, ctx.received_at, repo);
-            auto ref = repo.start_transaction(ctx, start, authorization, flags);
-            // A retry finds its own transaction open: only another one is a concurrent use.
-            if (authorization.status == AuthorizationStatus::Accepted &&
-                repo.has_open_transaction(start.id_token.value, ref.id)) {
-              authorization.status = AuthorizationStatus::ConcurrentTx;
-              if (ref.created) repo.set_start_authorization(ref.id, authorization.status);
+            auto check = check_token(start.id_token, ctx.received_at, repo);
+            // Kept under the token's stored spelling: OCPP's IdToken is case-insensitive.
+            std::optional<StartTransactionRequest> canonical;
+            if (check.record && check.record->token != start.id_token.value) {
+              canonical = start;
+              canonical->id_token.value = check.record->token;
             }
-            Outcome outcome{StartTransactionResponse{ref.id, authorization}, {}};
+            const StartTransactionRequest& started = canonical ? *canonical : start;
+            auto ref = repo.start_transaction(ctx, started, check.authorization, flags);
+            // A retry finds its own transaction open: only the others count.
+            const auto before = check.authorization.status;
+            apply_session_limit(check, ref.id, repo);
+            if (ref.created && check.authorization.status != before)
+              repo.set_start_authorization(ref.id, check.authorization.status);
+            Outcome outcome{StartTransactionResponse{ref.id, check.authorization}, {}};
             if (ref.created)
               outcome.events.push_back(TransactionStarted{
-                  ref.id, ctx.station_id, start.evse_id, start.connector_id, start.id_token.value,
-                  start.meter_start_wh, start.timestamp, std::nullopt});
+                  ref.id, ctx.station_id, started.evse_id, started.connector_id, started.id_token.value,
+                  started.meter_start_wh, started.timestamp, std::nullopt});
             return outcome;
           },
           [&](const StopTransactionRequest& stop) -> Outcome {
@@ -195,13 +212,33 @@ Outcome ChargingService::handle(const MessageContext& ctx, const Request& reques
                   authorize(*stop.id_token, ctx.received_at, repo);
             return outcome;
           },
-          [&](const TransactionEventRequest& event) -> Outcome {
-            auto flags = merge(base_flags(ctx), timestamp_flags(ctx, event.timestamp, tolerance));
+          [&](const TransactionEventRequest& received) -> Outcome {
+            auto flags = merge(base_flags(ctx), timestamp_flags(ctx, received.timestamp, tolerance));
+            std::optional<TokenCheck> check;
+            if (received.id_token) check = check_token(*received.id_token, ctx.received_at, repo);
+            // Kept under the token's stored spelling: OCPP's IdToken is case-insensitive.
+            std::optional<TransactionEventRequest> canonical;
+            if (check && check->record && check->record->token != received.id_token->value) {
+              canonical = received;
+              canonical->id_token->value = check->record->token;
+            }
+            const TransactionEventRequest& event = canonical ? *canonical : received;
             std::optional<Authorization> authorization;
-            if (event.id_token) authorization = authorize(*event.id_token, ctx.received_at, repo);
+            if (check) authorization = check->authorization;
             auto [first, last] = register_span(event.samples);
             auto ref = repo.record_transaction_event(ctx, event, authorization, first, last, flags);
-            Outcome outcome{TransactionEventResponse{authorization, ref.id, std::nullopt}, {}};
+            // The token starts (or is given) this session: beside its other open ones, is it
+            // one too many?
+            if (check && event.kind != TransactionEventKind::Ended) {
+              const auto before = check->authorization.status;
+              apply_session_limit(*check, ref.id, repo);
+              if (check->authorization.status != before) {
+                authorization = check->authorization;
+                repo.set_start_authorization(ref.id, check->authorization.status);
+              }
+            }
+            Outcome outcome{TransactionEventResponse{authorization, ref.id, std::nullopt, std::nullopt, {}},
+                            {}};
             // 2.0.1 names the EVSE only in the first event of a transaction: later ones take it
             // from the stored transaction.
             int evse_id = event.evse_id.value_or(ref.evse_id);

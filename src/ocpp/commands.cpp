@@ -11,10 +11,11 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr std::array<std::string_view, 18> kCommands = {
-    // Sent by the server itself (password rotation A01, profile upgrade A05), not from the
-    // REST command route.
+constexpr std::array<std::string_view, 19> kCommands = {
+    // Sent by the server itself (password rotation A01, profile upgrade A05, the running cost
+    // of a 2.0.1 transaction), not from the REST command route.
     "set-password",
+    "cost-updated",
     "set-security-profile",
     "set-network-profile",
     "set-network-priority",
@@ -150,6 +151,14 @@ std::optional<OutboundCall> security_command(Version version, std::string_view n
                                            {"attributeValue", need_string(body, "priority")}}})}}};
   if (name == "set-security-profile" || name == "set-network-profile" || name == "set-network-priority")
     throw CommandError(std::string(name) + " is not an OCPP " + (v16 ? "1.6" : "2.0.1") + " step");
+  if (name == "cost-updated") {
+    if (v16) throw CommandError("CostUpdated is not an OCPP 1.6 message");
+    // totalCost is a number: the decimal text as JSON (exact up to the digits it has).
+    auto total = json::parse(need_string(body, "total_cost"), nullptr, false);
+    if (!total.is_number()) throw CommandError("'total_cost' must be a decimal number as text");
+    return OutboundCall{"CostUpdated",
+                        {{"totalCost", total}, {"transactionId", need_string(body, "transaction_id")}}};
+  }
   if (name == "renew-certificate")
     return v16 ? OutboundCall{"ExtendedTriggerMessage", {{"requestedMessage", "SignChargePointCertificate"}}}
                : OutboundCall{"TriggerMessage", {{"requestedMessage", "SignChargingStationCertificate"}}};

@@ -229,9 +229,13 @@ std::optional<std::string> PgAdminRepository::get_id_token(const std::string& to
 domain::WriteResult PgAdminRepository::create_id_token(const std::string& token,
                                                        const std::string& fields_json) {
   auto rows = txn_.exec_params(
-      "INSERT INTO id_tokens (token, status, expires_at, group_token, customer_id) "
+      "INSERT INTO id_tokens (token, status, expires_at, group_token, customer_id, max_concurrent_sessions) "
       "SELECT $1, coalesce(f->>'status', 'Accepted'), (f->>'expires_at')::timestamptz, "
-      "f->>'group', f->>'customer_id' FROM (SELECT $2::jsonb AS f) x "
+      "f->>'group', f->>'customer_id', "
+      "CASE WHEN f ? 'max_concurrent_sessions' THEN (f->>'max_concurrent_sessions')::integer ELSE 1 END "
+      "FROM (SELECT $2::jsonb AS f) x "
+      // OCPP's IdToken is case-insensitive: one that differs only in case is the same token.
+      "WHERE NOT EXISTS (SELECT 1 FROM id_tokens WHERE lower(token) = lower($1)) "
       "ON CONFLICT (token) DO NOTHING RETURNING token",
       token, fields_json);
   return rows.empty() ? domain::WriteResult::Conflict : domain::WriteResult::Done;
@@ -242,6 +246,7 @@ domain::WriteResult PgAdminRepository::patch_id_token(const std::string& token,
   auto sql = "UPDATE id_tokens SET status = coalesce(($2::jsonb->>'status'), status), " +
              assign("expires_at", "expires_at", "timestamptz") + ", " +
              assign("group_token", "group", "text") + ", " + assign("customer_id", "customer_id", "text") +
+             ", " + assign("max_concurrent_sessions", "max_concurrent_sessions", "integer") +
              ", updated_at = now() WHERE token = $1";
   return affected(txn_.exec_params(sql, token, fields_json));
 }

@@ -210,8 +210,9 @@ bool PgChargingRepository::record_status(const domain::MessageContext& ctx,
 std::optional<domain::IdTokenRecord> PgChargingRepository::find_id_token(const std::string& token) {
   auto result =
       exec_cached(txn_,
-                  "SELECT token, status, csms_ms(expires_at) AS expires_ms, group_token, customer_id "
-                  "FROM id_tokens WHERE token = $1",
+                  "SELECT token, status, csms_ms(expires_at) AS expires_ms, group_token, customer_id, "
+                  "max_concurrent_sessions FROM id_tokens WHERE lower(token) = lower($1) "
+                  "ORDER BY token = $1 DESC LIMIT 1",
                   token);
   if (result.empty()) return std::nullopt;
   const auto& row = result[0];
@@ -222,16 +223,19 @@ std::optional<domain::IdTokenRecord> PgChargingRepository::find_id_token(const s
   record.expires_at = ms(row["expires_ms"]);
   record.group = opt<std::string>(row["group_token"]);
   record.customer_id = opt<std::string>(row["customer_id"]);
+  record.max_concurrent_sessions = opt<int>(row["max_concurrent_sessions"]);
   return record;
 }
 
-bool PgChargingRepository::has_open_transaction(const std::string& token,
-                                                std::optional<std::int64_t> except_transaction) {
-  auto result = exec_cached(txn_,
-                            "SELECT 1 FROM transactions WHERE id_token = $1 AND stopped_at IS NULL "
-                            "AND id IS DISTINCT FROM $2 LIMIT 1",
-                            token, except_transaction);
-  return !result.empty();
+std::size_t PgChargingRepository::open_transactions(const std::string& token,
+                                                    std::optional<std::int64_t> except_transaction,
+                                                    std::size_t cap) {
+  auto result =
+      exec_cached(txn_,
+                  "SELECT count(*) FROM (SELECT 1 FROM transactions WHERE lower(id_token) = lower($1) "
+                  "AND stopped_at IS NULL AND id IS DISTINCT FROM $2 LIMIT $3) open",
+                  token, except_transaction, static_cast<long long>(cap));
+  return result[0][0].as<std::size_t>();
 }
 
 domain::TransactionRef PgChargingRepository::start_transaction(const domain::MessageContext& ctx,

@@ -21,8 +21,8 @@ class PgChargingRepository final : public domain::ChargingRepository {
   bool record_status(const domain::MessageContext& ctx, const domain::StatusRequest& status,
                      const std::vector<std::string>& flags) override;
   std::optional<domain::IdTokenRecord> find_id_token(const std::string& token) override;
-  bool has_open_transaction(const std::string& token,
-                            std::optional<std::int64_t> except_transaction) override;
+  std::size_t open_transactions(const std::string& token, std::optional<std::int64_t> except_transaction,
+                                std::size_t cap) override;
   domain::TransactionRef start_transaction(const domain::MessageContext& ctx,
                                            const domain::StartTransactionRequest& start,
                                            const domain::Authorization& authorization,

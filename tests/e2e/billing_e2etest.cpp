@@ -140,12 +140,19 @@ TEST_F(BillingE2e, Ocpp201Session_IsPricedWithTheDefaultTariff) {
     return cs.call("TransactionEvent", payload);
   };
   event("Started", 0, 1, 2.5, "Transaction.Begin");
-  // The running cost comes with the reply: 8.5 kWh x 0.30 + 1.00 = 3.55, + 19 % = 4.2245 -> 4.22.
+  // The running cost comes after the reply, with CostUpdated (the reply's totalCost is for the
+  // end only): 8.5 kWh x 0.30 + 1.00 = 3.55, + 19 % = 4.2245 -> 4.22.
   auto updated = event("Updated", 1, 900, 11.0, "Sample.Periodic");
-  EXPECT_EQ(updated[2]["totalCost"], 4.22) << updated.dump();
-  // Within the interval (60 s) the next Updated carries none; Ended always the final one.
+  EXPECT_FALSE(updated[2].contains("totalCost")) << updated.dump();
+  auto cost_updated = json::parse(cs.receive());
+  ASSERT_EQ(cost_updated[0], 2) << cost_updated.dump();
+  EXPECT_EQ(cost_updated[2], "CostUpdated");
+  EXPECT_EQ(cost_updated[3], json::parse(R"({"totalCost":4.22,"transactionId":"BILL-TX"})"));
+  cs.send_text(json::array({3, cost_updated[1], json::object()}).dump());
+  // Within the interval (60 s) the next Updated brings none; Ended always the final cost.
   auto again = event("Updated", 2, 1000, 12.0, "Sample.Periodic");
   EXPECT_FALSE(again[2].contains("totalCost")) << again.dump();
+  EXPECT_TRUE(cs.silent_for(std::chrono::milliseconds(500))) << "no CostUpdated within the interval";
   auto ended = event("Ended", 3, 1800, 20.5, "Transaction.End");
   EXPECT_EQ(ended[2]["totalCost"], 7.62) << ended.dump();
   auto cost = cost_of("BILL-201");

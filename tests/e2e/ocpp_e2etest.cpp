@@ -223,6 +223,40 @@ TEST_F(E2e, Ocpp201_FullChargingSession_IsStoredAndReadableThroughRest) {
   EXPECT_EQ(station.body["evses"][0]["connectors"][0]["status"], "Occupied");
 }
 
+TEST_F(E2e, IdTokens_CaseInsensitive_MaxConcurrentSessions_AuthorizeNeverConcurrentTx) {
+  ASSERT_EQ(api("POST", "/api/v1/id-tokens", json{{"token", "Fleet-Card-7"}}).status, 201);
+  auto collision = api("POST", "/api/v1/id-tokens", json{{"token", "FLEET-CARD-7"}});
+  EXPECT_EQ(collision.status, 409) << "the same token in another case: " << collision.raw;
+  auto fleet = api("GET", "/api/v1/id-tokens/Fleet-Card-7");
+  EXPECT_EQ(fleet.body["max_concurrent_sessions"], 1) << fleet.raw;
+  EXPECT_EQ(api("PATCH", "/api/v1/id-tokens/Fleet-Card-7", json{{"max_concurrent_sessions", 0}}).status, 400);
+  auto patched = api("PATCH", "/api/v1/id-tokens/Fleet-Card-7", json{{"max_concurrent_sessions", 2}});
+  ASSERT_EQ(patched.status, 200) << patched.raw;
+  EXPECT_EQ(patched.body["max_concurrent_sessions"], 2);
+
+  auto cp = connect("CP-FLEET", "ocpp1.6");
+  result_of(cp->call("BootNotification", {{"chargePointVendor", "V"}, {"chargePointModel", "M"}}));
+  auto start = [&](int connector, const char* tag) {
+    return result_of(cp->call("StartTransaction",
+                              {{"connectorId", connector},
+                               {"idTag", tag},
+                               {"meterStart", 0},
+                               {"timestamp", "2026-03-01T10:00:0" + std::to_string(connector) + "Z"}}));
+  };
+  auto first = start(1, "fleet-card-7");  // as a station may send it
+  EXPECT_EQ(first["idTagInfo"]["status"], "Accepted");
+  EXPECT_EQ(start(2, "FLEET-CARD-7")["idTagInfo"]["status"], "Accepted") << "two at once are allowed";
+  EXPECT_EQ(start(3, "Fleet-Card-7")["idTagInfo"]["status"], "ConcurrentTx") << "the third is one too many";
+  EXPECT_EQ(result_of(cp->call("Authorize", {{"idTag", "fleet-card-7"}}))["idTagInfo"]["status"], "Accepted")
+      << "Authorize never answers ConcurrentTx";
+  auto stored = api("GET", "/api/v1/transactions/" + std::to_string(first["transactionId"].get<long long>()));
+  EXPECT_EQ(stored.body["id_token"], "Fleet-Card-7") << "kept under the stored spelling: " << stored.raw;
+
+  auto unlimited = api("PATCH", "/api/v1/id-tokens/Fleet-Card-7", json{{"max_concurrent_sessions", nullptr}});
+  EXPECT_TRUE(unlimited.body["max_concurrent_sessions"].is_null()) << unlimited.raw;
+  EXPECT_EQ(start(4, "fleet-card-7")["idTagInfo"]["status"], "Accepted") << "no limit";
+}
+
 TEST_F(E2e, MalformedInput_GetsTheVersionsErrorCode_AndTheConnectionStaysUsable) {
   auto v16 = connect("E2E-BAD-16", "ocpp1.6");
   v16->send_text("this is not json");

@@ -171,15 +171,25 @@ class FakeChargingRepository final : public domain::ChargingRepository {
 
   std::optional<domain::IdTokenRecord> find_id_token(const std::string& token) override {
     auto it = id_tokens_.find(token);
-    if (it == id_tokens_.end()) return std::nullopt;
+    if (it == id_tokens_.end()) {
+      it = std::find_if(id_tokens_.begin(), id_tokens_.end(),
+                        [&](const auto& entry) { return lower(entry.first) == lower(token); });
+      if (it == id_tokens_.end()) return std::nullopt;
+    }
     return it->second;
   }
 
-  bool has_open_transaction(const std::string& token,
-                            std::optional<std::int64_t> except_transaction) override {
-    return std::any_of(transactions_.begin(), transactions_.end(), [&](const Transaction& tx) {
-      return tx.id_token == token && !tx.stopped_at && tx.id != except_transaction;
+  std::size_t open_transactions(const std::string& token, std::optional<std::int64_t> except_transaction,
+                                std::size_t cap) override {
+    auto open = std::count_if(transactions_.begin(), transactions_.end(), [&](const Transaction& tx) {
+      return tx.id_token && lower(*tx.id_token) == lower(token) && !tx.stopped_at &&
+             tx.id != except_transaction;
     });
+    return std::min(static_cast<std::size_t>(open), cap);
+  }
+  static std::string lower(std::string text) {
+    for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
   }
 
   domain::TransactionRef start_transaction(const domain::MessageContext& ctx,

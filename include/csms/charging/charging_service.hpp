@@ -31,16 +31,25 @@ class ChargingService {
   Outcome handle(const domain::MessageContext& ctx, const domain::Request& request,
                  domain::ChargingRepository& repo) const;
 
-  // The authorization an id token gets right now (also used inside transactions).
+  // The authorization an id token gets right now (also used inside transactions). Never
+  // ConcurrentTx: both versions give that answer only to a transaction's start.
   domain::Authorization authorize(const domain::IdToken& token, domain::Timestamp now,
-                                  domain::ChargingRepository& repo,
-                                  std::optional<std::int64_t> own_transaction = std::nullopt,
-                                  bool check_concurrent = false) const;
+                                  domain::ChargingRepository& repo) const;
 
   // Registration a station gets at boot when it is not yet known.
   domain::RegistrationStatus registration_for_unknown() const;
 
  private:
+  struct TokenCheck {
+    domain::Authorization authorization;
+    std::optional<domain::IdTokenRecord> record;  // as stored (its spelling is the canonical one)
+  };
+  TokenCheck check_token(const domain::IdToken& token, domain::Timestamp now,
+                         domain::ChargingRepository& repo) const;
+  // An Accepted token that already runs as many other sessions as it may becomes ConcurrentTx.
+  void apply_session_limit(TokenCheck& check, std::int64_t own_transaction,
+                           domain::ChargingRepository& repo) const;
+
   ChargingSettings settings_;
 };
 

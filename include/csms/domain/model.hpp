@@ -66,6 +66,8 @@ struct IdTokenRecord {
   std::optional<Timestamp> expires_at;
   std::optional<std::string> group;
   std::optional<std::string> customer_id;
+  // Sessions it may run at once; nullopt: no limit (a fleet card).
+  std::optional<int> max_concurrent_sessions = 1;
 };
 
 struct Authorization {

@@ -50,10 +50,13 @@ class ChargingRepository {
   virtual bool record_status(const MessageContext& ctx, const StatusRequest& status,
                              const std::vector<std::string>& flags) = 0;
 
+  // Case-insensitive (OCPP's IdToken is); a token spelt exactly so wins over one that differs
+  // only in case.
   virtual std::optional<IdTokenRecord> find_id_token(const std::string& token) = 0;
-  // Whether the token has an open transaction other than `except_transaction`.
-  virtual bool has_open_transaction(const std::string& token,
-                                    std::optional<std::int64_t> except_transaction) = 0;
+  // How many open transactions the token (in any case) has other than `except_transaction`,
+  // counting up to `cap`.
+  virtual std::size_t open_transactions(const std::string& token,
+                                        std::optional<std::int64_t> except_transaction, std::size_t cap) = 0;
 
   // 1.6 StartTransaction; a retry of a recorded start returns the same id.
   virtual TransactionRef start_transaction(const MessageContext& ctx, const StartTransactionRequest& start,

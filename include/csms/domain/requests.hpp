@@ -111,7 +111,11 @@ struct TransactionEventRequest {
 struct TransactionEventResponse {
   std::optional<Authorization> authorization;  // present when the request carried an id token
   std::int64_t transaction_id = 0;             // ours, for the running cost
-  std::optional<std::string> total_cost;       // incl. VAT so far, decimal text ("7.62")
+  std::optional<std::string> total_cost;       // the final cost incl. VAT, decimal text ("7.62"): Ended only
+  // The cost so far of a running transaction, sent with CostUpdated after the reply (whose
+  // totalCost "SHALL only be sent when charging has ended"), for the station's transaction id.
+  std::optional<std::string> running_cost;
+  std::string ocpp_transaction_id;
 };
 
 struct MeterValuesRequest {

@@ -186,12 +186,66 @@ TEST_F(ChargingServiceTest, Authorize_TokenExpiringLater_IsAccepted) {
   EXPECT_EQ(authorize_status("TAG1"), AuthorizationStatus::Accepted);
 }
 
-TEST_F(ChargingServiceTest, Authorize_TokenWithOpenTransaction_IsConcurrentTx) {
+TEST_F(ChargingServiceTest, Authorize_TokenWithOpenTransaction_IsAccepted_ConcurrentTxIsForStartsOnly) {
+  // Both versions: ConcurrentTx is "only relevant" to a transaction's start; a driver who
+  // presents the card to stop the session must be Accepted.
   repo_.add_id_token(token("TAG1"));
-  auto id = start("TAG1");
-  EXPECT_EQ(authorize_status("TAG1"), AuthorizationStatus::ConcurrentTx);
-  handle(stop_request(id));
+  start("TAG1");
   EXPECT_EQ(authorize_status("TAG1"), AuthorizationStatus::Accepted);
+}
+
+TEST_F(ChargingServiceTest, IdTokens_AreCaseInsensitive_AndStoredUnderTheirOwnSpelling) {
+  repo_.add_id_token(token("AbC123"));
+  EXPECT_EQ(authorize_status("abc123"), AuthorizationStatus::Accepted);
+  auto outcome = handle(start_request("ABC123"));
+  auto response = response_of<StartTransactionResponse>(outcome);
+  EXPECT_EQ(response.authorization.status, AuthorizationStatus::Accepted);
+  EXPECT_EQ(repo_.transaction(response.transaction_id)->id_token, "AbC123");
+  EXPECT_EQ(events_of<TransactionStarted>(outcome).at(0).id_token, "AbC123");
+  // The same token in another case is the same token: a second session is one too many.
+  auto second = response_of<StartTransactionResponse>(handle(start_request("abc123", 2)));
+  EXPECT_EQ(second.authorization.status, AuthorizationStatus::ConcurrentTx);
+
+  auto event = transaction_event(TransactionEventKind::Started, 0, kStarted, "tx-ci");
+  event.id_token = IdToken{"aBc123", "ISO14443"};
+  handle_201(event);
+  EXPECT_EQ(repo_.transactions().back().id_token, "AbC123");
+}
+
+TEST_F(ChargingServiceTest, MaxConcurrentSessions_AllowsThatMany_NullMeansNoLimit) {
+  auto fleet = token("FLEET");
+  fleet.max_concurrent_sessions = 3;
+  repo_.add_id_token(fleet);
+  for (int evse = 1; evse <= 3; ++evse)
+    EXPECT_EQ(
+        response_of<StartTransactionResponse>(handle(start_request("FLEET", evse))).authorization.status,
+        AuthorizationStatus::Accepted)
+        << "session " << evse;
+  EXPECT_EQ(response_of<StartTransactionResponse>(handle(start_request("FLEET", 4))).authorization.status,
+            AuthorizationStatus::ConcurrentTx);
+
+  auto unlimited = token("UNLIMITED");
+  unlimited.max_concurrent_sessions = std::nullopt;
+  repo_.add_id_token(unlimited);
+  for (int evse = 1; evse <= 10; ++evse)
+    EXPECT_EQ(
+        response_of<StartTransactionResponse>(handle(start_request("UNLIMITED", evse))).authorization.status,
+        AuthorizationStatus::Accepted);
+}
+
+TEST_F(ChargingServiceTest, TransactionEventStarted_ByATokenAtItsLimit_IsConcurrentTx) {
+  repo_.add_id_token(token("TAG1"));
+  start("TAG1");  // a 1.6 session still open
+  auto event = transaction_event(TransactionEventKind::Started, 0, kStarted, "tx-2");
+  event.id_token = IdToken{"TAG1", "ISO14443"};
+  auto response = response_of<TransactionEventResponse>(handle_201(event));
+  ASSERT_TRUE(response.authorization.has_value());
+  EXPECT_EQ(response.authorization->status, AuthorizationStatus::ConcurrentTx);
+  // Its own later events are not a second session.
+  auto own = transaction_event(TransactionEventKind::Ended, 1, kStopped, "tx-2");
+  own.id_token = IdToken{"TAG1", "ISO14443"};
+  EXPECT_EQ(response_of<TransactionEventResponse>(handle_201(own)).authorization->status,
+            AuthorizationStatus::Accepted);
 }
 
 TEST_F(ChargingServiceTest, StartTransaction_AcceptedToken_IsAcceptedAndRecorded) {

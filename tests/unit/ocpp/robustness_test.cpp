@@ -111,7 +111,7 @@ domain::Response plausible_response(const domain::Request& request) {
   if (std::holds_alternative<domain::StopTransactionRequest>(request))
     return domain::StopTransactionResponse{domain::Authorization{}};
   if (std::holds_alternative<domain::TransactionEventRequest>(request))
-    return domain::TransactionEventResponse{domain::Authorization{}, 0, std::nullopt};
+    return domain::TransactionEventResponse{domain::Authorization{}, 0, std::nullopt, std::nullopt, {}};
   if (std::holds_alternative<domain::DataTransferRequest>(request)) return domain::DataTransferResponse{};
   return domain::EmptyResponse{};
 }

@@ -608,7 +608,8 @@ TEST(V201Reply, Authorize_EveryStatusIsSentAsIs) {
 TEST(V201Reply, TransactionEvent_WithAuthorization_CarriesIdTokenInfo) {
   domain::Authorization auth = authorization(AuthorizationStatus::NoCredit);
   auth.group = "G";
-  auto reply = to_reply(kV201, "TransactionEvent", domain::TransactionEventResponse{auth, 0, std::nullopt});
+  auto reply = to_reply(kV201, "TransactionEvent",
+                        domain::TransactionEventResponse{auth, 0, std::nullopt, std::nullopt, {}});
   EXPECT_EQ(reply,
             json::parse(
                 R"({"idTokenInfo":{"status":"NoCredit","groupIdToken":{"idToken":"G","type":"Central"}}})"));
@@ -622,7 +623,8 @@ TEST(V201Reply, TransactionEvent_WithoutAuthorization_IsEmpty) {
 }
 
 TEST(V201Reply, TransactionEvent_CarriesTheTotalCostAsASchemaValidNumber) {
-  auto reply = to_reply(kV201, "TransactionEvent", domain::TransactionEventResponse{std::nullopt, 7, "7.62"});
+  auto reply = to_reply(kV201, "TransactionEvent",
+                        domain::TransactionEventResponse{std::nullopt, 7, "7.62", std::nullopt, {}});
   EXPECT_EQ(reply, json::parse(R"({"totalCost":7.62})"));
   EXPECT_TRUE(valid_reply(kV201, "TransactionEvent", reply));
 }
