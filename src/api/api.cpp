@@ -49,7 +49,99 @@ void Api::run_unit(std::function<HttpResponse(domain::Repositories&)> work,
           });
 }
 
+namespace {
+
+const char* role_name(Role role) {
+  return role == Role::Admin ? "admin" : role == Role::Operator ? "operator" : "viewer";
+}
+
+// The body as the audit log keeps it: secrets replaced, a large one left out.
+std::optional<std::string> audit_body(const std::string& text) {
+  constexpr std::size_t kMax = 8 * 1024;
+  if (text.empty()) return std::nullopt;
+  if (text.size() > kMax) return json{{"omitted_bytes", text.size()}}.dump();
+  auto parsed = parsing::parse_json(text, {text.size(), 64});
+  if (!parsed.ok()) return json{{"unparsable_bytes", text.size()}}.dump();
+  std::function<void(json&)> redact = [&](json& value) {
+    if (value.is_object()) {
+      for (auto& [key, member] : value.items()) {
+        if (key.find("password") != std::string::npos || key.find("secret") != std::string::npos ||
+            key.find("private") != std::string::npos)
+          member = "***";
+        else
+          redact(member);
+      }
+    } else if (value.is_array()) {
+      for (auto& item : value) redact(item);
+    }
+  };
+  redact(parsed.value);
+  return parsed.value.dump();
+}
+
+// What an audit entry names: the resource ("stations/CP-1") and the action taken on it
+// ("remote-start", "password:rotate", "reprice"), from the path after /api/v1.
+std::pair<std::optional<std::string>, std::optional<std::string>> audit_target(
+    const std::vector<std::string>& seg) {
+  if (seg.size() < 3) return {std::nullopt, std::nullopt};
+  auto split = [](const std::string& part) -> std::pair<std::string, std::optional<std::string>> {
+    auto colon = part.find(':');
+    if (colon == std::string::npos) return {part, std::nullopt};
+    return {part.substr(0, colon), part.substr(colon + 1)};
+  };
+  auto [resource, resource_action] = split(seg[2]);
+  if (seg.size() == 3) return {resource, resource_action};
+  auto [id, id_action] = split(seg[3]);
+  std::string target = resource + "/" + id;
+  if (seg.size() == 4) return {target, id_action};
+  std::string rest;
+  for (std::size_t i = 4; i < seg.size(); ++i) rest += (rest.empty() ? "" : "/") + seg[i];
+  if (rest.starts_with("commands/")) rest.erase(0, 9);
+  return {target, rest};
+}
+
+}  // namespace
+
+void Api::record_audit(domain::AuditRecord record, HttpResponse response,
+                       std::function<void(HttpResponse)> respond) {
+  record.status = response.status;
+  if (response.body.size() <= 64 * 1024) {
+    auto answer = json::parse(response.body, nullptr, false);
+    if (answer.is_object()) {
+      for (const char* key : {"detail", "status"}) {
+        if (auto it = answer.find(key); it != answer.end() && it->is_string()) {
+          record.detail = it->get<std::string>();
+          break;
+        }
+      }
+    }
+  }
+  auto shared = std::make_shared<domain::AuditRecord>(std::move(record));
+  auto answer = std::make_shared<HttpResponse>(std::move(response));
+  db_.run([shared](domain::Repositories& repos) { repos.admin().append_audit(*shared); },
+          [shared, answer, respond = std::move(respond)](std::exception_ptr error) {
+            if (error) {
+              metrics::registry()
+                  .counter("csms_audit_write_failures_total",
+                           "Audit log entries that could not be written (each is logged instead)")
+                  .inc();
+              spdlog::warn("audit entry not stored (database): {} ({}) {} {} -> {}", shared->actor,
+                           shared->role, shared->method, shared->path, shared->status);
+            }
+            respond(std::move(*answer));
+          });
+}
+
 void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond) {
+  // A call that changes something is written to the audit log with the answer it gets, once
+  // its token is known (refusals of its role included).
+  auto audit = std::make_shared<std::optional<domain::AuditRecord>>();
+  respond = [this, audit, inner = std::move(respond)](HttpResponse response) {
+    if (!*audit) return inner(std::move(response));
+    auto record = std::move(**audit);
+    audit->reset();
+    record_audit(std::move(record), std::move(response), inner);
+  };
   auto with_db = [this, respond](std::function<HttpResponse(domain::AdminRepository&)> work) {
     run_unit([work = std::move(work)](domain::Repositories& repos) { return work(repos.admin()); }, respond);
   };
@@ -80,9 +172,20 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
     auto auth = request.headers.find("authorization");
     if (auth == request.headers.end() || !auth->second.starts_with("Bearer "))
       throw HttpError(401, "send Authorization: Bearer <token>");
-    auto found = role_of_token(settings_.tokens, std::string_view(auth->second).substr(7));
+    auto found = find_token(settings_.tokens, std::string_view(auth->second).substr(7));
     if (!found) throw HttpError(401, "unknown bearer token");
-    Role role = *found;
+    Role role = found->role;
+    if (method != "GET" && method != "HEAD") {
+      domain::AuditRecord entry;
+      entry.at = clock_.now();
+      entry.actor = token_actor(*found);
+      entry.role = role_name(role);
+      entry.method = method;
+      entry.path = request.target;
+      std::tie(entry.target, entry.action) = audit_target(seg);
+      entry.body_json = audit_body(request.body);
+      *audit = std::move(entry);
+    }
     bool is_command = seg.size() == 6 && seg[2] == "stations" && seg[4] == "commands";
     bool is_alert_action = seg.size() == 4 && seg[2] == "alerts" && method == "POST";
     bool is_frame_logging = seg.size() == 5 && seg[2] == "stations" && seg[4] == "frame-logging";
@@ -94,6 +197,29 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
 
     const std::string resource = seg.size() > 2 ? seg[2] : "";
     const std::size_t depth = seg.size();
+
+    if (resource == "audit") {
+      if (depth != 3 || method != "GET")
+        throw HttpError(depth == 3 ? 405 : 404, "the audit log is only listed");
+      if (role < Role::Admin) throw HttpError(403, "the audit log is for admin tokens");
+      domain::AuditFilter filter;
+      filter.actor = target.param("actor");
+      filter.target = target.param("target");
+      filter.method = target.param("method");
+      if (auto status = target.param("status")) {
+        int value = 0;
+        auto [end, error] = std::from_chars(status->data(), status->data() + status->size(), value);
+        if (error != std::errc{} || end != status->data() + status->size() || value < 100 || value > 599)
+          throw HttpError(400, "status must be an HTTP status code");
+        filter.status = value;
+      }
+      filter.from = time_param(target, "from");
+      filter.to = time_param(target, "to");
+      auto page = page_of(target);
+      return with_db([filter, page](domain::AdminRepository& admin) {
+        return json_response(200, admin.list_audit(filter, page));
+      });
+    }
 
     if (resource == "alerts" || resource == "fault-rules") {
       // Who did it, for the alert's record: the body's "by", else the token's role.

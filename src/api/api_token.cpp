@@ -34,19 +34,37 @@ std::optional<TokenDigest> parse_token_digest(std::string_view text) {
   return digest;
 }
 
-std::optional<Role> role_of_token(const std::vector<ApiToken>& tokens, std::string_view presented) {
+std::optional<ApiToken> find_token(const std::vector<ApiToken>& tokens, std::string_view presented) {
   const auto digest = digest_of_token(presented);
   // No early exit and no branch on the comparison: every entry costs the same.
   unsigned matched = 0;
-  int role = 0;
-  for (const auto& token : tokens) {
-    const unsigned equal = CRYPTO_memcmp(token.sha256.data(), digest.data(), digest.size()) == 0 ? 1u : 0u;
+  std::size_t index = 0;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const unsigned equal =
+        CRYPTO_memcmp(tokens[i].sha256.data(), digest.data(), digest.size()) == 0 ? 1u : 0u;
     const unsigned first = equal & (matched ^ 1u);
-    role |= static_cast<int>(0u - first) & static_cast<int>(token.role);
+    index |= static_cast<std::size_t>(0u - first) & i;
     matched |= equal;
   }
   if (!matched) return std::nullopt;
-  return static_cast<Role>(role);
+  return tokens[index];
+}
+
+std::optional<Role> role_of_token(const std::vector<ApiToken>& tokens, std::string_view presented) {
+  auto token = find_token(tokens, presented);
+  if (!token) return std::nullopt;
+  return token->role;
+}
+
+std::string token_actor(const ApiToken& token) {
+  if (!token.name.empty()) return token.name;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "sha256:";
+  for (std::size_t i = 0; i < 6; ++i) {
+    out += kHex[token.sha256[i] >> 4];
+    out += kHex[token.sha256[i] & 15];
+  }
+  return out;
 }
 
 std::string generate_api_token() {

@@ -68,6 +68,10 @@ std::string_view openapi_document() {
     {
       "name": "customer",
       "description": "Customers; id tokens name their customer."
+    },
+    {
+      "name": "audit",
+      "description": "Who changed what, and what they were answered (append-only)."
     }
   ],
   "paths": {
@@ -3760,6 +3764,112 @@ std::string_view openapi_document() {
           }
         }
       }
+    },
+    "/api/v1/audit": {
+      "get": {
+        "tags": [
+          "audit"
+        ],
+        "operationId": "listAudit",
+        "summary": "List the audit log",
+        "description": "Every REST call that changes something or sends a command (every method but GET), by a valid token, with who made it (the token's name from `api.tokens` `name=token:role`, else `sha256:` and the first 12 hex digits of its digest), its role, the path, the target resource and action, the body (values of keys containing `password`, `secret` or `private` replaced by `***`; bodies over 8 KiB left out), the HTTP status it got and the answer's `detail` or `status`. Refusals of a token's role (403) are recorded too; calls without a valid token are not. Entries are written right after the answer; one that cannot be written (database unreachable) is logged and counted in `csms_audit_write_failures_total`. The table refuses UPDATE, DELETE and TRUNCATE. Newest first. Role: admin.",
+        "parameters": [
+          {
+            "name": "actor",
+            "in": "query",
+            "description": "Only entries of this token holder.",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "target",
+            "in": "query",
+            "description": "Only entries about this resource (`stations/CP-1`); ending in `/` (`stations/`), every resource under it.",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "method",
+            "in": "query",
+            "description": "Only entries of this HTTP method.",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "POST",
+                "PUT",
+                "PATCH",
+                "DELETE"
+              ]
+            }
+          },
+          {
+            "name": "status",
+            "in": "query",
+            "description": "Only entries answered with this HTTP status.",
+            "schema": {
+              "type": "integer",
+              "minimum": 100,
+              "maximum": 599
+            }
+          },
+          {
+            "name": "from",
+            "in": "query",
+            "description": "Only entries at or after this time (RFC 3339 with an offset).",
+            "schema": {
+              "type": "string",
+              "format": "date-time"
+            }
+          },
+          {
+            "name": "to",
+            "in": "query",
+            "description": "Only entries before this time (RFC 3339 with an offset).",
+            "schema": {
+              "type": "string",
+              "format": "date-time"
+            }
+          },
+          {
+            "$ref": "#/components/parameters/Limit"
+          },
+          {
+            "name": "cursor",
+            "in": "query",
+            "description": "The `next_cursor` of the previous page (digits only; anything else is answered with 400).",
+            "schema": {
+              "type": "string",
+              "pattern": "^[0-9]*$"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page of audit entries.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AuditPage"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
     }
   },
   "components": {
@@ -6808,6 +6918,94 @@ std::string_view openapi_document() {
             ]
           }
         }
+      },
+      "AuditEntry": {
+        "type": "object",
+        "description": "One REST call that changed something or sent a command.",
+        "properties": {
+          "id": {
+            "type": "integer"
+          },
+          "at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "actor": {
+            "type": "string"
+          },
+          "role": {
+            "type": "string",
+            "enum": [
+              "admin",
+              "operator",
+              "viewer"
+            ]
+          },
+          "method": {
+            "type": "string"
+          },
+          "path": {
+            "type": "string"
+          },
+          "target": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "action": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "body": {
+            "description": "The request body as sent, secrets replaced; null without one."
+          },
+          "status": {
+            "type": "integer"
+          },
+          "detail": {
+            "type": [
+              "string",
+              "null"
+            ]
+          }
+        },
+        "required": [
+          "id",
+          "at",
+          "actor",
+          "role",
+          "method",
+          "path",
+          "target",
+          "action",
+          "body",
+          "status",
+          "detail"
+        ]
+      },
+      "AuditPage": {
+        "type": "object",
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/AuditEntry"
+            }
+          },
+          "next_cursor": {
+            "type": [
+              "string",
+              "null"
+            ]
+          }
+        },
+        "required": [
+          "items",
+          "next_cursor"
+        ]
       }
     }
   }

@@ -95,7 +95,7 @@ std::vector<api::ApiToken> api_tokens(const Config& config) {
   }
   spdlog::warn("api.tokens is not set; an admin token for this run is in {} (readable by its owner only)",
                path.string());
-  return {{api::digest_of_token(token), api::Role::Admin}};
+  return {{api::digest_of_token(token), api::Role::Admin, "generated-admin"}};
 }
 
 const std::string& database_url(const Config& config) {

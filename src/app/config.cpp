@@ -79,10 +79,22 @@ Endpoint parse_endpoint(const std::string& key, const std::string& value) {
   return endpoint;
 }
 
-// "token:role" or "sha256:<64 hex digits>:role". Messages never quote the entry: it may
-// be a token.
+// "token:role" or "sha256:<64 hex digits>:role", optionally after "name=" (who holds it,
+// for the audit log: letters, digits, '.', '_', '-', '@', up to 64). Messages never quote the
+// entry: it may be a token.
 api::ApiToken parse_token_entry(const std::string& key, std::string_view entry,
                                 const std::string& where = "") {
+  std::string name;
+  if (auto equals = entry.find('='); equals != std::string_view::npos && equals > 0 && equals <= 64 &&
+                                     equals + 1 < entry.size() && entry[equals + 1] != ':') {
+    auto candidate = entry.substr(0, equals);
+    if (std::all_of(candidate.begin(), candidate.end(), [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' || c == '@';
+        })) {
+      name = std::string(candidate);
+      entry.remove_prefix(equals + 1);
+    }
+  }
   auto colon = entry.rfind(':');
   if (colon == std::string_view::npos || colon == 0)
     fail(key, where + "expected token:role or sha256:<64 hex digits>:role entries");
@@ -98,9 +110,9 @@ api::ApiToken parse_token_entry(const std::string& key, std::string_view entry,
   if (token.starts_with("sha256:")) {
     auto digest = api::parse_token_digest(token);
     if (!digest) fail(key, where + "a sha256: entry needs the token's SHA-256 as 64 hex digits");
-    return {*digest, role};
+    return {*digest, role, name};
   }
-  return {api::digest_of_token(token), role};
+  return {api::digest_of_token(token), role, name};
 }
 
 // One entry per line; blank lines and lines starting with '#' are skipped.

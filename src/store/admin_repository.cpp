@@ -274,6 +274,35 @@ std::string PgAdminRepository::list_transactions(const domain::TransactionFilter
   return page_json(rows, page);
 }
 
+void PgAdminRepository::append_audit(const domain::AuditRecord& record) {
+  txn_.exec_params(
+      "INSERT INTO audit_log (at, actor, role, method, path, target, action, body, status, detail) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10)",
+      ts(record.at), record.actor, record.role, record.method, record.path, record.target, record.action,
+      record.body_json, record.status, record.detail);
+}
+
+std::string PgAdminRepository::list_audit(const domain::AuditFilter& filter, const domain::Page& page) {
+  auto cursor = numeric_cursor(page);
+  std::optional<std::string> prefix;
+  std::optional<std::string> exact;
+  if (filter.target && filter.target->ends_with("/"))
+    prefix = *filter.target;
+  else
+    exact = filter.target;
+  auto rows = txn_.exec_params(
+      "SELECT csms_audit_json(a)::text AS doc, a.id AS cursor FROM audit_log a "
+      "WHERE ($1::bigint IS NULL OR a.id < $1) AND ($2::text IS NULL OR a.actor = $2) "
+      "AND ($3::text IS NULL OR a.target = $3) "
+      "AND ($4::text IS NULL OR left(a.target, length($4)) = $4) "
+      "AND ($5::text IS NULL OR a.method = $5) AND ($6::integer IS NULL OR a.status = $6) "
+      "AND ($7::timestamptz IS NULL OR a.at >= $7) AND ($8::timestamptz IS NULL OR a.at < $8) "
+      "ORDER BY a.id DESC LIMIT $9",
+      cursor, filter.actor, exact, prefix, filter.method, filter.status, ts(filter.from), ts(filter.to),
+      page.limit + 1);
+  return page_json(rows, page);
+}
+
 std::optional<std::string> PgAdminRepository::get_transaction(std::int64_t id) {
   auto rows =
       txn_.exec_params("SELECT csms_transaction_json(t, true)::text FROM transactions t WHERE t.id = $1", id);

@@ -90,6 +90,8 @@ class PgAdminRepository final : public domain::AdminRepository {
   domain::WriteResult patch_id_token(const std::string& token, const std::string& fields_json) override;
   domain::WriteResult delete_id_token(const std::string& token) override;
   std::string list_transactions(const domain::TransactionFilter& filter, const domain::Page& page) override;
+  void append_audit(const domain::AuditRecord& record) override;
+  std::string list_audit(const domain::AuditFilter& filter, const domain::Page& page) override;
   std::optional<std::string> get_transaction(std::int64_t id) override;
   std::optional<std::string> list_meter_samples(std::int64_t transaction_id,
                                                 const domain::Page& page) override;

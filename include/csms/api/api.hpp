@@ -88,6 +88,11 @@ class Api {
   void set_analytics(analytics::AnalyticsService* analytics) { analytics_ = analytics; }
 
  private:
+  // Writes an audit entry with the answer it is about to get, then sends the answer (so
+  // entries are in the order of the answers; one the database cannot take is logged and
+  // counted instead).
+  void record_audit(domain::AuditRecord record, server::HttpResponse response,
+                    std::function<void(server::HttpResponse)> respond);
   // Runs `work` in one unit of work and answers with what it returns (or the error it threw).
   void run_unit(std::function<server::HttpResponse(domain::Repositories&)> work,
                 std::function<void(server::HttpResponse)> respond);

@@ -17,7 +17,12 @@ using TokenDigest = std::array<unsigned char, 32>;
 struct ApiToken {
   TokenDigest sha256{};
   Role role = Role::Viewer;
+  std::string name;  // who holds it, for the audit log; may be empty
 };
+
+// How the audit log names a token's holder: its name, else "sha256:" and the first 12 hex
+// digits of its digest (which identify the entry without revealing the token).
+std::string token_actor(const ApiToken& token);
 
 TokenDigest digest_of_token(std::string_view token);
 
@@ -28,6 +33,8 @@ std::optional<TokenDigest> parse_token_digest(std::string_view text);
 // constant time and all of them every time, so the answer's timing says nothing about how
 // close a guess came or which entry matched.
 std::optional<Role> role_of_token(const std::vector<ApiToken>& tokens, std::string_view presented);
+// The same, giving the whole entry.
+std::optional<ApiToken> find_token(const std::vector<ApiToken>& tokens, std::string_view presented);
 
 // A new random token: 32 bytes from the system's CSPRNG as 64 hex digits.
 std::string generate_api_token();

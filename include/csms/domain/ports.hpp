@@ -157,6 +157,29 @@ struct TransactionFilter {
 
 enum class WriteResult { Done, NotFound, Conflict };
 
+// One entry of the audit log: a REST call that changes something or sends a command.
+struct AuditRecord {
+  Timestamp at;
+  std::string actor;  // the token's name, or sha256:<12 hex>
+  std::string role;
+  std::string method;
+  std::string path;
+  std::optional<std::string> target;     // "stations/CP-1"
+  std::optional<std::string> action;     // "remote-start", "password:rotate"
+  std::optional<std::string> body_json;  // secrets already replaced
+  int status = 0;
+  std::optional<std::string> detail;
+};
+
+struct AuditFilter {
+  std::optional<std::string> actor;
+  std::optional<std::string> target;  // exact, or a prefix ending in '/' ("stations/")
+  std::optional<std::string> method;
+  std::optional<int> status;
+  std::optional<Timestamp> from;
+  std::optional<Timestamp> to;
+};
+
 // What a charger's handshake is checked against (security profiles, DIGEST A.10).
 struct StationCredentials {
   std::optional<std::string> password_hash;
@@ -190,6 +213,9 @@ class AdminRepository {
   virtual ~AdminRepository() = default;
 
   virtual std::string list_stations(const StationFilter& filter, const Page& page) = 0;
+  // The audit log: appended to, listed newest first.
+  virtual void append_audit(const AuditRecord& record) = 0;
+  virtual std::string list_audit(const AuditFilter& filter, const Page& page) = 0;
   virtual std::optional<std::string> get_station(const std::string& id) = 0;
   // `fields_json`: name, location, latitude, longitude, time_zone, tariff_id, max_power_w,
   // registration, password_hash (already hashed).

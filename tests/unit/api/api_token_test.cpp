@@ -41,10 +41,14 @@ TEST(ApiToken, Sha256Entries_Need64HexDigits) {
   EXPECT_FALSE(parse_token_digest("sha256:"));
 }
 
+// printf %s op | sha256sum | cut -c1-12
+constexpr const char* kOpDigestPrefix = "037aeaeaf4bb";
+
 TEST(ApiToken, RoleOfToken_FindsTheMatchingDigestOnly) {
-  std::vector<ApiToken> tokens = {{digest_of_token("viewer-token-0001"), Role::Viewer},
-                                  {*parse_token_digest(std::string("sha256:") + kE2eAdmin), Role::Admin},
-                                  {digest_of_token("op"), Role::Operator}};
+  std::vector<ApiToken> tokens = {
+      {digest_of_token("viewer-token-0001"), Role::Viewer, ""},
+      {*parse_token_digest(std::string("sha256:") + kE2eAdmin), Role::Admin, "ops"},
+      {digest_of_token("op"), Role::Operator, ""}};
   EXPECT_EQ(role_of_token(tokens, "e2e-admin-token"), Role::Admin);
   EXPECT_EQ(role_of_token(tokens, "viewer-token-0001"), Role::Viewer);
   EXPECT_EQ(role_of_token(tokens, "op"), Role::Operator);
@@ -54,6 +58,11 @@ TEST(ApiToken, RoleOfToken_FindsTheMatchingDigestOnly) {
   EXPECT_EQ(role_of_token(tokens, kE2eAdmin), std::nullopt);
   EXPECT_EQ(role_of_token(tokens, std::string("sha256:") + kE2eAdmin), std::nullopt);
   EXPECT_EQ(role_of_token({}, "anything"), std::nullopt);
+  auto found = find_token(tokens, "e2e-admin-token");
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->name, "ops") << "the whole matching entry";
+  EXPECT_EQ(token_actor(*found), "ops");
+  EXPECT_EQ(token_actor(*find_token(tokens, "op")), "sha256:" + std::string(kOpDigestPrefix));
 }
 
 TEST(ApiToken, GeneratedTokens_Are64HexDigitsAndDiffer) {

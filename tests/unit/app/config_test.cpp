@@ -99,6 +99,28 @@ TEST(Config, ApiTokens_PlainAndSha256Entries_KeepOnlyDigests) {
   EXPECT_EQ(api::role_of_token(config.api_tokens, std::string("sha256:") + kE2eAdminSha256), std::nullopt);
 }
 
+TEST(Config, ApiTokens_MayBeNamed_ForTheAuditLog_UnnamedOnesByDigestPrefix) {
+  auto config = load_config(std::nullopt,
+                            {{"CSMS_API_TOKENS", std::string("ops-alice=sha256:") + kE2eAdminSha256 +
+                                                     ":admin,bob@example.com=plain-op-token:operator,"
+                                                     "base64token=:viewer"}},
+                            {});
+  ASSERT_EQ(config.api_tokens.size(), 3u);
+  auto alice = api::find_token(config.api_tokens, "e2e-admin-token");
+  ASSERT_TRUE(alice);
+  EXPECT_EQ(alice->role, Role::Admin);
+  EXPECT_EQ(api::token_actor(*alice), "ops-alice");
+  auto bob = api::find_token(config.api_tokens, "plain-op-token");
+  ASSERT_TRUE(bob);
+  EXPECT_EQ(api::token_actor(*bob), "bob@example.com");
+  // "x=" is a token ending in base64 padding, not a name with an empty token.
+  auto padded = api::find_token(config.api_tokens, "base64token=");
+  ASSERT_TRUE(padded);
+  EXPECT_EQ(padded->name, "");
+  EXPECT_EQ(api::token_actor(*padded).rfind("sha256:", 0), 0u);
+  EXPECT_EQ(api::token_actor(*padded).size(), 7u + 12u);
+}
+
 TEST(Config, ApiTokens_ABadSha256Entry_NamesTheKeyNotTheValue) {
   auto message = config_error({{"CSMS_API_TOKENS", "sha256:0123abcd:admin"}});
   EXPECT_NE(message.find("api.tokens"), std::string::npos) << message;
