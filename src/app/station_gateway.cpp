@@ -127,6 +127,11 @@ class BatchView final : public domain::ChargingRepository {
   void set_start_authorization(std::int64_t id, domain::AuthorizationStatus status) override {
     real_.set_start_authorization(id, status);
   }
+  std::vector<StaleClose> close_stale_transactions(const std::string& station_id, int evse_id,
+                                                   domain::Timestamp received_at,
+                                                   domain::Timestamp status_at) override {
+    return real_.close_stale_transactions(station_id, evse_id, received_at, status_at);
+  }
   bool stop_transaction(const domain::MessageContext& ctx, std::int64_t id,
                         const domain::StopTransactionRequest& stop,
                         const std::vector<std::string>& flags) override {

@@ -150,6 +150,13 @@ Outcome ChargingService::handle(const MessageContext& ctx, const Request& reques
               outcome.events.push_back(ConnectorStatusChanged{
                   ctx.station_id, status.evse_id, status.connector_id, status.status, status.error_code,
                   status.info, status.vendor_error_code, status.timestamp});
+            // Free after a reboot: a transaction it never stopped is over (its stop was lost),
+            // and must not keep the driver's token busy for ever.
+            if (status.status == ConnectorStatus::Available && status.evse_id > 0)
+              for (const auto& closed : repo.close_stale_transactions(ctx.station_id, status.evse_id,
+                                                                      ctx.received_at, status.timestamp))
+                outcome.events.push_back(TransactionEnded{closed.id, ctx.station_id, closed.meter_stop_wh,
+                                                          "Reboot", closed.stopped_at});
             return outcome;
           },
           [&](const AuthorizeRequest& authorize_request) -> Outcome {

@@ -278,6 +278,28 @@ void PgChargingRepository::set_start_authorization(std::int64_t id, domain::Auth
               std::string(domain::to_string(status)));
 }
 
+std::vector<domain::ChargingRepository::StaleClose> PgChargingRepository::close_stale_transactions(
+    const std::string& station_id, int evse_id, domain::Timestamp received_at, domain::Timestamp status_at) {
+  // The boot and the transaction's last change by our clock; the status and the transaction's
+  // last event by the station's.
+  auto rows = exec_cached(
+      txn_,
+      "UPDATE transactions t SET stopped_at = coalesce(greatest(t.last_event_at, t.started_at, "
+      "  (SELECT max(m.sampled_at) FROM meter_samples m WHERE m.transaction_id = t.id)), $4::timestamptz), "
+      "meter_stop_wh = coalesce(csms_last_register_wh(t.id), t.meter_start_wh), stop_reason = 'Reboot', "
+      "flags = t.flags || '{closed_by_status}'::text[], updated_at = now() "
+      "FROM stations s WHERE s.id = t.station_id AND t.station_id = $1 AND t.evse_id = $2 "
+      "AND t.stopped_at IS NULL AND s.last_boot_at IS NOT NULL AND $3::timestamptz >= s.last_boot_at "
+      "AND t.updated_at < s.last_boot_at AND $4::timestamptz >= coalesce(t.last_event_at, t.started_at) "
+      "RETURNING t.id, t.meter_stop_wh, csms_ms(t.stopped_at) AS stopped_ms",
+      station_id, evse_id, ts(received_at), ts(status_at));
+  std::vector<StaleClose> closed;
+  for (const auto& row : rows)
+    closed.push_back(
+        {row["id"].as<std::int64_t>(), opt<double>(row["meter_stop_wh"]), *ms(row["stopped_ms"])});
+  return closed;
+}
+
 std::optional<domain::TransactionRef> PgChargingRepository::find_transaction(
     const std::string& station_id, const std::string& ocpp_transaction_id) {
   auto result = exec_cached(txn_,
@@ -293,9 +315,14 @@ bool PgChargingRepository::stop_transaction(const domain::MessageContext& ctx, s
                                             const std::vector<std::string>& flags) {
   auto updated = exec_cached(
       txn_,
+      // A close by a status after a reboot gives way to the real stop.
       "UPDATE transactions SET stopped_at = $2, meter_stop_wh = $3, stop_reason = $4, "
-      "stop_id_token = $5, last_event_at = $2, flags = flags || $6::text[], updated_at = now() "
-      "WHERE id = $1 AND stopped_at IS NULL RETURNING id",
+      "stop_id_token = $5, last_event_at = $2, "
+      "flags = CASE WHEN stopped_at IS NULL THEN flags "
+      "  ELSE array_remove(flags, 'closed_by_status') || '{status_close_replaced}'::text[] END || "
+      "$6::text[], "
+      "updated_at = now() "
+      "WHERE id = $1 AND (stopped_at IS NULL OR 'closed_by_status' = ANY (flags)) RETURNING id",
       id, ts(stop.timestamp), stop.meter_stop_wh, stop.reason, token_value(stop.id_token), text_array(flags));
   if (updated.empty()) return false;
   exec_cached(txn_,
@@ -329,6 +356,10 @@ domain::TransactionRef PgChargingRepository::record_orphan_stop(const domain::Me
   return ref;
 }
 
+// In record_transaction_event's upsert: an Ended event for a transaction a status closed.
+#define kReplacesStatusClose \
+  "(EXCLUDED.stopped_at IS NOT NULL AND 'closed_by_status' = ANY (transactions.flags))"
+
 domain::TransactionRef PgChargingRepository::record_transaction_event(
     const domain::MessageContext& ctx, const domain::TransactionEventRequest& event,
     const std::optional<domain::Authorization>& authorization, std::optional<double> register_first_wh,
@@ -349,33 +380,39 @@ domain::TransactionRef PgChargingRepository::record_transaction_event(
   // earliest known facts and the ordering of seq_no for the latest state.
   auto row = exec_cached1(
       txn_,
-      std::string("INSERT INTO transactions (station_id, protocol, ocpp_transaction_id, evse_id, "
-                  "connector_id, id_token, id_token_type, authorization_status, remote_start_id, started_at, "
-                  "stopped_at, meter_start_wh, meter_stop_wh, stop_reason, charging_state, last_seq_no, "
-                  "last_event_at, offline, flags) "
-                  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "
-                  "$19::text[]) "
-                  "ON CONFLICT (station_id, ocpp_transaction_id) DO UPDATE SET "
-                  "evse_id = coalesce(transactions.evse_id, EXCLUDED.evse_id), "
-                  "connector_id = coalesce(transactions.connector_id, EXCLUDED.connector_id), "
-                  "id_token = coalesce(transactions.id_token, EXCLUDED.id_token), "
-                  "id_token_type = coalesce(transactions.id_token_type, EXCLUDED.id_token_type), "
-                  "authorization_status = coalesce(EXCLUDED.authorization_status, "
-                  "transactions.authorization_status), "
-                  "remote_start_id = coalesce(transactions.remote_start_id, EXCLUDED.remote_start_id), "
-                  "started_at = least(transactions.started_at, EXCLUDED.started_at), "
-                  "stopped_at = coalesce(transactions.stopped_at, EXCLUDED.stopped_at), "
-                  "meter_start_wh = coalesce(transactions.meter_start_wh, EXCLUDED.meter_start_wh), "
-                  "meter_stop_wh = coalesce(EXCLUDED.meter_stop_wh, transactions.meter_stop_wh), "
-                  "stop_reason = coalesce(transactions.stop_reason, EXCLUDED.stop_reason), "
-                  "charging_state = CASE WHEN EXCLUDED.last_seq_no >= coalesce(transactions.last_seq_no, -1) "
-                  "  THEN coalesce(EXCLUDED.charging_state, transactions.charging_state) "
-                  "  ELSE transactions.charging_state END, "
-                  "last_seq_no = greatest(transactions.last_seq_no, EXCLUDED.last_seq_no), "
-                  "last_event_at = greatest(transactions.last_event_at, EXCLUDED.last_event_at), "
-                  "offline = transactions.offline OR EXCLUDED.offline, "
-                  "flags = transactions.flags || EXCLUDED.flags, updated_at = now() "
-                  "RETURNING ") +
+      std::string(
+          "INSERT INTO transactions (station_id, protocol, ocpp_transaction_id, evse_id, "
+          "connector_id, id_token, id_token_type, authorization_status, remote_start_id, started_at, "
+          "stopped_at, meter_start_wh, meter_stop_wh, stop_reason, charging_state, last_seq_no, "
+          "last_event_at, offline, flags) "
+          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "
+          "$19::text[]) "
+          "ON CONFLICT (station_id, ocpp_transaction_id) DO UPDATE SET "
+          "evse_id = coalesce(transactions.evse_id, EXCLUDED.evse_id), "
+          "connector_id = coalesce(transactions.connector_id, EXCLUDED.connector_id), "
+          "id_token = coalesce(transactions.id_token, EXCLUDED.id_token), "
+          "id_token_type = coalesce(transactions.id_token_type, EXCLUDED.id_token_type), "
+          "authorization_status = coalesce(EXCLUDED.authorization_status, "
+          "transactions.authorization_status), "
+          "remote_start_id = coalesce(transactions.remote_start_id, EXCLUDED.remote_start_id), "
+          "started_at = least(transactions.started_at, EXCLUDED.started_at), "
+          // A close by a status after a reboot gives way to the real Ended event.
+          "stopped_at = CASE WHEN " kReplacesStatusClose " THEN EXCLUDED.stopped_at "
+          "  ELSE coalesce(transactions.stopped_at, EXCLUDED.stopped_at) END, "
+          "meter_start_wh = coalesce(transactions.meter_start_wh, EXCLUDED.meter_start_wh), "
+          "meter_stop_wh = coalesce(EXCLUDED.meter_stop_wh, transactions.meter_stop_wh), "
+          "stop_reason = CASE WHEN " kReplacesStatusClose " THEN EXCLUDED.stop_reason "
+          "  ELSE coalesce(transactions.stop_reason, EXCLUDED.stop_reason) END, "
+          "charging_state = CASE WHEN EXCLUDED.last_seq_no >= coalesce(transactions.last_seq_no, -1) "
+          "  THEN coalesce(EXCLUDED.charging_state, transactions.charging_state) "
+          "  ELSE transactions.charging_state END, "
+          "last_seq_no = greatest(transactions.last_seq_no, EXCLUDED.last_seq_no), "
+          "last_event_at = greatest(transactions.last_event_at, EXCLUDED.last_event_at), "
+          "offline = transactions.offline OR EXCLUDED.offline, "
+          "flags = CASE WHEN " kReplacesStatusClose
+          " THEN array_remove(transactions.flags, 'closed_by_status') || '{status_close_replaced}'::text[] "
+          "  ELSE transactions.flags END || EXCLUDED.flags, updated_at = now() "
+          "RETURNING ") +
           kRefColumns,
       ctx.station_id, ctx.protocol, event.transaction_id, event.evse_id, event.connector_id,
       token_value(event.id_token), token_type, auth_status, event.remote_start_id, started_at, stopped_at,
@@ -393,6 +430,7 @@ domain::TransactionRef PgChargingRepository::record_transaction_event(
   ref.created = !inserted.empty();
   return ref;
 }
+#undef kReplacesStatusClose
 
 std::size_t PgChargingRepository::insert_samples(const domain::MessageContext& ctx, int evse_id,
                                                  std::optional<std::int64_t> transaction_id,

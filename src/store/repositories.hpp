@@ -28,6 +28,9 @@ class PgChargingRepository final : public domain::ChargingRepository {
                                            const domain::Authorization& authorization,
                                            const std::vector<std::string>& flags) override;
   void set_start_authorization(std::int64_t id, domain::AuthorizationStatus status) override;
+  std::vector<StaleClose> close_stale_transactions(const std::string& station_id, int evse_id,
+                                                   domain::Timestamp received_at,
+                                                   domain::Timestamp status_at) override;
   std::optional<domain::TransactionRef> find_transaction(const std::string& station_id,
                                                          const std::string& ocpp_transaction_id) override;
   bool stop_transaction(const domain::MessageContext& ctx, std::int64_t id,

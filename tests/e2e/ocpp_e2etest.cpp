@@ -257,6 +257,85 @@ TEST_F(E2e, IdTokens_CaseInsensitive_MaxConcurrentSessions_AuthorizeNeverConcurr
   EXPECT_EQ(start(4, "fleet-card-7")["idTagInfo"]["status"], "Accepted") << "no limit";
 }
 
+TEST_F(E2e, LostStop_IsClosedWhenTheRebootedStationShowsTheConnectorFree_ALateRealStopReplacesTheClose) {
+  ASSERT_EQ(api("POST", "/api/v1/id-tokens", json{{"token", "STALE-TAG"}}).status, 201);
+  auto cp = connect("CP-STALE", "ocpp1.6");
+  auto boot = [&] {
+    return result_of(cp->call("BootNotification", {{"chargePointVendor", "V"}, {"chargePointModel", "M"}}));
+  };
+  boot();
+  auto started = result_of(cp->call("StartTransaction", {{"connectorId", 1},
+                                                         {"idTag", "STALE-TAG"},
+                                                         {"meterStart", 1000},
+                                                         {"timestamp", "2026-03-01T10:00:00Z"}}));
+  const auto tx = started["transactionId"].get<long long>();
+  result_of(
+      cp->call("MeterValues",
+               {{"connectorId", 1},
+                {"transactionId", tx},
+                {"meterValue", json::array({{{"timestamp", "2026-03-01T10:20:00Z"},
+                                             {"sampledValue", json::array({{{"value", "4000"}}})}}})}}));
+  // The charger reboots; its StopTransaction is lost; it shows connector 1 free.
+  boot();
+  auto now = sql("SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')");
+  result_of(
+      cp->call("StatusNotification",
+               {{"connectorId", 1}, {"errorCode", "NoError"}, {"status", "Available"}, {"timestamp", now}}));
+  auto closed = api("GET", "/api/v1/transactions/" + std::to_string(tx));
+  ASSERT_EQ(closed.status, 200);
+  EXPECT_EQ(closed.body["stopped_at"], "2026-03-01T10:20:00Z") << "at its last activity: " << closed.raw;
+  EXPECT_EQ(closed.body["meter_stop_wh"], 4000) << "its last register reading";
+  EXPECT_EQ(closed.body["stop_reason"], "Reboot");
+  EXPECT_NE(closed.raw.find("closed_by_status"), std::string::npos) << closed.raw;
+  auto again = result_of(
+      cp->call("StartTransaction",
+               {{"connectorId", 2}, {"idTag", "STALE-TAG"}, {"meterStart", 0}, {"timestamp", now}}));
+  EXPECT_EQ(again["idTagInfo"]["status"], "Accepted") << "the driver is not locked out";
+
+  // The lost StopTransaction arrives after all (a queue flushed late): the real stop wins.
+  result_of(cp->call("StopTransaction",
+                     {{"transactionId", tx}, {"meterStop", 5200}, {"timestamp", "2026-03-01T10:30:00Z"}}));
+  auto replaced = api("GET", "/api/v1/transactions/" + std::to_string(tx));
+  EXPECT_EQ(replaced.body["stopped_at"], "2026-03-01T10:30:00Z") << replaced.raw;
+  EXPECT_EQ(replaced.body["meter_stop_wh"], 5200);
+  EXPECT_EQ(replaced.raw.find("\"closed_by_status\""), std::string::npos) << replaced.raw;
+  EXPECT_NE(replaced.raw.find("status_close_replaced"), std::string::npos) << replaced.raw;
+}
+
+TEST_F(E2e, LostEnded_201_IsClosedByTheFreeStatusAfterAReboot_TheLateEndedEventReplacesTheClose) {
+  auto cs = connect("CS-STALE", "ocpp2.0.1");
+  auto boot = [&] {
+    return result_of(
+        cs->call("BootNotification",
+                 {{"reason", "PowerUp"}, {"chargingStation", {{"model", "M"}, {"vendorName", "V"}}}}));
+  };
+  auto event = [&](const char* type, int seq, const char* at) {
+    json payload = {{"eventType", type},
+                    {"timestamp", at},
+                    {"triggerReason", "Authorized"},
+                    {"seqNo", seq},
+                    {"transactionInfo", {{"transactionId", "STALE-201"}}}};
+    if (seq == 0) payload["evse"] = {{"id", 1}, {"connectorId", 1}};
+    return result_of(cs->call("TransactionEvent", payload));
+  };
+  boot();
+  event("Started", 0, "2026-03-01T10:00:00Z");
+  boot();
+  auto now = sql("SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')");
+  result_of(
+      cs->call("StatusNotification",
+               {{"timestamp", now}, {"connectorStatus", "Available"}, {"evseId", 1}, {"connectorId", 1}}));
+  auto id = sql("SELECT id FROM transactions WHERE ocpp_transaction_id = 'STALE-201'");
+  auto closed = api("GET", "/api/v1/transactions/" + id);
+  EXPECT_EQ(closed.body["stopped_at"], "2026-03-01T10:00:00Z") << closed.raw;
+  EXPECT_EQ(closed.body["stop_reason"], "Reboot");
+  event("Ended", 1, "2026-03-01T10:45:00Z");
+  auto replaced = api("GET", "/api/v1/transactions/" + id);
+  EXPECT_EQ(replaced.body["stopped_at"], "2026-03-01T10:45:00Z") << replaced.raw;
+  EXPECT_NE(replaced.body["stop_reason"], "Reboot");
+  EXPECT_NE(replaced.raw.find("status_close_replaced"), std::string::npos) << replaced.raw;
+}
+
 TEST_F(E2e, MalformedInput_GetsTheVersionsErrorCode_AndTheConnectionStaysUsable) {
   auto v16 = connect("E2E-BAD-16", "ocpp1.6");
   v16->send_text("this is not json");

@@ -25,6 +25,7 @@ class FakeChargingRepository final : public domain::ChargingRepository {
     bool online = false;
     std::optional<domain::Timestamp> last_seen_at;
     std::optional<domain::BootRequest> last_boot;
+    std::optional<domain::Timestamp> last_boot_at;
   };
 
   struct Transaction {
@@ -154,6 +155,7 @@ class FakeChargingRepository final : public domain::ChargingRepository {
     station.online = true;
     station.last_seen_at = ctx.received_at;
     station.last_boot = boot;
+    station.last_boot_at = ctx.received_at;
     ++boots_;
   }
 
@@ -221,6 +223,28 @@ class FakeChargingRepository final : public domain::ChargingRepository {
 
   void set_start_authorization(std::int64_t id, domain::AuthorizationStatus status) override {
     if (auto* tx = find(id)) tx->authorization_status = status;
+  }
+
+  // As the database does; the start stands for the transaction's last change and last event.
+  std::vector<StaleClose> close_stale_transactions(const std::string& station_id, int evse_id,
+                                                   domain::Timestamp received_at,
+                                                   domain::Timestamp status_at) override {
+    std::vector<StaleClose> closed;
+    auto station = stations_.find(station_id);
+    if (station == stations_.end() || !station->second.last_boot_at ||
+        received_at < *station->second.last_boot_at)
+      return closed;
+    for (auto& tx : transactions_) {
+      if (tx.station_id != station_id || tx.evse_id != evse_id || tx.stopped_at || !tx.started_at ||
+          *tx.started_at >= *station->second.last_boot_at || status_at < *tx.started_at)
+        continue;
+      tx.stopped_at = tx.started_at;
+      tx.meter_stop_wh = tx.meter_start_wh;
+      tx.stop_reason = "Reboot";
+      tx.flags.push_back("closed_by_status");
+      closed.push_back({tx.id, tx.meter_stop_wh, *tx.stopped_at});
+    }
+    return closed;
   }
 
   std::optional<domain::TransactionRef> find_transaction(const std::string& station_id,

@@ -58,6 +58,19 @@ class ChargingRepository {
   virtual std::size_t open_transactions(const std::string& token,
                                         std::optional<std::int64_t> except_transaction, std::size_t cap) = 0;
 
+  // A station that booted after a transaction last changed and now reports that EVSE free
+  // (a status received after the boot, stamped by the station's clock after the
+  // transaction's last event) has lost the transaction: it is closed at its last activity
+  // with its last register reading, reason "Reboot", flag closed_by_status. A real stop that
+  // arrives later replaces that close (flag status_close_replaced). Returns the closed ones.
+  struct StaleClose {
+    std::int64_t id = 0;
+    std::optional<double> meter_stop_wh;
+    Timestamp stopped_at;
+  };
+  virtual std::vector<StaleClose> close_stale_transactions(const std::string& station_id, int evse_id,
+                                                           Timestamp received_at, Timestamp status_at) = 0;
+
   // 1.6 StartTransaction; a retry of a recorded start returns the same id.
   virtual TransactionRef start_transaction(const MessageContext& ctx, const StartTransactionRequest& start,
                                            const Authorization& authorization,

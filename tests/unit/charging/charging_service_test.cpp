@@ -248,6 +248,38 @@ TEST_F(ChargingServiceTest, TransactionEventStarted_ByATokenAtItsLimit_IsConcurr
             AuthorizationStatus::Accepted);
 }
 
+TEST_F(ChargingServiceTest, AnEvseShownFreeAfterAReboot_ClosesTheTransactionItNeverStopped_AndFreesTheToken) {
+  repo_.add_id_token(token("TAG1"));
+  auto lost = start("TAG1", 1);  // 11:00; its StopTransaction never comes
+  handle(BootRequest{});         // the station reboots at 12:00
+  EXPECT_TRUE(
+      events_of<TransactionEnded>(handle(status_request(2, ConnectorStatus::Available, kNow))).empty())
+      << "another EVSE";
+  EXPECT_TRUE(events_of<TransactionEnded>(
+                  handle(status_request(1, ConnectorStatus::Available, kStarted - minutes{1})))
+                  .empty())
+      << "stamped (by the station's clock) before the transaction's start";
+  EXPECT_TRUE(events_of<TransactionEnded>(handle(status_request(1, ConnectorStatus::Occupied, kNow))).empty())
+      << "not free";
+  EXPECT_EQ(repo_.transaction(lost)->stopped_at, std::nullopt);
+
+  auto ended = events_of<TransactionEnded>(handle(status_request(1, ConnectorStatus::Available, kNow)));
+  ASSERT_EQ(ended.size(), 1u);
+  EXPECT_EQ(ended[0].transaction_id, lost);
+  EXPECT_EQ(ended[0].reason, "Reboot");
+  const auto* tx = repo_.transaction(lost);
+  EXPECT_TRUE(tx->stopped_at.has_value());
+  EXPECT_TRUE(has(tx->flags, "closed_by_status"));
+  EXPECT_EQ(response_of<StartTransactionResponse>(handle(start_request("TAG1", 3, 0, kNow + minutes{1})))
+                .authorization.status,
+            AuthorizationStatus::Accepted)
+      << "the driver is not locked out by the lost session";
+  EXPECT_TRUE(
+      events_of<TransactionEnded>(handle(status_request(3, ConnectorStatus::Available, kNow + minutes{2})))
+          .empty())
+      << "a transaction started after the boot is not stale";
+}
+
 TEST_F(ChargingServiceTest, StartTransaction_AcceptedToken_IsAcceptedAndRecorded) {
   repo_.add_id_token(token("TAG1"));
   auto outcome = handle(start_request("TAG1", 2, 1500));
