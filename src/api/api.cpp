@@ -190,9 +190,11 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
     bool is_alert_action = seg.size() == 4 && seg[2] == "alerts" && method == "POST";
     bool is_frame_logging = seg.size() == 5 && seg[2] == "stations" && seg[4] == "frame-logging";
     bool is_simulation = seg.size() == 4 && seg[2] == "analytics" && seg[3] == "tariff-simulation";
-    Role needed = method == "GET"                                                        ? Role::Viewer
-                  : (is_command || is_alert_action || is_frame_logging || is_simulation) ? Role::Operator
-                                                                                         : Role::Admin;
+    bool is_reservation = seg.size() >= 3 && seg[2] == "reservations" && method == "POST";
+    Role needed = method == "GET" ? Role::Viewer
+                  : (is_command || is_alert_action || is_frame_logging || is_simulation || is_reservation)
+                      ? Role::Operator
+                      : Role::Admin;
     if (role < needed) throw HttpError(403, "this token's role may not " + method + " here");
 
     const std::string resource = seg.size() > 2 ? seg[2] : "";
@@ -229,6 +231,8 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
 
     if (resource == "analytics" || resource == "maintenance-windows")
       return handle_analytics(seg, request, respond);
+
+    if (resource == "reservations") return handle_reservations(seg, request, respond);
 
     if (resource == "stations") {
       if (depth == 3 && method == "GET") {
@@ -346,8 +350,12 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
                                                      "install-certificate",
                                                      "get-installed-certificate-ids",
                                                      "delete-certificate",
-                                                     "renew-certificate"};
+                                                     "renew-certificate",
+                                                     "reserve",
+                                                     "cancel-reservation"};
         if (!kNames.count(name)) throw HttpError(404, "unknown command '" + name + "'");
+        if (name == "reserve" || name == "cancel-reservation")
+          return station_reservation_command(id, name, request, respond);
         auto body = parse_body(request);
         auto send = [this, id, name, respond](json resolved) {
           commands_.send(id, name, resolved, [respond](CommandResult result) {

@@ -72,6 +72,10 @@ std::string_view openapi_document() {
     {
       "name": "audit",
       "description": "Who changed what, and what they were answered (append-only)."
+    },
+    {
+      "name": "reservations",
+      "description": "ReserveNow / CancelReservation for both OCPP versions."
     }
   ],
   "paths": {
@@ -727,7 +731,7 @@ std::string_view openapi_document() {
         ],
         "operationId": "sendCommand",
         "summary": "Send a command to a station",
-        "description": "Sends the command to the connected charger in its OCPP version and waits for its answer (up to `ocpp.call_timeout_s`). The body shape depends on `name` and is the same for OCPP 1.6 and 2.0.1:\n\n| name | body |\n|---|---|\n| `remote-start` | `{\"id_token\", \"evse_id\"?, \"connector_id\"?, \"charging_profile\"?}` |\n| `remote-stop` | `{\"transaction_id\"}` (our id or the charger's) |\n| `reset` | `{\"type\": \"Soft\" or \"Hard\", \"evse_id\"?}` |\n| `unlock` | `{\"evse_id\", \"connector_id\"?}` |\n| `change-availability` | `{\"operative\": true or false, \"evse_id\"?, \"connector_id\"?}` |\n| `get-configuration` | `{\"keys\"?: [...]}` |\n| `set-configuration` | `{\"key\", \"value\"}` |\n| `trigger-message` | `{\"message\", \"evse_id\"?}` |\n| `clear-cache` | `{}` |\n| `data-transfer` | `{\"vendor_id\", \"message_id\"?, \"data\"?}` |\n| `install-certificate` | `{\"certificate_type\": \"CSMSRootCertificate\", \"ManufacturerRootCertificate\", \"V2GRootCertificate\" or \"MORootCertificate\" (2.0.1 names; 1.6 gets CentralSystemRootCertificate), \"certificate\": PEM}` |\n| `get-installed-certificate-ids` | `{\"certificate_type\"?: one or an array (one is required for 1.6)}` |\n| `delete-certificate` | `{\"hash_algorithm\", \"issuer_name_hash\", \"issuer_key_hash\", \"serial_number\"}` |\n| `renew-certificate` | `{}`: 2.0.1 TriggerMessage SignChargingStationCertificate, 1.6 ExtendedTriggerMessage SignChargePointCertificate; the station's SignCertificate is signed with `tls.signing_ca_cert_file` and sent back with CertificateSigned |\n\nA body that does not make a valid command for the charger's OCPP version is answered with 400. Role: operator or admin.",
+        "description": "Sends the command to the connected charger in its OCPP version and waits for its answer (up to `ocpp.call_timeout_s`). The body shape depends on `name` and is the same for OCPP 1.6 and 2.0.1:\n\n| name | body |\n|---|---|\n| `remote-start` | `{\"id_token\", \"evse_id\"?, \"connector_id\"?, \"charging_profile\"?}` |\n| `remote-stop` | `{\"transaction_id\"}` (our id or the charger's) |\n| `reset` | `{\"type\": \"Soft\" or \"Hard\", \"evse_id\"?}` |\n| `unlock` | `{\"evse_id\", \"connector_id\"?}` |\n| `change-availability` | `{\"operative\": true or false, \"evse_id\"?, \"connector_id\"?}` |\n| `get-configuration` | `{\"keys\"?: [...]}` |\n| `set-configuration` | `{\"key\", \"value\"}` |\n| `trigger-message` | `{\"message\", \"evse_id\"?}` |\n| `clear-cache` | `{}` |\n| `data-transfer` | `{\"vendor_id\", \"message_id\"?, \"data\"?}` |\n| `install-certificate` | `{\"certificate_type\": \"CSMSRootCertificate\", \"ManufacturerRootCertificate\", \"V2GRootCertificate\" or \"MORootCertificate\" (2.0.1 names; 1.6 gets CentralSystemRootCertificate), \"certificate\": PEM}` |\n| `get-installed-certificate-ids` | `{\"certificate_type\"?: one or an array (one is required for 1.6)}` |\n| `delete-certificate` | `{\"hash_algorithm\", \"issuer_name_hash\", \"issuer_key_hash\", \"serial_number\"}` |\n| `renew-certificate` | `{}`: 2.0.1 TriggerMessage SignChargingStationCertificate, 1.6 ExtendedTriggerMessage SignChargePointCertificate; the station's SignCertificate is signed with `tls.signing_ca_cert_file` and sent back with CertificateSigned |\n| `reserve` | `{\"id_token\", \"expires_at\", \"evse_id\"? (0 or none: any), \"id_token_type\"? (2.0.1, default ISO14443), \"group_id_token\"?}`: 1.6 / 2.0.1 ReserveNow with a new reservation's id (see `/api/v1/reservations`); the answer adds `reservation` |\n| `cancel-reservation` | `{\"reservation_id\"}`: CancelReservation; the answer adds `reservation` |\n\nA body that does not make a valid command for the charger's OCPP version is answered with 400. Role: operator or admin.",
         "requestBody": {
           "required": false,
           "content": {
@@ -3870,6 +3874,218 @@ std::string_view openapi_document() {
           }
         }
       }
+    },
+    "/api/v1/reservations": {
+      "get": {
+        "tags": [
+          "reservations"
+        ],
+        "operationId": "listReservations",
+        "summary": "List reservations",
+        "description": "Newest first. Role: viewer.",
+        "parameters": [
+          {
+            "name": "station",
+            "in": "query",
+            "schema": {
+              "type": "string"
+            },
+            "description": "Only this station's."
+          },
+          {
+            "name": "state",
+            "in": "query",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "pending",
+                "active",
+                "rejected",
+                "failed",
+                "used",
+                "cancelled",
+                "removed",
+                "expired"
+              ]
+            },
+            "description": "Only in this state (expired includes active ones past their expiry)."
+          },
+          {
+            "$ref": "#/components/parameters/Limit"
+          },
+          {
+            "name": "cursor",
+            "in": "query",
+            "description": "The `next_cursor` of the previous page (digits only; anything else is answered with 400).",
+            "schema": {
+              "type": "string",
+              "pattern": "^[0-9]*$"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page of reservations.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ReservationPage"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      },
+      "post": {
+        "tags": [
+          "reservations"
+        ],
+        "operationId": "createReservation",
+        "summary": "Reserve (ReserveNow)",
+        "description": "Stores the reservation (pending), sends 1.6 or 2.0.1 ReserveNow with its id and waits for the station. 201 when the station accepted (state active); 409 when it answered otherwise (the reservation is kept as rejected, in the problem's `reservation`) or is not connected (kept as failed); 404 unknown station; 504 no answer; 502 CALLERROR. A transaction that names the reservation uses it up. Role: operator.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ReservationInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "Accepted by the station.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Reservation"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "409": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "502": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "504": {
+            "$ref": "#/components/responses/BadRequest"
+          }
+        }
+      }
+    },
+    "/api/v1/reservations/{id}": {
+      "get": {
+        "tags": [
+          "reservations"
+        ],
+        "operationId": "getReservation",
+        "summary": "Get a reservation",
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The reservation.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Reservation"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/BadRequest"
+          }
+        }
+      }
+    },
+    "/api/v1/reservations/{id}:cancel": {
+      "post": {
+        "tags": [
+          "reservations"
+        ],
+        "operationId": "cancelReservation",
+        "summary": "Cancel (CancelReservation)",
+        "description": "Sends CancelReservation to the reservation's station; 200 with the reservation (cancelled) when it accepted, 409 when it is not pending or active, or the station rejected it. Role: operator.",
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Cancelled.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Reservation"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "409": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "502": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "504": {
+            "$ref": "#/components/responses/BadRequest"
+          }
+        }
+      }
     }
   },
   "components": {
@@ -4999,7 +5215,9 @@ std::string_view openapi_document() {
           "install-certificate",
           "get-installed-certificate-ids",
           "delete-certificate",
-          "renew-certificate"
+          "renew-certificate",
+          "reserve",
+          "cancel-reservation"
         ]
       },
       "CommandAnswer": {
@@ -6993,6 +7211,152 @@ std::string_view openapi_document() {
             "type": "array",
             "items": {
               "$ref": "#/components/schemas/AuditEntry"
+            }
+          },
+          "next_cursor": {
+            "type": [
+              "string",
+              "null"
+            ]
+          }
+        },
+        "required": [
+          "items",
+          "next_cursor"
+        ]
+      },
+      "Reservation": {
+        "type": "object",
+        "description": "A reservation of a station (an EVSE, or any) for an id token until `expires_at`. Its `id` is the OCPP reservationId.",
+        "properties": {
+          "id": {
+            "type": "integer"
+          },
+          "station_id": {
+            "type": "string"
+          },
+          "evse_id": {
+            "type": "integer",
+            "description": "0: any EVSE (1.6 connectorId 0)."
+          },
+          "id_token": {
+            "type": "string"
+          },
+          "group_id_token": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "expires_at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "state": {
+            "type": "string",
+            "enum": [
+              "pending",
+              "active",
+              "rejected",
+              "failed",
+              "used",
+              "cancelled",
+              "removed",
+              "expired"
+            ],
+            "description": "pending: sent, not answered; active: accepted; rejected: the station answered otherwise (`station_status`); failed: offline, an error or no answer; used: a transaction named it (`transaction_id`); cancelled; removed / expired: the station said so (2.0.1 ReservationStatusUpdate), or an active one is past `expires_at`."
+          },
+          "station_status": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "The station's answer to ReserveNow (Accepted, Faulted, Occupied, Rejected, Unavailable)."
+          },
+          "transaction_id": {
+            "type": [
+              "integer",
+              "null"
+            ]
+          },
+          "created_at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "updated_at": {
+            "type": "string",
+            "format": "date-time"
+          }
+        },
+        "required": [
+          "id",
+          "station_id",
+          "evse_id",
+          "id_token",
+          "group_id_token",
+          "expires_at",
+          "state",
+          "station_status",
+          "transaction_id",
+          "created_at",
+          "updated_at"
+        ]
+      },
+      "ReservationInput": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "station_id",
+          "id_token",
+          "expires_at"
+        ],
+        "properties": {
+          "station_id": {
+            "type": "string"
+          },
+          "evse_id": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 1000,
+            "description": "0 or absent: any EVSE."
+          },
+          "id_token": {
+            "type": "string",
+            "maxLength": 36
+          },
+          "id_token_type": {
+            "type": "string",
+            "enum": [
+              "Central",
+              "eMAID",
+              "ISO14443",
+              "ISO15693",
+              "KeyCode",
+              "Local",
+              "MacAddress",
+              "NoAuthorization"
+            ],
+            "description": "2.0.1 only; default ISO14443 (a card)."
+          },
+          "group_id_token": {
+            "type": "string",
+            "maxLength": 36,
+            "description": "1.6 parentIdTag, 2.0.1 groupIdToken."
+          },
+          "expires_at": {
+            "type": "string",
+            "format": "date-time",
+            "description": "RFC 3339 with an offset, in the future."
+          }
+        }
+      },
+      "ReservationPage": {
+        "type": "object",
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Reservation"
             }
           },
           "next_cursor": {

@@ -127,6 +127,13 @@ class BatchView final : public domain::ChargingRepository {
   void set_start_authorization(std::int64_t id, domain::AuthorizationStatus status) override {
     real_.set_start_authorization(id, status);
   }
+  void consume_reservation(const std::string& station_id, int reservation_id,
+                           std::int64_t transaction_id) override {
+    real_.consume_reservation(station_id, reservation_id, transaction_id);
+  }
+  void end_reservation(const std::string& station_id, int reservation_id, const std::string& state) override {
+    real_.end_reservation(station_id, reservation_id, state);
+  }
   std::vector<StaleClose> close_stale_transactions(const std::string& station_id, int evse_id,
                                                    domain::Timestamp received_at,
                                                    domain::Timestamp status_at) override {

@@ -173,6 +173,8 @@ Outcome ChargingService::handle(const MessageContext& ctx, const Request& reques
             }
             const StartTransactionRequest& started = canonical ? *canonical : start;
             auto ref = repo.start_transaction(ctx, started, check.authorization, flags);
+            if (ref.created && started.reservation_id)
+              repo.consume_reservation(ctx.station_id, *started.reservation_id, ref.id);
             // A retry finds its own transaction open: only the others count.
             const auto before = check.authorization.status;
             apply_session_limit(check, ref.id, repo);
@@ -234,6 +236,7 @@ Outcome ChargingService::handle(const MessageContext& ctx, const Request& reques
             if (check) authorization = check->authorization;
             auto [first, last] = register_span(event.samples);
             auto ref = repo.record_transaction_event(ctx, event, authorization, first, last, flags);
+            if (event.reservation_id) repo.consume_reservation(ctx.station_id, *event.reservation_id, ref.id);
             // The token starts (or is given) this session: beside its other open ones, is it
             // one too many?
             if (check && event.kind != TransactionEventKind::Ended) {
@@ -295,6 +298,9 @@ Outcome ChargingService::handle(const MessageContext& ctx, const Request& reques
             auto flags = base_flags(ctx);
             if (report.timestamp) flags = merge(flags, timestamp_flags(ctx, *report.timestamp, tolerance));
             repo.insert_report(ctx, report, flags);
+            if (report.reservation_ended)
+              repo.end_reservation(ctx.station_id, report.reservation_ended->first,
+                                   report.reservation_ended->second);
             return {EmptyResponse{},
                     {StationReported{ctx.station_id, report.kind, report.payload_json,
                                      report.timestamp.value_or(ctx.received_at), report.problems}}};
@@ -302,7 +308,7 @@ Outcome ChargingService::handle(const MessageContext& ctx, const Request& reques
           [&](const DataTransferRequest& transfer) -> Outcome {
             // Recorded so an operator can see what a vendor sends; no vendor extension is
             // implemented, which OCPP answers with UnknownVendorId.
-            StationReport report{"DataTransfer", std::nullopt, transfer.data_json, {}};
+            StationReport report{"DataTransfer", std::nullopt, transfer.data_json, {}, std::nullopt};
             repo.insert_report(ctx, report, base_flags(ctx));
             return {DataTransferResponse{"UnknownVendorId"}, {}};
           },

@@ -11,7 +11,7 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr std::array<std::string_view, 19> kCommands = {
+constexpr std::array<std::string_view, 21> kCommands = {
     // Sent by the server itself (password rotation A01, profile upgrade A05, the running cost
     // of a 2.0.1 transaction), not from the REST command route.
     "set-password",
@@ -33,6 +33,8 @@ constexpr std::array<std::string_view, 19> kCommands = {
     "get-installed-certificate-ids",
     "delete-certificate",
     "renew-certificate",
+    "reserve",
+    "cancel-reservation",
 };
 
 const json& need(const json& body, const char* key) {
@@ -218,11 +220,30 @@ OutboundCall build_16(std::string_view name, const json& body) {
     return {"TriggerMessage", p};
   }
   if (name == "clear-cache") return {"ClearCache", json::object()};
+  if (name == "reserve") {
+    json p = {{"connectorId", opt_integer(body, "evse_id").value_or(0)},
+              {"expiryDate", need_string(body, "expires_at")},
+              {"idTag", need_string(body, "id_token")},
+              {"reservationId", need_integer(body, "reservation_id")}};
+    if (const auto* group = optional_member(body, "group_id_token")) p["parentIdTag"] = *group;
+    return {"ReserveNow", p};
+  }
+  if (name == "cancel-reservation")
+    return {"CancelReservation", {{"reservationId", need_integer(body, "reservation_id")}}};
   json p = {{"vendorId", need_string(body, "vendor_id")}};
   if (const auto* message_id = optional_member(body, "message_id")) p["messageId"] = *message_id;
   if (auto data = body.find("data"); data != body.end() && !data->is_null())
     p["data"] = data->is_string() ? data->get<std::string>() : data->dump();
   return {"DataTransfer", p};
+}
+
+// The 2.0.1 IdTokenEnumType of the token a reservation is for: a card (ISO14443) unless
+// the body says otherwise.
+std::string token_type(const json& body) {
+  const auto* type = optional_member(body, "id_token_type");
+  if (type == nullptr) return "ISO14443";
+  if (!type->is_string()) throw CommandError("'id_token_type' must be a string");
+  return type->get<std::string>();
 }
 
 OutboundCall build_201(std::string_view name, const json& body, int request_id) {
@@ -281,6 +302,17 @@ OutboundCall build_201(std::string_view name, const json& body, int request_id) 
     return {"TriggerMessage", p};
   }
   if (name == "clear-cache") return {"ClearCache", json::object()};
+  if (name == "reserve") {
+    json p = {{"id", need_integer(body, "reservation_id")},
+              {"expiryDateTime", need_string(body, "expires_at")},
+              {"idToken", {{"idToken", need_string(body, "id_token")}, {"type", token_type(body)}}}};
+    if (auto evse = opt_integer(body, "evse_id"); evse && *evse > 0) p["evseId"] = *evse;
+    if (const auto* group = optional_member(body, "group_id_token"))
+      p["groupIdToken"] = {{"idToken", *group}, {"type", token_type(body)}};
+    return {"ReserveNow", p};
+  }
+  if (name == "cancel-reservation")
+    return {"CancelReservation", {{"reservationId", need_integer(body, "reservation_id")}}};
   json p = {{"vendorId", need_string(body, "vendor_id")}};
   if (const auto* message_id = optional_member(body, "message_id")) p["messageId"] = *message_id;
   if (const auto* data = optional_member(body, "data")) p["data"] = *data;

@@ -274,6 +274,43 @@ std::string PgAdminRepository::list_transactions(const domain::TransactionFilter
   return page_json(rows, page);
 }
 
+std::optional<int> PgAdminRepository::create_reservation(const std::string& fields_json) {
+  auto rows = txn_.exec_params(
+      "INSERT INTO reservations (station_id, evse_id, id_token, group_id_token, expires_at) "
+      "SELECT f->>'station_id', coalesce((f->>'evse_id')::integer, 0), f->>'id_token', f->>'group_id_token', "
+      "(f->>'expires_at')::timestamptz FROM (SELECT $1::jsonb AS f) x "
+      "WHERE EXISTS (SELECT 1 FROM stations WHERE id = f->>'station_id') RETURNING id",
+      fields_json);
+  if (rows.empty()) return std::nullopt;
+  return rows[0][0].as<int>();
+}
+
+void PgAdminRepository::set_reservation_state(int id, const std::string& state,
+                                              const std::optional<std::string>& station_status) {
+  txn_.exec_params(
+      "UPDATE reservations SET state = $2, station_status = coalesce($3, station_status), updated_at = now() "
+      "WHERE id = $1",
+      id, state, station_status);
+}
+
+std::optional<std::string> PgAdminRepository::get_reservation(int id) {
+  auto rows =
+      txn_.exec_params("SELECT csms_reservation_json(r)::text FROM reservations r WHERE r.id = $1", id);
+  if (rows.empty()) return std::nullopt;
+  return rows[0][0].as<std::string>();
+}
+
+std::string PgAdminRepository::list_reservations(const domain::ReservationFilter& filter,
+                                                 const domain::Page& page) {
+  auto cursor = numeric_cursor(page);
+  auto rows = txn_.exec_params(
+      "SELECT csms_reservation_json(r)::text AS doc, r.id AS cursor FROM reservations r "
+      "WHERE ($1::bigint IS NULL OR r.id < $1) AND ($2::text IS NULL OR r.station_id = $2) "
+      "AND ($3::text IS NULL OR csms_reservation_state(r) = $3) ORDER BY r.id DESC LIMIT $4",
+      cursor, filter.station, filter.state, page.limit + 1);
+  return page_json(rows, page);
+}
+
 void PgAdminRepository::append_audit(const domain::AuditRecord& record) {
   txn_.exec_params(
       "INSERT INTO audit_log (at, actor, role, method, path, target, action, body, status, detail) "

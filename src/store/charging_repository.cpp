@@ -278,6 +278,23 @@ void PgChargingRepository::set_start_authorization(std::int64_t id, domain::Auth
               std::string(domain::to_string(status)));
 }
 
+void PgChargingRepository::consume_reservation(const std::string& station_id, int reservation_id,
+                                               std::int64_t transaction_id) {
+  // Past its expiry the station may still honour it: used is what happened.
+  exec_cached(txn_,
+              "UPDATE reservations SET state = 'used', transaction_id = $3, updated_at = now() "
+              "WHERE id = $2 AND station_id = $1 AND state IN ('active', 'pending', 'expired')",
+              station_id, reservation_id, transaction_id);
+}
+
+void PgChargingRepository::end_reservation(const std::string& station_id, int reservation_id,
+                                           const std::string& state) {
+  exec_cached(txn_,
+              "UPDATE reservations SET state = $3, updated_at = now() "
+              "WHERE id = $2 AND station_id = $1 AND state IN ('active', 'pending')",
+              station_id, reservation_id, state);
+}
+
 std::vector<domain::ChargingRepository::StaleClose> PgChargingRepository::close_stale_transactions(
     const std::string& station_id, int evse_id, domain::Timestamp received_at, domain::Timestamp status_at) {
   // The boot and the transaction's last change by our clock; the status and the transaction's

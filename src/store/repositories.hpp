@@ -28,6 +28,9 @@ class PgChargingRepository final : public domain::ChargingRepository {
                                            const domain::Authorization& authorization,
                                            const std::vector<std::string>& flags) override;
   void set_start_authorization(std::int64_t id, domain::AuthorizationStatus status) override;
+  void consume_reservation(const std::string& station_id, int reservation_id,
+                           std::int64_t transaction_id) override;
+  void end_reservation(const std::string& station_id, int reservation_id, const std::string& state) override;
   std::vector<StaleClose> close_stale_transactions(const std::string& station_id, int evse_id,
                                                    domain::Timestamp received_at,
                                                    domain::Timestamp status_at) override;
@@ -94,6 +97,11 @@ class PgAdminRepository final : public domain::AdminRepository {
   domain::WriteResult delete_id_token(const std::string& token) override;
   std::string list_transactions(const domain::TransactionFilter& filter, const domain::Page& page) override;
   void append_audit(const domain::AuditRecord& record) override;
+  std::optional<int> create_reservation(const std::string& fields_json) override;
+  void set_reservation_state(int id, const std::string& state,
+                             const std::optional<std::string>& station_status) override;
+  std::optional<std::string> get_reservation(int id) override;
+  std::string list_reservations(const domain::ReservationFilter& filter, const domain::Page& page) override;
   std::string list_audit(const domain::AuditFilter& filter, const domain::Page& page) override;
   std::optional<std::string> get_transaction(std::int64_t id) override;
   std::optional<std::string> list_meter_samples(std::int64_t transaction_id,

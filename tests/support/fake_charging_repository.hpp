@@ -225,6 +225,26 @@ class FakeChargingRepository final : public domain::ChargingRepository {
     if (auto* tx = find(id)) tx->authorization_status = status;
   }
 
+  void consume_reservation(const std::string& station_id, int reservation_id,
+                           std::int64_t transaction_id) override {
+    consumed_reservations_.push_back({station_id, reservation_id, transaction_id});
+  }
+  void end_reservation(const std::string& station_id, int reservation_id, const std::string& state) override {
+    ended_reservations_.push_back({station_id, reservation_id, state});
+  }
+  struct ConsumedReservation {
+    std::string station_id;
+    int reservation_id = 0;
+    std::int64_t transaction_id = 0;
+  };
+  struct EndedReservation {
+    std::string station_id;
+    int reservation_id = 0;
+    std::string state;
+  };
+  std::vector<ConsumedReservation> consumed_reservations_;
+  std::vector<EndedReservation> ended_reservations_;
+
   // As the database does; the start stands for the transaction's last change and last event.
   std::vector<StaleClose> close_stale_transactions(const std::string& station_id, int evse_id,
                                                    domain::Timestamp received_at,

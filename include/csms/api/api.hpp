@@ -105,6 +105,15 @@ class Api {
                      const std::string& actor, int role, std::function<void(server::HttpResponse)> respond);
   void handle_analytics(const std::vector<std::string>& segments, const server::HttpRequest& request,
                         std::function<void(server::HttpResponse)> respond);
+  // /reservations and the station commands reserve / cancel-reservation (reservation_routes.cpp).
+  void handle_reservations(const std::vector<std::string>& segments, const server::HttpRequest& request,
+                           std::function<void(server::HttpResponse)> respond);
+  void station_reservation_command(const std::string& station_id, const std::string& name,
+                                   const server::HttpRequest& request,
+                                   std::function<void(server::HttpResponse)> respond);
+  void reserve(nlohmann::json fields, bool as_command, std::function<void(server::HttpResponse)> respond);
+  void cancel_reservation(int id, std::optional<std::string> station, bool as_command,
+                          std::function<void(server::HttpResponse)> respond);
 
   ApiSettings settings_;
   domain::UnitOfWorkRunner& db_;

@@ -71,6 +71,13 @@ class ChargingRepository {
   virtual std::vector<StaleClose> close_stale_transactions(const std::string& station_id, int evse_id,
                                                            Timestamp received_at, Timestamp status_at) = 0;
 
+  // A transaction that names a reservation (1.6 StartTransaction, 2.0.1 TransactionEvent)
+  // uses it up; a station's ReservationStatusUpdate ends it ("expired" or "removed").
+  virtual void consume_reservation(const std::string& station_id, int reservation_id,
+                                   std::int64_t transaction_id) = 0;
+  virtual void end_reservation(const std::string& station_id, int reservation_id,
+                               const std::string& state) = 0;
+
   // 1.6 StartTransaction; a retry of a recorded start returns the same id.
   virtual TransactionRef start_transaction(const MessageContext& ctx, const StartTransactionRequest& start,
                                            const Authorization& authorization,
@@ -184,6 +191,11 @@ struct AuditRecord {
   std::optional<std::string> detail;
 };
 
+struct ReservationFilter {
+  std::optional<std::string> station;
+  std::optional<std::string> state;
+};
+
 struct AuditFilter {
   std::optional<std::string> actor;
   std::optional<std::string> target;  // exact, or a prefix ending in '/' ("stations/")
@@ -226,6 +238,14 @@ class AdminRepository {
   virtual ~AdminRepository() = default;
 
   virtual std::string list_stations(const StationFilter& filter, const Page& page) = 0;
+  // Reservations. create: `fields_json` has station_id, evse_id, id_token, group_id_token,
+  // expires_at; returns the new (pending) reservation's id, nullopt when there is no such
+  // station.
+  virtual std::optional<int> create_reservation(const std::string& fields_json) = 0;
+  virtual void set_reservation_state(int id, const std::string& state,
+                                     const std::optional<std::string>& station_status) = 0;
+  virtual std::optional<std::string> get_reservation(int id) = 0;
+  virtual std::string list_reservations(const ReservationFilter& filter, const Page& page) = 0;
   // The audit log: appended to, listed newest first.
   virtual void append_audit(const AuditRecord& record) = 0;
   virtual std::string list_audit(const AuditFilter& filter, const Page& page) = 0;

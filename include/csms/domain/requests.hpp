@@ -102,6 +102,7 @@ struct TransactionEventRequest {
   std::optional<ChargingState> charging_state;
   std::optional<std::string> stopped_reason;
   std::optional<int> remote_start_id;
+  std::optional<int> reservation_id;
   bool offline = false;
   std::optional<int> evse_id;
   std::optional<int> connector_id;
@@ -132,6 +133,8 @@ struct StationReport {
   std::optional<Timestamp> timestamp;
   std::string payload_json;
   std::vector<ReportedProblem> problems;  // what in it signals a fault, if anything
+  // 2.0.1 ReservationStatusUpdate: the reservation it ends and how ("expired", "removed").
+  std::optional<std::pair<int, std::string>> reservation_ended;
 };
 
 // DataTransfer: no vendor extension is known to this CSMS, so the answer says so.

@@ -153,6 +153,7 @@ Request to_request(std::string_view action, const json& p, Timestamp now) {
     if (auto state = opt_string(info, "chargingState")) event.charging_state = charging_state_from(*state);
     event.stopped_reason = opt_string(info, "stoppedReason");
     if (auto remote = opt_int(info, "remoteStartId")) event.remote_start_id = static_cast<int>(*remote);
+    if (auto reservation = opt_int(p, "reservationId")) event.reservation_id = static_cast<int>(*reservation);
     if (auto evse = p.find("evse"); evse != p.end()) {
       event.evse_id = static_cast<int>(evse->at("id").get<long long>());
       if (auto connector = opt_int(*evse, "connectorId")) event.connector_id = static_cast<int>(*connector);
@@ -169,9 +170,15 @@ Request to_request(std::string_view action, const json& p, Timestamp now) {
   }
   if (action == "DataTransfer")
     return DataTransferRequest{p.at("vendorId").get<std::string>(), opt_string(p, "messageId"), p.dump()};
-  if (handles(action))
-    return StationReport{std::string(action), report_time(action, p), p.dump(),
-                         detail::problems_of(action, p, now)};
+  if (handles(action)) {
+    StationReport report{std::string(action), report_time(action, p), p.dump(),
+                         detail::problems_of(action, p, now), std::nullopt};
+    if (action == "ReservationStatusUpdate")
+      report.reservation_ended = {
+          static_cast<int>(p.at("reservationId").get<long long>()),
+          p.at("reservationUpdateStatus").get<std::string>() == "Expired" ? "expired" : "removed"};
+    return report;
+  }
   throw TranslateError(ErrorCode::NotImplemented, "no handler for " + std::string(action));
 }
 

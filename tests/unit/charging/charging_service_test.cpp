@@ -280,6 +280,34 @@ TEST_F(ChargingServiceTest, AnEvseShownFreeAfterAReboot_ClosesTheTransactionItNe
       << "a transaction started after the boot is not stale";
 }
 
+TEST_F(ChargingServiceTest, ATransactionNamingAReservation_UsesItUp_AReservationStatusUpdateEndsIt) {
+  repo_.add_id_token(token("TAG1"));
+  auto start = start_request("TAG1");
+  start.reservation_id = 41;
+  auto id = response_of<StartTransactionResponse>(handle(start)).transaction_id;
+  handle(start);  // a retry uses nothing twice
+  ASSERT_EQ(repo_.consumed_reservations_.size(), 1u);
+  EXPECT_EQ(repo_.consumed_reservations_[0].station_id, "CP-1");
+  EXPECT_EQ(repo_.consumed_reservations_[0].reservation_id, 41);
+  EXPECT_EQ(repo_.consumed_reservations_[0].transaction_id, id);
+
+  auto event = transaction_event(TransactionEventKind::Started, 0, kStarted, "tx-r");
+  event.reservation_id = 42;
+  handle_201(event);
+  ASSERT_EQ(repo_.consumed_reservations_.size(), 2u);
+  EXPECT_EQ(repo_.consumed_reservations_[1].reservation_id, 42);
+
+  StationReport update{"ReservationStatusUpdate",
+                       std::nullopt,
+                       R"({"reservationId":43,"reservationUpdateStatus":"Expired"})",
+                       {},
+                       std::pair<int, std::string>{43, "expired"}};
+  handle_201(update);
+  ASSERT_EQ(repo_.ended_reservations_.size(), 1u);
+  EXPECT_EQ(repo_.ended_reservations_[0].reservation_id, 43);
+  EXPECT_EQ(repo_.ended_reservations_[0].state, "expired");
+}
+
 TEST_F(ChargingServiceTest, StartTransaction_AcceptedToken_IsAcceptedAndRecorded) {
   repo_.add_id_token(token("TAG1"));
   auto outcome = handle(start_request("TAG1", 2, 1500));
@@ -709,7 +737,7 @@ TEST_F(ChargingServiceTest, DataTransfer_IsRecordedAndAnsweredUnknownVendor) {
 }
 
 TEST_F(ChargingServiceTest, Report_IsRecordedFlaggedAndAnnounced) {
-  StationReport report{"SecurityEventNotification", kNow + hours{1}, R"({"type":"X"})", {}};
+  StationReport report{"SecurityEventNotification", kNow + hours{1}, R"({"type":"X"})", {}, std::nullopt};
   auto outcome = handle(report);
   ASSERT_EQ(repo_.reports().size(), 1u);
   EXPECT_TRUE(has(repo_.reports()[0].flags, flag::kFutureTimestamp));

@@ -412,3 +412,51 @@ TEST(SecurityCommands, Certificates_OneBodyShapeForBothVersions) {
 
 }  // namespace
 }  // namespace csms::ocpp
+
+namespace csms::ocpp {
+namespace {
+
+TEST(Commands, Reserve_V16_IsReserveNowOnTheConnectorWithTheParentTag) {
+  auto call = build(kV16, "reserve",
+                    R"({"reservation_id":12,"id_token":"RFID-1","expires_at":"2026-05-01T10:00:00Z",
+                        "evse_id":2,"group_id_token":"FLEET"})");
+  EXPECT_EQ(call.action, "ReserveNow");
+  EXPECT_EQ(call.payload,
+            json::parse(R"({"connectorId":2,"expiryDate":"2026-05-01T10:00:00Z","idTag":"RFID-1",
+                                          "reservationId":12,"parentIdTag":"FLEET"})"));
+  // Without an EVSE: connector 0, any connector of the station.
+  EXPECT_EQ(
+      build(kV16, "reserve", R"({"reservation_id":1,"id_token":"T","expires_at":"2026-05-01T10:00:00Z"})")
+          .payload["connectorId"],
+      0);
+}
+
+TEST(Commands, Reserve_V201_CarriesTheIdTokenAsACardUnlessTold_AndTheEvseOnlyWhenGiven) {
+  auto call =
+      build(kV201, "reserve",
+            R"({"reservation_id":12,"id_token":"RFID-1","expires_at":"2026-05-01T10:00:00Z","evse_id":2})");
+  EXPECT_EQ(call.action, "ReserveNow");
+  EXPECT_EQ(call.payload, json::parse(R"({"id":12,"expiryDateTime":"2026-05-01T10:00:00Z",
+                                          "idToken":{"idToken":"RFID-1","type":"ISO14443"},"evseId":2})"));
+  auto any = build(
+      kV201, "reserve",
+      R"({"reservation_id":3,"id_token":"APP-7","id_token_type":"Central","expires_at":"2026-05-01T10:00:00Z",
+                       "evse_id":0,"group_id_token":"FLEET"})");
+  EXPECT_FALSE(any.payload.contains("evseId"));
+  EXPECT_EQ(any.payload["idToken"]["type"], "Central");
+  EXPECT_EQ(any.payload["groupIdToken"], json::parse(R"({"idToken":"FLEET","type":"Central"})"));
+  EXPECT_NE(
+      rejection(kV201, "reserve", json::parse(R"({"id_token":"T","expires_at":"2026-05-01T10:00:00Z"})")), "")
+      << "the reservation id is required";
+}
+
+TEST(Commands, CancelReservation_IsTheSameInBothVersions) {
+  for (auto version : {kV16, kV201}) {
+    auto call = build(version, "cancel-reservation", R"({"reservation_id":12})");
+    EXPECT_EQ(call.action, "CancelReservation");
+    EXPECT_EQ(call.payload, json::parse(R"({"reservationId":12})"));
+  }
+}
+
+}  // namespace
+}  // namespace csms::ocpp

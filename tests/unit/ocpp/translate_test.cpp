@@ -673,3 +673,23 @@ TEST(Reply, EveryHandledAction_GetsASchemaValidReply) {
 
 }  // namespace
 }  // namespace csms::ocpp
+
+namespace csms::ocpp {
+namespace {
+
+TEST(V201Translate, ReservationIds_FromTransactionEventAndReservationStatusUpdate) {
+  auto event = translate<domain::TransactionEventRequest>(kV201, "TransactionEvent", R"({
+    "eventType":"Started","timestamp":"2024-03-01T11:00:00Z","triggerReason":"Authorized","seqNo":0,
+    "reservationId":42,"transactionInfo":{"transactionId":"tx-r"}})");
+  EXPECT_EQ(event.reservation_id, 42);
+  for (const auto& [status, state] : {std::pair{"Expired", "expired"}, std::pair{"Removed", "removed"}}) {
+    const auto text = std::string(R"({"reservationId":7,"reservationUpdateStatus":")") + status + "\"}";
+    auto report = translate<domain::StationReport>(kV201, "ReservationStatusUpdate", text.c_str());
+    ASSERT_TRUE(report.reservation_ended.has_value()) << status;
+    EXPECT_EQ(report.reservation_ended->first, 7);
+    EXPECT_EQ(report.reservation_ended->second, state);
+  }
+}
+
+}  // namespace
+}  // namespace csms::ocpp
