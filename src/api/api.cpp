@@ -233,6 +233,10 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
       return handle_analytics(seg, request, respond);
 
     if (resource == "reservations") return handle_reservations(seg, request, respond);
+    if (resource == "stations" && depth == 5 && seg[4] == "local-list") {
+      if (method != "GET") throw HttpError(405, method + " is not allowed here");
+      return local_list_info(seg[3], respond);
+    }
 
     if (resource == "stations") {
       if (depth == 3 && method == "GET") {
@@ -352,10 +356,13 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
                                                      "delete-certificate",
                                                      "renew-certificate",
                                                      "reserve",
-                                                     "cancel-reservation"};
+                                                     "cancel-reservation",
+                                                     "send-local-list",
+                                                     "get-local-list-version"};
         if (!kNames.count(name)) throw HttpError(404, "unknown command '" + name + "'");
         if (name == "reserve" || name == "cancel-reservation")
           return station_reservation_command(id, name, request, respond);
+        if (name == "send-local-list") return send_local_list(id, request, respond);
         auto body = parse_body(request);
         auto send = [this, id, name, respond](json resolved) {
           commands_.send(id, name, resolved, [respond](CommandResult result) {

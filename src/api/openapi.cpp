@@ -731,7 +731,7 @@ std::string_view openapi_document() {
         ],
         "operationId": "sendCommand",
         "summary": "Send a command to a station",
-        "description": "Sends the command to the connected charger in its OCPP version and waits for its answer (up to `ocpp.call_timeout_s`). The body shape depends on `name` and is the same for OCPP 1.6 and 2.0.1:\n\n| name | body |\n|---|---|\n| `remote-start` | `{\"id_token\", \"evse_id\"?, \"connector_id\"?, \"charging_profile\"?}` |\n| `remote-stop` | `{\"transaction_id\"}` (our id or the charger's) |\n| `reset` | `{\"type\": \"Soft\" or \"Hard\", \"evse_id\"?}` |\n| `unlock` | `{\"evse_id\", \"connector_id\"?}` |\n| `change-availability` | `{\"operative\": true or false, \"evse_id\"?, \"connector_id\"?}` |\n| `get-configuration` | `{\"keys\"?: [...]}` |\n| `set-configuration` | `{\"key\", \"value\"}` |\n| `trigger-message` | `{\"message\", \"evse_id\"?}` |\n| `clear-cache` | `{}` |\n| `data-transfer` | `{\"vendor_id\", \"message_id\"?, \"data\"?}` |\n| `install-certificate` | `{\"certificate_type\": \"CSMSRootCertificate\", \"ManufacturerRootCertificate\", \"V2GRootCertificate\" or \"MORootCertificate\" (2.0.1 names; 1.6 gets CentralSystemRootCertificate), \"certificate\": PEM}` |\n| `get-installed-certificate-ids` | `{\"certificate_type\"?: one or an array (one is required for 1.6)}` |\n| `delete-certificate` | `{\"hash_algorithm\", \"issuer_name_hash\", \"issuer_key_hash\", \"serial_number\"}` |\n| `renew-certificate` | `{}`: 2.0.1 TriggerMessage SignChargingStationCertificate, 1.6 ExtendedTriggerMessage SignChargePointCertificate; the station's SignCertificate is signed with `tls.signing_ca_cert_file` and sent back with CertificateSigned |\n| `reserve` | `{\"id_token\", \"expires_at\", \"evse_id\"? (0 or none: any), \"id_token_type\"? (2.0.1, default ISO14443), \"group_id_token\"?}`: 1.6 / 2.0.1 ReserveNow with a new reservation's id (see `/api/v1/reservations`); the answer adds `reservation` |\n| `cancel-reservation` | `{\"reservation_id\"}`: CancelReservation; the answer adds `reservation` |\n\nA body that does not make a valid command for the charger's OCPP version is answered with 400. Role: operator or admin.",
+        "description": "Sends the command to the connected charger in its OCPP version and waits for its answer (up to `ocpp.call_timeout_s`). The body shape depends on `name` and is the same for OCPP 1.6 and 2.0.1:\n\n| name | body |\n|---|---|\n| `remote-start` | `{\"id_token\", \"evse_id\"?, \"connector_id\"?, \"charging_profile\"?}` |\n| `remote-stop` | `{\"transaction_id\"}` (our id or the charger's) |\n| `reset` | `{\"type\": \"Soft\" or \"Hard\", \"evse_id\"?}` |\n| `unlock` | `{\"evse_id\", \"connector_id\"?}` |\n| `change-availability` | `{\"operative\": true or false, \"evse_id\"?, \"connector_id\"?}` |\n| `get-configuration` | `{\"keys\"?: [...]}` |\n| `set-configuration` | `{\"key\", \"value\"}` |\n| `trigger-message` | `{\"message\", \"evse_id\"?}` |\n| `clear-cache` | `{}` |\n| `data-transfer` | `{\"vendor_id\", \"message_id\"?, \"data\"?}` |\n| `install-certificate` | `{\"certificate_type\": \"CSMSRootCertificate\", \"ManufacturerRootCertificate\", \"V2GRootCertificate\" or \"MORootCertificate\" (2.0.1 names; 1.6 gets CentralSystemRootCertificate), \"certificate\": PEM}` |\n| `get-installed-certificate-ids` | `{\"certificate_type\"?: one or an array (one is required for 1.6)}` |\n| `delete-certificate` | `{\"hash_algorithm\", \"issuer_name_hash\", \"issuer_key_hash\", \"serial_number\"}` |\n| `renew-certificate` | `{}`: 2.0.1 TriggerMessage SignChargingStationCertificate, 1.6 ExtendedTriggerMessage SignChargePointCertificate; the station's SignCertificate is signed with `tls.signing_ca_cert_file` and sent back with CertificateSigned |\n| `reserve` | `{\"id_token\", \"expires_at\", \"evse_id\"? (0 or none: any), \"id_token_type\"? (2.0.1, default ISO14443), \"group_id_token\"?}`: 1.6 / 2.0.1 ReserveNow with a new reservation's id (see `/api/v1/reservations`); the answer adds `reservation` |\n| `cancel-reservation` | `{\"reservation_id\"}`: CancelReservation; the answer adds `reservation` |\n| `send-local-list` | `{\"update\"?: \"differential\" (default) or \"full\", \"group\"?: an id token (the list is it and the tokens of its group; null: all; absent: as before)}`: SendLocalList of the station's scope, the first time and after a scope change whole, then only what changed since the version it confirmed (removals without info); a VersionMismatch gets the whole list; nothing changed: `{\"status\": \"UpToDate\"}` without a call. The answer adds `list_version`, `update_type`, `entries_sent`. At most 10,000 tokens (409 beyond: give a group) |\n| `get-local-list-version` | `{}`: GetLocalListVersion |\n\nA body that does not make a valid command for the charger's OCPP version is answered with 400. Role: operator or admin.",
         "requestBody": {
           "required": false,
           "content": {
@@ -4086,6 +4086,77 @@ std::string_view openapi_document() {
           }
         }
       }
+    },
+    "/api/v1/stations/{id}/local-list": {
+      "get": {
+        "tags": [
+          "stations"
+        ],
+        "operationId": "getStationLocalList",
+        "summary": "The station's local authorization list",
+        "description": "What the station last confirmed (SendLocalList Accepted through the `send-local-list` command): its scope (`group`, null for all id tokens), `version`, the number of `entries` and the `tokens` (token -> status, expires_at, group). Version 0: never sent. Role: viewer.",
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The confirmed list.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "station_id": {
+                      "type": "string"
+                    },
+                    "group": {
+                      "type": [
+                        "string",
+                        "null"
+                      ]
+                    },
+                    "version": {
+                      "type": "integer"
+                    },
+                    "entries": {
+                      "type": "integer"
+                    },
+                    "tokens": {
+                      "type": "object",
+                      "additionalProperties": {
+                        "type": "object"
+                      }
+                    }
+                  },
+                  "required": [
+                    "station_id",
+                    "group",
+                    "version",
+                    "entries",
+                    "tokens"
+                  ]
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/BadRequest"
+          }
+        }
+      }
     }
   },
   "components": {
@@ -5217,7 +5288,9 @@ std::string_view openapi_document() {
           "delete-certificate",
           "renew-certificate",
           "reserve",
-          "cancel-reservation"
+          "cancel-reservation",
+          "send-local-list",
+          "get-local-list-version"
         ]
       },
       "CommandAnswer": {

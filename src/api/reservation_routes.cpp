@@ -6,6 +6,7 @@
 
 #include <memory>
 
+#include "command_support.hpp"
 #include "csms/api/api.hpp"
 #include "http_support.hpp"
 
@@ -14,30 +15,6 @@ namespace csms::api {
 using namespace detail;
 
 namespace {
-
-// A command that got no answer from the station, as the REST answer.
-HttpResponse unanswered(const CommandResult& result) {
-  using Kind = CommandResult::Kind;
-  switch (result.kind) {
-    case Kind::Answered:
-      break;
-    case Kind::UnknownStation:
-      return problem(404, "unknown station");
-    case Kind::Offline:
-      return problem(409, "the station is not connected");
-    case Kind::Timeout:
-      return problem(504, "the station did not answer in time");
-    case Kind::CallError:
-      return problem(502,
-                     "the station answered with CALLERROR " + result.error_code + ": " + result.description,
-                     {{"error_code", result.error_code}, {"error_description", result.description}});
-    case Kind::InvalidAnswer:
-      return problem(502, result.description, {{"error_code", result.error_code}});
-    case Kind::BadRequest:
-      return problem(400, result.description);
-  }
-  return problem(500, "unexpected command outcome");
-}
 
 // The body of a new reservation, checked; `station_id` given or from the command's path.
 json reservation_fields(json body, const domain::Timestamp& now) {

@@ -11,7 +11,7 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr std::array<std::string_view, 21> kCommands = {
+constexpr std::array<std::string_view, 23> kCommands = {
     // Sent by the server itself (password rotation A01, profile upgrade A05, the running cost
     // of a 2.0.1 transaction), not from the REST command route.
     "set-password",
@@ -35,6 +35,8 @@ constexpr std::array<std::string_view, 21> kCommands = {
     "renew-certificate",
     "reserve",
     "cancel-reservation",
+    "send-local-list",  // the body is built by the server from its id tokens (api)
+    "get-local-list-version",
 };
 
 const json& need(const json& body, const char* key) {
@@ -176,6 +178,36 @@ json component_variable(const std::string& key) {
       {"name", key.substr(first + 1, second == std::string::npos ? std::string::npos : second - first - 1)}};
   if (second != std::string::npos) variable["instance"] = key.substr(second + 1);
   return {{"component", {{"name", key.substr(0, first)}}}, {"variable", variable}};
+}
+
+// SendLocalList: {"list_version", "update_type": "Full" or "Differential", "entries": [{"id_token",
+// "status"? (absent: remove it, differential only), "expires_at"?, "group_id_token"?}]}.
+OutboundCall local_list(Version version, const json& body) {
+  const bool v16 = version == Version::V16;
+  const auto& entries = need(body, "entries");
+  if (!entries.is_array()) throw CommandError("'entries' must be an array");
+  json list = json::array();
+  for (const auto& entry : entries) {
+    const auto token = need_string(entry, "id_token");
+    json item = v16 ? json{{"idTag", token}} : json{{"idToken", {{"idToken", token}, {"type", "ISO14443"}}}};
+    if (const auto* status = optional_member(entry, "status")) {
+      json info = {{"status", *status}};
+      if (const auto* expires = optional_member(entry, "expires_at"))
+        info[v16 ? "expiryDate" : "cacheExpiryDateTime"] = *expires;
+      if (const auto* group = optional_member(entry, "group_id_token")) {
+        if (v16)
+          info["parentIdTag"] = *group;
+        else
+          info["groupIdToken"] = {{"idToken", *group}, {"type", "Central"}};
+      }
+      item[v16 ? "idTagInfo" : "idTokenInfo"] = info;
+    }
+    list.push_back(item);
+  }
+  json p = {{v16 ? "listVersion" : "versionNumber", need_integer(body, "list_version")},
+            {"updateType", need_string(body, "update_type")}};
+  if (!list.empty()) p["localAuthorizationList"] = list;
+  return {"SendLocalList", p};
 }
 
 OutboundCall build_16(std::string_view name, const json& body) {
@@ -330,6 +362,14 @@ bool is_command(std::string_view name) {
 OutboundCall build_command(Version version, std::string_view name, const json& body, int request_id) {
   if (!is_command(name)) throw CommandError("unknown command '" + std::string(name) + "'");
   if (!body.is_object()) throw CommandError("the body must be a JSON object");
+  if (name == "send-local-list" || name == "get-local-list-version") {
+    auto call = name == "send-local-list" ? local_list(version, body)
+                                          : OutboundCall{"GetLocalListVersion", json::object()};
+    const auto* schema = find_schema(version, call.action, Direction::Request);
+    if (auto violation = schema ? validate_strict(*schema, call.payload) : std::nullopt)
+      throw CommandError(call.action + " would be invalid: " + violation->path + ": " + violation->detail);
+    return call;
+  }
   auto certificate = security_command(version, name, body);
   auto call = certificate               ? std::move(*certificate)
               : version == Version::V16 ? build_16(name, body)

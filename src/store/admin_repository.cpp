@@ -274,6 +274,43 @@ std::string PgAdminRepository::list_transactions(const domain::TransactionFilter
   return page_json(rows, page);
 }
 
+std::optional<domain::LocalListState> PgAdminRepository::local_list_state(const std::string& station_id) {
+  auto rows = txn_.exec_params(
+      "SELECT coalesce(s.protocol, '') AS protocol, l.group_token, coalesce(l.version, 0) AS version, "
+      "coalesce(l.entries, '{}'::jsonb)::text AS entries "
+      "FROM stations s LEFT JOIN station_local_lists l ON l.station_id = s.id WHERE s.id = $1",
+      station_id);
+  if (rows.empty()) return std::nullopt;
+  domain::LocalListState state;
+  state.protocol = rows[0]["protocol"].as<std::string>();
+  state.group = opt<std::string>(rows[0]["group_token"]);
+  state.version = rows[0]["version"].as<int>();
+  state.entries_json = rows[0]["entries"].as<std::string>();
+  return state;
+}
+
+std::string PgAdminRepository::local_list_entries(const std::optional<std::string>& group, int limit) {
+  auto rows = txn_.exec_params(
+      "SELECT coalesce(jsonb_object_agg(t.token, jsonb_build_object('status', t.status, "
+      "'expires_at', csms_ts(t.expires_at), 'group', t.group_token)), '{}'::jsonb)::text "
+      "FROM (SELECT * FROM id_tokens WHERE $1::text IS NULL OR group_token = $1 OR token = $1 "
+      "ORDER BY token LIMIT $2) t",
+      group, limit);
+  return rows[0][0].as<std::string>();
+}
+
+void PgAdminRepository::store_local_list(const std::string& station_id,
+                                         const std::optional<std::string>& group, int version,
+                                         const std::string& entries_json) {
+  txn_.exec_params(
+      "INSERT INTO station_local_lists (station_id, group_token, version, entries) VALUES ($1, $2, $3, "
+      "$4::jsonb) "
+      "ON CONFLICT (station_id) DO UPDATE SET group_token = EXCLUDED.group_token, version = "
+      "EXCLUDED.version, "
+      "entries = EXCLUDED.entries, confirmed_at = now()",
+      station_id, group, version, entries_json);
+}
+
 std::optional<int> PgAdminRepository::create_reservation(const std::string& fields_json) {
   auto rows = txn_.exec_params(
       "INSERT INTO reservations (station_id, evse_id, id_token, group_id_token, expires_at) "

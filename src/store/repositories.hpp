@@ -98,6 +98,10 @@ class PgAdminRepository final : public domain::AdminRepository {
   std::string list_transactions(const domain::TransactionFilter& filter, const domain::Page& page) override;
   void append_audit(const domain::AuditRecord& record) override;
   std::optional<int> create_reservation(const std::string& fields_json) override;
+  std::optional<domain::LocalListState> local_list_state(const std::string& station_id) override;
+  std::string local_list_entries(const std::optional<std::string>& group, int limit) override;
+  void store_local_list(const std::string& station_id, const std::optional<std::string>& group, int version,
+                        const std::string& entries_json) override;
   void set_reservation_state(int id, const std::string& state,
                              const std::optional<std::string>& station_status) override;
   std::optional<std::string> get_reservation(int id) override;

@@ -112,6 +112,13 @@ class Api {
                                    const server::HttpRequest& request,
                                    std::function<void(server::HttpResponse)> respond);
   void reserve(nlohmann::json fields, bool as_command, std::function<void(server::HttpResponse)> respond);
+  // The station command send-local-list and GET /stations/{id}/local-list (local_list_routes.cpp).
+  struct LocalListPlan;
+  void send_local_list(const std::string& station_id, const server::HttpRequest& request,
+                       std::function<void(server::HttpResponse)> respond);
+  void send_local_list_update(const std::string& station_id, std::shared_ptr<LocalListPlan> plan, bool full,
+                              std::function<void(server::HttpResponse)> respond);
+  void local_list_info(const std::string& station_id, std::function<void(server::HttpResponse)> respond);
   void cancel_reservation(int id, std::optional<std::string> station, bool as_command,
                           std::function<void(server::HttpResponse)> respond);
 

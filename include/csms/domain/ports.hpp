@@ -191,6 +191,14 @@ struct AuditRecord {
   std::optional<std::string> detail;
 };
 
+// What a station confirmed of its local authorization list.
+struct LocalListState {
+  std::string protocol;
+  std::optional<std::string> group;  // the list's scope; nullopt: every id token
+  int version = 0;                   // 0: never sent
+  std::string entries_json = "{}";   // token -> {"status", "expires_at", "group"}
+};
+
 struct ReservationFilter {
   std::optional<std::string> station;
   std::optional<std::string> state;
@@ -246,6 +254,13 @@ class AdminRepository {
                                      const std::optional<std::string>& station_status) = 0;
   virtual std::optional<std::string> get_reservation(int id) = 0;
   virtual std::string list_reservations(const ReservationFilter& filter, const Page& page) = 0;
+  // Local authorization lists: nullopt when there is no such station. `local_list_entries`:
+  // the id tokens of `group` (or all), as JSON text token -> {"status", "expires_at", "group"},
+  // at most `limit`.
+  virtual std::optional<LocalListState> local_list_state(const std::string& station_id) = 0;
+  virtual std::string local_list_entries(const std::optional<std::string>& group, int limit) = 0;
+  virtual void store_local_list(const std::string& station_id, const std::optional<std::string>& group,
+                                int version, const std::string& entries_json) = 0;
   // The audit log: appended to, listed newest first.
   virtual void append_audit(const AuditRecord& record) = 0;
   virtual std::string list_audit(const AuditFilter& filter, const Page& page) = 0;

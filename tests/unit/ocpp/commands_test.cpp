@@ -460,3 +460,31 @@ TEST(Commands, CancelReservation_IsTheSameInBothVersions) {
 
 }  // namespace
 }  // namespace csms::ocpp
+
+namespace csms::ocpp {
+namespace {
+
+TEST(Commands, SendLocalList_BothVersions_EntriesWithInfo_RemovalsWithout) {
+  const char* body = R"({"list_version":4,"update_type":"Differential","entries":[
+      {"id_token":"A","status":"Accepted","expires_at":"2027-01-01T00:00:00Z","group_id_token":"G"},
+      {"id_token":"B"}]})";
+  auto v16 = build(kV16, "send-local-list", body);
+  EXPECT_EQ(v16.action, "SendLocalList");
+  EXPECT_EQ(v16.payload,
+            json::parse(R"({"listVersion":4,"updateType":"Differential","localAuthorizationList":[
+      {"idTag":"A","idTagInfo":{"status":"Accepted","expiryDate":"2027-01-01T00:00:00Z","parentIdTag":"G"}},
+      {"idTag":"B"}]})"));
+  auto v201 = build(kV201, "send-local-list", body);
+  EXPECT_EQ(v201.payload,
+            json::parse(R"({"versionNumber":4,"updateType":"Differential","localAuthorizationList":[
+      {"idToken":{"idToken":"A","type":"ISO14443"},"idTokenInfo":{"status":"Accepted",
+        "cacheExpiryDateTime":"2027-01-01T00:00:00Z","groupIdToken":{"idToken":"G","type":"Central"}}},
+      {"idToken":{"idToken":"B","type":"ISO14443"}}]})"));
+  // An empty full list clears the station's.
+  EXPECT_FALSE(build(kV16, "send-local-list", R"({"list_version":5,"update_type":"Full","entries":[]})")
+                   .payload.contains("localAuthorizationList"));
+  EXPECT_EQ(build(kV201, "get-local-list-version", "{}").action, "GetLocalListVersion");
+}
+
+}  // namespace
+}  // namespace csms::ocpp

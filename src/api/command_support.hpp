@@ -1,0 +1,34 @@
+#pragma once
+
+// What the REST routes that drive a station through commands share.
+
+#include "csms/api/api.hpp"
+#include "http_support.hpp"
+
+namespace csms::api::detail {
+
+// A command that got no answer from the station, as the REST answer.
+inline server::HttpResponse unanswered(const CommandResult& result) {
+  using Kind = CommandResult::Kind;
+  switch (result.kind) {
+    case Kind::Answered:
+      break;
+    case Kind::UnknownStation:
+      return problem(404, "unknown station");
+    case Kind::Offline:
+      return problem(409, "the station is not connected");
+    case Kind::Timeout:
+      return problem(504, "the station did not answer in time");
+    case Kind::CallError:
+      return problem(502,
+                     "the station answered with CALLERROR " + result.error_code + ": " + result.description,
+                     {{"error_code", result.error_code}, {"error_description", result.description}});
+    case Kind::InvalidAnswer:
+      return problem(502, result.description, {{"error_code", result.error_code}});
+    case Kind::BadRequest:
+      return problem(400, result.description);
+  }
+  return problem(500, "unexpected command outcome");
+}
+
+}  // namespace csms::api::detail
