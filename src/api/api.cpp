@@ -358,7 +358,14 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
                                                      "reserve",
                                                      "cancel-reservation",
                                                      "send-local-list",
-                                                     "get-local-list-version"};
+                                                     "get-local-list-version",
+                                                     "update-firmware",
+                                                     "get-diagnostics",
+                                                     "get-transaction-status",
+                                                     "customer-information",
+                                                     "set-display-message",
+                                                     "get-display-messages",
+                                                     "clear-display-message"};
         if (!kNames.count(name)) throw HttpError(404, "unknown command '" + name + "'");
         if (name == "reserve" || name == "cancel-reservation")
           return station_reservation_command(id, name, request, respond);
@@ -391,7 +398,11 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
             }
           });
         };
-        if (name == "remote-stop") {
+        // The station fetches the image from the time given, else at once.
+        if (name == "update-firmware" && (!body.contains("retrieve_at") || body["retrieve_at"].is_null()))
+          body["retrieve_at"] = domain::format_timestamp(clock_.now());
+        const bool names_transaction = name == "get-transaction-status" || name == "set-display-message";
+        if (name == "remote-stop" || (names_transaction && body.contains("transaction_id"))) {
           if (!body.contains("transaction_id") ||
               !(body["transaction_id"].is_string() || body["transaction_id"].is_number_integer()))
             throw HttpError(400, "transaction_id (our id or the charger's) is required");

@@ -1,5 +1,6 @@
 #include "csms/ocpp/commands.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <optional>
@@ -11,7 +12,7 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr std::array<std::string_view, 23> kCommands = {
+constexpr std::array<std::string_view, 30> kCommands = {
     // Sent by the server itself (password rotation A01, profile upgrade A05, the running cost
     // of a 2.0.1 transaction), not from the REST command route.
     "set-password",
@@ -37,6 +38,14 @@ constexpr std::array<std::string_view, 23> kCommands = {
     "cancel-reservation",
     "send-local-list",  // the body is built by the server from its id tokens (api)
     "get-local-list-version",
+    "update-firmware",
+    "get-diagnostics",
+    // OCPP 2.0.1 only.
+    "get-transaction-status",
+    "customer-information",
+    "set-display-message",
+    "get-display-messages",
+    "clear-display-message",
 };
 
 const json& need(const json& body, const char* key) {
@@ -180,6 +189,126 @@ json component_variable(const std::string& key) {
   return {{"component", {{"name", key.substr(0, first)}}}, {"variable", variable}};
 }
 
+// The 2.0.1 IdTokenEnumType of the token a reservation is for: a card (ISO14443) unless
+// the body says otherwise.
+std::string token_type(const json& body) {
+  const auto* type = optional_member(body, "id_token_type");
+  if (type == nullptr) return "ISO14443";
+  if (!type->is_string()) throw CommandError("'id_token_type' must be a string");
+  return type->get<std::string>();
+}
+
+std::optional<std::string> opt_string(const json& body, const char* key) {
+  const auto* value = optional_member(body, key);
+  if (value == nullptr) return std::nullopt;
+  if (!value->is_string()) throw CommandError(std::string("'") + key + "' must be a string");
+  return value->get<std::string>();
+}
+
+// Firmware and logs, one body shape for both versions: update-firmware {"location",
+// "retrieve_at", "install_at"?, "retries"?, "retry_interval_s"?, "signing_certificate"?,
+// "signature"?} (1.6 with a signature: the security extension's SignedUpdateFirmware);
+// get-diagnostics {"location" (where to upload), "log_type"? ("DiagnosticsLog", or
+// "SecurityLog": 1.6 security extension GetLog), "from"?, "to"?, "retries"?,
+// "retry_interval_s"?}. nullopt for other names.
+std::optional<OutboundCall> file_command(Version version, std::string_view name, const json& body,
+                                         int request_id) {
+  const bool v16 = version == Version::V16;
+  auto retries = [&](json& p) {
+    if (auto n = opt_integer(body, "retries")) p["retries"] = *n;
+    if (auto n = opt_integer(body, "retry_interval_s")) p["retryInterval"] = *n;
+  };
+  if (name == "update-firmware") {
+    const auto certificate = opt_string(body, "signing_certificate");
+    const auto signature = opt_string(body, "signature");
+    if (certificate.has_value() != signature.has_value())
+      throw CommandError("'signing_certificate' and 'signature' go together");
+    if (v16 && !certificate) {
+      json p = {{"location", need_string(body, "location")},
+                {"retrieveDate", need_string(body, "retrieve_at")}};
+      retries(p);
+      return OutboundCall{"UpdateFirmware", p};
+    }
+    json firmware = {{"location", need_string(body, "location")},
+                     {"retrieveDateTime", need_string(body, "retrieve_at")}};
+    if (auto at = opt_string(body, "install_at")) firmware["installDateTime"] = *at;
+    if (certificate) firmware["signingCertificate"] = *certificate;
+    if (signature) firmware["signature"] = *signature;
+    json p = {{"requestId", request_id}, {"firmware", firmware}};
+    retries(p);
+    return OutboundCall{v16 ? "SignedUpdateFirmware" : "UpdateFirmware", p};
+  }
+  if (name == "get-diagnostics") {
+    const auto type = opt_string(body, "log_type").value_or("DiagnosticsLog");
+    if (type != "DiagnosticsLog" && type != "SecurityLog")
+      throw CommandError("'log_type' must be DiagnosticsLog or SecurityLog");
+    if (v16 && type == "DiagnosticsLog") {
+      json p = {{"location", need_string(body, "location")}};
+      if (auto from = opt_string(body, "from")) p["startTime"] = *from;
+      if (auto to = opt_string(body, "to")) p["stopTime"] = *to;
+      retries(p);
+      return OutboundCall{"GetDiagnostics", p};
+    }
+    json log = {{"remoteLocation", need_string(body, "location")}};
+    if (auto from = opt_string(body, "from")) log["oldestTimestamp"] = *from;
+    if (auto to = opt_string(body, "to")) log["latestTimestamp"] = *to;
+    json p = {{"log", log}, {"logType", type}, {"requestId", request_id}};
+    retries(p);
+    return OutboundCall{"GetLog", p};
+  }
+  return std::nullopt;
+}
+
+// The 2.0.1 messages 1.6 has no counterpart for; nullopt for other names.
+std::optional<OutboundCall> v201_only_command(Version version, std::string_view name, const json& body,
+                                              int request_id) {
+  static constexpr std::array<std::string_view, 5> kNames = {"get-transaction-status", "customer-information",
+                                                             "set-display-message", "get-display-messages",
+                                                             "clear-display-message"};
+  if (std::find(kNames.begin(), kNames.end(), name) == kNames.end()) return std::nullopt;
+  if (version == Version::V16)
+    throw CommandError(std::string(name) + " is an OCPP 2.0.1 message; 1.6 has none");
+  if (name == "get-transaction-status") {
+    json p = json::object();
+    if (optional_member(body, "transaction_id") != nullptr) p["transactionId"] = transaction_id_text(body);
+    return OutboundCall{"GetTransactionStatus", p};
+  }
+  if (name == "customer-information") {
+    auto flag = [&](const char* key) {
+      const auto& value = need(body, key);
+      if (!value.is_boolean()) throw CommandError(std::string("'") + key + "' must be true or false");
+      return value.get<bool>();
+    };
+    json p = {{"requestId", request_id}, {"report", flag("report")}, {"clear", flag("clear")}};
+    if (auto customer = opt_string(body, "customer_identifier")) p["customerIdentifier"] = *customer;
+    if (auto token = opt_string(body, "id_token"))
+      p["idToken"] = {{"idToken", *token}, {"type", token_type(body)}};
+    return OutboundCall{"CustomerInformation", p};
+  }
+  if (name == "set-display-message") {
+    json content = {{"format", opt_string(body, "format").value_or("UTF8")},
+                    {"content", need_string(body, "message")}};
+    if (auto language = opt_string(body, "language")) content["language"] = *language;
+    json message = {{"id", need_integer(body, "id")},
+                    {"priority", opt_string(body, "priority").value_or("NormalCycle")},
+                    {"message", content}};
+    if (auto state = opt_string(body, "state")) message["state"] = *state;
+    if (auto from = opt_string(body, "start_at")) message["startDateTime"] = *from;
+    if (auto to = opt_string(body, "end_at")) message["endDateTime"] = *to;
+    if (optional_member(body, "transaction_id") != nullptr)
+      message["transactionId"] = transaction_id_text(body);
+    return OutboundCall{"SetDisplayMessage", {{"message", message}}};
+  }
+  if (name == "get-display-messages") {
+    json p = {{"requestId", request_id}};
+    if (const auto* ids = optional_member(body, "ids")) p["id"] = *ids;
+    if (auto priority = opt_string(body, "priority")) p["priority"] = *priority;
+    if (auto state = opt_string(body, "state")) p["state"] = *state;
+    return OutboundCall{"GetDisplayMessages", p};
+  }
+  return OutboundCall{"ClearDisplayMessage", {{"id", need_integer(body, "id")}}};
+}
+
 // SendLocalList: {"list_version", "update_type": "Full" or "Differential", "entries": [{"id_token",
 // "status"? (absent: remove it, differential only), "expires_at"?, "group_id_token"?}]}.
 OutboundCall local_list(Version version, const json& body) {
@@ -267,15 +396,6 @@ OutboundCall build_16(std::string_view name, const json& body) {
   if (auto data = body.find("data"); data != body.end() && !data->is_null())
     p["data"] = data->is_string() ? data->get<std::string>() : data->dump();
   return {"DataTransfer", p};
-}
-
-// The 2.0.1 IdTokenEnumType of the token a reservation is for: a card (ISO14443) unless
-// the body says otherwise.
-std::string token_type(const json& body) {
-  const auto* type = optional_member(body, "id_token_type");
-  if (type == nullptr) return "ISO14443";
-  if (!type->is_string()) throw CommandError("'id_token_type' must be a string");
-  return type->get<std::string>();
 }
 
 OutboundCall build_201(std::string_view name, const json& body, int request_id) {
@@ -371,6 +491,8 @@ OutboundCall build_command(Version version, std::string_view name, const json& b
     return call;
   }
   auto certificate = security_command(version, name, body);
+  if (!certificate) certificate = file_command(version, name, body, request_id);
+  if (!certificate) certificate = v201_only_command(version, name, body, request_id);
   auto call = certificate               ? std::move(*certificate)
               : version == Version::V16 ? build_16(name, body)
                                         : build_201(name, body, request_id);

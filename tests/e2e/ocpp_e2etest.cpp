@@ -336,6 +336,40 @@ TEST_F(E2e, LostEnded_201_IsClosedByTheFreeStatusAfterAReboot_TheLateEndedEventR
   EXPECT_NE(replaced.raw.find("status_close_replaced"), std::string::npos) << replaced.raw;
 }
 
+TEST_F(E2e, EveryContractCommandName_IsKnown_AnOfflineStationGets409) {
+  // DESIGN.md section 2 (set-charging-profile and clear-charging-profile come with smart
+  // charging), plus the commands added since.
+  ASSERT_EQ(api("POST", "/api/v1/stations", json{{"id", "CMD-OFF"}}).status, 201);
+  const std::map<std::string, json> bodies = {
+      {"remote-start", {{"id_token", "T"}}},
+      {"remote-stop", {{"transaction_id", "1"}}},
+      {"reset", {{"type", "Soft"}}},
+      {"unlock", {{"evse_id", 1}}},
+      {"change-availability", {{"operative", true}}},
+      {"get-configuration", json::object()},
+      {"set-configuration", {{"key", "K"}, {"value", "V"}}},
+      {"trigger-message", {{"message", "Heartbeat"}}},
+      {"clear-cache", json::object()},
+      {"reserve", {{"id_token", "T"}, {"expires_at", "2099-01-01T00:00:00Z"}}},
+      {"cancel-reservation", {{"reservation_id", 1}}},
+      {"update-firmware", {{"location", "https://fw.example/fw.bin"}}},
+      {"get-diagnostics", {{"location", "https://logs.example/up"}}},
+      {"send-local-list", json::object()},
+      {"get-local-list-version", json::object()},
+      {"data-transfer", {{"vendor_id", "v"}}},
+  };
+  for (const auto& [name, body] : bodies) {
+    auto result = api("POST", "/api/v1/stations/CMD-OFF/commands/" + name, body);
+    // cancel-reservation names a reservation that does not exist: 404 for it, not the name.
+    if (name == "cancel-reservation") {
+      EXPECT_EQ(result.status, 404) << name << ": " << result.raw;
+      EXPECT_NE(result.raw.find("reservation"), std::string::npos) << result.raw;
+      continue;
+    }
+    EXPECT_EQ(result.status, 409) << name << ": " << result.raw;
+  }
+}
+
 TEST_F(E2e, MalformedInput_GetsTheVersionsErrorCode_AndTheConnectionStaysUsable) {
   auto v16 = connect("E2E-BAD-16", "ocpp1.6");
   v16->send_text("this is not json");

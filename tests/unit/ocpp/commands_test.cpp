@@ -488,3 +488,72 @@ TEST(Commands, SendLocalList_BothVersions_EntriesWithInfo_RemovalsWithout) {
 
 }  // namespace
 }  // namespace csms::ocpp
+
+namespace csms::ocpp {
+namespace {
+
+TEST(Commands, UpdateFirmware_16Plain_16SignedIsTheSecurityExtension_201WithRequestId) {
+  auto plain =
+      build(kV16, "update-firmware",
+            R"({"location":"https://fw.example/cp.bin","retrieve_at":"2026-05-01T10:00:00Z","retries":3,
+                         "retry_interval_s":60})");
+  EXPECT_EQ(plain.action, "UpdateFirmware");
+  EXPECT_EQ(plain.payload,
+            json::parse(R"({"location":"https://fw.example/cp.bin","retrieveDate":"2026-05-01T10:00:00Z",
+                                           "retries":3,"retryInterval":60})"));
+  const char* signed_body = R"({"location":"https://fw.example/cp.bin","retrieve_at":"2026-05-01T10:00:00Z",
+                                "install_at":"2026-05-01T11:00:00Z","signing_certificate":"-----BEGIN CERTIFICATE-----",
+                                "signature":"c2ln"})";
+  auto signed16 = build(kV16, "update-firmware", signed_body);
+  EXPECT_EQ(signed16.action, "SignedUpdateFirmware");
+  EXPECT_EQ(signed16.payload["requestId"], kRequestId);
+  EXPECT_EQ(signed16.payload["firmware"]["signature"], "c2ln");
+  auto v201 = build(kV201, "update-firmware", signed_body);
+  EXPECT_EQ(v201.action, "UpdateFirmware");
+  EXPECT_EQ(v201.payload["firmware"]["installDateTime"], "2026-05-01T11:00:00Z");
+  EXPECT_NE(
+      rejection(kV201, "update-firmware",
+                json::parse(R"({"location":"x","retrieve_at":"2026-05-01T10:00:00Z","signature":"c2ln"})")),
+      "")
+      << "a signature without its certificate";
+}
+
+TEST(Commands, GetDiagnostics_16GetDiagnostics_SecurityLogAnd201AreGetLog) {
+  auto v16 = build(kV16, "get-diagnostics",
+                   R"({"location":"https://logs.example/up","from":"2026-05-01T00:00:00Z"})");
+  EXPECT_EQ(v16.action, "GetDiagnostics");
+  EXPECT_EQ(v16.payload,
+            json::parse(R"({"location":"https://logs.example/up","startTime":"2026-05-01T00:00:00Z"})"));
+  auto security =
+      build(kV16, "get-diagnostics", R"({"location":"https://logs.example/up","log_type":"SecurityLog"})");
+  EXPECT_EQ(security.action, "GetLog");
+  EXPECT_EQ(security.payload["logType"], "SecurityLog");
+  auto v201 = build(kV201, "get-diagnostics",
+                    R"({"location":"https://logs.example/up","to":"2026-05-02T00:00:00Z"})");
+  EXPECT_EQ(v201.action, "GetLog");
+  EXPECT_EQ(v201.payload, json::parse(R"({"log":{"remoteLocation":"https://logs.example/up",
+      "latestTimestamp":"2026-05-02T00:00:00Z"},"logType":"DiagnosticsLog","requestId":77})"));
+}
+
+TEST(Commands, TwoZeroOneOnlyMessages_AreBuilt_AndRefusedFor16) {
+  EXPECT_EQ(build(kV201, "get-transaction-status", R"({"transaction_id":"tx-9"})").payload,
+            json::parse(R"({"transactionId":"tx-9"})"));
+  EXPECT_EQ(build(kV201, "get-transaction-status", "{}").payload, json::object());
+  EXPECT_EQ(
+      build(kV201, "customer-information", R"({"report":true,"clear":false,"id_token":"RFID-1"})").payload,
+      json::parse(R"({"requestId":77,"report":true,"clear":false,
+                            "idToken":{"idToken":"RFID-1","type":"ISO14443"}})"));
+  EXPECT_EQ(build(kV201, "set-display-message", R"({"id":3,"message":"Free charging today","language":"en"})")
+                .payload,
+            json::parse(R"({"message":{"id":3,"priority":"NormalCycle",
+                            "message":{"format":"UTF8","content":"Free charging today","language":"en"}}})"));
+  EXPECT_EQ(build(kV201, "get-display-messages", R"({"ids":[3]})").payload,
+            json::parse(R"({"requestId":77,"id":[3]})"));
+  EXPECT_EQ(build(kV201, "clear-display-message", R"({"id":3})").payload, json::parse(R"({"id":3})"));
+  for (const char* name : {"get-transaction-status", "customer-information", "set-display-message",
+                           "get-display-messages", "clear-display-message"})
+    EXPECT_NE(rejection(kV16, name, json::parse(R"({"id":3})")).find("2.0.1"), std::string::npos) << name;
+}
+
+}  // namespace
+}  // namespace csms::ocpp
