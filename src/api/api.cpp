@@ -51,6 +51,58 @@ void Api::run_unit(std::function<HttpResponse(domain::Repositories&)> work,
 
 namespace {
 
+// What a station's answer to get-configuration / set-configuration says of its variables, as
+// rows for the device model, with the message they came from (empty: nothing learnt).
+std::pair<std::string, json> variables_from_answer(const std::string& name, const json& body,
+                                                   const json& answer) {
+  json rows = json::array();
+  auto place = [](const json& result) {
+    json row = {{"component", result["component"].value("name", "")},
+                {"variable", result["variable"].value("name", "")}};
+    if (result["component"].contains("instance")) row["component_instance"] = result["component"]["instance"];
+    if (result["component"].contains("evse")) {
+      row["evse_id"] = result["component"]["evse"].value("id", 0);
+      row["connector_id"] = result["component"]["evse"].value("connectorId", 0);
+    }
+    if (result["variable"].contains("instance")) row["variable_instance"] = result["variable"]["instance"];
+    row["attribute_type"] = result.value("attributeType", "Actual");
+    return row;
+  };
+  auto took = [](const json& status) { return status == "Accepted" || status == "RebootRequired"; };
+  if (name == "get-configuration") {
+    if (answer.contains("configurationKey")) {
+      for (const auto& key : answer["configurationKey"])
+        rows.push_back({{"component", ""},
+                        {"variable", key.value("key", "")},
+                        {"value", key.contains("value") ? key["value"] : json(nullptr)},
+                        {"mutability", key.value("readonly", false) ? "ReadOnly" : "ReadWrite"}});
+      return {"GetConfiguration", rows};
+    }
+    for (const auto& result : answer.value("getVariableResult", json::array())) {
+      if (result.value("attributeStatus", "") != "Accepted") continue;
+      auto row = place(result);
+      row["value"] = result.contains("attributeValue") ? result["attributeValue"] : json(nullptr);
+      rows.push_back(row);
+    }
+    return {"GetVariables", rows};
+  }
+  // set-configuration: the value sent, where the station took it.
+  const auto& value = body["value"];
+  const json text = value.is_string() ? value : json(value.dump());
+  if (answer.contains("setVariableResult")) {
+    for (const auto& result : answer["setVariableResult"]) {
+      if (!took(result.value("attributeStatus", ""))) continue;
+      auto row = place(result);
+      row["value"] = text;
+      rows.push_back(row);
+    }
+    return {"SetVariables", rows};
+  }
+  if (took(answer.value("status", "")))
+    rows.push_back({{"component", ""}, {"variable", body.value("key", "")}, {"value", text}});
+  return {"ChangeConfiguration", rows};
+}
+
 const char* role_name(Role role) {
   return role == Role::Admin ? "admin" : role == Role::Operator ? "operator" : "viewer";
 }
@@ -233,6 +285,17 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
       return handle_analytics(seg, request, respond);
 
     if (resource == "reservations") return handle_reservations(seg, request, respond);
+    if (resource == "stations" && depth == 5 && seg[4] == "variables") {
+      if (method != "GET") throw HttpError(405, method + " is not allowed here");
+      auto station = seg[3];
+      auto component = target.param("component");
+      auto variable = target.param("variable");
+      auto page = page_of(target, 100, 1000);
+      return with_db([station, component, variable, page](domain::AdminRepository& admin) {
+        if (!admin.station_exists(station)) return problem(404, "station " + station + " not found");
+        return json_response(200, admin.list_variables(station, component, variable, page));
+      });
+    }
     if (resource == "stations" && depth == 5 && seg[4] == "local-list") {
       if (method != "GET") throw HttpError(405, method + " is not allowed here");
       return local_list_info(seg[3], respond);
@@ -372,12 +435,28 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
         if (name == "send-local-list") return send_local_list(id, request, respond);
         auto body = parse_body(request);
         auto send = [this, id, name, respond](json resolved) {
-          commands_.send(id, name, resolved, [respond](CommandResult result) {
+          commands_.send(id, name, resolved, [this, id, name, resolved, respond](CommandResult result) {
             using Kind = CommandResult::Kind;
             switch (result.kind) {
-              case Kind::Answered:
-                return respond(json_response(
-                    200, json{{"status", result.status}, {"response", result.response}}.dump()));
+              case Kind::Answered: {
+                auto answer =
+                    json_response(200, json{{"status", result.status}, {"response", result.response}}.dump());
+                if (name != "get-configuration" && name != "set-configuration")
+                  return respond(std::move(answer));
+                // What the answer says of the station's variables goes to its device model.
+                auto [source, rows] = variables_from_answer(name, resolved, result.response);
+                if (rows.empty()) return respond(std::move(answer));
+                db_.run(
+                    [id, source = source, rows = rows.dump()](domain::Repositories& repos) {
+                      repos.admin().record_variables(id, rows, source);
+                    },
+                    [id, answer = std::move(answer), respond](std::exception_ptr error) mutable {
+                      if (error)
+                        spdlog::warn("station {}: its variables from a command's answer were not stored", id);
+                      respond(std::move(answer));
+                    });
+                return;
+              }
               case Kind::UnknownStation:
                 return respond(problem(404, "unknown station"));
               case Kind::Offline:

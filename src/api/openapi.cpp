@@ -4157,6 +4157,101 @@ std::string_view openapi_document() {
           }
         }
       }
+    },
+    "/api/v1/stations/{id}/variables": {
+      "get": {
+        "tags": [
+          "stations"
+        ],
+        "operationId": "listStationVariables",
+        "summary": "The station's device model",
+        "description": "Its components and variables with their attributes, kept from NotifyReport (GetBaseReport / GetReport: every part is applied as it comes, a request's report is complete with the part without `tbc`), the answers to `get-configuration` (2.0.1 GetVariables, 1.6 GetConfiguration: component \"\" and the key as the variable) and `set-configuration` (the value the station took). In id order. Role: viewer.",
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "component",
+            "in": "query",
+            "schema": {
+              "type": "string"
+            },
+            "description": "Only this component."
+          },
+          {
+            "name": "variable",
+            "in": "query",
+            "schema": {
+              "type": "string"
+            },
+            "description": "Only this variable."
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 1000,
+              "default": 100
+            },
+            "description": "Page size (1 to 1000, default 100)."
+          },
+          {
+            "name": "cursor",
+            "in": "query",
+            "description": "The `next_cursor` of the previous page (digits only; anything else is answered with 400).",
+            "schema": {
+              "type": "string",
+              "pattern": "^[0-9]*$"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page of variables.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/StationVariable"
+                      }
+                    },
+                    "next_cursor": {
+                      "type": [
+                        "string",
+                        "null"
+                      ]
+                    }
+                  },
+                  "required": [
+                    "items",
+                    "next_cursor"
+                  ]
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/BadRequest"
+          }
+        }
+      }
     }
   },
   "components": {
@@ -7449,6 +7544,99 @@ std::string_view openapi_document() {
         "required": [
           "items",
           "next_cursor"
+        ]
+      },
+      "StationVariable": {
+        "type": "object",
+        "properties": {
+          "component": {
+            "type": "string"
+          },
+          "component_instance": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "evse_id": {
+            "type": [
+              "integer",
+              "null"
+            ]
+          },
+          "connector_id": {
+            "type": [
+              "integer",
+              "null"
+            ]
+          },
+          "variable": {
+            "type": "string"
+          },
+          "variable_instance": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "attribute_type": {
+            "type": "string",
+            "enum": [
+              "Actual",
+              "Target",
+              "MinSet",
+              "MaxSet"
+            ]
+          },
+          "value": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "mutability": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "persistent": {
+            "type": [
+              "boolean",
+              "null"
+            ]
+          },
+          "constant": {
+            "type": [
+              "boolean",
+              "null"
+            ]
+          },
+          "characteristics": {
+            "description": "2.0.1 variableCharacteristics as reported (unit, dataType, limits, valuesList), or null."
+          },
+          "source": {
+            "type": "string",
+            "enum": [
+              "NotifyReport",
+              "GetVariables",
+              "SetVariables",
+              "GetConfiguration",
+              "ChangeConfiguration"
+            ]
+          },
+          "updated_at": {
+            "type": "string",
+            "format": "date-time"
+          }
+        },
+        "required": [
+          "component",
+          "variable",
+          "attribute_type",
+          "value",
+          "source",
+          "updated_at"
         ]
       }
     }

@@ -274,6 +274,49 @@ std::string PgAdminRepository::list_transactions(const domain::TransactionFilter
   return page_json(rows, page);
 }
 
+std::string PgAdminRepository::list_variables(const std::string& station_id,
+                                              const std::optional<std::string>& component,
+                                              const std::optional<std::string>& variable,
+                                              const domain::Page& page) {
+  auto cursor = numeric_cursor(page);
+  auto rows = txn_.exec_params(
+      "SELECT csms_variable_json(v)::text AS doc, v.id AS cursor FROM station_variables v "
+      "WHERE v.station_id = $1 AND ($2::bigint IS NULL OR v.id > $2) AND ($3::text IS NULL OR v.component = "
+      "$3) "
+      "AND ($4::text IS NULL OR v.variable = $4) ORDER BY v.id LIMIT $5",
+      station_id, cursor, component, variable, page.limit + 1);
+  return page_json(rows, page);
+}
+
+void PgAdminRepository::record_variables(const std::string& station_id, const std::string& rows_json,
+                                         const std::string& source) {
+  txn_.exec_params(
+      "INSERT INTO station_variables (station_id, component, component_instance, evse_id, connector_id, "
+      "variable, "
+      "variable_instance, attribute_type, value, mutability, source) "
+      "SELECT DISTINCT ON (component, component_instance, evse_id, connector_id, variable, "
+      "variable_instance, "
+      "attribute_type) $1, component, component_instance, evse_id, connector_id, variable, "
+      "variable_instance, "
+      "attribute_type, value, mutability, $3 FROM ("
+      "  SELECT r.value->>'component' AS component, coalesce(r.value->>'component_instance', '') AS "
+      "  component_instance, coalesce((r.value->>'evse_id')::integer, 0) AS evse_id, "
+      "  coalesce((r.value->>'connector_id')::integer, 0) AS connector_id, r.value->>'variable' AS variable, "
+      "  coalesce(r.value->>'variable_instance', '') AS variable_instance, "
+      "  coalesce(r.value->>'attribute_type', 'Actual') AS attribute_type, r.value->>'value' AS value, "
+      "  r.value->>'mutability' AS mutability, r.ordinality AS at "
+      "  FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY r) v "
+      "ORDER BY component, component_instance, evse_id, connector_id, variable, variable_instance, "
+      "attribute_type, "
+      "at DESC "
+      "ON CONFLICT (station_id, component, component_instance, evse_id, connector_id, variable, "
+      "variable_instance, "
+      "attribute_type) DO UPDATE SET value = EXCLUDED.value, "
+      "mutability = coalesce(EXCLUDED.mutability, station_variables.mutability), source = EXCLUDED.source, "
+      "updated_at = now()",
+      station_id, rows_json, source);
+}
+
 std::optional<domain::LocalListState> PgAdminRepository::local_list_state(const std::string& station_id) {
   auto rows = txn_.exec_params(
       "SELECT coalesce(s.protocol, '') AS protocol, l.group_token, coalesce(l.version, 0) AS version, "
