@@ -428,7 +428,14 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
                                                      "customer-information",
                                                      "set-display-message",
                                                      "get-display-messages",
-                                                     "clear-display-message"};
+                                                     "clear-display-message",
+                                                     "get-base-report",
+                                                     "get-report",
+                                                     "get-monitoring-report",
+                                                     "set-variable-monitoring",
+                                                     "clear-variable-monitoring",
+                                                     "set-monitoring-base",
+                                                     "set-monitoring-level"};
         if (!kNames.count(name)) throw HttpError(404, "unknown command '" + name + "'");
         if (name == "reserve" || name == "cancel-reservation")
           return station_reservation_command(id, name, request, respond);

@@ -12,7 +12,7 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr std::array<std::string_view, 30> kCommands = {
+constexpr std::array<std::string_view, 37> kCommands = {
     // Sent by the server itself (password rotation A01, profile upgrade A05, the running cost
     // of a 2.0.1 transaction), not from the REST command route.
     "set-password",
@@ -46,6 +46,13 @@ constexpr std::array<std::string_view, 30> kCommands = {
     "set-display-message",
     "get-display-messages",
     "clear-display-message",
+    "get-base-report",
+    "get-report",
+    "get-monitoring-report",
+    "set-variable-monitoring",
+    "clear-variable-monitoring",
+    "set-monitoring-base",
+    "set-monitoring-level",
 };
 
 const json& need(const json& body, const char* key) {
@@ -262,9 +269,10 @@ std::optional<OutboundCall> file_command(Version version, std::string_view name,
 // The 2.0.1 messages 1.6 has no counterpart for; nullopt for other names.
 std::optional<OutboundCall> v201_only_command(Version version, std::string_view name, const json& body,
                                               int request_id) {
-  static constexpr std::array<std::string_view, 5> kNames = {"get-transaction-status", "customer-information",
-                                                             "set-display-message", "get-display-messages",
-                                                             "clear-display-message"};
+  static constexpr std::array<std::string_view, 12> kNames = {
+      "get-transaction-status",  "customer-information",      "set-display-message", "get-display-messages",
+      "clear-display-message",   "get-base-report",           "get-report",          "get-monitoring-report",
+      "set-variable-monitoring", "clear-variable-monitoring", "set-monitoring-base", "set-monitoring-level"};
   if (std::find(kNames.begin(), kNames.end(), name) == kNames.end()) return std::nullopt;
   if (version == Version::V16)
     throw CommandError(std::string(name) + " is an OCPP 2.0.1 message; 1.6 has none");
@@ -306,6 +314,52 @@ std::optional<OutboundCall> v201_only_command(Version version, std::string_view 
     if (auto state = opt_string(body, "state")) p["state"] = *state;
     return OutboundCall{"GetDisplayMessages", p};
   }
+  // "keys": ["Component.Variable[.Instance]", ...] as componentVariable.
+  auto keys = [&](json& p) {
+    const auto* given = optional_member(body, "keys");
+    if (given == nullptr) return;
+    if (!given->is_array()) throw CommandError("'keys' must be an array of strings");
+    json list = json::array();
+    for (const auto& key : *given) {
+      if (!key.is_string()) throw CommandError("'keys' must be an array of strings");
+      list.push_back(component_variable(key.get<std::string>()));
+    }
+    p["componentVariable"] = list;
+  };
+  if (name == "get-base-report")
+    return OutboundCall{"GetBaseReport",
+                        {{"requestId", request_id}, {"reportBase", need_string(body, "report_base")}}};
+  if (name == "get-report" || name == "get-monitoring-report") {
+    json p = {{"requestId", request_id}};
+    if (const auto* criteria = optional_member(body, "criteria"))
+      p[name == "get-report" ? "componentCriteria" : "monitoringCriteria"] = *criteria;
+    keys(p);
+    return OutboundCall{name == "get-report" ? "GetReport" : "GetMonitoringReport", p};
+  }
+  if (name == "set-variable-monitoring") {
+    const auto& monitors = need(body, "monitors");
+    if (!monitors.is_array() || monitors.empty()) throw CommandError("'monitors' must be a non-empty array");
+    json data = json::array();
+    for (const auto& monitor : monitors) {
+      auto item = component_variable(need_string(monitor, "key"));
+      item["type"] = need_string(monitor, "type");
+      const auto& value = need(monitor, "value");
+      if (!value.is_number()) throw CommandError("a monitor's 'value' must be a number");
+      item["value"] = value;
+      item["severity"] = need_integer(monitor, "severity");
+      if (auto id = opt_integer(monitor, "id")) item["id"] = *id;
+      if (const auto* transaction = optional_member(monitor, "transaction"))
+        item["transaction"] = *transaction;
+      data.push_back(item);
+    }
+    return OutboundCall{"SetVariableMonitoring", {{"setMonitoringData", data}}};
+  }
+  if (name == "clear-variable-monitoring")
+    return OutboundCall{"ClearVariableMonitoring", {{"id", need(body, "ids")}}};
+  if (name == "set-monitoring-base")
+    return OutboundCall{"SetMonitoringBase", {{"monitoringBase", need_string(body, "base")}}};
+  if (name == "set-monitoring-level")
+    return OutboundCall{"SetMonitoringLevel", {{"severity", need_integer(body, "severity")}}};
   return OutboundCall{"ClearDisplayMessage", {{"id", need_integer(body, "id")}}};
 }
 

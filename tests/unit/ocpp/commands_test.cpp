@@ -557,3 +557,36 @@ TEST(Commands, TwoZeroOneOnlyMessages_AreBuilt_AndRefusedFor16) {
 
 }  // namespace
 }  // namespace csms::ocpp
+
+namespace csms::ocpp {
+namespace {
+
+TEST(Commands, ReportsAndMonitoring_201_FromOneBodyShape) {
+  EXPECT_EQ(build(kV201, "get-base-report", R"({"report_base":"FullInventory"})").payload,
+            json::parse(R"({"requestId":77,"reportBase":"FullInventory"})"));
+  EXPECT_EQ(build(kV201, "get-report", R"({"criteria":["Problem"],"keys":["EVSE.Power"]})").payload,
+            json::parse(R"({"requestId":77,"componentCriteria":["Problem"],
+                            "componentVariable":[{"component":{"name":"EVSE"},"variable":{"name":"Power"}}]})"));
+  EXPECT_EQ(build(kV201, "get-monitoring-report", R"({"criteria":["ThresholdMonitoring"]})").action,
+            "GetMonitoringReport");
+  EXPECT_EQ(build(kV201, "set-variable-monitoring",
+                  R"({"monitors":[{"key":"EVSE.Power","type":"UpperThreshold","value":23000,"severity":4}]})")
+                .payload,
+            json::parse(R"({"setMonitoringData":[{"component":{"name":"EVSE"},"variable":{"name":"Power"},
+                            "type":"UpperThreshold","value":23000,"severity":4}]})"));
+  EXPECT_EQ(build(kV201, "clear-variable-monitoring", R"({"ids":[1,2]})").payload,
+            json::parse(R"({"id":[1,2]})"));
+  EXPECT_EQ(build(kV201, "set-monitoring-base", R"({"base":"FactoryDefault"})").payload,
+            json::parse(R"({"monitoringBase":"FactoryDefault"})"));
+  EXPECT_EQ(build(kV201, "set-monitoring-level", R"({"severity":5})").payload,
+            json::parse(R"({"severity":5})"));
+  EXPECT_NE(rejection(kV201, "set-variable-monitoring",
+                      json::parse(
+                          R"({"monitors":[{"key":"EVSE.Power","type":"Sideways","value":1,"severity":4}]})")),
+            "")
+      << "checked against the schema";
+  EXPECT_NE(rejection(kV16, "get-base-report", json::parse(R"({"report_base":"FullInventory"})")), "");
+}
+
+}  // namespace
+}  // namespace csms::ocpp
