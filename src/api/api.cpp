@@ -8,12 +8,12 @@
 #include <set>
 #include <stdexcept>
 
+#include "command_support.hpp"
 #include "csms/analytics/analytics_service.hpp"
 #include "csms/api/password.hpp"
 #include "csms/billing/billing_service.hpp"
 #include "csms/domain/time.hpp"
 #include "csms/metrics/metrics.hpp"
-#include "http_support.hpp"
 #include "openapi.hpp"
 
 namespace csms::api {
@@ -464,23 +464,8 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
                     });
                 return;
               }
-              case Kind::UnknownStation:
-                return respond(problem(404, "unknown station"));
-              case Kind::Offline:
-                return respond(problem(409, "the station is not connected"));
-              case Kind::Timeout:
-                return respond(problem(504, "the station did not answer in time"));
-              case Kind::CallError:
-                return respond(problem(
-                    502,
-                    "the station answered with CALLERROR " + result.error_code + ": " + result.description,
-                    {{"error_code", result.error_code},
-                     {"error_description", result.description},
-                     {"error_details", result.response}}));
-              case Kind::InvalidAnswer:
-                return respond(problem(502, result.description, {{"error_code", result.error_code}}));
-              case Kind::BadRequest:
-                return respond(problem(400, result.description));
+              default:
+                return respond(unanswered(result));
             }
           });
         };

@@ -22,7 +22,9 @@ inline server::HttpResponse unanswered(const CommandResult& result) {
     case Kind::CallError:
       return problem(502,
                      "the station answered with CALLERROR " + result.error_code + ": " + result.description,
-                     {{"error_code", result.error_code}, {"error_description", result.description}});
+                     {{"error_code", result.error_code},
+                      {"error_description", result.description},
+                      {"error_details", result.response}});
     case Kind::InvalidAnswer:
       return problem(502, result.description, {{"error_code", result.error_code}});
     case Kind::BadRequest:
