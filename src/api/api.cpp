@@ -12,6 +12,7 @@
 #include "csms/analytics/analytics_service.hpp"
 #include "csms/api/password.hpp"
 #include "csms/billing/billing_service.hpp"
+#include "csms/domain/commands.hpp"
 #include "csms/domain/time.hpp"
 #include "csms/metrics/metrics.hpp"
 #include "openapi.hpp"
@@ -50,58 +51,6 @@ void Api::run_unit(std::function<HttpResponse(domain::Repositories&)> work,
 }
 
 namespace {
-
-// What a station's answer to get-configuration / set-configuration says of its variables, as
-// rows for the device model, with the message they came from (empty: nothing learnt).
-std::pair<std::string, json> variables_from_answer(const std::string& name, const json& body,
-                                                   const json& answer) {
-  json rows = json::array();
-  auto place = [](const json& result) {
-    json row = {{"component", result["component"].value("name", "")},
-                {"variable", result["variable"].value("name", "")}};
-    if (result["component"].contains("instance")) row["component_instance"] = result["component"]["instance"];
-    if (result["component"].contains("evse")) {
-      row["evse_id"] = result["component"]["evse"].value("id", 0);
-      row["connector_id"] = result["component"]["evse"].value("connectorId", 0);
-    }
-    if (result["variable"].contains("instance")) row["variable_instance"] = result["variable"]["instance"];
-    row["attribute_type"] = result.value("attributeType", "Actual");
-    return row;
-  };
-  auto took = [](const json& status) { return status == "Accepted" || status == "RebootRequired"; };
-  if (name == "get-configuration") {
-    if (answer.contains("configurationKey")) {
-      for (const auto& key : answer["configurationKey"])
-        rows.push_back({{"component", ""},
-                        {"variable", key.value("key", "")},
-                        {"value", key.contains("value") ? key["value"] : json(nullptr)},
-                        {"mutability", key.value("readonly", false) ? "ReadOnly" : "ReadWrite"}});
-      return {"GetConfiguration", rows};
-    }
-    for (const auto& result : answer.value("getVariableResult", json::array())) {
-      if (result.value("attributeStatus", "") != "Accepted") continue;
-      auto row = place(result);
-      row["value"] = result.contains("attributeValue") ? result["attributeValue"] : json(nullptr);
-      rows.push_back(row);
-    }
-    return {"GetVariables", rows};
-  }
-  // set-configuration: the value sent, where the station took it.
-  const auto& value = body["value"];
-  const json text = value.is_string() ? value : json(value.dump());
-  if (answer.contains("setVariableResult")) {
-    for (const auto& result : answer["setVariableResult"]) {
-      if (!took(result.value("attributeStatus", ""))) continue;
-      auto row = place(result);
-      row["value"] = text;
-      rows.push_back(row);
-    }
-    return {"SetVariables", rows};
-  }
-  if (took(answer.value("status", "")))
-    rows.push_back({{"component", ""}, {"variable", body.value("key", "")}, {"value", text}});
-  return {"ChangeConfiguration", rows};
-}
 
 const char* role_name(Role role) {
   return role == Role::Admin ? "admin" : role == Role::Operator ? "operator" : "viewer";
@@ -404,58 +353,23 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
       if (is_command && method == "POST") {
         auto id = seg[3];
         auto name = seg[5];
-        static const std::set<std::string> kNames = {"remote-start",
-                                                     "remote-stop",
-                                                     "reset",
-                                                     "unlock",
-                                                     "change-availability",
-                                                     "get-configuration",
-                                                     "set-configuration",
-                                                     "trigger-message",
-                                                     "clear-cache",
-                                                     "data-transfer",
-                                                     "install-certificate",
-                                                     "get-installed-certificate-ids",
-                                                     "delete-certificate",
-                                                     "renew-certificate",
-                                                     "reserve",
-                                                     "cancel-reservation",
-                                                     "send-local-list",
-                                                     "get-local-list-version",
-                                                     "update-firmware",
-                                                     "get-diagnostics",
-                                                     "get-transaction-status",
-                                                     "customer-information",
-                                                     "set-display-message",
-                                                     "get-display-messages",
-                                                     "clear-display-message",
-                                                     "get-base-report",
-                                                     "get-report",
-                                                     "get-monitoring-report",
-                                                     "set-variable-monitoring",
-                                                     "clear-variable-monitoring",
-                                                     "set-monitoring-base",
-                                                     "set-monitoring-level"};
-        if (!kNames.count(name)) throw HttpError(404, "unknown command '" + name + "'");
+        if (!domain::is_operator_command(name)) throw HttpError(404, "unknown command '" + name + "'");
         if (name == "reserve" || name == "cancel-reservation")
           return station_reservation_command(id, name, request, respond);
         if (name == "send-local-list") return send_local_list(id, request, respond);
         auto body = parse_body(request);
         auto send = [this, id, name, respond](json resolved) {
-          commands_.send(id, name, resolved, [this, id, name, resolved, respond](CommandResult result) {
+          commands_.send(id, name, resolved, [this, id, respond](CommandResult result) {
             using Kind = CommandResult::Kind;
             switch (result.kind) {
               case Kind::Answered: {
                 auto answer =
                     json_response(200, json{{"status", result.status}, {"response", result.response}}.dump());
-                if (name != "get-configuration" && name != "set-configuration")
-                  return respond(std::move(answer));
                 // What the answer says of the station's variables goes to its device model.
-                auto [source, rows] = variables_from_answer(name, resolved, result.response);
-                if (rows.empty()) return respond(std::move(answer));
+                if (!result.learnt) return respond(std::move(answer));
                 db_.run(
-                    [id, source = source, rows = rows.dump()](domain::Repositories& repos) {
-                      repos.admin().record_variables(id, rows, source);
+                    [id, learnt = std::move(*result.learnt)](domain::Repositories& repos) {
+                      repos.admin().record_variables(id, learnt);
                     },
                     [id, answer = std::move(answer), respond](std::exception_ptr error) mutable {
                       if (error)

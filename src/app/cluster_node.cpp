@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "csms/metrics/metrics.hpp"
+#include "csms/ocpp/commands.hpp"
 
 namespace csms::app {
 
@@ -84,6 +85,11 @@ void ClusterNode::station_moved_here(domain::Repositories& repos, const std::str
 
 void ClusterNode::send(const std::string& station_id, const std::string& name, const json& body,
                        std::function<void(api::CommandResult)> done) {
+  // Whichever node sent it, what the answer teaches of the station's variables is read here.
+  done = [name, body, done = std::move(done)](api::CommandResult result) {
+    if (result.kind == Kind::Answered) result.learnt = ocpp::learnt_variables(name, body, result.response);
+    done(std::move(result));
+  };
   gateway_.send(
       station_id, name, body,
       [this, station_id, name, body, done = std::move(done)](api::CommandResult local) mutable {

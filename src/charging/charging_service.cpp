@@ -308,7 +308,8 @@ Outcome ChargingService::handle(const MessageContext& ctx, const Request& reques
           [&](const DataTransferRequest& transfer) -> Outcome {
             // Recorded so an operator can see what a vendor sends; no vendor extension is
             // implemented, which OCPP answers with UnknownVendorId.
-            StationReport report{"DataTransfer", std::nullopt, transfer.data_json, {}, std::nullopt};
+            StationReport report{"DataTransfer", std::nullopt, transfer.data_json, {},
+                                 std::nullopt,   {},           std::nullopt};
             repo.insert_report(ctx, report, base_flags(ctx));
             return {DataTransferResponse{"UnknownVendorId"}, {}};
           },

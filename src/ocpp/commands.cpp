@@ -5,6 +5,7 @@
 #include <charconv>
 #include <optional>
 
+#include "csms/domain/commands.hpp"
 #include "csms/ocpp/validator.hpp"
 
 namespace csms::ocpp {
@@ -12,47 +13,10 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr std::array<std::string_view, 37> kCommands = {
-    // Sent by the server itself (password rotation A01, profile upgrade A05, the running cost
-    // of a 2.0.1 transaction), not from the REST command route.
-    "set-password",
-    "cost-updated",
-    "set-security-profile",
-    "set-network-profile",
-    "set-network-priority",
-    "remote-start",
-    "remote-stop",
-    "reset",
-    "unlock",
-    "change-availability",
-    "get-configuration",
-    "set-configuration",
-    "trigger-message",
-    "clear-cache",
-    "data-transfer",
-    "install-certificate",
-    "get-installed-certificate-ids",
-    "delete-certificate",
-    "renew-certificate",
-    "reserve",
-    "cancel-reservation",
-    "send-local-list",  // the body is built by the server from its id tokens (api)
-    "get-local-list-version",
-    "update-firmware",
-    "get-diagnostics",
-    // OCPP 2.0.1 only.
-    "get-transaction-status",
-    "customer-information",
-    "set-display-message",
-    "get-display-messages",
-    "clear-display-message",
-    "get-base-report",
-    "get-report",
-    "get-monitoring-report",
-    "set-variable-monitoring",
-    "clear-variable-monitoring",
-    "set-monitoring-base",
-    "set-monitoring-level",
+// Sent by the server itself (password rotation A01, profile upgrade A05, the running cost of
+// a 2.0.1 transaction), not from the REST command route.
+constexpr std::array<std::string_view, 5> kServerCommands = {
+    "set-password", "cost-updated", "set-security-profile", "set-network-profile", "set-network-priority",
 };
 
 const json& need(const json& body, const char* key) {
@@ -528,9 +492,8 @@ OutboundCall build_201(std::string_view name, const json& body, int request_id) 
 }  // namespace
 
 bool is_command(std::string_view name) {
-  for (auto command : kCommands)
-    if (command == name) return true;
-  return false;
+  return domain::is_operator_command(name) ||
+         std::find(kServerCommands.begin(), kServerCommands.end(), name) != kServerCommands.end();
 }
 
 OutboundCall build_command(Version version, std::string_view name, const json& body, int request_id) {

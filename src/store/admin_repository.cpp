@@ -288,33 +288,9 @@ std::string PgAdminRepository::list_variables(const std::string& station_id,
   return page_json(rows, page);
 }
 
-void PgAdminRepository::record_variables(const std::string& station_id, const std::string& rows_json,
-                                         const std::string& source) {
-  txn_.exec_params(
-      "INSERT INTO station_variables (station_id, component, component_instance, evse_id, connector_id, "
-      "variable, "
-      "variable_instance, attribute_type, value, mutability, source) "
-      "SELECT DISTINCT ON (component, component_instance, evse_id, connector_id, variable, "
-      "variable_instance, "
-      "attribute_type) $1, component, component_instance, evse_id, connector_id, variable, "
-      "variable_instance, "
-      "attribute_type, value, mutability, $3 FROM ("
-      "  SELECT r.value->>'component' AS component, coalesce(r.value->>'component_instance', '') AS "
-      "  component_instance, coalesce((r.value->>'evse_id')::integer, 0) AS evse_id, "
-      "  coalesce((r.value->>'connector_id')::integer, 0) AS connector_id, r.value->>'variable' AS variable, "
-      "  coalesce(r.value->>'variable_instance', '') AS variable_instance, "
-      "  coalesce(r.value->>'attribute_type', 'Actual') AS attribute_type, r.value->>'value' AS value, "
-      "  r.value->>'mutability' AS mutability, r.ordinality AS at "
-      "  FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY r) v "
-      "ORDER BY component, component_instance, evse_id, connector_id, variable, variable_instance, "
-      "attribute_type, "
-      "at DESC "
-      "ON CONFLICT (station_id, component, component_instance, evse_id, connector_id, variable, "
-      "variable_instance, "
-      "attribute_type) DO UPDATE SET value = EXCLUDED.value, "
-      "mutability = coalesce(EXCLUDED.mutability, station_variables.mutability), source = EXCLUDED.source, "
-      "updated_at = now()",
-      station_id, rows_json, source);
+void PgAdminRepository::record_variables(const std::string& station_id,
+                                         const domain::VariableReport& report) {
+  upsert_variables(txn_, station_id, report, std::nullopt);
 }
 
 std::optional<domain::LocalListState> PgAdminRepository::local_list_state(const std::string& station_id) {

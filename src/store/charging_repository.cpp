@@ -677,56 +677,17 @@ void PgChargingRepository::insert_report(const domain::MessageContext& ctx,
               "received_at, flags) VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7::text[])",
               ctx.station_id, report.kind, ts(report.timestamp), report.payload_json, ctx.message_id,
               ts(ctx.received_at), text_array(flags));
-  if (report.kind == "NotifyReport") store_device_model(ctx, report.payload_json);
-}
-
-void PgChargingRepository::store_device_model(const domain::MessageContext& ctx, const std::string& payload) {
-  // The payload passed the schema: the members used here exist and have their types. A
-  // variable attribute given twice in one part: the later one counts.
-  exec_cached(
-      txn_,
-      "INSERT INTO station_variables (station_id, component, component_instance, evse_id, connector_id, "
-      "variable, variable_instance, attribute_type, value, mutability, persistent, constant, "
-      "characteristics, "
-      "source, updated_at) "
-      "SELECT DISTINCT ON (component, component_instance, evse_id, connector_id, variable, "
-      "variable_instance, "
-      "attribute_type) $1, component, component_instance, evse_id, connector_id, variable, "
-      "variable_instance, "
-      "attribute_type, value, mutability, persistent, constant, characteristics, 'NotifyReport', $3 FROM ("
-      "  SELECT d.value->'component'->>'name' AS component, "
-      "    coalesce(d.value->'component'->>'instance', '') AS component_instance, "
-      "    coalesce((d.value->'component'->'evse'->>'id')::integer, 0) AS evse_id, "
-      "    coalesce((d.value->'component'->'evse'->>'connectorId')::integer, 0) AS connector_id, "
-      "    d.value->'variable'->>'name' AS variable, coalesce(d.value->'variable'->>'instance', '') "
-      "    AS variable_instance, coalesce(a.value->>'type', 'Actual') AS attribute_type, a.value->>'value' "
-      "AS value, "
-      "    coalesce(a.value->>'mutability', 'ReadWrite') AS mutability, "
-      "    coalesce((a.value->>'persistent')::boolean, false) AS persistent, "
-      "    coalesce((a.value->>'constant')::boolean, false) AS constant, "
-      "    d.value->'variableCharacteristics' AS characteristics, d.ordinality * 1000 + a.ordinality AS at "
-      "  FROM jsonb_array_elements(coalesce($2::jsonb->'reportData', '[]'::jsonb)) WITH ORDINALITY d, "
-      "       jsonb_array_elements(d.value->'variableAttribute') WITH ORDINALITY a) v "
-      "ORDER BY component, component_instance, evse_id, connector_id, variable, variable_instance, "
-      "attribute_type, "
-      "at DESC "
-      "ON CONFLICT (station_id, component, component_instance, evse_id, connector_id, variable, "
-      "variable_instance, "
-      "attribute_type) DO UPDATE SET value = EXCLUDED.value, mutability = EXCLUDED.mutability, "
-      "persistent = EXCLUDED.persistent, constant = EXCLUDED.constant, characteristics = "
-      "EXCLUDED.characteristics, "
-      "source = EXCLUDED.source, updated_at = EXCLUDED.updated_at",
-      ctx.station_id, payload, ts(ctx.received_at));
+  if (!report.report_part) return;
+  // NotifyReport: its variables, and the part counted for its request.
+  upsert_variables(txn_, ctx.station_id, {"NotifyReport", report.variables}, ctx.received_at);
   exec_cached(txn_,
               "INSERT INTO device_model_reports AS r (station_id, request_id, parts, last_seq_no, complete) "
-              "SELECT $1, (p->>'requestId')::integer, 1, (p->>'seqNo')::integer, NOT "
-              "coalesce((p->>'tbc')::boolean, false) "
-              "FROM (SELECT $2::jsonb AS p) x "
+              "VALUES ($1, $2, 1, $3, $4) "
               "ON CONFLICT (station_id, request_id) DO UPDATE SET parts = r.parts + 1, "
-              "last_seq_no = greatest(r.last_seq_no, EXCLUDED.last_seq_no), complete = r.complete OR "
-              "EXCLUDED.complete, "
-              "updated_at = now()",
-              ctx.station_id, payload);
+              "last_seq_no = greatest(r.last_seq_no, EXCLUDED.last_seq_no), "
+              "complete = r.complete OR EXCLUDED.complete, updated_at = now()",
+              ctx.station_id, report.report_part->request_id, report.report_part->seq_no,
+              !report.report_part->tbc);
 }
 
 }  // namespace csms::store

@@ -82,6 +82,11 @@ class ArrayColumn {
   std::string text_ = "{";
 };
 
+// A station's variables as one message reports them (station_variables), in one statement.
+// `at`: when the message came (absent: now).
+void upsert_variables(pqxx::transaction_base& txn, const std::string& station_id,
+                      const domain::VariableReport& report, std::optional<domain::Timestamp> at);
+
 // A REST page {"items": [...], "next_cursor": ...} from rows carrying `doc` (the item's JSON)
 // and `cursor`, fetched with one row more than the limit to know whether a next page exists.
 std::string page_json(const pqxx::result& rows, const domain::Page& page);

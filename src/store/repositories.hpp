@@ -30,8 +30,6 @@ class PgChargingRepository final : public domain::ChargingRepository {
   void set_start_authorization(std::int64_t id, domain::AuthorizationStatus status) override;
   void consume_reservation(const std::string& station_id, int reservation_id,
                            std::int64_t transaction_id) override;
-  // NotifyReport: its variables into station_variables, the part counted for its request.
-  void store_device_model(const domain::MessageContext& ctx, const std::string& payload);
   void end_reservation(const std::string& station_id, int reservation_id, const std::string& state) override;
   std::vector<StaleClose> close_stale_transactions(const std::string& station_id, int evse_id,
                                                    domain::Timestamp received_at,
@@ -103,8 +101,7 @@ class PgAdminRepository final : public domain::AdminRepository {
   std::optional<domain::LocalListState> local_list_state(const std::string& station_id) override;
   std::string list_variables(const std::string& station_id, const std::optional<std::string>& component,
                              const std::optional<std::string>& variable, const domain::Page& page) override;
-  void record_variables(const std::string& station_id, const std::string& rows_json,
-                        const std::string& source) override;
+  void record_variables(const std::string& station_id, const domain::VariableReport& report) override;
   std::string local_list_entries(const std::optional<std::string>& group, int limit) override;
   void store_local_list(const std::string& station_id, const std::optional<std::string>& group, int version,
                         const std::string& entries_json) override;

@@ -31,6 +31,8 @@ struct CommandResult {
   nlohmann::json response;  // its full reply (Answered) or error details (CallError)
   std::string error_code;   // CallError
   std::string description;  // CallError, InvalidAnswer (the schema violation), BadRequest, Offline
+  // What the answer says of the station's variables, for its device model (Answered).
+  std::optional<domain::VariableReport> learnt;
 };
 
 // Sends a command to whichever connection holds the station.

@@ -254,15 +254,12 @@ class AdminRepository {
                                      const std::optional<std::string>& station_status) = 0;
   virtual std::optional<std::string> get_reservation(int id) = 0;
   virtual std::string list_reservations(const ReservationFilter& filter, const Page& page) = 0;
-  // The device model: a station's variables (filters exact; a page by id), and values learnt
-  // from commands' answers: `rows_json` is an array of {"component", "component_instance"?,
-  // "evse_id"?, "connector_id"?, "variable", "variable_instance"?, "attribute_type"?, "value",
-  // "mutability"?}; `source` names the message.
+  // The device model: a station's variables (filters exact; a page by id), and what a
+  // command's answer taught of them.
   virtual std::string list_variables(const std::string& station_id,
                                      const std::optional<std::string>& component,
                                      const std::optional<std::string>& variable, const Page& page) = 0;
-  virtual void record_variables(const std::string& station_id, const std::string& rows_json,
-                                const std::string& source) = 0;
+  virtual void record_variables(const std::string& station_id, const VariableReport& report) = 0;
   // Local authorization lists: nullopt when there is no such station. `local_list_entries`:
   // the id tokens of `group` (or all), as JSON text token -> {"status", "expires_at", "group"},
   // at most `limit`.

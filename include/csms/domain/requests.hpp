@@ -125,6 +125,37 @@ struct MeterValuesRequest {
   std::vector<MeterSample> samples;
 };
 
+// One attribute of one of a station's variables: the 2.0.1 device model, where a 1.6
+// configuration key is a variable of the unnamed component.
+struct StationVariable {
+  std::string component;
+  std::string component_instance;
+  int evse_id = 0;
+  int connector_id = 0;
+  std::string variable;
+  std::string variable_instance;
+  std::string attribute_type = "Actual";
+  std::optional<std::string> value;
+  // Absent: what is stored stays (an answer to GetVariables does not say).
+  std::optional<std::string> mutability;
+  std::optional<bool> persistent;
+  std::optional<bool> constant;
+  std::optional<std::string> characteristics_json;
+};
+
+// What one message says of a station's variables; `source` names the message.
+struct VariableReport {
+  std::string source;
+  std::vector<StationVariable> variables;
+};
+
+// 2.0.1 NotifyReport: which part of the answer to which report request this is.
+struct ReportPart {
+  int request_id = 0;
+  int seq_no = 0;
+  bool tbc = false;
+};
+
 // Messages whose content is recorded as it came (NotifyEvent, SecurityEventNotification,
 // firmware/log/diagnostics status, NotifyReport, DataTransfer, ...). `kind` names the
 // message; `payload` is its JSON text.
@@ -135,6 +166,9 @@ struct StationReport {
   std::vector<ReportedProblem> problems;  // what in it signals a fault, if anything
   // 2.0.1 ReservationStatusUpdate: the reservation it ends and how ("expired", "removed").
   std::optional<std::pair<int, std::string>> reservation_ended;
+  // NotifyReport: the variables it reports and the part it is.
+  std::vector<StationVariable> variables;
+  std::optional<ReportPart> report_part;
 };
 
 // DataTransfer: no vendor extension is known to this CSMS, so the answer says so.

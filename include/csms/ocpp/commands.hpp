@@ -1,10 +1,12 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 
+#include "csms/domain/requests.hpp"
 #include "csms/ocpp/version.hpp"
 
 // CSMS-initiated commands: one REST body shape for both versions (DESIGN.md section 2),
@@ -32,5 +34,10 @@ OutboundCall build_command(Version version, std::string_view name, const nlohman
 
 // The status a charger's reply carries, for the REST answer.
 std::string reply_status(std::string_view action, const nlohmann::json& reply);
+
+// What a station's answer to get-configuration / set-configuration says of its variables
+// (the device model): nothing for other commands or when it took nothing.
+std::optional<domain::VariableReport> learnt_variables(std::string_view name, const nlohmann::json& body,
+                                                       const nlohmann::json& answer);
 
 }  // namespace csms::ocpp

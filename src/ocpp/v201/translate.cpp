@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "csms/ocpp/translate.hpp"
+#include "ocpp/device_model.hpp"
 #include "ocpp/json_read.hpp"
 #include "ocpp/meter_units.hpp"
 #include "ocpp/problems.hpp"
@@ -171,12 +172,23 @@ Request to_request(std::string_view action, const json& p, Timestamp now) {
   if (action == "DataTransfer")
     return DataTransferRequest{p.at("vendorId").get<std::string>(), opt_string(p, "messageId"), p.dump()};
   if (handles(action)) {
-    StationReport report{std::string(action), report_time(action, p), p.dump(),
-                         detail::problems_of(action, p, now), std::nullopt};
+    StationReport report{std::string(action),
+                         report_time(action, p),
+                         p.dump(),
+                         detail::problems_of(action, p, now),
+                         std::nullopt,
+                         {},
+                         std::nullopt};
     if (action == "ReservationStatusUpdate")
       report.reservation_ended = {
           static_cast<int>(p.at("reservationId").get<long long>()),
           p.at("reservationUpdateStatus").get<std::string>() == "Expired" ? "expired" : "removed"};
+    if (action == "NotifyReport") {
+      report.variables = detail::report_variables(p);
+      report.report_part =
+          ReportPart{static_cast<int>(p.at("requestId").get<long long>()),
+                     static_cast<int>(p.at("seqNo").get<long long>()), p.value("tbc", false)};
+    }
     return report;
   }
   throw TranslateError(ErrorCode::NotImplemented, "no handler for " + std::string(action));

@@ -301,7 +301,9 @@ TEST_F(ChargingServiceTest, ATransactionNamingAReservation_UsesItUp_AReservation
                        std::nullopt,
                        R"({"reservationId":43,"reservationUpdateStatus":"Expired"})",
                        {},
-                       std::pair<int, std::string>{43, "expired"}};
+                       std::pair<int, std::string>{43, "expired"},
+                       {},
+                       std::nullopt};
   handle_201(update);
   ASSERT_EQ(repo_.ended_reservations_.size(), 1u);
   EXPECT_EQ(repo_.ended_reservations_[0].reservation_id, 43);
@@ -737,7 +739,8 @@ TEST_F(ChargingServiceTest, DataTransfer_IsRecordedAndAnsweredUnknownVendor) {
 }
 
 TEST_F(ChargingServiceTest, Report_IsRecordedFlaggedAndAnnounced) {
-  StationReport report{"SecurityEventNotification", kNow + hours{1}, R"({"type":"X"})", {}, std::nullopt};
+  StationReport report{
+      "SecurityEventNotification", kNow + hours{1}, R"({"type":"X"})", {}, std::nullopt, {}, std::nullopt};
   auto outcome = handle(report);
   ASSERT_EQ(repo_.reports().size(), 1u);
   EXPECT_TRUE(has(repo_.reports()[0].flags, flag::kFutureTimestamp));

@@ -590,3 +590,51 @@ TEST(Commands, ReportsAndMonitoring_201_FromOneBodyShape) {
 
 }  // namespace
 }  // namespace csms::ocpp
+
+namespace csms::ocpp {
+namespace {
+
+TEST(LearntVariables, SetVariables_KeepsOnlyWhatTheStationTook) {
+  auto answer = json::parse(R"({"setVariableResult":[
+      {"attributeStatus":"Accepted","component":{"name":"OCPPCommCtrlr"},"variable":{"name":"HeartbeatInterval"}},
+      {"attributeStatus":"Rejected","component":{"name":"OCPPCommCtrlr"},"variable":{"name":"Other"}},
+      {"attributeStatus":"RebootRequired","attributeType":"Target",
+       "component":{"name":"EVSE","instance":"a","evse":{"id":2,"connectorId":1}},"variable":{"name":"Power"}}]})");
+  auto learnt = learnt_variables("set-configuration", json::parse(R"({"key":"X","value":900})"), answer);
+  ASSERT_TRUE(learnt.has_value());
+  EXPECT_EQ(learnt->source, "SetVariables");
+  ASSERT_EQ(learnt->variables.size(), 2u);
+  EXPECT_EQ(learnt->variables[0].variable, "HeartbeatInterval");
+  EXPECT_EQ(learnt->variables[0].value, "900") << "a number sent is stored as its text";
+  EXPECT_EQ(learnt->variables[1].component_instance, "a");
+  EXPECT_EQ(learnt->variables[1].evse_id, 2);
+  EXPECT_EQ(learnt->variables[1].connector_id, 1);
+  EXPECT_EQ(learnt->variables[1].attribute_type, "Target");
+  EXPECT_FALSE(learnt->variables[1].mutability.has_value()) << "the answer does not say";
+}
+
+TEST(LearntVariables, ChangeConfigurationRejectedOrOtherCommands_TeachNothing) {
+  auto body = json::parse(R"({"key":"HeartbeatInterval","value":"60"})");
+  EXPECT_FALSE(learnt_variables("set-configuration", body, json::parse(R"({"status":"Rejected"})")));
+  EXPECT_FALSE(learnt_variables("reset", body, json::parse(R"({"status":"Accepted"})")));
+  auto took = learnt_variables("set-configuration", body, json::parse(R"({"status":"RebootRequired"})"));
+  ASSERT_TRUE(took.has_value());
+  EXPECT_EQ(took->source, "ChangeConfiguration");
+  EXPECT_EQ(took->variables.at(0).component, "");
+  EXPECT_EQ(took->variables.at(0).value, "60");
+}
+
+TEST(LearntVariables, GetConfigurationKeys_AreVariablesOfTheUnnamedComponent) {
+  auto learnt = learnt_variables("get-configuration", json::object(), json::parse(R"({"configurationKey":[
+      {"key":"NumberOfConnectors","readonly":true,"value":"2"},{"key":"Empty","readonly":false}],
+      "unknownKey":["Nope"]})"));
+  ASSERT_TRUE(learnt.has_value());
+  EXPECT_EQ(learnt->source, "GetConfiguration");
+  ASSERT_EQ(learnt->variables.size(), 2u);
+  EXPECT_EQ(learnt->variables[0].mutability, "ReadOnly");
+  EXPECT_EQ(learnt->variables[1].mutability, "ReadWrite");
+  EXPECT_FALSE(learnt->variables[1].value.has_value());
+}
+
+}  // namespace
+}  // namespace csms::ocpp
