@@ -230,6 +230,50 @@ std::optional<OutboundCall> file_command(Version version, std::string_view name,
   return std::nullopt;
 }
 
+// Charging profiles, passed through in the station's own version's shape (the schema checks
+// it): set-charging-profile {"evse_id" (0: the station), "charging_profile"};
+// clear-charging-profile {"profile_id"?, "evse_id"?, "purpose"?, "stack_level"?};
+// get-composite-schedule {"evse_id", "duration_s", "charging_rate_unit"? ("A" | "W")}.
+// nullopt for other names.
+std::optional<OutboundCall> charging_command(Version version, std::string_view name, const json& body) {
+  const bool v16 = version == Version::V16;
+  if (name == "set-charging-profile") {
+    const auto& profile = need(body, "charging_profile");
+    if (!profile.is_object()) throw CommandError("'charging_profile' must be an object");
+    const auto evse = need_integer(body, "evse_id");
+    return v16 ? OutboundCall{"SetChargingProfile", {{"connectorId", evse}, {"csChargingProfiles", profile}}}
+               : OutboundCall{"SetChargingProfile", {{"evseId", evse}, {"chargingProfile", profile}}};
+  }
+  if (name == "clear-charging-profile") {
+    const auto id = opt_integer(body, "profile_id");
+    const auto evse = opt_integer(body, "evse_id");
+    const auto purpose = opt_string(body, "purpose");
+    const auto level = opt_integer(body, "stack_level");
+    json p = json::object();
+    if (v16) {
+      if (id) p["id"] = *id;
+      if (evse) p["connectorId"] = *evse;
+      if (purpose) p["chargingProfilePurpose"] = *purpose;
+      if (level) p["stackLevel"] = *level;
+      return OutboundCall{"ClearChargingProfile", p};
+    }
+    if (id) p["chargingProfileId"] = *id;
+    json criteria = json::object();
+    if (evse) criteria["evseId"] = *evse;
+    if (purpose) criteria["chargingProfilePurpose"] = *purpose;
+    if (level) criteria["stackLevel"] = *level;
+    if (!criteria.empty()) p["chargingProfileCriteria"] = criteria;
+    return OutboundCall{"ClearChargingProfile", p};
+  }
+  if (name == "get-composite-schedule") {
+    json p = {{"duration", need_integer(body, "duration_s")}};
+    p[v16 ? "connectorId" : "evseId"] = need_integer(body, "evse_id");
+    if (auto unit = opt_string(body, "charging_rate_unit")) p["chargingRateUnit"] = *unit;
+    return OutboundCall{"GetCompositeSchedule", p};
+  }
+  return std::nullopt;
+}
+
 // The 2.0.1 messages 1.6 has no counterpart for; nullopt for other names.
 std::optional<OutboundCall> v201_only_command(Version version, std::string_view name, const json& body,
                                               int request_id) {
@@ -510,6 +554,7 @@ OutboundCall build_command(Version version, std::string_view name, const json& b
   auto certificate = security_command(version, name, body);
   if (!certificate) certificate = file_command(version, name, body, request_id);
   if (!certificate) certificate = v201_only_command(version, name, body, request_id);
+  if (!certificate) certificate = charging_command(version, name, body);
   auto call = certificate               ? std::move(*certificate)
               : version == Version::V16 ? build_16(name, body)
                                         : build_201(name, body, request_id);

@@ -10,7 +10,7 @@ namespace csms::domain {
 // name in POST /api/v1/stations/{id}/commands/{name}. `ocpp` maps each to both versions'
 // messages; the server also sends some of its own (password rotation, profile upgrade, the
 // running cost), which are not in this list.
-inline constexpr std::array<std::string_view, 32> kOperatorCommands = {
+inline constexpr std::array<std::string_view, 35> kOperatorCommands = {
     "remote-start",
     "remote-stop",
     "reset",
@@ -31,6 +31,9 @@ inline constexpr std::array<std::string_view, 32> kOperatorCommands = {
     "get-local-list-version",
     "update-firmware",
     "get-diagnostics",
+    "set-charging-profile",
+    "clear-charging-profile",
+    "get-composite-schedule",
     // OCPP 2.0.1 only.
     "get-transaction-status",
     "customer-information",

@@ -594,6 +594,46 @@ TEST(Commands, ReportsAndMonitoring_201_FromOneBodyShape) {
 namespace csms::ocpp {
 namespace {
 
+TEST(ChargingCommands, SetChargingProfile_MapsToEachVersionsShape) {
+  auto v16 = build(kV16, "set-charging-profile", R"({"evse_id":1,"charging_profile":{
+      "chargingProfileId":5,"stackLevel":0,"chargingProfilePurpose":"TxDefaultProfile",
+      "chargingProfileKind":"Absolute","chargingSchedule":{"chargingRateUnit":"A",
+      "chargingSchedulePeriod":[{"startPeriod":0,"limit":16}]}}})");
+  EXPECT_EQ(v16.action, "SetChargingProfile");
+  EXPECT_EQ(v16.payload["connectorId"], 1);
+  EXPECT_EQ(v16.payload["csChargingProfiles"]["chargingProfileId"], 5);
+  auto v201 = build(kV201, "set-charging-profile", R"({"evse_id":0,"charging_profile":{
+      "id":5,"stackLevel":0,"chargingProfilePurpose":"ChargingStationMaxProfile",
+      "chargingProfileKind":"Absolute","chargingSchedule":[{"id":1,"chargingRateUnit":"W",
+      "chargingSchedulePeriod":[{"startPeriod":0,"limit":11000}]}]}})");
+  EXPECT_EQ(v201.payload["evseId"], 0);
+  EXPECT_EQ(v201.payload["chargingProfile"]["id"], 5);
+  // A profile in the other version's shape is refused before it reaches the station.
+  EXPECT_THROW(
+      build_command(kV201, "set-charging-profile",
+                    v16.payload.is_object()
+                        ? json{{"evse_id", 1}, {"charging_profile", v16.payload["csChargingProfiles"]}}
+                        : json(),
+                    1),
+      CommandError);
+}
+
+TEST(ChargingCommands, ClearAndCompositeSchedule_MapCriteria) {
+  auto v16 = build(kV16, "clear-charging-profile", R"({"evse_id":2,"purpose":"TxProfile","stack_level":1})");
+  EXPECT_EQ(v16.payload,
+            json::parse(R"({"connectorId":2,"chargingProfilePurpose":"TxProfile","stackLevel":1})"));
+  auto v201 = build(kV201, "clear-charging-profile", R"({"profile_id":9,"evse_id":2})");
+  EXPECT_EQ(v201.payload, json::parse(R"({"chargingProfileId":9,"chargingProfileCriteria":{"evseId":2}})"));
+  EXPECT_EQ(build(kV201, "clear-charging-profile", "{}").payload, json::object());
+  auto composite =
+      build(kV16, "get-composite-schedule", R"({"evse_id":1,"duration_s":3600,"charging_rate_unit":"W"})");
+  EXPECT_EQ(composite.payload, json::parse(R"({"connectorId":1,"duration":3600,"chargingRateUnit":"W"})"));
+  EXPECT_EQ(build(kV201, "get-composite-schedule", R"({"evse_id":1,"duration_s":60})").payload,
+            json::parse(R"({"evseId":1,"duration":60})"));
+  EXPECT_THROW(build_command(kV201, "get-composite-schedule", json::parse(R"({"evse_id":1})"), 1),
+               CommandError);
+}
+
 TEST(LearntVariables, SetVariables_KeepsOnlyWhatTheStationTook) {
   auto answer = json::parse(R"({"setVariableResult":[
       {"attributeStatus":"Accepted","component":{"name":"OCPPCommCtrlr"},"variable":{"name":"HeartbeatInterval"}},
