@@ -208,7 +208,7 @@ void Api::handle_analytics(const std::vector<std::string>& seg, const HttpReques
                                                              : repos.analytics().report(name, query);
           if (csv)
             return HttpResponse{
-                200, "text/csv; charset=utf-8", {}, domain::report_rows_csv(table, cols), nullptr};
+                200, "text/csv; charset=utf-8", {}, domain::report_rows_csv(table, cols), nullptr, {}};
           // Rows rendered straight from the database's text (a year of a large network's
           // utilization is tens of thousands of rows); every row carries the report's columns
           // in the CSV's order.
@@ -302,7 +302,7 @@ void Api::handle_analytics(const std::vector<std::string>& seg, const HttpReques
             auto deleted = repos.analytics().delete_maintenance_window(id);
             if (!deleted) return problem(404, "maintenance window " + std::to_string(id) + " not found");
             remark(*deleted);
-            return HttpResponse{204, "application/json", {}, "", nullptr};
+            return HttpResponse{204, "application/json", {}, "", nullptr, {}};
           },
           respond);
   }

@@ -164,7 +164,9 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
     }
     if (seg.size() == 1 && seg[0] == "metrics" && method == "GET")
       return respond(
-          HttpResponse{200, "text/plain; version=0.0.4", {}, metrics::registry().render(), nullptr});
+          HttpResponse{200, "text/plain; version=0.0.4", {}, metrics::registry().render(), nullptr, {}});
+    // The file endpoint: a transfer's URL token is its only credential.
+    if (!seg.empty() && seg[0] == "files") return handle_file_endpoint(seg, request, respond);
     if (seg.size() < 2 || seg[0] != "api" || seg[1] != "v1") throw HttpError(404, "no such resource");
     if (seg.size() == 3 && seg[2] == "openapi.json" && method == "GET")
       return respond(json_response(200, std::string(openapi_document())));
@@ -234,6 +236,8 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
       return handle_analytics(seg, request, respond);
 
     if (resource == "reservations") return handle_reservations(seg, request, respond);
+    if (resource == "firmware") return handle_firmware(seg, target, request, respond);
+    if (resource == "file-transfers") return handle_file_transfers(seg, target, request, respond);
     if (resource == "stations" && depth == 5 && seg[4] == "variables") {
       if (method != "GET") throw HttpError(405, method + " is not allowed here");
       auto station = seg[3];
@@ -358,6 +362,8 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
           return station_reservation_command(id, name, request, respond);
         if (name == "send-local-list") return send_local_list(id, request, respond);
         auto body = parse_body(request);
+        if (is_file_command(name, body))
+          return file_command(id, name, std::move(body), token_actor(*found), respond);
         auto send = [this, id, name, respond](json resolved) {
           commands_.send(id, name, resolved, [this, id, respond](CommandResult result) {
             using Kind = CommandResult::Kind;

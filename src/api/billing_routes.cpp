@@ -274,10 +274,10 @@ void Api::handle_billing(const std::vector<std::string>& seg, const HttpRequest&
         if (!invoice) return problem(404, "invoice " + std::to_string(id) + " not found");
         if (csv)
           return HttpResponse{
-              200, "text/csv; charset=utf-8", {}, billing::invoice_csv(json::parse(*invoice)), nullptr};
+              200, "text/csv; charset=utf-8", {}, billing::invoice_csv(json::parse(*invoice)), nullptr, {}};
         if (html)
           return HttpResponse{
-              200, "text/html; charset=utf-8", {}, billing::invoice_html(json::parse(*invoice)), nullptr};
+              200, "text/html; charset=utf-8", {}, billing::invoice_html(json::parse(*invoice)), nullptr, {}};
         return json_response(200, *invoice);
       });
     }
@@ -321,7 +321,7 @@ void Api::handle_billing(const std::vector<std::string>& seg, const HttpRequest&
                                                         "pricing_status"};
       const auto document = json::parse(items);
       HttpResponse response{
-          200, "text/csv; charset=utf-8", {}, csv_table(kColumns, document["items"]), nullptr};
+          200, "text/csv; charset=utf-8", {}, csv_table(kColumns, document["items"]), nullptr, {}};
       if (document["next_cursor"].is_string())
         response.headers["Link"] =
             "<" + next + document["next_cursor"].get<std::string>() + ">; rel=\"next\"";

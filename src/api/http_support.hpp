@@ -72,7 +72,7 @@ inline std::string title_of(int status) {
 inline HttpResponse problem(int status, const std::string& detail, json extra = json::object()) {
   json body = {{"type", "about:blank"}, {"title", title_of(status)}, {"status", status}, {"detail", detail}};
   for (auto& [key, value] : extra.items()) body[key] = value;
-  HttpResponse response{status, "application/problem+json", {}, body.dump(), nullptr};
+  HttpResponse response{status, "application/problem+json", {}, body.dump(), nullptr, {}};
   if (status == 401) response.headers["WWW-Authenticate"] = "Bearer realm=\"csms\"";
   return response;
 }
@@ -116,7 +116,7 @@ inline bool accepts(const HttpRequest& request, std::string_view type) {
 }
 
 inline HttpResponse json_response(int status, std::string body) {
-  return HttpResponse{status, "application/json", {}, std::move(body), nullptr};
+  return HttpResponse{status, "application/json", {}, std::move(body), nullptr, {}};
 }
 
 inline std::string url_decode(std::string_view text) {
@@ -349,7 +349,7 @@ inline HttpResponse write_result(domain::WriteResult result, const std::string& 
   switch (result) {
     case domain::WriteResult::Done:
       return document ? json_response(success_status, *document)
-                      : HttpResponse{204, "application/json", {}, "", nullptr};
+                      : HttpResponse{204, "application/json", {}, "", nullptr, {}};
     case domain::WriteResult::NotFound:
       return problem(404, what + " not found");
     case domain::WriteResult::Conflict:

@@ -397,6 +397,22 @@ int serve_command(const Config& config) {
 
   api::ApiSettings api_settings;
   api_settings.tokens = std::move(api_tokens_of_run);
+  api_settings.files_dir = config.files_dir;
+  api_settings.files_base_url = config.files_base_url;
+  // Without files.base_url: the API listener's address, unless it listens on every address
+  // (then no one address is known to reach it).
+  std::atomic<unsigned short> bound_api_port{0};
+  if (config.api_listen.host != "0.0.0.0" && config.api_listen.host != "::" &&
+      !config.api_listen.host.empty())
+    api_settings.default_files_base_url = [&bound_api_port, &config]() -> std::string {
+      const auto port = bound_api_port.load();
+      if (port == 0) return {};
+      const auto& host = config.api_listen.host;
+      return std::string(config.api_tls ? "https://" : "http://") +
+             (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+    };
+  api_settings.file_url_ttl = std::chrono::seconds(config.files_url_ttl_s);
+  api_settings.max_upload_bytes = static_cast<std::size_t>(config.files_max_upload_mib) * 1024 * 1024;
   fault_service.set_remediator([&cluster_node](const std::string& station, const std::string& command,
                                                const nlohmann::json& body,
                                                std::function<void(nlohmann::json)> done) {
@@ -431,6 +447,9 @@ int serve_command(const Config& config) {
   server_settings.api_request_timeout = std::max(
       std::chrono::seconds(120), std::chrono::seconds(config.call_timeout_s) + std::chrono::seconds(30));
   server_settings.leniency = config.leniency;
+  server_settings.upload_limit = [&api](const std::string& method, const std::string& target) {
+    return api.upload_limit(method, target);
+  };
   // Frame logging never writes a password or key (AuthorizationKey, BasicAuthPassword, ...).
   server_settings.redact = [](const std::string& frame) { return ocpp::redact_secrets(frame); };
   if (config.ocpp_tls_listen || config.api_tls) {
@@ -456,6 +475,7 @@ int serve_command(const Config& config) {
       });
   gateway.attach(server);
   server.start();
+  bound_api_port = server.api_port();
   ready = true;
   spdlog::info("csms {} ready: OCPP on ws://{}:{}{}/<stationId>{}, API on {}{}:{} (node {}{})", CSMS_VERSION,
                config.ocpp_listen.host, server.ocpp_port(), config.ocpp_path_prefix,

@@ -181,6 +181,17 @@ Config load_config(const std::optional<std::string>& file,
       {"database.max_queue",
        [&](auto& k, auto& v) { config.database_max_queue = parse_int(k, v, 100, 10'000'000); }},
       {"spool.path", [&](auto&, auto& v) { config.spool_path = v; }},
+      {"files.dir", [&](auto&, auto& v) { config.files_dir = v; }},
+      {"files.base_url",
+       [&](auto& k, auto& v) {
+         if (!v.empty() && !v.starts_with("http://") && !v.starts_with("https://"))
+           fail(k, "must be an http:// or https:// URL");
+         config.files_base_url = v;
+       }},
+      {"files.url_ttl_s",
+       [&](auto& k, auto& v) { config.files_url_ttl_s = parse_int(k, v, 60, 30 * 86400); }},
+      {"files.max_upload_mib",
+       [&](auto& k, auto& v) { config.files_max_upload_mib = parse_int(k, v, 1, 4096); }},
       {"spool.max_bytes", [&](auto& k, auto& v) { config.spool_max_mib = parse_int(k, v, 1, 1 << 20); }},
       {"ocpp.listen", [&](auto& k, auto& v) { config.ocpp_listen = parse_endpoint(k, v); }},
       {"ocpp.tls_listen",

@@ -134,6 +134,10 @@ class BatchView final : public domain::ChargingRepository {
   void end_reservation(const std::string& station_id, int reservation_id, const std::string& state) override {
     real_.end_reservation(station_id, reservation_id, state);
   }
+  void update_file_transfer(const std::string& station_id, const domain::FileStatus& status,
+                            domain::Timestamp at) override {
+    real_.update_file_transfer(station_id, status, at);
+  }
   std::vector<StaleClose> close_stale_transactions(const std::string& station_id, int evse_id,
                                                    domain::Timestamp received_at,
                                                    domain::Timestamp status_at) override {

@@ -298,6 +298,9 @@ Outcome ChargingService::handle(const MessageContext& ctx, const Request& reques
             auto flags = base_flags(ctx);
             if (report.timestamp) flags = merge(flags, timestamp_flags(ctx, *report.timestamp, tolerance));
             repo.insert_report(ctx, report, flags);
+            if (report.file_status)
+              repo.update_file_transfer(ctx.station_id, *report.file_status,
+                                        report.timestamp.value_or(ctx.received_at));
             if (report.reservation_ended)
               repo.end_reservation(ctx.station_id, report.reservation_ended->first,
                                    report.reservation_ended->second);
@@ -309,7 +312,7 @@ Outcome ChargingService::handle(const MessageContext& ctx, const Request& reques
             // Recorded so an operator can see what a vendor sends; no vendor extension is
             // implemented, which OCPP answers with UnknownVendorId.
             StationReport report{"DataTransfer", std::nullopt, transfer.data_json, {},
-                                 std::nullopt,   {},           std::nullopt};
+                                 std::nullopt,   {},           std::nullopt,       std::nullopt};
             repo.insert_report(ctx, report, base_flags(ctx));
             return {DataTransferResponse{"UnknownVendorId"}, {}};
           },

@@ -1,6 +1,7 @@
 #include "csms/domain/model.hpp"
 
 #include <array>
+#include <set>
 #include <utility>
 
 #include "csms/domain/requests.hpp"
@@ -92,6 +93,19 @@ bool is_transaction_related(const Request& request) {
          std::holds_alternative<StopTransactionRequest>(request) ||
          std::holds_alternative<TransactionEventRequest>(request) ||
          std::holds_alternative<MeterValuesRequest>(request);
+}
+
+std::string file_outcome(const std::string& status) {
+  // Both versions' spellings (1.6 and its security extension, 2.0.1).
+  static const std::set<std::string> kSucceeded = {"Installed", "Uploaded"};
+  static const std::set<std::string> kFailed = {
+      "DownloadFailed",   "InstallationFailed",    "InvalidSignature", "InstallVerificationFailed",
+      "UploadFailed",     "UploadFailure",         "BadMessage",       "NotSupportedOperation",
+      "PermissionDenied", "InstallRebooting_Failed", "SignatureVerificationFailed"};
+  if (status == "Idle" || status.empty()) return "";
+  if (kSucceeded.count(status)) return "succeeded";
+  if (kFailed.count(status)) return "failed";
+  return "in_progress";
 }
 
 }  // namespace csms::domain

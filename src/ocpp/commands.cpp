@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <limits>
 #include <optional>
 
 #include "csms/domain/commands.hpp"
@@ -183,8 +184,13 @@ std::optional<std::string> opt_string(const json& body, const char* key) {
 // "SecurityLog": 1.6 security extension GetLog), "from"?, "to"?, "retries"?,
 // "retry_interval_s"?}. nullopt for other names.
 std::optional<OutboundCall> file_command(Version version, std::string_view name, const json& body,
-                                         int request_id) {
+                                         int counter) {
   const bool v16 = version == Version::V16;
+  // A transfer through the CSMS's file endpoint names its own request id (the transfer's).
+  const auto given = opt_integer(body, "request_id");
+  if (given && (*given < 0 || *given > std::numeric_limits<int>::max()))
+    throw CommandError("'request_id' is out of range");
+  const auto request_id = given ? static_cast<int>(*given) : counter;
   auto retries = [&](json& p) {
     if (auto n = opt_integer(body, "retries")) p["retries"] = *n;
     if (auto n = opt_integer(body, "retry_interval_s")) p["retryInterval"] = *n;

@@ -92,4 +92,15 @@ std::vector<domain::ReportedProblem> problems_of(std::string_view action, const 
   return problems;
 }
 
+std::optional<domain::FileStatus> file_status_of(std::string_view action, const json& payload) {
+  const bool firmware =
+      action == "FirmwareStatusNotification" || action == "SignedFirmwareStatusNotification";
+  if (!firmware && action != "DiagnosticsStatusNotification" && action != "LogStatusNotification")
+    return std::nullopt;
+  auto request_id = opt_int(payload, "requestId");
+  return domain::FileStatus{firmware ? "firmware" : "log",
+                            request_id ? std::optional<int>(static_cast<int>(*request_id)) : std::nullopt,
+                            string_or(payload, "status", "")};
+}
+
 }  // namespace csms::ocpp::detail

@@ -1,10 +1,12 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string_view>
 #include <vector>
 
 #include "csms/domain/model.hpp"
+#include "csms/domain/requests.hpp"
 
 namespace csms::ocpp::detail {
 
@@ -13,5 +15,9 @@ namespace csms::ocpp::detail {
 // NotifyEvent data on problem or alerting variables.
 std::vector<domain::ReportedProblem> problems_of(std::string_view action, const nlohmann::json& payload,
                                                  domain::Timestamp now);
+
+// The file status a FirmwareStatusNotification, SignedFirmwareStatusNotification,
+// DiagnosticsStatusNotification or LogStatusNotification carries; nullopt for other messages.
+std::optional<domain::FileStatus> file_status_of(std::string_view action, const nlohmann::json& payload);
 
 }  // namespace csms::ocpp::detail

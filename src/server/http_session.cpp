@@ -23,7 +23,7 @@ constexpr std::size_t kMaxBody = 1024 * 1024;
 HttpResponse problem(int status, const char* title, const std::string& detail) {
   std::string body = R"({"type":"about:blank","title":")" + std::string(title) + R"(","status":)" +
                      std::to_string(status) + R"(,"detail":")" + detail + "\"}";
-  return HttpResponse{status, "application/problem+json", {}, std::move(body), nullptr};
+  return HttpResponse{status, "application/problem+json", {}, std::move(body), nullptr, {}};
 }
 
 // Server-sent events: the header, then each pushed event as it comes, a comment every 15 s
@@ -60,6 +60,68 @@ awaitable<void> stream_events(Server::Impl& server, Stream& stream, std::shared_
   events->close();
 }
 
+// A large body being read: holds one of the server's upload places.
+class UploadPlace {
+ public:
+  explicit UploadPlace(std::atomic<std::size_t>& count) : count_(count) {}
+  ~UploadPlace() {
+    if (held_) --count_;
+  }
+  UploadPlace(const UploadPlace&) = delete;
+  UploadPlace& operator=(const UploadPlace&) = delete;
+  bool take(std::size_t max) {
+    if (++count_ > max) {
+      --count_;
+      return false;
+    }
+    held_ = true;
+    return true;
+  }
+
+ private:
+  std::atomic<std::size_t>& count_;
+  bool held_ = false;
+};
+
+template <class Stream>
+awaitable<void> write_simple(Stream& stream, int status, unsigned version, std::string body) {
+  http::response<http::string_body> response{static_cast<http::status>(status), version};
+  response.set(http::field::content_type, "application/problem+json");
+  response.set(http::field::server, "csms");
+  response.body() = std::move(body);
+  response.keep_alive(false);
+  response.prepare_payload();
+  beast::get_lowest_layer(stream).expires_after(kWriteTimeout);
+  co_await http::async_write(stream, response, kAsTuple);
+}
+
+// A file as the body, written a piece at a time so a large one gets a deadline per piece.
+template <class Stream>
+awaitable<bool> write_file(Stream& stream, const HttpResponse& answer, unsigned version, bool keep_alive) {
+  http::file_body::value_type file;
+  beast::error_code open_ec;
+  file.open(answer.file_path.c_str(), beast::file_mode::scan, open_ec);
+  if (open_ec) {
+    co_await write_simple(stream, 404, version, problem(404, "Not Found", "the file is gone").body);
+    co_return false;
+  }
+  http::response<http::file_body> response{static_cast<http::status>(answer.status), version};
+  response.set(http::field::content_type, answer.content_type);
+  response.set(http::field::server, "csms");
+  for (const auto& [name, value] : answer.headers) response.set(name, value);
+  response.body() = std::move(file);
+  response.keep_alive(keep_alive);
+  response.prepare_payload();
+  http::response_serializer<http::file_body> serializer{response};
+  while (!serializer.is_done()) {
+    beast::get_lowest_layer(stream).expires_after(kWriteTimeout);
+    auto [ec, n] = co_await http::async_write_some(stream, serializer, kAsTuple);
+    (void)n;
+    if (ec) co_return false;
+  }
+  co_return keep_alive;
+}
+
 template <class Stream>
 awaitable<void> serve(Server::Impl& server, Stream& stream, ConnectionGate::Ticket& ticket) {
   beast::flat_buffer buffer;
@@ -68,23 +130,53 @@ awaitable<void> serve(Server::Impl& server, Stream& stream, ConnectionGate::Tick
     http::request_parser<http::string_body> parser;
     parser.header_limit(16 * 1024);
     parser.body_limit(kMaxBody);
-    auto [ec, n] = co_await http::async_read(stream, buffer, parser, kAsTuple);
-    (void)n;
+    auto [header_ec, header_n] = co_await http::async_read_header(stream, buffer, parser, kAsTuple);
+    (void)header_n;
     ticket.handshake_done();  // a keep-alive connection waiting for its next request is not "arriving"
+    beast::error_code ec = header_ec;
+    std::size_t limit = kMaxBody;
+    UploadPlace upload(server.uploads);
+    if (!ec) {
+      const auto& head = parser.get();
+      if (server.settings.upload_limit)
+        limit = std::max(limit, server.settings.upload_limit(std::string(head.method_string()),
+                                                             std::string(head.target())));
+      const auto length = parser.content_length();
+      if (limit > kMaxBody && length && *length > kMaxBody) {
+        if (!upload.take(server.settings.max_uploads)) {
+          co_await write_simple(
+              stream, 503, head.version(),
+              problem(503, "Service Unavailable", "too many uploads at once; try again later").body);
+          break;
+        }
+        // A slow link gets time for its size: 30 s and one more per 64 KiB.
+        beast::get_lowest_layer(stream).expires_after(kReadTimeout +
+                                                      std::chrono::seconds(*length / (64 * 1024)));
+      }
+      parser.body_limit(limit);
+      auto expect = head.find(http::field::expect);
+      if (expect != head.end() && beast::iequals(expect->value(), "100-continue") && !parser.is_done()) {
+        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        auto [continue_ec, written] =
+            co_await asio::async_write(stream, asio::buffer(kContinue.data(), kContinue.size()), kAsTuple);
+        (void)written;
+        ec = continue_ec;
+      }
+      if (!ec && !parser.is_done()) {
+        auto [body_ec, n] = co_await http::async_read(stream, buffer, parser, kAsTuple);
+        (void)n;
+        ec = body_ec;
+      }
+    }
     if (ec) {
       if (ec == http::error::body_limit || ec == http::error::header_limit) {
         bool body = ec == http::error::body_limit;
-        http::response<http::string_body> response{
-            body ? http::status::payload_too_large : http::status::request_header_fields_too_large, 11};
-        response.set(http::field::content_type, "application/problem+json");
-        response.body() =
-            body
-                ? R"({"type":"about:blank","title":"Payload Too Large","status":413,"detail":"bodies are limited to 1 MiB"})"
-                : R"({"type":"about:blank","title":"Request Header Fields Too Large","status":431,"detail":"headers are limited to 16 KiB"})";
-        response.keep_alive(false);
-        response.prepare_payload();
-        beast::get_lowest_layer(stream).expires_after(kWriteTimeout);
-        co_await http::async_write(stream, response, kAsTuple);
+        co_await write_simple(
+            stream, body ? 413 : 431, 11,
+            body ? problem(413, "Payload Too Large",
+                           "bodies are limited to " + std::to_string(limit) + " bytes here")
+                       .body
+                 : problem(431, "Request Header Fields Too Large", "headers are limited to 16 KiB").body);
       }
       break;
     }
@@ -118,12 +210,17 @@ awaitable<void> serve(Server::Impl& server, Stream& stream, ConnectionGate::Tick
       co_await stream_events(server, stream, answer.stream);
       break;
     }
+    const bool keep_alive = request.keep_alive() && !server.stopping;
+    if (!answer.file_path.empty()) {
+      if (!co_await write_file(stream, answer, request.version(), keep_alive)) break;
+      continue;
+    }
     http::response<http::string_body> response{static_cast<http::status>(answer.status), request.version()};
     response.set(http::field::content_type, answer.content_type);
     response.set(http::field::server, "csms");
     for (const auto& [name, value] : answer.headers) response.set(name, value);
     response.body() = std::move(answer.body);
-    response.keep_alive(request.keep_alive() && !server.stopping);
+    response.keep_alive(keep_alive);
     response.prepare_payload();
     beast::get_lowest_layer(stream).expires_after(kWriteTimeout);
     auto [write_ec, written] = co_await http::async_write(stream, response, kAsTuple);

@@ -35,6 +35,7 @@ struct Server::Impl {
   // while it is destroyed.
   ConnectionGate ocpp_gate;
   ConnectionGate api_gate;
+  std::atomic<std::size_t> uploads{0};  // large request bodies being read
   boost::asio::io_context ioc;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work;
   tcp::acceptor ocpp_acceptor{ioc};

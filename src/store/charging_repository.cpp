@@ -690,4 +690,19 @@ void PgChargingRepository::insert_report(const domain::MessageContext& ctx,
               !report.report_part->tbc);
 }
 
+void PgChargingRepository::update_file_transfer(const std::string& station_id,
+                                                const domain::FileStatus& status, domain::Timestamp at) {
+  const auto outcome = domain::file_outcome(status.status);
+  if (outcome.empty()) return;  // Idle
+  // A late status never undoes an ending: a transfer that succeeded or failed stays so.
+  exec_cached(txn_,
+              "UPDATE file_transfers SET status = $3, status_at = $4, state = $5, updated_at = now() "
+              "WHERE id = (SELECT id FROM file_transfers WHERE station_id = $1 AND kind = $2 "
+              "  AND ($6::integer IS NULL OR request_id = $6) "
+              "  AND ($6::integer IS NOT NULL OR state IN ('accepted', 'in_progress')) "
+              "  AND state NOT IN ('succeeded', 'failed', 'rejected', 'failed_to_send') "
+              "  ORDER BY id DESC LIMIT 1)",
+              station_id, status.kind, status.status, ts(at), outcome, status.request_id);
+}
+
 }  // namespace csms::store

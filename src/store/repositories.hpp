@@ -31,6 +31,8 @@ class PgChargingRepository final : public domain::ChargingRepository {
   void consume_reservation(const std::string& station_id, int reservation_id,
                            std::int64_t transaction_id) override;
   void end_reservation(const std::string& station_id, int reservation_id, const std::string& state) override;
+  void update_file_transfer(const std::string& station_id, const domain::FileStatus& status,
+                            domain::Timestamp at) override;
   std::vector<StaleClose> close_stale_transactions(const std::string& station_id, int evse_id,
                                                    domain::Timestamp received_at,
                                                    domain::Timestamp status_at) override;
@@ -237,16 +239,48 @@ class PgClusterRepository final : public domain::ClusterRepository {
   pqxx::transaction_base& txn_;
 };
 
+class PgOperationsRepository final : public domain::OperationsRepository {
+ public:
+  explicit PgOperationsRepository(pqxx::transaction_base& txn) : txn_(txn) {}
+  std::optional<std::string> create_firmware(const std::string& fields_json) override;
+  std::optional<std::string> get_firmware(std::int64_t id) override;
+  std::string list_firmware(const domain::Page& page) override;
+  std::optional<std::optional<std::string>> firmware_expected_sha256(std::int64_t id) override;
+  void set_firmware_image(std::int64_t id, const std::string& sha256, std::int64_t size) override;
+  domain::WriteResult delete_firmware(std::int64_t id) override;
+  std::int64_t create_file_transfer(const domain::NewFileTransfer& transfer) override;
+  void file_transfer_sent(std::int64_t id, const std::string& state,
+                          const std::optional<std::string>& status) override;
+  std::optional<domain::FileTransferAccess> find_file_transfer(const std::string& token_sha256) override;
+  void count_download(std::int64_t id) override;
+  void record_upload(std::int64_t id, const std::string& file_name, std::int64_t size,
+                     const std::string& sha256) override;
+  std::optional<std::string> get_file_transfer(std::int64_t id) override;
+  std::string list_file_transfers(const std::optional<std::string>& station,
+                                  const std::optional<std::string>& kind, const domain::Page& page) override;
+  std::vector<std::string> variable_values(const std::string& station_id, const std::string& variable) override;
+
+ private:
+  pqxx::transaction_base& txn_;
+};
+
 class PgRepositories final : public domain::Repositories {
  public:
   explicit PgRepositories(pqxx::transaction_base& txn)
-      : charging_(txn), admin_(txn), faults_(txn), billing_(txn), analytics_(txn), cluster_(txn) {}
+      : charging_(txn),
+        admin_(txn),
+        faults_(txn),
+        billing_(txn),
+        analytics_(txn),
+        cluster_(txn),
+        operations_(txn) {}
   domain::ChargingRepository& charging() override { return charging_; }
   domain::AdminRepository& admin() override { return admin_; }
   domain::FaultRepository& faults() override { return faults_; }
   domain::BillingRepository& billing() override { return billing_; }
   domain::AnalyticsRepository& analytics() override { return analytics_; }
   domain::ClusterRepository& cluster() override { return cluster_; }
+  domain::OperationsRepository& operations() override { return operations_; }
 
  private:
   PgChargingRepository charging_;
@@ -255,6 +289,7 @@ class PgRepositories final : public domain::Repositories {
   PgBillingRepository billing_;
   PgAnalyticsRepository analytics_;
   PgClusterRepository cluster_;
+  PgOperationsRepository operations_;
 };
 
 }  // namespace csms::store

@@ -27,6 +27,7 @@ CsmsProcess::CsmsProcess(const std::string& database_url, std::map<std::string, 
   env.try_emplace("CSMS_API_TOKENS", std::string(kToken) + ":admin");
   env.try_emplace("CSMS_LOG_LEVEL", "debug");
   env.try_emplace("CSMS_SPOOL_PATH", log_path_ + ".spool");
+  env.try_emplace("CSMS_FILES_DIR", log_path_ + ".files");
   pid_ = fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {

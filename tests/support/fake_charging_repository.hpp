@@ -232,6 +232,11 @@ class FakeChargingRepository final : public domain::ChargingRepository {
   void end_reservation(const std::string& station_id, int reservation_id, const std::string& state) override {
     ended_reservations_.push_back({station_id, reservation_id, state});
   }
+  void update_file_transfer(const std::string& station_id, const domain::FileStatus& status,
+                            domain::Timestamp) override {
+    file_statuses_.push_back({station_id, status});
+  }
+  std::vector<std::pair<std::string, domain::FileStatus>> file_statuses_;
   struct ConsumedReservation {
     std::string station_id;
     int reservation_id = 0;

@@ -1,7 +1,9 @@
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -22,6 +24,9 @@ class AnalyticsService;
 }
 
 namespace csms::api {
+namespace detail {
+struct Target;
+}
 
 // The outcome of a command sent to a station.
 struct CommandResult {
@@ -49,6 +54,14 @@ class CommandPort {
 
 struct ApiSettings {
   std::vector<ApiToken> tokens;  // digests only (api_token.hpp)
+  // The file endpoint (file_routes.cpp): where images and uploads are kept, the base URL
+  // stations reach this server at (empty: file transfers are refused), how long a
+  // transfer's URL works after the transfer may start, the largest image or upload.
+  std::string files_dir = "files";
+  std::string files_base_url;
+  std::function<std::string()> default_files_base_url;  // when files_base_url is empty
+  std::chrono::seconds file_url_ttl{24 * 3600};
+  std::size_t max_upload_bytes = 256u * 1024 * 1024;
 };
 
 // The REST admin API (DESIGN.md section 2): routing, bearer-token roles, validation,
@@ -86,6 +99,8 @@ class Api {
       std::function<bool()> ready, faults::FaultService& faults, AlertStreams& streams);
 
   void handle(server::HttpRequest request, std::function<void(server::HttpResponse)> respond);
+  // The largest body a request may carry (ServerSettings::upload_limit): images and uploads.
+  std::size_t upload_limit(const std::string& method, const std::string& target) const;
   // Maintenance-window changes mark the affected history for recomputation.
   void set_analytics(analytics::AnalyticsService* analytics) { analytics_ = analytics; }
 
@@ -123,6 +138,21 @@ class Api {
   void local_list_info(const std::string& station_id, std::function<void(server::HttpResponse)> respond);
   void cancel_reservation(int id, std::optional<std::string> station, bool as_command,
                           std::function<void(server::HttpResponse)> respond);
+
+  // Firmware images, file transfers and the file endpoint /files/{token} (file_routes.cpp).
+  void handle_file_endpoint(const std::vector<std::string>& segments, const server::HttpRequest& request,
+                            std::function<void(server::HttpResponse)> respond);
+  void handle_firmware(const std::vector<std::string>& segments, const detail::Target& target,
+                       const server::HttpRequest& request, std::function<void(server::HttpResponse)> respond);
+  void handle_file_transfers(const std::vector<std::string>& segments, const detail::Target& target,
+                             const server::HttpRequest& request,
+                             std::function<void(server::HttpResponse)> respond);
+  // update-firmware with a firmware_id, get-diagnostics without a location: through the file endpoint.
+  static bool is_file_command(const std::string& name, const nlohmann::json& body);
+  void file_command(const std::string& station_id, const std::string& name, nlohmann::json body,
+                    const std::string& actor, std::function<void(server::HttpResponse)> respond);
+  std::filesystem::path firmware_path(std::int64_t id) const;
+  std::filesystem::path upload_path(std::int64_t id) const;
 
   ApiSettings settings_;
   domain::UnitOfWorkRunner& db_;

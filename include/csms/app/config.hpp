@@ -33,6 +33,11 @@ struct Config {
   // Empty: spool/<node id>.journal under the working directory.
   std::string spool_path;
   int spool_max_mib = 1024;
+  // The file endpoint (firmware images, stations' uploads).
+  std::string files_dir = "files";
+  std::string files_base_url;  // empty: http://<api.listen> unless it listens on every address
+  int files_url_ttl_s = 86400;
+  int files_max_upload_mib = 256;
 
   Endpoint ocpp_listen{"0.0.0.0", 9000};
   std::optional<Endpoint> ocpp_tls_listen;

@@ -77,6 +77,10 @@ class ChargingRepository {
                                    std::int64_t transaction_id) = 0;
   virtual void end_reservation(const std::string& station_id, int reservation_id,
                                const std::string& state) = 0;
+  // A firmware/log status moves the file transfer it is about: the one with its request id,
+  // else the station's latest of that kind still under way.
+  virtual void update_file_transfer(const std::string& station_id, const FileStatus& status,
+                                    Timestamp at) = 0;
 
   // 1.6 StartTransaction; a retry of a recorded start returns the same id.
   virtual TransactionRef start_transaction(const MessageContext& ctx, const StartTransactionRequest& start,
@@ -540,6 +544,58 @@ class ClusterRepository {
   virtual void post_to_others(const std::string& from_node, const std::string& body_json) = 0;
 };
 
+// A new file transfer: a station downloading an image or uploading a log through the file
+// endpoint, with the SHA-256 of its URL's token.
+struct NewFileTransfer {
+  std::string station_id;
+  std::string kind;  // "firmware" | "log"
+  std::optional<std::int64_t> firmware_id;
+  std::string token_sha256;
+  Timestamp expires_at;
+  std::string created_by;
+};
+
+// What the file endpoint knows of a URL's token.
+struct FileTransferAccess {
+  std::int64_t id = 0;
+  std::string station_id;
+  std::string kind;
+  std::optional<std::int64_t> firmware_id;
+  std::string file_name;  // the image's (firmware)
+  Timestamp expires_at;
+  bool image_ready = false;  // firmware: its bytes are uploaded
+};
+
+// Firmware images and file transfers (issue 16). Documents are JSON text.
+class OperationsRepository {
+ public:
+  virtual ~OperationsRepository() = default;
+  // nullopt: an image of that version exists.
+  virtual std::optional<std::string> create_firmware(const std::string& fields_json) = 0;
+  virtual std::optional<std::string> get_firmware(std::int64_t id) = 0;
+  virtual std::string list_firmware(const Page& page) = 0;
+  // The image's expected SHA-256, if its metadata gave one (nullopt: no such image).
+  virtual std::optional<std::optional<std::string>> firmware_expected_sha256(std::int64_t id) = 0;
+  virtual void set_firmware_image(std::int64_t id, const std::string& sha256, std::int64_t size) = 0;
+  // Conflict: transfers refer to it.
+  virtual WriteResult delete_firmware(std::int64_t id) = 0;
+  virtual std::int64_t create_file_transfer(const NewFileTransfer& transfer) = 0;
+  // The station's answer to the command: `state` accepted, rejected or failed_to_send.
+  virtual void file_transfer_sent(std::int64_t id, const std::string& state,
+                                  const std::optional<std::string>& status) = 0;
+  virtual std::optional<FileTransferAccess> find_file_transfer(const std::string& token_sha256) = 0;
+  virtual void count_download(std::int64_t id) = 0;
+  virtual void record_upload(std::int64_t id, const std::string& file_name, std::int64_t size,
+                             const std::string& sha256) = 0;
+  virtual std::optional<std::string> get_file_transfer(std::int64_t id) = 0;
+  virtual std::string list_file_transfers(const std::optional<std::string>& station,
+                                          const std::optional<std::string>& kind, const Page& page) = 0;
+  // The stored variables of a station with this variable name (any component), for checks
+  // such as the file transfer protocols it supports.
+  virtual std::vector<std::string> variable_values(const std::string& station_id,
+                                                   const std::string& variable) = 0;
+};
+
 class Repositories {
  public:
   virtual ~Repositories() = default;
@@ -549,6 +605,7 @@ class Repositories {
   virtual BillingRepository& billing() = 0;
   virtual AnalyticsRepository& analytics() = 0;
   virtual ClusterRepository& cluster() = 0;
+  virtual OperationsRepository& operations() = 0;
 };
 
 // A unit of work failed because the database could not be reached (connection lost or

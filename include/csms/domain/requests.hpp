@@ -156,6 +156,19 @@ struct ReportPart {
   bool tbc = false;
 };
 
+// A station's news of a file it moves through the CSMS's file endpoint or elsewhere:
+// FirmwareStatusNotification, SignedFirmwareStatusNotification (kind "firmware"),
+// DiagnosticsStatusNotification and LogStatusNotification (kind "log").
+struct FileStatus {
+  std::string kind;
+  std::optional<int> request_id;  // absent in 1.6's own notifications: the latest transfer
+  std::string status;             // as the station spelt it
+};
+
+// Where a file status leaves the transfer: "succeeded", "failed", "in_progress", or ""
+// (Idle: says nothing of any transfer).
+std::string file_outcome(const std::string& status);
+
 // Messages whose content is recorded as it came (NotifyEvent, SecurityEventNotification,
 // firmware/log/diagnostics status, NotifyReport, DataTransfer, ...). `kind` names the
 // message; `payload` is its JSON text.
@@ -169,6 +182,7 @@ struct StationReport {
   // NotifyReport: the variables it reports and the part it is.
   std::vector<StationVariable> variables;
   std::optional<ReportPart> report_part;
+  std::optional<FileStatus> file_status;
 };
 
 // DataTransfer: no vendor extension is known to this CSMS, so the answer says so.

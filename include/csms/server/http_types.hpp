@@ -78,6 +78,7 @@ struct HttpResponse {
   std::map<std::string, std::string> headers;
   std::string body;
   std::shared_ptr<EventStream> stream;  // set: a text/event-stream response instead of `body`
+  std::string file_path;                // set: the file's bytes are the body (streamed from disk)
 };
 
 using HttpHandler = std::function<void(HttpRequest, std::function<void(HttpResponse)>)>;

@@ -58,6 +58,12 @@ struct ServerSettings {
   int threads = 2;
   std::optional<TlsSettings> tls;  // the wss:// listener, beside the ws:// one
   bool api_tls = false;            // the API listener speaks HTTPS with the certificates of `tls`
+  // Requests that may carry a large body (firmware images, stations' log uploads): the
+  // largest body for a method and target; at most 1 MiB where it answers less. Such a body
+  // is read with a deadline that grows with its size, and at most `max_uploads` at once
+  // (more are answered 503).
+  std::function<std::size_t(const std::string& method, const std::string& target)> upload_limit;
+  std::size_t max_uploads = 4;
 };
 
 struct ServerStats {

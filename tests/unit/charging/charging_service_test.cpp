@@ -303,6 +303,7 @@ TEST_F(ChargingServiceTest, ATransactionNamingAReservation_UsesItUp_AReservation
                        {},
                        std::pair<int, std::string>{43, "expired"},
                        {},
+                       std::nullopt,
                        std::nullopt};
   handle_201(update);
   ASSERT_EQ(repo_.ended_reservations_.size(), 1u);
@@ -740,7 +741,7 @@ TEST_F(ChargingServiceTest, DataTransfer_IsRecordedAndAnsweredUnknownVendor) {
 
 TEST_F(ChargingServiceTest, Report_IsRecordedFlaggedAndAnnounced) {
   StationReport report{
-      "SecurityEventNotification", kNow + hours{1}, R"({"type":"X"})", {}, std::nullopt, {}, std::nullopt};
+      "SecurityEventNotification", kNow + hours{1}, R"({"type":"X"})", {}, std::nullopt, {}, std::nullopt, std::nullopt};
   auto outcome = handle(report);
   ASSERT_EQ(repo_.reports().size(), 1u);
   EXPECT_TRUE(has(repo_.reports()[0].flags, flag::kFutureTimestamp));
