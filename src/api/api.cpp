@@ -357,6 +357,10 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
       if (is_command && method == "POST") {
         auto id = seg[3];
         auto name = seg[5];
+        if (name == "publish-firmware" || name == "unpublish-firmware")
+          throw HttpError(501,
+                          "PublishFirmware and UnpublishFirmware are for 2.0.1 local controllers; this CSMS "
+                          "offers no local-controller features");
         if (!domain::is_operator_command(name)) throw HttpError(404, "unknown command '" + name + "'");
         if (name == "reserve" || name == "cancel-reservation")
           return station_reservation_command(id, name, request, respond);

@@ -56,8 +56,14 @@ inline std::string title_of(int status) {
       return "Not Acceptable";
     case 409:
       return "Conflict";
+    case 413:
+      return "Payload Too Large";
     case 415:
       return "Unsupported Media Type";
+    case 422:
+      return "Unprocessable Content";
+    case 501:
+      return "Not Implemented";
     case 502:
       return "Bad Gateway";
     case 503:

@@ -76,6 +76,10 @@ std::string_view openapi_document() {
     {
       "name": "reservations",
       "description": "ReserveNow / CancelReservation for both OCPP versions."
+    },
+    {
+      "name": "firmware",
+      "description": "Firmware images, file transfers and the stations' file endpoint."
     }
   ],
   "paths": {
@@ -731,7 +735,7 @@ std::string_view openapi_document() {
         ],
         "operationId": "sendCommand",
         "summary": "Send a command to a station",
-        "description": "Sends the command to the connected charger in its OCPP version and waits for its answer (up to `ocpp.call_timeout_s`). The body shape depends on `name` and is the same for OCPP 1.6 and 2.0.1:\n\n| name | body |\n|---|---|\n| `remote-start` | `{\"id_token\", \"evse_id\"?, \"connector_id\"?, \"charging_profile\"?}` |\n| `remote-stop` | `{\"transaction_id\"}` (our id or the charger's) |\n| `reset` | `{\"type\": \"Soft\" or \"Hard\", \"evse_id\"?}` |\n| `unlock` | `{\"evse_id\", \"connector_id\"?}` |\n| `change-availability` | `{\"operative\": true or false, \"evse_id\"?, \"connector_id\"?}` |\n| `get-configuration` | `{\"keys\"?: [...]}` |\n| `set-configuration` | `{\"key\", \"value\"}` |\n| `trigger-message` | `{\"message\", \"evse_id\"?}` |\n| `clear-cache` | `{}` |\n| `data-transfer` | `{\"vendor_id\", \"message_id\"?, \"data\"?}` |\n| `install-certificate` | `{\"certificate_type\": \"CSMSRootCertificate\", \"ManufacturerRootCertificate\", \"V2GRootCertificate\" or \"MORootCertificate\" (2.0.1 names; 1.6 gets CentralSystemRootCertificate), \"certificate\": PEM}` |\n| `get-installed-certificate-ids` | `{\"certificate_type\"?: one or an array (one is required for 1.6)}` |\n| `delete-certificate` | `{\"hash_algorithm\", \"issuer_name_hash\", \"issuer_key_hash\", \"serial_number\"}` |\n| `renew-certificate` | `{}`: 2.0.1 TriggerMessage SignChargingStationCertificate, 1.6 ExtendedTriggerMessage SignChargePointCertificate; the station's SignCertificate is signed with `tls.signing_ca_cert_file` and sent back with CertificateSigned |\n| `reserve` | `{\"id_token\", \"expires_at\", \"evse_id\"? (0 or none: any), \"id_token_type\"? (2.0.1, default ISO14443), \"group_id_token\"?}`: 1.6 / 2.0.1 ReserveNow with a new reservation's id (see `/api/v1/reservations`); the answer adds `reservation` |\n| `cancel-reservation` | `{\"reservation_id\"}`: CancelReservation; the answer adds `reservation` |\n| `send-local-list` | `{\"update\"?: \"differential\" (default) or \"full\", \"group\"?: an id token (the list is it and the tokens of its group; null: all; absent: as before)}`: SendLocalList of the station's scope, the first time and after a scope change whole, then only what changed since the version it confirmed (removals without info); a VersionMismatch gets the whole list; nothing changed: `{\"status\": \"UpToDate\"}` without a call. The answer adds `list_version`, `update_type`, `entries_sent`. At most 10,000 tokens (409 beyond: give a group) |\n| `get-local-list-version` | `{}`: GetLocalListVersion |\n| `update-firmware` | `{\"location\": the image's URL, \"retrieve_at\"? (default now), \"install_at\"?, \"retries\"?, \"retry_interval_s\"?, \"signing_certificate\"? and \"signature\"? (together)}`: 1.6 UpdateFirmware (with a signature: the security extension's SignedUpdateFirmware), 2.0.1 UpdateFirmware with a requestId |\n| `get-diagnostics` | `{\"location\": where the station uploads, \"log_type\"?: \"DiagnosticsLog\" (default) or \"SecurityLog\", \"from\"?, \"to\"?, \"retries\"?, \"retry_interval_s\"?}`: 1.6 GetDiagnostics (SecurityLog: GetLog of the security extension), 2.0.1 GetLog |\n| `set-charging-profile` | `{\"evse_id\" (0: the station), \"charging_profile\": the profile in the station's OCPP version's shape (1.6 csChargingProfiles, 2.0.1 ChargingProfileType)}`: SetChargingProfile |\n| `clear-charging-profile` | `{\"profile_id\"?, \"evse_id\"?, \"purpose\"?, \"stack_level\"?}`: ClearChargingProfile with these criteria |\n| `get-composite-schedule` | `{\"evse_id\", \"duration_s\", \"charging_rate_unit\"?: \"A\" or \"W\"}`: GetCompositeSchedule |\n| `get-transaction-status` | 2.0.1 only: `{\"transaction_id\"?}` (ours or the station's) |\n| `customer-information` | 2.0.1 only: `{\"report\", \"clear\", \"id_token\"?, \"id_token_type\"?, \"customer_identifier\"?}` |\n| `set-display-message` | 2.0.1 only: `{\"id\", \"message\", \"priority\"? (NormalCycle), \"language\"?, \"format\"? (UTF8), \"state\"?, \"start_at\"?, \"end_at\"?, \"transaction_id\"?}` |\n| `get-display-messages` | 2.0.1 only: `{\"ids\"?, \"priority\"?, \"state\"?}` |\n| `clear-display-message` | 2.0.1 only: `{\"id\"}` |\n| `get-base-report` | 2.0.1 only: `{\"report_base\": \"ConfigurationInventory\", \"FullInventory\" or \"SummaryInventory\"}`; the NotifyReport parts that follow fill `/stations/{id}/variables` |\n| `get-report` | 2.0.1 only: `{\"criteria\"?: [...], \"keys\"?: [\"Component.Variable[.Instance]\", ...]}` |\n| `get-monitoring-report` | 2.0.1 only: `{\"criteria\"?: [...], \"keys\"?: [...]}` |\n| `set-variable-monitoring` | 2.0.1 only: `{\"monitors\": [{\"key\": \"Component.Variable[.Instance]\", \"type\", \"value\", \"severity\", \"id\"?, \"transaction\"?}]}`; the NotifyEvent a monitor triggers feeds the fault rules |\n| `clear-variable-monitoring` | 2.0.1 only: `{\"ids\": [...]}` |\n| `set-monitoring-base` | 2.0.1 only: `{\"base\": \"All\", \"FactoryDefault\" or \"HardWiredOnly\"}` |\n| `set-monitoring-level` | 2.0.1 only: `{\"severity\": 0-9}` |\n\nA body that does not make a valid command for the charger's OCPP version (a 2.0.1-only command to a 1.6 station included) is answered with 400. Role: operator or admin.",
+        "description": "Sends the command to the connected charger in its OCPP version and waits for its answer (up to `ocpp.call_timeout_s`). The body shape depends on `name` and is the same for OCPP 1.6 and 2.0.1:\n\n| name | body |\n|---|---|\n| `remote-start` | `{\"id_token\", \"evse_id\"?, \"connector_id\"?, \"charging_profile\"?}` |\n| `remote-stop` | `{\"transaction_id\"}` (our id or the charger's) |\n| `reset` | `{\"type\": \"Soft\" or \"Hard\", \"evse_id\"?}` |\n| `unlock` | `{\"evse_id\", \"connector_id\"?}` |\n| `change-availability` | `{\"operative\": true or false, \"evse_id\"?, \"connector_id\"?}` |\n| `get-configuration` | `{\"keys\"?: [...]}` |\n| `set-configuration` | `{\"key\", \"value\"}` |\n| `trigger-message` | `{\"message\", \"evse_id\"?}` |\n| `clear-cache` | `{}` |\n| `data-transfer` | `{\"vendor_id\", \"message_id\"?, \"data\"?}` |\n| `install-certificate` | `{\"certificate_type\": \"CSMSRootCertificate\", \"ManufacturerRootCertificate\", \"V2GRootCertificate\" or \"MORootCertificate\" (2.0.1 names; 1.6 gets CentralSystemRootCertificate), \"certificate\": PEM}` |\n| `get-installed-certificate-ids` | `{\"certificate_type\"?: one or an array (one is required for 1.6)}` |\n| `delete-certificate` | `{\"hash_algorithm\", \"issuer_name_hash\", \"issuer_key_hash\", \"serial_number\"}` |\n| `renew-certificate` | `{}`: 2.0.1 TriggerMessage SignChargingStationCertificate, 1.6 ExtendedTriggerMessage SignChargePointCertificate; the station's SignCertificate is signed with `tls.signing_ca_cert_file` and sent back with CertificateSigned |\n| `reserve` | `{\"id_token\", \"expires_at\", \"evse_id\"? (0 or none: any), \"id_token_type\"? (2.0.1, default ISO14443), \"group_id_token\"?}`: 1.6 / 2.0.1 ReserveNow with a new reservation's id (see `/api/v1/reservations`); the answer adds `reservation` |\n| `cancel-reservation` | `{\"reservation_id\"}`: CancelReservation; the answer adds `reservation` |\n| `send-local-list` | `{\"update\"?: \"differential\" (default) or \"full\", \"group\"?: an id token (the list is it and the tokens of its group; null: all; absent: as before)}`: SendLocalList of the station's scope, the first time and after a scope change whole, then only what changed since the version it confirmed (removals without info); a VersionMismatch gets the whole list; nothing changed: `{\"status\": \"UpToDate\"}` without a call. The answer adds `list_version`, `update_type`, `entries_sent`. At most 10,000 tokens (409 beyond: give a group) |\n| `get-local-list-version` | `{}`: GetLocalListVersion |\n| `update-firmware` | `{\"firmware_id\": an uploaded image (see `/api/v1/firmware`)} or `{\"location\": the image's URL, \"retrieve_at\"? (default now), \"install_at\"?, \"retries\"?, \"retry_interval_s\"?, \"signing_certificate\"? and \"signature\"? (together)}`: 1.6 UpdateFirmware (with a signature: the security extension's SignedUpdateFirmware), 2.0.1 UpdateFirmware with a requestId |\n| `get-diagnostics` | `{\"location\"?: where the station uploads (absent: to this server, see `/api/v1/file-transfers`), \"log_type\"?: \"DiagnosticsLog\" (default) or \"SecurityLog\", \"from\"?, \"to\"?, \"retries\"?, \"retry_interval_s\"?}`: 1.6 GetDiagnostics (SecurityLog: GetLog of the security extension), 2.0.1 GetLog |\n| `set-charging-profile` | `{\"evse_id\" (0: the station), \"charging_profile\": the profile in the station's OCPP version's shape (1.6 csChargingProfiles, 2.0.1 ChargingProfileType)}`: SetChargingProfile |\n| `clear-charging-profile` | `{\"profile_id\"?, \"evse_id\"?, \"purpose\"?, \"stack_level\"?}`: ClearChargingProfile with these criteria |\n| `get-composite-schedule` | `{\"evse_id\", \"duration_s\", \"charging_rate_unit\"?: \"A\" or \"W\"}`: GetCompositeSchedule |\n| `get-transaction-status` | 2.0.1 only: `{\"transaction_id\"?}` (ours or the station's) |\n| `customer-information` | 2.0.1 only: `{\"report\", \"clear\", \"id_token\"?, \"id_token_type\"?, \"customer_identifier\"?}` |\n| `set-display-message` | 2.0.1 only: `{\"id\", \"message\", \"priority\"? (NormalCycle), \"language\"?, \"format\"? (UTF8), \"state\"?, \"start_at\"?, \"end_at\"?, \"transaction_id\"?}` |\n| `get-display-messages` | 2.0.1 only: `{\"ids\"?, \"priority\"?, \"state\"?}` |\n| `clear-display-message` | 2.0.1 only: `{\"id\"}` |\n| `get-base-report` | 2.0.1 only: `{\"report_base\": \"ConfigurationInventory\", \"FullInventory\" or \"SummaryInventory\"}`; the NotifyReport parts that follow fill `/stations/{id}/variables` |\n| `get-report` | 2.0.1 only: `{\"criteria\"?: [...], \"keys\"?: [\"Component.Variable[.Instance]\", ...]}` |\n| `get-monitoring-report` | 2.0.1 only: `{\"criteria\"?: [...], \"keys\"?: [...]}` |\n| `set-variable-monitoring` | 2.0.1 only: `{\"monitors\": [{\"key\": \"Component.Variable[.Instance]\", \"type\", \"value\", \"severity\", \"id\"?, \"transaction\"?}]}`; the NotifyEvent a monitor triggers feeds the fault rules |\n| `clear-variable-monitoring` | 2.0.1 only: `{\"ids\": [...]}` |\n| `set-monitoring-base` | 2.0.1 only: `{\"base\": \"All\", \"FactoryDefault\" or \"HardWiredOnly\"}` |\n| `set-monitoring-level` | 2.0.1 only: `{\"severity\": 0-9}` |\n\nA body that does not make a valid command for the charger's OCPP version (a 2.0.1-only command to a 1.6 station included) is answered with 400. Role: operator or admin.\n\n`update-firmware` with `firmware_id` and `get-diagnostics` without `location` go through this server's file endpoint: a file transfer is created (its id is the command's requestId), the station gets a URL `files.base_url`/files/{token}/... that works until `files.url_ttl_s` after the transfer may start, and the answer adds `file_transfer`. 409 when no `files.base_url` is known (the API listens on every address) or, for a log, when the station's stored SupportedFileTransferProtocols / FileTransferProtocols list no HTTP (an FTP-only station needs a `location` of yours). 404 for an unknown image, 409 for one whose bytes are not uploaded.",
         "requestBody": {
           "required": false,
           "content": {
@@ -4252,6 +4256,598 @@ std::string_view openapi_document() {
           }
         }
       }
+    },
+    "/api/v1/firmware": {
+      "get": {
+        "tags": [
+          "firmware"
+        ],
+        "operationId": "listFirmware",
+        "summary": "List firmware images",
+        "description": "Oldest first. Role: viewer.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/Limit"
+          },
+          {
+            "name": "cursor",
+            "in": "query",
+            "description": "The `next_cursor` of the previous page (digits only; anything else is answered with 400).",
+            "schema": {
+              "type": "string",
+              "pattern": "^[0-9]*$"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/FirmwareImagePage"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      },
+      "post": {
+        "tags": [
+          "firmware"
+        ],
+        "operationId": "createFirmware",
+        "summary": "Create a firmware image's metadata",
+        "description": "The bytes follow with `PUT /api/v1/firmware/{id}/image`. 409 when the version exists. Role: admin.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/FirmwareImageInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "Created.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/FirmwareImage"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          }
+        }
+      }
+    },
+    "/api/v1/firmware/{id}": {
+      "parameters": [
+        {
+          "name": "id",
+          "in": "path",
+          "required": true,
+          "schema": {
+            "type": "integer"
+          }
+        }
+      ],
+      "get": {
+        "tags": [
+          "firmware"
+        ],
+        "operationId": "getFirmware",
+        "summary": "Get a firmware image's metadata",
+        "description": "Role: viewer.",
+        "responses": {
+          "200": {
+            "description": "The image.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/FirmwareImage"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      },
+      "delete": {
+        "tags": [
+          "firmware"
+        ],
+        "operationId": "deleteFirmware",
+        "summary": "Delete a firmware image",
+        "description": "Its bytes too. 409 once a station was sent it (its transfers refer to it). Role: admin.",
+        "responses": {
+          "204": {
+            "description": "Deleted."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          }
+        }
+      }
+    },
+    "/api/v1/firmware/{id}/image": {
+      "parameters": [
+        {
+          "name": "id",
+          "in": "path",
+          "required": true,
+          "schema": {
+            "type": "integer"
+          }
+        }
+      ],
+      "put": {
+        "tags": [
+          "firmware"
+        ],
+        "operationId": "uploadFirmwareImage",
+        "summary": "Upload a firmware image's bytes",
+        "description": "The body is the image (any content type), up to `files.max_upload_mib` (413 beyond). Stored under `files.dir` with its SHA-256 and size; 422 when the metadata's `sha256` differs. At most 4 large uploads are read at once (503 beyond). Uploading again replaces the bytes. Role: admin.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/octet-stream": {
+              "schema": {
+                "type": "string",
+                "contentMediaType": "application/octet-stream"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The image with its SHA-256 and size.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/FirmwareImage"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "description": "Larger than files.max_upload_mib.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "The bytes' SHA-256 is not the one the metadata gave.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          }
+        }
+      },
+      "get": {
+        "tags": [
+          "firmware"
+        ],
+        "operationId": "downloadFirmwareImage",
+        "summary": "Download a firmware image's bytes",
+        "description": "Role: viewer.",
+        "responses": {
+          "200": {
+            "description": "The bytes.",
+            "content": {
+              "application/octet-stream": {
+                "schema": {
+                  "type": "string",
+                  "contentMediaType": "application/octet-stream"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      }
+    },
+    "/api/v1/file-transfers": {
+      "get": {
+        "tags": [
+          "firmware"
+        ],
+        "operationId": "listFileTransfers",
+        "summary": "List file transfers",
+        "description": "Firmware downloads and log uploads through the file endpoint, newest first. Role: viewer.",
+        "parameters": [
+          {
+            "name": "station",
+            "in": "query",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "kind",
+            "in": "query",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "firmware",
+                "log"
+              ]
+            }
+          },
+          {
+            "$ref": "#/components/parameters/Limit"
+          },
+          {
+            "name": "cursor",
+            "in": "query",
+            "description": "The `next_cursor` of the previous page (digits only; anything else is answered with 400).",
+            "schema": {
+              "type": "string",
+              "pattern": "^[0-9]*$"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/FileTransferPage"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      }
+    },
+    "/api/v1/file-transfers/{id}": {
+      "parameters": [
+        {
+          "name": "id",
+          "in": "path",
+          "required": true,
+          "schema": {
+            "type": "integer"
+          }
+        }
+      ],
+      "get": {
+        "tags": [
+          "firmware"
+        ],
+        "operationId": "getFileTransfer",
+        "summary": "Get a file transfer",
+        "description": "Role: viewer.",
+        "responses": {
+          "200": {
+            "description": "The transfer.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/FileTransfer"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      }
+    },
+    "/api/v1/file-transfers/{id}/content": {
+      "parameters": [
+        {
+          "name": "id",
+          "in": "path",
+          "required": true,
+          "schema": {
+            "type": "integer"
+          }
+        }
+      ],
+      "get": {
+        "tags": [
+          "firmware"
+        ],
+        "operationId": "downloadFileTransferContent",
+        "summary": "Download what a station uploaded",
+        "description": "The file exactly as received. 404 before an upload came or for a firmware transfer. Role: viewer.",
+        "responses": {
+          "200": {
+            "description": "The bytes.",
+            "content": {
+              "application/octet-stream": {
+                "schema": {
+                  "type": "string",
+                  "contentMediaType": "application/octet-stream"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      }
+    },
+    "/files/{token}/{name}": {
+      "parameters": [
+        {
+          "name": "token",
+          "in": "path",
+          "required": true,
+          "schema": {
+            "type": "string"
+          },
+          "description": "The transfer's random token (64 hex digits), known only from the command sent to the station."
+        },
+        {
+          "name": "name",
+          "in": "path",
+          "required": true,
+          "schema": {
+            "type": "string"
+          },
+          "description": "Any name (the image's file name in a download URL; an upload's file name)."
+        }
+      ],
+      "get": {
+        "tags": [
+          "firmware"
+        ],
+        "operationId": "stationDownload",
+        "summary": "A station downloads its firmware image",
+        "description": "Unauthenticated: the token is the credential. 404 for an unknown token (or one for an upload), 403 past the transfer's `expires_at`. Each download is counted.",
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "The image.",
+            "content": {
+              "application/octet-stream": {
+                "schema": {
+                  "type": "string",
+                  "contentMediaType": "application/octet-stream"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "The URL has expired.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      },
+      "put": {
+        "tags": [
+          "firmware"
+        ],
+        "operationId": "stationUpload",
+        "summary": "A station uploads diagnostics or a log",
+        "description": "Unauthenticated: the token is the credential. The body is the file; POST takes it as the body too, or as the file part of multipart/form-data. `/files/{token}/` (the 1.6 directory form) works the same with no name. 404 for an unknown token (or a download's), 403 past `expires_at`, 413 beyond `files.max_upload_mib`. Uploading again replaces the file.",
+        "security": [],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/octet-stream": {
+              "schema": {
+                "type": "string",
+                "contentMediaType": "application/octet-stream"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "Stored.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "file_name": {
+                      "type": "string"
+                    },
+                    "size_bytes": {
+                      "type": "integer"
+                    },
+                    "sha256": {
+                      "type": "string"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "The URL has expired.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "description": "Too large.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          }
+        }
+      },
+      "post": {
+        "tags": [
+          "firmware"
+        ],
+        "operationId": "stationUploadPost",
+        "summary": "A station uploads diagnostics or a log (POST, body or multipart/form-data)",
+        "description": "Unauthenticated: the token is the credential. The body is the file; POST takes it as the body too, or as the file part of multipart/form-data. `/files/{token}/` (the 1.6 directory form) works the same with no name. 404 for an unknown token (or a download's), 403 past `expires_at`, 413 beyond `files.max_upload_mib`. Uploading again replaces the file.",
+        "security": [],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/octet-stream": {
+              "schema": {
+                "type": "string",
+                "contentMediaType": "application/octet-stream"
+              }
+            },
+            "multipart/form-data": {
+              "schema": {
+                "type": "object",
+                "properties": {
+                  "file": {
+                    "type": "string",
+                    "contentMediaType": "application/octet-stream"
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "Stored.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "file_name": {
+                      "type": "string"
+                    },
+                    "size_bytes": {
+                      "type": "integer"
+                    },
+                    "sha256": {
+                      "type": "string"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "The URL has expired.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "description": "Too large.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          }
+        }
+      }
     }
   },
   "components": {
@@ -7648,6 +8244,258 @@ std::string_view openapi_document() {
           "source",
           "updated_at"
         ]
+      },
+      "FirmwareImage": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "integer"
+          },
+          "version": {
+            "type": "string"
+          },
+          "file_name": {
+            "type": "string"
+          },
+          "vendor": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "model": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "signing_certificate": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "signature": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "sha256": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "Of the uploaded bytes; null until they are uploaded."
+          },
+          "size_bytes": {
+            "type": [
+              "integer",
+              "null"
+            ]
+          },
+          "uploaded": {
+            "type": "boolean"
+          },
+          "uploaded_at": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date-time"
+          },
+          "created_at": {
+            "type": "string",
+            "format": "date-time"
+          }
+        }
+      },
+      "FirmwareImageInput": {
+        "type": "object",
+        "required": [
+          "version",
+          "file_name"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "version": {
+            "type": "string",
+            "maxLength": 50,
+            "description": "Unique."
+          },
+          "file_name": {
+            "type": "string",
+            "maxLength": 128,
+            "pattern": "^[A-Za-z0-9_-][A-Za-z0-9._-]*$",
+            "description": "The name the station sees at the end of its download URL."
+          },
+          "vendor": {
+            "type": "string",
+            "maxLength": 50
+          },
+          "model": {
+            "type": "string",
+            "maxLength": 50
+          },
+          "signing_certificate": {
+            "type": "string",
+            "maxLength": 5500,
+            "description": "PEM; with `signature`, sent with the update (1.6 SignedUpdateFirmware, 2.0.1 UpdateFirmware)."
+          },
+          "signature": {
+            "type": "string",
+            "maxLength": 800,
+            "description": "Base64."
+          },
+          "sha256": {
+            "type": "string",
+            "pattern": "^[0-9a-fA-F]{64}$",
+            "description": "When given, the uploaded bytes must have this SHA-256 (else 422)."
+          }
+        }
+      },
+      "FirmwareImagePage": {
+        "type": "object",
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/FirmwareImage"
+            }
+          },
+          "next_cursor": {
+            "type": [
+              "string",
+              "null"
+            ]
+          }
+        }
+      },
+      "FileTransfer": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "integer",
+            "description": "Also the request id of the command (2.0.1, 1.6 security extension)."
+          },
+          "station_id": {
+            "type": "string"
+          },
+          "kind": {
+            "type": "string",
+            "enum": [
+              "firmware",
+              "log"
+            ],
+            "description": "firmware: the station downloads an image; log: it uploads diagnostics or a log."
+          },
+          "firmware_id": {
+            "type": [
+              "integer",
+              "null"
+            ]
+          },
+          "request_id": {
+            "type": [
+              "integer",
+              "null"
+            ]
+          },
+          "expires_at": {
+            "type": "string",
+            "format": "date-time",
+            "description": "The URL works until then."
+          },
+          "state": {
+            "type": "string",
+            "enum": [
+              "pending",
+              "rejected",
+              "failed_to_send",
+              "accepted",
+              "in_progress",
+              "succeeded",
+              "failed"
+            ],
+            "description": "pending: the command not yet answered; rejected: the station refused it; failed_to_send: offline, an error or no answer; accepted: taken, no status yet; in_progress: a status such as Downloading or Uploading came; succeeded: Installed or Uploaded; failed: a failure status (DownloadFailed, InstallationFailed, InvalidSignature, UploadFailed, ...). A late status never undoes succeeded or failed."
+          },
+          "status": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "The station's last status as it spelt it."
+          },
+          "status_at": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date-time"
+          },
+          "downloads": {
+            "type": "integer",
+            "description": "Times the image was fetched through the URL."
+          },
+          "file_name": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "An upload: the name the station gave (letters, digits, '.', '-', '_' kept)."
+          },
+          "size_bytes": {
+            "type": [
+              "integer",
+              "null"
+            ]
+          },
+          "sha256": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "received_at": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date-time"
+          },
+          "created_by": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "The API token's name."
+          },
+          "created_at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "updated_at": {
+            "type": "string",
+            "format": "date-time"
+          }
+        }
+      },
+      "FileTransferPage": {
+        "type": "object",
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/FileTransfer"
+            }
+          },
+          "next_cursor": {
+            "type": [
+              "string",
+              "null"
+            ]
+          }
+        }
       }
     }
   }

@@ -98,10 +98,17 @@ bool is_transaction_related(const Request& request) {
 std::string file_outcome(const std::string& status) {
   // Both versions' spellings (1.6 and its security extension, 2.0.1).
   static const std::set<std::string> kSucceeded = {"Installed", "Uploaded"};
-  static const std::set<std::string> kFailed = {
-      "DownloadFailed",   "InstallationFailed",    "InvalidSignature", "InstallVerificationFailed",
-      "UploadFailed",     "UploadFailure",         "BadMessage",       "NotSupportedOperation",
-      "PermissionDenied", "InstallRebooting_Failed", "SignatureVerificationFailed"};
+  static const std::set<std::string> kFailed = {"DownloadFailed",
+                                                "InstallationFailed",
+                                                "InvalidSignature",
+                                                "InstallVerificationFailed",
+                                                "UploadFailed",
+                                                "UploadFailure",
+                                                "BadMessage",
+                                                "NotSupportedOperation",
+                                                "PermissionDenied",
+                                                "InstallRebooting_Failed",
+                                                "SignatureVerificationFailed"};
   if (status == "Idle" || status.empty()) return "";
   if (kSucceeded.count(status)) return "succeeded";
   if (kFailed.count(status)) return "failed";

@@ -129,7 +129,9 @@ awaitable<void> serve(Server::Impl& server, Stream& stream, ConnectionGate::Tick
     beast::get_lowest_layer(stream).expires_after(kReadTimeout);
     http::request_parser<http::string_body> parser;
     parser.header_limit(16 * 1024);
-    parser.body_limit(kMaxBody);
+    // Beast checks a Content-Length against the limit as the header completes: the limit is
+    // ours to decide once the target is known (below).
+    parser.body_limit(boost::none);
     auto [header_ec, header_n] = co_await http::async_read_header(stream, buffer, parser, kAsTuple);
     (void)header_n;
     ticket.handshake_done();  // a keep-alive connection waiting for its next request is not "arriving"
@@ -142,7 +144,8 @@ awaitable<void> serve(Server::Impl& server, Stream& stream, ConnectionGate::Tick
         limit = std::max(limit, server.settings.upload_limit(std::string(head.method_string()),
                                                              std::string(head.target())));
       const auto length = parser.content_length();
-      if (limit > kMaxBody && length && *length > kMaxBody) {
+      if (length && *length > limit) ec = http::error::body_limit;
+      if (!ec && limit > kMaxBody && length && *length > kMaxBody) {
         if (!upload.take(server.settings.max_uploads)) {
           co_await write_simple(
               stream, 503, head.version(),
@@ -153,9 +156,10 @@ awaitable<void> serve(Server::Impl& server, Stream& stream, ConnectionGate::Tick
         beast::get_lowest_layer(stream).expires_after(kReadTimeout +
                                                       std::chrono::seconds(*length / (64 * 1024)));
       }
-      parser.body_limit(limit);
+      parser.body_limit(limit);  // a chunked body is counted as it comes
       auto expect = head.find(http::field::expect);
-      if (expect != head.end() && beast::iequals(expect->value(), "100-continue") && !parser.is_done()) {
+      if (!ec && expect != head.end() && beast::iequals(expect->value(), "100-continue") &&
+          !parser.is_done()) {
         static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
         auto [continue_ec, written] =
             co_await asio::async_write(stream, asio::buffer(kContinue.data(), kContinue.size()), kAsTuple);

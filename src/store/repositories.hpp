@@ -258,7 +258,8 @@ class PgOperationsRepository final : public domain::OperationsRepository {
   std::optional<std::string> get_file_transfer(std::int64_t id) override;
   std::string list_file_transfers(const std::optional<std::string>& station,
                                   const std::optional<std::string>& kind, const domain::Page& page) override;
-  std::vector<std::string> variable_values(const std::string& station_id, const std::string& variable) override;
+  std::vector<std::string> variable_values(const std::string& station_id,
+                                           const std::string& variable) override;
 
  private:
   pqxx::transaction_base& txn_;

@@ -48,7 +48,8 @@ class FileTransferE2e : public ::testing::Test {
   void SetUp() override {
     if (std::getenv("CSMS_TEST_DATABASE_URL") == nullptr) GTEST_SKIP() << "run through scripts/test.sh";
     url_ = fresh_database("csms_e2e_files");
-    server_ = std::make_unique<CsmsProcess>(url_);
+    server_ = std::make_unique<CsmsProcess>(
+        url_, std::map<std::string, std::string>{{"CSMS_FILES_MAX_UPLOAD_MIB", "2"}});
   }
   void TearDown() override {
     if (HasFailure() && server_) std::cerr << "---- csms log ----\n" << server_->log() << "\n";
@@ -264,6 +265,24 @@ TEST_F(FileTransferE2e, Logs_UploadedByPutAndMultipart_AreDownloadableByteForByt
   EXPECT_EQ(ftp.status, 409) << ftp.raw;
   EXPECT_NE(ftp.body.value("detail", "").find("FTP"), std::string::npos) << ftp.raw;
   EXPECT_EQ(api("GET", "/api/v1/file-transfers?station=LOG-16").body["items"].size(), 1u);
+}
+
+TEST_F(FileTransferE2e, LargeBodies_OnlyWhereUploadsGo_UpToTheirLimit) {
+  auto created = api("POST", "/api/v1/firmware", json{{"version", "big"}, {"file_name", "big.bin"}});
+  ASSERT_EQ(created.status, 201);
+  const auto target = "/api/v1/firmware/" + std::to_string(created.body["id"].get<int>()) + "/image";
+  const std::string one_and_a_half(1536 * 1024, 'x');
+  auto fits = raw(request("PUT", target, one_and_a_half, "application/octet-stream", CsmsProcess::kToken));
+  EXPECT_EQ(fits.status, 200) << "an image over 1 MiB and under files.max_upload_mib is taken";
+  EXPECT_EQ(fits.body["size_bytes"], 1536 * 1024);
+  auto over = raw(request("PUT", target, std::string(3 * 1024 * 1024, 'x'), "application/octet-stream",
+                          CsmsProcess::kToken));
+  EXPECT_EQ(over.status, 413) << over.raw;
+  auto elsewhere =
+      raw(request("POST", "/api/v1/id-tokens", one_and_a_half, "application/json", CsmsProcess::kToken));
+  EXPECT_EQ(elsewhere.status, 413) << "other paths keep the 1 MiB limit";
+  EXPECT_EQ(api("GET", "/healthz").status, 200);
+  EXPECT_EQ(api("POST", "/api/v1/stations/NOBODY/commands/publish-firmware", json::object()).status, 501);
 }
 
 }  // namespace

@@ -89,7 +89,7 @@ std::vector<MeterSample> samples_from(const json& meter_values, Timestamp now) {
 
 StationReport report(std::string_view kind, const json& payload, std::optional<Timestamp> at, Timestamp now) {
   return StationReport{std::string(kind), at, payload.dump(), detail::problems_of(kind, payload, now),
-                       std::nullopt,      {}, std::nullopt, detail::file_status_of(kind, payload)};
+                       std::nullopt,      {}, std::nullopt,   detail::file_status_of(kind, payload)};
 }
 
 // 1.6 AuthorizationStatus has five values; the 2.0.1-only ones read as Invalid or Blocked.

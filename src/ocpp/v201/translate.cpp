@@ -172,10 +172,14 @@ Request to_request(std::string_view action, const json& p, Timestamp now) {
   if (action == "DataTransfer")
     return DataTransferRequest{p.at("vendorId").get<std::string>(), opt_string(p, "messageId"), p.dump()};
   if (handles(action)) {
-    StationReport report{std::string(action), report_time(action, p),
-                         p.dump(),                detail::problems_of(action, p, now),
-                         std::nullopt,            {},
-                         std::nullopt,            detail::file_status_of(action, p)};
+    StationReport report{std::string(action),
+                         report_time(action, p),
+                         p.dump(),
+                         detail::problems_of(action, p, now),
+                         std::nullopt,
+                         {},
+                         std::nullopt,
+                         detail::file_status_of(action, p)};
     if (action == "ReservationStatusUpdate")
       report.reservation_ended = {
           static_cast<int>(p.at("reservationId").get<long long>()),

@@ -740,8 +740,14 @@ TEST_F(ChargingServiceTest, DataTransfer_IsRecordedAndAnsweredUnknownVendor) {
 }
 
 TEST_F(ChargingServiceTest, Report_IsRecordedFlaggedAndAnnounced) {
-  StationReport report{
-      "SecurityEventNotification", kNow + hours{1}, R"({"type":"X"})", {}, std::nullopt, {}, std::nullopt, std::nullopt};
+  StationReport report{"SecurityEventNotification",
+                       kNow + hours{1},
+                       R"({"type":"X"})",
+                       {},
+                       std::nullopt,
+                       {},
+                       std::nullopt,
+                       std::nullopt};
   auto outcome = handle(report);
   ASSERT_EQ(repo_.reports().size(), 1u);
   EXPECT_TRUE(has(repo_.reports()[0].flags, flag::kFutureTimestamp));
