@@ -133,6 +133,65 @@ void Api::record_audit(domain::AuditRecord record, HttpResponse response,
           });
 }
 
+void Api::station_command(const std::string& id, const std::string& name, const HttpRequest& request,
+                          const std::string& actor, std::function<void(HttpResponse)> respond) {
+  if (name == "publish-firmware" || name == "unpublish-firmware")
+    throw HttpError(501,
+                    "PublishFirmware and UnpublishFirmware are for 2.0.1 local controllers; this CSMS "
+                    "offers no local-controller features");
+  if (!domain::is_operator_command(name)) throw HttpError(404, "unknown command '" + name + "'");
+  if (name == "reserve" || name == "cancel-reservation")
+    return station_reservation_command(id, name, request, respond);
+  if (name == "send-local-list") return send_local_list(id, request, respond);
+  auto body = parse_body(request);
+  if (is_file_command(name, body)) return file_command(id, name, std::move(body), actor, respond);
+  auto send = [this, id, name, respond](json resolved) {
+    commands_.send(id, name, resolved, [this, id, respond](CommandResult result) {
+      using Kind = CommandResult::Kind;
+      switch (result.kind) {
+        case Kind::Answered: {
+          auto answer =
+              json_response(200, json{{"status", result.status}, {"response", result.response}}.dump());
+          // What the answer says of the station's variables goes to its device model.
+          if (!result.learnt) return respond(std::move(answer));
+          db_.run([id, learnt = std::move(*result.learnt)](
+                      domain::Repositories& repos) { repos.admin().record_variables(id, learnt); },
+                  [id, answer = std::move(answer), respond](std::exception_ptr error) mutable {
+                    if (error)
+                      spdlog::warn("station {}: its variables from a command's answer were not stored", id);
+                    respond(std::move(answer));
+                  });
+          return;
+        }
+        default:
+          return respond(unanswered(result));
+      }
+    });
+  };
+  // The station fetches the image from the time given, else at once.
+  if (name == "update-firmware" && (!body.contains("retrieve_at") || body["retrieve_at"].is_null()))
+    body["retrieve_at"] = domain::format_timestamp(clock_.now());
+  const bool names_transaction = name == "get-transaction-status" || name == "set-display-message";
+  if (name == "remote-stop" || (names_transaction && body.contains("transaction_id"))) {
+    if (!body.contains("transaction_id") ||
+        !(body["transaction_id"].is_string() || body["transaction_id"].is_number_integer()))
+      throw HttpError(400, "transaction_id (our id or the charger's) is required");
+    auto given = body["transaction_id"].is_string() ? body["transaction_id"].get<std::string>()
+                                                    : std::to_string(body["transaction_id"].get<long long>());
+    auto resolved = std::make_shared<std::optional<std::string>>();
+    db_.run([id, given, resolved](
+                domain::Repositories& repos) { *resolved = repos.admin().ocpp_transaction_id(id, given); },
+            [resolved, given, body, send, respond](std::exception_ptr error) mutable {
+              if (error) return respond(problem(500, "the transaction could not be looked up"));
+              // Unknown here: the charger may still know it (e.g. started while we were down).
+              body["transaction_id"] = resolved->value_or(given);
+              send(std::move(body));
+            });
+    return;
+  }
+  return send(std::move(body));
+}
+
 void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond) {
   // A call that changes something is written to the audit log with the answer it gets, once
   // its token is known (refusals of its role included).
@@ -194,10 +253,12 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
     bool is_frame_logging = seg.size() == 5 && seg[2] == "stations" && seg[4] == "frame-logging";
     bool is_simulation = seg.size() == 4 && seg[2] == "analytics" && seg[3] == "tariff-simulation";
     bool is_reservation = seg.size() >= 3 && seg[2] == "reservations" && method == "POST";
-    Role needed = method == "GET" ? Role::Viewer
-                  : (is_command || is_alert_action || is_frame_logging || is_simulation || is_reservation)
-                      ? Role::Operator
-                      : Role::Admin;
+    bool is_job = seg.size() >= 3 && seg[2] == "jobs" && method == "POST";
+    Role needed =
+        method == "GET" ? Role::Viewer
+        : (is_command || is_alert_action || is_frame_logging || is_simulation || is_reservation || is_job)
+            ? Role::Operator
+            : Role::Admin;
     if (role < needed) throw HttpError(403, "this token's role may not " + method + " here");
 
     const std::string resource = seg.size() > 2 ? seg[2] : "";
@@ -238,6 +299,7 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
     if (resource == "reservations") return handle_reservations(seg, request, respond);
     if (resource == "firmware") return handle_firmware(seg, target, request, respond);
     if (resource == "file-transfers") return handle_file_transfers(seg, target, request, respond);
+    if (resource == "jobs") return handle_jobs(seg, target, request, token_actor(*found), respond);
     if (resource == "stations" && depth == 5 && seg[4] == "variables") {
       if (method != "GET") throw HttpError(405, method + " is not allowed here");
       auto station = seg[3];
@@ -354,71 +416,8 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
         commands_.set_frame_logging(seg[3], enabled);
         return respond(json_response(200, json{{"station_id", seg[3]}, {"enabled", enabled}}.dump()));
       }
-      if (is_command && method == "POST") {
-        auto id = seg[3];
-        auto name = seg[5];
-        if (name == "publish-firmware" || name == "unpublish-firmware")
-          throw HttpError(501,
-                          "PublishFirmware and UnpublishFirmware are for 2.0.1 local controllers; this CSMS "
-                          "offers no local-controller features");
-        if (!domain::is_operator_command(name)) throw HttpError(404, "unknown command '" + name + "'");
-        if (name == "reserve" || name == "cancel-reservation")
-          return station_reservation_command(id, name, request, respond);
-        if (name == "send-local-list") return send_local_list(id, request, respond);
-        auto body = parse_body(request);
-        if (is_file_command(name, body))
-          return file_command(id, name, std::move(body), token_actor(*found), respond);
-        auto send = [this, id, name, respond](json resolved) {
-          commands_.send(id, name, resolved, [this, id, respond](CommandResult result) {
-            using Kind = CommandResult::Kind;
-            switch (result.kind) {
-              case Kind::Answered: {
-                auto answer =
-                    json_response(200, json{{"status", result.status}, {"response", result.response}}.dump());
-                // What the answer says of the station's variables goes to its device model.
-                if (!result.learnt) return respond(std::move(answer));
-                db_.run(
-                    [id, learnt = std::move(*result.learnt)](domain::Repositories& repos) {
-                      repos.admin().record_variables(id, learnt);
-                    },
-                    [id, answer = std::move(answer), respond](std::exception_ptr error) mutable {
-                      if (error)
-                        spdlog::warn("station {}: its variables from a command's answer were not stored", id);
-                      respond(std::move(answer));
-                    });
-                return;
-              }
-              default:
-                return respond(unanswered(result));
-            }
-          });
-        };
-        // The station fetches the image from the time given, else at once.
-        if (name == "update-firmware" && (!body.contains("retrieve_at") || body["retrieve_at"].is_null()))
-          body["retrieve_at"] = domain::format_timestamp(clock_.now());
-        const bool names_transaction = name == "get-transaction-status" || name == "set-display-message";
-        if (name == "remote-stop" || (names_transaction && body.contains("transaction_id"))) {
-          if (!body.contains("transaction_id") ||
-              !(body["transaction_id"].is_string() || body["transaction_id"].is_number_integer()))
-            throw HttpError(400, "transaction_id (our id or the charger's) is required");
-          auto given = body["transaction_id"].is_string()
-                           ? body["transaction_id"].get<std::string>()
-                           : std::to_string(body["transaction_id"].get<long long>());
-          auto resolved = std::make_shared<std::optional<std::string>>();
-          db_.run(
-              [id, given, resolved](domain::Repositories& repos) {
-                *resolved = repos.admin().ocpp_transaction_id(id, given);
-              },
-              [resolved, given, body, send, respond](std::exception_ptr error) mutable {
-                if (error) return respond(problem(500, "the transaction could not be looked up"));
-                // Unknown here: the charger may still know it (e.g. started while we were down).
-                body["transaction_id"] = resolved->value_or(given);
-                send(std::move(body));
-              });
-          return;
-        }
-        return send(std::move(body));
-      }
+      if (is_command && method == "POST")
+        return station_command(seg[3], seg[5], request, token_actor(*found), respond);
       throw HttpError(405, method + " is not allowed here");
     }
 

@@ -7,6 +7,8 @@
 
 namespace csms::api::detail {
 
+inline constexpr const char* kNotConnected = "the station is not connected";
+
 // A command that got no answer from the station, as the REST answer.
 inline server::HttpResponse unanswered(const CommandResult& result) {
   using Kind = CommandResult::Kind;
@@ -16,7 +18,7 @@ inline server::HttpResponse unanswered(const CommandResult& result) {
     case Kind::UnknownStation:
       return problem(404, "unknown station");
     case Kind::Offline:
-      return problem(409, "the station is not connected");
+      return problem(409, kNotConnected);
     case Kind::Timeout:
       return problem(504, "the station did not answer in time");
     case Kind::CallError:

@@ -501,6 +501,17 @@ int serve_command(const Config& config) {
     }
   });
 
+  // Fleet jobs move on every second (their state is in the database; in a cluster each node
+  // claims its share).
+  std::thread jobs([&] {
+    std::unique_lock lock(maintenance_mutex);
+    while (!maintenance_wake.wait_for(lock, std::chrono::seconds(1), [&] { return stopping; })) {
+      lock.unlock();
+      api.run_jobs();
+      lock.lock();
+    }
+  });
+
   // SIGHUP reloads the TLS certificates (they are also reloaded when their files change);
   // SIGINT and SIGTERM stop.
   int signal_number = 0;
@@ -519,6 +530,7 @@ int serve_command(const Config& config) {
   }
   maintenance_wake.notify_all();
   maintenance.join();
+  jobs.join();
   spdlog::info("received {}, shutting down", signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
   ready = false;
   alert_streams.close_all();

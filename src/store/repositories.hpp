@@ -260,6 +260,16 @@ class PgOperationsRepository final : public domain::OperationsRepository {
                                   const std::optional<std::string>& kind, const domain::Page& page) override;
   std::vector<std::string> variable_values(const std::string& station_id,
                                            const std::string& variable) override;
+  domain::JobCreated create_job(const domain::NewJob& job) override;
+  std::optional<std::string> get_job(std::int64_t id) override;
+  std::string list_jobs(const std::optional<std::string>& state, const domain::Page& page) override;
+  std::optional<std::string> list_job_stations(std::int64_t id, const std::optional<std::string>& state,
+                                               const domain::Page& page) override;
+  domain::WriteResult cancel_job(std::int64_t id) override;
+  std::vector<domain::JobWork> advance_jobs(int limit) override;
+  void job_station_result(std::int64_t job_id, const std::string& station_id, const std::string& state,
+                          const std::optional<std::string>& status, const std::optional<std::string>& detail,
+                          std::optional<std::int64_t> file_transfer_id) override;
 
  private:
   pqxx::transaction_base& txn_;

@@ -31,6 +31,10 @@ struct OcppClient::Impl {
   beast::flat_buffer buffer;
   std::string protocol;
   bool closed = false;
+  // poll(): a read left waiting across calls, and its outcome.
+  bool reading = false;
+  beast::error_code read_result;
+  std::size_t read_size = 0;
 };
 
 OcppClient::OcppClient(unsigned short port, const std::string& station_id,
@@ -90,6 +94,28 @@ std::string OcppClient::receive(std::chrono::milliseconds timeout) {
   }
   std::string text = beast::buffers_to_string(impl_->buffer.data());
   impl_->buffer.consume(size);
+  return text;
+}
+
+std::optional<std::string> OcppClient::poll(std::chrono::milliseconds timeout) {
+  if (!impl_->reading) {
+    impl_->reading = true;
+    impl_->read_result = asio::error::would_block;
+    impl_->ws.async_read(impl_->buffer, [this](beast::error_code ec, std::size_t n) {
+      impl_->read_result = ec;
+      impl_->read_size = n;
+    });
+  }
+  impl_->ioc.restart();
+  impl_->ioc.run_for(timeout);
+  if (impl_->read_result == asio::error::would_block) return std::nullopt;
+  impl_->reading = false;
+  if (impl_->read_result) {
+    impl_->closed = true;
+    throw std::runtime_error("connection ended: " + impl_->read_result.message());
+  }
+  std::string text = beast::buffers_to_string(impl_->buffer.data());
+  impl_->buffer.consume(impl_->read_size);
   return text;
 }
 

@@ -39,6 +39,10 @@ class OcppClient {
   void send_text(const std::string& text);
   // The next text frame; throws on timeout or close.
   std::string receive(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // The next text frame if one comes within `timeout`; unlike receive(), waiting in vain
+  // leaves the connection open (the read stays pending for the next poll). Do not mix with
+  // receive() or call() while a poll's read is pending.
+  std::optional<std::string> poll(std::chrono::milliseconds timeout);
   // True when nothing at all arrives for `quiet` (without consuming anything).
   bool silent_for(std::chrono::milliseconds quiet);
   // Whether the server closed the connection within `timeout`.

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -101,6 +102,8 @@ class Api {
   void handle(server::HttpRequest request, std::function<void(server::HttpResponse)> respond);
   // The largest body a request may carry (ServerSettings::upload_limit): images and uploads.
   std::size_t upload_limit(const std::string& method, const std::string& target) const;
+  // Moves the fleet jobs on and sends what is due (one round at a time); called every second.
+  void run_jobs();
   // Maintenance-window changes mark the affected history for recomputation.
   void set_analytics(analytics::AnalyticsService* analytics) { analytics_ = analytics; }
 
@@ -139,6 +142,17 @@ class Api {
   void cancel_reservation(int id, std::optional<std::string> station, bool as_command,
                           std::function<void(server::HttpResponse)> respond);
 
+  // POST /stations/{id}/commands/{name}: answers with the station's answer (or the problem);
+  // throws HttpError for a request refused before anything is sent.
+  void station_command(const std::string& station_id, const std::string& name,
+                       const server::HttpRequest& request, const std::string& actor,
+                       std::function<void(server::HttpResponse)> respond);
+  // Fleet jobs (job_routes.cpp): /api/v1/jobs, and the runner that sends their commands.
+  void handle_jobs(const std::vector<std::string>& segments, const detail::Target& target,
+                   const server::HttpRequest& request, const std::string& actor,
+                   std::function<void(server::HttpResponse)> respond);
+  void send_job_work(domain::JobWork work);
+  std::atomic<bool> jobs_running_{false};
   // Firmware images, file transfers and the file endpoint /files/{token} (file_routes.cpp).
   void handle_file_endpoint(const std::vector<std::string>& segments, const server::HttpRequest& request,
                             std::function<void(server::HttpResponse)> respond);

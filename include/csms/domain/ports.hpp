@@ -566,6 +566,36 @@ struct FileTransferAccess {
   bool image_ready = false;  // firmware: its bytes are uploaded
 };
 
+// A fleet job to create: its command for the stations listed, or for those matching the
+// filter (JSON {"protocol"?, "vendor"?, "model"?, "firmware_version"?, "online"?}).
+struct NewJob {
+  std::string command;
+  std::string body_json;
+  std::optional<std::vector<std::string>> stations;
+  std::string filter_json = "{}";
+  int concurrency = 10;
+  std::optional<int> wave_size;
+  std::optional<int> max_failure_percent;
+  int max_attempts = 3;
+  Timestamp deadline;
+  std::string created_by;
+};
+
+struct JobCreated {
+  std::optional<std::string> doc;             // the job; absent when it was not created
+  std::vector<std::string> unknown_stations;  // listed stations that do not exist
+};
+
+// One command a job is to send now (its row is `sending`).
+struct JobWork {
+  std::int64_t job_id = 0;
+  std::string station_id;
+  std::string command;
+  std::string body_json;
+  int attempts = 0;
+  int max_attempts = 0;
+};
+
 // Firmware images and file transfers (issue 16). Documents are JSON text.
 class OperationsRepository {
  public:
@@ -594,6 +624,23 @@ class OperationsRepository {
   // such as the file transfer protocols it supports.
   virtual std::vector<std::string> variable_values(const std::string& station_id,
                                                    const std::string& variable) = 0;
+  // Fleet jobs (migrations/0033_jobs.sql).
+  virtual JobCreated create_job(const NewJob& job) = 0;
+  virtual std::optional<std::string> get_job(std::int64_t id) = 0;
+  virtual std::string list_jobs(const std::optional<std::string>& state, const Page& page) = 0;
+  // nullopt: no such job.
+  virtual std::optional<std::string> list_job_stations(std::int64_t id,
+                                                       const std::optional<std::string>& state,
+                                                       const Page& page) = 0;
+  // Conflict: the job is not running.
+  virtual WriteResult cancel_job(std::int64_t id) = 0;
+  // Moves every running job on: outcomes of file transfers, the deadline, halting, completion;
+  // then claims (as `sending`) what is to be sent now, at most `limit` rows.
+  virtual std::vector<JobWork> advance_jobs(int limit) = 0;
+  virtual void job_station_result(std::int64_t job_id, const std::string& station_id,
+                                  const std::string& state, const std::optional<std::string>& status,
+                                  const std::optional<std::string>& detail,
+                                  std::optional<std::int64_t> file_transfer_id) = 0;
 };
 
 class Repositories {
