@@ -153,6 +153,18 @@ TEST(Rollup, FaultedConnectorAndUnavailableStationAreDown) {
   EXPECT_EQ(rows.at({2, 1, "2026-01-15 10:00:00"}).down_s, 10 * 60);
 }
 
+TEST(Rollup, ReservedTimeCountsAsOccupiedNotCharging) {
+  // Reserved 10:10-10:40 (a reservation the station took), then free again.
+  auto in = berlin_station("2026-01-15T09:00:00Z", "2026-01-15T10:00:00Z");
+  in.connectors = {{1, 1}};
+  in.statuses = {{1, 1, at("2026-01-15T08:59:00Z"), ConnectorStatus::Available},
+                 {1, 1, at("2026-01-15T09:10:00Z"), ConnectorStatus::Reserved},
+                 {1, 1, at("2026-01-15T09:40:00Z"), ConnectorStatus::Available}};
+  auto rows = by_key(compute_hours(in, at("2026-01-16T00:00:00Z")));
+  EXPECT_EQ(rows.at({1, 1, "2026-01-15 10:00:00"}).occupied_s, 30 * 60);
+  EXPECT_EQ(rows.at({1, 1, "2026-01-15 10:00:00"}).charging_s, 0);
+}
+
 TEST(Rollup, TwoZeroOneChargingStateDecidesChargingTime) {
   // Occupied all hour; charging 10:00-10:15, suspended by the EV until 10:45, charging again.
   auto in = berlin_station("2026-01-15T09:00:00Z", "2026-01-15T10:00:00Z");
