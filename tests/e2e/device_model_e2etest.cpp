@@ -124,5 +124,82 @@ TEST(DeviceModelE2e, ThreePartNotifyReport_IsAssembled_AnswersToSetAndGetKeepItC
   EXPECT_EQ(api("GET", "/api/v1/stations/NOBODY/variables").status, 404);
 }
 
+TEST(DeviceModelE2e, Monitoring_SetThroughRest_ItsAlertingEventOpensAnAlert_ClearedResolvesIt) {
+  if (std::getenv("CSMS_TEST_DATABASE_URL") == nullptr) GTEST_SKIP() << "run through scripts/test.sh";
+  auto url = fresh_database("csms_e2e_monitoring");
+  CsmsProcess server(url);
+  auto api = [&](const std::string& method, const std::string& target,
+                 std::optional<json> body = std::nullopt) {
+    return http(server.api_port(), method, target, body);
+  };
+  OcppClient cs(server.ocpp_port(), "MON-201", {"ocpp2.0.1"});
+  cs.call("BootNotification",
+          {{"reason", "PowerUp"}, {"chargingStation", {{"model", "M"}, {"vendorName", "V"}}}});
+  // The station answers the monitor it is given as a real one does.
+  std::thread charger([&] {
+    auto frame = json::parse(cs.receive());
+    EXPECT_EQ(frame[2], "SetVariableMonitoring");
+    const auto& data = frame[3]["setMonitoringData"];
+    EXPECT_EQ(data.size(), 1u) << frame.dump();
+    EXPECT_EQ(data[0]["component"]["name"], "EVSE");
+    EXPECT_EQ(data[0]["variable"]["name"], "Temperature");
+    EXPECT_EQ(data[0]["type"], "UpperThreshold");
+    EXPECT_EQ(data[0]["value"], 70);
+    cs.send_text(json::array({3,
+                              frame[1],
+                              {{"setMonitoringResult", json::array({{{"id", 17},
+                                                                     {"status", "Accepted"},
+                                                                     {"type", "UpperThreshold"},
+                                                                     {"severity", 4},
+                                                                     {"component", data[0]["component"]},
+                                                                     {"variable", data[0]["variable"]}}})}}})
+                     .dump());
+  });
+  auto set = api("POST", "/api/v1/stations/MON-201/commands/set-variable-monitoring",
+                 json{{"monitors", json::array({{{"key", "EVSE.Temperature"},
+                                                 {"type", "UpperThreshold"},
+                                                 {"value", 70},
+                                                 {"severity", 4}}})}});
+  charger.join();
+  ASSERT_EQ(set.status, 200) << set.raw;
+  EXPECT_EQ(set.body["response"]["setMonitoringResult"][0]["id"], 17);
+
+  // The monitor trips: the station's NotifyEvent opens an alert; its clearing resolves it.
+  auto event = [](bool cleared) {
+    json data = {{"eventId", cleared ? 2 : 1},
+                 {"timestamp", "2026-03-01T10:00:00Z"},
+                 {"trigger", "Alerting"},
+                 {"actualValue", cleared ? "65" : "74"},
+                 {"eventNotificationType", "CustomMonitor"},
+                 {"variableMonitoringId", 17},
+                 {"component", {{"name", "EVSE"}, {"evse", {{"id", 1}}}}},
+                 {"variable", {{"name", "Temperature"}}}};
+    if (cleared) data["cleared"] = true;
+    return json{{"generatedAt", "2026-03-01T10:00:00Z"}, {"seqNo", 0}, {"eventData", json::array({data})}};
+  };
+  cs.call("NotifyEvent", event(false));
+  json alerts;
+  for (int i = 0; i < 50; ++i) {
+    alerts = api("GET", "/api/v1/alerts?station=MON-201&state=open").body["items"];
+    if (!alerts.empty()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(alerts.size(), 1u) << "the tripped monitor raises an alert";
+  EXPECT_EQ(alerts[0]["rule"], "charger_reported");
+  cs.call("NotifyEvent", event(true));
+  for (int i = 0; i < 50; ++i) {
+    alerts = api("GET", "/api/v1/alerts?station=MON-201&state=open").body["items"];
+    if (alerts.empty()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(alerts.empty()) << "the station's all-clear resolves it: " << alerts.dump();
+
+  // 1.6 has no monitoring: refused before anything is sent.
+  OcppClient cp(server.ocpp_port(), "MON-16", {"ocpp1.6"});
+  cp.call("BootNotification", {{"chargePointVendor", "V"}, {"chargePointModel", "M"}});
+  EXPECT_EQ(api("POST", "/api/v1/stations/MON-16/commands/set-monitoring-base", json{{"base", "All"}}).status,
+            400);
+}
+
 }  // namespace
 }  // namespace csms::testing
