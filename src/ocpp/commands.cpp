@@ -283,13 +283,26 @@ std::optional<OutboundCall> charging_command(Version version, std::string_view n
 // The 2.0.1 messages 1.6 has no counterpart for; nullopt for other names.
 std::optional<OutboundCall> v201_only_command(Version version, std::string_view name, const json& body,
                                               int request_id) {
-  static constexpr std::array<std::string_view, 12> kNames = {
+  static constexpr std::array<std::string_view, 13> kNames = {
       "get-transaction-status",  "customer-information",      "set-display-message", "get-display-messages",
       "clear-display-message",   "get-base-report",           "get-report",          "get-monitoring-report",
-      "set-variable-monitoring", "clear-variable-monitoring", "set-monitoring-base", "set-monitoring-level"};
+      "set-variable-monitoring", "clear-variable-monitoring", "set-monitoring-base", "set-monitoring-level",
+      "get-charging-profiles"};
   if (std::find(kNames.begin(), kNames.end(), name) == kNames.end()) return std::nullopt;
   if (version == Version::V16)
     throw CommandError(std::string(name) + " is an OCPP 2.0.1 message; 1.6 has none");
+  if (name == "get-charging-profiles") {
+    // The profiles come back as ReportChargingProfiles (kept as station reports).
+    json criterion = json::object();
+    if (auto purpose = opt_string(body, "purpose")) criterion["chargingProfilePurpose"] = *purpose;
+    if (auto level = opt_integer(body, "stack_level")) criterion["stackLevel"] = *level;
+    if (const auto* ids = optional_member(body, "profile_ids")) criterion["chargingProfileId"] = *ids;
+    if (const auto* sources = optional_member(body, "limit_sources"))
+      criterion["chargingLimitSource"] = *sources;
+    json p = {{"requestId", request_id}, {"chargingProfile", criterion}};
+    if (auto evse = opt_integer(body, "evse_id")) p["evseId"] = *evse;
+    return OutboundCall{"GetChargingProfiles", p};
+  }
   if (name == "get-transaction-status") {
     json p = json::object();
     if (optional_member(body, "transaction_id") != nullptr) p["transactionId"] = transaction_id_text(body);
@@ -444,9 +457,12 @@ OutboundCall build_16(std::string_view name, const json& body) {
              {"value", value.is_string() ? value.get<std::string>() : value.dump()}}};
   }
   if (name == "trigger-message") {
-    json p = {{"requestedMessage", need_string(body, "message")}};
+    const auto message = need_string(body, "message");
+    json p = {{"requestedMessage", message}};
     if (auto evse = opt_integer(body, "evse_id")) p["connectorId"] = *evse;
-    return {"TriggerMessage", p};
+    // What only the security extension's ExtendedTriggerMessage can ask for.
+    const bool extended = message == "LogStatusNotification" || message == "SignChargePointCertificate";
+    return {extended ? "ExtendedTriggerMessage" : "TriggerMessage", p};
   }
   if (name == "clear-cache") return {"ClearCache", json::object()};
   if (name == "reserve") {

@@ -10,7 +10,7 @@ namespace csms::domain {
 // name in POST /api/v1/stations/{id}/commands/{name}. `ocpp` maps each to both versions'
 // messages; the server also sends some of its own (password rotation, profile upgrade, the
 // running cost), which are not in this list.
-inline constexpr std::array<std::string_view, 35> kOperatorCommands = {
+inline constexpr std::array<std::string_view, 36> kOperatorCommands = {
     "remote-start",
     "remote-stop",
     "reset",
@@ -47,6 +47,7 @@ inline constexpr std::array<std::string_view, 35> kOperatorCommands = {
     "clear-variable-monitoring",
     "set-monitoring-base",
     "set-monitoring-level",
+    "get-charging-profiles",
 };
 
 constexpr bool is_operator_command(std::string_view name) {

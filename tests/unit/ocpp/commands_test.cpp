@@ -618,6 +618,20 @@ TEST(ChargingCommands, SetChargingProfile_MapsToEachVersionsShape) {
       CommandError);
 }
 
+TEST(ChargingCommands, GetChargingProfiles201_AndExtendedTrigger16) {
+  auto profiles =
+      build(kV201, "get-charging-profiles", R"({"evse_id":1,"purpose":"TxProfile","profile_ids":[4,5]})");
+  EXPECT_EQ(profiles.action, "GetChargingProfiles");
+  EXPECT_EQ(profiles.payload["requestId"], kRequestId);
+  EXPECT_EQ(profiles.payload["evseId"], 1);
+  EXPECT_EQ(profiles.payload["chargingProfile"],
+            json::parse(R"({"chargingProfilePurpose":"TxProfile","chargingProfileId":[4,5]})"));
+  EXPECT_THROW(build_command(kV16, "get-charging-profiles", json::object(), 1), CommandError);
+  EXPECT_EQ(build(kV16, "trigger-message", R"({"message":"LogStatusNotification"})").action,
+            "ExtendedTriggerMessage");
+  EXPECT_EQ(build(kV16, "trigger-message", R"({"message":"Heartbeat"})").action, "TriggerMessage");
+}
+
 TEST(ChargingCommands, ClearAndCompositeSchedule_MapCriteria) {
   auto v16 = build(kV16, "clear-charging-profile", R"({"evse_id":2,"purpose":"TxProfile","stack_level":1})");
   EXPECT_EQ(v16.payload,
