@@ -225,7 +225,7 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
       return respond(
           HttpResponse{200, "text/plain; version=0.0.4", {}, metrics::registry().render(), nullptr, {}});
     // The file endpoint: a transfer's URL token is its only credential.
-    if (!seg.empty() && seg[0] == "files") return handle_file_endpoint(seg, request, respond);
+    if (!seg.empty() && seg[0] == "files") return handle_file_endpoint(seg, std::move(request), respond);
     if (seg.size() < 2 || seg[0] != "api" || seg[1] != "v1") throw HttpError(404, "no such resource");
     if (seg.size() == 3 && seg[2] == "openapi.json" && method == "GET")
       return respond(json_response(200, std::string(openapi_document())));
@@ -297,7 +297,7 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
       return handle_analytics(seg, request, respond);
 
     if (resource == "reservations") return handle_reservations(seg, request, respond);
-    if (resource == "firmware") return handle_firmware(seg, target, request, respond);
+    if (resource == "firmware") return handle_firmware(seg, target, std::move(request), respond);
     if (resource == "file-transfers") return handle_file_transfers(seg, target, request, respond);
     if (resource == "jobs") return handle_jobs(seg, target, request, token_actor(*found), respond);
     if (resource == "stations" && depth == 5 && seg[4] == "variables") {

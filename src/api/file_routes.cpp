@@ -53,7 +53,7 @@ std::string random_token() {
 }
 
 // Written whole or not at all: a reader never sees half a file.
-void write_atomically(const fs::path& path, const std::string& data) {
+void write_atomically(const fs::path& path, std::string_view data) {
   fs::create_directories(path.parent_path());
   auto partial = path;
   partial += ".partial";
@@ -81,10 +81,14 @@ std::string header(const HttpRequest& request, const std::string& name) {
   return it == request.headers.end() ? std::string() : it->second;
 }
 
-// A multipart/form-data body's first part that carries a file (or its first part): its
-// file name (maybe empty) and bytes. nullopt: not multipart, or malformed.
-std::optional<std::pair<std::string, std::string>> multipart_file(const std::string& content_type,
-                                                                  const std::string& body) {
+// Where a multipart/form-data body's first part that carries a file (or its first part) is:
+// its file name (maybe empty) and the span of its bytes. nullopt: not multipart, or malformed.
+struct FormFile {
+  std::string name;
+  std::size_t offset = 0;
+  std::size_t size = 0;
+};
+std::optional<FormFile> multipart_file(const std::string& content_type, const std::string& body) {
   auto lower = content_type;
   std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
   if (!lower.starts_with("multipart/form-data")) return std::nullopt;
@@ -96,7 +100,7 @@ std::optional<std::pair<std::string, std::string>> multipart_file(const std::str
     boundary = boundary.substr(1, boundary.size() - 2);
   if (boundary.empty()) return std::nullopt;
   const std::string delimiter = "--" + boundary;
-  std::optional<std::pair<std::string, std::string>> first;
+  std::optional<FormFile> first;
   std::size_t pos = body.find(delimiter);
   while (pos != std::string::npos) {
     pos += delimiter.size();
@@ -105,15 +109,15 @@ std::optional<std::pair<std::string, std::string>> multipart_file(const std::str
     if (headers_end == std::string::npos) return first;
     auto next = body.find("\r\n" + delimiter, headers_end + 4);
     if (next == std::string::npos) return first;
-    std::string part_headers = body.substr(pos, headers_end - pos);
-    std::string content = body.substr(headers_end + 4, next - headers_end - 4);
-    std::string name;
-    if (auto f = part_headers.find("filename=\""); f != std::string::npos) {
+    std::string_view part_headers(body.data() + pos, headers_end - pos);
+    FormFile part{{}, headers_end + 4, next - headers_end - 4};
+    if (auto f = part_headers.find("filename=\""); f != std::string_view::npos) {
       auto close = part_headers.find('"', f + 10);
-      if (close != std::string::npos) name = part_headers.substr(f + 10, close - f - 10);
-      return std::pair{name, std::move(content)};
+      if (close != std::string_view::npos)
+        part.name = std::string(part_headers.substr(f + 10, close - f - 10));
+      return part;
     }
-    if (!first) first = std::pair{std::string(), std::move(content)};
+    if (!first) first = part;
     pos = next + 2;
   }
   return first;
@@ -131,10 +135,23 @@ bool supports_http(const std::vector<std::string>& protocols) {
 
 }  // namespace
 
-std::size_t Api::upload_limit(const std::string& method, const std::string& target) const {
+std::size_t Api::upload_limit(const std::string& method, const std::string& target,
+                              const std::string& authorization) const {
   if (method != "PUT" && method != "POST") return 0;
-  if (target.starts_with("/files/") || (target.starts_with("/api/v1/firmware/") && method == "PUT"))
-    return settings_.max_upload_bytes;
+  // A station's upload: only to what looks like one of our tokens (the token itself is
+  // checked once the body is there: that needs the database).
+  if (target.starts_with("/files/")) {
+    auto token = std::string_view(target).substr(7);
+    token = token.substr(0, token.find('/'));
+    return token.size() == 64 && token.find_first_not_of("0123456789abcdef") == std::string_view::npos
+               ? settings_.max_upload_bytes
+               : 0;
+  }
+  // An image: only from an admin token.
+  if (target.starts_with("/api/v1/firmware/") && method == "PUT" && authorization.starts_with("Bearer ")) {
+    auto found = find_token(settings_.tokens, std::string_view(authorization).substr(7));
+    return found && found->role == Role::Admin ? settings_.max_upload_bytes : 0;
+  }
   return 0;
 }
 
@@ -146,7 +163,7 @@ fs::path Api::upload_path(std::int64_t id) const {
   return fs::path(settings_.files_dir) / "uploads" / std::to_string(id);
 }
 
-void Api::handle_file_endpoint(const std::vector<std::string>& seg, const HttpRequest& request,
+void Api::handle_file_endpoint(const std::vector<std::string>& seg, HttpRequest request,
                                std::function<void(HttpResponse)> respond) {
   if (seg.size() < 2 || seg.size() > 3) throw HttpError(404, "no such file");
   const auto& method = request.method;
@@ -155,11 +172,13 @@ void Api::handle_file_endpoint(const std::vector<std::string>& seg, const HttpRe
   auto token_hash = sha256_hex(seg[1]);
   auto given_name = seg.size() == 3 ? seg[2] : std::string();
   auto found = std::make_shared<std::optional<domain::FileTransferAccess>>();
+  // The body moves along, never copied (it may be hundreds of MiB).
+  auto shared_request = std::make_shared<HttpRequest>(std::move(request));
   db_.run(
       [token_hash, found](domain::Repositories& repos) {
         *found = repos.operations().find_file_transfer(token_hash);
       },
-      [this, found, upload, given_name, request, respond](std::exception_ptr error) {
+      [this, found, upload, given_name, shared_request, respond](std::exception_ptr error) {
         if (error) return respond(problem(503, "the database is unavailable; try again later"));
         const auto& access = *found;
         if (!access || (upload != (access->kind == "log"))) return respond(problem(404, "no such file"));
@@ -174,20 +193,18 @@ void Api::handle_file_endpoint(const std::vector<std::string>& seg, const HttpRe
                          [file = std::move(file), respond](std::exception_ptr) { respond(file); });
         }
         // An upload: the body, or the file part of a form.
-        auto request_copy = std::make_shared<HttpRequest>(request);
-        worker_.post([this, id, given_name, request_copy, respond] {
+        worker_.post([this, id, given_name, shared_request, respond] {
           std::string name = given_name;
-          std::string* bytes = &request_copy->body;
-          auto form = multipart_file(header(*request_copy, "content-type"), request_copy->body);
-          if (form) {
-            if (!form->first.empty()) name = form->first;
-            bytes = &form->second;
+          std::string_view bytes = shared_request->body;
+          if (auto form = multipart_file(header(*shared_request, "content-type"), shared_request->body)) {
+            if (!form->name.empty()) name = form->name;
+            bytes = bytes.substr(form->offset, form->size);
           }
           name = safe_name(name);
-          auto digest = sha256_hex(*bytes);
-          auto size = static_cast<std::int64_t>(bytes->size());
+          auto digest = sha256_hex(bytes);
+          auto size = static_cast<std::int64_t>(bytes.size());
           try {
-            write_atomically(upload_path(id), *bytes);
+            write_atomically(upload_path(id), bytes);
           } catch (const std::exception& e) {
             spdlog::error("file transfer {}: the upload could not be stored: {}", id, e.what());
             return respond(problem(500, "the upload could not be stored"));
@@ -205,8 +222,8 @@ void Api::handle_file_endpoint(const std::vector<std::string>& seg, const HttpRe
       });
 }
 
-void Api::handle_firmware(const std::vector<std::string>& seg, const Target& target,
-                          const HttpRequest& request, std::function<void(HttpResponse)> respond) {
+void Api::handle_firmware(const std::vector<std::string>& seg, const Target& target, HttpRequest request,
+                          std::function<void(HttpResponse)> respond) {
   const auto& method = request.method;
   const auto depth = seg.size();
   auto ops = [this, respond](std::function<HttpResponse(domain::OperationsRepository&)> work) {
@@ -256,16 +273,20 @@ void Api::handle_firmware(const std::vector<std::string>& seg, const Target& tar
       return doc ? json_response(200, *doc) : problem(404, "firmware image not found");
     });
   if (depth == 4 && method == "DELETE") {
-    return ops([this, id](domain::OperationsRepository& repo) {
-      auto result = repo.delete_firmware(id);
-      if (result == domain::WriteResult::Conflict)
-        return problem(409, "stations were sent this image; it stays for their record");
-      if (result == domain::WriteResult::Done) {
-        std::error_code ignored;
-        fs::remove(firmware_path(id), ignored);
-      }
-      return write_result(result, "firmware image", std::nullopt, 204);
-    });
+    auto result = std::make_shared<domain::WriteResult>(domain::WriteResult::NotFound);
+    return db_.run(
+        [id, result](domain::Repositories& repos) { *result = repos.operations().delete_firmware(id); },
+        [this, id, result, respond](std::exception_ptr error) {
+          if (error) return respond(problem(503, "the database is unavailable; try again later"));
+          if (*result == domain::WriteResult::Conflict)
+            return respond(problem(409, "stations were sent this image; it stays for their record"));
+          if (*result == domain::WriteResult::Done) {
+            // Only once the row is gone for good.
+            std::error_code ignored;
+            fs::remove(firmware_path(id), ignored);
+          }
+          respond(write_result(*result, "firmware image", std::nullopt, 204));
+        });
   }
   if (depth == 5 && seg[4] == "image" && method == "GET")
     return ops([this, id](domain::OperationsRepository& repo) {
@@ -281,14 +302,18 @@ void Api::handle_firmware(const std::vector<std::string>& seg, const Target& tar
   if (depth == 5 && seg[4] == "image" && method == "PUT") {
     if (request.body.empty()) throw HttpError(400, "the body is the image's bytes; it is empty");
     auto expected = std::make_shared<std::optional<std::optional<std::string>>>();
-    auto request_copy = std::make_shared<HttpRequest>(request);
+    auto request_copy = std::make_shared<HttpRequest>(std::move(request));
+    auto sent = std::make_shared<bool>(false);
     return db_.run(
-        [id, expected](domain::Repositories& repos) {
+        [id, expected, sent](domain::Repositories& repos) {
           *expected = repos.operations().firmware_expected_sha256(id);
+          *sent = *expected && repos.operations().firmware_sent(id);
         },
-        [this, id, expected, request_copy, respond](std::exception_ptr error) {
+        [this, id, expected, sent, request_copy, respond](std::exception_ptr error) {
           if (error) return respond(problem(503, "the database is unavailable; try again later"));
           if (!*expected) return respond(problem(404, "firmware image not found"));
+          if (*sent)
+            return respond(problem(409, "stations were sent this image; upload it as a new version"));
           worker_.post([this, id, expected, request_copy, respond] {
             const auto& bytes = request_copy->body;
             auto digest = sha256_hex(bytes);
@@ -441,7 +466,7 @@ void Api::file_command(const std::string& station_id, const std::string& name, j
         if (plan->refusal) return respond(problem(plan->status, *plan->refusal));
         const auto id = plan->id;
         body.erase("firmware_id");
-        body["request_id"] = id;
+        body["request_id"] = domain::kFileTransferRequestIds + id;
         while (!base.empty() && base.back() == '/') base.pop_back();
         body["location"] = base + "/files/" + token + "/" + plan->file_name;
         if (plan->certificate && !body.contains("signing_certificate")) {
@@ -450,9 +475,9 @@ void Api::file_command(const std::string& station_id, const std::string& name, j
         }
         commands_.send(station_id, name, body, [this, id, respond](CommandResult result) {
           const bool answered = result.kind == CommandResult::Kind::Answered;
-          const std::string state = !answered                     ? "failed_to_send"
-                                    : result.status == "Accepted" ? "accepted"
-                                                                  : "rejected";
+          // AcceptedCanceled: taken, and an earlier transfer of the station's was stopped for it.
+          const bool took = result.status == "Accepted" || result.status == "AcceptedCanceled";
+          const std::string state = !answered ? "failed_to_send" : took ? "accepted" : "rejected";
           auto doc = std::make_shared<std::optional<std::string>>();
           db_.run(
               [id, state, result, answered, doc](domain::Repositories& repos) {

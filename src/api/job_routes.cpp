@@ -32,7 +32,7 @@ const std::set<std::string> kNotForJobs = {"remote-start", "remote-stop", "reser
 
 bool accepted(const std::string& status) {
   return status == "Accepted" || status == "Unlocked" || status == "UpToDate" || status == "RebootRequired" ||
-         status == "Scheduled";
+         status == "Scheduled" || status == "AcceptedCanceled";
 }
 
 std::optional<int> int_field(const json& body, const char* key, int min, int max) {

@@ -447,8 +447,9 @@ int serve_command(const Config& config) {
   server_settings.api_request_timeout = std::max(
       std::chrono::seconds(120), std::chrono::seconds(config.call_timeout_s) + std::chrono::seconds(30));
   server_settings.leniency = config.leniency;
-  server_settings.upload_limit = [&api](const std::string& method, const std::string& target) {
-    return api.upload_limit(method, target);
+  server_settings.upload_limit = [&api](const std::string& method, const std::string& target,
+                                        const std::string& authorization) {
+    return api.upload_limit(method, target, authorization);
   };
   // Frame logging never writes a password or key (AuthorizationKey, BasicAuthPassword, ...).
   server_settings.redact = [](const std::string& frame) { return ocpp::redact_secrets(frame); };
@@ -476,6 +477,18 @@ int serve_command(const Config& config) {
   gateway.attach(server);
   server.start();
   bound_api_port = server.api_port();
+  if (config.files_base_url.empty()) {
+    const auto& host = config.api_listen.host;
+    if (host == "0.0.0.0" || host == "::" || host.empty())
+      spdlog::warn(
+          "files.base_url is not set and the API listens on every address: firmware and log "
+          "transfers through this server are refused until it is set");
+    else if (host.starts_with("127.") || host == "::1" || host == "localhost")
+      spdlog::warn(
+          "files.base_url is not set: stations are given file URLs on {} (only a station on this "
+          "machine reaches them); set files.base_url to the address stations reach",
+          host);
+  }
   ready = true;
   spdlog::info("csms {} ready: OCPP on ws://{}:{}{}/<stationId>{}, API on {}{}:{} (node {}{})", CSMS_VERSION,
                config.ocpp_listen.host, server.ocpp_port(), config.ocpp_path_prefix,
@@ -493,16 +506,18 @@ int serve_command(const Config& config) {
   std::thread maintenance([&] {
     std::unique_lock lock(maintenance_mutex);
     while (!maintenance_wake.wait_for(lock, std::chrono::hours(6), [&] { return stopping; })) {
+      lock.unlock();  // the jobs thread shares the mutex
       try {
         store::ensure_partitions(url);
       } catch (const std::exception& e) {
         spdlog::warn("could not create meter sample partitions: {}", e.what());
       }
+      lock.lock();
     }
   });
 
-  // Fleet jobs move on every second (their state is in the database; in a cluster each node
-  // claims its share).
+  // Fleet jobs move on every second (their state is in the database; in a cluster one node
+  // at a time moves them on).
   std::thread jobs([&] {
     std::unique_lock lock(maintenance_mutex);
     while (!maintenance_wake.wait_for(lock, std::chrono::seconds(1), [&] { return stopping; })) {

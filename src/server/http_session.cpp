@@ -141,20 +141,18 @@ awaitable<void> serve(Server::Impl& server, Stream& stream, ConnectionGate::Tick
     if (!ec) {
       const auto& head = parser.get();
       if (server.settings.upload_limit)
-        limit = std::max(limit, server.settings.upload_limit(std::string(head.method_string()),
-                                                             std::string(head.target())));
+        limit = std::max(
+            limit, server.settings.upload_limit(std::string(head.method_string()), std::string(head.target()),
+                                                std::string(head[http::field::authorization])));
       const auto length = parser.content_length();
       if (length && *length > limit) ec = http::error::body_limit;
-      if (!ec && limit > kMaxBody && length && *length > kMaxBody) {
-        if (!upload.take(server.settings.max_uploads)) {
-          co_await write_simple(
-              stream, 503, head.version(),
-              problem(503, "Service Unavailable", "too many uploads at once; try again later").body);
-          break;
-        }
-        // A slow link gets time for its size: 30 s and one more per 64 KiB.
-        beast::get_lowest_layer(stream).expires_after(kReadTimeout +
-                                                      std::chrono::seconds(*length / (64 * 1024)));
+      // A large body, or one of unknown length where a large one may come, holds a place.
+      const bool large = limit > kMaxBody && (!length || *length > kMaxBody);
+      if (!ec && large && !upload.take(server.settings.max_uploads)) {
+        co_await write_simple(
+            stream, 503, head.version(),
+            problem(503, "Service Unavailable", "too many uploads at once; try again later").body);
+        break;
       }
       parser.body_limit(limit);  // a chunked body is counted as it comes
       auto expect = head.find(http::field::expect);
@@ -166,10 +164,31 @@ awaitable<void> serve(Server::Impl& server, Stream& stream, ConnectionGate::Tick
         (void)written;
         ec = continue_ec;
       }
-      if (!ec && !parser.is_done()) {
+      if (!ec && !parser.is_done() && !large) {
         auto [body_ec, n] = co_await http::async_read(stream, buffer, parser, kAsTuple);
         (void)n;
         ec = body_ec;
+      }
+      // A large body: 30 s at most between pieces, and after the first 30 s at least 16 KiB/s
+      // on average, so a sender that trickles cannot hold an upload place for long.
+      const auto started = std::chrono::steady_clock::now();
+      std::uint64_t received = 0;
+      while (!ec && !parser.is_done() && large) {
+        beast::get_lowest_layer(stream).expires_after(kReadTimeout);
+        auto [body_ec, n] = co_await http::async_read_some(stream, buffer, parser, kAsTuple);
+        ec = body_ec;
+        received += n;
+        const auto elapsed = std::chrono::steady_clock::now() - started;
+        if (!ec && elapsed > kReadTimeout &&
+            received < static_cast<std::uint64_t>(
+                           std::chrono::duration_cast<std::chrono::seconds>(elapsed).count()) *
+                           16 * 1024) {
+          co_await write_simple(
+              stream, 408, head.version(),
+              problem(408, "Request Timeout", "the body came too slowly (under 16 KiB/s)").body);
+          ec = beast::error::timeout;
+          break;
+        }
       }
     }
     if (ec) {

@@ -169,13 +169,6 @@ domain::WriteResult PgAdminRepository::revoke_station_certificate(const std::str
   return domain::WriteResult::Done;
 }
 
-namespace {
-std::optional<long long> numeric_cursor(const domain::Page& page) {
-  if (page.cursor.empty()) return std::nullopt;
-  return std::stoll(page.cursor);
-}
-}  // namespace
-
 bool PgAdminRepository::station_exists(const std::string& id) {
   return !txn_.exec_params("SELECT 1 FROM stations WHERE id = $1", id).empty();
 }

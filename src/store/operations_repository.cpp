@@ -6,13 +6,6 @@
 
 namespace csms::store {
 
-namespace {
-std::optional<long long> cursor_of(const domain::Page& page) {
-  if (page.cursor.empty()) return std::nullopt;
-  return std::stoll(page.cursor);
-}
-}  // namespace
-
 std::optional<std::string> PgOperationsRepository::create_firmware(const std::string& fields_json) {
   auto rows = txn_.exec_params(
       "INSERT INTO firmware_images AS f (version, file_name, vendor, model, signing_certificate, signature, "
@@ -35,12 +28,12 @@ std::string PgOperationsRepository::list_firmware(const domain::Page& page) {
   auto rows = txn_.exec_params(
       "SELECT csms_firmware_json(f)::text AS doc, f.id AS cursor FROM firmware_images f "
       "WHERE ($1::bigint IS NULL OR f.id > $1) ORDER BY f.id LIMIT $2",
-      cursor_of(page), page.limit + 1);
+      numeric_cursor(page), page.limit + 1);
   return page_json(rows, page);
 }
 
 std::optional<std::optional<std::string>> PgOperationsRepository::firmware_expected_sha256(std::int64_t id) {
-  auto rows = txn_.exec_params("SELECT expected_sha256 FROM firmware_images WHERE id = $1", id);
+  auto rows = txn_.exec_params("SELECT expected_sha256 FROM firmware_images WHERE id = $1 FOR UPDATE", id);
   if (rows.empty()) return std::nullopt;
   return opt<std::string>(rows[0][0]);
 }
@@ -50,6 +43,10 @@ void PgOperationsRepository::set_firmware_image(std::int64_t id, const std::stri
   txn_.exec_params(
       "UPDATE firmware_images SET sha256 = $2, size_bytes = $3, uploaded_at = now() WHERE id = $1", id,
       sha256, size);
+}
+
+bool PgOperationsRepository::firmware_sent(std::int64_t id) {
+  return !txn_.exec_params("SELECT 1 FROM file_transfers WHERE firmware_id = $1 LIMIT 1", id).empty();
 }
 
 domain::WriteResult PgOperationsRepository::delete_firmware(std::int64_t id) {
@@ -69,7 +66,10 @@ std::int64_t PgOperationsRepository::create_file_transfer(const domain::NewFileT
       "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
       t.station_id, t.kind, t.firmware_id, t.token_sha256, ts(t.expires_at), t.created_by);
   auto id = row[0].as<std::int64_t>();
-  txn_.exec_params("UPDATE file_transfers SET request_id = $1 WHERE id = $1", id);
+  // In a range of their own, apart from the request ids the server numbers its other calls
+  // with (from 1), so a status for one of those never moves a transfer.
+  txn_.exec_params("UPDATE file_transfers SET request_id = $2 + id WHERE id = $1", id,
+                   domain::kFileTransferRequestIds);
   return id;
 }
 
@@ -129,7 +129,7 @@ std::string PgOperationsRepository::list_file_transfers(const std::optional<std:
       "SELECT csms_transfer_json(t)::text AS doc, t.id AS cursor FROM file_transfers t "
       "WHERE ($1::text IS NULL OR t.station_id = $1) AND ($2::text IS NULL OR t.kind = $2) "
       "AND ($3::bigint IS NULL OR t.id < $3) ORDER BY t.id DESC LIMIT $4",
-      station, kind, cursor_of(page), page.limit + 1);
+      station, kind, numeric_cursor(page), page.limit + 1);
   return page_json(rows, page);
 }
 
@@ -194,7 +194,7 @@ std::string PgOperationsRepository::list_jobs(const std::optional<std::string>& 
       "SELECT csms_job_json(j)::text AS doc, j.id AS cursor FROM jobs j "
       "WHERE ($1::text IS NULL OR j.state = $1) AND ($2::bigint IS NULL OR j.id < $2) ORDER BY j.id DESC "
       "LIMIT $3",
-      state, cursor_of(page), page.limit + 1);
+      state, numeric_cursor(page), page.limit + 1);
   return page_json(rows, page);
 }
 
@@ -230,6 +230,10 @@ domain::WriteResult PgOperationsRepository::cancel_job(std::int64_t id) {
 }
 
 std::vector<domain::JobWork> PgOperationsRepository::advance_jobs(int limit) {
+  // One node at a time moves the jobs on (the others skip this round): concurrency is counted
+  // and claimed under this lock, and the shared updates never meet each other.
+  if (!exec_cached(txn_, "SELECT pg_try_advisory_xact_lock(hashtext('csms_jobs'))")[0][0].as<bool>())
+    return {};
   // Accepted commands whose file transfer has ended take its outcome.
   exec_cached(
       txn_,
@@ -237,9 +241,11 @@ std::vector<domain::JobWork> PgOperationsRepository::advance_jobs(int limit) {
       "END, status = t.status, updated_at = now() FROM file_transfers t "
       "WHERE js.state = 'running' AND t.id = js.file_transfer_id AND t.state IN ('succeeded', 'failed')");
   // A node that died between sending and recording the answer: sent again.
-  exec_cached(txn_,
-              "UPDATE job_stations SET state = 'pending', updated_at = now() "
-              "WHERE state = 'sending' AND updated_at < now() - interval '10 minutes'");
+  exec_cached(
+      txn_,
+      "UPDATE job_stations js SET state = CASE WHEN j.state = 'running' THEN 'pending' ELSE 'cancelled' END, "
+      "updated_at = now() FROM jobs j WHERE j.id = js.job_id AND js.state = 'sending' "
+      "AND js.updated_at < now() - interval '10 minutes'");
   exec_cached(txn_,
               "UPDATE job_stations js SET state = 'failed', detail = 'the job''s deadline passed', "
               "updated_at = now() FROM jobs j WHERE j.id = js.job_id AND j.state = 'running' "
@@ -274,7 +280,8 @@ std::vector<domain::JobWork> PgOperationsRepository::advance_jobs(int limit) {
            "pick AS (SELECT p.job_id, p.station_id FROM cur CROSS JOIN LATERAL ("
            "  SELECT js.job_id, js.station_id FROM job_stations js JOIN stations s ON s.id = js.station_id "
            "  WHERE js.job_id = cur.id AND js.wave = cur.wave "
-           "  AND (js.state = 'pending' OR (js.state = 'waiting' AND s.online)) "
+           "  AND (js.state = 'pending' OR (js.state = 'waiting' AND s.online AND s.connected_at > "
+           "js.updated_at)) "
            "  ORDER BY js.station_id LIMIT greatest(cur.concurrency - cur.inflight, 0) "
            "  FOR UPDATE OF js SKIP LOCKED) p LIMIT $1) "
            "UPDATE job_stations js SET state = 'sending', attempts = js.attempts + 1, updated_at = now() "

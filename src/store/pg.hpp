@@ -87,6 +87,12 @@ class ArrayColumn {
 void upsert_variables(pqxx::transaction_base& txn, const std::string& station_id,
                       const domain::VariableReport& report, std::optional<domain::Timestamp> at);
 
+// A page's cursor where it is an id (the api checked it is digits); none on the first page.
+inline std::optional<long long> numeric_cursor(const domain::Page& page) {
+  if (page.cursor.empty()) return std::nullopt;
+  return std::stoll(page.cursor);
+}
+
 // A REST page {"items": [...], "next_cursor": ...} from rows carrying `doc` (the item's JSON)
 // and `cursor`, fetched with one row more than the limit to know whether a next page exists.
 std::string page_json(const pqxx::result& rows, const domain::Page& page);

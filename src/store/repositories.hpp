@@ -248,6 +248,7 @@ class PgOperationsRepository final : public domain::OperationsRepository {
   std::optional<std::optional<std::string>> firmware_expected_sha256(std::int64_t id) override;
   void set_firmware_image(std::int64_t id, const std::string& sha256, std::int64_t size) override;
   domain::WriteResult delete_firmware(std::int64_t id) override;
+  bool firmware_sent(std::int64_t id) override;
   std::int64_t create_file_transfer(const domain::NewFileTransfer& transfer) override;
   void file_transfer_sent(std::int64_t id, const std::string& state,
                           const std::optional<std::string>& status) override;

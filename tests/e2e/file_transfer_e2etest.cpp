@@ -157,7 +157,11 @@ TEST_F(FileTransferE2e, Firmware_ImageUploadedChecked_DownloadedThroughItsUrl_St
                         std::to_string(id) + " RETURNING id");
   EXPECT_EQ(raw(request("GET", path_of(location), "", "")).status, 403);
 
-  // An image sent to stations stays (their record refers to it).
+  // An image sent to stations stays as it is (their record refers to it).
+  EXPECT_EQ(raw(request("PUT", "/api/v1/firmware/" + std::to_string(image) + "/image", "other bytes",
+                        "application/octet-stream", CsmsProcess::kToken))
+                .status,
+            409);
   EXPECT_EQ(api("DELETE", "/api/v1/firmware/" + std::to_string(image)).status, 409);
   // The station answering the wrong way, or not there: the transfer says so.
   EXPECT_EQ(api("POST", "/api/v1/stations/FW-16/commands/update-firmware", json{{"firmware_id", 999}}).status,
@@ -180,12 +184,14 @@ TEST_F(FileTransferE2e, Firmware201_RejectedAndFailedInstall_RaiseTheAlert) {
                       json{{"firmware_id", image}}, &call);
   ASSERT_EQ(sent.status, 200) << sent.raw;
   const auto id = sent.body["file_transfer"]["id"].get<std::int64_t>();
-  EXPECT_EQ(call[3]["requestId"], id) << "the transfer's id is the request id";
+  EXPECT_EQ(call[3]["requestId"], 1000000000 + id) << "transfers have request ids of their own";
+  EXPECT_EQ(transfer(id)["request_id"], 1000000000 + id);
   auto download = raw(request("GET", path_of(call[3]["firmware"]["location"]), "", ""));
   EXPECT_TRUE(download.status == 200 && download.raw == image_bytes());
-  cs.call("FirmwareStatusNotification", {{"status", "Installing"}, {"requestId", id}});
+  const auto request_id = 1000000000 + id;
+  cs.call("FirmwareStatusNotification", {{"status", "Installing"}, {"requestId", request_id}});
   EXPECT_EQ(wait_state(id, "in_progress")["status"], "Installing");
-  cs.call("FirmwareStatusNotification", {{"status", "InstallationFailed"}, {"requestId", id}});
+  cs.call("FirmwareStatusNotification", {{"status", "InstallationFailed"}, {"requestId", request_id}});
   EXPECT_EQ(wait_state(id, "failed")["status"], "InstallationFailed");
   json alerts;
   for (int i = 0; i < 50; ++i) {
@@ -195,7 +201,7 @@ TEST_F(FileTransferE2e, Firmware201_RejectedAndFailedInstall_RaiseTheAlert) {
   }
   ASSERT_EQ(alerts.size(), 1u) << "a failed install raises charger_reported";
   // A late or repeated status does not undo the ending.
-  cs.call("FirmwareStatusNotification", {{"status", "Downloading"}, {"requestId", id}});
+  cs.call("FirmwareStatusNotification", {{"status", "Downloading"}, {"requestId", request_id}});
   std::this_thread::sleep_for(300ms);
   EXPECT_EQ(transfer(id)["state"], "failed");
 }
@@ -245,7 +251,7 @@ TEST_F(FileTransferE2e, Logs_UploadedByPutAndMultipart_AreDownloadableByteForByt
   auto posted = raw(
       request("POST", path_of(call[3]["log"]["remoteLocation"]), form, "multipart/form-data; boundary=XyZ"));
   ASSERT_EQ(posted.status, 201) << posted.raw;
-  cs.call("LogStatusNotification", {{"status", "Uploaded"}, {"requestId", log_id}});
+  cs.call("LogStatusNotification", {{"status", "Uploaded"}, {"requestId", 1000000000 + log_id}});
   wait_state(log_id, "succeeded");
   auto form_content = raw(request("GET", "/api/v1/file-transfers/" + std::to_string(log_id) + "/content", "",
                                   "", CsmsProcess::kToken));
@@ -281,6 +287,16 @@ TEST_F(FileTransferE2e, LargeBodies_OnlyWhereUploadsGo_UpToTheirLimit) {
   auto elsewhere =
       raw(request("POST", "/api/v1/id-tokens", one_and_a_half, "application/json", CsmsProcess::kToken));
   EXPECT_EQ(elsewhere.status, 413) << "other paths keep the 1 MiB limit";
+  // A large body is read only for an admin's image or a well-formed transfer token.
+  EXPECT_EQ(raw(request("PUT", target, one_and_a_half, "application/octet-stream")).status, 413)
+      << "no token: not read beyond 1 MiB";
+  EXPECT_EQ(raw(request("PUT", "/files/not-a-token/x", one_and_a_half, "application/octet-stream")).status,
+            413);
+  EXPECT_EQ(
+      raw(request("PUT", "/files/" + std::string(64, 'a') + "/x", one_and_a_half, "application/octet-stream"))
+          .status,
+      404)
+      << "a well-formed but unknown token: read, then refused";
   EXPECT_EQ(api("GET", "/healthz").status, 200);
   EXPECT_EQ(api("POST", "/api/v1/stations/NOBODY/commands/publish-firmware", json::object()).status, 501);
 }

@@ -101,7 +101,8 @@ class Api {
 
   void handle(server::HttpRequest request, std::function<void(server::HttpResponse)> respond);
   // The largest body a request may carry (ServerSettings::upload_limit): images and uploads.
-  std::size_t upload_limit(const std::string& method, const std::string& target) const;
+  std::size_t upload_limit(const std::string& method, const std::string& target,
+                           const std::string& authorization) const;
   // Moves the fleet jobs on and sends what is due (one round at a time); called every second.
   void run_jobs();
   // Maintenance-window changes mark the affected history for recomputation.
@@ -154,10 +155,10 @@ class Api {
   void send_job_work(domain::JobWork work);
   std::atomic<bool> jobs_running_{false};
   // Firmware images, file transfers and the file endpoint /files/{token} (file_routes.cpp).
-  void handle_file_endpoint(const std::vector<std::string>& segments, const server::HttpRequest& request,
+  void handle_file_endpoint(const std::vector<std::string>& segments, server::HttpRequest request,
                             std::function<void(server::HttpResponse)> respond);
   void handle_firmware(const std::vector<std::string>& segments, const detail::Target& target,
-                       const server::HttpRequest& request, std::function<void(server::HttpResponse)> respond);
+                       server::HttpRequest request, std::function<void(server::HttpResponse)> respond);
   void handle_file_transfers(const std::vector<std::string>& segments, const detail::Target& target,
                              const server::HttpRequest& request,
                              std::function<void(server::HttpResponse)> respond);

@@ -544,6 +544,10 @@ class ClusterRepository {
   virtual void post_to_others(const std::string& from_node, const std::string& body_json) = 0;
 };
 
+// The request ids of file transfers (their id plus this), apart from the ones the server
+// numbers its other calls with.
+inline constexpr std::int64_t kFileTransferRequestIds = 1'000'000'000;
+
 // A new file transfer: a station downloading an image or uploading a log through the file
 // endpoint, with the SHA-256 of its URL's token.
 struct NewFileTransfer {
@@ -609,6 +613,8 @@ class OperationsRepository {
   virtual void set_firmware_image(std::int64_t id, const std::string& sha256, std::int64_t size) = 0;
   // Conflict: transfers refer to it.
   virtual WriteResult delete_firmware(std::int64_t id) = 0;
+  // Whether a station was sent it (its bytes then stay as they are).
+  virtual bool firmware_sent(std::int64_t id) = 0;
   virtual std::int64_t create_file_transfer(const NewFileTransfer& transfer) = 0;
   // The station's answer to the command: `state` accepted, rejected or failed_to_send.
   virtual void file_transfer_sent(std::int64_t id, const std::string& state,

@@ -59,10 +59,13 @@ struct ServerSettings {
   std::optional<TlsSettings> tls;  // the wss:// listener, beside the ws:// one
   bool api_tls = false;            // the API listener speaks HTTPS with the certificates of `tls`
   // Requests that may carry a large body (firmware images, stations' log uploads): the
-  // largest body for a method and target; at most 1 MiB where it answers less. Such a body
-  // is read with a deadline that grows with its size, and at most `max_uploads` at once
-  // (more are answered 503).
-  std::function<std::size_t(const std::string& method, const std::string& target)> upload_limit;
+  // largest body for a method, target and Authorization header (checked before the body is
+  // read); 1 MiB where it answers less. Such a body must keep coming (30 s between pieces at
+  // most, 16 KiB/s on average after the first 30 s), and at most `max_uploads` are read at
+  // once (more are answered 503).
+  std::function<std::size_t(const std::string& method, const std::string& target,
+                            const std::string& authorization)>
+      upload_limit;
   std::size_t max_uploads = 4;
 };
 
