@@ -11,10 +11,10 @@
 //   CSMS_E2E_VERBOSE=1      copy the server's stderr to this process's stderr
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   server, startServer, api, createIdToken, connectStation, call, isoNow, connectorStatus,
-  assertNoProtocolViolations, tail, SHUTDOWN_TIMEOUT_MS,
+  assertNoProtocolViolations, tail, SHUTDOWN_TIMEOUT_MS, API_TOKEN,
 } from './harness.mjs';
 
 
@@ -541,6 +541,120 @@ describe('csms end-to-end with ocpp-rpc (strict mode)', { timeout: 300_000 }, ()
       assertNoProtocolViolations(station);
     });
   });
+
+  // Station operations (issue 16) against strict-mode chargers: every command family the
+  // REST API sends reaches each version's charger as a schema-valid CALL, its answer comes
+  // back through REST, and firmware / logs move through the server's own file endpoint.
+  for (const protocol of ['ocpp1.6', 'ocpp2.0.1']) {
+    describe(`station operations over ${protocol}`, () => {
+      const v16 = protocol === 'ocpp1.6';
+      const id = v16 ? 'NODE-OPS-16' : 'NODE-OPS-201';
+      const tag = v16 ? 'NODE-OPS-TAG-16' : 'NODE-OPS-TAG-201';
+      let station;
+      const seen = [];
+      const answer = (method, reply) => station.client.handle(method, ({ params }) => {
+        seen.push({ method, params });
+        return typeof reply === 'function' ? reply(params) : reply;
+      });
+
+      before(async () => {
+        await createIdToken(tag);
+        station = await connectStation(id, protocol);
+        const boot = v16
+          ? { chargePointVendor: 'NodeVendor', chargePointModel: 'Ops' }
+          : { reason: 'PowerUp', chargingStation: { vendorName: 'NodeVendor', model: 'Ops' } };
+        await call(station, 'BootNotification', boot);
+      });
+      after(async () => {
+        await station?.client.close({ code: 1000 });
+      });
+
+      const profile = v16
+        ? { chargingProfileId: 7, stackLevel: 0, chargingProfilePurpose: 'TxDefaultProfile', chargingProfileKind: 'Absolute',
+            chargingSchedule: { chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 16 }] } }
+        : { id: 7, stackLevel: 0, chargingProfilePurpose: 'TxDefaultProfile', chargingProfileKind: 'Absolute',
+            chargingSchedule: [{ id: 1, chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 16 }] }] };
+      const common = [
+        ['set-charging-profile', { evse_id: 1, charging_profile: profile }, 'SetChargingProfile', { status: 'Accepted' }],
+        ['clear-charging-profile', { profile_id: 7 }, 'ClearChargingProfile', { status: 'Accepted' }],
+        ['get-composite-schedule', { evse_id: 1, duration_s: 3600 }, 'GetCompositeSchedule', { status: 'Rejected' }],
+        ['get-local-list-version', {}, 'GetLocalListVersion', v16 ? { listVersion: 0 } : { versionNumber: 0 }],
+        ['send-local-list', { update: 'full' }, 'SendLocalList', { status: 'Accepted' }],
+        ['trigger-message', { message: 'Heartbeat' }, 'TriggerMessage', { status: 'Accepted' }],
+        ['change-availability', { operative: true, evse_id: 1 }, 'ChangeAvailability', { status: 'Accepted' }],
+      ];
+      const only201 = [
+        ['get-charging-profiles', { evse_id: 1 }, 'GetChargingProfiles', { status: 'NoProfiles' }],
+        ['get-base-report', { report_base: 'FullInventory' }, 'GetBaseReport', { status: 'Accepted' }],
+        ['set-variable-monitoring', { monitors: [{ key: 'EVSE.Temperature', type: 'UpperThreshold', value: 70, severity: 4 }] },
+          'SetVariableMonitoring', { setMonitoringResult: [{ status: 'Accepted', type: 'UpperThreshold', severity: 4,
+            component: { name: 'EVSE' }, variable: { name: 'Temperature' } }] }],
+        ['set-monitoring-base', { base: 'All' }, 'SetMonitoringBase', { status: 'Accepted' }],
+        ['customer-information', { report: true, clear: false, id_token: tag }, 'CustomerInformation', { status: 'Accepted' }],
+        ['set-display-message', { id: 1, message: 'Welcome' }, 'SetDisplayMessage', { status: 'Accepted' }],
+        ['get-transaction-status', {}, 'GetTransactionStatus', { messagesInQueue: false }],
+      ];
+      for (const [name, body, method, reply] of v16 ? common : [...common, ...only201]) {
+        it(`${name} reaches the charger as ${method}`, async () => {
+          answer(method, reply);
+          const before = seen.length;
+          const r = await api('POST', `/stations/${encodeURIComponent(id)}/commands/${name}`, body);
+          assert.equal(r.status, 200, `${r.describe}; strict failures: ${JSON.stringify(station.failures)}`);
+          assert.equal(seen.length, before + 1, `${method} not received`);
+          assert.equal(seen.at(-1).method, method);
+        });
+      }
+
+      it('update-firmware with an uploaded image: the charger downloads it through its URL', async () => {
+        const bytes = Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 13) % 256));
+        const sha256 = createHash('sha256').update(bytes).digest('hex');
+        const created = await api('POST', '/firmware', { version: `ops-${protocol}`, file_name: 'ops.bin', sha256 });
+        assert.equal(created.status, 201, created.describe);
+        const put = await fetch(`${server.apiBase}/api/v1/firmware/${created.json.id}/image`, {
+          method: 'PUT', headers: { Authorization: `Bearer ${API_TOKEN}`, 'Content-Type': 'application/octet-stream' }, body: bytes,
+        });
+        assert.equal(put.status, 200, await put.text());
+        answer('UpdateFirmware', v16 ? {} : { status: 'Accepted' });
+        const r = await api('POST', `/stations/${encodeURIComponent(id)}/commands/update-firmware`, { firmware_id: created.json.id });
+        assert.equal(r.status, 200, `${r.describe}; strict failures: ${JSON.stringify(station.failures)}`);
+        const params = seen.at(-1).params;
+        const location = v16 ? params.location : params.firmware.location;
+        const download = await fetch(location);
+        assert.equal(download.status, 200);
+        const got = Buffer.from(await download.arrayBuffer());
+        assert.equal(createHash('sha256').update(got).digest('hex'), sha256, 'the bytes match the SHA-256');
+        if (v16) {
+          await call(station, 'FirmwareStatusNotification', { status: 'Installed' });
+        } else {
+          await call(station, 'FirmwareStatusNotification', { status: 'Installed', requestId: params.requestId });
+        }
+        const transfer = await api('GET', `/file-transfers/${r.json.file_transfer.id}`);
+        assert.equal(transfer.json.state, 'succeeded', transfer.describe);
+        const wrong = await fetch(location.replace(/\/files\/[0-9a-f]/, (m) => m.slice(0, -1) + (m.endsWith('0') ? '1' : '0')));
+        assert.equal(wrong.status, 404);
+      });
+
+      it('get-diagnostics: the charger uploads its log and REST gives it back byte for byte', async () => {
+        answer(v16 ? 'GetDiagnostics' : 'GetLog', v16 ? { fileName: 'diag.txt' } : { status: 'Accepted', filename: 'diag.txt' });
+        const r = await api('POST', `/stations/${encodeURIComponent(id)}/commands/get-diagnostics`, {});
+        assert.equal(r.status, 200, `${r.describe}; strict failures: ${JSON.stringify(station.failures)}`);
+        const params = seen.at(-1).params;
+        const location = v16 ? params.location : params.log.remoteLocation;
+        const content = `log of ${id}\n`.repeat(100);
+        const up = await fetch(`${location}diag.txt`, { method: 'PUT', body: content });
+        assert.equal(up.status, 201, await up.text());
+        const back = await fetch(`${server.apiBase}/api/v1/file-transfers/${r.json.file_transfer.id}/content`, {
+          headers: { Authorization: `Bearer ${API_TOKEN}` },
+        });
+        assert.equal(back.status, 200);
+        assert.equal(await back.text(), content);
+      });
+
+      it(`the server never violated the ${protocol} schemas`, () => {
+        assertNoProtocolViolations(station);
+      });
+    });
+  }
 
   it('the server exits 0 on SIGTERM', async () => {
     assert.ok(server.child && !server.exit, `server not running: ${JSON.stringify(server.exit)}\n${tail(server.stderr)}`);
