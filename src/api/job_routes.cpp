@@ -1,5 +1,5 @@
 // Fleet jobs (issue 16): one station command for many stations at once (a list, or a filter
-// on protocol, vendor, model, firmware version, connection), sent with bounded concurrency,
+// on site, protocol, vendor, model, firmware version, connection), sent with bounded concurrency,
 // in waves, with per-station state and retries. The state lives in PostgreSQL
 // (migrations/0033_jobs.sql); run_jobs() moves it on every second: it claims what is due and
 // sends each command through the same path as POST /stations/{id}/commands/{name}.
@@ -92,9 +92,9 @@ void Api::handle_jobs(const std::vector<std::string>& seg, const Target& target,
     } else {
       const auto& filter = body["filter"];
       if (!filter.is_object()) throw HttpError(400, "filter must be an object");
-      check_known(filter, {"protocol", "vendor", "model", "firmware_version", "online"});
+      check_known(filter, {"protocol", "vendor", "model", "firmware_version", "online", "site"});
       expect_enum(filter, "protocol", {"ocpp1.6", "ocpp2.0.1"});
-      for (const char* key : {"vendor", "model", "firmware_version"}) expect_string(filter, key, 100);
+      for (const char* key : {"vendor", "model", "firmware_version", "site"}) expect_string(filter, key, 200);
       if (filter.contains("online") && !filter["online"].is_boolean())
         throw HttpError(400, "filter.online must be true or false");
       job.filter_json = filter.dump();

@@ -8803,6 +8803,10 @@ std::string_view openapi_document() {
               },
               "online": {
                 "type": "boolean"
+              },
+              "site": {
+                "type": "string",
+                "description": "The stations at this location (a station's `location`, else its name), as the analytics group sites."
               }
             },
             "description": "Instead of `stations`: every station matching all of these, at creation."

@@ -175,7 +175,9 @@ domain::JobCreated PgOperationsRepository::create_job(const domain::NewJob& job)
       "AND ($4::jsonb->>'vendor' IS NULL OR s.vendor = $4::jsonb->>'vendor') "
       "AND ($4::jsonb->>'model' IS NULL OR s.model = $4::jsonb->>'model') "
       "AND ($4::jsonb->>'firmware_version' IS NULL OR s.firmware_version = $4::jsonb->>'firmware_version') "
-      "AND ($4::jsonb->'online' IS NULL OR s.online = ($4::jsonb->>'online')::boolean)",
+      "AND ($4::jsonb->'online' IS NULL OR s.online = ($4::jsonb->>'online')::boolean) "
+      // A site as the analytics know it: the stations' location, else name.
+      "AND ($4::jsonb->>'site' IS NULL OR csms_site_of(s) = $4::jsonb->>'site')",
       id, job.wave_size, job.stations ? std::optional<std::string>(text_array(*job.stations)) : std::nullopt,
       job.filter_json);
   out.doc = get_job(id);

@@ -167,6 +167,15 @@ TEST_F(JobE2e, TwentyStationsSomeOffline_FinishesWhenTheyReconnect) {
                             {"filter", {{"protocol", "ocpp2.0.1"}}}});
   ASSERT_EQ(by_filter.status, 201) << by_filter.raw;
   EXPECT_EQ(by_filter.body["stations"], 7);
+  // A site: the stations at one location (as the analytics group them).
+  for (const char* station : {"JOB-03", "JOB-04"})
+    ASSERT_EQ(
+        api("PATCH", std::string("/api/v1/stations/") + station, json{{"location", "Depot North"}}).status,
+        200);
+  auto by_site =
+      api("POST", "/api/v1/jobs", json{{"command", "clear-cache"}, {"filter", {{"site", "Depot North"}}}});
+  ASSERT_EQ(by_site.status, 201) << by_site.raw;
+  EXPECT_EQ(by_site.body["stations"], 2);
 }
 
 TEST_F(JobE2e, FirmwareWaves_TooManyFailuresInAWave_HaltTheRollout_LaterWavesAreNeverSent) {

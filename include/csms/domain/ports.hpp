@@ -571,7 +571,7 @@ struct FileTransferAccess {
 };
 
 // A fleet job to create: its command for the stations listed, or for those matching the
-// filter (JSON {"protocol"?, "vendor"?, "model"?, "firmware_version"?, "online"?}).
+// filter (JSON {"site"?, "protocol"?, "vendor"?, "model"?, "firmware_version"?, "online"?}).
 struct NewJob {
   std::string command;
   std::string body_json;
