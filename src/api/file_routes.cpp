@@ -20,6 +20,7 @@
 #include "command_support.hpp"
 #include "csms/api/api.hpp"
 #include "csms/domain/time.hpp"
+#include "hex.hpp"
 #include "http_support.hpp"
 
 namespace csms::api {
@@ -29,27 +30,16 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string hex(const unsigned char* data, std::size_t size) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(size * 2);
-  for (std::size_t i = 0; i < size; ++i) {
-    out += kHex[data[i] >> 4];
-    out += kHex[data[i] & 15];
-  }
-  return out;
-}
-
 std::string sha256_hex(std::string_view data) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  return hex(digest, sizeof digest);
+  return to_hex(digest, sizeof digest);
 }
 
 std::string random_token() {
   unsigned char bytes[32];
   if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("no randomness for a file token");
-  return hex(bytes, sizeof bytes);
+  return to_hex(bytes, sizeof bytes);
 }
 
 // Written whole or not at all: a reader never sees half a file.

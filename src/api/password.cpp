@@ -8,24 +8,18 @@
 #include <stdexcept>
 #include <vector>
 
+#include "hex.hpp"
+
 namespace csms::api {
 namespace {
+
+using detail::to_hex;
 
 // Chargers reconnect often, each time verifying: enough iterations to make offline guessing
 // costly, few enough that a reconnect storm of thousands stays cheap.
 constexpr int kIterations = 10000;
 constexpr std::size_t kSaltBytes = 16;
 constexpr std::size_t kHashBytes = 32;
-
-std::string to_hex(const unsigned char* data, std::size_t size) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < size; ++i) {
-    out += kHex[data[i] >> 4];
-    out += kHex[data[i] & 15];
-  }
-  return out;
-}
 
 // Lower- or upper-case hex; empty for anything else.
 std::vector<unsigned char> from_hex(std::string_view text) {

@@ -236,6 +236,12 @@ std::vector<domain::JobWork> PgOperationsRepository::advance_jobs(int limit) {
   // and claimed under this lock, and the shared updates never meet each other.
   if (!exec_cached(txn_, "SELECT pg_try_advisory_xact_lock(hashtext('csms_jobs'))")[0][0].as<bool>())
     return {};
+  // Most seconds nothing is under way: nothing more to read or write.
+  if (!exec_cached(txn_,
+                   "SELECT EXISTS (SELECT 1 FROM jobs WHERE state = 'running') OR EXISTS (SELECT 1 FROM "
+                   "job_stations WHERE state IN ('sending', 'running'))")[0][0]
+           .as<bool>())
+    return {};
   // Accepted commands whose file transfer has ended take its outcome.
   exec_cached(
       txn_,
