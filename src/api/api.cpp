@@ -300,6 +300,7 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
     if (resource == "firmware") return handle_firmware(seg, target, std::move(request), respond);
     if (resource == "file-transfers") return handle_file_transfers(seg, target, request, respond);
     if (resource == "jobs") return handle_jobs(seg, target, request, token_actor(*found), respond);
+    if (resource == "sites") return handle_sites(seg, target, request, respond);
     if (resource == "stations" && depth == 5 && seg[4] == "variables") {
       if (method != "GET") throw HttpError(405, method + " is not allowed here");
       auto station = seg[3];
@@ -332,12 +333,16 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
           throw HttpError(400, "id must be 1 to 48 printable characters without ':' or '/'");
         auto id = body["id"].get<std::string>();
         auto fields = station_fields(std::move(body), true).dump();
-        return with_db([id, fields](domain::AdminRepository& admin) {
-          auto result = admin.create_station(id, fields);
-          return write_result(result, "station " + id,
-                              result == domain::WriteResult::Done ? admin.get_station(id) : std::nullopt,
-                              201);
-        });
+        return run_unit(
+            [id, fields](domain::Repositories& repos) -> HttpResponse {
+              if (auto unknown = unknown_site(fields, repos)) return *unknown;
+              auto& admin = repos.admin();
+              auto result = admin.create_station(id, fields);
+              return write_result(result, "station " + id,
+                                  result == domain::WriteResult::Done ? admin.get_station(id) : std::nullopt,
+                                  201);
+            },
+            respond);
       }
       if (depth == 4) {
         auto id = seg[3];
@@ -348,12 +353,16 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
           });
         if (method == "PATCH") {
           auto fields = station_fields(parse_body(request), false).dump();
-          return with_db([id, fields](domain::AdminRepository& admin) {
-            auto result = admin.patch_station(id, fields);
-            return write_result(result, "station " + id,
-                                result == domain::WriteResult::Done ? admin.get_station(id) : std::nullopt,
-                                200);
-          });
+          return run_unit(
+              [id, fields](domain::Repositories& repos) -> HttpResponse {
+                if (auto unknown = unknown_site(fields, repos)) return *unknown;
+                auto& admin = repos.admin();
+                auto result = admin.patch_station(id, fields);
+                return write_result(
+                    result, "station " + id,
+                    result == domain::WriteResult::Done ? admin.get_station(id) : std::nullopt, 200);
+              },
+              respond);
         }
         if (method == "DELETE")
           return with_db([id](domain::AdminRepository& admin) {

@@ -292,9 +292,10 @@ inline bool known_time_zone(const std::string& zone) {
 }
 
 inline json station_fields(json body, bool creating) {
-  check_known(body,
-              {"id", "name", "location", "latitude", "longitude", "time_zone", "tariff_id", "max_power_w",
-               "registration", "password", "meter_public_key", "security_profile", "certificate_cn"});
+  check_known(body, {"id", "name", "location", "latitude", "longitude", "time_zone", "tariff_id",
+                     "max_power_w", "registration", "password", "meter_public_key", "security_profile",
+                     "certificate_cn", "site_id"});
+  expect_string(body, "site_id", 48);
   expect_number(body, "security_profile", 1, 3, true);
   expect_string(body, "certificate_cn", 64);
   expect_string(body, "name", 200);
@@ -333,8 +334,21 @@ inline json station_fields(json body, bool creating) {
   return body;
 }
 
+// A station's site_id that names no site: 409 (nullopt when it does, or none is given).
+inline std::optional<HttpResponse> unknown_site(const std::string& fields_json, domain::Repositories& repos) {
+  auto fields = json::parse(fields_json);
+  auto it = fields.find("site_id");
+  if (it == fields.end() || it->is_null()) return std::nullopt;
+  const auto site = it->get<std::string>();
+  if (repos.sites().site_exists(site)) return std::nullopt;
+  return problem(409, "site " + site + " does not exist; create it first (POST /api/v1/sites)");
+}
+
 inline json id_token_fields(json body) {
-  check_known(body, {"token", "status", "expires_at", "group", "customer_id", "max_concurrent_sessions"});
+  check_known(body, {"token", "status", "expires_at", "group", "customer_id", "max_concurrent_sessions",
+                     "charging_priority"});
+  // 2.0.1 chargingPriority's range; the load manager serves higher first.
+  expect_number(body, "charging_priority", -9, 9, true);
   expect_enum(body, "status", {"Accepted", "Blocked", "Expired", "Invalid"});
   // null: no limit (a fleet card used on several stations at once).
   expect_number(body, "max_concurrent_sessions", 1, 1000000, true);

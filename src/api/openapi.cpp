@@ -5107,6 +5107,209 @@ std::string_view openapi_document() {
           }
         }
       }
+    },
+    "/api/v1/sites": {
+      "get": {
+        "tags": [
+          "sites"
+        ],
+        "operationId": "listSites",
+        "summary": "List the sites",
+        "description": "Role: viewer.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/Limit"
+          },
+          {
+            "name": "cursor",
+            "in": "query",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "A page of sites (items, next_cursor)."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          }
+        }
+      },
+      "post": {
+        "tags": [
+          "sites"
+        ],
+        "operationId": "createSite",
+        "summary": "Create a site",
+        "description": "Give limit_a or limit_w. Stations join it with their site_id (PATCH /api/v1/stations/{id}). Role: admin.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Site"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The site.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Site"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "409": {
+            "description": "A site with this id exists."
+          }
+        }
+      }
+    },
+    "/api/v1/sites/{id}": {
+      "parameters": [
+        {
+          "name": "id",
+          "in": "path",
+          "required": true,
+          "schema": {
+            "type": "string"
+          }
+        }
+      ],
+      "get": {
+        "tags": [
+          "sites"
+        ],
+        "operationId": "getSite",
+        "summary": "Get a site",
+        "description": "Role: viewer.",
+        "responses": {
+          "200": {
+            "description": "The site.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Site"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      },
+      "patch": {
+        "tags": [
+          "sites"
+        ],
+        "operationId": "patchSite",
+        "summary": "Change a site (the load manager re-plans within a second)",
+        "description": "limit_a and limit_w replace each other. Role: admin.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Site"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The site.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Site"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      },
+      "delete": {
+        "tags": [
+          "sites"
+        ],
+        "operationId": "deleteSite",
+        "summary": "Delete a site",
+        "description": "409 while stations belong to it. Role: admin.",
+        "responses": {
+          "204": {
+            "description": "Deleted."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "description": "Stations still belong to it."
+          }
+        }
+      }
+    },
+    "/api/v1/sites/{id}/load": {
+      "parameters": [
+        {
+          "name": "id",
+          "in": "path",
+          "required": true,
+          "schema": {
+            "type": "string"
+          }
+        }
+      ],
+      "get": {
+        "tags": [
+          "sites"
+        ],
+        "operationId": "getSiteLoad",
+        "summary": "What a site carries: limit, allocated, worst case, measured, per session",
+        "description": "Role: viewer.",
+        "responses": {
+          "200": {
+            "description": "The site's load.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SiteLoad"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      }
     }
   },
   "components": {
@@ -5588,6 +5791,13 @@ std::string_view openapi_document() {
               "null"
             ],
             "description": "The profile an upgrade moves the station to, recorded when it connects with it."
+          },
+          "site_id": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "The site (grid connection) the station belongs to; load management applies to its sessions"
           }
         },
         "required": [
@@ -5730,6 +5940,13 @@ std::string_view openapi_document() {
             ],
             "maxLength": 64,
             "description": "Profile 3: the CN its certificate carries (default: the station id)."
+          },
+          "site_id": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "The site (grid connection) the station belongs to; load management applies to its sessions"
           }
         },
         "additionalProperties": false
@@ -5803,6 +6020,15 @@ std::string_view openapi_document() {
             ],
             "minimum": 1,
             "description": "Sessions the token may run at once (a StartTransaction or a TransactionEvent that would make one more is answered ConcurrentTx); null: no limit, for fleet cards."
+          },
+          "charging_priority": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "minimum": -9,
+            "maximum": 9,
+            "description": "Higher is served first by the load manager (2.0.1 chargingPriority's range)"
           }
         },
         "required": [
@@ -5866,6 +6092,15 @@ std::string_view openapi_document() {
             "minimum": 1,
             "maximum": 1000000,
             "description": "Default 1. null: no limit (fleet cards)."
+          },
+          "charging_priority": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "minimum": -9,
+            "maximum": 9,
+            "description": "Higher is served first by the load manager (2.0.1 chargingPriority's range)"
           }
         },
         "additionalProperties": false
@@ -9018,6 +9253,189 @@ std::string_view openapi_document() {
               "string",
               "null"
             ]
+          }
+        }
+      },
+      "Site": {
+        "type": "object",
+        "description": "Stations behind one grid connection and how the load manager shares its limit. The limit is limit_a (A per phase) or limit_w (W over all phases, divided by voltage_v x phases). A session gets min_current_a or nothing (it waits: admission by the id token's charging_priority, then start time); sessions with EV needs (2.0.1 NotifyEVChargingNeeds: energy by departure) are raised towards them first; the rest is shared max-min fair (equal_share) or to the highest priority first (priority), in whole amps. fallback_current_a is the TxDefaultProfile every station of the site gets at boot (0: a new session waits for its own profile).",
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "name": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "time_zone": {
+            "type": "string"
+          },
+          "limit_a": {
+            "type": [
+              "number",
+              "null"
+            ]
+          },
+          "limit_w": {
+            "type": [
+              "number",
+              "null"
+            ]
+          },
+          "phases": {
+            "type": "integer",
+            "enum": [
+              1,
+              3
+            ]
+          },
+          "voltage_v": {
+            "type": "number"
+          },
+          "min_current_a": {
+            "type": "number"
+          },
+          "fallback_current_a": {
+            "type": "number"
+          },
+          "strategy": {
+            "type": "string",
+            "enum": [
+              "equal_share",
+              "priority"
+            ]
+          },
+          "schedule": {
+            "type": "array",
+            "description": "Time-of-day limits in the site's zone; each lasts until the next (the last past midnight). A limit that drops applies 2 minutes early.",
+            "items": {
+              "type": "object",
+              "properties": {
+                "from": {
+                  "type": "string",
+                  "description": "HH:MM"
+                },
+                "limit_a": {
+                  "type": "number"
+                },
+                "limit_w": {
+                  "type": "number"
+                }
+              },
+              "required": [
+                "from"
+              ]
+            }
+          },
+          "load_management": {
+            "type": "boolean"
+          },
+          "stations": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "created_at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "updated_at": {
+            "type": "string",
+            "format": "date-time"
+          }
+        }
+      },
+      "SiteLoad": {
+        "type": "object",
+        "description": "What a site carries now. allocated_a: the plan's targets per phase; worst_case_a: what the sessions may draw until their stations answer (each at the higher of what its station holds and what was sent); measured_a: the sum of the sessions' latest current samples.",
+        "properties": {
+          "site_id": {
+            "type": "string"
+          },
+          "load_management": {
+            "type": "boolean"
+          },
+          "limit_a": {
+            "type": "number"
+          },
+          "phases": {
+            "type": "integer"
+          },
+          "allocated_a": {
+            "type": "array",
+            "items": {
+              "type": "number"
+            }
+          },
+          "worst_case_a": {
+            "type": "array",
+            "items": {
+              "type": "number"
+            }
+          },
+          "measured_a": {
+            "type": "array",
+            "items": {
+              "type": "number"
+            }
+          },
+          "sessions": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "transaction_id": {
+                  "type": "integer"
+                },
+                "station_id": {
+                  "type": "string"
+                },
+                "evse_id": {
+                  "type": "integer"
+                },
+                "phases": {
+                  "type": "integer"
+                },
+                "phase": {
+                  "type": [
+                    "integer",
+                    "null"
+                  ]
+                },
+                "target_a": {
+                  "type": "number"
+                },
+                "in_force_a": {
+                  "type": [
+                    "number",
+                    "null"
+                  ]
+                },
+                "pending_a": {
+                  "type": [
+                    "number",
+                    "null"
+                  ]
+                },
+                "measured_a": {
+                  "type": [
+                    "number",
+                    "null"
+                  ]
+                },
+                "controlled": {
+                  "type": "boolean",
+                  "description": "false: its station is offline or refused a profile (retried after 60 s); it counts at what it may draw"
+                },
+                "in_sync": {
+                  "type": "boolean",
+                  "description": "the station holds the target (no drift)"
+                }
+              }
+            }
           }
         }
       }

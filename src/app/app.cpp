@@ -429,6 +429,20 @@ int serve_command(const Config& config) {
       api_settings, background, cluster_node, clock, [&ready] { return ready.load(); }, fault_service,
       alert_streams);
   api.set_analytics(&analytics_service);
+  // Site load management: the cluster's leader re-plans on every session change and every
+  // second; a station that connects or boots gets what it should hold again.
+  api.set_load_listener([&events](const domain::Event& event) { events.publish(event); });
+  api.set_load_leader([&cluster] { return cluster.leader(); });
+  events.subscribe([&api](const domain::Event& event) {
+    if (const auto* connected = std::get_if<domain::StationConnected>(&event))
+      return api.load_station_reconnected(connected->station_id, false);
+    if (const auto* booted = std::get_if<domain::StationBooted>(&event))
+      return api.load_station_reconnected(booted->station_id, true);
+    if ((std::holds_alternative<domain::TransactionStarted>(event) ||
+         std::holds_alternative<domain::TransactionEnded>(event) ||
+         std::holds_alternative<domain::TransactionUpdated>(event)))
+      api.run_load_management();
+  });
 
   server::ServerSettings server_settings;
   server_settings.ocpp_host = config.ocpp_listen.host;
@@ -516,13 +530,14 @@ int serve_command(const Config& config) {
     }
   });
 
-  // Fleet jobs move on every second (their state is in the database; in a cluster one node
-  // at a time moves them on).
+  // Fleet jobs and site load management move on every second (their state is in the database; in a cluster
+  // one node at a time moves them on).
   std::thread jobs([&] {
     std::unique_lock lock(maintenance_mutex);
     while (!maintenance_wake.wait_for(lock, std::chrono::seconds(1), [&] { return stopping; })) {
       lock.unlock();
       api.run_jobs();
+      api.run_load_management();
       lock.lock();
     }
   });

@@ -64,6 +64,7 @@ std::vector<RuleSettings> default_rules() {
        {{"sessions", 3}, {"max_duration_s", 120}, {"max_energy_wh", 100}},
        {}},
       {"charger_reported", true, S::Warning, json::object(), {}},
+      {"load_control_failed", true, S::Warning, json::object(), {}},
   };
 }
 

@@ -38,12 +38,13 @@ std::optional<std::string> PgAdminRepository::get_station(const std::string& id)
 domain::WriteResult PgAdminRepository::create_station(const std::string& id, const std::string& fields_json) {
   auto rows = txn_.exec_params(
       "INSERT INTO stations (id, name, location, latitude, longitude, time_zone, tariff_id, "
-      "max_power_w, registration, password_hash, meter_public_key, security_profile, certificate_cn) "
+      "max_power_w, registration, password_hash, meter_public_key, security_profile, certificate_cn, "
+      "site_id) "
       "SELECT $1, f->>'name', f->>'location', "
       "(f->>'latitude')::double precision, (f->>'longitude')::double precision, "
       "coalesce(f->>'time_zone', 'UTC'), f->>'tariff_id', (f->>'max_power_w')::bigint, "
       "coalesce(f->>'registration', 'Accepted'), f->>'password_hash', f->>'meter_public_key', "
-      "(f->>'security_profile')::smallint, f->>'certificate_cn' "
+      "(f->>'security_profile')::smallint, f->>'certificate_cn', f->>'site_id' "
       "FROM (SELECT $2::jsonb AS f) x "
       "ON CONFLICT (id) DO NOTHING RETURNING id",
       id, fields_json);
@@ -61,8 +62,8 @@ domain::WriteResult PgAdminRepository::patch_station(const std::string& id, cons
       assign("password_hash", "password_hash", "text") + ", " +
       assign("meter_public_key", "meter_public_key", "text") + ", " +
       assign("security_profile", "security_profile", "smallint") + ", " +
-      assign("certificate_cn", "certificate_cn", "text") + ", " +
-      "auto_registered = false, updated_at = now() WHERE id = $1";
+      assign("certificate_cn", "certificate_cn", "text") + ", " + assign("site_id", "site_id", "text") +
+      ", " + "auto_registered = false, updated_at = now() WHERE id = $1";
   return affected(txn_.exec_params(sql, id, fields_json));
 }
 
@@ -222,10 +223,12 @@ std::optional<std::string> PgAdminRepository::get_id_token(const std::string& to
 domain::WriteResult PgAdminRepository::create_id_token(const std::string& token,
                                                        const std::string& fields_json) {
   auto rows = txn_.exec_params(
-      "INSERT INTO id_tokens (token, status, expires_at, group_token, customer_id, max_concurrent_sessions) "
+      "INSERT INTO id_tokens (token, status, expires_at, group_token, customer_id, max_concurrent_sessions, "
+      "charging_priority) "
       "SELECT $1, coalesce(f->>'status', 'Accepted'), (f->>'expires_at')::timestamptz, "
       "f->>'group', f->>'customer_id', "
-      "CASE WHEN f ? 'max_concurrent_sessions' THEN (f->>'max_concurrent_sessions')::integer ELSE 1 END "
+      "CASE WHEN f ? 'max_concurrent_sessions' THEN (f->>'max_concurrent_sessions')::integer ELSE 1 END, "
+      "(f->>'charging_priority')::integer "
       "FROM (SELECT $2::jsonb AS f) x "
       // OCPP's IdToken is case-insensitive: one that differs only in case is the same token.
       "WHERE NOT EXISTS (SELECT 1 FROM id_tokens WHERE lower(token) = lower($1)) "
@@ -239,7 +242,8 @@ domain::WriteResult PgAdminRepository::patch_id_token(const std::string& token,
   auto sql = "UPDATE id_tokens SET status = coalesce(($2::jsonb->>'status'), status), " +
              assign("expires_at", "expires_at", "timestamptz") + ", " +
              assign("group_token", "group", "text") + ", " + assign("customer_id", "customer_id", "text") +
-             ", " + assign("max_concurrent_sessions", "max_concurrent_sessions", "integer") +
+             ", " + assign("max_concurrent_sessions", "max_concurrent_sessions", "integer") + ", " +
+             assign("charging_priority", "charging_priority", "integer") +
              ", updated_at = now() WHERE token = $1";
   return affected(txn_.exec_params(sql, token, fields_json));
 }

@@ -276,6 +276,27 @@ class PgOperationsRepository final : public domain::OperationsRepository {
   pqxx::transaction_base& txn_;
 };
 
+class PgSiteRepository final : public domain::SiteRepository {
+ public:
+  explicit PgSiteRepository(pqxx::transaction_base& txn) : txn_(txn) {}
+  std::string list_sites(const domain::Page& page) override;
+  std::optional<std::string> get_site(const std::string& id) override;
+  domain::WriteResult create_site(const std::string& id, const std::string& fields_json) override;
+  domain::WriteResult patch_site(const std::string& id, const std::string& fields_json) override;
+  domain::WriteResult delete_site(const std::string& id) override;
+  bool site_exists(const std::string& id) override;
+  domain::LoadSnapshot load_snapshot(const std::optional<std::string>& site, bool claim) override;
+  void load_sent(const std::vector<domain::LoadSend>& sends) override;
+  void load_answered(std::int64_t transaction_id, double sent_a, bool accepted,
+                     const std::string& status) override;
+  void fallback_sent(const std::vector<domain::FallbackRow>& sent) override;
+  void fallback_answered(const std::string& station_id, bool accepted, const std::string& status) override;
+  void load_reconnected(const std::string& station_id, bool booted) override;
+
+ private:
+  pqxx::transaction_base& txn_;
+};
+
 class PgRepositories final : public domain::Repositories {
  public:
   explicit PgRepositories(pqxx::transaction_base& txn)
@@ -285,7 +306,8 @@ class PgRepositories final : public domain::Repositories {
         billing_(txn),
         analytics_(txn),
         cluster_(txn),
-        operations_(txn) {}
+        operations_(txn),
+        sites_(txn) {}
   domain::ChargingRepository& charging() override { return charging_; }
   domain::AdminRepository& admin() override { return admin_; }
   domain::FaultRepository& faults() override { return faults_; }
@@ -293,6 +315,7 @@ class PgRepositories final : public domain::Repositories {
   domain::AnalyticsRepository& analytics() override { return analytics_; }
   domain::ClusterRepository& cluster() override { return cluster_; }
   domain::OperationsRepository& operations() override { return operations_; }
+  domain::SiteRepository& sites() override { return sites_; }
 
  private:
   PgChargingRepository charging_;
@@ -302,6 +325,7 @@ class PgRepositories final : public domain::Repositories {
   PgAnalyticsRepository analytics_;
   PgClusterRepository cluster_;
   PgOperationsRepository operations_;
+  PgSiteRepository sites_;
 };
 
 }  // namespace csms::store

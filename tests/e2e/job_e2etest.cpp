@@ -8,6 +8,7 @@
 #include <deque>
 #include <thread>
 
+#include "support/answering_charger.hpp"
 #include "support/clients.hpp"
 #include "support/csms_process.hpp"
 #include "support/test_database.hpp"
@@ -18,67 +19,7 @@ namespace {
 using json = nlohmann::json;
 using namespace std::chrono_literals;
 
-// A charger that answers every CALL of the server with what `answer` says, on its own
-// thread, and keeps the actions it was sent.
-class Answering {
- public:
-  Answering(unsigned short port, const std::string& id, const std::string& protocol,
-            std::function<json(const json& call)> answer)
-      : client_(port, id, {protocol}), answer_(std::move(answer)) {
-    if (protocol == "ocpp1.6")
-      client_.call("BootNotification", {{"chargePointVendor", "V"}, {"chargePointModel", "M"}});
-    else
-      client_.call("BootNotification",
-                   {{"reason", "PowerUp"}, {"chargingStation", {{"vendorName", "V"}, {"model", "M"}}}});
-    thread_ = std::thread([this] {
-      while (!stop_) {
-        std::deque<std::string> out;
-        {
-          std::lock_guard lock(mutex_);
-          out.swap(outgoing_);
-        }
-        for (const auto& text : out) client_.send_text(text);
-        std::optional<std::string> text;
-        try {
-          text = client_.poll(50ms);
-        } catch (const std::exception&) {
-          return;  // closed
-        }
-        if (!text) continue;
-        auto frame = json::parse(*text);
-        if (frame[0] != 2) continue;  // the answer to one of our own calls
-        {
-          std::lock_guard lock(mutex_);
-          calls_.push_back(frame);
-        }
-        client_.send_text(json::array({3, frame[1], answer_(frame)}).dump());
-      }
-    });
-  }
-  ~Answering() {
-    stop_ = true;
-    thread_.join();
-  }
-  std::vector<json> calls() {
-    std::lock_guard lock(mutex_);
-    return calls_;
-  }
-  // A CALL of the charger's own, sent by its thread (its answer is not waited for).
-  void send_call(const std::string& action, const json& payload) {
-    std::lock_guard lock(mutex_);
-    outgoing_.push_back(json::array({2, "own-" + std::to_string(++own_), action, payload}).dump());
-  }
-
- private:
-  OcppClient client_;
-  std::function<json(const json&)> answer_;
-  std::atomic<bool> stop_{false};
-  std::mutex mutex_;
-  std::vector<json> calls_;
-  std::deque<std::string> outgoing_;
-  int own_ = 0;
-  std::thread thread_;
-};
+using Answering = AnsweringCharger;
 
 class JobE2e : public ::testing::Test {
  protected:

@@ -16,6 +16,7 @@
 
 #include "csms/api/api_token.hpp"
 #include "csms/domain/clock.hpp"
+#include "csms/domain/events.hpp"
 #include "csms/domain/ports.hpp"
 #include "csms/faults/fault_service.hpp"
 #include "csms/server/http_types.hpp"
@@ -105,6 +106,19 @@ class Api {
                            const std::string& authorization) const;
   // Moves the fleet jobs on and sends what is due (one round at a time); called every second.
   void run_jobs();
+  // One round of site load management (site_routes.cpp): reads the sites and their sessions,
+  // plans and sends the profiles that are due. One round at a time; a call during a round
+  // runs another after it. Called every second and on every session change.
+  void run_load_management();
+  // A station connected or booted: what the load manager had installed is sent again.
+  void load_station_reconnected(const std::string& station_id, bool booted);
+  // Where the stations' answers to the load manager's profiles go (the event bus).
+  void set_load_listener(std::function<void(const domain::Event&)> listener) {
+    load_listener_ = std::move(listener);
+  }
+  // Whether this node plans (one node of a cluster: two planning at once could each give
+  // the same headroom away).
+  void set_load_leader(std::function<bool()> leader) { load_leader_ = std::move(leader); }
   // Maintenance-window changes mark the affected history for recomputation.
   void set_analytics(analytics::AnalyticsService* analytics) { analytics_ = analytics; }
 
@@ -154,6 +168,18 @@ class Api {
                    std::function<void(server::HttpResponse)> respond);
   void send_job_work(domain::JobWork work);
   std::atomic<bool> jobs_running_{false};
+  // Sites and load management (site_routes.cpp).
+  void handle_sites(const std::vector<std::string>& segments, const detail::Target& target,
+                    const server::HttpRequest& request, std::function<void(server::HttpResponse)> respond);
+  void send_load_profile(domain::LoadSend send);
+  void send_fallback(domain::FallbackRow fallback);
+  void load_answer(const std::string& station_id, int evse_id, double limit_a, const CommandResult& result,
+                   std::function<void(domain::Repositories&, bool, const std::string&)> record);
+  void finish_load_round();
+  std::atomic<bool> load_running_{false};
+  std::atomic<bool> load_again_{false};
+  std::function<void(const domain::Event&)> load_listener_;
+  std::function<bool()> load_leader_;
   // Firmware images, file transfers and the file endpoint /files/{token} (file_routes.cpp).
   void handle_file_endpoint(const std::vector<std::string>& segments, server::HttpRequest request,
                             std::function<void(server::HttpResponse)> respond);

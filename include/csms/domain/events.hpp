@@ -80,9 +80,20 @@ struct StationReported {
   std::vector<ReportedProblem> problems;
 };
 
+// The station's answer to a charging profile the load manager sent (evse 0: its fallback).
+// `status` is its status, or offline / timeout / a CALLERROR code.
+struct LoadControlAnswered {
+  std::string station_id;
+  int evse_id = 0;
+  bool accepted = false;
+  std::string status;
+  double limit_a = 0;
+  Timestamp at;
+};
+
 using Event = std::variant<StationConnected, StationDisconnected, StationBooted, StationHeard,
                            ConnectorStatusChanged, TransactionStarted, TransactionUpdated, TransactionEnded,
-                           MeterValuesRecorded, StationReported>;
+                           MeterValuesRecorded, StationReported, LoadControlAnswered>;
 
 // In-process publish/subscribe. Subscribers are added at wiring time, before traffic.
 class EventBus {

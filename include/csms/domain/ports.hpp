@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "csms/domain/analytics.hpp"
+#include "csms/domain/load.hpp"
 #include "csms/domain/model.hpp"
 #include "csms/domain/page.hpp"
 #include "csms/domain/requests.hpp"
@@ -515,6 +516,33 @@ class BillingRepository {
   virtual std::string cdrs(Timestamp from, Timestamp to, const Page& page) = 0;
 };
 
+// Sites and the load manager's state (issue 17). Documents are JSON text.
+class SiteRepository {
+ public:
+  virtual ~SiteRepository() = default;
+  virtual std::string list_sites(const Page& page) = 0;
+  virtual std::optional<std::string> get_site(const std::string& id) = 0;
+  // `fields_json` validated by the API. Creating an id that exists is a Conflict.
+  virtual WriteResult create_site(const std::string& id, const std::string& fields_json) = 0;
+  virtual WriteResult patch_site(const std::string& id, const std::string& fields_json) = 0;
+  // Conflict while stations belong to it.
+  virtual WriteResult delete_site(const std::string& id) = 0;
+  virtual bool site_exists(const std::string& id) = 0;
+  // The sites with load management and their open sessions (one site, or all). With
+  // `claim`, one node at a time: `claimed` is false while another holds it; profiles left
+  // unanswered for 90 s count as failed (the higher of old and new stays in force).
+  virtual LoadSnapshot load_snapshot(const std::optional<std::string>& site, bool claim) = 0;
+  virtual void load_sent(const std::vector<LoadSend>& sends) = 0;
+  // The station's answer to a profile sent for the session (`status`: its status, or why
+  // there is none); accepted: what was sent is in force.
+  virtual void load_answered(std::int64_t transaction_id, double sent_a, bool accepted,
+                             const std::string& status) = 0;
+  virtual void fallback_sent(const std::vector<FallbackRow>& sent) = 0;
+  virtual void fallback_answered(const std::string& station_id, bool accepted, const std::string& status) = 0;
+  // The station connected or booted: what it holds is sent again.
+  virtual void load_reconnected(const std::string& station_id, bool booted) = 0;
+};
+
 // One unit of work's repositories, bound to one database transaction.
 // Which node holds which station, and messages between nodes (several csms processes on
 // one database). A station is held by the node whose connection it is on; while it is
@@ -659,6 +687,7 @@ class Repositories {
   virtual AnalyticsRepository& analytics() = 0;
   virtual ClusterRepository& cluster() = 0;
   virtual OperationsRepository& operations() = 0;
+  virtual SiteRepository& sites() = 0;
 };
 
 // A unit of work failed because the database could not be reached (connection lost or

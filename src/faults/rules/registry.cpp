@@ -23,6 +23,7 @@ std::vector<std::unique_ptr<Rule>> make_rules() {
   all.push_back(rules::make_stuck_transaction());
   all.push_back(rules::make_failed_starts());
   all.push_back(rules::make_charger_reported());
+  all.push_back(rules::make_load_control_failed());
   return all;
 }
 

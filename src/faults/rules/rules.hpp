@@ -23,5 +23,6 @@ std::unique_ptr<Rule> make_meter_jump();
 std::unique_ptr<Rule> make_stuck_transaction();
 std::unique_ptr<Rule> make_failed_starts();
 std::unique_ptr<Rule> make_charger_reported();
+std::unique_ptr<Rule> make_load_control_failed();
 
 }  // namespace csms::faults::rules

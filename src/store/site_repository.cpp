@@ -1,0 +1,274 @@
+// Sites and the load manager's state (migrations/0034_sites.sql).
+
+#include "repositories.hpp"
+
+#include "pg.hpp"
+
+namespace csms::store {
+namespace {
+
+std::string assign(const std::string& column, const std::string& type) {
+  return column + " = CASE WHEN $2::jsonb ? '" + column + "' THEN ($2::jsonb->>'" + column + "')::" + type +
+         " ELSE " + column + " END";
+}
+
+// The open sessions of the sites with load management, with what the load manager knows of
+// each: the latest sample of the last two minutes, the EV's needs, the station's fallback,
+// what was sent.
+constexpr const char* kSessions = R"sql(
+SELECT t.id, s.site_id, s.id, coalesce(s.protocol, t.protocol), t.ocpp_transaction_id, coalesce(t.evse_id, 1),
+       s.online, csms_ms(coalesce(t.started_at, t.created_at)), s.max_power_w,
+       coalesce(tok.charging_priority, 0),
+       coalesce(t.charging_state, '') = 'SuspendedEV' OR EXISTS (
+         SELECT 1 FROM connectors c WHERE c.station_id = s.id AND c.evse_id = t.evse_id
+         AND c.status = 'SuspendedEV'),
+       ms.current_a, coalesce(ms.live_phases, 0), coalesce(ms.first_phase, 1), ms.power_w,
+       needs.energy_wh - coalesce(needs.delivered_wh, 0), csms_ms(needs.departure), needs.max_a, needs.min_a,
+       CASE WHEN f.state = 'accepted' THEN f.limit_a END,
+       a.transaction_id IS NOT NULL, coalesce(a.phases, 3), coalesce(a.phase, 1), a.target_a, a.in_force_a,
+       a.pending_a, coalesce(a.failures, 0), csms_ms(a.failed_at), coalesce(a.resend, false)
+FROM transactions t
+JOIN stations s ON s.id = t.station_id
+JOIN sites si ON si.id = s.site_id AND si.load_management
+LEFT JOIN id_tokens tok ON lower(tok.token) = lower(t.id_token)
+LEFT JOIN load_allocations a ON a.transaction_id = t.id
+LEFT JOIN station_fallbacks f ON f.station_id = s.id
+LEFT JOIN LATERAL (
+  SELECT max(m.canonical_value) FILTER (WHERE m.measurand = 'Current.Import') AS current_a,
+         count(DISTINCT left(m.phase, 2)) FILTER (WHERE m.measurand = 'Current.Import'
+           AND left(m.phase, 2) IN ('L1', 'L2', 'L3') AND m.canonical_value > 1) AS live_phases,
+         substr(min(left(m.phase, 2)) FILTER (WHERE m.measurand = 'Current.Import'
+           AND left(m.phase, 2) IN ('L1', 'L2', 'L3') AND m.canonical_value > 1), 2)::integer AS first_phase,
+         sum(m.canonical_value) FILTER (WHERE m.measurand = 'Power.Active.Import' AND m.phase = '') AS power_w
+  FROM meter_samples m
+  WHERE m.transaction_id = t.id AND m.sampled_at = (
+    SELECT max(x.sampled_at) FROM meter_samples x
+    WHERE x.transaction_id = t.id AND x.sampled_at > now() - interval '2 minutes'
+      AND x.measurand IN ('Current.Import', 'Power.Active.Import'))
+) ms ON true
+LEFT JOIN LATERAL (
+  SELECT coalesce(r.payload #>> '{chargingNeeds,acChargingParameters,energyAmount}',
+                  r.payload #>> '{chargingNeeds,dcChargingParameters,energyAmount}')::double precision AS energy_wh,
+         (r.payload #>> '{chargingNeeds,departureTime}')::timestamptz AS departure,
+         (r.payload #>> '{chargingNeeds,acChargingParameters,evMaxCurrent}')::double precision AS max_a,
+         (r.payload #>> '{chargingNeeds,acChargingParameters,evMinCurrent}')::double precision AS min_a,
+         (SELECT max(e.canonical_value) - min(e.canonical_value) FROM meter_samples e
+          WHERE e.transaction_id = t.id AND e.measurand = 'Energy.Active.Import.Register'
+            AND e.sampled_at >= r.received_at - interval '1 minute') AS delivered_wh
+  FROM station_reports r
+  WHERE r.station_id = s.id AND r.kind = 'NotifyEVChargingNeeds' AND r.payload->>'evseId' = t.evse_id::text
+    AND r.received_at >= coalesce(t.started_at, t.created_at) - interval '5 minutes'
+  ORDER BY r.received_at DESC LIMIT 1
+) needs ON true
+WHERE t.stopped_at IS NULL AND ($1::text IS NULL OR s.site_id = $1)
+ORDER BY s.site_id, t.id)sql";
+
+}  // namespace
+
+std::string PgSiteRepository::list_sites(const domain::Page& page) {
+  auto rows = txn_.exec_params(
+      "SELECT csms_site_json(s)::text AS doc, s.id AS cursor FROM sites s "
+      "WHERE ($1::text IS NULL OR s.id > $1) ORDER BY s.id LIMIT $2",
+      page.cursor.empty() ? std::nullopt : std::optional(page.cursor), page.limit + 1);
+  return page_json(rows, page);
+}
+
+std::optional<std::string> PgSiteRepository::get_site(const std::string& id) {
+  auto rows = txn_.exec_params("SELECT csms_site_json(s)::text FROM sites s WHERE s.id = $1", id);
+  if (rows.empty()) return std::nullopt;
+  return rows[0][0].as<std::string>();
+}
+
+bool PgSiteRepository::site_exists(const std::string& id) {
+  return !txn_.exec_params("SELECT 1 FROM sites WHERE id = $1", id).empty();
+}
+
+domain::WriteResult PgSiteRepository::create_site(const std::string& id, const std::string& fields_json) {
+  auto rows = txn_.exec_params(
+      "INSERT INTO sites (id, name, time_zone, limit_a, limit_w, phases, voltage_v, min_current_a, "
+      "fallback_current_a, strategy, schedule, load_management) "
+      "SELECT $1, f->>'name', coalesce(f->>'time_zone', 'UTC'), (f->>'limit_a')::double precision, "
+      "(f->>'limit_w')::double precision, coalesce((f->>'phases')::integer, 3), "
+      "coalesce((f->>'voltage_v')::double precision, 230), coalesce((f->>'min_current_a')::double precision, "
+      "6), "
+      "coalesce((f->>'fallback_current_a')::double precision, 0), coalesce(f->>'strategy', 'equal_share'), "
+      "coalesce(f->'schedule', '[]'), coalesce((f->>'load_management')::boolean, true) "
+      "FROM (SELECT $2::jsonb AS f) x ON CONFLICT (id) DO NOTHING RETURNING id",
+      id, fields_json);
+  return rows.empty() ? domain::WriteResult::Conflict : domain::WriteResult::Done;
+}
+
+domain::WriteResult PgSiteRepository::patch_site(const std::string& id, const std::string& fields_json) {
+  // limit_a and limit_w replace each other: giving one clears the other.
+  auto sql = "UPDATE sites SET " + assign("name", "text") + ", " +
+             "time_zone = coalesce($2::jsonb->>'time_zone', time_zone), " +
+             "limit_a = CASE WHEN $2::jsonb ? 'limit_a' THEN ($2::jsonb->>'limit_a')::double precision "
+             "WHEN $2::jsonb ? 'limit_w' THEN NULL ELSE limit_a END, "
+             "limit_w = CASE WHEN $2::jsonb ? 'limit_w' THEN ($2::jsonb->>'limit_w')::double precision "
+             "WHEN $2::jsonb ? 'limit_a' THEN NULL ELSE limit_w END, " +
+             "phases = coalesce(($2::jsonb->>'phases')::integer, phases), " +
+             "voltage_v = coalesce(($2::jsonb->>'voltage_v')::double precision, voltage_v), " +
+             "min_current_a = coalesce(($2::jsonb->>'min_current_a')::double precision, min_current_a), " +
+             "fallback_current_a = coalesce(($2::jsonb->>'fallback_current_a')::double precision, "
+             "fallback_current_a), " +
+             "strategy = coalesce($2::jsonb->>'strategy', strategy), " +
+             "schedule = coalesce($2::jsonb->'schedule', schedule), " +
+             "load_management = coalesce(($2::jsonb->>'load_management')::boolean, load_management), " +
+             "updated_at = now() WHERE id = $1";
+  return txn_.exec_params(sql, id, fields_json).affected_rows() > 0 ? domain::WriteResult::Done
+                                                                    : domain::WriteResult::NotFound;
+}
+
+domain::WriteResult PgSiteRepository::delete_site(const std::string& id) {
+  if (txn_.exec_params("SELECT 1 FROM sites WHERE id = $1 FOR UPDATE", id).empty())
+    return domain::WriteResult::NotFound;
+  if (!txn_.exec_params("SELECT 1 FROM stations WHERE site_id = $1 LIMIT 1", id).empty())
+    return domain::WriteResult::Conflict;
+  txn_.exec_params("DELETE FROM sites WHERE id = $1", id);
+  return domain::WriteResult::Done;
+}
+
+domain::LoadSnapshot PgSiteRepository::load_snapshot(const std::optional<std::string>& site, bool claim) {
+  domain::LoadSnapshot snapshot;
+  if (claim) {
+    snapshot.claimed =
+        txn_.exec("SELECT pg_try_advisory_xact_lock(hashtext('csms_load_manager'))")[0][0].as<bool>();
+    if (!snapshot.claimed) return snapshot;
+    // Sessions that ended, or whose station left the site, are no longer managed.
+    txn_.exec(
+        "DELETE FROM load_allocations a USING transactions t, stations s WHERE t.id = a.transaction_id "
+        "AND s.id = t.station_id AND (t.stopped_at IS NOT NULL OR s.site_id IS DISTINCT FROM a.site_id)");
+    // No answer in 90 s: the station may have taken it or not; the higher counts.
+    txn_.exec(
+        "UPDATE load_allocations SET in_force_a = greatest(in_force_a, pending_a), pending_a = NULL, "
+        "pending_at = NULL, status = 'unanswered', failures = failures + 1, failed_at = now(), "
+        "updated_at = now() WHERE pending_at < now() - interval '90 seconds'");
+  }
+  for (const auto& row : txn_.exec_params(
+           "SELECT id, time_zone, limit_a, limit_w, phases, voltage_v, min_current_a, fallback_current_a, "
+           "strategy, schedule::text FROM sites WHERE load_management AND ($1::text IS NULL OR id = $1) "
+           "ORDER BY id",
+           site)) {
+    domain::LoadSiteRow s;
+    s.id = row[0].as<std::string>();
+    s.time_zone = row[1].as<std::string>();
+    s.limit_a = opt<double>(row[2]);
+    s.limit_w = opt<double>(row[3]);
+    s.phases = row[4].as<int>();
+    s.voltage_v = row[5].as<double>();
+    s.min_current_a = row[6].as<double>();
+    s.fallback_current_a = row[7].as<double>();
+    s.strategy = row[8].as<std::string>();
+    s.schedule_json = row[9].as<std::string>();
+    snapshot.sites.push_back(std::move(s));
+  }
+  for (const auto& row : txn_.exec_params(kSessions, site)) {
+    domain::LoadSessionRow s;
+    int i = 0;
+    s.transaction_id = row[i++].as<std::int64_t>();
+    s.site_id = row[i++].as<std::string>();
+    s.station_id = row[i++].as<std::string>();
+    s.protocol = row[i++].as<std::string>();
+    s.ocpp_transaction_id = row[i++].as<std::string>();
+    s.evse_id = row[i++].as<int>();
+    s.online = row[i++].as<bool>();
+    s.started_at = ms(row[i++]).value_or(domain::Timestamp{});
+    s.station_max_power_w = opt<std::int64_t>(row[i++]);
+    s.priority = row[i++].as<int>();
+    s.suspended_ev = row[i++].as<bool>();
+    s.measured_a = opt<double>(row[i++]);
+    s.live_phases = row[i++].as<int>();
+    s.first_phase = row[i++].as<int>();
+    s.measured_w = opt<double>(row[i++]);
+    s.needed_wh = opt<double>(row[i++]);
+    s.departure = ms(row[i++]);
+    s.ev_max_current_a = opt<double>(row[i++]);
+    s.ev_min_current_a = opt<double>(row[i++]);
+    s.fallback_a = opt<double>(row[i++]);
+    s.managed = row[i++].as<bool>();
+    s.phases = row[i++].as<int>();
+    s.phase = row[i++].as<int>();
+    s.target_a = opt<double>(row[i++]);
+    s.in_force_a = opt<double>(row[i++]);
+    s.pending_a = opt<double>(row[i++]);
+    s.failures = row[i++].as<int>();
+    s.failed_at = ms(row[i++]);
+    s.resend = row[i++].as<bool>();
+    snapshot.sessions.push_back(std::move(s));
+  }
+  if (claim)
+    for (const auto& row :
+         txn_.exec("SELECT s.id, s.site_id, s.protocol, si.fallback_current_a FROM stations s "
+                   "JOIN sites si ON si.id = s.site_id AND si.load_management "
+                   "LEFT JOIN station_fallbacks f ON f.station_id = s.id "
+                   "WHERE s.online AND s.protocol IS NOT NULL AND (f.station_id IS NULL OR f.state = 'due' "
+                   "OR f.limit_a <> si.fallback_current_a "
+                   "OR (f.state = 'rejected' AND f.updated_at < now() - interval '10 minutes') "
+                   "OR (f.state = 'sent' AND f.updated_at < now() - interval '90 seconds')) "
+                   "ORDER BY s.id LIMIT 200"))
+      snapshot.fallbacks.push_back({row[0].as<std::string>(), row[1].as<std::string>(),
+                                    row[2].as<std::string>(), row[3].as<double>()});
+  return snapshot;
+}
+
+void PgSiteRepository::load_sent(const std::vector<domain::LoadSend>& sends) {
+  for (const auto& s : sends)
+    txn_.exec_params(
+        "INSERT INTO load_allocations AS a (transaction_id, site_id, station_id, evse_id, phases, phase, "
+        "target_a, pending_a, pending_at, profiles_sent) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7::double precision, CASE WHEN $8::boolean THEN $7::double "
+        "precision END, "
+        "CASE WHEN $8::boolean THEN now() END, CASE WHEN $8::boolean THEN 1 ELSE 0 END) "
+        "ON CONFLICT (transaction_id) DO UPDATE SET target_a = $7::double precision, phases = $5, phase = "
+        "$6, "
+        "pending_a = CASE WHEN $8::boolean THEN $7::double precision ELSE a.pending_a END, "
+        "pending_at = CASE WHEN $8::boolean THEN now() ELSE a.pending_at END, "
+        "profiles_sent = a.profiles_sent + CASE WHEN $8::boolean THEN 1 ELSE 0 END, "
+        "resend = CASE WHEN $8::boolean THEN false ELSE a.resend END, updated_at = now()",
+        s.transaction_id, s.site_id, s.station_id, s.evse_id, s.phases, s.phase, s.limit_a, s.sent);
+}
+
+void PgSiteRepository::load_answered(std::int64_t transaction_id, double sent_a, bool accepted,
+                                     const std::string& status) {
+  txn_.exec_params(
+      "UPDATE load_allocations SET "
+      "in_force_a = CASE WHEN $3::boolean THEN $2::double precision WHEN $4::text IN ('timeout', "
+      "'unanswered') "
+      "THEN greatest(in_force_a, $2::double precision) ELSE in_force_a END, "
+      "pending_a = CASE WHEN pending_a = $2::double precision THEN NULL ELSE pending_a END, "
+      "pending_at = CASE WHEN pending_a = $2::double precision THEN NULL ELSE pending_at END, "
+      "status = $4::text, failures = CASE WHEN $3::boolean THEN 0 ELSE failures + 1 END, "
+      "failed_at = CASE WHEN $3::boolean THEN failed_at ELSE now() END, updated_at = now() "
+      "WHERE transaction_id = $1",
+      transaction_id, sent_a, accepted, status);
+}
+
+void PgSiteRepository::fallback_sent(const std::vector<domain::FallbackRow>& sent) {
+  for (const auto& f : sent)
+    txn_.exec_params(
+        "INSERT INTO station_fallbacks (station_id, limit_a, state) VALUES ($1, $2::double precision, "
+        "'sent') "
+        "ON CONFLICT (station_id) DO UPDATE SET limit_a = $2::double precision, state = 'sent', updated_at = "
+        "now()",
+        f.station_id, f.limit_a);
+}
+
+void PgSiteRepository::fallback_answered(const std::string& station_id, bool accepted,
+                                         const std::string& status) {
+  txn_.exec_params(
+      "UPDATE station_fallbacks SET state = CASE WHEN $2::boolean THEN 'accepted' ELSE 'rejected' END, "
+      "status = $3, "
+      "updated_at = now() WHERE station_id = $1",
+      station_id, accepted, status);
+}
+
+void PgSiteRepository::load_reconnected(const std::string& station_id, bool booted) {
+  txn_.exec_params("UPDATE load_allocations SET resend = true WHERE station_id = $1", station_id);
+  // A reboot may have cleared what the station held; a reconnect keeps it, unless it never said.
+  txn_.exec_params(
+      "UPDATE station_fallbacks SET state = 'due', updated_at = now() WHERE station_id = $1 "
+      "AND ($2::boolean OR state <> 'accepted')",
+      station_id, booted);
+}
+
+}  // namespace csms::store
