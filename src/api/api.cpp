@@ -254,11 +254,13 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
     bool is_simulation = seg.size() == 4 && seg[2] == "analytics" && seg[3] == "tariff-simulation";
     bool is_reservation = seg.size() >= 3 && seg[2] == "reservations" && method == "POST";
     bool is_job = seg.size() >= 3 && seg[2] == "jobs" && method == "POST";
-    Role needed =
-        method == "GET" ? Role::Viewer
-        : (is_command || is_alert_action || is_frame_logging || is_simulation || is_reservation || is_job)
-            ? Role::Operator
-            : Role::Admin;
+    bool is_profile =
+        seg.size() >= 3 && seg[2] == "charging-profiles" && (method == "POST" || method == "DELETE");
+    Role needed = method == "GET" ? Role::Viewer
+                  : (is_command || is_alert_action || is_frame_logging || is_simulation || is_reservation ||
+                     is_job || is_profile)
+                      ? Role::Operator
+                      : Role::Admin;
     if (role < needed) throw HttpError(403, "this token's role may not " + method + " here");
 
     const std::string resource = seg.size() > 2 ? seg[2] : "";
@@ -301,6 +303,12 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
     if (resource == "file-transfers") return handle_file_transfers(seg, target, request, respond);
     if (resource == "jobs") return handle_jobs(seg, target, request, token_actor(*found), respond);
     if (resource == "sites") return handle_sites(seg, target, request, respond);
+    if (resource == "charging-profiles")
+      return handle_charging_profiles(seg, target, request, token_actor(*found), respond);
+    if (resource == "stations" && depth == 5 && seg[4] == "charging-schedule") {
+      if (method != "GET") throw HttpError(405, method + " is not allowed here");
+      return charging_schedule(seg[3], target, respond);
+    }
     if (resource == "stations" && depth == 5 && seg[4] == "variables") {
       if (method != "GET") throw HttpError(405, method + " is not allowed here");
       auto station = seg[3];

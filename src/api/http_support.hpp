@@ -340,7 +340,7 @@ inline std::optional<HttpResponse> unknown_site(const std::string& fields_json, 
   auto it = fields.find("site_id");
   if (it == fields.end() || it->is_null()) return std::nullopt;
   const auto site = it->get<std::string>();
-  if (repos.sites().site_exists(site)) return std::nullopt;
+  if (repos.smart_charging().site_exists(site)) return std::nullopt;
   return problem(409, "site " + site + " does not exist; create it first (POST /api/v1/sites)");
 }
 

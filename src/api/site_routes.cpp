@@ -17,6 +17,7 @@
 
 #include "command_support.hpp"
 #include "csms/api/api.hpp"
+#include "csms/charging/charging_profile.hpp"
 #include "csms/charging/load_planner.hpp"
 #include "csms/metrics/metrics.hpp"
 #include "http_support.hpp"
@@ -139,21 +140,19 @@ std::string load_document(const std::string& site_id, const domain::LoadSnapshot
   return doc.dump();
 }
 
-json schedule_period(double limit_a, int phases) {
-  return {{"startPeriod", 0}, {"limit", limit_a}, {"numberPhases", phases}};
-}
-
 }  // namespace
 
 void Api::handle_sites(const std::vector<std::string>& seg, const Target& target, const HttpRequest& request,
                        std::function<void(HttpResponse)> respond) {
   const auto& method = request.method;
-  auto sites = [this, respond](std::function<HttpResponse(domain::SiteRepository&)> work) {
-    run_unit([work = std::move(work)](domain::Repositories& repos) { return work(repos.sites()); }, respond);
+  auto sites = [this, respond](std::function<HttpResponse(domain::SmartChargingRepository&)> work) {
+    run_unit([work = std::move(work)](domain::Repositories& repos) { return work(repos.smart_charging()); },
+             respond);
   };
   if (seg.size() == 3 && method == "GET") {
     auto page = page_of(target);
-    return sites([page](domain::SiteRepository& repo) { return json_response(200, repo.list_sites(page)); });
+    return sites(
+        [page](domain::SmartChargingRepository& repo) { return json_response(200, repo.list_sites(page)); });
   }
   if (seg.size() == 3 && method == "POST") {
     auto body = parse_body(request);
@@ -161,7 +160,7 @@ void Api::handle_sites(const std::vector<std::string>& seg, const Target& target
       throw HttpError(400, "id must be 1 to 48 printable characters without ':' or '/'");
     auto id = body["id"].get<std::string>();
     auto fields = site_fields(std::move(body), true).dump();
-    return sites([id, fields](domain::SiteRepository& repo) {
+    return sites([id, fields](domain::SmartChargingRepository& repo) {
       auto result = repo.create_site(id, fields);
       return write_result(result, "site " + id,
                           result == domain::WriteResult::Done ? repo.get_site(id) : std::nullopt, 201);
@@ -171,7 +170,7 @@ void Api::handle_sites(const std::vector<std::string>& seg, const Target& target
   const auto id = seg[3];
   if (seg.size() == 4) {
     if (method == "GET")
-      return sites([id](domain::SiteRepository& repo) {
+      return sites([id](domain::SmartChargingRepository& repo) {
         auto doc = repo.get_site(id);
         return doc ? json_response(200, *doc) : problem(404, "site " + id + " not found");
       });
@@ -180,14 +179,14 @@ void Api::handle_sites(const std::vector<std::string>& seg, const Target& target
       if (body.contains("limit_a") && body.contains("limit_w"))
         throw HttpError(400, "give limit_a (A per phase) or limit_w (W over all phases), not both");
       auto fields = site_fields(std::move(body), false).dump();
-      return sites([id, fields](domain::SiteRepository& repo) {
+      return sites([id, fields](domain::SmartChargingRepository& repo) {
         auto result = repo.patch_site(id, fields);
         return write_result(result, "site " + id,
                             result == domain::WriteResult::Done ? repo.get_site(id) : std::nullopt, 200);
       });
     }
     if (method == "DELETE")
-      return sites([id](domain::SiteRepository& repo) {
+      return sites([id](domain::SmartChargingRepository& repo) {
         auto result = repo.delete_site(id);
         if (result == domain::WriteResult::Conflict)
           return problem(409,
@@ -199,7 +198,7 @@ void Api::handle_sites(const std::vector<std::string>& seg, const Target& target
   if (seg.size() == 5 && seg[4] == "load") {
     if (method != "GET") throw HttpError(405, method + " is not allowed here");
     const auto now = clock_.now();
-    return sites([id, now](domain::SiteRepository& repo) {
+    return sites([id, now](domain::SmartChargingRepository& repo) {
       if (!repo.site_exists(id)) return problem(404, "site " + id + " not found");
       return json_response(200, load_document(id, repo.load_snapshot(id, false), now));
     });
@@ -217,7 +216,7 @@ void Api::run_load_management() {
   auto snapshot = std::make_shared<domain::LoadSnapshot>();
   db_.run(
       [snapshot](domain::Repositories& repos) {
-        *snapshot = repos.sites().load_snapshot(std::nullopt, true);
+        *snapshot = repos.smart_charging().load_snapshot(std::nullopt, true);
       },
       [this, snapshot](std::exception_ptr error) {
         if (error) {
@@ -247,8 +246,8 @@ void Api::run_load_management() {
         if (round->planned.empty() && round->fallbacks.empty()) return finish_load_round();
         db_.run(
             [round](domain::Repositories& repos) {
-              repos.sites().load_sent(round->planned);
-              repos.sites().fallback_sent(round->fallbacks);
+              repos.smart_charging().load_sent(round->planned);
+              repos.smart_charging().fallback_sent(round->fallbacks);
             },
             [this, round](std::exception_ptr failed) {
               if (!failed) {
@@ -269,13 +268,42 @@ void Api::finish_load_round() {
 }
 
 void Api::load_station_reconnected(const std::string& station_id, bool booted) {
-  db_.run([station_id,
-           booted](domain::Repositories& repos) { repos.sites().load_reconnected(station_id, booted); },
+  {
+    std::lock_guard lock(reconcile_mutex_);
+    if (!booted) {
+      reconcile_due_[station_id] = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+      return;
+    }
+    reconcile_due_.erase(station_id);
+  }
+  reconcile_now(station_id);
+}
+
+void Api::run_reconciliations() {
+  std::vector<std::string> due;
+  {
+    std::lock_guard lock(reconcile_mutex_);
+    const auto now = std::chrono::steady_clock::now();
+    for (auto it = reconcile_due_.begin(); it != reconcile_due_.end();) {
+      if (it->second > now) {
+        ++it;
+        continue;
+      }
+      due.push_back(it->first);
+      it = reconcile_due_.erase(it);
+    }
+  }
+  for (const auto& station_id : due) reconcile_now(station_id);
+}
+
+void Api::reconcile_now(const std::string& station_id) {
+  db_.run([station_id](domain::Repositories& repos) { repos.smart_charging().load_reconnected(station_id); },
           [this, station_id](std::exception_ptr error) {
             if (error)
               spdlog::warn("load management: station {} is not marked for reconciliation", station_id);
             run_load_management();
           });
+  reconcile_profiles(station_id);
 }
 
 void Api::load_answer(const std::string& station_id, int evse_id, double limit_a, const CommandResult& result,
@@ -309,71 +337,39 @@ void Api::load_answer(const std::string& station_id, int evse_id, double limit_a
 }
 
 void Api::send_load_profile(domain::LoadSend send) {
-  json profile;
-  const auto period = schedule_period(send.limit_a, send.phases);
-  if (send.protocol == "ocpp1.6") {
-    long long transaction = 0;
-    try {
-      transaction = std::stoll(send.ocpp_transaction_id);
-    } catch (const std::exception&) {
-      spdlog::warn("load management: 1.6 transaction {} has no integer id", send.ocpp_transaction_id);
-      return;
-    }
-    profile = {
-        {"chargingProfileId", kLoadProfileId + send.evse_id},
-        {"transactionId", transaction},
-        {"stackLevel", kLoadStackLevel},
-        {"chargingProfilePurpose", "TxProfile"},
-        {"chargingProfileKind", "Relative"},
-        {"chargingSchedule", {{"chargingRateUnit", "A"}, {"chargingSchedulePeriod", json::array({period})}}}};
-  } else {
-    profile = {
-        {"id", kLoadProfileId + send.evse_id},
-        {"transactionId", send.ocpp_transaction_id},
-        {"stackLevel", kLoadStackLevel},
-        {"chargingProfilePurpose", "TxProfile"},
-        {"chargingProfileKind", "Relative"},
-        {"chargingSchedule",
-         json::array(
-             {{{"id", 1}, {"chargingRateUnit", "A"}, {"chargingSchedulePeriod", json::array({period})}}})}};
+  const bool v16 = send.protocol == "ocpp1.6";
+  if (v16 && send.ocpp_transaction_id.find_first_not_of("0123456789") != std::string::npos) {
+    spdlog::warn("load management: 1.6 transaction {} has no integer id", send.ocpp_transaction_id);
+    return;
   }
-  commands_.send(
-      send.station_id, "set-charging-profile", {{"evse_id", send.evse_id}, {"charging_profile", profile}},
-      [this, send](CommandResult result) {
-        load_answer(send.station_id, send.evse_id, send.limit_a, result,
-                    [send](domain::Repositories& repos, bool accepted, const std::string& status) {
-                      repos.sites().load_answered(send.transaction_id, send.limit_a, accepted, status);
-                    });
-      });
+  auto profile = charging::flat_profile(charging::ProfilePurpose::TxProfile, kLoadProfileId + send.evse_id,
+                                        kLoadStackLevel, send.limit_a, send.phases);
+  profile.evse_id = send.evse_id;
+  profile.transaction_id = send.transaction_id;
+  commands_.send(send.station_id, "set-charging-profile",
+                 {{"evse_id", send.evse_id},
+                  {"charging_profile", charging::to_ocpp(profile, v16, send.ocpp_transaction_id)}},
+                 [this, send](CommandResult result) {
+                   load_answer(send.station_id, send.evse_id, send.limit_a, result,
+                               [send](domain::Repositories& repos, bool accepted, const std::string& status) {
+                                 repos.smart_charging().load_answered(send.transaction_id, send.limit_a,
+                                                                      accepted, status);
+                               });
+                 });
 }
 
 void Api::send_fallback(domain::FallbackRow fallback) {
-  const auto period = schedule_period(fallback.limit_a, 3);
-  json profile;
-  if (fallback.protocol == "ocpp1.6")
-    profile = {
-        {"chargingProfileId", kLoadProfileId},
-        {"stackLevel", kFallbackStackLevel},
-        {"chargingProfilePurpose", "TxDefaultProfile"},
-        {"chargingProfileKind", "Relative"},
-        {"chargingSchedule", {{"chargingRateUnit", "A"}, {"chargingSchedulePeriod", json::array({period})}}}};
-  else
-    profile = {
-        {"id", kLoadProfileId},
-        {"stackLevel", kFallbackStackLevel},
-        {"chargingProfilePurpose", "TxDefaultProfile"},
-        {"chargingProfileKind", "Relative"},
-        {"chargingSchedule",
-         json::array(
-             {{{"id", 1}, {"chargingRateUnit", "A"}, {"chargingSchedulePeriod", json::array({period})}}})}};
-  commands_.send(fallback.station_id, "set-charging-profile", {{"evse_id", 0}, {"charging_profile", profile}},
-                 [this, fallback](CommandResult result) {
-                   load_answer(
-                       fallback.station_id, 0, fallback.limit_a, result,
-                       [fallback](domain::Repositories& repos, bool accepted, const std::string& status) {
-                         repos.sites().fallback_answered(fallback.station_id, accepted, status);
-                       });
-                 });
+  const auto profile = charging::flat_profile(charging::ProfilePurpose::TxDefaultProfile, kLoadProfileId,
+                                              kFallbackStackLevel, fallback.limit_a, 3);
+  commands_.send(
+      fallback.station_id, "set-charging-profile",
+      {{"evse_id", 0}, {"charging_profile", charging::to_ocpp(profile, fallback.protocol == "ocpp1.6", "")}},
+      [this, fallback](CommandResult result) {
+        load_answer(fallback.station_id, 0, fallback.limit_a, result,
+                    [fallback](domain::Repositories& repos, bool accepted, const std::string& status) {
+                      repos.smart_charging().fallback_answered(fallback.station_id, accepted, status);
+                    });
+      });
 }
 
 }  // namespace csms::api

@@ -434,6 +434,8 @@ int serve_command(const Config& config) {
   api.set_load_listener([&events](const domain::Event& event) { events.publish(event); });
   api.set_load_leader([&cluster] { return cluster.leader(); });
   events.subscribe([&api](const domain::Event& event) {
+    // Profiles are sent again after every new connection (the station may have lost them;
+    // one that kept them replaces them by the same ids): at its boot, else 3 s after it.
     if (const auto* connected = std::get_if<domain::StationConnected>(&event))
       return api.load_station_reconnected(connected->station_id, false);
     if (const auto* booted = std::get_if<domain::StationBooted>(&event))
@@ -537,6 +539,7 @@ int serve_command(const Config& config) {
     while (!maintenance_wake.wait_for(lock, std::chrono::seconds(1), [&] { return stopping; })) {
       lock.unlock();
       api.run_jobs();
+      api.run_reconciliations();
       api.run_load_management();
       lock.lock();
     }

@@ -138,6 +138,7 @@ class BatchView final : public domain::ChargingRepository {
                             domain::Timestamp at) override {
     real_.update_file_transfer(station_id, status, at);
   }
+  bool load_managed(const std::string& station_id) override { return real_.load_managed(station_id); }
   std::vector<StaleClose> close_stale_transactions(const std::string& station_id, int evse_id,
                                                    domain::Timestamp received_at,
                                                    domain::Timestamp status_at) override {

@@ -304,7 +304,11 @@ Outcome ChargingService::handle(const MessageContext& ctx, const Request& reques
             if (report.reservation_ended)
               repo.end_reservation(ctx.station_id, report.reservation_ended->first,
                                    report.reservation_ended->second);
-            return {EmptyResponse{},
+            EmptyResponse reply;
+            // K17: the load manager gives the EV a schedule (a TxProfile) from its needs.
+            if (report.kind == "NotifyEVChargingNeeds")
+              reply.status = repo.load_managed(ctx.station_id) ? "Accepted" : "Rejected";
+            return {reply,
                     {StationReported{ctx.station_id, report.kind, report.payload_json,
                                      report.timestamp.value_or(ctx.received_at), report.problems}}};
           },

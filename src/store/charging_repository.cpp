@@ -690,6 +690,14 @@ void PgChargingRepository::insert_report(const domain::MessageContext& ctx,
               !report.report_part->tbc);
 }
 
+bool PgChargingRepository::load_managed(const std::string& station_id) {
+  return !txn_.exec_params(
+                  "SELECT 1 FROM stations s JOIN sites si ON si.id = s.site_id AND si.load_management "
+                  "WHERE s.id = $1",
+                  station_id)
+              .empty();
+}
+
 void PgChargingRepository::update_file_transfer(const std::string& station_id,
                                                 const domain::FileStatus& status, domain::Timestamp at) {
   const auto outcome = domain::file_outcome(status.status);

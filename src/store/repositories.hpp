@@ -31,6 +31,7 @@ class PgChargingRepository final : public domain::ChargingRepository {
   void consume_reservation(const std::string& station_id, int reservation_id,
                            std::int64_t transaction_id) override;
   void end_reservation(const std::string& station_id, int reservation_id, const std::string& state) override;
+  bool load_managed(const std::string& station_id) override;
   void update_file_transfer(const std::string& station_id, const domain::FileStatus& status,
                             domain::Timestamp at) override;
   std::vector<StaleClose> close_stale_transactions(const std::string& station_id, int evse_id,
@@ -276,9 +277,9 @@ class PgOperationsRepository final : public domain::OperationsRepository {
   pqxx::transaction_base& txn_;
 };
 
-class PgSiteRepository final : public domain::SiteRepository {
+class PgSmartChargingRepository final : public domain::SmartChargingRepository {
  public:
-  explicit PgSiteRepository(pqxx::transaction_base& txn) : txn_(txn) {}
+  explicit PgSmartChargingRepository(pqxx::transaction_base& txn) : txn_(txn) {}
   std::string list_sites(const domain::Page& page) override;
   std::optional<std::string> get_site(const std::string& id) override;
   domain::WriteResult create_site(const std::string& id, const std::string& fields_json) override;
@@ -291,7 +292,19 @@ class PgSiteRepository final : public domain::SiteRepository {
                      const std::string& status) override;
   void fallback_sent(const std::vector<domain::FallbackRow>& sent) override;
   void fallback_answered(const std::string& station_id, bool accepted, const std::string& status) override;
-  void load_reconnected(const std::string& station_id, bool booted) override;
+  void load_reconnected(const std::string& station_id) override;
+  std::optional<std::string> station_protocol(const std::string& station_id) override;
+  std::vector<domain::StoredProfile> held_profiles(const std::string& station_id) override;
+  std::optional<std::string> running_transaction(const std::string& station_id, int evse_id,
+                                                 std::int64_t transaction_id) override;
+  std::int64_t create_profile(const std::string& station_id, const std::string& profile_json,
+                              const std::string& created_by) override;
+  void set_profile_state(std::int64_t id, const std::string& state,
+                         const std::optional<std::string>& status) override;
+  std::optional<domain::StoredProfile> find_profile(std::int64_t id) override;
+  std::optional<std::string> get_profile(std::int64_t id) override;
+  std::string list_profiles(const std::optional<std::string>& station,
+                            const std::optional<std::string>& state, const domain::Page& page) override;
 
  private:
   pqxx::transaction_base& txn_;
@@ -307,7 +320,7 @@ class PgRepositories final : public domain::Repositories {
         analytics_(txn),
         cluster_(txn),
         operations_(txn),
-        sites_(txn) {}
+        smart_charging_(txn) {}
   domain::ChargingRepository& charging() override { return charging_; }
   domain::AdminRepository& admin() override { return admin_; }
   domain::FaultRepository& faults() override { return faults_; }
@@ -315,7 +328,7 @@ class PgRepositories final : public domain::Repositories {
   domain::AnalyticsRepository& analytics() override { return analytics_; }
   domain::ClusterRepository& cluster() override { return cluster_; }
   domain::OperationsRepository& operations() override { return operations_; }
-  domain::SiteRepository& sites() override { return sites_; }
+  domain::SmartChargingRepository& smart_charging() override { return smart_charging_; }
 
  private:
   PgChargingRepository charging_;
@@ -325,7 +338,7 @@ class PgRepositories final : public domain::Repositories {
   PgAnalyticsRepository analytics_;
   PgClusterRepository cluster_;
   PgOperationsRepository operations_;
-  PgSiteRepository sites_;
+  PgSmartChargingRepository smart_charging_;
 };
 
 }  // namespace csms::store

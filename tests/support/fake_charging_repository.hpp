@@ -5,6 +5,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -237,6 +238,8 @@ class FakeChargingRepository final : public domain::ChargingRepository {
     file_statuses_.push_back({station_id, status});
   }
   std::vector<std::pair<std::string, domain::FileStatus>> file_statuses_;
+  bool load_managed(const std::string& station_id) override { return load_managed_.count(station_id) > 0; }
+  std::set<std::string> load_managed_;
   struct ConsumedReservation {
     std::string station_id;
     int reservation_id = 0;

@@ -110,8 +110,12 @@ class Api {
   // plans and sends the profiles that are due. One round at a time; a call during a round
   // runs another after it. Called every second and on every session change.
   void run_load_management();
-  // A station connected or booted: what the load manager had installed is sent again.
+  // A station connected or booted: what the load manager and the operators had installed is
+  // sent again, at its boot, or 3 s after a connection without one (a station is not sent
+  // calls before its boot is answered).
   void load_station_reconnected(const std::string& station_id, bool booted);
+  // Reconciliations whose time has come; called every second on every node.
+  void run_reconciliations();
   // Where the stations' answers to the load manager's profiles go (the event bus).
   void set_load_listener(std::function<void(const domain::Event&)> listener) {
     load_listener_ = std::move(listener);
@@ -176,10 +180,25 @@ class Api {
   void load_answer(const std::string& station_id, int evse_id, double limit_a, const CommandResult& result,
                    std::function<void(domain::Repositories&, bool, const std::string&)> record);
   void finish_load_round();
+  // Operators' charging profiles (profile_routes.cpp).
+  void handle_charging_profiles(const std::vector<std::string>& segments, const detail::Target& target,
+                                const server::HttpRequest& request, const std::string& actor,
+                                std::function<void(server::HttpResponse)> respond);
+  // Sends the profile; `done` gets its document after the station's answer ("" if unread).
+  void install_profile(domain::StoredProfile stored, std::function<void(std::string)> done);
+  // Clears it on the station; `done` gets 200 (cleared), 202 (later) or 502 and the document.
+  void clear_profile(domain::StoredProfile stored, std::function<void(int, std::string)> done);
+  void reconcile_profiles(const std::string& station_id);
+  void charging_schedule(const std::string& station_id, const detail::Target& target,
+                         std::function<void(server::HttpResponse)> respond);
   std::atomic<bool> load_running_{false};
   std::atomic<bool> load_again_{false};
   std::function<void(const domain::Event&)> load_listener_;
   std::function<bool()> load_leader_;
+  void reconcile_now(const std::string& station_id);
+  // Stations connected without a boot yet, and when to reconcile them anyway.
+  std::mutex reconcile_mutex_;
+  std::map<std::string, std::chrono::steady_clock::time_point> reconcile_due_;
   // Firmware images, file transfers and the file endpoint /files/{token} (file_routes.cpp).
   void handle_file_endpoint(const std::vector<std::string>& segments, server::HttpRequest request,
                             std::function<void(server::HttpResponse)> respond);

@@ -91,4 +91,14 @@ struct LoadSend {
   bool sent = true;  // false: only the target is recorded (it waits for headroom)
 };
 
+// An operator's charging profile as stored: the REST shape (profile_json, with its id).
+struct StoredProfile {
+  std::int64_t id = 0;
+  std::string station_id;
+  std::string protocol;  // the station's (empty: it never connected)
+  std::string profile_json;
+  std::string state;                               // pending | installed | rejected | clearing | cleared
+  std::optional<std::string> ocpp_transaction_id;  // a TxProfile's transaction, as the station knows it
+};
+
 }  // namespace csms::domain

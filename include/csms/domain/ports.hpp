@@ -82,6 +82,9 @@ class ChargingRepository {
   // else the station's latest of that kind still under way.
   virtual void update_file_transfer(const std::string& station_id, const FileStatus& status,
                                     Timestamp at) = 0;
+  // Whether the station is at a site with load management (its EV's charging needs are
+  // answered with a schedule).
+  virtual bool load_managed(const std::string& station_id) = 0;
 
   // 1.6 StartTransaction; a retry of a recorded start returns the same id.
   virtual TransactionRef start_transaction(const MessageContext& ctx, const StartTransactionRequest& start,
@@ -516,10 +519,11 @@ class BillingRepository {
   virtual std::string cdrs(Timestamp from, Timestamp to, const Page& page) = 0;
 };
 
-// Sites and the load manager's state (issue 17). Documents are JSON text.
-class SiteRepository {
+// Sites, the load manager's state and operators' charging profiles (issue 17). Documents are
+// JSON text.
+class SmartChargingRepository {
  public:
-  virtual ~SiteRepository() = default;
+  virtual ~SmartChargingRepository() = default;
   virtual std::string list_sites(const Page& page) = 0;
   virtual std::optional<std::string> get_site(const std::string& id) = 0;
   // `fields_json` validated by the API. Creating an id that exists is a Conflict.
@@ -539,8 +543,27 @@ class SiteRepository {
                              const std::string& status) = 0;
   virtual void fallback_sent(const std::vector<FallbackRow>& sent) = 0;
   virtual void fallback_answered(const std::string& station_id, bool accepted, const std::string& status) = 0;
-  // The station connected or booted: what it holds is sent again.
-  virtual void load_reconnected(const std::string& station_id, bool booted) = 0;
+  // The station connected or booted: what it should hold is sent again.
+  virtual void load_reconnected(const std::string& station_id) = 0;
+
+  // Operators' charging profiles (migrations/0035_charging_profiles.sql).
+  // nullopt: no such station; "" when it never connected (its OCPP version is unknown).
+  virtual std::optional<std::string> station_protocol(const std::string& station_id) = 0;
+  // The station's profiles that are pending, installed or being cleared. TxProfiles whose
+  // transaction ended are cleared first (the station dropped them then).
+  virtual std::vector<StoredProfile> held_profiles(const std::string& station_id) = 0;
+  // The transaction's id at the station when it runs there on that EVSE.
+  virtual std::optional<std::string> running_transaction(const std::string& station_id, int evse_id,
+                                                         std::int64_t transaction_id) = 0;
+  // Stores a pending profile (`profile_json` the REST shape); returns its id.
+  virtual std::int64_t create_profile(const std::string& station_id, const std::string& profile_json,
+                                      const std::string& created_by) = 0;
+  virtual void set_profile_state(std::int64_t id, const std::string& state,
+                                 const std::optional<std::string>& status) = 0;
+  virtual std::optional<StoredProfile> find_profile(std::int64_t id) = 0;
+  virtual std::optional<std::string> get_profile(std::int64_t id) = 0;
+  virtual std::string list_profiles(const std::optional<std::string>& station,
+                                    const std::optional<std::string>& state, const Page& page) = 0;
 };
 
 // One unit of work's repositories, bound to one database transaction.
@@ -687,7 +710,7 @@ class Repositories {
   virtual AnalyticsRepository& analytics() = 0;
   virtual ClusterRepository& cluster() = 0;
   virtual OperationsRepository& operations() = 0;
-  virtual SiteRepository& sites() = 0;
+  virtual SmartChargingRepository& smart_charging() = 0;
 };
 
 // A unit of work failed because the database could not be reached (connection lost or

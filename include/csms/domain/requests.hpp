@@ -53,7 +53,11 @@ struct StatusRequest {
   std::optional<std::string> vendor_error_code;
   Timestamp timestamp;
 };
-struct EmptyResponse {};
+// `status`: for a recorded message whose reply carries one, when it depends on the station
+// (2.0.1 NotifyEVChargingNeeds: Accepted at a site with load management, else Rejected).
+struct EmptyResponse {
+  std::optional<std::string> status;
+};
 
 struct AuthorizeRequest {
   IdToken id_token;

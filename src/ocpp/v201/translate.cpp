@@ -218,7 +218,10 @@ json to_reply(std::string_view action, const Response& response) {
   if (action == "Get15118EVCertificate") return {{"status", "Failed"}, {"exiResponse", ""}};
   if (action == "GetCertificateStatus") return {{"status", "Failed"}};
   if (action == "SignCertificate") return {{"status", "Rejected"}};
-  if (action == "NotifyEVChargingNeeds") return {{"status", "Rejected"}};
+  if (action == "NotifyEVChargingNeeds") {
+    const auto* reply = std::get_if<EmptyResponse>(&response);
+    return {{"status", reply && reply->status ? *reply->status : "Rejected"}};
+  }
   if (action == "NotifyEVChargingSchedule") return {{"status", "Accepted"}};
   return json::object();
 }

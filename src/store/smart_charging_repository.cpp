@@ -65,7 +65,7 @@ ORDER BY s.site_id, t.id)sql";
 
 }  // namespace
 
-std::string PgSiteRepository::list_sites(const domain::Page& page) {
+std::string PgSmartChargingRepository::list_sites(const domain::Page& page) {
   auto rows = txn_.exec_params(
       "SELECT csms_site_json(s)::text AS doc, s.id AS cursor FROM sites s "
       "WHERE ($1::text IS NULL OR s.id > $1) ORDER BY s.id LIMIT $2",
@@ -73,17 +73,18 @@ std::string PgSiteRepository::list_sites(const domain::Page& page) {
   return page_json(rows, page);
 }
 
-std::optional<std::string> PgSiteRepository::get_site(const std::string& id) {
+std::optional<std::string> PgSmartChargingRepository::get_site(const std::string& id) {
   auto rows = txn_.exec_params("SELECT csms_site_json(s)::text FROM sites s WHERE s.id = $1", id);
   if (rows.empty()) return std::nullopt;
   return rows[0][0].as<std::string>();
 }
 
-bool PgSiteRepository::site_exists(const std::string& id) {
+bool PgSmartChargingRepository::site_exists(const std::string& id) {
   return !txn_.exec_params("SELECT 1 FROM sites WHERE id = $1", id).empty();
 }
 
-domain::WriteResult PgSiteRepository::create_site(const std::string& id, const std::string& fields_json) {
+domain::WriteResult PgSmartChargingRepository::create_site(const std::string& id,
+                                                           const std::string& fields_json) {
   auto rows = txn_.exec_params(
       "INSERT INTO sites (id, name, time_zone, limit_a, limit_w, phases, voltage_v, min_current_a, "
       "fallback_current_a, strategy, schedule, load_management) "
@@ -98,7 +99,8 @@ domain::WriteResult PgSiteRepository::create_site(const std::string& id, const s
   return rows.empty() ? domain::WriteResult::Conflict : domain::WriteResult::Done;
 }
 
-domain::WriteResult PgSiteRepository::patch_site(const std::string& id, const std::string& fields_json) {
+domain::WriteResult PgSmartChargingRepository::patch_site(const std::string& id,
+                                                          const std::string& fields_json) {
   // limit_a and limit_w replace each other: giving one clears the other.
   auto sql = "UPDATE sites SET " + assign("name", "text") + ", " +
              "time_zone = coalesce($2::jsonb->>'time_zone', time_zone), " +
@@ -119,7 +121,7 @@ domain::WriteResult PgSiteRepository::patch_site(const std::string& id, const st
                                                                     : domain::WriteResult::NotFound;
 }
 
-domain::WriteResult PgSiteRepository::delete_site(const std::string& id) {
+domain::WriteResult PgSmartChargingRepository::delete_site(const std::string& id) {
   if (txn_.exec_params("SELECT 1 FROM sites WHERE id = $1 FOR UPDATE", id).empty())
     return domain::WriteResult::NotFound;
   if (!txn_.exec_params("SELECT 1 FROM stations WHERE site_id = $1 LIMIT 1", id).empty())
@@ -128,7 +130,8 @@ domain::WriteResult PgSiteRepository::delete_site(const std::string& id) {
   return domain::WriteResult::Done;
 }
 
-domain::LoadSnapshot PgSiteRepository::load_snapshot(const std::optional<std::string>& site, bool claim) {
+domain::LoadSnapshot PgSmartChargingRepository::load_snapshot(const std::optional<std::string>& site,
+                                                              bool claim) {
   domain::LoadSnapshot snapshot;
   if (claim) {
     snapshot.claimed =
@@ -201,7 +204,9 @@ domain::LoadSnapshot PgSiteRepository::load_snapshot(const std::optional<std::st
          txn_.exec("SELECT s.id, s.site_id, s.protocol, si.fallback_current_a FROM stations s "
                    "JOIN sites si ON si.id = s.site_id AND si.load_management "
                    "LEFT JOIN station_fallbacks f ON f.station_id = s.id "
-                   "WHERE s.online AND s.protocol IS NOT NULL AND (f.station_id IS NULL OR f.state = 'due' "
+                   // Not before its first boot: a station is sent no call before its boot is answered.
+                   "WHERE s.online AND s.protocol IS NOT NULL AND s.last_boot_at IS NOT NULL "
+                   "AND (f.station_id IS NULL OR f.state = 'due' "
                    "OR f.limit_a <> si.fallback_current_a "
                    "OR (f.state = 'rejected' AND f.updated_at < now() - interval '10 minutes') "
                    "OR (f.state = 'sent' AND f.updated_at < now() - interval '90 seconds')) "
@@ -211,7 +216,7 @@ domain::LoadSnapshot PgSiteRepository::load_snapshot(const std::optional<std::st
   return snapshot;
 }
 
-void PgSiteRepository::load_sent(const std::vector<domain::LoadSend>& sends) {
+void PgSmartChargingRepository::load_sent(const std::vector<domain::LoadSend>& sends) {
   for (const auto& s : sends)
     txn_.exec_params(
         "INSERT INTO load_allocations AS a (transaction_id, site_id, station_id, evse_id, phases, phase, "
@@ -228,8 +233,8 @@ void PgSiteRepository::load_sent(const std::vector<domain::LoadSend>& sends) {
         s.transaction_id, s.site_id, s.station_id, s.evse_id, s.phases, s.phase, s.limit_a, s.sent);
 }
 
-void PgSiteRepository::load_answered(std::int64_t transaction_id, double sent_a, bool accepted,
-                                     const std::string& status) {
+void PgSmartChargingRepository::load_answered(std::int64_t transaction_id, double sent_a, bool accepted,
+                                              const std::string& status) {
   txn_.exec_params(
       "UPDATE load_allocations SET "
       "in_force_a = CASE WHEN $3::boolean THEN $2::double precision WHEN $4::text IN ('timeout', "
@@ -243,7 +248,7 @@ void PgSiteRepository::load_answered(std::int64_t transaction_id, double sent_a,
       transaction_id, sent_a, accepted, status);
 }
 
-void PgSiteRepository::fallback_sent(const std::vector<domain::FallbackRow>& sent) {
+void PgSmartChargingRepository::fallback_sent(const std::vector<domain::FallbackRow>& sent) {
   for (const auto& f : sent)
     txn_.exec_params(
         "INSERT INTO station_fallbacks (station_id, limit_a, state) VALUES ($1, $2::double precision, "
@@ -253,8 +258,8 @@ void PgSiteRepository::fallback_sent(const std::vector<domain::FallbackRow>& sen
         f.station_id, f.limit_a);
 }
 
-void PgSiteRepository::fallback_answered(const std::string& station_id, bool accepted,
-                                         const std::string& status) {
+void PgSmartChargingRepository::fallback_answered(const std::string& station_id, bool accepted,
+                                                  const std::string& status) {
   txn_.exec_params(
       "UPDATE station_fallbacks SET state = CASE WHEN $2::boolean THEN 'accepted' ELSE 'rejected' END, "
       "status = $3, "
@@ -262,13 +267,101 @@ void PgSiteRepository::fallback_answered(const std::string& station_id, bool acc
       station_id, accepted, status);
 }
 
-void PgSiteRepository::load_reconnected(const std::string& station_id, bool booted) {
+void PgSmartChargingRepository::load_reconnected(const std::string& station_id) {
   txn_.exec_params("UPDATE load_allocations SET resend = true WHERE station_id = $1", station_id);
-  // A reboot may have cleared what the station held; a reconnect keeps it, unless it never said.
+  txn_.exec_params("UPDATE station_fallbacks SET state = 'due', updated_at = now() WHERE station_id = $1",
+                   station_id);
+}
+
+std::optional<std::string> PgSmartChargingRepository::station_protocol(const std::string& station_id) {
+  auto rows = txn_.exec_params("SELECT coalesce(protocol, '') FROM stations WHERE id = $1", station_id);
+  if (rows.empty()) return std::nullopt;
+  return rows[0][0].as<std::string>();
+}
+
+namespace {
+
+constexpr const char* kStoredProfile =
+    "SELECT p.id, p.station_id, coalesce(s.protocol, ''), csms_charging_profile_json(p)::text, p.state, "
+    "t.ocpp_transaction_id FROM charging_profiles p JOIN stations s ON s.id = p.station_id "
+    "LEFT JOIN transactions t ON t.id = p.transaction_id ";
+
+domain::StoredProfile stored_profile(const pqxx::row& row) {
+  return {row[0].as<std::int64_t>(), row[1].as<std::string>(), row[2].as<std::string>(),
+          row[3].as<std::string>(),  row[4].as<std::string>(), opt<std::string>(row[5])};
+}
+
+}  // namespace
+
+std::vector<domain::StoredProfile> PgSmartChargingRepository::held_profiles(const std::string& station_id) {
   txn_.exec_params(
-      "UPDATE station_fallbacks SET state = 'due', updated_at = now() WHERE station_id = $1 "
-      "AND ($2::boolean OR state <> 'accepted')",
-      station_id, booted);
+      "UPDATE charging_profiles p SET state = 'cleared', status = 'transaction ended', updated_at = now() "
+      "FROM transactions t WHERE p.station_id = $1 AND t.id = p.transaction_id AND t.stopped_at IS NOT NULL "
+      "AND p.state IN ('pending', 'installed', 'clearing')",
+      station_id);
+  std::vector<domain::StoredProfile> out;
+  for (const auto& row : txn_.exec_params(
+           std::string(kStoredProfile) + "WHERE p.station_id = $1 AND p.state IN ('pending', 'installed', "
+                                         "'clearing') ORDER BY p.id",
+           station_id))
+    out.push_back(stored_profile(row));
+  return out;
+}
+
+std::optional<std::string> PgSmartChargingRepository::running_transaction(const std::string& station_id,
+                                                                          int evse_id,
+                                                                          std::int64_t transaction_id) {
+  auto rows = txn_.exec_params(
+      "SELECT ocpp_transaction_id FROM transactions WHERE id = $1 AND station_id = $2 AND evse_id = $3 "
+      "AND stopped_at IS NULL",
+      transaction_id, station_id, evse_id);
+  if (rows.empty()) return std::nullopt;
+  return rows[0][0].as<std::string>();
+}
+
+std::int64_t PgSmartChargingRepository::create_profile(const std::string& station_id,
+                                                       const std::string& profile_json,
+                                                       const std::string& created_by) {
+  return txn_
+      .exec_params1(
+          "INSERT INTO charging_profiles (station_id, evse_id, purpose, stack_level, transaction_id, "
+          "profile, "
+          "created_by) SELECT $1, (p->>'evse_id')::integer, p->>'purpose', (p->>'stack_level')::integer, "
+          "(p->>'transaction_id')::bigint, p, $3 FROM (SELECT $2::jsonb AS p) x RETURNING id",
+          station_id, profile_json, created_by)[0]
+      .as<std::int64_t>();
+}
+
+void PgSmartChargingRepository::set_profile_state(std::int64_t id, const std::string& state,
+                                                  const std::optional<std::string>& status) {
+  txn_.exec_params(
+      "UPDATE charging_profiles SET state = $2, status = $3, updated_at = now(), "
+      "installed_at = CASE WHEN $2 = 'installed' THEN now() ELSE installed_at END WHERE id = $1",
+      id, state, status);
+}
+
+std::optional<domain::StoredProfile> PgSmartChargingRepository::find_profile(std::int64_t id) {
+  auto rows = txn_.exec_params(std::string(kStoredProfile) + "WHERE p.id = $1", id);
+  if (rows.empty()) return std::nullopt;
+  return stored_profile(rows[0]);
+}
+
+std::optional<std::string> PgSmartChargingRepository::get_profile(std::int64_t id) {
+  auto rows = txn_.exec_params(
+      "SELECT csms_charging_profile_json(p)::text FROM charging_profiles p WHERE id = $1", id);
+  if (rows.empty()) return std::nullopt;
+  return rows[0][0].as<std::string>();
+}
+
+std::string PgSmartChargingRepository::list_profiles(const std::optional<std::string>& station,
+                                                     const std::optional<std::string>& state,
+                                                     const domain::Page& page) {
+  auto rows = txn_.exec_params(
+      "SELECT csms_charging_profile_json(p)::text AS doc, p.id AS cursor FROM charging_profiles p "
+      "WHERE ($1::bigint IS NULL OR p.id > $1) AND ($2::text IS NULL OR p.station_id = $2) "
+      "AND ($3::text IS NULL OR p.state = $3) ORDER BY p.id LIMIT $4",
+      numeric_cursor(page), station, state, page.limit + 1);
+  return page_json(rows, page);
 }
 
 }  // namespace csms::store
