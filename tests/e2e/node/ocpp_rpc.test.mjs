@@ -656,6 +656,103 @@ describe('csms end-to-end with ocpp-rpc (strict mode)', { timeout: 300_000 }, ()
     });
   }
 
+  // Smart charging (issue 17) with strict-mode chargers of both versions on one 20 A site: the
+  // load manager's fallback and TxProfiles, an operator's profile and the composite schedule
+  // check reach them as schema-valid CALLs, and the shares stay within the site's limit.
+  describe('site load management and charging profiles over both versions', () => {
+    const stations = {};
+    const limits = {};  // station -> { fallback, tx }
+    const waitFor = async (what, check) => {
+      for (let i = 0; i < 200; i += 1) {
+        if (check()) return;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.fail(`timed out waiting for ${what}: ${JSON.stringify(limits)}`);
+    };
+
+    before(async () => {
+      assert.equal((await api('POST', '/sites', { id: 'NODE-SITE', limit_a: 20 })).status, 201);
+      for (const [id, protocol] of [['NODE-LM-16', 'ocpp1.6'], ['NODE-LM-201', 'ocpp2.0.1']]) {
+        assert.equal((await api('POST', '/stations', { id, site_id: 'NODE-SITE' })).status, 201);
+        await createIdToken(`${id}-TAG`);
+        const station = await connectStation(id, protocol);
+        const v16 = protocol === 'ocpp1.6';
+        limits[id] = {};
+        station.client.handle('SetChargingProfile', ({ params }) => {
+          const profile = v16 ? params.csChargingProfiles : params.chargingProfile;
+          const schedule = v16 ? profile.chargingSchedule : profile.chargingSchedule[0];
+          const limit = schedule.chargingSchedulePeriod[0].limit;
+          if (profile.chargingProfilePurpose === 'TxDefaultProfile') limits[id].fallback = limit;
+          if (profile.chargingProfilePurpose === 'TxProfile') limits[id].tx = limit;
+          return { status: 'Accepted' };
+        });
+        station.client.handle('GetCompositeSchedule', ({ params }) => (v16
+          ? { status: 'Accepted', connectorId: params.connectorId, scheduleStart: isoNow(),
+              chargingSchedule: { duration: params.duration, chargingRateUnit: 'A',
+                chargingSchedulePeriod: [{ startPeriod: 0, limit: limits[id].tx ?? 0 }] } }
+          : { status: 'Accepted', schedule: { evseId: params.evseId, duration: params.duration, scheduleStart: isoNow(),
+              chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: limits[id].tx ?? 0 }] } }));
+        await call(station, 'BootNotification', v16
+          ? { chargePointVendor: 'NodeVendor', chargePointModel: 'LM' }
+          : { reason: 'PowerUp', chargingStation: { vendorName: 'NodeVendor', model: 'LM' } });
+        stations[id] = station;
+      }
+    });
+    after(async () => {
+      for (const station of Object.values(stations)) await station.client.close({ code: 1000 });
+    });
+
+    it('every station of the site gets its fallback (TxDefaultProfile, 0 A)', async () => {
+      await waitFor('the fallbacks', () => limits['NODE-LM-16'].fallback === 0 && limits['NODE-LM-201'].fallback === 0);
+    });
+
+    it('two sessions share the 20 A: 10 A each, through TxProfiles', async () => {
+      const start = await call(stations['NODE-LM-16'], 'StartTransaction', {
+        connectorId: 1, idTag: 'NODE-LM-16-TAG', meterStart: 0, timestamp: isoNow(),
+      });
+      assert.equal(start.idTagInfo.status, 'Accepted');
+      await waitFor('the first share', () => limits['NODE-LM-16'].tx === 20);
+      await call(stations['NODE-LM-201'], 'TransactionEvent', {
+        eventType: 'Started', timestamp: isoNow(), triggerReason: 'Authorized', seqNo: 0,
+        transactionInfo: { transactionId: 'NODE-LM-T1', chargingState: 'Charging' },
+        evse: { id: 1, connectorId: 1 }, idToken: { idToken: 'NODE-LM-201-TAG', type: 'ISO14443' },
+      });
+      await waitFor('the shares', () => limits['NODE-LM-16'].tx === 10 && limits['NODE-LM-201'].tx === 10);
+      const load = await api('GET', '/sites/NODE-SITE/load');
+      assert.equal(load.status, 200, load.describe);
+      assert.equal(load.json.limit_a, 20);
+      assert.deepEqual(load.json.allocated_a, [20, 20, 20]);
+    });
+
+    it('the EV\'s charging needs are accepted at a load-managed site', async () => {
+      const res = await call(stations['NODE-LM-201'], 'NotifyEVChargingNeeds', {
+        evseId: 1,
+        chargingNeeds: { requestedEnergyTransfer: 'AC_three_phase', departureTime: new Date(Date.now() + 3_600_000).toISOString(),
+          acChargingParameters: { energyAmount: 10000, evMinCurrent: 6, evMaxCurrent: 32, evMaxVoltage: 400 } },
+      });
+      assert.equal(res.status, 'Accepted');
+    });
+
+    for (const id of ['NODE-LM-16', 'NODE-LM-201']) {
+      it(`an operator's profile and the composite schedule check reach ${id}`, async () => {
+        const created = await api('POST', '/charging-profiles', {
+          station_id: id, evse_id: 0, purpose: 'ChargingStationMaxProfile', stack_level: 0, kind: 'Absolute',
+          schedule: { charging_rate_unit: 'A', start_schedule: new Date(Date.now() - 60_000).toISOString(),
+            periods: [{ start_s: 0, limit: 32 }] },
+        });
+        assert.equal(created.status, 201, `${created.describe}; strict failures: ${JSON.stringify(stations[id].failures)}`);
+        assert.equal(created.json.state, 'installed');
+        const schedule = await api('GET', `/stations/${id}/charging-schedule?evse_id=1&duration_s=600`);
+        assert.equal(schedule.status, 200, schedule.describe);
+        assert.equal(schedule.json.in_sync, true, schedule.describe);
+      });
+    }
+
+    it('the server never violated the schemas of either version', () => {
+      for (const station of Object.values(stations)) assertNoProtocolViolations(station);
+    });
+  });
+
   it('the server exits 0 on SIGTERM', async () => {
     assert.ok(server.child && !server.exit, `server not running: ${JSON.stringify(server.exit)}\n${tail(server.stderr)}`);
     server.child.kill('SIGTERM');
