@@ -182,6 +182,13 @@ void Api::handle_analytics(const std::vector<std::string>& seg, const HttpReques
       if (it->second.empty()) throw HttpError(400, "station must not be empty");
       query.stations.push_back(it->second);
     }
+    // The site dimension: the stations of these sites (a station's site_id, else its location
+    // or name, as the expansion report groups them); with station= too, those of them there.
+    std::vector<std::string> sites;
+    for (auto [it, end] = target.query.equal_range("site"); it != end; ++it) {
+      if (it->second.empty()) throw HttpError(400, "site must not be empty");
+      sites.push_back(it->second);
+    }
     if (auto threshold = target.param("threshold")) {
       char* end = nullptr;
       query.uptime_threshold_percent = std::strtod(threshold->c_str(), &end);
@@ -193,9 +200,19 @@ void Api::handle_analytics(const std::vector<std::string>& seg, const HttpReques
     const auto& cols = columns->second;
     auto* analytics = analytics_;
     return run_unit(
-        [name, query, csv, cols, analytics](domain::Repositories& repos) {
+        [name, query, sites, csv, cols, analytics](domain::Repositories& repos) mutable {
+          bool none = false;
+          if (!sites.empty()) {
+            auto at_sites = repos.smart_charging().site_stations(sites);
+            if (!query.stations.empty())
+              std::erase_if(at_sites, [&](const std::string& id) {
+                return std::find(query.stations.begin(), query.stations.end(), id) == query.stations.end();
+              });
+            none = at_sites.empty();
+            query.stations = std::move(at_sites);
+          }
           const auto [stations, connectors] = repos.analytics().report_scope(query.stations);
-          if (auto rows = estimated_rows(name, query, stations, connectors); rows > kMaxReportRows)
+          if (auto rows = estimated_rows(name, query, stations, connectors); !none && rows > kMaxReportRows)
             return problem(400, "this report would have up to " + std::to_string(rows) + " rows (" +
                                     std::to_string(stations) + " stations from " +
                                     domain::format_timestamp(query.from) + " to " +
@@ -204,8 +221,14 @@ void Api::handle_analytics(const std::vector<std::string>& seg, const HttpReques
                                     ": name stations, narrow the range or use a larger bucket");
           // Sessions: percentiles and distinct tokens come from the node's copy of the ended
           // sessions (a year of a large network is too many rows to sort per request).
-          const auto table = name == "sessions" && analytics ? analytics->sessions_report(repos, query)
-                                                             : repos.analytics().report(name, query);
+          domain::ReportTable table;
+          if (none) {
+            table.columns = cols;
+            table.kinds.assign(cols.size(), domain::ReportTable::Kind::Text);
+          } else {
+            table = name == "sessions" && analytics ? analytics->sessions_report(repos, query)
+                                                    : repos.analytics().report(name, query);
+          }
           if (csv)
             return HttpResponse{
                 200, "text/csv; charset=utf-8", {}, domain::report_rows_csv(table, cols), nullptr, {}};

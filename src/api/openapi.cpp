@@ -3027,6 +3027,14 @@ std::string_view openapi_document() {
               "maximum": 100,
               "default": 97
             }
+          },
+          {
+            "name": "site",
+            "in": "query",
+            "description": "Repeatable: only the stations of these sites (a station's site_id, else its location, else its name: the sites of the expansion report); with station as well, those of them at the sites",
+            "schema": {
+              "type": "string"
+            }
           }
         ],
         "responses": {
@@ -5307,6 +5315,250 @@ std::string_view openapi_document() {
           },
           "404": {
             "$ref": "#/components/responses/NotFound"
+          }
+        }
+      }
+    },
+    "/api/v1/charging-profiles": {
+      "get": {
+        "tags": [
+          "smart charging"
+        ],
+        "operationId": "listChargingProfiles",
+        "summary": "List charging profiles (what the CSMS believes each station holds)",
+        "description": "Filters: station, state. Role: viewer.",
+        "parameters": [
+          {
+            "name": "station",
+            "in": "query",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "state",
+            "in": "query",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "pending",
+                "installed",
+                "rejected",
+                "clearing",
+                "cleared"
+              ]
+            }
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "schema": {
+              "type": "integer"
+            }
+          },
+          {
+            "name": "cursor",
+            "in": "query",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "A page of profiles (items, next_cursor)."
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          }
+        }
+      },
+      "post": {
+        "tags": [
+          "smart charging"
+        ],
+        "operationId": "createChargingProfile",
+        "summary": "Install a charging profile on a station (SetChargingProfile)",
+        "description": "Checked by both versions' rules and the station's version's (400 with the reason), against the profiles the station holds (409 with conflicting_profile_id: same EVSE, purpose and stack level with overlapping validity, K01.FR.06), a TxProfile against its transaction (409 when it does not run on that EVSE). 404 unknown station, 409 a station that never connected (its version is unknown). Sent at once; the answer's state says what the station did (pending when it is offline or did not answer: sent again when it connects). Role: operator.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ChargingProfile"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The profile with the station's answer.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ChargingProfile"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "description": "A conflicting profile, a transaction not running there, or a station never connected."
+          }
+        }
+      }
+    },
+    "/api/v1/charging-profiles/{id}": {
+      "parameters": [
+        {
+          "name": "id",
+          "in": "path",
+          "required": true,
+          "schema": {
+            "type": "integer"
+          }
+        }
+      ],
+      "get": {
+        "tags": [
+          "smart charging"
+        ],
+        "operationId": "getChargingProfile",
+        "summary": "Get a charging profile",
+        "description": "Role: viewer.",
+        "responses": {
+          "200": {
+            "description": "The profile.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ChargingProfile"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      },
+      "delete": {
+        "tags": [
+          "smart charging"
+        ],
+        "operationId": "clearChargingProfile",
+        "summary": "Clear a charging profile from its station (ClearChargingProfile by id)",
+        "description": "200 cleared (the station accepted, or no longer had it), 202 when the station is offline or did not answer (state clearing: cleared when it connects), 502 when it refused. Role: operator.",
+        "responses": {
+          "200": {
+            "description": "Cleared.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ChargingProfile"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "To be cleared when the station is reached.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ChargingProfile"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "502": {
+            "description": "The station refused."
+          }
+        }
+      }
+    },
+    "/api/v1/stations/{id}/charging-schedule": {
+      "parameters": [
+        {
+          "name": "id",
+          "in": "path",
+          "required": true,
+          "schema": {
+            "type": "string"
+          }
+        }
+      ],
+      "get": {
+        "tags": [
+          "smart charging"
+        ],
+        "operationId": "getChargingScheduleDrift",
+        "summary": "The station's composite schedule against the one its profiles should give (drift)",
+        "description": "Sends GetCompositeSchedule and computes the expected composite schedule from the profiles the CSMS believes installed (the operators' and the load manager's): TxProfile, else TxDefaultProfile (highest stack level), capped by the station maximum and external constraints. Query: evse_id (default 1), duration_s (60 to 604800, default 3600), charging_rate_unit (A, W). Answers expected, reported, in_sync and the differences (start_s, expected, reported). 409 offline, 504 no answer. Role: viewer.",
+        "parameters": [
+          {
+            "name": "evse_id",
+            "in": "query",
+            "schema": {
+              "type": "integer"
+            }
+          },
+          {
+            "name": "duration_s",
+            "in": "query",
+            "schema": {
+              "type": "integer"
+            }
+          },
+          {
+            "name": "charging_rate_unit",
+            "in": "query",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "A",
+                "W"
+              ]
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Expected and reported schedules."
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "description": "The station is offline."
+          },
+          "504": {
+            "description": "No answer in time."
           }
         }
       }
@@ -9436,6 +9688,173 @@ std::string_view openapi_document() {
                 }
               }
             }
+          }
+        }
+      },
+      "ChargingProfile": {
+        "type": "object",
+        "description": "An operator's charging profile in one shape for both OCPP versions (the server writes 1.6 csChargingProfiles or 2.0.1 ChargingProfileType). 1.6's ChargePointMaxProfile is accepted as ChargingStationMaxProfile. ChargingStationExternalConstraints cannot be set (K01.FR.22). The id (below 900000000) is the OCPP chargingProfileId.",
+        "required": [
+          "station_id",
+          "evse_id",
+          "purpose",
+          "stack_level",
+          "kind",
+          "schedule"
+        ],
+        "properties": {
+          "id": {
+            "type": "integer",
+            "readOnly": true
+          },
+          "station_id": {
+            "type": "string"
+          },
+          "evse_id": {
+            "type": "integer",
+            "description": "0: the station"
+          },
+          "purpose": {
+            "type": "string",
+            "enum": [
+              "ChargingStationMaxProfile",
+              "ChargePointMaxProfile",
+              "TxDefaultProfile",
+              "TxProfile"
+            ]
+          },
+          "stack_level": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "kind": {
+            "type": "string",
+            "enum": [
+              "Absolute",
+              "Recurring",
+              "Relative"
+            ]
+          },
+          "recurrency": {
+            "type": "string",
+            "enum": [
+              "Daily",
+              "Weekly"
+            ],
+            "description": "with kind Recurring, and only then"
+          },
+          "valid_from": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "valid_to": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "transaction_id": {
+            "type": "integer",
+            "description": "ours; a TxProfile's running transaction on this EVSE (required for TxProfile, K01.FR.03)"
+          },
+          "schedule": {
+            "type": "object",
+            "required": [
+              "charging_rate_unit",
+              "periods"
+            ],
+            "properties": {
+              "charging_rate_unit": {
+                "type": "string",
+                "enum": [
+                  "A",
+                  "W"
+                ]
+              },
+              "start_schedule": {
+                "type": "string",
+                "format": "date-time",
+                "description": "required for Absolute and Recurring, absent for Relative (K01.FR.40/41)"
+              },
+              "duration_s": {
+                "type": "integer"
+              },
+              "min_charging_rate": {
+                "type": "number"
+              },
+              "periods": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": 1024,
+                "items": {
+                  "type": "object",
+                  "required": [
+                    "start_s",
+                    "limit"
+                  ],
+                  "properties": {
+                    "start_s": {
+                      "type": "integer",
+                      "description": "the first is 0; increasing"
+                    },
+                    "limit": {
+                      "type": "number"
+                    },
+                    "number_phases": {
+                      "type": "integer",
+                      "minimum": 1,
+                      "maximum": 3
+                    },
+                    "phase_to_use": {
+                      "type": "integer",
+                      "description": "2.0.1 only, with number_phases 1"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "state": {
+            "type": "string",
+            "enum": [
+              "pending",
+              "installed",
+              "rejected",
+              "clearing",
+              "cleared"
+            ],
+            "readOnly": true,
+            "description": "pending: not yet accepted (offline or no answer: sent when the station connects); installed: the station accepted it; rejected; clearing: to be cleared when the station is reached; cleared"
+          },
+          "status": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "readOnly": true,
+            "description": "the station's last answer or why there is none"
+          },
+          "created_by": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "readOnly": true
+          },
+          "created_at": {
+            "type": "string",
+            "format": "date-time",
+            "readOnly": true
+          },
+          "updated_at": {
+            "type": "string",
+            "format": "date-time",
+            "readOnly": true
+          },
+          "installed_at": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "readOnly": true
           }
         }
       }

@@ -286,6 +286,7 @@ class PgSmartChargingRepository final : public domain::SmartChargingRepository {
   domain::WriteResult patch_site(const std::string& id, const std::string& fields_json) override;
   domain::WriteResult delete_site(const std::string& id) override;
   bool site_exists(const std::string& id) override;
+  std::vector<std::string> site_stations(const std::vector<std::string>& sites) override;
   domain::LoadSnapshot load_snapshot(const std::optional<std::string>& site, bool claim) override;
   void load_sent(const std::vector<domain::LoadSend>& sends) override;
   void load_answered(std::int64_t transaction_id, double sent_a, bool accepted,

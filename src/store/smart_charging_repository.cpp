@@ -83,6 +83,15 @@ bool PgSmartChargingRepository::site_exists(const std::string& id) {
   return !txn_.exec_params("SELECT 1 FROM sites WHERE id = $1", id).empty();
 }
 
+std::vector<std::string> PgSmartChargingRepository::site_stations(const std::vector<std::string>& sites) {
+  std::vector<std::string> out;
+  for (const auto& row :
+       txn_.exec_params("SELECT s.id FROM stations s WHERE csms_site_of(s) = ANY($1::text[]) ORDER BY s.id",
+                        text_array(sites)))
+    out.push_back(row[0].as<std::string>());
+  return out;
+}
+
 domain::WriteResult PgSmartChargingRepository::create_site(const std::string& id,
                                                            const std::string& fields_json) {
   auto rows = txn_.exec_params(

@@ -203,6 +203,14 @@ TEST_F(LoadManagementE2e, ThreeChargersOnA32ASiteStayUnderTheLimitAndAreRebalanc
     EXPECT_EQ(s["in_sync"], true);
   }
 
+  // The analytics' site dimension: only the site's stations; a site without any: no rows.
+  auto report = api("GET", "/api/v1/analytics/utilization?site=depot&bucket=day");
+  ASSERT_EQ(report.status, 200) << report.raw;
+  for (const auto& row : report.body["rows"])
+    EXPECT_TRUE(row["station_id"] == "LM-1" || row["station_id"] == "LM-2" || row["station_id"] == "LM-3")
+        << row;
+  EXPECT_EQ(api("GET", "/api/v1/analytics/energy?site=nowhere").body["rows"], json::array());
+
   // The 2.0.1 charger reconnects: its session's profile comes again.
   three.reset();
   auto profiles_for = [](AnsweringCharger& c, const std::string& purpose) {

@@ -532,6 +532,8 @@ class SmartChargingRepository {
   // Conflict while stations belong to it.
   virtual WriteResult delete_site(const std::string& id) = 0;
   virtual bool site_exists(const std::string& id) = 0;
+  // The stations of these sites as the analytics group them (site_id, else location, name).
+  virtual std::vector<std::string> site_stations(const std::vector<std::string>& sites) = 0;
   // The sites with load management and their open sessions (one site, or all). With
   // `claim`, one node at a time: `claimed` is false while another holds it; profiles left
   // unanswered for 90 s count as failed (the higher of old and new stays in force).
