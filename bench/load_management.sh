@@ -2,7 +2,8 @@
 # bench/load_management.sh [SITES] [CHARGERS_PER_SITE] [SEED]: the load manager over one
 # simulated day (default 50 sites x 10 chargers = 500): arrivals busier in the morning and
 # evening, cars of 16 or 32 A on one or three phases that stop drawing once full, stations
-# answering profiles in 0.1-3 s (1 % refusing, 0.5 % never answering), a larger night limit on
+# answering profiles in 0.1-3 s (1 % refusing, 0.5 % applying profiles without their answer arriving), cars taking up
+# to 5 s to come down to a lower limit, a larger night limit on
 # a third of the sites, priority sharing on a fifth. The planner is the server's own
 # (charging::plan_load, tools/load_simulation); what the cars draw is checked against each
 # site's limit every simulated second. Prints the worst overshoot (must be 0), the time to

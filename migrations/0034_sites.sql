@@ -37,7 +37,12 @@ CREATE TABLE load_allocations (
   phase          integer NOT NULL DEFAULT 1,
   target_a       double precision,
   in_force_a     double precision,
+  in_force_at    timestamptz,       -- when the station accepted it
+  released_a     double precision,  -- what it held before a decrease, while the car settles
   pending_a      double precision,
+  -- The highest value sent whose fate is unknown (no answer, connection lost): the station may
+  -- apply it until it accepts another.
+  unconfirmed_a  double precision,
   pending_at     timestamptz,
   status         text,  -- the station's last answer, or offline / timeout / a CALLERROR code
   failures       integer NOT NULL DEFAULT 0,
@@ -47,11 +52,13 @@ CREATE TABLE load_allocations (
   updated_at     timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX load_allocations_site ON load_allocations (site_id);
+CREATE INDEX load_allocations_station ON load_allocations (station_id);
 
 CREATE TABLE station_fallbacks (
   station_id text PRIMARY KEY REFERENCES stations (id) ON DELETE CASCADE,
   limit_a    double precision NOT NULL,
-  state      text NOT NULL CHECK (state IN ('due', 'sent', 'accepted', 'rejected')),
+  -- clearing: the station left the site (or its load management was turned off).
+  state      text NOT NULL CHECK (state IN ('due', 'sent', 'accepted', 'rejected', 'clearing')),
   status     text,
   updated_at timestamptz NOT NULL DEFAULT now()
 );

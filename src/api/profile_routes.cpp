@@ -212,6 +212,14 @@ void Api::handle_charging_profiles(const std::vector<std::string>& seg, const Ta
                                              " has never connected: its OCPP version is not known yet"));
           if (auto problem_text = charging::version_problem(profile, *protocol == "ocpp1.6"))
             return void(*refusal = problem(400, *problem_text));
+          // The load manager's TxProfiles and fallback keep a site under its limit: an operator's
+          // profile of those purposes would override them (a station maximum only caps).
+          const bool managed = repo.lock_station_load_managed(station);
+          if (managed && profile.purpose != charging::ProfilePurpose::ChargingStationMaxProfile)
+            return void(*refusal = problem(409, "station " + station +
+                                                    " is at a site with load management: its TxProfile and "
+                                                    "TxDefaultProfile are the load manager's (a "
+                                                    "ChargingStationMaxProfile may still cap it)"));
           if (profile.transaction_id &&
               !repo.running_transaction(station, profile.evse_id, *profile.transaction_id))
             return void(*refusal =

@@ -60,6 +60,7 @@ json site_fields(json body, bool creating) {
     throw HttpError(400, "give limit_a (A per phase) or limit_w (W over all phases), not both");
   if (creating && !body.contains("limit_a") && !body.contains("limit_w"))
     throw HttpError(400, "limit_a (A per phase) or limit_w (W over all phases) is required");
+  expect_number(body, "phases", 1, 3, true);
   if (body.contains("phases") && body["phases"] != 1 && body["phases"] != 3)
     throw HttpError(400, "phases must be 1 or 3");
   expect_number(body, "voltage_v", 100, 1000, false);
@@ -224,7 +225,13 @@ void Api::run_load_management() {
           return finish_load_round();
         }
         if (!snapshot->claimed) return finish_load_round();
-        auto round = std::make_shared<charging::LoadRound>(charging::plan_load(*snapshot, clock_.now()));
+        std::shared_ptr<charging::LoadRound> round;
+        try {
+          round = std::make_shared<charging::LoadRound>(charging::plan_load(*snapshot, clock_.now()));
+        } catch (const std::exception& e) {
+          spdlog::error("load management: planning failed: {}", e.what());
+          return finish_load_round();
+        }
         auto& registry = metrics::registry();
         for (const auto& site : round->sites) {
           registry
@@ -243,19 +250,25 @@ void Api::run_load_management() {
           registry.gauge("csms_site_sessions", "Open sessions at a site", {{"site", site.site_id}})
               .set(static_cast<double>(site.sessions.size()));
         }
+        for (const auto& stale : round->stale_fallbacks) clear_fallback(stale);
         if (round->planned.empty() && round->fallbacks.empty()) return finish_load_round();
+        auto going = std::make_shared<std::vector<bool>>();
         db_.run(
-            [round](domain::Repositories& repos) {
-              repos.smart_charging().load_sent(round->planned);
+            [round, going](domain::Repositories& repos) {
+              *going = repos.smart_charging().load_sent(round->planned);
               repos.smart_charging().fallback_sent(round->fallbacks);
             },
-            [this, round](std::exception_ptr failed) {
-              if (!failed) {
-                for (const auto& send : round->planned)
-                  if (send.sent) send_load_profile(send);
-                for (const auto& fallback : round->fallbacks) send_fallback(fallback);
-              } else if (!domain::is_store_unavailable(failed)) {
-                spdlog::warn("load management: could not record the profiles to send");
+            [this, round, going](std::exception_ptr failed) {
+              try {
+                if (!failed) {
+                  for (std::size_t i = 0; i < round->planned.size() && i < going->size(); ++i)
+                    if ((*going)[i]) send_load_profile(round->planned[i]);
+                  for (const auto& fallback : round->fallbacks) send_fallback(fallback);
+                } else if (!domain::is_store_unavailable(failed)) {
+                  spdlog::warn("load management: could not record the profiles to send");
+                }
+              } catch (const std::exception& e) {
+                spdlog::error("load management: sending failed: {}", e.what());
               }
               finish_load_round();
             });
@@ -307,9 +320,16 @@ void Api::reconcile_now(const std::string& station_id) {
 }
 
 void Api::load_answer(const std::string& station_id, int evse_id, double limit_a, const CommandResult& result,
-                      std::function<void(domain::Repositories&, bool, const std::string&)> record) {
+                      std::function<void(domain::Repositories&, Outcome, const std::string&)> record) {
   using Kind = CommandResult::Kind;
   const bool accepted = result.kind == Kind::Answered && result.status == "Accepted";
+  // A refusal leaves the station as it was; without an answer (none in time, the connection
+  // lost, one that does not read) it may have applied the profile or not.
+  const auto outcome =
+      accepted ? Outcome::Accepted
+      : result.kind == Kind::Answered || result.kind == Kind::CallError || result.kind == Kind::BadRequest
+          ? Outcome::Refused
+          : Outcome::Unknown;
   const std::string status = result.kind == Kind::Answered     ? result.status
                              : result.kind == Kind::Offline    ? "offline"
                              : result.kind == Kind::Timeout    ? "timeout"
@@ -326,7 +346,7 @@ void Api::load_answer(const std::string& station_id, int evse_id, double limit_a
   // An offline station is no refusal: it gets the profile again when it is back.
   const bool answered = result.kind != Kind::Offline;
   const auto at = clock_.now();
-  db_.run([record, accepted, status](domain::Repositories& repos) { record(repos, accepted, status); },
+  db_.run([record, outcome, status](domain::Repositories& repos) { record(repos, outcome, status); },
           [this, station_id, evse_id, limit_a, accepted, status, answered, at](std::exception_ptr error) {
             if (error) spdlog::warn("load management: the answer of station {} was not stored", station_id);
             if (answered && load_listener_)
@@ -338,7 +358,8 @@ void Api::load_answer(const std::string& station_id, int evse_id, double limit_a
 
 void Api::send_load_profile(domain::LoadSend send) {
   const bool v16 = send.protocol == "ocpp1.6";
-  if (v16 && send.ocpp_transaction_id.find_first_not_of("0123456789") != std::string::npos) {
+  if (v16 && (send.ocpp_transaction_id.empty() || send.ocpp_transaction_id.size() > 9 ||
+              send.ocpp_transaction_id.find_first_not_of("0123456789") != std::string::npos)) {
     spdlog::warn("load management: 1.6 transaction {} has no integer id", send.ocpp_transaction_id);
     return;
   }
@@ -350,11 +371,12 @@ void Api::send_load_profile(domain::LoadSend send) {
                  {{"evse_id", send.evse_id},
                   {"charging_profile", charging::to_ocpp(profile, v16, send.ocpp_transaction_id)}},
                  [this, send](CommandResult result) {
-                   load_answer(send.station_id, send.evse_id, send.limit_a, result,
-                               [send](domain::Repositories& repos, bool accepted, const std::string& status) {
-                                 repos.smart_charging().load_answered(send.transaction_id, send.limit_a,
-                                                                      accepted, status);
-                               });
+                   load_answer(
+                       send.station_id, send.evse_id, send.limit_a, result,
+                       [send](domain::Repositories& repos, Outcome outcome, const std::string& status) {
+                         repos.smart_charging().load_answered(send.transaction_id, send.limit_a, outcome,
+                                                              status);
+                       });
                  });
 }
 
@@ -366,10 +388,26 @@ void Api::send_fallback(domain::FallbackRow fallback) {
       {{"evse_id", 0}, {"charging_profile", charging::to_ocpp(profile, fallback.protocol == "ocpp1.6", "")}},
       [this, fallback](CommandResult result) {
         load_answer(fallback.station_id, 0, fallback.limit_a, result,
-                    [fallback](domain::Repositories& repos, bool accepted, const std::string& status) {
-                      repos.smart_charging().fallback_answered(fallback.station_id, accepted, status);
+                    [fallback](domain::Repositories& repos, Outcome outcome, const std::string& status) {
+                      repos.smart_charging().fallback_answered(fallback.station_id,
+                                                               outcome == Outcome::Accepted, status);
                     });
       });
+}
+
+void Api::clear_fallback(domain::FallbackRow fallback) {
+  commands_.send(fallback.station_id, "clear-charging-profile", {{"profile_id", kLoadProfileId}},
+                 [this, fallback](CommandResult result) {
+                   // Unknown: it holds no such profile any more, which is what was wanted.
+                   if (result.kind != CommandResult::Kind::Answered ||
+                       (result.status != "Accepted" && result.status != "Unknown"))
+                     return;  // the next round tries again
+                   db_.run(
+                       [fallback](domain::Repositories& repos) {
+                         repos.smart_charging().fallback_cleared(fallback.station_id);
+                       },
+                       [](std::exception_ptr) {});
+                 });
 }
 
 }  // namespace csms::api

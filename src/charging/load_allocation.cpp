@@ -32,13 +32,19 @@ void water_fill(const std::vector<std::size_t>& group, const std::vector<double>
   auto extra = [&](std::size_t i, double level) {
     return std::max(0.0, std::min(level, caps[i]) - alloc[i]);
   };
+  // Only the phases the rising sessions draw on: another phase over its limit (a load that
+  // cannot be controlled) must not hold them back.
   auto fits = [&](double level) {
     std::array<double, 3> sum = used;
+    std::array<bool, 3> drawn{};
     for (auto i : active)
       for (int p = 0; p < 3; ++p)
-        if (uses(site_phases, phases[i], phase[i], p)) sum[p] += extra(i, level);
+        if (uses(site_phases, phases[i], phase[i], p)) {
+          sum[p] += extra(i, level);
+          drawn[p] = true;
+        }
     for (int p = 0; p < 3; ++p)
-      if (sum[p] > limit + 1e-7) return false;
+      if (drawn[p] && sum[p] > limit + 1e-7) return false;
     return true;
   };
   while (!active.empty()) {
@@ -118,7 +124,9 @@ SitePlan allocate(const LoadSite& site, double limit_a, const std::vector<LoadSe
     // Hysteresis: capped under (allocation - 1 A), free again from (allocation - 0.5 A); in
     // between it keeps what it has (else a car held by its own maximum would swing between
     // its cap and a share it never takes).
-    if (s.measured_a && s.current_a) {
+    if (s.settling && s.current_a) {
+      cap = std::min(cap, std::max(min, *s.current_a));
+    } else if (s.measured_a && s.current_a) {
       if (*s.measured_a < *s.current_a - kUnusedMargin)
         cap = std::min(cap, std::max(min, *s.measured_a + kUnusedMargin));
       else if (*s.measured_a < *s.current_a - kUnusedMargin / 2)
@@ -208,7 +216,7 @@ SitePlan allocate(const LoadSite& site, double limit_a, const std::vector<LoadSe
 std::array<double, 3> worst_case(const LoadSite& site, const std::vector<ProfileState>& states) {
   std::array<double, 3> worst{};
   for (const auto& s : states) {
-    const double w = std::max(s.in_force_a.value_or(s.uncontrolled_a), s.pending_a.value_or(0.0));
+    const double w = s.worst();
     for (int p = 0; p < 3; ++p)
       if (uses(site.phases, s.phases, s.phase, p)) worst[p] += w;
   }
@@ -223,10 +231,13 @@ std::vector<std::size_t> sendable(const LoadSite& site, double limit_a,
   for (std::size_t i = 0; i < states.size(); ++i) {
     const auto& s = states[i];
     const double target = s.target_a;
+    // Already on its way, or in force (unless a higher one's fate is unknown: then it is sent
+    // again to be sure of it).
+    const bool unsure = s.unconfirmed_a && *s.unconfirmed_a > target + 0.05;
     if (s.pending_a ? std::abs(*s.pending_a - target) < 0.05
-                    : (s.in_force_a && std::abs(*s.in_force_a - target) < 0.05))
+                    : (s.in_force_a && std::abs(*s.in_force_a - target) < 0.05 && !unsure))
       continue;
-    const double now = std::max(s.in_force_a.value_or(s.uncontrolled_a), s.pending_a.value_or(0.0));
+    const double now = s.worst();
     if (target <= now + kEpsilon)
       out.push_back(i);  // lowers (or keeps) its worst case: always safe
     else
@@ -234,16 +245,12 @@ std::vector<std::size_t> sendable(const LoadSite& site, double limit_a,
   }
   // The smallest increases first: more sessions move for the same headroom.
   std::stable_sort(increases.begin(), increases.end(), [&](std::size_t a, std::size_t b) {
-    auto rise = [&](std::size_t i) {
-      return states[i].target_a - std::max(states[i].in_force_a.value_or(states[i].uncontrolled_a),
-                                           states[i].pending_a.value_or(0.0));
-    };
+    auto rise = [&](std::size_t i) { return states[i].target_a - states[i].worst(); };
     return rise(a) < rise(b);
   });
   for (auto i : increases) {
     const auto& s = states[i];
-    const double now = std::max(s.in_force_a.value_or(s.uncontrolled_a), s.pending_a.value_or(0.0));
-    const double rise = s.target_a - now;
+    const double rise = s.target_a - s.worst();
     bool fits = true;
     for (int p = 0; p < 3; ++p)
       if (uses(site.phases, s.phases, s.phase, p) && worst[p] + rise > limit_a + kEpsilon) fits = false;

@@ -77,8 +77,11 @@ LoadRound plan_load(const domain::LoadSnapshot& snapshot, domain::Timestamp now,
       continue;  // the API refuses such a schedule; one written by hand is skipped, not guessed
     }
     const double volts = row.voltage_v > 0 ? row.voltage_v : 230;
-    const double limit =
-        limit_between(site, local_minute(now, row.time_zone), local_minute(now + lookahead, row.time_zone));
+    // Every idle EVSE may start a session at the fallback before its station is heard of (or
+    // while it is offline): that much is kept back.
+    const double limit = std::max(0.0, limit_between(site, local_minute(now, row.time_zone),
+                                                     local_minute(now + lookahead, row.time_zone)) -
+                                           row.fallback_current_a * row.idle_evses);
     const auto& rows = by_site[row.id];
     std::vector<LoadSession> sessions;
     std::vector<ProfileState> states;
@@ -107,8 +110,17 @@ LoadRound plan_load(const domain::LoadSnapshot& snapshot, domain::Timestamp now,
       }
       s.max_current_a = max.value_or(0);
       s.min_current_a = r->ev_min_current_a.value_or(0);
-      s.measured_a = r->measured_a;
-      if (!s.measured_a && r->measured_w) s.measured_a = *r->measured_w / (volts * car_phases);
+      // A sample from before the allocation in force (and the car's ramp to it) says nothing
+      // of what the car takes of it.
+      const bool fresh = r->measured_at && (!r->in_force_at || *r->measured_at > *r->in_force_at + kRampTime);
+      if (fresh) {
+        s.measured_a = r->measured_a;
+        if (!s.measured_a && r->measured_w) s.measured_a = *r->measured_w / (volts * car_phases);
+      } else if (r->measured_at) {
+        // Its samples are from before its allocation changed: it holds that until they catch up
+        // (a station that sends none is not held).
+        s.settling = r->in_force_at && now - *r->in_force_at < kRampTime + std::chrono::seconds(120);
+      }
       s.current_a = r->in_force_a;
       if (r->needed_wh && *r->needed_wh > 0 && r->departure) {
         const double hours = std::chrono::duration<double>(*r->departure - now).count() / 3600.0;
@@ -122,15 +134,19 @@ LoadRound plan_load(const domain::LoadSnapshot& snapshot, domain::Timestamp now,
           r->fallback_a ? *r->fallback_a : (s.max_current_a > 0 ? s.max_current_a : kUncontrolledDefaultA);
       const bool refused = r->failures > 0 && r->failed_at && now - *r->failed_at < kRetryAfter;
       const bool controlled = r->online && !refused;
-      // What it draws that we cannot change now: its station is offline or refuses profiles.
-      if (!controlled) s.fixed_a = std::max(r->in_force_a.value_or(uncontrolled), r->pending_a.value_or(0.0));
-      sessions.push_back(s);
       ProfileState state;
       state.phases = s.phases;
       state.phase = s.phase;
       state.in_force_a = r->in_force_a;
       state.pending_a = r->pending_a;
+      state.unconfirmed_a = r->unconfirmed_a;
+      // A car told to take less needs a few seconds to do so (IEC 61851-1: 5 s).
+      if (r->released_a && r->in_force_at && now - *r->in_force_at < kComeDown)
+        state.settling_a = r->released_a;
       state.uncontrolled_a = uncontrolled;
+      // What it draws that we cannot change now: its station is offline or refuses profiles.
+      if (!controlled) s.fixed_a = state.worst();
+      sessions.push_back(s);
       states.push_back(state);
       can_send.push_back(controlled && !r->pending_a);
     }
@@ -141,8 +157,7 @@ LoadRound plan_load(const domain::LoadSnapshot& snapshot, domain::Timestamp now,
     for (std::size_t i = 0; i < states.size(); ++i) {
       if (!can_send[i]) {
         auto fixed = states[i];
-        fixed.target_a =
-            std::max(fixed.in_force_a.value_or(fixed.uncontrolled_a), fixed.pending_a.value_or(0.0));
+        fixed.target_a = fixed.worst();
         movable.push_back(fixed);
       } else {
         movable.push_back(states[i]);
@@ -155,8 +170,7 @@ LoadRound plan_load(const domain::LoadSnapshot& snapshot, domain::Timestamp now,
     // is no increase (an increase goes through sendable above).
     for (std::size_t i = 0; i < states.size(); ++i) {
       const auto* r = rows[i];
-      if (r->resend && can_send[i] && !send[i] &&
-          states[i].target_a <= r->in_force_a.value_or(states[i].uncontrolled_a) + 1e-9)
+      if (r->resend && can_send[i] && !send[i] && states[i].target_a <= states[i].worst() + 1e-9)
         send[i] = true;
     }
     for (std::size_t i = 0; i < states.size(); ++i) {
@@ -168,7 +182,6 @@ LoadRound plan_load(const domain::LoadSnapshot& snapshot, domain::Timestamp now,
         round.planned.push_back({r->transaction_id, r->site_id, r->station_id, r->protocol,
                                  r->ocpp_transaction_id, r->evse_id, sessions[i].phases, sessions[i].phase,
                                  target, send[i]});
-      if (send[i]) states[i].pending_a = target;
       SessionLoad load;
       load.transaction_id = r->transaction_id;
       load.station_id = r->station_id;
@@ -177,7 +190,7 @@ LoadRound plan_load(const domain::LoadSnapshot& snapshot, domain::Timestamp now,
       load.phase = sessions[i].phase;
       load.target_a = target;
       load.in_force_a = r->in_force_a;
-      load.pending_a = states[i].pending_a;
+      load.pending_a = r->pending_a;
       load.measured_a = sessions[i].measured_a;
       load.controlled = !sessions[i].fixed_a;
       view.sessions.push_back(load);
@@ -187,10 +200,11 @@ LoadRound plan_load(const domain::LoadSnapshot& snapshot, domain::Timestamp now,
           view.measured[p] += sessions[i].measured_a.value_or(0);
         }
     }
-    view.worst = worst_case(site, states);
+    view.worst = worst_case(site, states);  // as the stations may draw now, before these sends
     round.sites.push_back(std::move(view));
   }
   round.fallbacks = snapshot.fallbacks;
+  round.stale_fallbacks = snapshot.stale_fallbacks;
   return round;
 }
 

@@ -288,9 +288,11 @@ class PgSmartChargingRepository final : public domain::SmartChargingRepository {
   bool site_exists(const std::string& id) override;
   std::vector<std::string> site_stations(const std::vector<std::string>& sites) override;
   domain::LoadSnapshot load_snapshot(const std::optional<std::string>& site, bool claim) override;
-  void load_sent(const std::vector<domain::LoadSend>& sends) override;
-  void load_answered(std::int64_t transaction_id, double sent_a, bool accepted,
+  std::vector<bool> load_sent(const std::vector<domain::LoadSend>& sends) override;
+  void load_answered(std::int64_t transaction_id, double sent_a, LoadOutcome outcome,
                      const std::string& status) override;
+  void fallback_cleared(const std::string& station_id) override;
+  bool lock_station_load_managed(const std::string& station_id) override;
   void fallback_sent(const std::vector<domain::FallbackRow>& sent) override;
   void fallback_answered(const std::string& station_id, bool accepted, const std::string& status) override;
   void load_reconnected(const std::string& station_id) override;

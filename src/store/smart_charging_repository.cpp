@@ -18,7 +18,7 @@ std::string assign(const std::string& column, const std::string& type) {
 constexpr const char* kSessions = R"sql(
 SELECT t.id, s.site_id, s.id, coalesce(s.protocol, t.protocol), t.ocpp_transaction_id, coalesce(t.evse_id, 1),
        s.online, csms_ms(coalesce(t.started_at, t.created_at)), s.max_power_w,
-       coalesce(tok.charging_priority, 0),
+       coalesce(tok.priority, 0),
        coalesce(t.charging_state, '') = 'SuspendedEV' OR EXISTS (
          SELECT 1 FROM connectors c WHERE c.station_id = s.id AND c.evse_id = t.evse_id
          AND c.status = 'SuspendedEV'),
@@ -26,11 +26,13 @@ SELECT t.id, s.site_id, s.id, coalesce(s.protocol, t.protocol), t.ocpp_transacti
        needs.energy_wh - coalesce(needs.delivered_wh, 0), csms_ms(needs.departure), needs.max_a, needs.min_a,
        CASE WHEN f.state = 'accepted' THEN f.limit_a END,
        a.transaction_id IS NOT NULL, coalesce(a.phases, 3), coalesce(a.phase, 1), a.target_a, a.in_force_a,
-       a.pending_a, coalesce(a.failures, 0), csms_ms(a.failed_at), coalesce(a.resend, false)
+       csms_ms(a.in_force_at), a.released_a, a.pending_a, a.unconfirmed_a, csms_ms(ms.sampled_at),
+       coalesce(a.failures, 0), csms_ms(a.failed_at), coalesce(a.resend, false)
 FROM transactions t
 JOIN stations s ON s.id = t.station_id
 JOIN sites si ON si.id = s.site_id AND si.load_management
-LEFT JOIN id_tokens tok ON lower(tok.token) = lower(t.id_token)
+LEFT JOIN LATERAL (SELECT max(k.charging_priority) AS priority FROM id_tokens k
+                   WHERE lower(k.token) = lower(t.id_token)) tok ON true
 LEFT JOIN load_allocations a ON a.transaction_id = t.id
 LEFT JOIN station_fallbacks f ON f.station_id = s.id
 LEFT JOIN LATERAL (
@@ -39,7 +41,8 @@ LEFT JOIN LATERAL (
            AND left(m.phase, 2) IN ('L1', 'L2', 'L3') AND m.canonical_value > 1) AS live_phases,
          substr(min(left(m.phase, 2)) FILTER (WHERE m.measurand = 'Current.Import'
            AND left(m.phase, 2) IN ('L1', 'L2', 'L3') AND m.canonical_value > 1), 2)::integer AS first_phase,
-         sum(m.canonical_value) FILTER (WHERE m.measurand = 'Power.Active.Import' AND m.phase = '') AS power_w
+         sum(m.canonical_value) FILTER (WHERE m.measurand = 'Power.Active.Import' AND m.phase = '') AS power_w,
+         max(m.sampled_at) AS sampled_at
   FROM meter_samples m
   WHERE m.transaction_id = t.id AND m.sampled_at = (
     SELECT max(x.sampled_at) FROM meter_samples x
@@ -152,14 +155,18 @@ domain::LoadSnapshot PgSmartChargingRepository::load_snapshot(const std::optiona
         "AND s.id = t.station_id AND (t.stopped_at IS NOT NULL OR s.site_id IS DISTINCT FROM a.site_id)");
     // No answer in 90 s: the station may have taken it or not; the higher counts.
     txn_.exec(
-        "UPDATE load_allocations SET in_force_a = greatest(in_force_a, pending_a), pending_a = NULL, "
+        "UPDATE load_allocations SET unconfirmed_a = greatest(unconfirmed_a, pending_a), pending_a = NULL, "
         "pending_at = NULL, status = 'unanswered', failures = failures + 1, failed_at = now(), "
         "updated_at = now() WHERE pending_at < now() - interval '90 seconds'");
   }
   for (const auto& row : txn_.exec_params(
-           "SELECT id, time_zone, limit_a, limit_w, phases, voltage_v, min_current_a, fallback_current_a, "
-           "strategy, schedule::text FROM sites WHERE load_management AND ($1::text IS NULL OR id = $1) "
-           "ORDER BY id",
+           "SELECT si.id, si.time_zone, si.limit_a, si.limit_w, si.phases, si.voltage_v, si.min_current_a, "
+           "si.fallback_current_a, si.strategy, si.schedule::text, "
+           "(SELECT count(*) FROM (SELECT DISTINCT c.station_id, c.evse_id FROM connectors c "
+           "JOIN stations st ON st.id = c.station_id WHERE st.site_id = si.id AND c.evse_id > 0 "
+           "AND NOT EXISTS (SELECT 1 FROM transactions t WHERE t.station_id = c.station_id "
+           "AND t.evse_id = c.evse_id AND t.stopped_at IS NULL)) e)::integer "
+           "FROM sites si WHERE si.load_management AND ($1::text IS NULL OR si.id = $1) ORDER BY si.id",
            site)) {
     domain::LoadSiteRow s;
     s.id = row[0].as<std::string>();
@@ -172,6 +179,7 @@ domain::LoadSnapshot PgSmartChargingRepository::load_snapshot(const std::optiona
     s.fallback_current_a = row[7].as<double>();
     s.strategy = row[8].as<std::string>();
     s.schedule_json = row[9].as<std::string>();
+    s.idle_evses = row[10].as<int>();
     snapshot.sites.push_back(std::move(s));
   }
   for (const auto& row : txn_.exec_params(kSessions, site)) {
@@ -202,7 +210,11 @@ domain::LoadSnapshot PgSmartChargingRepository::load_snapshot(const std::optiona
     s.phase = row[i++].as<int>();
     s.target_a = opt<double>(row[i++]);
     s.in_force_a = opt<double>(row[i++]);
+    s.in_force_at = ms(row[i++]);
+    s.released_a = opt<double>(row[i++]);
     s.pending_a = opt<double>(row[i++]);
+    s.unconfirmed_a = opt<double>(row[i++]);
+    s.measured_at = ms(row[i++]);
     s.failures = row[i++].as<int>();
     s.failed_at = ms(row[i++]);
     s.resend = row[i++].as<bool>();
@@ -215,46 +227,86 @@ domain::LoadSnapshot PgSmartChargingRepository::load_snapshot(const std::optiona
                    "LEFT JOIN station_fallbacks f ON f.station_id = s.id "
                    // Not before its first boot: a station is sent no call before its boot is answered.
                    "WHERE s.online AND s.protocol IS NOT NULL AND s.last_boot_at IS NOT NULL "
-                   "AND (f.station_id IS NULL OR f.state = 'due' "
+                   "AND (f.station_id IS NULL OR f.state IN ('due', 'clearing') "
                    "OR f.limit_a <> si.fallback_current_a "
                    "OR (f.state = 'rejected' AND f.updated_at < now() - interval '10 minutes') "
                    "OR (f.state = 'sent' AND f.updated_at < now() - interval '90 seconds')) "
                    "ORDER BY s.id LIMIT 200"))
       snapshot.fallbacks.push_back({row[0].as<std::string>(), row[1].as<std::string>(),
                                     row[2].as<std::string>(), row[3].as<double>()});
+  if (claim)
+    // At most once a minute per station.
+    for (const auto& row :
+         txn_.exec("UPDATE station_fallbacks f SET state = 'clearing', updated_at = now() "
+                   "FROM stations s LEFT JOIN sites si ON si.id = s.site_id "
+                   "WHERE s.id = f.station_id AND s.online AND s.protocol IS NOT NULL "
+                   "AND (si.id IS NULL OR NOT si.load_management) "
+                   "AND (f.state <> 'clearing' OR f.updated_at < now() - interval '60 seconds') "
+                   "RETURNING s.id, coalesce(s.site_id, ''), s.protocol, f.limit_a"))
+      snapshot.stale_fallbacks.push_back({row[0].as<std::string>(), row[1].as<std::string>(),
+                                          row[2].as<std::string>(), row[3].as<double>()});
   return snapshot;
 }
 
-void PgSmartChargingRepository::load_sent(const std::vector<domain::LoadSend>& sends) {
-  for (const auto& s : sends)
-    txn_.exec_params(
+std::vector<bool> PgSmartChargingRepository::load_sent(const std::vector<domain::LoadSend>& sends) {
+  std::vector<bool> out;
+  for (const auto& s : sends) {
+    // A send goes out only while none is under way for the session (a node that planned from
+    // an older state finds the other's send here).
+    auto rows = txn_.exec_params(
         "INSERT INTO load_allocations AS a (transaction_id, site_id, station_id, evse_id, phases, phase, "
         "target_a, pending_a, pending_at, profiles_sent) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7::double precision, CASE WHEN $8::boolean THEN $7::double "
-        "precision END, "
-        "CASE WHEN $8::boolean THEN now() END, CASE WHEN $8::boolean THEN 1 ELSE 0 END) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7::double precision, "
+        "CASE WHEN $8::boolean THEN $7::double precision END, CASE WHEN $8::boolean THEN now() END, "
+        "CASE WHEN $8::boolean THEN 1 ELSE 0 END) "
         "ON CONFLICT (transaction_id) DO UPDATE SET target_a = $7::double precision, phases = $5, phase = "
         "$6, "
-        "pending_a = CASE WHEN $8::boolean THEN $7::double precision ELSE a.pending_a END, "
-        "pending_at = CASE WHEN $8::boolean THEN now() ELSE a.pending_at END, "
-        "profiles_sent = a.profiles_sent + CASE WHEN $8::boolean THEN 1 ELSE 0 END, "
-        "resend = CASE WHEN $8::boolean THEN false ELSE a.resend END, updated_at = now()",
+        "pending_a = CASE WHEN $8::boolean AND a.pending_a IS NULL THEN $7::double precision "
+        "ELSE a.pending_a END, "
+        "pending_at = CASE WHEN $8::boolean AND a.pending_a IS NULL THEN now() ELSE a.pending_at END, "
+        "profiles_sent = a.profiles_sent + CASE WHEN $8::boolean AND a.pending_a IS NULL THEN 1 ELSE 0 END, "
+        "resend = CASE WHEN $8::boolean AND a.pending_a IS NULL THEN false ELSE a.resend END, updated_at = "
+        "now() "
+        "RETURNING a.pending_at = now() AND a.pending_a = $7::double precision",
         s.transaction_id, s.site_id, s.station_id, s.evse_id, s.phases, s.phase, s.limit_a, s.sent);
+    out.push_back(s.sent && !rows.empty() && !rows[0][0].is_null() && rows[0][0].as<bool>());
+  }
+  return out;
 }
 
-void PgSmartChargingRepository::load_answered(std::int64_t transaction_id, double sent_a, bool accepted,
+void PgSmartChargingRepository::load_answered(std::int64_t transaction_id, double sent_a, LoadOutcome outcome,
                                               const std::string& status) {
+  const char* kind = outcome == LoadOutcome::Accepted  ? "accepted"
+                     : outcome == LoadOutcome::Refused ? "refused"
+                                                       : "unknown";
   txn_.exec_params(
       "UPDATE load_allocations SET "
-      "in_force_a = CASE WHEN $3::boolean THEN $2::double precision WHEN $4::text IN ('timeout', "
-      "'unanswered') "
-      "THEN greatest(in_force_a, $2::double precision) ELSE in_force_a END, "
+      // The same value again (confirmed) changes neither when it came nor what it replaced.
+      "released_a = CASE WHEN $3::text <> 'accepted' OR in_force_a = $2::double precision THEN released_a "
+      "WHEN in_force_a > $2::double precision THEN in_force_a END, "
+      "in_force_at = CASE WHEN $3::text = 'accepted' AND in_force_a IS DISTINCT FROM $2::double precision "
+      "THEN now() ELSE in_force_at END, "
+      "in_force_a = CASE WHEN $3::text = 'accepted' THEN $2::double precision ELSE in_force_a END, "
+      "unconfirmed_a = CASE WHEN $3::text = 'accepted' THEN NULL "
+      "WHEN $3::text = 'unknown' THEN greatest(unconfirmed_a, $2::double precision) ELSE unconfirmed_a END, "
       "pending_a = CASE WHEN pending_a = $2::double precision THEN NULL ELSE pending_a END, "
       "pending_at = CASE WHEN pending_a = $2::double precision THEN NULL ELSE pending_at END, "
-      "status = $4::text, failures = CASE WHEN $3::boolean THEN 0 ELSE failures + 1 END, "
-      "failed_at = CASE WHEN $3::boolean THEN failed_at ELSE now() END, updated_at = now() "
+      "status = $4::text, failures = CASE WHEN $3::text = 'accepted' THEN 0 ELSE failures + 1 END, "
+      "failed_at = CASE WHEN $3::text = 'accepted' THEN failed_at ELSE now() END, updated_at = now() "
       "WHERE transaction_id = $1",
-      transaction_id, sent_a, accepted, status);
+      transaction_id, sent_a, std::string(kind), status);
+}
+
+void PgSmartChargingRepository::fallback_cleared(const std::string& station_id) {
+  txn_.exec_params("DELETE FROM station_fallbacks WHERE station_id = $1", station_id);
+}
+
+bool PgSmartChargingRepository::lock_station_load_managed(const std::string& station_id) {
+  auto rows = txn_.exec_params(
+      "SELECT si.load_management FROM stations s LEFT JOIN sites si ON si.id = s.site_id WHERE s.id = $1 "
+      "FOR UPDATE OF s",
+      station_id);
+  return !rows.empty() && !rows[0][0].is_null() && rows[0][0].as<bool>();
 }
 
 void PgSmartChargingRepository::fallback_sent(const std::vector<domain::FallbackRow>& sent) {

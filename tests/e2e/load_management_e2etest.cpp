@@ -113,10 +113,11 @@ class LoadManagementE2e : public ::testing::Test {
     return std::make_unique<AnsweringCharger>(
         server_->ocpp_port(), id, protocol, [this, id](const json& call) { return meter_.apply(id, call); });
   }
-  // Waits (~20 s) until the sessions' limits are `expected` (in key order); returns them.
+  // Waits (~40 s) until the sessions' limits are `expected` (in key order); returns them. An
+  // increase waits for the decreases that make room, and for the cars to come down (6 s).
   std::vector<double> wait_limits(const std::vector<double>& expected) {
     std::vector<double> got;
-    for (int i = 0; i < 400; ++i) {
+    for (int i = 0; i < 800; ++i) {
       got = meter_.limits();
       if (got == expected) break;
       std::this_thread::sleep_for(50ms);

@@ -29,6 +29,7 @@ struct Answer {
   std::size_t station = 0;
   std::int64_t transaction = 0;
   double limit = 0;
+  bool lost = false;  // applied, but the answer never reaches the CSMS
 };
 
 struct Station {
@@ -48,9 +49,12 @@ struct Station {
   long long leaves_at = 0;
   long long started_at = 0;
   double applied = -1;  // the TxProfile the station applies (-1: none: the fallback, 0 A)
+  double before = -1;   // what it applied before: a car takes up to 5 s to come down from it
+  long long applied_at = 0;
   // What the database would hold of it.
-  std::optional<double> target, in_force, pending;
+  std::optional<double> target, in_force, pending, unconfirmed, released;
   long long pending_at = 0;
+  long long in_force_at = 0;
   int failures = 0;
   long long failed_at = 0;
 };
@@ -105,9 +109,12 @@ int main(int argc, char** argv) {
       if (st.transaction && (now_ms >= st.leaves_at)) {
         st.transaction = 0;
         st.applied = -1;
+        st.before = -1;
         st.target.reset();
         st.in_force.reset();
         st.pending.reset();
+        st.unconfirmed.reset();
+        st.released.reset();
         st.failures = 0;
         st.known_phases = 3;
         st.known_phase = 1;
@@ -134,8 +141,18 @@ int main(int argc, char** argv) {
       auto& st = stations[a.station];
       if (st.transaction != a.transaction) continue;
       const bool accepted = !st.refuses;
-      if (accepted) st.applied = a.limit;
-      if (accepted) st.in_force = a.limit;
+      if (accepted) {
+        st.before = st.applied;
+        st.applied_at = now_ms;
+        st.applied = a.limit;
+      }
+      if (a.lost) continue;
+      if (accepted) {
+        st.released = st.in_force && *st.in_force > a.limit ? st.in_force : std::nullopt;
+        st.in_force = a.limit;
+        st.in_force_at = now_ms;
+        st.unconfirmed.reset();
+      }
       if (st.pending && std::abs(*st.pending - a.limit) < 1e-9) st.pending.reset();
       st.failures = accepted ? 0 : st.failures + 1;
       if (!accepted) st.failed_at = now_ms;
@@ -146,7 +163,8 @@ int main(int argc, char** argv) {
     std::vector<std::array<double, 3>> drawn(sites.size(), std::array<double, 3>{});
     for (auto& st : stations) {
       if (!st.transaction) continue;
-      double amps = std::min(std::max(st.applied, 0.0), st.car_max);
+      const double limit = now_ms - st.applied_at < 5000 ? std::max(st.applied, st.before) : st.applied;
+      double amps = std::min(std::max(limit, 0.0), st.car_max);
       if (st.wanted_wh <= 0) amps = 0;
       st.wanted_wh -= amps * 230 * st.phases / 3600.0;
       for (int p = 0; p < 3; ++p)
@@ -160,7 +178,7 @@ int main(int argc, char** argv) {
       auto& st = stations[i];
       if (!st.transaction) continue;
       if (st.pending && now_ms - st.pending_at > 90'000) {
-        st.in_force = std::max(st.in_force.value_or(0), *st.pending);
+        st.unconfirmed = std::max(st.unconfirmed.value_or(0), *st.pending);
         st.pending.reset();
         ++st.failures;
         st.failed_at = now_ms;
@@ -177,6 +195,7 @@ int main(int argc, char** argv) {
       row.priority = st.transaction % 7 == 0 ? 1 : 0;
       const double drawing = std::min(std::max(st.applied, 0.0), st.car_max);
       if (now_ms - st.started_at > 10'000) {
+        row.measured_at = now;
         row.measured_a = st.wanted_wh > 0 ? drawing : 0.0;
         row.live_phases = row.measured_a > 1 ? st.phases : 0;
         row.first_phase = st.phase;
@@ -187,7 +206,10 @@ int main(int argc, char** argv) {
       row.phase = st.known_phase;
       row.target_a = st.target;
       row.in_force_a = st.in_force;
+      if (st.in_force) row.in_force_at = epoch + milliseconds(st.in_force_at);
+      row.released_a = st.released;
       row.pending_a = st.pending;
+      row.unconfirmed_a = st.unconfirmed;
       row.failures = st.failures;
       if (st.failures) row.failed_at = epoch + milliseconds(st.failed_at);
       snapshot.sessions.push_back(row);
@@ -205,9 +227,10 @@ int main(int argc, char** argv) {
       ++profiles;
       st.pending = send.limit_a;
       st.pending_at = now_ms;
-      if (!st.silent)
-        answers.push_back({now_ms + static_cast<long long>(st.answer_ms * (0.5 + unit(rng))),
-                           by_transaction.at(send.transaction_id), send.transaction_id, send.limit_a});
+      // A silent station applies the profile, but its answer is lost.
+      answers.push_back({now_ms + static_cast<long long>(st.answer_ms * (0.5 + unit(rng))),
+                         by_transaction.at(send.transaction_id), send.transaction_id, send.limit_a,
+                         st.silent});
     }
     for (std::size_t s = 0; s < round.sites.size(); ++s) {
       const auto& site = round.sites[s];

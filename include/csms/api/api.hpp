@@ -177,8 +177,10 @@ class Api {
                     const server::HttpRequest& request, std::function<void(server::HttpResponse)> respond);
   void send_load_profile(domain::LoadSend send);
   void send_fallback(domain::FallbackRow fallback);
+  using Outcome = domain::SmartChargingRepository::LoadOutcome;
   void load_answer(const std::string& station_id, int evse_id, double limit_a, const CommandResult& result,
-                   std::function<void(domain::Repositories&, bool, const std::string&)> record);
+                   std::function<void(domain::Repositories&, Outcome, const std::string&)> record);
+  void clear_fallback(domain::FallbackRow fallback);
   void finish_load_round();
   // Operators' charging profiles (profile_routes.cpp).
   void handle_charging_profiles(const std::vector<std::string>& segments, const detail::Target& target,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <optional>
 #include <string>
@@ -46,7 +47,8 @@ struct LoadSession {
   std::optional<double> needed_a;    // what delivers the energy the EV asked for by its departure
   std::optional<double> fixed_a;     // it takes this whatever it is told (its station refuses profiles)
   bool suspended_ev = false;         // the EV paused charging: it keeps only its minimum
-  domain::Timestamp started_at{};    // earlier sessions are admitted first on ties
+  bool settling = false;  // its allocation changed just now: no more until its samples show what it takes
+  domain::Timestamp started_at{};  // earlier sessions are admitted first on ties
 };
 
 struct SitePlan {
@@ -70,10 +72,18 @@ SitePlan allocate(const LoadSite& site, double limit_a, const std::vector<LoadSe
 struct ProfileState {
   int phases = 3;
   int phase = 1;
-  std::optional<double> in_force_a;  // the station accepted this
-  std::optional<double> pending_a;   // sent, not yet answered
-  double uncontrolled_a = 0;         // what it may draw when no profile of ours is in force
-  double target_a = 0;               // what the plan wants
+  std::optional<double> in_force_a;     // the station accepted this
+  std::optional<double> pending_a;      // sent, not yet answered
+  std::optional<double> unconfirmed_a;  // sent, and it may have applied it without saying so
+  double uncontrolled_a = 0;            // what it may draw when no profile of ours is in force
+  double target_a = 0;                  // what the plan wants
+  std::optional<double> settling_a;     // what it held before a decrease, while the car comes down
+  // The most it may draw now: what it holds (uncontrolled without one), what is on its way,
+  // what it may still apply, what the car still takes while it comes down.
+  double worst() const {
+    return std::max({in_force_a.value_or(uncontrolled_a), pending_a.value_or(0.0),
+                     unconfirmed_a.value_or(0.0), settling_a.value_or(0.0)});
+  }
 };
 
 // Which targets to send now (indices into `states`). Until a station answers, a session may

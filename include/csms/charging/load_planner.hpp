@@ -19,6 +19,11 @@ namespace csms::charging {
 inline constexpr double kUncontrolledDefaultA = 32;
 // A station that refused a profile is left at what it draws this long before the next try.
 inline constexpr std::chrono::seconds kRetryAfter{60};
+// How long a car takes to come down to a lower limit (IEC 61851-1 gives it 5 s): until then it
+// counts at the higher one.
+inline constexpr std::chrono::seconds kComeDown{6};
+// How long after a new limit its samples say what the car takes of it.
+inline constexpr std::chrono::seconds kRampTime{10};
 
 struct SessionLoad {
   std::int64_t transaction_id = 0;
@@ -35,7 +40,8 @@ struct SessionLoad {
 
 struct SiteLoad {
   std::string site_id;
-  double limit_a = 0;                 // per phase, in force now (or about to be)
+  double limit_a =
+      0;  // per phase for the sessions: in force now or about to be, less the idle EVSEs' fallback
   std::array<double, 3> allocated{};  // the plan's targets per phase
   std::array<double, 3> worst{};      // what may be drawn at worst until stations answer
   std::array<double, 3> measured{};
@@ -45,6 +51,7 @@ struct SiteLoad {
 struct LoadRound {
   std::vector<domain::LoadSend> planned;  // targets that changed, and every send
   std::vector<domain::FallbackRow> fallbacks;
+  std::vector<domain::FallbackRow> stale_fallbacks;  // to clear
   std::vector<SiteLoad> sites;
 };
 

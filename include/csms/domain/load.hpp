@@ -20,6 +20,7 @@ struct LoadSiteRow {
   double voltage_v = 230;
   double min_current_a = 6;
   double fallback_current_a = 0;
+  int idle_evses = 0;  // EVSEs of its stations without an open session (each may start at the fallback)
   std::string strategy = "equal_share";
   std::string schedule_json = "[]";  // [{"from": "HH:MM", "limit_a" | "limit_w": n}]
 };
@@ -56,7 +57,11 @@ struct LoadSessionRow {
   int phase = 1;
   std::optional<double> target_a;
   std::optional<double> in_force_a;
+  std::optional<Timestamp> in_force_at;
+  std::optional<double> released_a;  // before a decrease accepted at in_force_at
   std::optional<double> pending_a;
+  std::optional<double> unconfirmed_a;
+  std::optional<Timestamp> measured_at;
   int failures = 0;
   std::optional<Timestamp> failed_at;
   bool resend = false;
@@ -75,6 +80,9 @@ struct LoadSnapshot {
   std::vector<LoadSiteRow> sites;
   std::vector<LoadSessionRow> sessions;
   std::vector<FallbackRow> fallbacks;
+  // Online stations holding a fallback of a site they no longer belong to (or whose load
+  // management is off): it is cleared.
+  std::vector<FallbackRow> stale_fallbacks;
 };
 
 // A profile the load manager sends for a session.

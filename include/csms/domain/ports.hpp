@@ -538,11 +538,17 @@ class SmartChargingRepository {
   // `claim`, one node at a time: `claimed` is false while another holds it; profiles left
   // unanswered for 90 s count as failed (the higher of old and new stays in force).
   virtual LoadSnapshot load_snapshot(const std::optional<std::string>& site, bool claim) = 0;
-  virtual void load_sent(const std::vector<LoadSend>& sends) = 0;
+  // Records the targets and the sends; returns for each of `sends` whether it is to go out
+  // (not when a send for the session is already under way: another node's).
+  virtual std::vector<bool> load_sent(const std::vector<LoadSend>& sends) = 0;
   // The station's answer to a profile sent for the session (`status`: its status, or why
-  // there is none); accepted: what was sent is in force.
-  virtual void load_answered(std::int64_t transaction_id, double sent_a, bool accepted,
+  // there is none). Accepted: what was sent is in force; Refused: the station keeps what it
+  // had; Unknown (no answer, connection lost): it may apply either.
+  enum class LoadOutcome { Accepted, Refused, Unknown };
+  virtual void load_answered(std::int64_t transaction_id, double sent_a, LoadOutcome outcome,
                              const std::string& status) = 0;
+  // The station's fallback was cleared (it left the site): forgotten.
+  virtual void fallback_cleared(const std::string& station_id) = 0;
   virtual void fallback_sent(const std::vector<FallbackRow>& sent) = 0;
   virtual void fallback_answered(const std::string& station_id, bool accepted, const std::string& status) = 0;
   // The station connected or booted: what it should hold is sent again.
@@ -551,6 +557,9 @@ class SmartChargingRepository {
   // Operators' charging profiles (migrations/0035_charging_profiles.sql).
   // nullopt: no such station; "" when it never connected (its OCPP version is unknown).
   virtual std::optional<std::string> station_protocol(const std::string& station_id) = 0;
+  // Whether the station is at a site with load management; locks its row until the unit of
+  // work ends (profiles checked against it and stored are not raced by another).
+  virtual bool lock_station_load_managed(const std::string& station_id) = 0;
   // The station's profiles that are pending, installed or being cleared. TxProfiles whose
   // transaction ended are cleared first (the station dropped them then).
   virtual std::vector<StoredProfile> held_profiles(const std::string& station_id) = 0;

@@ -742,6 +742,12 @@ describe('csms end-to-end with ocpp-rpc (strict mode)', { timeout: 300_000 }, ()
         });
         assert.equal(created.status, 201, `${created.describe}; strict failures: ${JSON.stringify(stations[id].failures)}`);
         assert.equal(created.json.state, 'installed');
+        // Its TxProfiles and TxDefaultProfile are the load manager's.
+        const refused = await api('POST', '/charging-profiles', {
+          station_id: id, evse_id: 1, purpose: 'TxDefaultProfile', stack_level: 5, kind: 'Relative',
+          schedule: { charging_rate_unit: 'A', periods: [{ start_s: 0, limit: 32 }] },
+        });
+        assert.equal(refused.status, 409, refused.describe);
         const schedule = await api('GET', `/stations/${id}/charging-schedule?evse_id=1&duration_s=600`);
         assert.equal(schedule.status, 200, schedule.describe);
         assert.equal(schedule.json.in_sync, true, schedule.describe);

@@ -29,6 +29,18 @@ std::vector<double> currents(const LoadSite& site, const std::vector<LoadSession
   return allocate(site, site.limit_a, sessions).current_a;
 }
 
+// A three-phase session's profile state.
+ProfileState state(std::optional<double> in_force, std::optional<double> pending,
+                   std::optional<double> unconfirmed, double uncontrolled, double target) {
+  ProfileState s;
+  s.in_force_a = in_force;
+  s.pending_a = pending;
+  s.unconfirmed_a = unconfirmed;
+  s.uncontrolled_a = uncontrolled;
+  s.target_a = target;
+  return s;
+}
+
 TEST(LoadAllocation, ThreeCarsOnA32ASiteShareItInWholeAmpsFirstComeTakesTheRemainder) {
   auto site = site_of(32);
   auto plan = allocate(site, 32, {car("a", 0), car("b", 1), car("c", 2)});
@@ -157,9 +169,9 @@ TEST(LoadTransition, DecreasesGoFirstAndIncreasesWaitForHeadroom) {
   auto site = site_of(32);
   // Two cars at 16 each; a third arrives (uncontrolled it waits at the 0 A fallback). Target
   // 10.6 each: the decreases go now, the newcomer's 10.6 only once they are accepted.
-  std::vector<ProfileState> states = {{3, 1, 16.0, std::nullopt, 0, 10.6},
-                                      {3, 1, 16.0, std::nullopt, 0, 10.6},
-                                      {3, 1, std::nullopt, std::nullopt, 0, 10.6}};
+  std::vector<ProfileState> states = {state(16.0, std::nullopt, std::nullopt, 0, 10.6),
+                                      state(16.0, std::nullopt, std::nullopt, 0, 10.6),
+                                      state(std::nullopt, std::nullopt, std::nullopt, 0, 10.6)};
   EXPECT_EQ(sendable(site, 32, states), (std::vector<std::size_t>{0, 1}));
   // Sent: still 16 at worst each until they answer.
   states[0].pending_a = 10.6;
@@ -179,10 +191,39 @@ TEST(LoadTransition, DecreasesGoFirstAndIncreasesWaitForHeadroom) {
 
 TEST(LoadTransition, AnUncontrolledSessionCountsAtWhatItMayDraw) {
   auto site = site_of(32);
-  std::vector<ProfileState> states = {{3, 1, std::nullopt, std::nullopt, 32, 16},
-                                      {3, 1, 0.0, std::nullopt, 0, 16}};
+  std::vector<ProfileState> states = {state(std::nullopt, std::nullopt, std::nullopt, 32, 16),
+                                      state(0.0, std::nullopt, std::nullopt, 0, 16)};
   // The first may draw 32 until it accepts its 16: the second cannot rise yet.
   EXPECT_EQ(sendable(site, 32, states), (std::vector<std::size_t>{0}));
+}
+
+TEST(LoadTransition, AProfileWhoseFateIsUnknownCountsUntilAnotherIsAccepted) {
+  auto site = site_of(32);
+  // Sent 20 A, no answer: the station may apply it; holding 10, it may draw 20.
+  ProfileState lost = state(10.0, std::nullopt, 20.0, 0, 10);
+  ProfileState other = state(12.0, std::nullopt, std::nullopt, 0, 20);
+  EXPECT_DOUBLE_EQ(lost.worst(), 20);
+  // 20 + 12 = 32: the other's rise to 20 does not fit; lowering the first goes.
+  EXPECT_EQ(sendable(site, 32, {lost, other}), (std::vector<std::size_t>{0}));
+}
+
+TEST(LoadAllocation, AnUncontrollableLoadOverOnePhaseDoesNotHoldBackTheOthers) {
+  // An offline station's single-phase car holds 40 A on L1 of a 32 A site: L2's car still
+  // gets the rest of its phase.
+  auto stuck = car("stuck", 0), free = car("free", 1);
+  stuck.phases = 1;
+  stuck.phase = 1;
+  stuck.fixed_a = 40;
+  free.phases = 1;
+  free.phase = 2;
+  EXPECT_EQ(currents(site_of(32), {stuck, free}), (std::vector<double>{40, 32}));
+}
+
+TEST(LoadAllocation, ASettlingSessionKeepsItsAllocationUntilItsSamplesCatchUp) {
+  auto a = car("a", 0), b = car("b", 1);
+  a.current_a = 10;
+  a.settling = true;  // just lowered to 10: no rise yet
+  EXPECT_EQ(currents(site_of(32), {a, b}), (std::vector<double>{10, 22}));
 }
 
 }  // namespace
