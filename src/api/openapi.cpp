@@ -9720,7 +9720,8 @@ std::string_view openapi_document() {
               "ChargingStationMaxProfile",
               "ChargePointMaxProfile",
               "TxDefaultProfile",
-              "TxProfile"
+              "TxProfile",
+              "ChargingStationExternalConstraints"
             ]
           },
           "stack_level": {
@@ -9854,6 +9855,27 @@ std::string_view openapi_document() {
               "string",
               "null"
             ],
+            "readOnly": true
+          },
+          "source": {
+            "type": "string",
+            "enum": [
+              "operator",
+              "station"
+            ],
+            "readOnly": true,
+            "description": "station: an external limit the station reported (2.0.1 NotifyChargingLimit), purpose ChargingStationExternalConstraints, read-only (DELETE 409); it ends with the station's ClearedChargingLimit of that source and caps the load manager's share for the station"
+          },
+          "limit_source": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "readOnly": true,
+            "description": "a station's external limit: chargingLimitSource (EMS, Other, SO, CSO)"
+          },
+          "grid_critical": {
+            "type": "boolean",
             "readOnly": true
           }
         }

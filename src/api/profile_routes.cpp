@@ -25,8 +25,8 @@ namespace {
 // The stored document without what the server adds to it: the REST body it came from.
 charging::ChargingProfile profile_of(const domain::StoredProfile& stored) {
   auto doc = json::parse(stored.profile_json);
-  for (const char* key :
-       {"id", "station_id", "state", "status", "created_by", "created_at", "updated_at", "installed_at"})
+  for (const char* key : {"id", "station_id", "state", "status", "source", "limit_source", "created_by",
+                          "created_at", "updated_at", "installed_at"})
     doc.erase(key);
   auto profile = charging::profile_from_json(doc);
   profile.id = stored.id;
@@ -268,6 +268,10 @@ void Api::handle_charging_profiles(const std::vector<std::string>& seg, const Ta
         [this, id, stored, respond](std::exception_ptr error) {
           if (error) return respond(problem(500, "the profile could not be read"));
           if (!*stored) return respond(problem(404, "charging profile not found"));
+          if (json::parse((*stored)->profile_json).value("source", "operator") == "station")
+            return respond(problem(409,
+                                   "this limit was reported by the station (NotifyChargingLimit); it "
+                                   "ends with the station's ClearedChargingLimit"));
           if ((*stored)->state == "rejected" || (*stored)->state == "cleared") {
             // Nothing of it is on the station.
             return run_unit(

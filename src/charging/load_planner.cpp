@@ -108,6 +108,7 @@ LoadRound plan_load(const domain::LoadSnapshot& snapshot, domain::Timestamp now,
         const double station = static_cast<double>(*r->station_max_power_w) / (volts * car_phases);
         max = max ? std::min(*max, station) : station;
       }
+      if (r->external_max_a) max = max ? std::min(*max, *r->external_max_a) : *r->external_max_a;
       s.max_current_a = max.value_or(0);
       s.min_current_a = r->ev_min_current_a.value_or(0);
       // A sample from before the allocation in force (and the car's ramp to it) says nothing

@@ -677,6 +677,10 @@ void PgChargingRepository::insert_report(const domain::MessageContext& ctx,
               "received_at, flags) VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7::text[])",
               ctx.station_id, report.kind, ts(report.timestamp), report.payload_json, ctx.message_id,
               ts(ctx.received_at), text_array(flags));
+  // 2.0.1 external limits (K12, K13): kept as read-only profiles the load manager honours.
+  if (report.kind == "NotifyChargingLimit" || report.kind == "ClearedChargingLimit")
+    txn_.exec_params("SELECT csms_record_charging_limit($1, $2, $3::jsonb)", ctx.station_id, report.kind,
+                     report.payload_json);
   if (!report.report_part) return;
   // NotifyReport: its variables, and the part counted for its request.
   upsert_variables(txn_, ctx.station_id, {"NotifyReport", report.variables}, ctx.received_at);

@@ -27,7 +27,7 @@ SELECT t.id, s.site_id, s.id, coalesce(s.protocol, t.protocol), t.ocpp_transacti
        CASE WHEN f.state = 'accepted' THEN f.limit_a END,
        a.transaction_id IS NOT NULL, coalesce(a.phases, 3), coalesce(a.phase, 1), a.target_a, a.in_force_a,
        csms_ms(a.in_force_at), a.released_a, a.pending_a, a.unconfirmed_a, csms_ms(ms.sampled_at),
-       coalesce(a.failures, 0), csms_ms(a.failed_at), coalesce(a.resend, false)
+       coalesce(a.failures, 0), csms_ms(a.failed_at), coalesce(a.resend, false), ext.max_a
 FROM transactions t
 JOIN stations s ON s.id = t.station_id
 JOIN sites si ON si.id = s.site_id AND si.load_management
@@ -35,6 +35,15 @@ LEFT JOIN LATERAL (SELECT max(k.charging_priority) AS priority FROM id_tokens k
                    WHERE lower(k.token) = lower(t.id_token)) tok ON true
 LEFT JOIN load_allocations a ON a.transaction_id = t.id
 LEFT JOIN station_fallbacks f ON f.station_id = s.id
+LEFT JOIN LATERAL (
+  -- The station's external limits (NotifyChargingLimit): the lowest of their periods.
+  SELECT min(CASE WHEN cp.profile #>> '{schedule,charging_rate_unit}' = 'W'
+                  THEN (per->>'limit')::double precision / (si.voltage_v * 3)
+                  ELSE (per->>'limit')::double precision END) AS max_a
+  FROM charging_profiles cp, jsonb_array_elements(cp.profile #> '{schedule,periods}') per
+  WHERE cp.station_id = s.id AND cp.source = 'station' AND cp.state = 'installed'
+    AND cp.evse_id IN (0, t.evse_id)
+) ext ON true
 LEFT JOIN LATERAL (
   SELECT max(m.canonical_value) FILTER (WHERE m.measurand = 'Current.Import') AS current_a,
          count(DISTINCT left(m.phase, 2)) FILTER (WHERE m.measurand = 'Current.Import'
@@ -218,6 +227,7 @@ domain::LoadSnapshot PgSmartChargingRepository::load_snapshot(const std::optiona
     s.failures = row[i++].as<int>();
     s.failed_at = ms(row[i++]);
     s.resend = row[i++].as<bool>();
+    s.external_max_a = opt<double>(row[i++]);
     snapshot.sessions.push_back(std::move(s));
   }
   if (claim)
@@ -362,8 +372,9 @@ std::vector<domain::StoredProfile> PgSmartChargingRepository::held_profiles(cons
       station_id);
   std::vector<domain::StoredProfile> out;
   for (const auto& row : txn_.exec_params(
-           std::string(kStoredProfile) + "WHERE p.station_id = $1 AND p.state IN ('pending', 'installed', "
-                                         "'clearing') ORDER BY p.id",
+           std::string(kStoredProfile) +
+               "WHERE p.station_id = $1 AND p.source = 'operator' AND p.state IN ('pending', 'installed', "
+               "'clearing') ORDER BY p.id",
            station_id))
     out.push_back(stored_profile(row));
   return out;

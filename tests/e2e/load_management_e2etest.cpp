@@ -227,9 +227,32 @@ TEST_F(LoadManagementE2e, ThreeChargersOnA32ASiteStayUnderTheLimitAndAreRebalanc
   EXPECT_EQ(profiles_for(*three, "TxDefaultProfile"), 1);
   EXPECT_LE(meter_.worst(), kLimit);
 
+  // The 2.0.1 station reports an external limit of 6 A (its EMS): it gets 6, the other the rest.
+  three->call(
+      "NotifyChargingLimit",
+      {{"chargingLimit", {{"chargingLimitSource", "EMS"}}},
+       {"evseId", 1},
+       {"chargingSchedule",
+        json::array({{{"id", 1},
+                      {"chargingRateUnit", "A"},
+                      {"chargingSchedulePeriod", json::array({{{"startPeriod", 0}, {"limit", 6}}})}}})}});
+  EXPECT_EQ(wait_limits({26, 6}), (std::vector<double>{26, 6}));
+  auto external = api("GET", "/api/v1/charging-profiles?station=LM-3&state=installed").body;
+  ASSERT_EQ(external["items"].size(), 1u) << external;
+  EXPECT_EQ(external["items"][0]["purpose"], "ChargingStationExternalConstraints");
+  EXPECT_EQ(external["items"][0]["source"], "station");
+  EXPECT_EQ(external["items"][0]["limit_source"], "EMS");
+  const auto external_id = std::to_string(external["items"][0]["id"].get<long long>());
+  EXPECT_EQ(api("DELETE", "/api/v1/charging-profiles/" + external_id).status, 409);  // read-only
+
   // The site's limit changes: the sessions follow.
   ASSERT_EQ(api("PATCH", "/api/v1/sites/depot", json{{"limit_a", 20}}).status, 200);
+  EXPECT_EQ(wait_limits({14, 6}), (std::vector<double>{14, 6}));
+  // The station clears its limit: 10 and 10.
+  three->call("ClearedChargingLimit", {{"chargingLimitSource", "EMS"}, {"evseId", 1}});
   EXPECT_EQ(wait_limits({10, 10}), (std::vector<double>{10, 10}));
+  EXPECT_EQ(api("GET", "/api/v1/charging-profiles/" + external_id).body["state"], "cleared");
+  EXPECT_LE(meter_.worst(), kLimit);
 }
 
 TEST_F(LoadManagementE2e, AStationRejectingProfilesRaisesAnAlert) {

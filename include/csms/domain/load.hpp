@@ -49,6 +49,8 @@ struct LoadSessionRow {
   std::optional<Timestamp> departure;
   std::optional<double> ev_max_current_a;
   std::optional<double> ev_min_current_a;
+  // The lowest limit the station reported from outside (2.0.1 NotifyChargingLimit).
+  std::optional<double> external_max_a;
   // The station's fallback profile, when it accepted one.
   std::optional<double> fallback_a;
   // What the load manager sent before (none: never).
