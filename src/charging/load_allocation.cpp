@@ -12,14 +12,6 @@ constexpr int kMinutesPerDay = 24 * 60;
 // A car that draws this much less than it was given is taking less than its share.
 constexpr double kUnusedMargin = 1.0;
 
-// The site phases a session draws on (0-based). On a single-phase connection every car
-// draws on its one phase.
-bool uses(int site_phases, int session_phases, int session_phase, int p) {
-  if (site_phases == 1) return p == 0;
-  if (session_phases >= 3) return true;
-  return p == std::clamp(session_phase, 1, 3) - 1;
-}
-
 // Max-min fair filling: one level rises for the given sessions (each keeps what it has when
 // that is above the level) until a session reaches its cap or a phase it draws on is full;
 // those stop there and the level rises on for the others.
@@ -39,7 +31,7 @@ void water_fill(const std::vector<std::size_t>& group, const std::vector<double>
     std::array<bool, 3> drawn{};
     for (auto i : active)
       for (int p = 0; p < 3; ++p)
-        if (uses(site_phases, phases[i], phase[i], p)) {
+        if (draws_on(site_phases, phases[i], phase[i], p)) {
           sum[p] += extra(i, level);
           drawn[p] = true;
         }
@@ -65,13 +57,13 @@ void water_fill(const std::vector<std::size_t>& group, const std::vector<double>
       const double e = extra(i, lo);
       alloc[i] += e;
       for (int p = 0; p < 3; ++p)
-        if (uses(site_phases, phases[i], phase[i], p)) used[p] += e;
+        if (draws_on(site_phases, phases[i], phase[i], p)) used[p] += e;
     }
     std::vector<std::size_t> next;
     for (auto i : active) {
       bool room = alloc[i] < caps[i] - 1e-6;
       for (int p = 0; p < 3; ++p)
-        if (uses(site_phases, phases[i], phase[i], p) && limit - used[p] <= 1e-6) room = false;
+        if (draws_on(site_phases, phases[i], phase[i], p) && limit - used[p] <= 1e-6) room = false;
       if (room) next.push_back(i);
     }
     if (next.size() == active.size()) break;  // nothing stopped: no progress left to make
@@ -80,6 +72,12 @@ void water_fill(const std::vector<std::size_t>& group, const std::vector<double>
 }
 
 }  // namespace
+
+bool draws_on(int site_phases, int session_phases, int session_phase, int p) {
+  if (site_phases == 1) return p == 0;
+  if (session_phases >= 3) return true;
+  return p == std::clamp(session_phase, 1, 3) - 1;
+}
 
 double limit_between(const LoadSite& site, int from_minute, int to_minute) {
   if (site.schedule.empty()) return site.limit_a;
@@ -141,7 +139,7 @@ SitePlan allocate(const LoadSite& site, double limit_a, const std::vector<LoadSe
     if (const auto& fixed = sessions[i].fixed_a) {
       plan.current_a[i] = *fixed;
       for (int p = 0; p < 3; ++p)
-        if (uses(site.phases, phases[i], phase[i], p)) used[p] += *fixed;
+        if (draws_on(site.phases, phases[i], phase[i], p)) used[p] += *fixed;
     } else {
       order.push_back(i);
     }
@@ -157,11 +155,12 @@ SitePlan allocate(const LoadSite& site, double limit_a, const std::vector<LoadSe
   for (auto i : order) {
     bool room = true;
     for (int p = 0; p < 3; ++p)
-      if (uses(site.phases, phases[i], phase[i], p) && used[p] + mins[i] > limit_a + kEpsilon) room = false;
+      if (draws_on(site.phases, phases[i], phase[i], p) && used[p] + mins[i] > limit_a + kEpsilon)
+        room = false;
     if (!room) continue;
     plan.current_a[i] = mins[i];
     for (int p = 0; p < 3; ++p)
-      if (uses(site.phases, phases[i], phase[i], p)) used[p] += mins[i];
+      if (draws_on(site.phases, phases[i], phase[i], p)) used[p] += mins[i];
     admitted.push_back(i);
   }
   // EV needs: raised together towards what their departure needs.
@@ -197,17 +196,17 @@ SitePlan allocate(const LoadSite& site, double limit_a, const std::vector<LoadSe
       plan.current_a[i] = whole;
     }
     for (int p = 0; p < 3; ++p)
-      if (uses(site.phases, phases[i], phase[i], p)) used[p] += plan.current_a[i];
+      if (draws_on(site.phases, phases[i], phase[i], p)) used[p] += plan.current_a[i];
   }
   for (auto i : admitted) {
     if (fraction[i] <= 1e-6 || plan.current_a[i] + 1 > caps[i] + kEpsilon) continue;
     bool room = true;
     for (int p = 0; p < 3; ++p)
-      if (uses(site.phases, phases[i], phase[i], p) && used[p] + 1 > limit_a + kEpsilon) room = false;
+      if (draws_on(site.phases, phases[i], phase[i], p) && used[p] + 1 > limit_a + kEpsilon) room = false;
     if (!room) continue;
     plan.current_a[i] += 1;
     for (int p = 0; p < 3; ++p)
-      if (uses(site.phases, phases[i], phase[i], p)) used[p] += 1;
+      if (draws_on(site.phases, phases[i], phase[i], p)) used[p] += 1;
   }
   plan.phase_a = used;
   return plan;
@@ -218,7 +217,7 @@ std::array<double, 3> worst_case(const LoadSite& site, const std::vector<Profile
   for (const auto& s : states) {
     const double w = s.worst();
     for (int p = 0; p < 3; ++p)
-      if (uses(site.phases, s.phases, s.phase, p)) worst[p] += w;
+      if (draws_on(site.phases, s.phases, s.phase, p)) worst[p] += w;
   }
   return worst;
 }
@@ -253,10 +252,10 @@ std::vector<std::size_t> sendable(const LoadSite& site, double limit_a,
     const double rise = s.target_a - s.worst();
     bool fits = true;
     for (int p = 0; p < 3; ++p)
-      if (uses(site.phases, s.phases, s.phase, p) && worst[p] + rise > limit_a + kEpsilon) fits = false;
+      if (draws_on(site.phases, s.phases, s.phase, p) && worst[p] + rise > limit_a + kEpsilon) fits = false;
     if (!fits) continue;
     for (int p = 0; p < 3; ++p)
-      if (uses(site.phases, s.phases, s.phase, p)) worst[p] += rise;
+      if (draws_on(site.phases, s.phases, s.phase, p)) worst[p] += rise;
     out.push_back(i);
   }
   std::sort(out.begin(), out.end());

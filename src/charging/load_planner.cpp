@@ -13,11 +13,6 @@ namespace {
 
 using json = nlohmann::json;
 
-bool uses(int site_phases, int phases, int phase, int p) {
-  if (site_phases == 1) return p == 0;
-  return phases >= 3 || p == std::clamp(phase, 1, 3) - 1;
-}
-
 }  // namespace
 
 LoadSite load_site_of(const domain::LoadSiteRow& row) {
@@ -196,7 +191,7 @@ LoadRound plan_load(const domain::LoadSnapshot& snapshot, domain::Timestamp now,
       load.controlled = !sessions[i].fixed_a;
       view.sessions.push_back(load);
       for (int p = 0; p < 3; ++p)
-        if (uses(site.phases, sessions[i].phases, sessions[i].phase, p)) {
+        if (draws_on(site.phases, sessions[i].phases, sessions[i].phase, p)) {
           view.allocated[p] += target;
           view.measured[p] += sessions[i].measured_a.value_or(0);
         }

@@ -19,12 +19,7 @@ namespace {
 using json = nlohmann::json;
 using namespace std::chrono_literals;
 
-std::string utc_in(std::chrono::seconds from_now) {
-  auto tt = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() + from_now);
-  char out[32];
-  std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&tt));
-  return out;
-}
+std::string utc_in(std::chrono::seconds from_now) { return utc(std::chrono::system_clock::now() + from_now); }
 
 json default_profile(const std::string& station, double limit) {
   return {{"station_id", station},

@@ -124,12 +124,7 @@ class LoadManagementE2e : public ::testing::Test {
     }
     return got;
   }
-  static std::string now_text() {
-    auto tt = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    char out[32];
-    std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&tt));
-    return out;
-  }
+  static std::string now_text() { return utc(std::chrono::system_clock::now()); }
 
   std::string url_;
   std::unique_ptr<CsmsProcess> server_;

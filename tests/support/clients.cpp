@@ -1,5 +1,7 @@
 #include "support/clients.hpp"
 
+#include <ctime>
+
 #include <algorithm>
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
@@ -383,6 +385,13 @@ HttpResult http_raw(unsigned short port, const std::string& raw, std::chrono::mi
   result.body = nlohmann::json::parse(result.raw, nullptr, false);
   if (result.body.is_discarded()) result.body = nullptr;
   return result;
+}
+
+std::string utc(std::chrono::system_clock::time_point t) {
+  auto tt = std::chrono::system_clock::to_time_t(t);
+  char out[32];
+  std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&tt));
+  return out;
 }
 
 }  // namespace csms::testing

@@ -113,6 +113,9 @@ class EventStreamClient {
 HttpResult http_raw(unsigned short port, const std::string& raw,
                     std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
+// "YYYY-MM-DDTHH:MM:SSZ", as chargers send times.
+std::string utc(std::chrono::system_clock::time_point t);
+
 HttpResult http(unsigned short port, const std::string& method, const std::string& target,
                 const std::optional<nlohmann::json>& body = std::nullopt,
                 const std::string& token = CsmsProcess::kToken, const std::string& accept = "");

@@ -30,6 +30,10 @@ struct LoadSite {
   std::vector<LimitPeriod> schedule;  // time-of-day limits, any order
 };
 
+// Whether a session on `session_phases` (a single-phase one on `session_phase`, 1..3) draws on
+// the site's phase `p` (0-based). On a single-phase connection every car draws on its one phase.
+bool draws_on(int site_phases, int session_phases, int session_phase, int p);
+
 // The lowest limit in force at any local minute of [from_minute, to_minute] (wrapping past
 // midnight when to < from): a limit that drops within the window applies from its start, so
 // profiles are in place before the drop.
