@@ -10,8 +10,9 @@ LOCAL="$ROOT/.local"
 BUILD_PACKAGES=(g++ cmake ninja-build pkg-config ccache git ca-certificates
   libboost1.81-dev libboost-url1.81-dev libpqxx-dev libpq-dev nlohmann-json3-dev
   libspdlog-dev libfmt-dev libyaml-cpp-dev libssl-dev libgtest-dev libhowardhinnant-date-dev
-  postgresql postgresql-client curl)
-TEST_PACKAGES=(nodejs npm clang-format openssl)
+  postgresql postgresql-client curl nodejs npm)
+# chromium: the dashboard's browser tests (Playwright drives it; no browser is downloaded).
+TEST_PACKAGES=(clang-format openssl chromium)
 
 log() { printf '==> %s\n' "$*" >&2; }
 

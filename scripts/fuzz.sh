@@ -33,7 +33,7 @@ dictionary() {
 ensure_packages "${BUILD_PACKAGES[@]}" clang libfuzzer-14-dev
 log "building fuzz targets in $BUILD"
 cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCSMS_FUZZ=ON \
-  -DCSMS_BUILD_TESTS=OFF >/dev/null
+  -DCSMS_BUILD_TESTS=OFF -DCSMS_BUILD_UI=OFF >/dev/null
 cmake --build "$BUILD" --target fuzzers -j "${CSMS_BUILD_JOBS:-$(nproc)}"
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}

@@ -7,7 +7,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 ensure_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 dir="$ROOT/build/asan"
 cmake -S "$ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCSMS_WERROR=ON -DCSMS_BUILD_TESTS=ON \
-  -DCSMS_SANITIZE=ON >/dev/null
+  -DCSMS_SANITIZE=ON -DCSMS_BUILD_UI=OFF >/dev/null
 cmake --build "$dir" -j "${CSMS_BUILD_JOBS:-$(nproc)}" --target csms csms_unit_tests csms_e2e_tests
 
 if [ -z "${CSMS_TEST_DATABASE_URL:-}" ]; then

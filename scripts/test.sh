@@ -10,6 +10,10 @@ if [ -f "$ROOT/tests/e2e/node/package.json" ]; then
   log "installing the Node test client (ocpp-rpc)"
   (cd "$ROOT/tests/e2e/node" && npm ci --no-audit --no-fund --loglevel=error)
 fi
+if [ -f "$ROOT/tests/ui/package.json" ]; then
+  log "installing the browser test driver (playwright-core)"
+  (cd "$ROOT/tests/ui" && npm ci --no-audit --no-fund --loglevel=error)
+fi
 
 if [ -z "${CSMS_TEST_DATABASE_URL:-}" ]; then
   CSMS_TEST_DATABASE_URL=$(pg_ensure pg-test "${CSMS_TEST_PG_PORT:-54339}")

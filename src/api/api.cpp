@@ -16,13 +16,14 @@
 #include "csms/domain/time.hpp"
 #include "csms/metrics/metrics.hpp"
 #include "openapi.hpp"
+#include "routes.hpp"
 
 namespace csms::api {
 using namespace detail;
 
 Api::Api(ApiSettings settings, domain::UnitOfWorkRunner& db, CommandPort& commands,
          const domain::Clock& clock, std::function<bool()> ready, faults::FaultService& faults,
-         AlertStreams& streams)
+         ApiStreams& streams)
     : settings_(std::move(settings)),
       db_(db),
       commands_(commands),
@@ -211,24 +212,16 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
     const auto& seg = target.segments;
     const auto& method = request.method;
 
-    if (seg.size() == 1 && seg[0] == "healthz" && method == "GET")
-      return respond(json_response(200, R"({"status":"ok"})"));
-    if (seg.size() == 1 && seg[0] == "readyz" && method == "GET") {
-      if (!ready_())
-        return respond(problem(503, "not ready: migrations pending or the database unreachable"));
-      return with_db([](domain::AdminRepository& admin) {
-        admin.ping();
-        return json_response(200, R"({"status":"ready"})");
-      });
+    // The OpenAPI document is the route table: what it does not list is not served, and each
+    // operation needs the role it documents.
+    auto route = api_routes().match(method, seg);
+    if (route.kind == RouteMatch::Kind::NoSuchPath) throw HttpError(404, "no such resource");
+    if (route.kind == RouteMatch::Kind::MethodNotAllowed) {
+      auto refusal = problem(405, method + " is not allowed here; this path serves " + route.allowed);
+      refusal.headers["Allow"] = route.allowed;
+      return respond(std::move(refusal));
     }
-    if (seg.size() == 1 && seg[0] == "metrics" && method == "GET")
-      return respond(
-          HttpResponse{200, "text/plain; version=0.0.4", {}, metrics::registry().render(), nullptr, {}});
-    // The file endpoint: a transfer's URL token is its only credential.
-    if (!seg.empty() && seg[0] == "files") return handle_file_endpoint(seg, std::move(request), respond);
-    if (seg.size() < 2 || seg[0] != "api" || seg[1] != "v1") throw HttpError(404, "no such resource");
-    if (seg.size() == 3 && seg[2] == "openapi.json" && method == "GET")
-      return respond(json_response(200, std::string(openapi_document())));
+    if (!route.route->role) return handle_public(seg, std::move(request), respond);
 
     // Bearer tokens: viewers read, operators also send commands, admins change everything.
     auto auth = request.headers.find("authorization");
@@ -249,22 +242,20 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
       *audit = std::move(entry);
     }
     bool is_command = seg.size() == 6 && seg[2] == "stations" && seg[4] == "commands";
-    bool is_alert_action = seg.size() == 4 && seg[2] == "alerts" && method == "POST";
-    bool is_frame_logging = seg.size() == 5 && seg[2] == "stations" && seg[4] == "frame-logging";
-    bool is_simulation = seg.size() == 4 && seg[2] == "analytics" && seg[3] == "tariff-simulation";
-    bool is_reservation = seg.size() >= 3 && seg[2] == "reservations" && method == "POST";
-    bool is_job = seg.size() >= 3 && seg[2] == "jobs" && method == "POST";
-    bool is_profile =
-        seg.size() >= 3 && seg[2] == "charging-profiles" && (method == "POST" || method == "DELETE");
-    Role needed = method == "GET" ? Role::Viewer
-                  : (is_command || is_alert_action || is_frame_logging || is_simulation || is_reservation ||
-                     is_job || is_profile)
-                      ? Role::Operator
-                      : Role::Admin;
-    if (role < needed) throw HttpError(403, "this token's role may not " + method + " here");
+    if (role < *route.route->role)
+      throw HttpError(403, "this token's role may not " + method + " " + route.route->path);
 
     const std::string resource = seg.size() > 2 ? seg[2] : "";
     const std::size_t depth = seg.size();
+
+    if (resource == "me")
+      return respond(
+          json_response(200, json{{"role", role_name(role)}, {"actor", token_actor(*found)}}.dump()));
+    if (resource == "stations" && depth == 4 && seg[3] == "stream") {
+      HttpResponse response;
+      response.stream = streams_.stations.subscribe();
+      return respond(std::move(response));
+    }
 
     if (resource == "audit") {
       if (depth != 3 || method != "GET")

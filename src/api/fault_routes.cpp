@@ -8,7 +8,7 @@
 namespace csms::api {
 using namespace detail;
 
-std::shared_ptr<server::EventStream> AlertStreams::subscribe() {
+std::shared_ptr<server::EventStream> EventStreams::subscribe() {
   auto stream = std::make_shared<server::EventStream>();
   std::lock_guard lock(mutex_);
   std::erase_if(streams_, [](const auto& weak) { return weak.expired(); });
@@ -16,17 +16,17 @@ std::shared_ptr<server::EventStream> AlertStreams::subscribe() {
   return stream;
 }
 
-void AlertStreams::publish(const domain::AlertChange& change) {
+void EventStreams::publish(const std::string& event, const std::string& data) {
   std::vector<std::shared_ptr<server::EventStream>> live;
   {
     std::lock_guard lock(mutex_);
     for (const auto& weak : streams_)
       if (auto stream = weak.lock()) live.push_back(stream);
   }
-  for (const auto& stream : live) stream->push("alert." + change.event, change.document_json);
+  for (const auto& stream : live) stream->push(event, data);
 }
 
-void AlertStreams::close_all() {
+void EventStreams::close_all() {
   std::lock_guard lock(mutex_);
   for (const auto& weak : streams_)
     if (auto stream = weak.lock()) stream->close();
@@ -132,7 +132,7 @@ void Api::handle_faults(const std::vector<std::string>& seg, const HttpRequest& 
   }
   if (seg.size() == 4 && seg[3] == "stream" && method == "GET") {
     HttpResponse response;
-    response.stream = streams_.subscribe();
+    response.stream = streams_.alerts.subscribe();
     return respond(std::move(response));
   }
   if (seg.size() == 4) {

@@ -29,6 +29,7 @@
 #include "csms/app/webhook_dispatcher.hpp"
 #include "csms/billing/billing_service.hpp"
 #include "csms/charging/charging_service.hpp"
+#include "csms/domain/time.hpp"
 #include "csms/faults/fault_service.hpp"
 #include "csms/metrics/metrics.hpp"
 #include "csms/ocpp/redact.hpp"
@@ -44,6 +45,29 @@
 
 namespace csms::app {
 namespace {
+
+// Where the dashboard's built files are: the configured directory, else beside the binary
+// (installed: <prefix>/bin/csms and <prefix>/share/csms/ui), else the build tree that made
+// it. Empty (with a warning) when none has an index.html.
+std::string dashboard_dir(const std::string& configured) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  auto has_index = [&error](const fs::path& dir) { return fs::is_regular_file(dir / "index.html", error); };
+  if (!configured.empty()) {
+    if (has_index(configured)) return configured;
+    spdlog::warn("api.ui_dir {} has no index.html: the dashboard is not served", configured);
+    return {};
+  }
+  std::vector<fs::path> candidates;
+  if (auto exe = fs::read_symlink("/proc/self/exe", error); !error)
+    candidates.push_back(exe.parent_path().parent_path() / "share" / "csms" / "ui");
+  candidates.emplace_back(CSMS_UI_BUILD_DIR);
+  for (const auto& dir : candidates)
+    if (!dir.empty() && has_index(dir)) return dir.string();
+  spdlog::warn("the dashboard is not built (no index.html in {}): /ui/ answers 404",
+               candidates.back().string());
+  return {};
+}
 
 // A small text file named by a setting (a PEM certificate or key), read whole at start.
 std::string read_text_file(const std::string& path, const char* setting) {
@@ -292,7 +316,7 @@ int serve_command(const Config& config) {
   fault_settings.node_id = node_id;
   fault_settings.certificate_check = std::chrono::seconds(config.certificate_check_s);
   faults::FaultService fault_service(fault_settings, db, clock);
-  api::AlertStreams alert_streams;
+  api::ApiStreams api_streams;
   events.subscribe([&fault_service](const domain::Event& event) { fault_service.on_event(event); });
   analytics::AnalyticsSettings analytics_settings;
   analytics_settings.tick = std::chrono::milliseconds(config.analytics_tick_ms);
@@ -361,8 +385,8 @@ int serve_command(const Config& config) {
                             {"evse_id", key.evse_id},
                             {"connector_id", key.connector_id}});
   });
-  fault_service.set_listener([&alert_streams, &cluster_node](const domain::AlertChange& change) {
-    alert_streams.publish(change);
+  fault_service.set_listener([&api_streams, &cluster_node](const domain::AlertChange& change) {
+    api_streams.alerts.publish("alert." + change.event, change.document_json);
     cluster_node.broadcast({{"type", "alert_change"},
                             {"id", change.id},
                             {"event", change.event},
@@ -372,8 +396,9 @@ int serve_command(const Config& config) {
   cluster_node.on("alert_forgotten", [&fault_service](const nlohmann::json& m) {
     fault_service.forget_alert({m.at("rule"), m.at("station_id"), m.at("evse_id"), m.at("connector_id")});
   });
-  cluster_node.on("alert_change", [&alert_streams](const nlohmann::json& m) {
-    alert_streams.publish(domain::AlertChange{m.at("id"), m.at("event"), m.at("document")});
+  cluster_node.on("alert_change", [&api_streams](const nlohmann::json& m) {
+    api_streams.alerts.publish("alert." + m.at("event").get<std::string>(),
+                               m.at("document").get<std::string>());
   });
   cluster.start({[&cluster_node](std::vector<std::string> bodies) { cluster_node.on_messages(bodies); },
                  [&fault_service](std::vector<domain::StationLiveness> stations) {
@@ -398,6 +423,7 @@ int serve_command(const Config& config) {
   api::ApiSettings api_settings;
   api_settings.tokens = std::move(api_tokens_of_run);
   api_settings.files_dir = config.files_dir;
+  api_settings.ui_dir = dashboard_dir(config.api_ui_dir);
   api_settings.files_base_url = config.files_base_url;
   // Without files.base_url: the API listener's address, unless it listens on every address
   // (then no one address is known to reach it).
@@ -427,7 +453,7 @@ int serve_command(const Config& config) {
   });
   api::Api api(
       api_settings, background, cluster_node, clock, [&ready] { return ready.load(); }, fault_service,
-      alert_streams);
+      api_streams);
   api.set_analytics(&analytics_service);
   // Site load management: the cluster's leader re-plans on every session change and every
   // second; a station that connects or boots gets what it should hold again.
@@ -444,6 +470,42 @@ int serve_command(const Config& config) {
          std::holds_alternative<domain::TransactionEnded>(event) ||
          std::holds_alternative<domain::TransactionUpdated>(event)))
       api.run_load_management();
+  });
+
+  // The dashboard's live view of this node's stations (GET /api/v1/stations/stream).
+  events.subscribe([&api_streams](const domain::Event& event) {
+    auto publish = [&api_streams](const char* name, nlohmann::json data) {
+      api_streams.stations.publish(name, data.dump());
+    };
+    std::visit(
+        [&publish](const auto& e) {
+          using E = std::decay_t<decltype(e)>;
+          if constexpr (std::is_same_v<E, domain::StationConnected>)
+            publish("station.connected", {{"station_id", e.station_id},
+                                          {"protocol", e.protocol},
+                                          {"at", domain::format_timestamp(e.at)}});
+          else if constexpr (std::is_same_v<E, domain::StationDisconnected>)
+            publish("station.disconnected",
+                    {{"station_id", e.station_id}, {"at", domain::format_timestamp(e.at)}});
+          else if constexpr (std::is_same_v<E, domain::StationBooted>)
+            publish("station.booted", {{"station_id", e.station_id}, {"at", domain::format_timestamp(e.at)}});
+          else if constexpr (std::is_same_v<E, domain::ConnectorStatusChanged>)
+            publish("station.status", {{"station_id", e.station_id},
+                                       {"evse_id", e.evse_id},
+                                       {"connector_id", e.connector_id},
+                                       {"status", domain::to_string(e.status)},
+                                       {"at", domain::format_timestamp(e.at)}});
+          else if constexpr (std::is_same_v<E, domain::TransactionStarted>)
+            publish("transaction.started", {{"station_id", e.station_id},
+                                            {"transaction_id", e.transaction_id},
+                                            {"evse_id", e.evse_id},
+                                            {"at", domain::format_timestamp(e.at)}});
+          else if constexpr (std::is_same_v<E, domain::TransactionEnded>)
+            publish("transaction.ended", {{"station_id", e.station_id},
+                                          {"transaction_id", e.transaction_id},
+                                          {"at", domain::format_timestamp(e.at)}});
+        },
+        event);
   });
 
   server::ServerSettings server_settings;
@@ -566,7 +628,7 @@ int serve_command(const Config& config) {
   jobs.join();
   spdlog::info("received {}, shutting down", signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
   ready = false;
-  alert_streams.close_all();
+  api_streams.close_all();
   server.stop(std::chrono::seconds(5));
   gateway.stop();
   cluster.stop();

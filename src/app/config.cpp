@@ -265,6 +265,7 @@ Config load_config(const std::optional<std::string>& file,
          if (v.empty()) return;
          for (auto& token : read_token_file(k, v)) config.api_tokens.push_back(token);
        }},
+      {"api.ui_dir", [&](auto&, auto& v) { config.api_ui_dir = v; }},
       {"api.generated_token_file",
        [&](auto& k, auto& v) {
          if (v.empty()) fail(k, "expected a file path");

@@ -208,6 +208,11 @@ HttpResult http(unsigned short port, const std::string& method, const std::strin
   result.raw = response.body();
   result.body = nlohmann::json::parse(result.raw, nullptr, false);
   if (result.body.is_discarded()) result.body = nullptr;
+  for (const auto& field : response) {
+    std::string name(field.name_string());
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    result.headers[name] = std::string(field.value());
+  }
   beast::error_code ec;
   stream.socket().shutdown(tcp::socket::shutdown_both, ec);
   return result;

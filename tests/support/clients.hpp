@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -91,6 +92,7 @@ struct HttpResult {
   std::string content_type;
   nlohmann::json body;  // null when the body is not JSON
   std::string raw;
+  std::map<std::string, std::string> headers;  // names in lower case
 };
 
 // An open server-sent-events response: what has arrived so far, read on demand.

@@ -60,6 +60,9 @@ struct ApiSettings {
   // stations reach this server at (empty: file transfers are refused), how long a
   // transfer's URL works after the transfer may start, the largest image or upload.
   std::string files_dir = "files";
+  // The dashboard's built files (index.html, assets/, api-docs/); empty: not built, and
+  // /ui/ answers 404 saying so.
+  std::string ui_dir;
   std::string files_base_url;
   std::function<std::string()> default_files_base_url;  // when files_base_url is empty
   std::chrono::seconds file_url_ttl{24 * 3600};
@@ -68,16 +71,28 @@ struct ApiSettings {
 
 // The REST admin API (DESIGN.md section 2): routing, bearer-token roles, validation,
 // problem+json errors. Storage work runs through the unit-of-work runner.
-// Live alert streams (GET /api/v1/alerts/stream): every alert change goes to every client.
-class AlertStreams {
+// Live event streams (server-sent events): every change published goes to every client of
+// the stream. A client that falls kMaxPending events behind is disconnected.
+class EventStreams {
  public:
   std::shared_ptr<server::EventStream> subscribe();
-  void publish(const domain::AlertChange& change);
+  void publish(const std::string& event, const std::string& data);
   void close_all();
 
  private:
   std::mutex mutex_;
   std::vector<std::weak_ptr<server::EventStream>> streams_;
+};
+
+// GET /api/v1/alerts/stream (alert changes) and GET /api/v1/stations/stream (connections,
+// connector statuses, sessions starting and ending).
+struct ApiStreams {
+  EventStreams alerts;
+  EventStreams stations;
+  void close_all() {
+    alerts.close_all();
+    stations.close_all();
+  }
 };
 
 // Runs blocking operator actions (they wait for the database) off the I/O threads.
@@ -98,7 +113,7 @@ class BlockingWorker {
 class Api {
  public:
   Api(ApiSettings settings, domain::UnitOfWorkRunner& db, CommandPort& commands, const domain::Clock& clock,
-      std::function<bool()> ready, faults::FaultService& faults, AlertStreams& streams);
+      std::function<bool()> ready, faults::FaultService& faults, ApiStreams& streams);
 
   void handle(server::HttpRequest request, std::function<void(server::HttpResponse)> respond);
   // The largest body a request may carry (ServerSettings::upload_limit): images and uploads.
@@ -202,6 +217,11 @@ class Api {
   std::mutex reconcile_mutex_;
   std::map<std::string, std::chrono::steady_clock::time_point> reconcile_due_;
   // Firmware images, file transfers and the file endpoint /files/{token} (file_routes.cpp).
+  // What is served without a token (x-csms-role none): health, metrics, the OpenAPI
+  // document, the file endpoint, the dashboard's files and the API reference.
+  void handle_public(const std::vector<std::string>& segments, server::HttpRequest request,
+                     std::function<void(server::HttpResponse)> respond);
+  server::HttpResponse dashboard_file(const std::vector<std::string>& segments) const;
   void handle_file_endpoint(const std::vector<std::string>& segments, server::HttpRequest request,
                             std::function<void(server::HttpResponse)> respond);
   void handle_firmware(const std::vector<std::string>& segments, const detail::Target& target,
@@ -222,7 +242,7 @@ class Api {
   const domain::Clock& clock_;
   std::function<bool()> ready_;
   faults::FaultService& faults_;
-  AlertStreams& streams_;
+  ApiStreams& streams_;
   BlockingWorker worker_;
   analytics::AnalyticsService* analytics_ = nullptr;
 };

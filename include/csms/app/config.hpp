@@ -73,6 +73,9 @@ struct Config {
   // at start-up and written to api_generated_token_file.
   std::vector<api::ApiToken> api_tokens;
   std::string api_generated_token_file = ".csms-admin-token";
+  // The dashboard's built files; empty: found beside the binary (../share/csms/ui), else in
+  // the build tree that made it.
+  std::string api_ui_dir;
 
   std::vector<std::string> webhook_urls;
   std::string webhook_secret;

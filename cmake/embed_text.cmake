@@ -1,0 +1,22 @@
+# Writes OUTPUT: a C++ source defining `std::string_view NAMESPACE::FUNCTION()` that returns
+# the bytes of INPUT, so the binary carries the file wherever it runs (the OpenAPI document).
+# Invoked by src/api/CMakeLists.txt; HEADER is the include that declares FUNCTION.
+file(READ "${INPUT}" text)
+string(FIND "${text}" ")csms_text\"" clash)
+if(NOT clash EQUAL -1)
+  message(FATAL_ERROR "${INPUT} contains the raw-string delimiter )csms_text\"")
+endif()
+get_filename_component(name "${INPUT}" NAME)
+set(body "// generated from ${name} by cmake/embed_text.cmake — do not edit\n")
+string(APPEND body "#include \"${HEADER}\"\n\nnamespace ${NAMESPACE} {\n\n")
+string(APPEND body "std::string_view ${FUNCTION}() {\n")
+string(APPEND body "  // An array, not a constexpr string_view: measuring a long text at compile time passes\n")
+string(APPEND body "  // GCC's constexpr loop limit.\n")
+string(APPEND body "  static const char kText[] = R\"csms_text(${text})csms_text\";\n")
+string(APPEND body "  return {kText, sizeof kText - 1};\n}\n\n}  // namespace ${NAMESPACE}\n")
+if(EXISTS "${OUTPUT}")
+  file(READ "${OUTPUT}" old)
+endif()
+if(NOT old STREQUAL body)
+  file(WRITE "${OUTPUT}" "${body}")
+endif()

@@ -1,0 +1,198 @@
+// The OpenAPI document is the route table (src/api/routes.cpp): every documented operation
+// is served, with exactly the documented role, and nothing else is. Also the routes added
+// for the dashboard: who a token is, the live station stream, and the dashboard's files.
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "support/clients.hpp"
+#include "support/csms_process.hpp"
+#include "support/test_database.hpp"
+
+namespace csms::testing {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr const char* kOperatorToken = "routes-operator-token";
+constexpr const char* kViewerToken = "routes-viewer-token";
+
+// A documented path with every {parameter} filled in: "probe" (a final {path}: a file name).
+std::string probe_path(const std::string& path) {
+  std::string out;
+  for (std::size_t i = 0; i < path.size();) {
+    if (path[i] != '{') {
+      out += path[i++];
+      continue;
+    }
+    auto close = path.find('}', i);
+    out += path.substr(i, close + 1 - i) == "{path}" ? "probe.js" : "probe";
+    i = close + 1;
+  }
+  return out;
+}
+
+bool is_stream(const json& operation) {
+  auto ok = operation.value("/responses/200/content"_json_pointer, json::object());
+  return ok.contains("text/event-stream");
+}
+
+class RoutesE2e : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("csms-routes-e2e-" + std::to_string(getpid()));
+    std::filesystem::create_directories(dir_ / "assets");
+    std::ofstream(dir_ / "index.html") << "<!doctype html><title>dashboard</title>";
+    std::ofstream(dir_ / "assets" / "index-1a2b.js") << "console.log('dashboard')";
+    std::ofstream(dir_ / ".hidden") << "secret";
+    server_ = std::make_unique<CsmsProcess>(
+        fresh_database("csms_e2e_routes"),
+        std::map<std::string, std::string>{
+            {"CSMS_API_TOKENS", std::string(CsmsProcess::kToken) + ":admin," + kOperatorToken + ":operator," +
+                                    kViewerToken + ":viewer"},
+            {"CSMS_API_UI_DIR", dir_.string()}});
+    document_ = http(server_->api_port(), "GET", "/api/v1/openapi.json", std::nullopt, "").body;
+    ASSERT_TRUE(document_.contains("paths"));
+  }
+  void TearDown() override {
+    if (HasFailure()) std::cerr << "---- csms log ----\n" << server_->log() << "\n";
+    server_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  HttpResult call(const std::string& method, const std::string& target, const std::string& token) {
+    std::optional<json> body;
+    if (method != "GET" && method != "DELETE") body = json::object();
+    return http(server_->api_port(), method, target, body, token);
+  }
+  template <typename F>
+  void each_operation(F&& visit) {
+    for (const auto& [path, item] : document_["paths"].items())
+      for (const auto& [method, operation] : item.items())
+        if (operation.is_object() && operation.contains("x-csms-role")) {
+          std::string upper = method;
+          for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+          visit(path, upper, operation);
+        }
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<CsmsProcess> server_;
+  json document_;
+};
+
+TEST_F(RoutesE2e, EveryDocumentedOperation_IsServed) {
+  int probed = 0;
+  each_operation([&](const std::string& path, const std::string& method, const json& operation) {
+    if (is_stream(operation)) return;  // never ends; StationStream below reads one
+    auto answer = call(method, probe_path(path), CsmsProcess::kToken);
+    std::string detail = answer.body.is_object() ? answer.body.value("detail", "") : "";
+    SCOPED_TRACE(method + " " + path + " -> " + std::to_string(answer.status) + " " + detail);
+    EXPECT_NE(answer.status, 0);
+    EXPECT_NE(answer.status, 405) << "documented, but its handler refuses the method";
+    EXPECT_FALSE(answer.status == 404 && detail == "no such resource") << "documented, but not routed";
+    EXPECT_LT(answer.status, 500);
+    ++probed;
+  });
+  EXPECT_GT(probed, 90);
+}
+
+TEST_F(RoutesE2e, EveryOperation_NeedsExactlyItsDocumentedRole) {
+  const std::vector<std::string> tokens = {kViewerToken, kOperatorToken, CsmsProcess::kToken};
+  const std::vector<std::string> roles = {"viewer", "operator", "admin"};
+  each_operation([&](const std::string& path, const std::string& method, const json& operation) {
+    if (is_stream(operation)) return;
+    const auto role = operation["x-csms-role"].get<std::string>();
+    const auto target = probe_path(path);
+    SCOPED_TRACE(method + " " + path + " (" + role + ")");
+    if (role == "none") {
+      EXPECT_NE(call(method, target, "").status, 401);
+      return;
+    }
+    EXPECT_EQ(call(method, target, "").status, 401);
+    auto needed = std::find(roles.begin(), roles.end(), role) - roles.begin();
+    ASSERT_LT(needed, 3) << "unknown role " << role;
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+      auto status = call(method, target, tokens[i]).status;
+      if (static_cast<long>(i) < needed)
+        EXPECT_EQ(status, 403) << roles[i] << " token";
+      else
+        EXPECT_NE(status, 403) << roles[i] << " token";
+    }
+  });
+}
+
+TEST_F(RoutesE2e, UndocumentedPathsAndMethods_AreRefusedBeforeAnyToken) {
+  for (const char* target : {"/api/v1/nope", "/api/v2/stations", "/api/v1/stations/S/nope", "/api", "/ui2/x",
+                             "/api/v1/openapi.yaml"}) {
+    auto answer = call("GET", target, "");
+    EXPECT_EQ(answer.status, 404) << target;
+    EXPECT_EQ(answer.content_type, "application/problem+json") << target;
+  }
+  auto wrong = call("DELETE", "/api/v1/openapi.json", CsmsProcess::kToken);
+  EXPECT_EQ(wrong.status, 405);
+  EXPECT_EQ(wrong.headers["allow"], "GET");
+  EXPECT_EQ(call("PUT", "/api/v1/alerts/1", "").status, 405);
+}
+
+TEST_F(RoutesE2e, Me_NamesTheTokensRole) {
+  auto me = call("GET", "/api/v1/me", kOperatorToken);
+  ASSERT_EQ(me.status, 200);
+  EXPECT_EQ(me.body["role"], "operator");
+  EXPECT_EQ(me.body["actor"].get<std::string>().substr(0, 7), "sha256:");
+  EXPECT_EQ(call("GET", "/api/v1/me", "").status, 401);
+}
+
+TEST_F(RoutesE2e, StationStream_ReportsConnectionsStatusesAndSessions) {
+  EventStreamClient stream(server_->api_port(), "/api/v1/stations/stream", kViewerToken);
+  auto cp = std::make_unique<OcppClient>(server_->ocpp_port(), "RT-1", std::vector<std::string>{"ocpp1.6"});
+  auto connected = stream.read_until("event: station.connected");
+  EXPECT_NE(connected.find("\"station_id\":\"RT-1\""), std::string::npos) << connected;
+  cp->call("BootNotification", {{"chargePointVendor", "A"}, {"chargePointModel", "B"}});
+  cp->call("StatusNotification", {{"connectorId", 1}, {"errorCode", "NoError"}, {"status", "Preparing"}});
+  auto status = stream.read_until("\"status\":\"Preparing\"");
+  EXPECT_NE(status.find("event: station.status"), std::string::npos) << status;
+  EXPECT_NE(status.find("\"connector_id\":1"), std::string::npos) << status;
+  cp->call("StartTransaction", {{"connectorId", 1},
+                                {"idTag", "RT-TAG"},
+                                {"meterStart", 0},
+                                {"timestamp", utc(std::chrono::system_clock::now())}});
+  auto text = stream.read_until("event: transaction.started");
+  EXPECT_NE(text.find("event: transaction.started"), std::string::npos) << text;
+  cp.reset();
+  text = stream.read_until("event: station.disconnected");
+  EXPECT_NE(text.find("event: station.disconnected"), std::string::npos) << text;
+}
+
+TEST_F(RoutesE2e, DashboardFiles_ServedFromTheUiDirectoryAndNothingElse) {
+  auto root = call("GET", "/", "");
+  EXPECT_EQ(root.status, 302);
+  EXPECT_EQ(root.headers["location"], "/ui/");
+  auto index = call("GET", "/ui/", "");
+  ASSERT_EQ(index.status, 200);
+  EXPECT_EQ(index.content_type, "text/html; charset=utf-8");
+  EXPECT_NE(index.raw.find("<title>dashboard</title>"), std::string::npos);
+  EXPECT_EQ(index.headers["content-security-policy"].rfind("default-src 'self'", 0), 0u);
+  EXPECT_EQ(index.headers["x-content-type-options"], "nosniff");
+  EXPECT_EQ(index.headers["cache-control"], "no-cache");
+  auto script = call("GET", "/ui/assets/index-1a2b.js", "");
+  ASSERT_EQ(script.status, 200);
+  EXPECT_EQ(script.content_type, "text/javascript; charset=utf-8");
+  EXPECT_EQ(script.headers["cache-control"], "public, max-age=31536000, immutable");
+  // Hidden files, parent directories (plain or encoded) and directories are not served.
+  for (const char* target : {"/ui/.hidden", "/ui/../index.html", "/ui/%2e%2e/%2e%2e/etc/passwd",
+                             "/ui/assets%2f..%2f..%2fetc%2fpasswd", "/ui/assets", "/ui/nope.js"})
+    EXPECT_EQ(call("GET", target, "").status, 404) << target;
+  // The API reference is a page of the dashboard's files.
+  EXPECT_EQ(call("GET", "/api/docs", "").status, 404) << "not built into this directory";
+  std::filesystem::create_directories(dir_ / "api-docs");
+  std::ofstream(dir_ / "api-docs" / "index.html") << "<!doctype html><title>API reference</title>";
+  auto docs = call("GET", "/api/docs", "");
+  EXPECT_EQ(docs.status, 200);
+  EXPECT_NE(docs.raw.find("API reference"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace csms::testing
