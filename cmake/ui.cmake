@@ -3,7 +3,7 @@
 # at /ui/. `npm ci` runs when web/package-lock.json changes; the build runs when a source,
 # the configuration or the OpenAPI document (the REST types come from it) changes.
 include(GNUInstallDirs)
-option(CSMS_BUILD_UI "Build the operator dashboard (needs Node.js and npm)" OFF)
+option(CSMS_BUILD_UI "Build the operator dashboard (needs Node.js and npm)" ON)
 set(CSMS_UI_OUT_DIR ${CMAKE_BINARY_DIR}/ui)
 set(CSMS_WEB_DIR ${PROJECT_SOURCE_DIR}/web)
 if(CSMS_BUILD_UI)

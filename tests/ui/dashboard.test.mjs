@@ -1,0 +1,796 @@
+// Browser tests of the operator dashboard: the real csms binary serves the built front end at
+// /ui/ and its REST API; Debian's chromium, driven by playwright-core, is the operator; ocpp-rpc
+// clients (strict mode, through ../e2e/node/harness.mjs) are the chargers.
+//
+// Environment:
+//   CSMS_BINARY             the csms server binary (required)
+//   CSMS_TEST_DATABASE_URL  a PostgreSQL where the test may create databases
+//                           (default postgresql://csms@127.0.0.1:54339/csms)
+//   CSMS_UI_DB              the database it (re)creates (default csms_ui)
+//   CSMS_UI_DIR             the built front end (default <repo>/web/dist)
+//   CSMS_CHROMIUM           the browser (default /usr/bin/chromium)
+//   CSMS_UI_ARTIFACTS       where screenshots go (default <repo>/build/ui-artifacts)
+//   CSMS_UI_URL             development only: the dashboard's URL when something else serves
+//                           it (e.g. `vite preview` proxying /api to this csms); default
+//                           http://127.0.0.1:<api port>/ui/
+//   CSMS_E2E_VERBOSE=1      copy the server's stderr to this process's stderr
+//
+// Needs `npm ci` here (playwright-core) and in ../e2e/node (the harness's ocpp-rpc).
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, existsSync, writeFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { chromium } from 'playwright-core';
+import {
+  server, startServer, stopServer, api, createIdToken, connectStation, call, isoNow, tail, API_TOKEN,
+} from '../e2e/node/harness.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.resolve(HERE, '../..');
+// Paths given relative to where the test was started (csms then runs in a scratch directory).
+if (process.env.CSMS_BINARY) process.env.CSMS_BINARY = path.resolve(process.env.CSMS_BINARY);
+const UI_DIR = path.resolve(process.env.CSMS_UI_DIR || path.join(REPO, 'web/dist'));
+const ARTIFACTS = path.resolve(process.env.CSMS_UI_ARTIFACTS || path.join(REPO, 'build/ui-artifacts'));
+const CHROMIUM = path.resolve(process.env.CSMS_CHROMIUM || '/usr/bin/chromium');
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+// How long the UI may take to show what the server knows (it streams or polls).
+const LIVE_MS = 20_000;
+
+const TOKENS = {
+  admin: API_TOKEN,
+  operator: 'ui-test-operator-token',
+  viewer: 'ui-test-viewer-token',
+};
+
+// ---------------------------------------------------------------------------------------
+// Small helpers
+
+// Polls `fn` until it returns something truthy (returned); `what` names it on timeout.
+async function waitFor(what, fn, timeoutMs = LIVE_MS, intervalMs = 100) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) {
+      const shown = last instanceof Error ? last.message : JSON.stringify(last);
+      throw new assert.AssertionError({ message: `timed out after ${timeoutMs} ms waiting for ${what} (last: ${shown})` });
+    }
+    await sleep(intervalMs);
+  }
+}
+
+// A CSS selector for a data-testid with data-* attributes: tid('alert-row', {state: 'open'}).
+function tid(testid, attrs = {}) {
+  const esc = (v) => String(v).replace(/["\\]/g, '\\$&');
+  return `[data-testid="${esc(testid)}"]` +
+    Object.entries(attrs).map(([k, v]) => `[data-${k}="${esc(v)}"]`).join('');
+}
+
+function slug(text) {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+}
+
+// Wall-clock fields of `date` in `timeZone`; weekday ISO (Monday = 1).
+function localParts(date, timeZone) {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', {
+    timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit', second: '2-digit', weekday: 'short',
+  }).formatToParts(date).map((p) => [p.type, p.value]));
+  const weekday = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(parts.weekday) + 1;
+  return { year: +parts.year, month: +parts.month, day: +parts.day, hour: +parts.hour, minute: +parts.minute, weekday };
+}
+
+// The instant at which it is y-m-d h:min in `timeZone` (no DST transition near it).
+function zonedInstant(timeZone, y, m, d, h, min) {
+  const guess = Date.UTC(y, m - 1, d, h, min);
+  const p = localParts(new Date(guess), timeZone);
+  const offset = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute) - guess;
+  return new Date(guess - offset);
+}
+
+// ---------------------------------------------------------------------------------------
+// Chargers (ocpp-rpc in strict mode through the e2e harness)
+
+class Charger {
+  constructor(id, protocol) {
+    this.id = id;
+    this.protocol = protocol;
+    this.v16 = protocol === 'ocpp1.6';
+    this.remoteStarts = [];
+    this.remoteStops = [];
+    this.live = null; // the transaction a remote start began, with its meter timer
+  }
+
+  async connect() {
+    this.station = await connectStation(this.id, this.protocol);
+    this.client = this.station.client;
+    // What the server may send on its own: a 2.0.1 charger hears the session's cost.
+    if (!this.v16) this.client.handle('CostUpdated', () => ({}));
+    return this;
+  }
+
+  call(method, params) {
+    return call(this.station, method, params);
+  }
+
+  boot() {
+    return this.call('BootNotification', this.v16
+      ? { chargePointVendor: 'UiTestVendor', chargePointModel: `UiModel-${this.protocol}`, firmwareVersion: '1.0.0-ui' }
+      : { reason: 'PowerUp', chargingStation: { vendorName: 'UiTestVendor', model: `UiModel-${this.protocol}`, firmwareVersion: '1.0.0-ui' } });
+  }
+
+  // 1.6 statuses for 1.6 (connector 0 is the station); 2.0.1 ConnectorStatus for 2.0.1.
+  status(connectorId, status, timestamp = isoNow()) {
+    return this.call('StatusNotification', this.v16
+      ? { connectorId, errorCode: status === 'Faulted' ? 'GroundFailure' : 'NoError', status, timestamp }
+      : { timestamp, connectorStatus: status, evseId: 1, connectorId });
+  }
+
+  #sampled(energyWh, powerW, context) {
+    if (this.v16) {
+      const s = [{ value: String(Math.round(energyWh)), context, measurand: 'Energy.Active.Import.Register', unit: 'Wh' }];
+      if (powerW !== undefined) s.push({ value: String(Math.round(powerW)), context, measurand: 'Power.Active.Import', unit: 'W' });
+      return s;
+    }
+    const s = [{ value: Math.round(energyWh), context, measurand: 'Energy.Active.Import.Register', unitOfMeasure: { unit: 'Wh' } }];
+    if (powerW !== undefined) s.push({ value: Math.round(powerW), context, measurand: 'Power.Active.Import', unitOfMeasure: { unit: 'W' } });
+    return s;
+  }
+
+  // Starts a transaction on connector / EVSE 1; returns its handle.
+  async startTx({ idToken, at = isoNow(), meterStartWh = 0, remoteStartId } = {}) {
+    if (this.v16) {
+      const res = await this.call('StartTransaction', { connectorId: 1, idTag: idToken, meterStart: meterStartWh, timestamp: at });
+      assert.equal(res.idTagInfo.status, 'Accepted', `StartTransaction of ${idToken}: ${JSON.stringify(res)}`);
+      return { id: res.transactionId, idToken, seq: 0 };
+    }
+    const tx = { id: randomUUID(), idToken, seq: 0 };
+    const res = await this.call('TransactionEvent', {
+      eventType: 'Started',
+      timestamp: at,
+      triggerReason: remoteStartId !== undefined ? 'RemoteStart' : 'Authorized',
+      seqNo: tx.seq++,
+      transactionInfo: { transactionId: tx.id, chargingState: 'Charging', ...(remoteStartId !== undefined ? { remoteStartId } : {}) },
+      evse: { id: 1, connectorId: 1 },
+      idToken: { idToken, type: 'ISO14443' },
+      meterValue: [{ timestamp: at, sampledValue: this.#sampled(meterStartWh, undefined, 'Transaction.Begin') }],
+    });
+    assert.equal(res.idTokenInfo?.status, 'Accepted', `TransactionEvent Started of ${idToken}: ${JSON.stringify(res)}`);
+    return tx;
+  }
+
+  meter(tx, { at = isoNow(), energyWh, powerW }) {
+    if (this.v16) {
+      return this.call('MeterValues', {
+        connectorId: 1, transactionId: tx.id,
+        meterValue: [{ timestamp: at, sampledValue: this.#sampled(energyWh, powerW, 'Sample.Periodic') }],
+      });
+    }
+    return this.call('TransactionEvent', {
+      eventType: 'Updated', timestamp: at, triggerReason: 'MeterValuePeriodic', seqNo: tx.seq++,
+      transactionInfo: { transactionId: tx.id, chargingState: 'Charging' },
+      meterValue: [{ timestamp: at, sampledValue: this.#sampled(energyWh, powerW, 'Sample.Periodic') }],
+    });
+  }
+
+  stopTx(tx, { at = isoNow(), energyWh }) {
+    if (this.v16) {
+      return this.call('StopTransaction', { transactionId: tx.id, idTag: tx.idToken, meterStop: Math.round(energyWh), timestamp: at, reason: 'Local' });
+    }
+    return this.call('TransactionEvent', {
+      eventType: 'Ended', timestamp: at, triggerReason: 'StopAuthorized', seqNo: tx.seq++,
+      transactionInfo: { transactionId: tx.id, chargingState: 'Idle', stoppedReason: 'Local' },
+      evse: { id: 1, connectorId: 1 },
+      idToken: { idToken: tx.idToken, type: 'ISO14443' },
+      meterValue: [{ timestamp: at, sampledValue: this.#sampled(energyWh, undefined, 'Transaction.End') }],
+    });
+  }
+
+  // Answers remote starts with Accepted and then really charges: the transaction starts and
+  // meter values (energy register, power) follow every second until stopped.
+  acceptRemoteStarts() {
+    const method = this.v16 ? 'RemoteStartTransaction' : 'RequestStartTransaction';
+    this.client.handle(method, ({ params }) => {
+      this.remoteStarts.push(params);
+      setTimeout(() => this.#charge(params).catch((err) => { this.chargeError = err; }), 100);
+      return { status: 'Accepted' };
+    });
+    this.client.handle(this.v16 ? 'RemoteStopTransaction' : 'RequestStopTransaction', ({ params }) => {
+      this.remoteStops.push(params);
+      setTimeout(() => this.stopLive().catch((err) => { this.chargeError = err; }), 100);
+      return { status: 'Accepted' };
+    });
+  }
+
+  async #charge(params) {
+    const idToken = this.v16 ? params.idTag : params.idToken.idToken;
+    await this.status(1, this.v16 ? 'Preparing' : 'Occupied');
+    const tx = await this.startTx({ idToken, meterStartWh: 1000, remoteStartId: this.v16 ? undefined : params.remoteStartId });
+    if (this.v16) await this.status(1, 'Charging');
+    const live = { tx, energyWh: 1000, timer: null, busy: false };
+    this.live = live;
+    const tick = async () => {
+      if (live.busy || this.live !== live) return;
+      live.busy = true;
+      try {
+        const powerW = 7200 + Math.round(400 * Math.sin(Date.now() / 3000));
+        live.energyWh += powerW / 3600;
+        await this.meter(tx, { energyWh: live.energyWh, powerW });
+      } catch (err) {
+        this.chargeError = err;
+      } finally {
+        live.busy = false;
+      }
+    };
+    live.timer = setInterval(tick, 1000);
+    await tick();
+  }
+
+  async stopLive() {
+    const live = this.live;
+    if (!live) return;
+    this.live = null;
+    clearInterval(live.timer);
+    await waitFor('the last meter value to be answered', () => !live.busy, 5000, 20);
+    await this.stopTx(live.tx, { energyWh: live.energyWh });
+    await this.status(1, this.v16 ? 'Finishing' : 'Available');
+  }
+
+  async close() {
+    await this.stopLive().catch(() => {});
+    await this.client?.close({ code: 1000 }).catch(() => {});
+  }
+}
+
+async function createStation(id, extra = {}) {
+  const r = await api('POST', '/stations', { id, name: `UI test ${id}`, ...extra });
+  assert.equal(r.status, 201, r.describe);
+  return r.json;
+}
+
+async function charger(id, protocol, { create = {} } = {}) {
+  if (create) await createStation(id, create);
+  const c = new Charger(id, protocol);
+  chargers.push(c);
+  await c.connect();
+  const boot = await c.boot();
+  assert.equal(boot.status, 'Accepted', JSON.stringify(boot));
+  if (c.v16) await c.status(0, 'Available');
+  await c.status(1, 'Available');
+  return c;
+}
+
+// ---------------------------------------------------------------------------------------
+// The browser
+
+let browser;
+let workDir; // csms's working directory
+let uiBase; // ends with /ui/
+let uiProblem = null; // why the dashboard cannot be tested at all
+const chargers = [];
+const failures = [];
+const openContexts = new Set();
+const timings = []; // time to interactive per page
+
+function uiUrl(route = '/') {
+  return `${uiBase}#${route}`;
+}
+
+// A browser tab of its own (own sessionStorage); `role` (or a literal token) is signed in
+// before the app loads, once per tab.
+async function openTab({ role, token, viewport = DESKTOP } = {}) {
+  const context = await browser.newContext({ viewport });
+  context.setDefaultTimeout(LIVE_MS); // an action that cannot happen fails instead of hanging
+  openContexts.add(context);
+  const seed = token ?? (role ? TOKENS[role] : null);
+  if (seed) {
+    await context.addInitScript((t) => {
+      if (!sessionStorage.getItem('csms.ui-test.seeded')) {
+        sessionStorage.setItem('csms.token', t);
+        sessionStorage.setItem('csms.ui-test.seeded', '1');
+      }
+    }, seed);
+  }
+  const page = await context.newPage();
+  watchPage(page);
+  context.on('page', watchPage);
+  return page;
+}
+
+function watchPage(page) {
+  page.problems = [];
+  page.on('pageerror', (err) => page.problems.push(`pageerror: ${err.message}`));
+  page.on('console', (msg) => { if (msg.type() === 'error') page.problems.push(`console: ${msg.text()}`); });
+  page.on('requestfailed', (req) => {
+    const failure = req.failure()?.errorText ?? '';
+    if (!/ERR_ABORTED/.test(failure)) page.problems.push(`requestfailed: ${req.method()} ${req.url()} ${failure}`);
+  });
+  page.on('response', (res) => {
+    if (res.status() >= 400) page.problems.push(`HTTP ${res.status()}: ${res.request().method()} ${res.url()}`);
+  });
+}
+
+async function describePage(page) {
+  try {
+    const errorText = await page.locator(tid('error')).allInnerTexts().catch(() => []);
+    const body = (await page.locator('body').innerText({ timeout: 1000 }).catch(() => '')).replace(/\s+/g, ' ').slice(0, 600);
+    return `url ${page.url()}; error: ${JSON.stringify(errorText)}; page text: ${JSON.stringify(body)}; ` +
+      `browser problems: ${JSON.stringify(page.problems.slice(-12))}`;
+  } catch (err) {
+    return `(page not readable: ${err.message})`;
+  }
+}
+
+// Waits until `selector` is in `state` (default visible); on timeout the assertion names what
+// the page showed instead.
+async function expectState(page, selector, what, { state = 'visible', timeout = LIVE_MS } = {}) {
+  try {
+    await page.locator(selector).first().waitFor({ state, timeout });
+  } catch (err) {
+    throw new assert.AssertionError({ message: `${what}: ${selector} not ${state} within ${timeout} ms. ${await describePage(page)}` });
+  }
+}
+
+async function expectText(page, selector, pattern, what, timeout = LIVE_MS) {
+  await expectState(page, selector, what, { timeout });
+  try {
+    await page.waitForFunction(([sel, src, flags]) => {
+      const el = document.querySelector(sel);
+      return el && new RegExp(src, flags).test(el.textContent);
+    }, [selector, pattern.source, pattern.flags], { timeout });
+  } catch {
+    const text = await page.locator(selector).first().innerText().catch(() => '(gone)');
+    throw new assert.AssertionError({ message: `${what}: ${selector} text ${JSON.stringify(text)} does not match ${pattern}. ${await describePage(page)}` });
+  }
+}
+
+// Fills a form control whatever it is: input, textarea or select.
+async function setField(locator, value) {
+  const tag = await locator.evaluate((el) => el.tagName.toLowerCase());
+  if (tag === 'select') await locator.selectOption(String(value));
+  else await locator.fill(String(value));
+}
+
+// A marker that survives only while the document lives: proves "without a reload".
+async function markDocument(page) {
+  await page.evaluate(() => { window.__uiTestMarker = 'kept'; });
+}
+async function assertNotReloaded(page) {
+  assert.equal(await page.evaluate(() => window.__uiTestMarker), 'kept', 'the page was reloaded');
+}
+
+async function screenshot(page, name, { fullPage = true } = {}) {
+  await page.screenshot({ path: path.join(ARTIFACTS, name), fullPage });
+}
+
+// node:test `it` with the browser plumbing: skips with a reason when the dashboard cannot be
+// reached, takes a screenshot of every open tab on failure and closes the tabs.
+function uiTest(name, fn, timeout = 120_000) {
+  it(name, { timeout }, async () => {
+    if (uiProblem) assert.fail(uiProblem);
+    try {
+      await fn();
+    } catch (err) {
+      failures.push(name);
+      let n = 0;
+      for (const context of openContexts) {
+        for (const page of context.pages()) {
+          await page.screenshot({ path: path.join(ARTIFACTS, `failed-${slug(name)}-${n++}.png`), fullPage: true }).catch(() => {});
+        }
+      }
+      throw err;
+    } finally {
+      for (const context of openContexts) await context.close().catch(() => {});
+      openContexts.clear();
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+
+describe('operator dashboard in chromium', { timeout: 900_000 }, () => {
+  before(async () => {
+    try {
+      await setUp();
+    } catch (err) {
+      failures.push('start-up');
+      throw err;
+    }
+  });
+  async function setUp() {
+    // csms keeps its spool and files under its working directory: not in the source tree.
+    workDir = mkdtempSync(path.join(tmpdir(), 'csms-ui-'));
+    process.chdir(workDir);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    for (const name of readdirSync(ARTIFACTS)) if (/^failed-.*\.png$/.test(name)) rmSync(path.join(ARTIFACTS, name));
+    await startServer({
+      dbName: process.env.CSMS_UI_DB || 'csms_ui',
+      env: {
+        CSMS_API_TOKENS: Object.entries(TOKENS).map(([role, token]) => `${token}:${role}`).join(','),
+        CSMS_API_UI_DIR: UI_DIR,
+        CSMS_ANALYTICS_TICK_MS: '200',
+      },
+    });
+    await waitFor('GET /readyz to answer 200', async () => {
+      const r = await fetch(`${server.apiBase}/readyz`).catch(() => null);
+      return r?.status === 200;
+    }, 30_000);
+    uiBase = process.env.CSMS_UI_URL || `${server.apiBase}/ui/`;
+    if (!uiBase.endsWith('/')) uiBase += '/';
+
+    if (!process.env.CSMS_UI_URL && !existsSync(path.join(UI_DIR, 'index.html'))) {
+      uiProblem = `no built front end: ${UI_DIR}/index.html does not exist (build web/ or set CSMS_UI_DIR)`;
+    } else {
+      const r = await fetch(uiBase).catch((err) => ({ status: 0, statusText: err.message, headers: new Headers() }));
+      const type = r.headers.get('content-type') ?? '';
+      if (r.status !== 200 || !type.startsWith('text/html')) {
+        uiProblem = `server gap: GET ${uiBase} -> ${r.status} ${type} (csms does not serve the dashboard from ${UI_DIR})`;
+      }
+    }
+    const me = await fetch(`${server.apiBase}/api/v1/me`, { headers: { Authorization: `Bearer ${TOKENS.viewer}` } });
+    if (me.status !== 200) console.log(`note: GET /api/v1/me -> ${me.status} (the UI learns the role from it)`);
+
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  }
+
+  after(async () => {
+    for (const c of chargers) await c.close();
+    await browser?.close().catch(() => {});
+    if (server.child && !server.exit) {
+      const timer = setTimeout(() => server.child.kill('SIGKILL'), 20_000);
+      await stopServer();
+      clearTimeout(timer);
+    }
+    if (timings.length) {
+      const rows = timings.map((t) => `  ${t.page.padEnd(10)} ${t.route.padEnd(32)} ${t.ms === null ? 'n/a' : `${Math.round(t.ms)} ms`.padStart(8)}  ${t.ready}`);
+      console.log(['time to interactive (navigation start -> main content with data):', ...rows].join('\n'));
+      writeFileSync(path.join(ARTIFACTS, 'time-to-interactive.json'), JSON.stringify(timings, null, 2));
+    }
+    const badExit = server.exit && server.exit.code !== 0;
+    if (failures.length || badExit) {
+      const log = server.stderr.split('\n').filter((line) => !/applied migration/.test(line)).join('\n');
+      console.log(`csms exit ${JSON.stringify(server.exit)}; stderr tail:\n${tail(log, 80)}`);
+    }
+    process.chdir(HERE);
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+    for (const c of chargers) {
+      if (c.station?.failures.length) console.log(`strict-mode failures at ${c.id}: ${JSON.stringify(c.station.failures)}`);
+    }
+  });
+
+  // 1 -----------------------------------------------------------------------------------
+  uiTest('sign in: the admin token shows whoami admin; a wrong token shows signin-message and stays on sign-in', async () => {
+    const page = await openTab();
+    await page.goto(uiUrl('/overview'));
+    await expectState(page, tid('signin-token'), 'the sign-in form without a token');
+    await screenshot(page, 'signin.png');
+
+    await page.locator(tid('signin-token')).fill('certainly-not-a-valid-token');
+    await page.locator(tid('signin-submit')).click();
+    await expectText(page, tid('signin-message'), /^(?!\s*Checking)\s*\S/, 'the message after a wrong token');
+    assert.ok(await page.locator(tid('signin-token')).isVisible(), 'still on the sign-in form');
+    assert.equal(await page.locator(tid('whoami')).count(), 0, 'no whoami after a wrong token');
+    await screenshot(page, 'signin-wrong-token.png');
+
+    await page.locator(tid('signin-token')).fill(TOKENS.admin);
+    await page.locator(tid('signin-submit')).click();
+    await expectText(page, tid('whoami'), /\badmin\b/, 'whoami after signing in as admin');
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('csms.token')), TOKENS.admin, 'token kept in sessionStorage csms.token');
+    assert.equal(await page.locator(tid('signin-token')).count(), 0, 'the sign-in form is gone');
+  });
+
+  // 2 -----------------------------------------------------------------------------------
+  uiTest('a charger connecting turns its row online without a reload', async () => {
+    const id = 'UI-ONLINE-201';
+    await createStation(id, { location: 'Depot A' });
+    const page = await openTab({ role: 'admin' });
+    await page.goto(uiUrl('/stations'));
+    await expectState(page, tid('station-row', { 'station-id': id, online: 'false' }), 'the registered station offline');
+    await markDocument(page);
+
+    await charger(id, 'ocpp2.0.1', { create: null });
+    await expectState(page, tid('station-row', { 'station-id': id, online: 'true' }), 'the row online after BootNotification + StatusNotification', { timeout: LIVE_MS });
+    await assertNotReloaded(page);
+    assert.equal(await page.locator(tid('station-row', { 'station-id': id })).count(), 1, 'one row for the station');
+  });
+
+  // 3 -----------------------------------------------------------------------------------
+  const liveStation = 'UI-CP-16';
+  uiTest('a remote start from the station page reaches the charger and the session appears with a live chart', async () => {
+    const tag = 'UI-REMOTE-TAG';
+    await createIdToken(tag);
+    const cp = await charger(liveStation, 'ocpp1.6', { create: { location: 'Hauptstrasse 1, Berlin', max_power_w: 22000 } });
+    cp.acceptRemoteStarts();
+
+    const page = await openTab({ role: 'admin' });
+    await page.goto(uiUrl(`/stations/${liveStation}`));
+    await expectState(page, tid('station-page', { 'station-id': liveStation }), 'the station page');
+    await expectState(page, tid('station-online', { online: 'true' }), 'the station shown online');
+    await expectState(page, tid('connector', { 'evse-id': 1, 'connector-id': 1 }), 'connector 1 of EVSE 1');
+    await markDocument(page);
+
+    await page.locator(tid('cmd-remote-start')).click();
+    await expectState(page, tid('cmd-field-id_token'), 'the remote start form');
+    await setField(page.locator(tid('cmd-field-id_token')), tag);
+    const evseField = page.locator(tid('cmd-field-evse_id'));
+    if (await evseField.count()) await setField(evseField, 1);
+    await page.locator(tid('cmd-submit')).click();
+    await expectText(page, tid('cmd-result'), /Accepted/, 'the command result');
+
+    assert.equal(cp.remoteStarts.length, 1, 'the charger got one RemoteStartTransaction');
+    assert.equal(cp.remoteStarts[0].idTag, tag, JSON.stringify(cp.remoteStarts[0]));
+
+    await expectState(page, tid('current-session'), 'the current session', { timeout: LIVE_MS });
+    const txAttr = await page.locator(tid('current-session')).getAttribute('data-transaction-id');
+    assert.ok(txAttr, 'current-session names its transaction');
+    const list = await api('GET', `/transactions?station=${liveStation}`);
+    const tx = list.json.items[0];
+    assert.ok([String(tx.id), String(tx.ocpp_transaction_id)].includes(txAttr), `data-transaction-id ${txAttr} vs ${list.describe}`);
+
+    await page.waitForFunction((sel) => Number(document.querySelector(sel)?.getAttribute('data-points')) >= 2,
+      tid('power-chart'), { timeout: 30_000 }).catch(async () => {
+      const pts = await page.locator(tid('power-chart')).getAttribute('data-points').catch(() => '(no chart)');
+      assert.fail(`power-chart data-points ${pts} did not reach 2 while meter values arrived every second. ${await describePage(page)}`);
+    });
+    await expectState(page, tid('connector', { 'evse-id': 1, 'connector-id': 1, status: 'Charging' }), 'connector 1 Charging');
+    await assertNotReloaded(page);
+    assert.equal(cp.chargeError, undefined, `the charger's own messages failed: ${cp.chargeError?.message}`);
+  });
+
+  // 4 -----------------------------------------------------------------------------------
+  uiTest('a Faulted status shows an alert that the operator acknowledges and resolves', async () => {
+    const id = 'UI-FAULT-201';
+    const cp = await charger(id, 'ocpp2.0.1', { create: { location: 'Depot B' } });
+    const page = await openTab({ role: 'operator' });
+    await page.goto(uiUrl('/alerts'));
+    await expectState(page, `${tid('nav-alerts')}`, 'the alerts page');
+    await page.locator(tid('loading')).first().waitFor({ state: 'detached', timeout: LIVE_MS }).catch(() => {});
+    await markDocument(page);
+
+    await cp.status(1, 'Faulted');
+    const rowSel = tid('alert-row', { 'station-id': id });
+    await expectState(page, `${rowSel}[data-state="open"]`, 'the open alert row, live', { timeout: LIVE_MS });
+    await assertNotReloaded(page);
+    const row = page.locator(rowSel).first();
+    const alertId = await row.getAttribute('data-alert-id');
+    assert.equal(await row.getAttribute('data-rule'), 'connector_faulted');
+    assert.match(alertId ?? '', /^\d+$/, 'data-alert-id');
+    const rowById = tid('alert-row', { 'alert-id': alertId });
+
+    await page.locator(rowById).locator(tid('alert-ack')).click();
+    await expectState(page, tid('alert-note'), 'the note dialog for acknowledge');
+    await page.locator(tid('alert-note')).fill('Looking into it (UI test)');
+    await page.locator(tid('alert-confirm')).click();
+    await expectState(page, `${rowById}[data-state="acknowledged"]`, 'the row acknowledged');
+
+    const resolveNote = 'Replaced the RCD, connector tested (UI test)';
+    await page.locator(rowById).locator(tid('alert-resolve')).click();
+    await expectState(page, tid('alert-note'), 'the note dialog for resolve');
+    await page.locator(tid('alert-note')).fill(resolveNote);
+    await page.locator(tid('alert-confirm')).click();
+    await expectState(page, `${rowById}[data-state="resolved"]`, 'the row resolved');
+
+    const r = await api('GET', `/alerts/${alertId}`);
+    assert.equal(r.status, 200, r.describe);
+    assert.equal(r.json.state, 'resolved', r.describe);
+    assert.equal(r.json.resolution_note, resolveNote, r.describe);
+    assert.ok(r.json.acknowledged_at && r.json.acknowledged_by, `acknowledged recorded: ${r.describe}`);
+    assert.ok(r.json.resolved_by, r.describe);
+    await screenshot(page, 'alerts-resolved.png');
+  });
+
+  // 5 -----------------------------------------------------------------------------------
+  const customer = { id: 'UI-C1', name: 'Ada Lovelace', email: 'ada@example.com', time_zone: 'UTC' };
+  uiTest('an invoice is generated from the billing page and its HTML opens', async () => {
+    // A default tariff valid long before last month: 0.30 EUR/kWh + 1.00 per session, 19 % VAT.
+    const tariff = await api('POST', '/tariffs', {
+      id: 'UI-STANDARD', currency: 'EUR', vat_percent: '19', is_default: true, start_date_time: '2020-01-01T00:00:00Z',
+      elements: [{ price_components: [{ type: 'ENERGY', price: '0.30', step_size: 1 }, { type: 'FLAT', price: '1.00', step_size: 1 }] }],
+    });
+    assert.equal(tariff.status, 201, tariff.describe);
+    const c = await api('POST', '/customers', customer);
+    assert.equal(c.status, 201, c.describe);
+    const tag = 'UI-INV-TAG';
+    const t = await api('POST', '/id-tokens', { token: tag, status: 'Accepted', customer_id: customer.id });
+    assert.equal(t.status, 201, t.describe);
+
+    // A finished session on the 2nd of last month, 08:00 to 09:00 UTC, 6 kWh.
+    const now = new Date();
+    const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 2, 8, 0));
+    const month = lastMonth.toISOString().slice(0, 7);
+    const at = (min) => new Date(lastMonth.getTime() + min * 60_000).toISOString();
+    const cp = await charger('UI-INV-16', 'ocpp1.6', { create: { location: 'Depot C' } });
+    const tx = await cp.startTx({ idToken: tag, at: at(0), meterStartWh: 0 });
+    await cp.meter(tx, { at: at(30), energyWh: 3000, powerW: 6000 });
+    await cp.stopTx(tx, { at: at(60), energyWh: 6000 });
+    await waitFor('the session to be priced', async () => {
+      const r = await api('GET', '/transactions?station=UI-INV-16&state=closed');
+      return r.json?.items?.[0]?.cost ? r.json.items[0] : null;
+    }, 15_000);
+
+    const page = await openTab({ role: 'admin' });
+    await page.goto(uiUrl('/billing'));
+    // Billing opens on its first tab; invoices are a tab of their own.
+    await expectState(page, `${tid('billing-tab-invoices')}, ${tid('invoice-generate')}`, 'the billing page');
+    if (!(await page.locator(tid('invoice-generate')).count())) await page.locator(tid('billing-tab-invoices')).click();
+    await expectState(page, tid('invoice-generate'), 'the generate button');
+    await page.locator(tid('invoice-generate')).click();
+    await expectState(page, tid('invoice-field-customer_id'), 'the invoice form');
+    await setField(page.locator(tid('invoice-field-customer_id')), customer.id);
+    await setField(page.locator(tid('invoice-field-month')), month);
+    await page.locator(tid('invoice-submit')).click();
+    await expectText(page, tid('invoice-result'), /INV-\d{4}-\d{6}/, 'the issued invoice in the dialog');
+    // The dialog stays open to show the outcome; the operator closes it.
+    await page.locator('dialog').getByRole('button', { name: 'Close' }).click();
+    await page.locator('dialog').waitFor({ state: 'detached' });
+
+    await expectState(page, tid('invoice-row'), 'the new invoice row');
+    const list = await api('GET', `/invoices?customer=${customer.id}`);
+    assert.equal(list.status, 200, list.describe);
+    assert.equal(list.json.items.length, 1, list.describe);
+    const invoice = list.json.items[0];
+    assert.match(invoice.number, /^INV-\d{4}-\d{6}$/);
+    const row = page.locator(tid('invoice-row', { 'invoice-id': invoice.id }));
+    await expectState(page, tid('invoice-row', { 'invoice-id': invoice.id }), `the row of invoice ${invoice.id}`);
+    await screenshot(page, 'invoice-generated.png');
+
+    const [htmlPage] = await Promise.all([
+      page.context().waitForEvent('page', { timeout: LIVE_MS }),
+      row.locator(tid('invoice-html')).click(),
+    ]);
+    await htmlPage.waitForLoadState('load');
+    await waitFor('the invoice HTML to show its number and customer', async () => {
+      const text = await htmlPage.locator('body').innerText().catch(() => '');
+      return text.includes(invoice.number) && text.includes(customer.name);
+    }, LIVE_MS).catch(async (err) => {
+      throw new assert.AssertionError({ message: `${err.message}. ${await describePage(htmlPage)}` });
+    });
+    await screenshot(htmlPage, 'invoice.png');
+  });
+
+  // 6 -----------------------------------------------------------------------------------
+  uiTest('the analytics heatmap renders the seeded session in its local hour', async () => {
+    const id = 'UI-BERLIN-201';
+    const zone = 'Europe/Berlin';
+    const tag = 'UI-HEAT-TAG';
+    await createIdToken(tag);
+    // Two days ago, 16:10 to 16:50 Berlin time (15:10 or 14:10 UTC): no DST change near it.
+    const day = localParts(new Date(Date.now() - 2 * 86_400_000), zone);
+    const start = zonedInstant(zone, day.year, day.month, day.day, 16, 10);
+    const at = (min) => new Date(start.getTime() + min * 60_000).toISOString();
+    const local = localParts(start, zone);
+    const utcHour = start.getUTCHours();
+    const utcDow = ((start.getUTCDay() + 6) % 7) + 1;
+    assert.equal(local.hour, 16);
+
+    const cp = await charger(id, 'ocpp2.0.1', { create: { time_zone: zone, location: 'Alexanderplatz, Berlin' } });
+    await cp.status(1, 'Occupied', at(0));
+    const tx = await cp.startTx({ idToken: tag, at: at(0), meterStartWh: 500 });
+    for (let m = 10; m <= 30; m += 10) await cp.meter(tx, { at: at(m), energyWh: 500 + m * 180, powerW: 10800 });
+    await cp.stopTx(tx, { at: at(40), energyWh: 500 + 40 * 180 });
+    await cp.status(1, 'Available', at(40));
+
+    // The rollup has it (what the heatmap reads).
+    const from = new Date(start.getTime() - 86_400_000).toISOString();
+    const report = await waitFor('the peak-hours rollup of the seeded session', async () => {
+      const r = await api('GET', `/analytics/peak-hours?station=${id}&from=${encodeURIComponent(from)}`);
+      return r.json?.rows?.find((row) => row.weekday === local.weekday && row.hour === 16 && row.sessions_started > 0) ? r : null;
+    }, 20_000);
+    assert.ok(report);
+
+    // The heatmap's data-dow: 0 = Monday ... 6 = Sunday (the report's ISO weekday minus one).
+    const dow = local.weekday - 1;
+    const page = await openTab({ role: 'admin' });
+    await page.goto(uiUrl('/analytics'));
+    await expectState(page, tid('analytics-report'), 'the report picker');
+    if (!(await page.locator(tid('heatmap')).count())) await page.locator(tid('analytics-report')).selectOption('peak-hours');
+    await expectState(page, tid('heatmap'), 'the heatmap');
+    const cell = tid('heat-cell', { dow, hour: local.hour });
+    await expectState(page, cell, `the cell of dow ${dow} hour ${local.hour}`);
+    await page.waitForFunction((sel) => Number(document.querySelector(sel)?.getAttribute('data-value')) > 0, cell, { timeout: LIVE_MS })
+      .catch(async () => {
+        const v = await page.locator(cell).getAttribute('data-value');
+        const hot = await page.locator(`${tid('heat-cell')}:not([data-value="0"])`).evaluateAll((els) =>
+          els.map((e) => `${e.dataset.dow}/${e.dataset.hour}=${e.dataset.value}`));
+        assert.fail(`heat cell ${dow}/${local.hour} (Berlin local) has data-value ${v}; non-zero cells: ${hot.join(' ')}`);
+      });
+    if (utcHour !== local.hour || utcDow !== local.weekday) {
+      const utcCell = tid('heat-cell', { dow: utcDow - 1, hour: utcHour });
+      const v = await page.locator(utcCell).getAttribute('data-value');
+      assert.equal(Number(v), 0, `the UTC hour's cell ${utcDow - 1}/${utcHour} must stay empty, has ${v}`);
+    }
+    await screenshot(page, 'analytics-heatmap.png');
+  });
+
+  // 7 -----------------------------------------------------------------------------------
+  uiTest('a viewer sees no command buttons and no alert buttons', async () => {
+    const id = 'UI-VIEW-16';
+    const cp = await charger(id, 'ocpp1.6', { create: { location: 'Depot D' } });
+    await cp.status(1, 'Faulted');
+    await waitFor('the open alert of the viewer test', async () => {
+      const r = await api('GET', `/alerts?station=${id}`);
+      return r.json?.items?.some((a) => a.station_id === id && a.state === 'open');
+    });
+
+    const page = await openTab({ role: 'viewer' });
+    await page.goto(uiUrl(`/stations/${id}`));
+    await expectText(page, tid('whoami'), /\bviewer\b/, 'whoami of the viewer');
+    await expectState(page, tid('station-page', { 'station-id': id }), 'the station page');
+    await expectState(page, tid('connector', { 'evse-id': 1, 'connector-id': 1, status: 'Faulted' }), 'the faulted connector');
+    // The station's own alert list shows the alert, without buttons.
+    await expectState(page, tid('alert-row', { 'station-id': id, state: 'open' }), 'the alert on the station page');
+    await page.locator(tid('loading')).first().waitFor({ state: 'detached', timeout: LIVE_MS }).catch(() => {});
+    const commands = await page.locator('[data-testid^="cmd-"]').evaluateAll((els) => els.map((e) => e.dataset.testid));
+    assert.deepEqual(commands, [], 'command elements a viewer must not see');
+    assert.equal(await page.locator(`${tid('alert-ack')}, ${tid('alert-resolve')}`).count(), 0, 'alert buttons on the station page');
+    await screenshot(page, 'station-viewer.png');
+
+    await page.goto(uiUrl('/alerts'));
+    await expectState(page, tid('alert-row', { 'station-id': id, state: 'open' }), 'the open alert row');
+    assert.equal(await page.locator(`${tid('alert-ack')}, ${tid('alert-resolve')}`).count(), 0, 'alert buttons for a viewer');
+  });
+
+  // 8 -----------------------------------------------------------------------------------
+  uiTest('a 401 takes the user back to sign-in with a message', async () => {
+    const page = await openTab({ token: 'expired-or-revoked-token' });
+    await page.goto(uiUrl('/stations'));
+    await expectState(page, tid('signin-token'), 'the sign-in form after a 401');
+    await expectText(page, tid('signin-message'), /\S/, 'the sign-in message after a 401');
+    assert.equal(await page.locator(tid('whoami')).count(), 0, 'no whoami');
+    assert.equal(await page.locator(tid('station-row')).count(), 0, 'no station rows');
+  });
+
+  // Figures and screenshots ---------------------------------------------------------------
+  const pages = [
+    { page: 'overview', route: '/overview', ready: `${tid('ov-online')}`, shot: 'overview.png', text: /\d/ },
+    { page: 'stations', route: '/stations', ready: tid('station-row'), shot: 'stations.png' },
+    { page: 'station', route: `/stations/${liveStation}`, ready: `${tid('power-chart')}:not([data-points="0"])`, shot: 'station.png' },
+    { page: 'sessions', route: '/sessions', ready: tid('session-row'), shot: 'sessions.png' },
+    { page: 'alerts', route: '/alerts', ready: tid('alert-row'), shot: 'alerts.png' },
+    { page: 'rules', route: '/rules', ready: tid('rule-card'), shot: 'rules.png' },
+    { page: 'billing', route: '/billing/invoices', ready: tid('invoice-row'), shot: 'billing.png' },
+    { page: 'analytics', route: '/analytics?report=peak-hours', ready: `${tid('heat-cell')}:not([data-value="0"])`, shot: 'analytics.png' },
+  ];
+  uiTest('time to interactive of each page, and screenshots', async () => {
+    for (const p of pages) {
+      const page = await openTab({ role: 'admin' });
+      let ms = null;
+      try {
+        await page.goto(uiUrl(p.route), { waitUntil: 'commit' });
+        ms = await (await page.waitForFunction(([sel, src]) => {
+          const el = document.querySelector(sel);
+          if (!el) return false;
+          if (src && !new RegExp(src).test(el.textContent)) return false;
+          if (document.querySelector('[data-testid="loading"]')) return false;
+          return performance.now();
+        }, [p.ready, p.text?.source ?? null], { timeout: 30_000, polling: 'raf' })).jsonValue();
+      } catch (err) {
+        console.log(`${p.page}: ${p.ready} never rendered: ${await describePage(page)}`);
+      }
+      timings.push({ page: p.page, route: p.route, ms, ready: p.ready });
+      await sleep(700); // let charts finish their transition
+      await screenshot(page, p.shot);
+      if (p.page === 'overview') {
+        const phone = await openTab({ role: 'admin', viewport: PHONE });
+        await phone.goto(uiUrl('/overview'));
+        await phone.locator(tid('ov-online')).waitFor({ timeout: 30_000 }).catch(() => {});
+        await sleep(700);
+        await screenshot(phone, 'overview-phone.png');
+      }
+      await page.context().close();
+      openContexts.delete(page.context());
+    }
+    const missing = timings.filter((t) => t.ms === null).map((t) => t.page);
+    if (missing.length) console.log(`pages that never showed their data: ${missing.join(', ')}`);
+  }, 300_000);
+});

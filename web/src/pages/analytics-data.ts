@@ -1,0 +1,75 @@
+// Turning analytics report rows into what the charts and tables show. Kept apart from the page
+// so that the arithmetic (weighted percentages, exact money sums, the 7×24 grid) is tested.
+import type { ReportRow } from '../api/types';
+import { addDecimals, formatDecimal, parseDecimal } from '../lib/decimal';
+
+/** Groups rows by their bucket's instant (seconds), in time order. */
+export function byBucket<R extends { bucket_start: string }>(rows: readonly R[]): { time: number; rows: R[] }[] {
+  const groups = new Map<number, R[]>();
+  for (const row of rows) {
+    const time = Date.parse(row.bucket_start) / 1000;
+    if (!Number.isFinite(time)) continue;
+    groups.set(time, [...(groups.get(time) ?? []), row]);
+  }
+  return [...groups].sort(([a], [b]) => a - b).map(([time, grouped]) => ({ time, rows: grouped }));
+}
+
+export function byStation<R extends { station_id: string }>(rows: readonly R[]): Map<string, R[]> {
+  const groups = new Map<string, R[]>();
+  for (const row of rows) groups.set(row.station_id, [...(groups.get(row.station_id) ?? []), row]);
+  return new Map([...groups].sort(([a], [b]) => a.localeCompare(b, undefined, { numeric: true })));
+}
+
+/** Occupied and charging share of the connector time, weighted by each row's period. */
+export function utilizationOf(rows: readonly ReportRow<'utilization'>[]): { occupied: number | null; charging: number | null; sessions: number } {
+  const period = rows.reduce((s, r) => s + r.period_s, 0);
+  const sessions = rows.reduce((s, r) => s + r.sessions, 0);
+  if (period === 0) return { occupied: null, charging: null, sessions };
+  return {
+    occupied: (rows.reduce((s, r) => s + r.occupied_s, 0) / period) * 100,
+    charging: (rows.reduce((s, r) => s + r.charging_s, 0) / period) * 100,
+    sessions,
+  };
+}
+
+/**
+ * Uptime over several buckets as the server defines it: 1 − (downtime − excused) / (connectors × period).
+ * Null when no connector time was in range.
+ */
+export function uptimeOf(rows: readonly ReportRow<'uptime'>[]): number | null {
+  let available = 0;
+  let lost = 0;
+  for (const r of rows) {
+    available += r.connectors * r.period_s;
+    lost += r.downtime_s - r.excused_downtime_s;
+  }
+  return available > 0 ? (1 - lost / available) * 100 : null;
+}
+
+/** Exact sums of decimal money strings per currency. */
+export function moneyByCurrency<R>(rows: readonly R[], currency: (r: R) => string, amount: (r: R) => string): Map<string, string> {
+  const groups = new Map<string, R[]>();
+  for (const row of rows) groups.set(currency(row), [...(groups.get(currency(row)) ?? []), row]);
+  return new Map([...groups].sort(([a], [b]) => a.localeCompare(b)).map(([c, rs]) => [c, formatDecimal(addDecimals(rs.map((r) => parseDecimal(amount(r)))))]));
+}
+
+export type HeatMetric = 'avg_occupancy_percent' | 'sessions_started' | 'energy_wh';
+
+export interface HeatCell {
+  /** 0 = Monday … 6 = Sunday (the report's ISO weekday minus one). */
+  dow: number;
+  hour: number;
+  value: number;
+}
+
+/** The full 7×24 grid; hours the report leaves out count as 0. */
+export function heatGrid(rows: readonly ReportRow<'peak-hours'>[], metric: HeatMetric): HeatCell[] {
+  const values = new Map<string, number>();
+  for (const r of rows) {
+    if (r.weekday < 1 || r.weekday > 7 || r.hour < 0 || r.hour > 23) continue;
+    values.set(`${r.weekday - 1}:${r.hour}`, r[metric]);
+  }
+  const cells: HeatCell[] = [];
+  for (let dow = 0; dow < 7; dow++) for (let hour = 0; hour < 24; hour++) cells.push({ dow, hour, value: values.get(`${dow}:${hour}`) ?? 0 });
+  return cells;
+}

@@ -1,0 +1,408 @@
+// Analytics: one report at a time with its date range, stations and bucket; every chart and
+// table has a CSV of exactly the numbers it shows (not the raw report).
+import { apiGet, isAbort } from '../api/client';
+import type { ReportName, ReportOf, ReportRow } from '../api/types';
+import { allStations, zoneOf } from '../directory';
+import { downloadCsv, toCsv, type Column } from '../lib/csv';
+import { h, replace, type Child } from '../lib/dom';
+import { formatCount, formatDuration, formatEnergy, formatMoney, formatPercent, formatPower } from '../lib/format';
+import { addDays, dateInputValue, localMidnightIso } from '../lib/time';
+import type { PageContext } from '../router';
+import { timeChart } from '../ui/chart';
+import { errorBox, field, loading, pageHeader, section, select } from '../ui/widgets';
+import { byBucket, byStation, heatGrid, moneyByCurrency, uptimeOf, utilizationOf, type HeatMetric } from './analytics-data';
+import { simulateInto } from './tariff-sim';
+
+const kReports: [ReportName | 'what-if', string][] = [
+  ['utilization', 'Utilization'],
+  ['energy', 'Energy'],
+  ['peak-hours', 'Peak hours (7×24)'],
+  ['uptime', 'Uptime'],
+  ['faults', 'Faults (MTTR / MTBF)'],
+  ['sessions', 'Sessions'],
+  ['revenue', 'Revenue'],
+  ['expansion', 'Expansion'],
+  ['maintenance', 'Maintenance'],
+  ['what-if', 'Tariff what-if'],
+];
+const kBuckets = ['hour', 'day', 'week', 'month'] as const;
+type Bucket = (typeof kBuckets)[number];
+
+interface Query {
+  report: ReportName | 'what-if';
+  from: string;
+  to: string;
+  stations: string[];
+  bucket: Bucket;
+  threshold: number;
+}
+
+interface View {
+  signal: AbortSignal;
+  zone: string;
+  query: Query;
+}
+
+/** A column of a shown table: how it looks and the number its CSV holds. */
+interface ShownColumn<R> {
+  header: string;
+  cell: (row: R) => Child;
+  csv: (row: R) => string | number | boolean | null | undefined;
+  numeric?: boolean;
+}
+
+function shownTable<R>(title: string, rows: readonly R[], columns: ShownColumn<R>[], fileName: string, rowAttrs: (row: R) => Record<string, string | number> = () => ({})): HTMLElement {
+  const csvColumns: Column<R>[] = columns.map((c) => ({ header: c.header, value: c.csv }));
+  return section(
+    title,
+    h('div', { class: 'button-row' }, csvButton(() => toCsv(rows, csvColumns), fileName)),
+    h('div', { class: 'table-wrap' }, h('table', null,
+      h('thead', null, h('tr', null, columns.map((c) => h('th', { scope: 'col', class: c.numeric ? 'num' : undefined }, c.header)))),
+      h('tbody', null, rows.length
+        ? rows.map((r) => h('tr', rowAttrs(r), columns.map((c) => h('td', { class: c.numeric ? 'num' : undefined }, c.cell(r)))))
+        : h('tr', null, h('td', { colspan: columns.length, class: 'empty' }, 'No data in this range.'))))),
+  );
+}
+
+function csvButton(text: () => string, fileName: string): HTMLElement {
+  return h('button', { type: 'button', 'data-testid': 'analytics-csv', onClick: () => downloadCsv(text(), fileName) }, 'Download CSV');
+}
+
+function chartSection(title: string, chart: HTMLElement, csv: () => string, fileName: string, note?: string): HTMLElement {
+  return section(title, note ? h('p', { class: 'muted' }, note) : null, h('div', { class: 'button-row' }, csvButton(csv, fileName)), chart);
+}
+
+const pct = (v: number | null | undefined) => formatPercent(v ?? null);
+const num = (v: number | null | undefined) => (v === null || v === undefined ? null : Math.round(v * 100) / 100);
+
+async function fetchReport<N extends ReportName>(name: N, q: Query, signal: AbortSignal): Promise<ReportOf<N>> {
+  const doc = await apiGet('/api/v1/analytics/{report}', {
+    path: { report: name },
+    query: {
+      from: localMidnightIso(q.from),
+      to: localMidnightIso(addDays(q.to, 1) ?? ''),
+      station: q.stations.length ? q.stations : undefined,
+      bucket: q.bucket,
+      threshold: name === 'uptime' ? q.threshold : undefined,
+    },
+    signal,
+  });
+  if (doc.report !== name) throw new Error(`asked for the ${name} report, the server answered with ${doc.report}`);
+  return doc as ReportOf<N>;
+}
+
+/** The zone for the time axis: the stations' zone when they share one, else this browser's. */
+function axisZone(stationIds: Iterable<string>): string {
+  const zones = new Set([...stationIds].map((id) => zoneOf(id) ?? ''));
+  const [only] = zones;
+  return zones.size === 1 && only ? only : Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+function readQuery(params: URLSearchParams): Query {
+  const today = dateInputValue(new Date());
+  const report = kReports.find(([k]) => k === params.get('report'))?.[0] ?? 'utilization';
+  const bucket = (kBuckets as readonly string[]).includes(params.get('bucket') ?? '') ? (params.get('bucket') as Bucket) : 'day';
+  const threshold = Number(params.get('threshold') ?? '97');
+  return {
+    report,
+    from: params.get('from') ?? addDays(today, -29) ?? today,
+    to: params.get('to') ?? today,
+    stations: params.getAll('station').filter(Boolean),
+    bucket,
+    threshold: Number.isFinite(threshold) ? threshold : 97,
+  };
+}
+
+export async function renderAnalytics(ctx: PageContext): Promise<void> {
+  const query = readQuery(ctx.query);
+  const report = select(kReports, { 'data-testid': 'analytics-report' }, query.report);
+  const from = h('input', { type: 'date', value: query.from, required: true });
+  const to = h('input', { type: 'date', value: query.to, required: true });
+  const stations = h('select', { multiple: true, size: 4, 'data-testid': 'analytics-stations' });
+  const bucket = select([...kBuckets], { 'data-testid': 'analytics-bucket' }, query.bucket);
+  const threshold = h('input', { type: 'number', min: 0, max: 100, step: 'any', value: String(query.threshold) });
+  const out = h('div', { class: 'analytics' });
+  replace(
+    ctx.root,
+    pageHeader('Analytics'),
+    h('form', { class: 'filters', onSubmit: (e) => { e.preventDefault(); apply(); } },
+      field('Report', report), field('From', from), field('Until (inclusive)', to),
+      field('Stations', stations, 'None selected: all. Ctrl/⌘-click for several.'), field('Bucket', bucket), field('Uptime threshold %', threshold),
+      h('button', { type: 'submit', class: 'primary' }, 'Show')),
+    out,
+  );
+  const directory = await allStations(ctx.signal).catch(() => null);
+  for (const id of directory?.stations.keys() ?? []) stations.append(h('option', { value: id, selected: query.stations.includes(id) }, id));
+
+  function apply(): void {
+    const next = new URLSearchParams({ report: report.value, from: from.value, to: to.value, bucket: bucket.value, threshold: threshold.value });
+    for (const option of stations.selectedOptions) next.append('station', option.value);
+    ctx.setQuery(next);
+    void show(readQuery(next));
+  }
+  report.addEventListener('change', apply);
+
+  let generation = 0;
+  async function show(q: Query): Promise<void> {
+    const mine = ++generation;
+    const view: View = { signal: ctx.signal, zone: axisZone(q.stations.length ? q.stations : (directory?.stations.keys() ?? [])), query: q };
+    replace(out, loading());
+    try {
+      const content = await renderReport(q, view);
+      if (mine === generation) replace(out, content);
+    } catch (error) {
+      if (mine === generation && !ctx.signal.aborted && !isAbort(error)) replace(out, errorBox(error));
+    }
+  }
+  await show(query);
+}
+
+async function renderReport(q: Query, view: View): Promise<Child> {
+  switch (q.report) {
+    case 'utilization': return utilization(await fetchReport('utilization', q, view.signal), view);
+    case 'energy': return energy(await fetchReport('energy', q, view.signal), view);
+    case 'peak-hours': return peakHours(await fetchReport('peak-hours', q, view.signal));
+    case 'uptime': return uptime(await fetchReport('uptime', q, view.signal), view);
+    case 'faults': return faults(await fetchReport('faults', q, view.signal));
+    case 'sessions': return sessions(await fetchReport('sessions', q, view.signal));
+    case 'revenue': return revenue(await fetchReport('revenue', q, view.signal), view);
+    case 'expansion': return expansion(await fetchReport('expansion', q, view.signal));
+    case 'maintenance': return maintenance(await fetchReport('maintenance', q, view.signal));
+    case 'what-if': return whatIf(q);
+  }
+}
+
+function utilization(doc: ReportOf<'utilization'>, view: View): Child {
+  const buckets = byBucket(doc.rows).map((b) => ({ time: b.time, ...utilizationOf(b.rows) }));
+  const perStation = [...byStation(doc.rows)].map(([station, rows]) => ({ station, connectors: new Set(rows.map((r) => `${r.evse_id}/${r.connector}`)).size, ...utilizationOf(rows) }));
+  const chartCsv: Column<(typeof buckets)[number]>[] = [
+    { header: 'bucket_start', value: (b) => new Date(b.time * 1000).toISOString() },
+    { header: 'occupied_percent', value: (b) => num(b.occupied) },
+    { header: 'charging_percent', value: (b) => num(b.charging) },
+  ];
+  return [
+    chartSection('Occupied and charging share of connector time', timeChart(buckets.map((b) => b.time), [
+      { label: 'Occupied', values: buckets.map((b) => b.occupied), format: (v) => formatPercent(v) },
+      { label: 'Charging', values: buckets.map((b) => b.charging), format: (v) => formatPercent(v) },
+    ], { timeZone: view.zone, signal: view.signal, unit: '%' }), () => toCsv(buckets, chartCsv), 'utilization-chart.csv'),
+    shownTable('Per station', perStation, [
+      { header: 'Station', cell: (r) => stationLink(r.station), csv: (r) => r.station },
+      { header: 'Connectors', cell: (r) => String(r.connectors), csv: (r) => r.connectors, numeric: true },
+      { header: 'Occupied', cell: (r) => pct(r.occupied), csv: (r) => num(r.occupied), numeric: true },
+      { header: 'Charging', cell: (r) => pct(r.charging), csv: (r) => num(r.charging), numeric: true },
+      { header: 'Sessions', cell: (r) => String(r.sessions), csv: (r) => r.sessions, numeric: true },
+    ], 'utilization-stations.csv'),
+  ];
+}
+
+function energy(doc: ReportOf<'energy'>, view: View): Child {
+  const buckets = byBucket(doc.rows).map((b) => ({ time: b.time, wh: b.rows.reduce((s, r) => s + r.energy_wh, 0), sessions: b.rows.reduce((s, r) => s + r.sessions, 0) }));
+  const perStation = [...byStation(doc.rows)].map(([station, rows]) => ({ station, wh: rows.reduce((s, r) => s + r.energy_wh, 0), sessions: rows.reduce((s, r) => s + r.sessions, 0) }));
+  return [
+    chartSection('Energy delivered per bucket', timeChart(buckets.map((b) => b.time), [{ label: 'Energy', values: buckets.map((b) => b.wh / 1000), format: (v) => formatEnergy(v * 1000) }],
+      { timeZone: view.zone, signal: view.signal, unit: 'kWh', bars: true }),
+      () => toCsv(buckets, [{ header: 'bucket_start', value: (b) => new Date(b.time * 1000).toISOString() }, { header: 'energy_wh', value: (b) => b.wh }, { header: 'sessions', value: (b) => b.sessions }]), 'energy-chart.csv'),
+    shownTable('Per station', perStation, [
+      { header: 'Station', cell: (r) => stationLink(r.station), csv: (r) => r.station },
+      { header: 'Energy', cell: (r) => formatEnergy(r.wh), csv: (r) => r.wh, numeric: true },
+      { header: 'Sessions', cell: (r) => String(r.sessions), csv: (r) => r.sessions, numeric: true },
+    ], 'energy-stations.csv'),
+  ];
+}
+
+const kDays = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+function peakHours(doc: ReportOf<'peak-hours'>): Child {
+  const metric = select([['avg_occupancy_percent', 'Average occupancy %'], ['sessions_started', 'Sessions started'], ['energy_wh', 'Energy']], { 'data-testid': 'heatmap-metric' }, 'avg_occupancy_percent');
+  const slot = h('div');
+  const draw = () => replace(slot, heatmap(doc, metric.value as HeatMetric));
+  metric.addEventListener('change', draw);
+  draw();
+  const peaks = (doc.peaks ?? []).map(peakText).join('; ');
+  return section(
+    'Peak hours: weekday × local hour, all chosen stations together',
+    h('p', { class: 'muted' }, 'Rows are weekdays with data-dow 0 = Monday … 6 = Sunday (the report’s ISO weekday minus one); columns are local hours 0–23 of each station’s zone.'),
+    h('div', { class: 'filters' }, field('Shade by', metric),
+      csvButton(() => toCsv(heatGrid(doc.rows, metric.value as HeatMetric), [
+        { header: 'dow', value: (c) => c.dow }, { header: 'weekday', value: (c) => kDays[c.dow] }, { header: 'hour', value: (c) => c.hour }, { header: metric.value, value: (c) => c.value },
+      ]), 'peak-hours.csv')),
+    slot,
+    peaks ? h('p', { class: 'muted' }, `Peaks: ${peaks}`) : null,
+  );
+}
+
+/** A `peaks` entry (documented only as an object): its label and figures when present. */
+function peakText(peak: Record<string, unknown>): string {
+  const label = typeof peak.label === 'string' ? peak.label : `${String(peak.weekday ?? '?')} ${String(peak.hour ?? '?')}:00`;
+  const occupancy = typeof peak.avg_occupancy_percent === 'number' ? `${formatPercent(peak.avg_occupancy_percent)} occupied` : '';
+  const started = typeof peak.sessions_started === 'number' ? `${peak.sessions_started} sessions started` : '';
+  return [label, [occupancy, started].filter(Boolean).join(', ')].filter(Boolean).join(': ');
+}
+
+function heatmap(doc: ReportOf<'peak-hours'>, metric: HeatMetric): HTMLElement {
+  const cells = heatGrid(doc.rows, metric);
+  const max = Math.max(0, ...cells.map((c) => c.value));
+  const text = (v: number) => (metric === 'energy_wh' ? formatEnergy(v) : metric === 'avg_occupancy_percent' ? formatPercent(v, 0) : String(v));
+  return h('div', { class: 'table-wrap' }, h('table', { class: 'heatmap', 'data-testid': 'heatmap' },
+    h('thead', null, h('tr', null, h('th', { scope: 'col' }, ''), Array.from({ length: 24 }, (_, hour) => h('th', { scope: 'col' }, String(hour))))),
+    h('tbody', null, kDays.map((day, dow) => h('tr', null, h('th', { scope: 'row' }, day.slice(0, 3)),
+      cells.filter((c) => c.dow === dow).map((c) => h('td', {
+        'data-testid': 'heat-cell',
+        'data-dow': c.dow,
+        'data-hour': c.hour,
+        'data-value': c.value,
+        title: `${day} ${String(c.hour).padStart(2, '0')}:00 — ${text(c.value)}`,
+        style: `--heat: ${max > 0 ? (c.value / max).toFixed(3) : 0}`,
+      }, h('span', { class: 'sr-only' }, text(c.value)))))))));
+}
+
+function uptime(doc: ReportOf<'uptime'>, view: View): Child {
+  const threshold = view.query.threshold;
+  const buckets = byBucket(doc.rows).map((b) => ({ time: b.time, uptime: uptimeOf(b.rows) }));
+  const perStation = [...byStation(doc.rows)].map(([station, rows]) => ({ station, uptime: uptimeOf(rows), offline: rows.reduce((s, r) => s + r.offline_s, 0), excused: rows.reduce((s, r) => s + r.excused_downtime_s, 0) }));
+  // Bars start at 80 % (or lower when a station is lower) so that 96 % and 99 % look different.
+  const lowest = Math.min(threshold, ...perStation.map((r) => r.uptime ?? 100));
+  const floor = Math.max(0, Math.min(80, Math.floor(lowest / 10) * 10));
+  return [
+    chartSection(`Fleet uptime per bucket against the ${threshold} % line`, timeChart(buckets.map((b) => b.time), [{ label: 'Uptime', values: buckets.map((b) => b.uptime), format: (v) => formatPercent(v, 2) }],
+      { timeZone: view.zone, signal: view.signal, unit: '%', threshold }),
+      () => toCsv(buckets, [{ header: 'bucket_start', value: (b) => new Date(b.time * 1000).toISOString() }, { header: 'uptime_percent', value: (b) => num(b.uptime) }]), 'uptime-chart.csv'),
+    shownTable(`Per station (below ${threshold} % flagged; bars from ${floor} % to 100 %)`, perStation, [
+      { header: 'Station', cell: (r) => stationLink(r.station), csv: (r) => r.station },
+      { header: 'Uptime', cell: (r) => uptimeBar(r.uptime, threshold, floor), csv: (r) => num(r.uptime) },
+      { header: 'Below line', cell: (r) => (r.uptime !== null && r.uptime < threshold ? 'yes' : 'no'), csv: (r) => r.uptime !== null && r.uptime < threshold },
+      { header: 'Offline', cell: (r) => formatDuration(r.offline), csv: (r) => r.offline, numeric: true },
+      { header: 'Excused (maintenance)', cell: (r) => formatDuration(r.excused), csv: (r) => r.excused, numeric: true },
+    ], 'uptime-stations.csv', (r) => ({ class: r.uptime !== null && r.uptime < threshold ? 'below' : '' })),
+  ];
+}
+
+/** A bar with the threshold marked, and the number for those who do not see the bar. */
+function uptimeBar(value: number | null, threshold: number, floor: number): HTMLElement {
+  const position = (v: number) => `${Math.max(0, Math.min(100, ((v - floor) / (100 - floor)) * 100)).toFixed(2)}%`;
+  return h('div', { class: 'bar', style: `--value: ${position(value ?? floor)}; --line: ${position(threshold)}` }, h('span', { class: 'bar-text' }, formatPercent(value, 2)));
+}
+
+function faults(doc: ReportOf<'faults'>): Child {
+  return shownTable('Alerts, MTTR and MTBF per station and rule', doc.rows, [
+    { header: 'Station', cell: (r) => stationLink(r.station_id), csv: (r) => r.station_id },
+    { header: 'Rule', cell: (r) => r.rule, csv: (r) => r.rule },
+    { header: 'Alerts', cell: (r) => String(r.alerts), csv: (r) => r.alerts, numeric: true },
+    { header: 'Resolved', cell: (r) => String(r.resolved), csv: (r) => r.resolved, numeric: true },
+    { header: 'MTTR', cell: (r) => formatDuration(r.mttr_s), csv: (r) => r.mttr_s, numeric: true },
+    { header: 'MTBF', cell: (r) => formatDuration(r.mtbf_s), csv: (r) => r.mtbf_s, numeric: true },
+  ], 'faults.csv');
+}
+
+function sessions(doc: ReportOf<'sessions'>): Child {
+  return shownTable('Sessions that started in the range', doc.rows, [
+    { header: 'Station', cell: (r: ReportRow<'sessions'>) => stationLink(r.station_id), csv: (r) => r.station_id },
+    { header: 'Sessions', cell: (r) => String(r.sessions), csv: (r) => r.sessions, numeric: true },
+    { header: 'Duration p50 / p90 / max', cell: (r) => `${formatDuration(r.duration_p50_s)} / ${formatDuration(r.duration_p90_s)} / ${formatDuration(r.duration_max_s)}`, csv: (r) => `${r.duration_p50_s}/${r.duration_p90_s}/${r.duration_max_s}`, numeric: true },
+    { header: 'Energy p50 / p90 / max', cell: (r) => `${formatEnergy(r.energy_p50_wh)} / ${formatEnergy(r.energy_p90_wh)} / ${formatEnergy(r.energy_max_wh)}`, csv: (r) => `${r.energy_p50_wh}/${r.energy_p90_wh}/${r.energy_max_wh}`, numeric: true },
+    { header: 'Idle', cell: (r) => pct(r.idle_percent), csv: (r) => num(r.idle_percent), numeric: true },
+    { header: 'Id tokens', cell: (r) => String(r.unique_id_tokens), csv: (r) => r.unique_id_tokens, numeric: true },
+    { header: 'Customers', cell: (r) => String(r.unique_customers), csv: (r) => r.unique_customers, numeric: true },
+    { header: 'Repeat', cell: (r) => pct(r.repeat_percent), csv: (r) => num(r.repeat_percent), numeric: true },
+  ], 'sessions.csv');
+}
+
+function revenue(doc: ReportOf<'revenue'>, view: View): Child {
+  const currencies = [...new Set(doc.rows.map((r) => r.currency))].sort();
+  const buckets = byBucket(doc.rows).map((b) => ({ time: b.time, totals: moneyByCurrency(b.rows, (r) => r.currency, (r) => r.revenue_incl_vat) }));
+  const groups = new Map<string, ReportRow<'revenue'>[]>();
+  for (const r of doc.rows) {
+    const key = `${r.station_id}\u0000${r.tariff_id}\u0000${r.currency}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const table = [...groups.values()].map((rows) => {
+    const first = rows[0]!;
+    return {
+      station: first.station_id,
+      tariff: first.tariff_id,
+      currency: first.currency,
+      sessions: rows.reduce((s, r) => s + r.sessions, 0),
+      wh: rows.reduce((s, r) => s + r.energy_wh, 0),
+      excl: moneyByCurrency(rows, (r) => r.currency, (r) => r.revenue_excl_vat).get(first.currency) ?? '0',
+      incl: moneyByCurrency(rows, (r) => r.currency, (r) => r.revenue_incl_vat).get(first.currency) ?? '0',
+    };
+  }).sort((a, b) => a.station.localeCompare(b.station) || a.tariff.localeCompare(b.tariff));
+  const totals = moneyByCurrency(doc.rows, (r) => r.currency, (r) => r.revenue_incl_vat);
+  return [
+    h('p', { class: 'lead' }, 'Total incl. VAT: ', [...totals].map(([c, amount]) => h('strong', { class: 'money-line' }, formatMoney(amount, c))), totals.size ? null : 'none'),
+    chartSection('Revenue incl. VAT per bucket (by session end)', timeChart(buckets.map((b) => b.time),
+      currencies.map((c) => ({ label: c, values: buckets.map((b) => (b.totals.has(c) ? Number(b.totals.get(c)) : null)), format: (v: number) => formatMoney(v, c) })),
+      { timeZone: view.zone, signal: view.signal, unit: currencies.join('/'), bars: true }),
+      () => toCsv(buckets.flatMap((b) => [...b.totals].map(([currency, amount]) => ({ time: b.time, currency, amount }))), [
+        { header: 'bucket_start', value: (r) => new Date(r.time * 1000).toISOString() }, { header: 'currency', value: (r) => r.currency }, { header: 'revenue_incl_vat', value: (r) => r.amount },
+      ]), 'revenue-chart.csv', 'Amounts are exact in the tables and CSV; the chart plots them as numbers.'),
+    shownTable('Per station and tariff', table, [
+      { header: 'Station', cell: (r) => stationLink(r.station), csv: (r) => r.station },
+      { header: 'Tariff', cell: (r) => r.tariff, csv: (r) => r.tariff },
+      { header: 'Sessions', cell: (r) => String(r.sessions), csv: (r) => r.sessions, numeric: true },
+      { header: 'Energy', cell: (r) => formatEnergy(r.wh), csv: (r) => r.wh, numeric: true },
+      { header: 'Excl. VAT', cell: (r) => formatMoney(r.excl, r.currency), csv: (r) => r.excl, numeric: true },
+      { header: 'Incl. VAT', cell: (r) => formatMoney(r.incl, r.currency), csv: (r) => r.incl, numeric: true },
+      { header: 'Currency', cell: (r) => r.currency, csv: (r) => r.currency },
+    ], 'revenue.csv'),
+  ];
+}
+
+function expansion(doc: ReportOf<'expansion'>): Child {
+  return shownTable('Where capacity is short or idle (bucket ignored)', doc.rows, [
+    { header: 'Level', cell: (r: ReportRow<'expansion'>) => r.level, csv: (r) => r.level },
+    { header: 'Station / site', cell: (r) => (r.station_id ? stationLink(r.station_id) : r.site), csv: (r) => r.station_id ?? r.site },
+    { header: 'Connectors', cell: (r) => String(r.connectors), csv: (r) => r.connectors, numeric: true },
+    { header: 'Sessions', cell: (r) => String(r.sessions), csv: (r) => r.sessions, numeric: true },
+    { header: 'Energy', cell: (r) => formatEnergy(r.energy_wh), csv: (r) => r.energy_wh, numeric: true },
+    { header: 'Occupancy', cell: (r) => pct(r.occupancy_percent), csv: (r) => num(r.occupancy_percent), numeric: true },
+    { header: 'Busiest hour', cell: (r) => (r.busiest_hour === null ? '—' : `${r.busiest_hour}:00 (${pct(r.busiest_hour_occupancy_percent)})`), csv: (r) => r.busiest_hour, numeric: true },
+    { header: 'Saturation', cell: (r) => pct(r.saturation_percent), csv: (r) => num(r.saturation_percent), numeric: true },
+    { header: 'Growth sessions / energy', cell: (r) => `${pct(r.sessions_growth_percent)} / ${pct(r.energy_growth_percent)}`, csv: (r) => `${num(r.sessions_growth_percent) ?? ''}/${num(r.energy_growth_percent) ?? ''}`, numeric: true },
+    { header: 'Verdict', cell: (r) => (r.needs_capacity ? 'needs capacity' : r.under_used ? 'under-used' : '—'), csv: (r) => (r.needs_capacity ? 'needs_capacity' : r.under_used ? 'under_used' : '') },
+  ], 'expansion.csv');
+}
+
+function maintenance(doc: ReportOf<'maintenance'>): Child {
+  const pair = (recent: number | null, base: number | null, f: (v: number | null) => string) => `${f(recent)} (was ${f(base)})`;
+  return shownTable('Last four weeks against each station’s own history (bucket ignored)', doc.rows, [
+    { header: 'Station', cell: (r: ReportRow<'maintenance'>) => stationLink(r.station_id), csv: (r) => r.station_id },
+    { header: 'Candidate', cell: (r) => (r.candidate ? 'yes' : 'no'), csv: (r) => r.candidate },
+    { header: 'Why', cell: (r) => r.reasons || '—', csv: (r) => r.reasons },
+    { header: 'Alerts per week', cell: (r) => pair(r.recent_alerts_per_week, r.baseline_alerts_per_week, (v) => formatCount(v)), csv: (r) => `${r.recent_alerts_per_week ?? ''}/${r.baseline_alerts_per_week ?? ''}`, numeric: true },
+    { header: 'Failed starts', cell: (r) => pair(r.recent_failed_start_percent, r.baseline_failed_start_percent, (v) => pct(v)), csv: (r) => `${num(r.recent_failed_start_percent) ?? ''}/${num(r.baseline_failed_start_percent) ?? ''}`, numeric: true },
+    { header: 'Average power', cell: (r) => pair(r.recent_avg_power_kw, r.baseline_avg_power_kw, (v) => formatPower(v === null ? null : v * 1000)), csv: (r) => `${r.recent_avg_power_kw ?? ''}/${r.baseline_avg_power_kw ?? ''}`, numeric: true },
+    { header: 'Recent sessions', cell: (r) => String(r.recent_sessions), csv: (r) => r.recent_sessions, numeric: true },
+  ], 'maintenance.csv', (r) => ({ class: r.candidate ? 'below' : '' }));
+}
+
+function whatIf(q: Query): Child {
+  const text = h('textarea', { rows: 12, class: 'code', spellcheck: 'false' }, JSON.stringify({ currency: 'EUR', vat_percent: '19', elements: [{ price_components: [{ type: 'ENERGY', price: '0.45' }] }] }, null, 2));
+  const result = h('div');
+  const run = (event: Event) => {
+    event.preventDefault();
+    let tariff: Record<string, unknown>;
+    try {
+      tariff = JSON.parse(text.value) as Record<string, unknown>;
+    } catch {
+      replace(result, errorBox('The tariff is not valid JSON.'));
+      return;
+    }
+    void simulateInto(result, {
+      tariff,
+      from: localMidnightIso(q.from) ?? '',
+      to: localMidnightIso(addDays(q.to, 1) ?? '') ?? '',
+      ...(q.stations.length ? { station: q.stations } : {}),
+    });
+  };
+  return section(
+    'What a proposed tariff would have earned',
+    h('p', { class: 'muted' }, 'Re-prices the ended sessions of the range (and stations) above with this tariff and compares with what they were priced at. Operators and admins.'),
+    h('form', { onSubmit: run }, field('Proposed tariff (JSON, as in Billing → Tariffs)', text), h('button', { type: 'submit', class: 'primary' }, 'Compare')),
+    result,
+  );
+}
+
+function stationLink(id: string): HTMLElement {
+  return h('a', { href: `#/stations/${encodeURIComponent(id)}` }, id);
+}

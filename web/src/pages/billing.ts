@@ -1,0 +1,434 @@
+// Billing: tariffs (with a price preview by re-pricing recent sessions), plans, customers,
+// invoices (generate, printable HTML, CSV) and the CDR export.
+import { apiGet, apiGetBlob, apiGetUrl, apiSend, errorText, isAbort, type BodyOf, type Op } from '../api/client';
+import type { Customer, InvoiceSummary, Plan, Tariff } from '../api/types';
+import { downloadBlob } from '../lib/csv';
+import { h, replace } from '../lib/dom';
+import { formatDateTime, formatMoney } from '../lib/format';
+import { may } from '../lib/roles';
+import { addDays, dateInputValue, localMidnightIso } from '../lib/time';
+import type { PageContext } from '../router';
+import { errorBox, field, loadInto, loading, openDialog, pageHeader, section, setMessage, table } from '../ui/widgets';
+import { simulateInto } from './tariff-sim';
+
+const kTabs = [
+  ['tariffs', 'Tariffs'],
+  ['plans', 'Plans'],
+  ['customers', 'Customers'],
+  ['invoices', 'Invoices'],
+  ['cdrs', 'CDR export'],
+] as const;
+type Tab = (typeof kTabs)[number][0];
+
+export async function renderBilling(ctx: PageContext): Promise<void> {
+  const tab = (kTabs.find(([k]) => k === ctx.params.tab)?.[0] ?? 'tariffs') as Tab;
+  const body = h('div');
+  replace(
+    ctx.root,
+    pageHeader('Billing'),
+    h('nav', { class: 'tabs', 'aria-label': 'Billing' },
+      kTabs.map(([key, label]) => h('a', { href: `#/billing/${key}`, 'aria-current': key === tab ? 'page' : null, 'data-testid': `billing-tab-${key}` }, label))),
+    body,
+  );
+  const pages: Record<Tab, (ctx: PageContext, body: HTMLElement) => Promise<void>> = {
+    tariffs: renderTariffs,
+    plans: renderPlans,
+    customers: renderCustomers,
+    invoices: renderInvoices,
+    cdrs: renderCdrs,
+  };
+  await pages[tab](ctx, body);
+}
+
+// ---- tariffs
+
+function priceText(price: string | number | undefined, currency: string): string {
+  return price === undefined ? '—' : formatMoney(price, currency);
+}
+
+/** "0.35 €/kWh + 1.00 € once (MONDAY–FRIDAY 08:00–18:00)" for each element. */
+export function tariffSummary(tariff: Tariff): string[] {
+  const unit: Record<string, string> = { ENERGY: '/kWh', TIME: '/h charging', PARKING_TIME: '/h parking', FLAT: ' once' };
+  return tariff.elements.map((element) => {
+    const prices = element.price_components.map((c) => `${priceText(c.price, tariff.currency)}${unit[c.type] ?? ''}`).join(' + ');
+    const r = element.restrictions;
+    const when = [
+      r?.day_of_week?.length ? r.day_of_week.map((d) => d.slice(0, 3)).join(',') : '',
+      r?.start_time || r?.end_time ? `${r.start_time ?? '00:00'}–${r.end_time ?? '24:00'}` : '',
+      r?.min_kwh !== undefined || r?.max_kwh !== undefined ? `${r.min_kwh ?? 0}–${r.max_kwh ?? '∞'} kWh` : '',
+      r?.min_power !== undefined || r?.max_power !== undefined ? `${r.min_power ?? 0}–${r.max_power ?? '∞'} kW` : '',
+    ].filter(Boolean).join(' ');
+    return when ? `${prices} (${when})` : prices;
+  });
+}
+
+const kTariffTemplate = {
+  id: 'new-tariff',
+  currency: 'EUR',
+  vat_percent: '19',
+  elements: [{ price_components: [{ type: 'ENERGY', price: '0.39', step_size: 1 }] }],
+};
+
+/** The editable part of a tariff: what PUT/POST accept (read-only fields dropped). */
+function editableTariff(tariff: Tariff): Omit<Tariff, 'version' | 'last_updated'> {
+  const { version: _version, last_updated: _updated, ...rest } = tariff;
+  return rest;
+}
+
+async function renderTariffs(ctx: PageContext, body: HTMLElement): Promise<void> {
+  const admin = may(ctx.session.role, 'post /api/v1/tariffs');
+  const list = h('div');
+  const load = () =>
+    loadInto(list, ctx.signal, () => apiGet('/api/v1/tariffs', { query: { limit: 500 }, signal: ctx.signal }), (page) =>
+      table(
+        [
+          { header: 'Tariff', cell: (t: Tariff) => [h('strong', null, t.id), t.is_default ? ' (default)' : ''] },
+          { header: 'Version', cell: (t: Tariff) => String(t.version ?? '—'), numeric: true },
+          { header: 'Prices (excl. VAT)', cell: (t: Tariff) => tariffSummary(t).map((line) => h('div', null, line)) },
+          { header: 'VAT', cell: (t: Tariff) => `${t.vat_percent} %` },
+          { header: 'Valid', cell: (t: Tariff) => `${t.start_date_time ? formatDateTime(t.start_date_time, 'UTC', { seconds: false }) : 'from saving'} → ${t.end_date_time ? formatDateTime(t.end_date_time, 'UTC', { seconds: false }) : 'open'}` },
+          ...(admin ? [{ header: '', cell: (t: Tariff) => h('button', { type: 'button', onClick: () => tariffDialog(ctx, t, load) }, 'Edit') }] : []),
+        ],
+        page.items ?? [],
+        (t) => ({ 'data-testid': 'tariff-row', 'data-tariff-id': t.id }),
+        { empty: 'No tariffs yet.' },
+      ),
+    );
+  replace(body, admin ? h('div', { class: 'button-row' }, h('button', { type: 'button', class: 'primary', 'data-testid': 'tariff-new', onClick: () => tariffDialog(ctx, null, load) }, 'New tariff')) : null, list);
+  await load();
+}
+
+function tariffDialog(ctx: PageContext, existing: Tariff | null, reload: () => void): void {
+  const text = h('textarea', { rows: 18, class: 'code', spellcheck: 'false', 'data-testid': 'tariff-json' }, JSON.stringify(existing ? editableTariff(existing) : kTariffTemplate, null, 2));
+  const canPreview = may(ctx.session.role, 'post /api/v1/analytics/tariff-simulation');
+  const today = dateInputValue(new Date());
+  const from = h('input', { type: 'date', value: addDays(today, -30) ?? today });
+  const to = h('input', { type: 'date', value: today });
+  const preview = h('div');
+  const parse = (): Tariff => {
+    try {
+      return JSON.parse(text.value) as Tariff;
+    } catch (error) {
+      throw new Error(`The tariff is not valid JSON: ${errorText(error)}`);
+    }
+  };
+  openDialog({
+    title: existing ? `Edit tariff ${existing.id}` : 'New tariff',
+    body: [
+      h('p', { class: 'muted' }, 'OCPI 2.2.1 tariff: prices excl. VAT as decimal strings; ENERGY per kWh, TIME and PARKING_TIME per hour, FLAT once. Saving adds a version; sessions are priced with the version in force at their start.'),
+      field('Tariff (JSON)', text),
+      canPreview
+        ? h('div', { class: 'preview' }, h('div', { class: 'filters' }, field('Preview sessions from', from), field('until', to),
+            h('button', { type: 'button', 'data-testid': 'tariff-preview', onClick: () => {
+              let tariff: Tariff;
+              try {
+                tariff = parse();
+              } catch (error) {
+                replace(preview, errorBox(error));
+                return;
+              }
+              void simulateInto(preview, { tariff: tariff as unknown as Record<string, unknown>, from: localMidnightIso(from.value) ?? '', to: localMidnightIso(addDays(to.value, 1) ?? '') ?? '' });
+            } }, 'Preview prices')), preview)
+        : null,
+    ],
+    submitLabel: 'Save',
+    submitTestId: 'tariff-save',
+    onSubmit: async (dialog) => {
+      const tariff = parse();
+      const saved = existing
+        ? await apiSend('put', '/api/v1/tariffs/{id}', { path: { id: existing.id }, body: tariff })
+        : await apiSend('post', '/api/v1/tariffs', { body: tariff });
+      setMessage(dialog, h('p', { class: 'ok-text', role: 'status' }, `Saved ${saved.id} version ${saved.version ?? '?'}.`));
+      reload();
+    },
+  });
+}
+
+// ---- plans
+
+async function renderPlans(ctx: PageContext, body: HTMLElement): Promise<void> {
+  const admin = may(ctx.session.role, 'post /api/v1/plans');
+  const list = h('div');
+  const load = () =>
+    loadInto(list, ctx.signal, () => apiGet('/api/v1/plans', { query: { limit: 500 }, signal: ctx.signal }), (page) =>
+      table(
+        [
+          { header: 'Plan', cell: (p: Plan) => [h('strong', null, p.id), p.name ? ` ${p.name}` : ''] },
+          { header: 'Monthly fee (excl. VAT)', cell: (p: Plan) => formatMoney(p.monthly_fee, p.currency), numeric: true },
+          { header: 'Included energy', cell: (p: Plan) => (p.included_energy_wh ? `${p.included_energy_wh / 1000} kWh` : '—'), numeric: true },
+          { header: 'Discount', cell: (p: Plan) => (p.discount_percent !== undefined ? `${p.discount_percent} %` : '—'), numeric: true },
+          { header: 'Tariff', cell: (p: Plan) => p.tariff_id ?? 'station’s' },
+          ...(admin ? [{ header: '', cell: (p: Plan) => h('button', { type: 'button', onClick: () => planDialog(p, load) }, 'Edit') }] : []),
+        ],
+        page.items ?? [],
+        (p) => ({ 'data-testid': 'plan-row', 'data-plan-id': p.id }),
+        { empty: 'No plans yet.' },
+      ),
+    );
+  replace(body, admin ? h('div', { class: 'button-row' }, h('button', { type: 'button', class: 'primary', onClick: () => planDialog(null, load) }, 'New plan')) : null, list);
+  await load();
+}
+
+function planDialog(existing: Plan | null, reload: () => void): void {
+  const template: Plan = existing ?? { id: 'new-plan', name: 'Monthly', currency: 'EUR', monthly_fee: '9.90', included_energy_wh: 50000, discount_percent: '10', tariff_id: null };
+  const text = h('textarea', { rows: 12, class: 'code', spellcheck: 'false' }, JSON.stringify(template, null, 2));
+  openDialog({
+    title: existing ? `Edit plan ${existing.id}` : 'New plan',
+    body: field('Plan (JSON)', text, 'Fee per month excl. VAT; included energy in Wh; the discount applies to energy beyond it.'),
+    submitLabel: 'Save',
+    onSubmit: async () => {
+      let plan: Plan;
+      try {
+        plan = JSON.parse(text.value) as Plan;
+      } catch (error) {
+        throw new Error(`The plan is not valid JSON: ${errorText(error)}`);
+      }
+      if (existing) await apiSend('put', '/api/v1/plans/{id}', { path: { id: existing.id }, body: plan });
+      else await apiSend('post', '/api/v1/plans', { body: plan });
+      reload();
+      return 'close';
+    },
+  });
+}
+
+// ---- customers
+
+async function renderCustomers(ctx: PageContext, body: HTMLElement): Promise<void> {
+  const admin = may(ctx.session.role, 'post /api/v1/customers');
+  const list = h('div');
+  let rows: Customer[] = [];
+  let cursor: string | null = null;
+  const more = h('button', { type: 'button', onClick: () => void load(false) }, 'Load more');
+  const render = () => {
+    replace(list, table(
+      [
+        { header: 'Customer', cell: (c: Customer) => [h('strong', null, c.id), c.name ? ` ${c.name}` : ''] },
+        { header: 'Email', cell: (c: Customer) => c.email ?? '—' },
+        { header: 'Plan', cell: (c: Customer) => c.plan_id ?? '—' },
+        { header: 'Time zone', cell: (c: Customer) => c.time_zone ?? '—' },
+        { header: 'Id tokens', cell: (c: Customer) => String(c.id_token_count ?? c.id_tokens?.length ?? 0), numeric: true },
+        { header: 'Sessions', cell: (c: Customer) => h('a', { href: `#/billing/invoices?customer=${encodeURIComponent(c.id)}` }, 'Invoices') },
+      ],
+      rows,
+      (c) => ({ 'data-testid': 'customer-row', 'data-customer-id': c.id }),
+      { empty: 'No customers yet.' },
+    ));
+    more.hidden = cursor === null;
+  };
+  const load = async (reset: boolean) => {
+    if (reset) {
+      rows = [];
+      cursor = null;
+      replace(list, loading());
+    }
+    try {
+      const page = await apiGet('/api/v1/customers', { query: { limit: 200, cursor: cursor ?? undefined }, signal: ctx.signal });
+      rows = [...rows, ...page.items];
+      cursor = page.next_cursor;
+      render();
+    } catch (error) {
+      if (!ctx.signal.aborted && !isAbort(error)) replace(list, errorBox(error));
+    }
+  };
+  replace(body, admin ? h('div', { class: 'button-row' }, h('button', { type: 'button', class: 'primary', onClick: () => customerDialog(() => void load(true)) }, 'New customer')) : null, list, more);
+  await load(true);
+}
+
+function customerDialog(reload: () => void): void {
+  const inputs = {
+    id: h('input', { type: 'text', required: true }),
+    name: h('input', { type: 'text' }),
+    email: h('input', { type: 'email' }),
+    time_zone: h('input', { type: 'text', value: Intl.DateTimeFormat().resolvedOptions().timeZone }),
+    plan_id: h('input', { type: 'text' }),
+  };
+  openDialog({
+    title: 'New customer',
+    body: Object.entries(inputs).map(([name, input]) => field(name.replace('_', ' '), input)),
+    submitLabel: 'Create',
+    onSubmit: async () => {
+      const customer: Customer = { id: inputs.id.value.trim() };
+      if (inputs.name.value.trim()) customer.name = inputs.name.value.trim();
+      if (inputs.email.value.trim()) customer.email = inputs.email.value.trim();
+      if (inputs.time_zone.value.trim()) customer.time_zone = inputs.time_zone.value.trim();
+      if (inputs.plan_id.value.trim()) customer.plan_id = inputs.plan_id.value.trim();
+      await apiSend('post', '/api/v1/customers', { body: customer });
+      reload();
+      return 'close';
+    },
+  });
+}
+
+// ---- invoices
+
+type GenerateBody = BodyOf<Op<'/api/v1/invoices:generate', 'post'>>;
+
+function lastMonth(now = new Date()): string {
+  const d = new Date(now.getFullYear(), now.getMonth() - 1, 1);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
+}
+
+async function renderInvoices(ctx: PageContext, body: HTMLElement): Promise<void> {
+  const admin = may(ctx.session.role, 'post /api/v1/invoices:generate');
+  const customer = h('input', { type: 'text', value: ctx.query.get('customer') ?? '', placeholder: 'Customer id' });
+  const list = h('div');
+  const notice = h('div');
+  let rows: InvoiceSummary[] = [];
+  let cursor: string | null = null;
+  const more = h('button', { type: 'button', onClick: () => void load(false) }, 'Load more');
+  const render = () => {
+    replace(list, invoiceTable(rows, notice));
+    more.hidden = cursor === null;
+  };
+  const load = async (reset: boolean) => {
+    if (reset) {
+      rows = [];
+      cursor = null;
+      replace(list, loading());
+    }
+    try {
+      const page = await apiGet('/api/v1/invoices', { query: { customer: customer.value.trim() || undefined, limit: 100, cursor: cursor ?? undefined }, signal: ctx.signal });
+      // The document lists invoices as bare objects; they are the Invoice schema without items.
+      rows = [...rows, ...((page.items ?? []) as unknown as InvoiceSummary[])];
+      cursor = page.next_cursor ?? null;
+      render();
+    } catch (error) {
+      if (!ctx.signal.aborted && !isAbort(error)) replace(list, errorBox(error));
+    }
+  };
+  const generate = admin
+    ? h('button', { type: 'button', class: 'primary', 'data-testid': 'invoice-generate', onClick: () => generateDialog((invoice) => {
+        rows = [invoice, ...rows.filter((r) => r.id !== invoice.id)];
+        render();
+      }) }, 'Generate invoice')
+    : null;
+  replace(
+    body,
+    h('form', { class: 'filters', onSubmit: (e) => { e.preventDefault(); void load(true); } }, field('Customer', customer), h('button', { type: 'submit' }, 'Apply'), generate),
+    notice,
+    list,
+    more,
+  );
+  await load(true);
+}
+
+function generateDialog(onIssued: (invoice: InvoiceSummary) => void): void {
+  const inputs: Record<keyof GenerateBody, HTMLInputElement> = {
+    customer_id: h('input', { type: 'text', required: true, 'data-testid': 'invoice-field-customer_id', autocomplete: 'off' }),
+    month: h('input', { type: 'text', required: true, pattern: '[0-9]{4}-(0[1-9]|1[0-2])', value: lastMonth(), placeholder: 'YYYY-MM', 'data-testid': 'invoice-field-month' }),
+  };
+  openDialog({
+    title: 'Generate an invoice',
+    body: [
+      h('p', { class: 'muted' }, 'One customer, one ended month of the customer’s time zone. Generating a month again returns the invoice issued before.'),
+      field('Customer id', inputs.customer_id),
+      field('Month', inputs.month, 'YYYY-MM'),
+    ],
+    submitLabel: 'Generate',
+    submitTestId: 'invoice-submit',
+    onSubmit: async (dialog) => {
+      const request: GenerateBody = { customer_id: inputs.customer_id.value.trim(), month: inputs.month.value.trim() };
+      const invoice = await apiSend('post', '/api/v1/invoices:generate', { body: request });
+      onIssued(invoice);
+      setMessage(dialog, h('p', { class: 'ok-text', role: 'status', 'data-testid': 'invoice-result' },
+        `Invoice ${invoice.number}: ${formatMoney(invoice.total_incl_vat, invoice.currency)} incl. VAT.`));
+    },
+  });
+}
+
+function invoiceTable(rows: InvoiceSummary[], notice: HTMLElement): HTMLElement {
+  return table(
+    [
+      { header: 'Number', cell: (i) => h('strong', null, i.number) },
+      { header: 'Customer', cell: (i) => `${i.customer_id}${i.customer_name ? ` · ${i.customer_name}` : ''}` },
+      { header: 'Month', cell: (i) => i.period?.month ?? '—' },
+      { header: 'Issued', cell: (i) => formatDateTime(i.issued_at, i.period?.time_zone, { seconds: false }) },
+      { header: 'Excl. VAT', cell: (i) => formatMoney(i.total_excl_vat, i.currency), numeric: true },
+      { header: 'Incl. VAT', cell: (i) => formatMoney(i.total_incl_vat, i.currency), numeric: true },
+      { header: '', cell: (i) => [
+        h('button', { type: 'button', 'data-testid': 'invoice-html', onClick: () => void openInvoiceHtml(i, notice) }, 'View'),
+        h('button', { type: 'button', 'data-testid': 'invoice-csv', onClick: () => void downloadInvoiceCsv(i, notice) }, 'CSV'),
+      ] },
+    ],
+    rows,
+    (i) => ({ 'data-testid': 'invoice-row', 'data-invoice-id': i.id }),
+    { empty: 'No invoices.' },
+  );
+}
+
+/** The printable page needs the token, so it is fetched and opened as a Blob URL. */
+async function openInvoiceHtml(invoice: InvoiceSummary, notice: HTMLElement): Promise<void> {
+  try {
+    const { blob } = await apiGetBlob('/api/v1/invoices/{id}', 'text/html', { path: { id: invoice.id } });
+    const url = URL.createObjectURL(new Blob([blob], { type: 'text/html' }));
+    const opened = window.open(url, '_blank');
+    if (!opened) {
+      // A popup blocker stopped it: offer a link the user can click.
+      replace(notice, h('p', { class: 'warning' }, 'The browser blocked the new tab: ', h('a', { href: url, target: '_blank', rel: 'noopener' }, `open invoice ${invoice.number}`)));
+    }
+    setTimeout(() => URL.revokeObjectURL(url), 10 * 60_000);
+  } catch (error) {
+    if (!isAbort(error)) replace(notice, errorBox(error));
+  }
+}
+
+async function downloadInvoiceCsv(invoice: InvoiceSummary, notice: HTMLElement): Promise<void> {
+  try {
+    const { blob } = await apiGetBlob('/api/v1/invoices/{id}', 'text/csv', { path: { id: invoice.id } });
+    downloadBlob(blob, `${invoice.number}.csv`);
+  } catch (error) {
+    if (!isAbort(error)) replace(notice, errorBox(error));
+  }
+}
+
+// ---- CDR export
+
+/** The `rel="next"` target of a Link header, if any. */
+export function nextLink(header: string | null): string | null {
+  if (!header) return null;
+  for (const part of header.split(',')) {
+    const match = /<([^>]+)>\s*;\s*rel="?next"?/i.exec(part);
+    if (match?.[1]) return match[1];
+  }
+  return null;
+}
+
+/** Joins CSV pages: the header line of every page after the first is dropped. */
+export function joinCsvPages(pages: readonly string[]): string {
+  return pages.map((text, i) => {
+    if (i === 0) return text;
+    const end = text.indexOf('\n');
+    return end < 0 ? '' : text.slice(end + 1);
+  }).join('');
+}
+
+async function renderCdrs(ctx: PageContext, body: HTMLElement): Promise<void> {
+  const today = dateInputValue(new Date());
+  const from = h('input', { type: 'date', value: addDays(today, -31) ?? today, required: true });
+  const to = h('input', { type: 'date', value: today, required: true });
+  const status = h('div', { 'aria-live': 'polite' });
+  const run = async (event: Event) => {
+    event.preventDefault();
+    const query = { from: localMidnightIso(from.value), to: localMidnightIso(addDays(to.value, 1) ?? ''), limit: 10000 };
+    replace(status, loading('Fetching the records…'));
+    try {
+      const pages: string[] = [];
+      let answer = await apiGetBlob('/api/v1/cdrs', 'text/csv', { query, signal: ctx.signal });
+      pages.push(await answer.blob.text());
+      for (let next = nextLink(answer.headers.get('Link')); next; next = nextLink(answer.headers.get('Link'))) {
+        replace(status, loading(`Fetching page ${pages.length + 1}…`));
+        answer = await apiGetUrl(next, 'text/csv', ctx.signal);
+        pages.push(await answer.blob.text());
+      }
+      downloadBlob(new Blob([joinCsvPages(pages)], { type: 'text/csv;charset=utf-8' }), `cdrs-${from.value}-${to.value}.csv`);
+      replace(status, h('p', { class: 'ok-text' }, `Downloaded ${pages.length} page${pages.length === 1 ? '' : 's'}.`));
+    } catch (error) {
+      if (!isAbort(error)) replace(status, errorBox(error));
+    }
+  };
+  replace(body, section('Charge detail records',
+    h('p', { class: 'muted' }, 'Every session that ended in the range, with its priced cost, as CSV (local dates of this browser).'),
+    h('form', { class: 'filters', onSubmit: (e) => void run(e) }, field('Ended from', from), field('until (inclusive)', to),
+      h('button', { type: 'submit', class: 'primary', 'data-testid': 'cdr-csv' }, 'Download CSV')),
+    status));
+}

@@ -1,0 +1,305 @@
+// One station: identity, EVSEs and connectors with their live status, the session in
+// progress with a live power/energy chart, recent sessions, alerts, the device model and the
+// operator's commands.
+import { apiGet, isAbort } from '../api/client';
+import type { Alert, Station, StationVariable, Transaction } from '../api/types';
+import { append, h, replace } from '../lib/dom';
+import { formatDateTime, formatDuration, formatEnergy, formatMoney, formatPower } from '../lib/format';
+import { live } from '../live';
+import type { PageContext } from '../router';
+import { applyStationEvent } from '../stations-live';
+import { powerChart } from '../ui/chart';
+import { lastValue, pollMeterChart } from '../ui/meter-poll';
+import { errorBox, loadInto, loading, onlineBadge, pageHeader, section, statusBadge, table } from '../ui/widgets';
+import { commandPanel } from './commands';
+import { actorOf, alertTable } from './alerts';
+import type { Cost } from '../api/types';
+
+export async function renderStation(ctx: PageContext): Promise<void> {
+  const id = ctx.params.id ?? '';
+  replace(ctx.root, loading());
+  let station: Station;
+  try {
+    station = await apiGet('/api/v1/stations/{id}', { path: { id }, signal: ctx.signal });
+  } catch (error) {
+    if (ctx.signal.aborted || isAbort(error)) return;
+    replace(ctx.root, pageHeader(`Station ${id}`), errorBox(error));
+    return;
+  }
+  const zone = station.time_zone;
+  const header = h('div');
+  const connectors = h('div', { class: 'connectors' });
+  const current = h('div', { class: 'current-sessions' });
+  const recent = h('div');
+  const alerts = h('div');
+  const commandLog = h('ul', { class: 'command-log' });
+  let openTransactions: Transaction[] = [];
+  const commands = commandPanel(station, ctx.session.role, () => ({
+    evseId: firstEvse(station),
+    connectorId: 1,
+    openTransactionId: openTransactions[0]?.id ?? null,
+  }), commandLog);
+
+  const page = h('div', { 'data-testid': 'station-page', 'data-station-id': station.id });
+  replace(ctx.root, page);
+  append(page, [
+    header,
+    section('EVSEs and connectors', connectors),
+    section('Session in progress', current),
+    commands ? section('Commands', commands) : null,
+    h('div', { class: 'grid-2' }, section('Recent sessions', recent), section('Alerts', alerts)),
+    variablesSection(station, ctx.signal),
+  ]);
+
+  const renderStatic = () => {
+    replace(header, stationHeader(station));
+    replace(connectors, connectorCards(station));
+  };
+  renderStatic();
+
+  const sessionViews = new Map<number, SessionView>();
+  const loadCurrent = async () => {
+    try {
+      const page = await apiGet('/api/v1/transactions', { query: { station: station.id, state: 'open', limit: 20 }, signal: ctx.signal });
+      openTransactions = page.items;
+      for (const [tid, view] of sessionViews) {
+        if (!openTransactions.some((t) => t.id === tid)) {
+          view.stop();
+          sessionViews.delete(tid);
+        }
+      }
+      for (const t of openTransactions) if (!sessionViews.has(t.id)) sessionViews.set(t.id, currentSession(t, zone, ctx.signal));
+      replace(current, openTransactions.length ? [...sessionViews.values()].map((v) => v.element) : h('p', { class: 'muted' }, 'No session in progress.'));
+    } catch (error) {
+      if (!ctx.signal.aborted && !isAbort(error)) replace(current, errorBox(error));
+    }
+  };
+  const loadRecent = () =>
+    loadInto(recent, ctx.signal, () => apiGet('/api/v1/transactions', { query: { station: station.id, limit: 10 }, signal: ctx.signal }), (p) => recentTable(p.items, zone), { quiet: recent.hasChildNodes() });
+  const stationAlerts: Alert[] = [];
+  const upsertAlert = (alert: Alert) => {
+    const index = stationAlerts.findIndex((a) => a.id === alert.id);
+    if (index >= 0) stationAlerts[index] = alert;
+    else stationAlerts.unshift(alert);
+    renderAlerts();
+  };
+  const alertView = () => alertTable(stationAlerts, ctx.session.role, { compact: true, onChange: upsertAlert, zoneOf: () => zone, actor: actorOf(ctx) });
+  const renderAlerts = () => replace(alerts, alertView());
+  const loadAlerts = () =>
+    loadInto(alerts, ctx.signal, () => apiGet('/api/v1/alerts', { query: { station: station.id, limit: 20 }, signal: ctx.signal }), (p) => {
+      stationAlerts.splice(0, stationAlerts.length, ...p.items);
+      return alertView();
+    });
+
+  await Promise.all([loadCurrent(), loadRecent(), loadAlerts()]);
+
+  live.onStation((event) => {
+    if (event.kind === 'resync') {
+      void apiGet('/api/v1/stations/{id}', { path: { id }, signal: ctx.signal }).then((fresh) => {
+        station = Object.assign(station, fresh);
+        renderStatic();
+      }, () => undefined);
+      void loadCurrent();
+      return;
+    }
+    if (event.station_id !== station.id) return;
+    if (event.kind === 'transaction.started' || event.kind === 'transaction.ended') {
+      void loadCurrent();
+      void loadRecent();
+      return;
+    }
+    if (applyStationEvent(station, event)) renderStatic();
+  }, ctx.signal);
+
+  live.onAlert((event) => {
+    if (event.kind === 'resync') return void loadAlerts();
+    if (event.alert.station_id === station.id) upsertAlert(event.alert);
+  }, ctx.signal);
+}
+
+function firstEvse(station: Station): number {
+  const available = station.evses.find((e) => e.connectors.some((c) => c.status === 'Available'));
+  return available?.evse_id ?? station.evses[0]?.evse_id ?? 1;
+}
+
+function stationHeader(station: Station): HTMLElement {
+  const zone = station.time_zone;
+  const facts: [string, string][] = [
+    ['Location', station.location ?? '—'],
+    ['Protocol', station.protocol ?? 'never connected'],
+    ['Time zone', zone],
+    ['Vendor / model', [station.vendor, station.model].filter(Boolean).join(' ') || '—'],
+    ['Firmware', station.firmware_version ?? '—'],
+    ['Serial', station.serial_number ?? '—'],
+    ['Site', station.site_id ?? '—'],
+    ['Tariff', station.tariff_id ?? 'default'],
+    ['Max power', station.max_power_w === null ? '—' : formatPower(station.max_power_w)],
+    ['Connected since', station.online ? formatDateTime(station.connected_at, zone) : '—'],
+    ['Last seen', formatDateTime(station.last_seen_at, zone)],
+    ['Last boot', `${formatDateTime(station.last_boot_at, zone)}${station.last_boot_reason ? ` (${station.last_boot_reason})` : ''}`],
+    ['Registration', station.registration],
+  ];
+  return h(
+    'div',
+    null,
+    pageHeader(station.name ? `${station.id} · ${station.name}` : station.id, onlineBadge(station.online, 'station-online'), station.status ? statusBadge(station.status) : null),
+    h('dl', { class: 'facts' }, facts.map(([k, v]) => [h('dt', null, k), h('dd', null, v)])),
+  );
+}
+
+function connectorCards(station: Station): HTMLElement {
+  if (station.evses.length === 0) return h('p', { class: 'muted' }, 'The station has not reported any connector status yet.');
+  return h(
+    'div',
+    { class: 'connector-grid' },
+    station.evses.flatMap((evse) =>
+      evse.connectors.map((c) =>
+        h(
+          'div',
+          { class: `connector-card status-${c.status}`, 'data-testid': 'connector', 'data-evse-id': evse.evse_id, 'data-connector-id': c.connector_id, 'data-status': c.status },
+          h('div', { class: 'connector-title' }, `EVSE ${evse.evse_id} · connector ${c.connector_id}`),
+          statusBadge(c.status),
+          c.error_code && c.error_code !== 'NoError' ? h('div', { class: 'bad-text' }, `${c.error_code}${c.vendor_error_code ? ` (${c.vendor_error_code})` : ''}`) : null,
+          c.info ? h('div', { class: 'muted' }, c.info) : null,
+          h('small', { class: 'muted' }, `since ${formatDateTime(c.status_at, station.time_zone, { seconds: false })}`),
+        ),
+      ),
+    ),
+  );
+}
+
+interface SessionView {
+  element: HTMLElement;
+  stop(): void;
+}
+
+/** The panel of a running session: figures, cost so far, and a chart polled every 2.5 s. */
+function currentSession(transaction: Transaction, zone: string, pageSignal: AbortSignal): SessionView {
+  const controller = new AbortController();
+  const signal = controller.signal;
+  pageSignal.addEventListener('abort', () => controller.abort(), { once: true });
+  const chart = powerChart(zone, signal);
+  const figures = h('dl', { class: 'facts' });
+  const problem = h('div');
+  const element = h(
+    'div',
+    { class: 'current-session', 'data-testid': 'current-session', 'data-transaction-id': transaction.id },
+    h('h3', null, h('a', { href: `#/sessions/${transaction.id}` }, `Session ${transaction.id}`), ` on EVSE ${transaction.evse_id ?? '?'}`),
+    figures,
+    problem,
+    chart.element,
+  );
+  let latest = transaction;
+  let lastPowerW: number | null = null;
+  const renderFigures = () => {
+    const started = latest.started_at ? Date.parse(latest.started_at) : NaN;
+    const cost = latest.cost as Cost | null;
+    replace(
+      figures,
+      [
+        ['Started', formatDateTime(latest.started_at, zone)],
+        ['Duration', Number.isFinite(started) ? formatDuration((Date.now() - started) / 1000) : '—'],
+        ['Id token', latest.id_token ?? '—'],
+        ['Energy', formatEnergy(latest.energy_wh)],
+        ['Power now', formatPower(lastPowerW)],
+        ['State', latest.charging_state ?? '—'],
+        ['Cost so far', cost?.total_incl_vat && cost.currency ? `${formatMoney(cost.total_incl_vat, cost.currency)} incl. VAT` : `not available${latest.pricing_detail ? ` (${latest.pricing_detail})` : ''}`],
+      ].map(([k, v]) => [h('dt', null, k), h('dd', null, v)]),
+    );
+  };
+  renderFigures();
+
+  // The running cost is computed on each GET of the transaction: every 30 s, less often than the chart.
+  const refreshTransaction = async () => {
+    try {
+      latest = await apiGet('/api/v1/transactions/{id}', { path: { id: transaction.id }, signal });
+      renderFigures();
+    } catch (error) {
+      if (!signal.aborted && !isAbort(error)) replace(problem, errorBox(error));
+    }
+  };
+  const costTimer = setInterval(() => void refreshTransaction(), 30_000);
+  signal.addEventListener('abort', () => clearInterval(costTimer));
+  void refreshTransaction();
+  void pollMeterChart(
+    transaction.id,
+    chart,
+    signal,
+    (series) => {
+      lastPowerW = lastValue(series.powerW);
+      // Energy so far: the latest register reading against the start reading, as the server counts it.
+      const start = latest.meter_start_wh;
+      const energy = series.lastRegisterWh !== null && start !== null ? series.lastRegisterWh - start : lastValue(series.energyWh);
+      if (energy !== null) latest = { ...latest, energy_wh: Math.round(energy) };
+      renderFigures();
+      problem.replaceChildren();
+    },
+    (message) => replace(problem, errorBox(message)),
+  );
+  return { element, stop: () => controller.abort() };
+}
+
+function recentTable(transactions: Transaction[], zone: string): HTMLElement {
+  return table(
+    [
+      { header: 'Session', cell: (t) => h('a', { href: `#/sessions/${t.id}` }, String(t.id)) },
+      { header: 'EVSE', cell: (t) => String(t.evse_id ?? '—') },
+      { header: 'Started', cell: (t) => formatDateTime(t.started_at, zone, { seconds: false }) },
+      { header: 'Energy', cell: (t) => formatEnergy(t.energy_wh), numeric: true },
+      { header: 'State', cell: (t) => statusBadge(t.state === 'open' ? 'Charging' : t.stop_reason ?? 'closed') },
+    ],
+    transactions,
+    (t) => ({ 'data-testid': 'session-row', 'data-transaction-id': t.id }),
+    { empty: 'No sessions yet.' },
+  );
+}
+
+/** The device model, loaded when opened (it can be long). */
+function variablesSection(station: Station, signal: AbortSignal): HTMLElement {
+  const body = h('div');
+  const filter = h('input', { type: 'search', placeholder: 'Filter by component or variable', 'aria-label': 'Filter variables' });
+  let items: StationVariable[] = [];
+  let cursor: string | null = null;
+  const more = h('button', { type: 'button', onClick: () => void load() }, 'Load more');
+  const render = () => {
+    const q = filter.value.trim().toLowerCase();
+    const shown = items.filter((v) => !q || `${v.component}.${v.variable}`.toLowerCase().includes(q));
+    replace(
+      body,
+      table(
+        [
+          { header: 'Component', cell: (v) => [v.component || '—', v.component_instance ? ` (${v.component_instance})` : '', v.evse_id ? ` EVSE ${v.evse_id}` : ''] },
+          { header: 'Variable', cell: (v) => [v.variable, v.variable_instance ? ` (${v.variable_instance})` : ''] },
+          { header: 'Attribute', cell: (v) => v.attribute_type },
+          { header: 'Value', cell: (v) => h('code', null, v.value ?? '—') },
+          { header: 'Mutability', cell: (v) => v.mutability ?? '—' },
+          { header: 'Updated', cell: (v) => formatDateTime(v.updated_at, station.time_zone, { seconds: false }) },
+        ],
+        shown,
+        () => ({}),
+        { empty: 'No variables known yet: send get-configuration (1.6) or get-base-report (2.0.1).' },
+      ),
+    );
+    more.hidden = cursor === null;
+  };
+  const load = async () => {
+    try {
+      const page = await apiGet('/api/v1/stations/{id}/variables', { path: { id: station.id }, query: { limit: 1000, cursor: cursor ?? undefined }, signal });
+      items = [...items, ...page.items];
+      cursor = page.next_cursor;
+      render();
+    } catch (error) {
+      if (!signal.aborted && !isAbort(error)) replace(body, errorBox(error));
+    }
+  };
+  filter.addEventListener('input', render);
+  const details = h('details', { class: 'card' }, h('summary', null, h('h2', null, 'Configuration and variables')), filter, body, more);
+  let opened = false;
+  details.addEventListener('toggle', () => {
+    if (!details.open || opened) return;
+    opened = true;
+    replace(body, loading());
+    void load();
+  });
+  return details;
+}
