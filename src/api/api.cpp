@@ -281,9 +281,9 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
     }
 
     if (resource == "alerts" || resource == "fault-rules") {
-      // Who did it, for the alert's record: the body's "by", else the token's role.
-      std::string actor = role == Role::Admin ? "admin" : role == Role::Operator ? "operator" : "viewer";
-      return handle_faults(seg, request, actor, static_cast<int>(role), respond);
+      // Who did it, for the alert's record: the body's "by", else the token's holder as the
+      // audit log names it.
+      return handle_faults(seg, request, token_actor(*found), static_cast<int>(role), respond);
     }
 
     if (resource == "analytics" || resource == "maintenance-windows")
@@ -321,6 +321,12 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
         domain::StationFilter filter;
         filter.online = bool_param(target, "online");
         filter.status = target.param("status");
+        filter.site = target.param("site");
+        filter.protocol = target.param("protocol");
+        if (filter.protocol && *filter.protocol != "ocpp1.6" && *filter.protocol != "ocpp2.0.1")
+          throw HttpError(400, "protocol must be ocpp1.6 or ocpp2.0.1");
+        filter.text = target.param("q");
+        if (filter.text && filter.text->size() > 100) throw HttpError(400, "q is at most 100 characters");
         auto page = page_of(target);
         return with_db([filter, page](domain::AdminRepository& admin) {
           return json_response(200, admin.list_stations(filter, page));
@@ -552,8 +558,9 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
               std::count(page.cursor.begin(), page.cursor.end(), '~') != 4)
             throw HttpError(400, "bad cursor");
         }
-        return with_db([id, page](domain::AdminRepository& admin) {
-          auto samples = admin.list_meter_samples(id, page);
+        auto from = time_param(target, "from");
+        return with_db([id, page, from](domain::AdminRepository& admin) {
+          auto samples = admin.list_meter_samples(id, page, from);
           return samples ? json_response(200, *samples)
                          : problem(404, "transaction " + std::to_string(id) + " not found");
         });

@@ -23,9 +23,12 @@ std::string PgAdminRepository::list_stations(const domain::StationFilter& filter
       "SELECT csms_station_json(s)::text AS doc, s.id AS cursor FROM stations s "
       "WHERE ($1::text IS NULL OR s.id > $1) AND ($2::boolean IS NULL OR s.online = $2) "
       "AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM connectors c WHERE c.station_id = s.id "
-      "AND c.status = $3)) ORDER BY s.id LIMIT $4",
+      "AND c.status = $3)) AND ($5::text IS NULL OR s.site_id = $5) "
+      "AND ($6::text IS NULL OR s.protocol = $6) "
+      "AND ($7::text IS NULL OR strpos(lower(s.id || ' ' || coalesce(s.name, '')), lower($7)) > 0) "
+      "ORDER BY s.id LIMIT $4",
       page.cursor.empty() ? std::nullopt : std::optional(page.cursor), filter.online, filter.status,
-      page.limit + 1);
+      page.limit + 1, filter.site, filter.protocol, filter.text);
   return page_json(rows, page);
 }
 
@@ -411,7 +414,8 @@ std::optional<std::string> PgAdminRepository::ocpp_transaction_id(const std::str
 }
 
 std::optional<std::string> PgAdminRepository::list_meter_samples(std::int64_t transaction_id,
-                                                                 const domain::Page& page) {
+                                                                 const domain::Page& page,
+                                                                 std::optional<domain::Timestamp> from) {
   if (txn_.exec_params("SELECT 1 FROM transactions WHERE id = $1", transaction_id).empty())
     return std::nullopt;
   // Keyset on (time, measurand, phase, location, context): see csms_meter_sample_cursor.
@@ -422,8 +426,10 @@ std::optional<std::string> PgAdminRepository::list_meter_samples(std::int64_t tr
       "(timestamptz 'epoch' + split_part($2, '~', 1)::bigint * interval '1 microsecond', split_part($2, '~', "
       "2), "
       "split_part($2, '~', 3), split_part($2, '~', 4), split_part($2, '~', 5))) "
+      "AND ($4::timestamptz IS NULL OR m.sampled_at >= $4) "
       "ORDER BY m.sampled_at, m.measurand, m.phase, m.location, m.context LIMIT $3",
-      transaction_id, page.cursor.empty() ? std::nullopt : std::optional(page.cursor), page.limit + 1);
+      transaction_id, page.cursor.empty() ? std::nullopt : std::optional(page.cursor), page.limit + 1,
+      from ? std::optional(domain::format_timestamp(*from)) : std::nullopt);
   return page_json(rows, page);
 }
 

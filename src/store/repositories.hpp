@@ -114,8 +114,8 @@ class PgAdminRepository final : public domain::AdminRepository {
   std::string list_reservations(const domain::ReservationFilter& filter, const domain::Page& page) override;
   std::string list_audit(const domain::AuditFilter& filter, const domain::Page& page) override;
   std::optional<std::string> get_transaction(std::int64_t id) override;
-  std::optional<std::string> list_meter_samples(std::int64_t transaction_id,
-                                                const domain::Page& page) override;
+  std::optional<std::string> list_meter_samples(std::int64_t transaction_id, const domain::Page& page,
+                                                std::optional<domain::Timestamp> from) override;
   std::optional<std::string> ocpp_transaction_id(const std::string& station_id,
                                                  const std::string& id_or_ocpp_id) override;
   bool ping() override;

@@ -7,6 +7,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
+#include <tuple>
 
 #include "support/clients.hpp"
 #include "support/csms_process.hpp"
@@ -192,6 +194,82 @@ TEST_F(RoutesE2e, DashboardFiles_ServedFromTheUiDirectoryAndNothingElse) {
   auto docs = call("GET", "/api/docs", "");
   EXPECT_EQ(docs.status, 200);
   EXPECT_NE(docs.raw.find("API reference"), std::string::npos);
+}
+
+// What the dashboard's station list and live chart ask for.
+TEST_F(RoutesE2e, StationList_FiltersBySiteProtocolAndText) {
+  ASSERT_EQ(call("POST", "/api/v1/sites", CsmsProcess::kToken).status, 400);
+  ASSERT_EQ(http(server_->api_port(), "POST", "/api/v1/sites",
+                 json{{"id", "DEPOT"}, {"name", "Depot"}, {"limit_a", 100}})
+                .status,
+            201);
+  for (auto [id, name, site] :
+       {std::tuple{"RT-A", "Harbour North", true}, std::tuple{"RT-B", "harbour south", false},
+        std::tuple{"RT-C", "Airport", true}}) {
+    json body = {{"id", id}, {"name", name}};
+    if (site) body["site_id"] = "DEPOT";
+    ASSERT_EQ(http(server_->api_port(), "POST", "/api/v1/stations", body).status, 201);
+  }
+  OcppClient cp(server_->ocpp_port(), "RT-C", {"ocpp2.0.1"});
+  cp.call("BootNotification",
+          {{"reason", "PowerUp"}, {"chargingStation", {{"model", "M"}, {"vendorName", "V"}}}});
+  auto ids = [&](const std::string& query) {
+    std::vector<std::string> out;
+    auto answer = call("GET", "/api/v1/stations?" + query, kViewerToken);
+    EXPECT_EQ(answer.status, 200) << query << ": " << answer.raw;
+    for (const auto& item : answer.body["items"]) out.push_back(item["id"]);
+    return out;
+  };
+  EXPECT_EQ(ids("q=HARBOUR"), (std::vector<std::string>{"RT-A", "RT-B"}));
+  EXPECT_EQ(ids("q=rt-b"), (std::vector<std::string>{"RT-B"}));
+  EXPECT_EQ(ids("site=DEPOT"), (std::vector<std::string>{"RT-A", "RT-C"}));
+  EXPECT_EQ(ids("site=DEPOT&q=air"), (std::vector<std::string>{"RT-C"}));
+  EXPECT_EQ(ids("protocol=ocpp2.0.1"), (std::vector<std::string>{"RT-C"}));
+  EXPECT_EQ(call("GET", "/api/v1/stations?protocol=ocpp3", kViewerToken).status, 400);
+  EXPECT_EQ(call("GET", "/api/v1/stations?q=" + std::string(101, 'x'), kViewerToken).status, 400);
+}
+
+TEST_F(RoutesE2e, MeterSamples_FromATime_GivesOnlyWhatIsNew) {
+  OcppClient cp(server_->ocpp_port(), "RT-M", {"ocpp1.6"});
+  cp.call("BootNotification", {{"chargePointVendor", "A"}, {"chargePointModel", "B"}});
+  const auto start = std::chrono::system_clock::now() - std::chrono::minutes(10);
+  auto started =
+      cp.call("StartTransaction",
+              {{"connectorId", 1}, {"idTag", "RT-TAG"}, {"meterStart", 0}, {"timestamp", utc(start)}});
+  ASSERT_EQ(started[0], 3) << started.dump();
+  const auto charger_id = started[2]["transactionId"].get<int>();
+  for (int minute = 1; minute <= 4; ++minute) {
+    auto answer = cp.call("MeterValues", {{"connectorId", 1},
+                                          {"transactionId", charger_id},
+                                          {"meterValue",
+                                           {{{"timestamp", utc(start + std::chrono::minutes(minute))},
+                                             {"sampledValue",
+                                              {{{"value", std::to_string(minute * 100)},
+                                                {"measurand", "Energy.Active.Import.Register"}}}}}}}});
+    ASSERT_EQ(answer[0], 3) << answer.dump();
+  }
+  auto list = call("GET", "/api/v1/transactions?station=RT-M", kViewerToken).body["items"];
+  ASSERT_EQ(list.size(), 1u);
+  const auto path =
+      "/api/v1/transactions/" + std::to_string(list[0]["id"].get<long long>()) + "/meter-samples";
+  auto values = [&](const std::string& target) {
+    std::vector<std::string> out;
+    auto answer = call("GET", target, kViewerToken);
+    EXPECT_EQ(answer.status, 200) << target << ": " << answer.raw;
+    for (const auto& item : answer.body["items"])
+      out.push_back(item["value"].is_string() ? item["value"].get<std::string>() : item["value"].dump());
+    return out;
+  };
+  // Meter samples are stored in batches: wait for all four.
+  auto all = values(path);
+  for (int i = 0; i < 100 && all.size() < 4; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    all = values(path);
+  }
+  auto recent = values(path + "?from=" + utc(start + std::chrono::minutes(3)));
+  EXPECT_EQ(all.size(), 4u);
+  EXPECT_EQ(recent, (std::vector<std::string>{"300", "400"}));
+  EXPECT_EQ(call("GET", path + "?from=yesterday", kViewerToken).status, 400);
 }
 
 }  // namespace

@@ -629,9 +629,8 @@ describe('operator dashboard in chromium', { timeout: 900_000 }, () => {
     await setField(page.locator(tid('invoice-field-customer_id')), customer.id);
     await setField(page.locator(tid('invoice-field-month')), month);
     await page.locator(tid('invoice-submit')).click();
-    await expectText(page, tid('invoice-result'), /INV-\d{4}-\d{6}/, 'the issued invoice in the dialog');
-    // The dialog stays open to show the outcome; the operator closes it.
-    await page.locator('dialog').getByRole('button', { name: 'Close' }).click();
+    // The dialog closes by itself; the page says what was issued and lists the new row.
+    await expectText(page, tid('invoice-result'), /INV-\d{4}-\d{6}/, 'the issued invoice above the list');
     await page.locator('dialog').waitFor({ state: 'detached' });
 
     await expectState(page, tid('invoice-row'), 'the new invoice row');
@@ -656,6 +655,87 @@ describe('operator dashboard in chromium', { timeout: 900_000 }, () => {
       throw new assert.AssertionError({ message: `${err.message}. ${await describePage(htmlPage)}` });
     });
     await screenshot(htmlPage, 'invoice.png');
+  });
+
+  // 5b ----------------------------------------------------------------------------------
+  uiTest('an admin edits a station, reserves and cancels by keyboard-friendly dialogs, and manages id tokens', async () => {
+    const id = 'UI-ADMIN-16';
+    const tag = 'UI-RESERVE-TAG';
+    await createIdToken(tag);
+    const cp = await charger(id, 'ocpp1.6', { create: { location: 'Depot E' } });
+    const reserved = [];
+    cp.client.handle('ReserveNow', ({ params }) => { reserved.push(params); return { status: 'Accepted' }; });
+    cp.client.handle('CancelReservation', () => ({ status: 'Accepted' }));
+
+    const page = await openTab({ role: 'admin' });
+    await page.goto(uiUrl(`/stations/${id}`));
+    await expectState(page, tid('station-page', { 'station-id': id }), 'the station page');
+    await expectState(page, tid('station-online', { online: 'true' }), 'the station online');
+
+    // A dialog takes focus when it opens, Escape closes it and focus returns to its opener.
+    await page.locator(tid('station-edit')).click();
+    await expectState(page, tid('station-field-name'), 'the edit form');
+    assert.ok(await page.evaluate(() => Boolean(document.activeElement?.closest('dialog'))), 'focus moved into the dialog');
+    await page.keyboard.press('Escape');
+    await page.locator('dialog').waitFor({ state: 'detached' });
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'station-edit', 'focus back on the opener');
+
+    await page.locator(tid('station-edit')).click();
+    await setField(page.locator(tid('station-field-name')), 'Bay 5 (edited)');
+    await setField(page.locator(tid('station-field-time_zone')), 'Europe/Berlin');
+    await page.locator(tid('station-save')).click();
+    await page.locator('dialog').waitFor({ state: 'detached' });
+    await expectText(page, 'h1', /Bay 5 \(edited\)/, 'the new name in the header');
+    const station = await api('GET', `/stations/${id}`);
+    assert.equal(station.json.name, 'Bay 5 (edited)', station.describe);
+    assert.equal(station.json.time_zone, 'Europe/Berlin', station.describe);
+    assert.equal(station.json.location, 'Depot E', 'fields not in the form stay');
+
+    // Reserve: the answer names the reservation and the list shows it active; cancel it.
+    await page.locator(tid('cmd-reserve')).click();
+    await setField(page.locator(tid('cmd-field-id_token')), tag);
+    await page.locator(tid('cmd-submit')).click();
+    await expectText(page, tid('cmd-result'), /Accepted[\s\S]*Reservation/, 'the reserve result');
+    assert.equal(reserved.length, 1, 'the charger got one ReserveNow');
+    assert.equal(reserved[0].idTag, tag, JSON.stringify(reserved[0]));
+    await page.keyboard.press('Escape');
+    await page.locator('dialog').waitFor({ state: 'detached' });
+    const row = `${tid('reservation-row')}[data-state="active"]`;
+    await expectState(page, row, 'the active reservation');
+    await page.locator(row).locator(tid('reservation-cancel')).click();
+    await page.locator(tid('reservation-cancel-confirm')).click();
+    await expectState(page, `${tid('reservation-row')}[data-state="cancelled"]`, 'the reservation cancelled');
+    await screenshot(page, 'station-admin.png');
+
+    // Id tokens: the nav entry, create, edit.
+    const owner = await api('POST', '/customers', { id: 'UI-C2', name: 'Grace Hopper', time_zone: 'UTC' });
+    assert.equal(owner.status, 201, owner.describe);
+    await page.locator(tid('nav-id-tokens')).click();
+    await expectState(page, tid('id-token-new'), 'the id tokens page');
+    await page.locator(tid('id-token-new')).click();
+    await setField(page.locator(tid('id-token-field-token')), 'UI-NEW-CARD');
+    await setField(page.locator(tid('id-token-field-customer_id')), 'UI-C2');
+    await page.locator(tid('id-token-save')).click();
+    await expectState(page, tid('id-token-row', { token: 'UI-NEW-CARD', status: 'Accepted' }), 'the new token row');
+    await page.locator(tid('id-token-row', { token: 'UI-NEW-CARD' })).locator(tid('id-token-edit')).click();
+    await setField(page.locator(tid('id-token-field-status')), 'Blocked');
+    await page.locator(tid('id-token-save')).click();
+    await expectState(page, tid('id-token-row', { token: 'UI-NEW-CARD', status: 'Blocked' }), 'the token blocked');
+    const token = await api('GET', '/id-tokens/UI-NEW-CARD');
+    assert.equal(token.json.status, 'Blocked', token.describe);
+    assert.equal(token.json.customer_id, 'UI-C2', token.describe);
+    assert.equal(token.json.max_concurrent_sessions, 1, token.describe);
+
+    // The navigation is reachable by keyboard: Tab from the top of a freshly loaded page reaches it.
+    await page.reload();
+    await expectState(page, tid('id-token-row'), 'the id tokens after a reload');
+    let reached = false;
+    for (let i = 0; i < 6 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = await page.evaluate(() => (document.activeElement?.getAttribute('data-testid') ?? '').startsWith('nav-'));
+    }
+    assert.ok(reached, 'a nav link takes focus within a few Tabs');
+    assert.equal(cp.chargeError, undefined);
   });
 
   // 6 -----------------------------------------------------------------------------------
@@ -738,6 +818,10 @@ describe('operator dashboard in chromium', { timeout: 900_000 }, () => {
     await page.goto(uiUrl('/alerts'));
     await expectState(page, tid('alert-row', { 'station-id': id, state: 'open' }), 'the open alert row');
     assert.equal(await page.locator(`${tid('alert-ack')}, ${tid('alert-resolve')}`).count(), 0, 'alert buttons for a viewer');
+
+    await page.goto(uiUrl('/id-tokens'));
+    await expectState(page, tid('id-token-row'), 'the id tokens, read-only');
+    assert.equal(await page.locator(`${tid('id-token-new')}, ${tid('id-token-edit')}, ${tid('id-token-delete')}`).count(), 0, 'id token buttons for a viewer');
   });
 
   // 8 -----------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import { live } from './live';
 import { renderAlerts } from './pages/alerts';
 import { renderAnalytics } from './pages/analytics';
 import { renderBilling } from './pages/billing';
+import { renderIdTokens } from './pages/id-tokens';
 import { renderOverview } from './pages/overview';
 import { renderRules } from './pages/rules';
 import { renderSession } from './pages/session';
@@ -26,6 +27,7 @@ const routes: Route[] = [
   { path: '/stations/:id', title: 'Station', nav: 'stations', page: renderStation },
   { path: '/sessions', title: 'Sessions', nav: 'sessions', page: renderSessions },
   { path: '/sessions/:id', title: 'Session', nav: 'sessions', page: renderSession },
+  { path: '/id-tokens', title: 'Id tokens', nav: 'id-tokens', page: renderIdTokens },
   { path: '/alerts', title: 'Alerts', nav: 'alerts', page: renderAlerts },
   { path: '/rules', title: 'Fault rules', nav: 'rules', page: renderRules },
   { path: '/billing', title: 'Billing', nav: 'billing', page: renderBilling },

@@ -3,7 +3,7 @@
 // when the user leaves the page: fetches, polls and stream listeners end with it.
 import { errorText, isAbort, ApiError } from './api/client';
 import type { Session } from './session';
-import { errorBox } from './ui/widgets';
+import { closeDialogs, errorBox } from './ui/widgets';
 import { replace } from './lib/dom';
 
 export interface PageContext {
@@ -68,6 +68,7 @@ export function match(routes: readonly CompiledRoute[], path: string): { route: 
 export class Router {
   private readonly routes: CompiledRoute[];
   private controller: AbortController | null = null;
+  private rendered = false;
 
   constructor(
     routes: Route[],
@@ -85,6 +86,8 @@ export class Router {
 
   async render(): Promise<void> {
     this.controller?.abort();
+    // A dialog belongs to the page it was opened on.
+    closeDialogs();
     const controller = new AbortController();
     this.controller = controller;
     const { path, query } = parseHash(location.hash);
@@ -100,7 +103,10 @@ export class Router {
     document.title = `${found.route.title} · CSMS`;
     this.onRoute(found.route);
     root.replaceChildren();
-    root.focus({ preventScroll: true });
+    // Moving between pages puts focus on the new page (screen readers announce it); a fresh
+    // load leaves it at the top, so that Tab reaches the skip link and the navigation first.
+    if (this.rendered) root.focus({ preventScroll: true });
+    this.rendered = true;
     const ctx: PageContext = {
       root,
       signal: controller.signal,

@@ -170,7 +170,10 @@ namespace csms::domain {
 
 struct StationFilter {
   std::optional<bool> online;
-  std::optional<std::string> status;  // any connector in this status
+  std::optional<std::string> status;    // any connector in this status
+  std::optional<std::string> site;      // at this site
+  std::optional<std::string> protocol;  // ocpp1.6 / ocpp2.0.1 (its last connection)
+  std::optional<std::string> text;      // in its id or name, case-insensitive
 };
 
 struct TransactionFilter {
@@ -325,8 +328,10 @@ class AdminRepository {
 
   virtual std::string list_transactions(const TransactionFilter& filter, const Page& page) = 0;
   virtual std::optional<std::string> get_transaction(std::int64_t id) = 0;
-  // A page of the transaction's meter samples in time order; nullopt: no such transaction.
-  virtual std::optional<std::string> list_meter_samples(std::int64_t transaction_id, const Page& page) = 0;
+  // A page of the transaction's meter samples in time order, from `from` on when given (a
+  // live chart asks for what is new); nullopt: no such transaction.
+  virtual std::optional<std::string> list_meter_samples(std::int64_t transaction_id, const Page& page,
+                                                        std::optional<Timestamp> from = std::nullopt) = 0;
   // Our id for a charger's transaction id on a station (remote-stop accepts either).
   virtual std::optional<std::string> ocpp_transaction_id(const std::string& station_id,
                                                          const std::string& id_or_ocpp_id) = 0;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReportRow } from '../api/types';
-import { byBucket, heatGrid, moneyByCurrency, uptimeOf, utilizationOf } from './analytics-data';
+import { byBucket, describePeaks, heatGrid, moneyByCurrency, uptimeOf, utilizationOf } from './analytics-data';
 
 describe('analytics arithmetic', () => {
   it('weights utilization by period, not by row', () => {
@@ -46,5 +46,28 @@ describe('analytics arithmetic', () => {
   it('orders buckets by their instant across offsets', () => {
     const groups = byBucket([{ bucket_start: '2026-03-29T03:00:00+02:00' }, { bucket_start: '2026-03-29T01:30:00+00:00' }]);
     expect(groups.map((g) => g.time)).toEqual([Date.parse('2026-03-29T01:00:00Z') / 1000, Date.parse('2026-03-29T01:30:00Z') / 1000]);
+  });
+});
+
+describe('peak hours', () => {
+  const rows = [
+    { weekday: 3, hour: 16, sessions_started: 1, avg_occupancy_percent: 2.8, energy_wh: 7200 },
+    { weekday: 5, hour: 23, sessions_started: 2, avg_occupancy_percent: 0.04, energy_wh: 10 },
+  ] satisfies ReportRow<'peak-hours'>[];
+
+  it('names weekday and local hour span, with the figures and the hour’s energy', () => {
+    const peaks = describePeaks([
+      { weekday: 3, hour: 16, label: 'Wednesday 16:00-17:00', avg_occupancy_percent: 2.8, sessions_started: 1 },
+      { weekday: 5, hour: 23, label: 'Friday 23:00-00:00', avg_occupancy_percent: 0.04, sessions_started: 2 },
+    ], rows);
+    expect(peaks).toEqual([
+      { rank: 1, dow: 2, hour: 16, when: 'Wednesday 16:00–17:00', occupancyPercent: 2.8, sessionsStarted: 1, energyWh: 7200 },
+      { rank: 2, dow: 4, hour: 23, when: 'Friday 23:00–00:00', occupancyPercent: 0.04, sessionsStarted: 2, energyWh: 10 },
+    ]);
+  });
+
+  it('keeps the label of an entry without weekday and hour, and copes with no peaks', () => {
+    expect(describePeaks([{ label: 'evenings' }], rows)[0]).toMatchObject({ when: 'evenings', dow: null, occupancyPercent: null });
+    expect(describePeaks(undefined, rows)).toEqual([]);
   });
 });

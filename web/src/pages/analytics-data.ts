@@ -73,3 +73,47 @@ export function heatGrid(rows: readonly ReportRow<'peak-hours'>[], metric: HeatM
   for (let dow = 0; dow < 7; dow++) for (let hour = 0; hour < 24; hour++) cells.push({ dow, hour, value: values.get(`${dow}:${hour}`) ?? 0 });
   return cells;
 }
+
+const kWeekdays = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+/** One of the report's `peaks` (documented only as objects), made readable. */
+export interface Peak {
+  rank: number;
+  /** 0 = Monday … 6 = Sunday, as the heatmap's data-dow; null when the entry does not say. */
+  dow: number | null;
+  hour: number | null;
+  /** "Wednesday 16:00–17:00" (local hour of each station's zone). */
+  when: string;
+  occupancyPercent: number | null;
+  sessionsStarted: number | null;
+  energyWh: number | null;
+}
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/**
+ * The busiest weekday-hours the server names (top three by average occupancy, ties by sessions
+ * started), with that hour's energy from the grid's rows. Entries without weekday and hour keep
+ * their label.
+ */
+export function describePeaks(peaks: readonly Record<string, unknown>[] | undefined, rows: readonly ReportRow<'peak-hours'>[]): Peak[] {
+  return (peaks ?? []).map((peak, i) => {
+    const weekday = num(peak.weekday);
+    const hour = num(peak.hour);
+    const known = weekday !== null && weekday >= 1 && weekday <= 7 && hour !== null && hour >= 0 && hour <= 23;
+    const two = (n: number) => String(n).padStart(2, '0');
+    const when = known
+      ? `${kWeekdays[weekday - 1]} ${two(hour)}:00–${two((hour + 1) % 24)}:00`
+      : typeof peak.label === 'string' ? peak.label : `peak ${i + 1}`;
+    const row = known ? rows.find((r) => r.weekday === weekday && r.hour === hour) : undefined;
+    return {
+      rank: i + 1,
+      dow: known ? weekday - 1 : null,
+      hour: known ? hour : null,
+      when,
+      occupancyPercent: num(peak.avg_occupancy_percent) ?? row?.avg_occupancy_percent ?? null,
+      sessionsStarted: num(peak.sessions_started) ?? row?.sessions_started ?? null,
+      energyWh: row?.energy_wh ?? null,
+    };
+  });
+}

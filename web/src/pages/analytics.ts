@@ -10,7 +10,7 @@ import { addDays, dateInputValue, localMidnightIso } from '../lib/time';
 import type { PageContext } from '../router';
 import { timeChart } from '../ui/chart';
 import { errorBox, field, loading, pageHeader, section, select } from '../ui/widgets';
-import { byBucket, byStation, heatGrid, moneyByCurrency, uptimeOf, utilizationOf, type HeatMetric } from './analytics-data';
+import { byBucket, byStation, describePeaks, heatGrid, moneyByCurrency, uptimeOf, utilizationOf, type HeatMetric, type Peak } from './analytics-data';
 import { simulateInto } from './tariff-sim';
 
 const kReports: [ReportName | 'what-if', string][] = [
@@ -39,7 +39,9 @@ interface Query {
 
 interface View {
   signal: AbortSignal;
-  zone: string;
+  /** The axis zone; read it only after `ready` (the station directory, fetched with the report). */
+  readonly zone: string;
+  ready: Promise<unknown>;
   query: Query;
 }
 
@@ -75,8 +77,10 @@ function chartSection(title: string, chart: HTMLElement, csv: () => string, file
 const pct = (v: number | null | undefined) => formatPercent(v ?? null);
 const num = (v: number | null | undefined) => (v === null || v === undefined ? null : Math.round(v * 100) / 100);
 
-async function fetchReport<N extends ReportName>(name: N, q: Query, signal: AbortSignal): Promise<ReportOf<N>> {
-  const doc = await apiGet('/api/v1/analytics/{report}', {
+async function fetchReport<N extends ReportName>(name: N, q: Query, view: View): Promise<ReportOf<N>> {
+  const signal = view.signal;
+  // The report and the station directory (time zones for the axes) load side by side.
+  const [doc] = await Promise.all([apiGet('/api/v1/analytics/{report}', {
     path: { report: name },
     query: {
       from: localMidnightIso(q.from),
@@ -86,7 +90,7 @@ async function fetchReport<N extends ReportName>(name: N, q: Query, signal: Abor
       threshold: name === 'uptime' ? q.threshold : undefined,
     },
     signal,
-  });
+  }), view.ready]);
   if (doc.report !== name) throw new Error(`asked for the ${name} report, the server answered with ${doc.report}`);
   return doc as ReportOf<N>;
 }
@@ -131,12 +135,18 @@ export async function renderAnalytics(ctx: PageContext): Promise<void> {
       h('button', { type: 'submit', class: 'primary' }, 'Show')),
     out,
   );
-  const directory = await allStations(ctx.signal).catch(() => null);
-  for (const id of directory?.stations.keys() ?? []) stations.append(h('option', { value: id, selected: query.stations.includes(id) }, id));
+  // Not awaited: the report does not wait for the station list (only its time axis needs the zones).
+  let directory: Awaited<ReturnType<typeof allStations>> | null = null;
+  const directoryReady = allStations(ctx.signal).then((d) => {
+    directory = d;
+    for (const id of d.stations.keys()) stations.append(h('option', { value: id, selected: query.stations.includes(id) }, id));
+  }, () => undefined);
 
   function apply(): void {
     const next = new URLSearchParams({ report: report.value, from: from.value, to: to.value, bucket: bucket.value, threshold: threshold.value });
-    for (const option of stations.selectedOptions) next.append('station', option.value);
+    // Before the station list has loaded, the stations of the address stay chosen.
+    const chosen = directory ? [...stations.selectedOptions].map((o) => o.value) : query.stations;
+    for (const id of chosen) next.append('station', id);
     ctx.setQuery(next);
     void show(readQuery(next));
   }
@@ -145,7 +155,14 @@ export async function renderAnalytics(ctx: PageContext): Promise<void> {
   let generation = 0;
   async function show(q: Query): Promise<void> {
     const mine = ++generation;
-    const view: View = { signal: ctx.signal, zone: axisZone(q.stations.length ? q.stations : (directory?.stations.keys() ?? [])), query: q };
+    const view: View = {
+      signal: ctx.signal,
+      ready: directoryReady,
+      get zone() {
+        return axisZone(q.stations.length ? q.stations : (directory?.stations.keys() ?? []));
+      },
+      query: q,
+    };
     replace(out, loading());
     try {
       const content = await renderReport(q, view);
@@ -159,15 +176,15 @@ export async function renderAnalytics(ctx: PageContext): Promise<void> {
 
 async function renderReport(q: Query, view: View): Promise<Child> {
   switch (q.report) {
-    case 'utilization': return utilization(await fetchReport('utilization', q, view.signal), view);
-    case 'energy': return energy(await fetchReport('energy', q, view.signal), view);
-    case 'peak-hours': return peakHours(await fetchReport('peak-hours', q, view.signal));
-    case 'uptime': return uptime(await fetchReport('uptime', q, view.signal), view);
-    case 'faults': return faults(await fetchReport('faults', q, view.signal));
-    case 'sessions': return sessions(await fetchReport('sessions', q, view.signal));
-    case 'revenue': return revenue(await fetchReport('revenue', q, view.signal), view);
-    case 'expansion': return expansion(await fetchReport('expansion', q, view.signal));
-    case 'maintenance': return maintenance(await fetchReport('maintenance', q, view.signal));
+    case 'utilization': return utilization(await fetchReport('utilization', q, view), view);
+    case 'energy': return energy(await fetchReport('energy', q, view), view);
+    case 'peak-hours': return peakHours(await fetchReport('peak-hours', q, view));
+    case 'uptime': return uptime(await fetchReport('uptime', q, view), view);
+    case 'faults': return faults(await fetchReport('faults', q, view));
+    case 'sessions': return sessions(await fetchReport('sessions', q, view));
+    case 'revenue': return revenue(await fetchReport('revenue', q, view), view);
+    case 'expansion': return expansion(await fetchReport('expansion', q, view));
+    case 'maintenance': return maintenance(await fetchReport('maintenance', q, view));
     case 'what-if': return whatIf(q);
   }
 }
@@ -214,46 +231,69 @@ const kDays = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday
 
 function peakHours(doc: ReportOf<'peak-hours'>): Child {
   const metric = select([['avg_occupancy_percent', 'Average occupancy %'], ['sessions_started', 'Sessions started'], ['energy_wh', 'Energy']], { 'data-testid': 'heatmap-metric' }, 'avg_occupancy_percent');
+  const peaks = describePeaks(doc.peaks, doc.rows);
   const slot = h('div');
-  const draw = () => replace(slot, heatmap(doc, metric.value as HeatMetric));
+  const draw = () => replace(slot, heatmap(doc, metric.value as HeatMetric, peaks));
   metric.addEventListener('change', draw);
   draw();
-  const peaks = (doc.peaks ?? []).map(peakText).join('; ');
   return section(
     'Peak hours: weekday × local hour, all chosen stations together',
-    h('p', { class: 'muted' }, 'Rows are weekdays with data-dow 0 = Monday … 6 = Sunday (the report’s ISO weekday minus one); columns are local hours 0–23 of each station’s zone.'),
+    h('p', { class: 'muted' }, 'Rows are weekdays (data-dow 0 = Monday … 6 = Sunday); columns are local hours 0–23, each station’s own time zone. Darker = more of the chosen measure; numbered cells are the busiest hours listed below.'),
     h('div', { class: 'filters' }, field('Shade by', metric),
       csvButton(() => toCsv(heatGrid(doc.rows, metric.value as HeatMetric), [
         { header: 'dow', value: (c) => c.dow }, { header: 'weekday', value: (c) => kDays[c.dow] }, { header: 'hour', value: (c) => c.hour }, { header: metric.value, value: (c) => c.value },
       ]), 'peak-hours.csv')),
     slot,
-    peaks ? h('p', { class: 'muted' }, `Peaks: ${peaks}`) : null,
+    peakList(peaks),
   );
 }
 
-/** A `peaks` entry (documented only as an object): its label and figures when present. */
-function peakText(peak: Record<string, unknown>): string {
-  const label = typeof peak.label === 'string' ? peak.label : `${String(peak.weekday ?? '?')} ${String(peak.hour ?? '?')}:00`;
-  const occupancy = typeof peak.avg_occupancy_percent === 'number' ? `${formatPercent(peak.avg_occupancy_percent)} occupied` : '';
-  const started = typeof peak.sessions_started === 'number' ? `${peak.sessions_started} sessions started` : '';
-  return [label, [occupancy, started].filter(Boolean).join(', ')].filter(Boolean).join(': ');
+/** Below 0.1 % but not zero: say so rather than "0.0 %". */
+function occupancyText(value: number | null): string {
+  if (value === null) return '—';
+  return value > 0 && value < 0.05 ? '< 0.1 %' : formatPercent(value);
 }
 
-function heatmap(doc: ReportOf<'peak-hours'>, metric: HeatMetric): HTMLElement {
+function peakList(peaks: readonly Peak[]): HTMLElement {
+  const plural = (n: number, one: string, many: string) => `${formatCount(n)} ${n === 1 ? one : many}`;
+  return h('div', { class: 'peaks', 'data-testid': 'peaks' },
+    h('h3', null, 'Busiest hours'),
+    peaks.length
+      ? [
+          h('p', { class: 'muted' }, 'The weekday-hours with the highest average occupancy: the share of the connectors’ available time they were occupied, over every such hour in the range (ties: more sessions started). Hours are local to each station.'),
+          h('ol', null, peaks.map((p) => h('li', { 'data-testid': 'peak', 'data-dow': p.dow ?? '', 'data-hour': p.hour ?? '' },
+            h('strong', null, p.when), ': ',
+            `${occupancyText(p.occupancyPercent)} occupied`,
+            p.sessionsStarted !== null ? ` · ${plural(p.sessionsStarted, 'session', 'sessions')} started` : '',
+            p.energyWh !== null ? ` · ${formatEnergy(p.energyWh)} delivered` : ''))),
+        ]
+      : h('p', { class: 'muted' }, 'No hour in this range had a connector occupied or a session started.'),
+  );
+}
+
+function heatmap(doc: ReportOf<'peak-hours'>, metric: HeatMetric, peaks: readonly Peak[] = []): HTMLElement {
   const cells = heatGrid(doc.rows, metric);
   const max = Math.max(0, ...cells.map((c) => c.value));
-  const text = (v: number) => (metric === 'energy_wh' ? formatEnergy(v) : metric === 'avg_occupancy_percent' ? formatPercent(v, 0) : String(v));
+  const text = (v: number) => (metric === 'energy_wh' ? formatEnergy(v) : metric === 'avg_occupancy_percent' ? occupancyText(v) : formatCount(v));
+  const rankOf = (dow: number, hour: number) => peaks.find((p) => p.dow === dow && p.hour === hour)?.rank;
+  const two = (n: number) => String(n).padStart(2, '0');
   return h('div', { class: 'table-wrap' }, h('table', { class: 'heatmap', 'data-testid': 'heatmap' },
+    h('caption', { class: 'sr-only' }, `Peak hours by ${metric === 'energy_wh' ? 'energy' : metric === 'sessions_started' ? 'sessions started' : 'average occupancy'}`),
     h('thead', null, h('tr', null, h('th', { scope: 'col' }, ''), Array.from({ length: 24 }, (_, hour) => h('th', { scope: 'col' }, String(hour))))),
     h('tbody', null, kDays.map((day, dow) => h('tr', null, h('th', { scope: 'row' }, day.slice(0, 3)),
-      cells.filter((c) => c.dow === dow).map((c) => h('td', {
-        'data-testid': 'heat-cell',
-        'data-dow': c.dow,
-        'data-hour': c.hour,
-        'data-value': c.value,
-        title: `${day} ${String(c.hour).padStart(2, '0')}:00 — ${text(c.value)}`,
-        style: `--heat: ${max > 0 ? (c.value / max).toFixed(3) : 0}`,
-      }, h('span', { class: 'sr-only' }, text(c.value)))))))));
+      cells.filter((c) => c.dow === dow).map((c) => {
+        const rank = rankOf(c.dow, c.hour);
+        return h('td', {
+          'data-testid': 'heat-cell',
+          'data-dow': c.dow,
+          'data-hour': c.hour,
+          'data-value': c.value,
+          'data-peak': rank,
+          class: rank ? 'peak' : undefined,
+          title: `${day} ${two(c.hour)}:00–${two((c.hour + 1) % 24)}:00 — ${text(c.value)}${rank ? ` (peak ${rank})` : ''}`,
+          style: `--heat: ${max > 0 ? (c.value / max).toFixed(3) : 0}`,
+        }, h('span', { class: 'sr-only' }, text(c.value)), rank ? h('span', { class: 'peak-mark', 'aria-hidden': 'true' }, String(rank)) : null);
+      }))))));
 }
 
 function uptime(doc: ReportOf<'uptime'>, view: View): Child {

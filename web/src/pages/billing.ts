@@ -8,20 +8,52 @@ import { formatDateTime, formatMoney } from '../lib/format';
 import { may } from '../lib/roles';
 import { addDays, dateInputValue, localMidnightIso } from '../lib/time';
 import type { PageContext } from '../router';
-import { errorBox, field, loadInto, loading, openDialog, pageHeader, section, setMessage, table } from '../ui/widgets';
+import { changedFields, confirmDialog, isTimeZone, textOrNull, timeZoneInput } from '../ui/forms';
+import { errorBox, field, loadInto, loading, openDialog, pageHeader, section, select, setMessage, table } from '../ui/widgets';
 import { simulateInto } from './tariff-sim';
 
 const kTabs = [
+  ['invoices', 'Invoices'],
+  ['customers', 'Customers'],
   ['tariffs', 'Tariffs'],
   ['plans', 'Plans'],
-  ['customers', 'Customers'],
-  ['invoices', 'Invoices'],
   ['cdrs', 'CDR export'],
 ] as const;
 type Tab = (typeof kTabs)[number][0];
+const kTabKey = 'csms.billing-tab';
+
+function isTab(value: string | null | undefined): value is Tab {
+  return kTabs.some(([k]) => k === value);
+}
+
+/** The tab to show for #/billing without one: the last one used in this tab, else invoices (the daily task). */
+export function defaultTab(remembered: string | null): Tab {
+  return isTab(remembered) ? remembered : 'invoices';
+}
+
+function rememberedTab(): string | null {
+  try {
+    return sessionStorage.getItem(kTabKey);
+  } catch {
+    return null;
+  }
+}
 
 export async function renderBilling(ctx: PageContext): Promise<void> {
-  const tab = (kTabs.find(([k]) => k === ctx.params.tab)?.[0] ?? 'tariffs') as Tab;
+  let tab: Tab;
+  if (isTab(ctx.params.tab)) {
+    tab = ctx.params.tab;
+  } else {
+    // #/billing (or an unknown tab): name the tab in the address so that a reload keeps it.
+    tab = defaultTab(rememberedTab());
+    const query = ctx.query.toString();
+    history.replaceState(null, '', `#/billing/${tab}${query ? `?${query}` : ''}`);
+  }
+  try {
+    sessionStorage.setItem(kTabKey, tab);
+  } catch {
+    // storage disabled: the address still names the tab
+  }
   const body = h('div');
   replace(
     ctx.root,
@@ -194,11 +226,20 @@ function planDialog(existing: Plan | null, reload: () => void): void {
 // ---- customers
 
 async function renderCustomers(ctx: PageContext, body: HTMLElement): Promise<void> {
-  const admin = may(ctx.session.role, 'post /api/v1/customers');
+  const canCreate = may(ctx.session.role, 'post /api/v1/customers');
+  const canEdit = may(ctx.session.role, 'patch /api/v1/customers/{id}');
+  const canDelete = may(ctx.session.role, 'delete /api/v1/customers/{id}');
   const list = h('div');
+  const notice = h('div', { role: 'status', 'aria-live': 'polite' });
   let rows: Customer[] = [];
   let cursor: string | null = null;
   const more = h('button', { type: 'button', onClick: () => void load(false) }, 'Load more');
+  const upsert = (customer: Customer) => {
+    const index = rows.findIndex((r) => r.id === customer.id);
+    if (index >= 0) rows[index] = customer;
+    else rows = [customer, ...rows];
+    render();
+  };
   const render = () => {
     replace(list, table(
       [
@@ -206,8 +247,25 @@ async function renderCustomers(ctx: PageContext, body: HTMLElement): Promise<voi
         { header: 'Email', cell: (c: Customer) => c.email ?? '—' },
         { header: 'Plan', cell: (c: Customer) => c.plan_id ?? '—' },
         { header: 'Time zone', cell: (c: Customer) => c.time_zone ?? '—' },
-        { header: 'Id tokens', cell: (c: Customer) => String(c.id_token_count ?? c.id_tokens?.length ?? 0), numeric: true },
-        { header: 'Sessions', cell: (c: Customer) => h('a', { href: `#/billing/invoices?customer=${encodeURIComponent(c.id)}` }, 'Invoices') },
+        { header: 'Id tokens', cell: (c: Customer) => h('a', { href: `#/id-tokens?customer=${encodeURIComponent(c.id)}` }, String(c.id_token_count ?? c.id_tokens?.length ?? 0)), numeric: true },
+        { header: 'Invoices', cell: (c: Customer) => h('a', { href: `#/billing/invoices?customer=${encodeURIComponent(c.id)}` }, 'Invoices') },
+        ...(canEdit || canDelete
+          ? [{ header: '', cell: (c: Customer) => [
+              canEdit ? h('button', { type: 'button', 'data-testid': 'customer-edit', onClick: () => customerDialog(c, upsert) }, 'Edit') : null,
+              canDelete ? h('button', { type: 'button', 'data-testid': 'customer-delete', onClick: () => confirmDialog({
+                title: `Delete customer ${c.id}`,
+                text: 'The customer record goes. Its id tokens are not deleted (they keep naming this customer id); issued invoices stay.',
+                confirmLabel: 'Delete',
+                testId: 'customer-delete-confirm',
+                onConfirm: async () => {
+                  await apiSend('delete', '/api/v1/customers/{id}', { path: { id: c.id } });
+                  rows = rows.filter((r) => r.id !== c.id);
+                  render();
+                  replace(notice, h('p', { class: 'ok-text' }, `Deleted customer ${c.id}.`));
+                },
+              }) }, 'Delete') : null,
+            ] }]
+          : []),
       ],
       rows,
       (c) => ({ 'data-testid': 'customer-row', 'data-customer-id': c.id }),
@@ -230,30 +288,69 @@ async function renderCustomers(ctx: PageContext, body: HTMLElement): Promise<voi
       if (!ctx.signal.aborted && !isAbort(error)) replace(list, errorBox(error));
     }
   };
-  replace(body, admin ? h('div', { class: 'button-row' }, h('button', { type: 'button', class: 'primary', onClick: () => customerDialog(() => void load(true)) }, 'New customer')) : null, list, more);
+  replace(body, canCreate ? h('div', { class: 'button-row' }, h('button', { type: 'button', class: 'primary', 'data-testid': 'customer-new', onClick: () => customerDialog(null, upsert) }, 'New customer')) : null, notice, list, more);
   await load(true);
 }
 
-function customerDialog(reload: () => void): void {
+/** The plans as choices of a select (the current value kept even when the list cannot be loaded). */
+async function fillPlans(control: HTMLSelectElement, current: string | null | undefined): Promise<void> {
+  try {
+    const page = await apiGet('/api/v1/plans', { query: { limit: 500 } });
+    for (const plan of page.items ?? []) {
+      if (plan.id === current) continue;
+      control.append(h('option', { value: plan.id }, plan.name ? `${plan.id} · ${plan.name}` : plan.id));
+    }
+  } catch (error) {
+    if (!isAbort(error)) control.title = `The plans could not be loaded: ${errorText(error)}`;
+  }
+}
+
+function customerDialog(existing: Customer | null, onSaved: (customer: Customer) => void): void {
+  const plan = select([['', '(none)'], ...(existing?.plan_id ? [[existing.plan_id, existing.plan_id] as [string, string]] : [])], { 'data-testid': 'customer-field-plan_id' }, existing?.plan_id ?? '');
+  void fillPlans(plan, existing?.plan_id);
   const inputs = {
-    id: h('input', { type: 'text', required: true }),
-    name: h('input', { type: 'text' }),
-    email: h('input', { type: 'email' }),
-    time_zone: h('input', { type: 'text', value: Intl.DateTimeFormat().resolvedOptions().timeZone }),
-    plan_id: h('input', { type: 'text' }),
+    id: h('input', { type: 'text', required: true, maxlength: 100, value: existing?.id ?? '', disabled: Boolean(existing), 'data-testid': 'customer-field-id', autocomplete: 'off' }),
+    name: h('input', { type: 'text', maxlength: 200, value: existing?.name ?? '', 'data-testid': 'customer-field-name' }),
+    email: h('input', { type: 'email', maxlength: 200, value: existing?.email ?? '', 'data-testid': 'customer-field-email' }),
+    time_zone: timeZoneInput(existing?.time_zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone, { required: true, 'data-testid': 'customer-field-time_zone' }),
   };
   openDialog({
-    title: 'New customer',
-    body: Object.entries(inputs).map(([name, input]) => field(name.replace('_', ' '), input)),
-    submitLabel: 'Create',
+    title: existing ? `Edit customer ${existing.id}` : 'New customer',
+    body: [
+      field('Id', inputs.id, existing ? 'The id cannot change.' : 'Up to 100 characters; invoices and id tokens refer to it.'),
+      field('Name', inputs.name),
+      field('Email', inputs.email),
+      field('Time zone', inputs.time_zone, 'Invoices count months in it.'),
+      field('Plan', plan),
+    ],
+    submitLabel: existing ? 'Save' : 'Create',
+    submitTestId: 'customer-save',
     onSubmit: async () => {
-      const customer: Customer = { id: inputs.id.value.trim() };
-      if (inputs.name.value.trim()) customer.name = inputs.name.value.trim();
-      if (inputs.email.value.trim()) customer.email = inputs.email.value.trim();
-      if (inputs.time_zone.value.trim()) customer.time_zone = inputs.time_zone.value.trim();
-      if (inputs.plan_id.value.trim()) customer.plan_id = inputs.plan_id.value.trim();
-      await apiSend('post', '/api/v1/customers', { body: customer });
-      reload();
+      const zone = inputs.time_zone.value.trim();
+      if (!isTimeZone(zone)) throw new Error(`Time zone: “${zone}” is not an IANA time zone such as Europe/Berlin.`);
+      const fields = {
+        name: textOrNull(inputs.name),
+        email: textOrNull(inputs.email),
+        time_zone: zone,
+        plan_id: textOrNull(plan),
+      };
+      if (fields.email !== null && !fields.email.includes('@')) throw new Error('Email must be an e-mail address.');
+      let saved: Customer;
+      if (existing) {
+        const patch = changedFields<Record<string, unknown>>(existing, fields);
+        if (Object.keys(patch).length === 0) return 'close';
+        // The document types the PATCH body as the whole Customer (id required); the server ignores an id.
+        saved = await apiSend('patch', '/api/v1/customers/{id}', { path: { id: existing.id }, body: { id: existing.id, ...patch } as Customer });
+      } else {
+        const id = inputs.id.value.trim();
+        if (!id) throw new Error('Id is required.');
+        const customer: Customer = { id, time_zone: zone };
+        if (fields.name) customer.name = fields.name;
+        if (fields.email) customer.email = fields.email;
+        if (fields.plan_id) customer.plan_id = fields.plan_id;
+        saved = await apiSend('post', '/api/v1/customers', { body: customer });
+      }
+      onSaved(saved);
       return 'close';
     },
   });
@@ -297,9 +394,15 @@ async function renderInvoices(ctx: PageContext, body: HTMLElement): Promise<void
     }
   };
   const generate = admin
-    ? h('button', { type: 'button', class: 'primary', 'data-testid': 'invoice-generate', onClick: () => generateDialog((invoice) => {
+    ? h('button', { type: 'button', class: 'primary', 'data-testid': 'invoice-generate', onClick: () => generateDialog(customer.value.trim(), (invoice) => {
         rows = [invoice, ...rows.filter((r) => r.id !== invoice.id)];
         render();
+        const row = list.querySelector<HTMLElement>(`[data-testid="invoice-row"][data-invoice-id="${CSS.escape(String(invoice.id))}"]`);
+        row?.classList.add('fresh');
+        row?.scrollIntoView({ block: 'nearest' });
+        replace(notice, h('p', { class: 'result ok', role: 'status', 'data-testid': 'invoice-result' },
+          `Invoice ${invoice.number} for ${invoice.customer_id}${invoice.period?.month ? `, ${invoice.period.month}` : ''}: ${formatMoney(invoice.total_incl_vat, invoice.currency)} incl. VAT. `,
+          h('button', { type: 'button', onClick: () => void openInvoiceHtml(invoice, notice) }, 'View')));
       }) }, 'Generate invoice')
     : null;
   replace(
@@ -312,9 +415,9 @@ async function renderInvoices(ctx: PageContext, body: HTMLElement): Promise<void
   await load(true);
 }
 
-function generateDialog(onIssued: (invoice: InvoiceSummary) => void): void {
+function generateDialog(customerId: string, onIssued: (invoice: InvoiceSummary) => void): void {
   const inputs: Record<keyof GenerateBody, HTMLInputElement> = {
-    customer_id: h('input', { type: 'text', required: true, 'data-testid': 'invoice-field-customer_id', autocomplete: 'off' }),
+    customer_id: h('input', { type: 'text', required: true, value: customerId, 'data-testid': 'invoice-field-customer_id', autocomplete: 'off' }),
     month: h('input', { type: 'text', required: true, pattern: '[0-9]{4}-(0[1-9]|1[0-2])', value: lastMonth(), placeholder: 'YYYY-MM', 'data-testid': 'invoice-field-month' }),
   };
   openDialog({
@@ -326,12 +429,14 @@ function generateDialog(onIssued: (invoice: InvoiceSummary) => void): void {
     ],
     submitLabel: 'Generate',
     submitTestId: 'invoice-submit',
-    onSubmit: async (dialog) => {
+    onSubmit: async () => {
       const request: GenerateBody = { customer_id: inputs.customer_id.value.trim(), month: inputs.month.value.trim() };
+      if (!request.customer_id) throw new Error('Customer id is required.');
+      if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(request.month)) throw new Error('Month must be YYYY-MM, e.g. 2026-03.');
       const invoice = await apiSend('post', '/api/v1/invoices:generate', { body: request });
+      // The list shows the new row and the page says what was issued; the dialog's job is done.
       onIssued(invoice);
-      setMessage(dialog, h('p', { class: 'ok-text', role: 'status', 'data-testid': 'invoice-result' },
-        `Invoice ${invoice.number}: ${formatMoney(invoice.total_incl_vat, invoice.currency)} incl. VAT.`));
+      return 'close';
     },
   });
 }

@@ -1,16 +1,19 @@
 // Operator commands to a station (POST /api/v1/stations/{id}/commands/{name}): one form per
-// command, fields named as the request body names them. Commands are offered only to roles
-// that may send them (not rendered at all for a viewer) and only for the station's OCPP version.
-import { apiSend, errorText } from '../api/client';
+// command, fields named as the request body names them, sensible defaults, checked before
+// sending. Commands are offered only to roles that may send them (not rendered at all for a
+// viewer) and only for the station's OCPP version (none of the version-specific ones while the
+// version is unknown: a station that never connected).
+import { apiGet, apiSend, errorText } from '../api/client';
 import type { components } from '../api/schema';
 import type { CommandAnswer, CommandName, Station } from '../api/types';
-import { h, replace } from '../lib/dom';
+import { h, replace, type Child } from '../lib/dom';
 import { formatDateTime } from '../lib/format';
 import { may, type Role } from '../lib/roles';
+import { fromLocalInput } from '../ui/forms';
 import { field, openDialog, select, setMessage } from '../ui/widgets';
 
 type S = components['schemas'];
-type Protocol = 'ocpp1.6' | 'ocpp2.0.1';
+export type Protocol = 'ocpp1.6' | 'ocpp2.0.1';
 
 /**
  * Request bodies by command. The document has schemas for some; the others are described only
@@ -27,8 +30,18 @@ interface CommandBodies {
   'set-configuration': S['SetConfigurationCommand'];
   'clear-cache': S['ClearCacheCommand'];
   'data-transfer': S['DataTransferCommand'];
+  'get-installed-certificate-ids': S['GetInstalledCertificateIdsCommand'];
+  'renew-certificate': S['RenewCertificateCommand'];
+  reserve: { id_token: string; expires_at: string; evse_id?: number; id_token_type?: string; group_id_token?: string };
+  'cancel-reservation': { reservation_id: number };
+  'send-local-list': { update?: 'differential' | 'full'; group?: string | null };
   'get-local-list-version': Record<string, never>;
+  'update-firmware': { firmware_id?: number; location?: string; retrieve_at?: string; install_at?: string; retries?: number; retry_interval_s?: number };
   'get-base-report': { report_base: string };
+  'get-report': { criteria?: string[]; keys?: string[] };
+  'set-display-message': { id: number; message: string; priority?: string; language?: string; format?: string; state?: string; start_at?: string; end_at?: string; transaction_id?: string | number };
+  'get-display-messages': { ids?: number[]; priority?: string; state?: string };
+  'clear-display-message': { id: number };
   'get-composite-schedule': { evse_id: number; duration_s: number; charging_rate_unit?: string };
   'clear-charging-profile': { profile_id?: number; evse_id?: number; purpose?: string; stack_level?: number };
   'get-transaction-status': { transaction_id?: string | number };
@@ -43,24 +56,45 @@ export interface CommandDefaults {
   openTransactionId: number | null;
 }
 
+/**
+ * How a field's text becomes its JSON value:
+ * text/select as is; int and int-list numbers; bool; list: comma-separated strings; id: our
+ * transaction id as a number, the charger's as text; minutes: an instant that many minutes from
+ * now; datetime: a datetime-local in this browser's zone; scope: see kScopeAll.
+ */
+export type FieldKind = 'text' | 'int' | 'select' | 'bool' | 'list' | 'int-list' | 'id' | 'minutes' | 'datetime' | 'scope';
+
 export interface FieldSpec {
   name: string;
   label: string;
-  kind: 'text' | 'int' | 'select' | 'bool' | 'list' | 'id';
+  kind: FieldKind;
   required?: boolean;
-  options?: readonly string[] | ((protocol: Protocol) => readonly string[]);
+  options?: readonly string[] | ((protocol: Protocol | null) => readonly string[]);
+  /** Choices loaded when the form opens (value, label); the first is preselected unless `initial` says. */
+  load?: (station: Station, signal: AbortSignal) => Promise<[string, string][]>;
   initial?: (defaults: CommandDefaults) => string;
   hint?: string;
   only?: Protocol;
+  min?: number;
+  max?: number;
+  maxLength?: number;
+  /** Allowed items of a list. */
+  allowed?: readonly string[];
 }
 
 export interface CommandSpec {
   name: OfferedCommand;
   label: string;
   description: string;
+  group: CommandGroup;
   fields: FieldSpec[];
   only?: Protocol;
+  /** Checks across fields once the body is built; a message names what is wrong. */
+  check?: (body: Record<string, unknown>) => string | null;
 }
+
+export const kGroups = ['Sessions', 'Reservations', 'Availability', 'Configuration', 'Authorization', 'Firmware and logs', 'Display messages', 'Smart charging', 'Security', 'Other'] as const;
+export type CommandGroup = (typeof kGroups)[number];
 
 /** A command whose field names are checked against its request body's type. */
 interface TypedCommandSpec<N extends OfferedCommand> extends CommandSpec {
@@ -68,16 +102,32 @@ interface TypedCommandSpec<N extends OfferedCommand> extends CommandSpec {
   fields: (FieldSpec & { name: keyof CommandBodies[N] & string })[];
 }
 
+/** The scope value of send-local-list that sends every id token (`"group": null`). */
+export const kScopeAll = '*all*';
+
 const kTrigger: Record<Protocol, readonly string[]> = {
   'ocpp1.6': ['StatusNotification', 'BootNotification', 'Heartbeat', 'MeterValues', 'DiagnosticsStatusNotification', 'FirmwareStatusNotification', 'LogStatusNotification', 'SignChargePointCertificate'],
   'ocpp2.0.1': ['StatusNotification', 'BootNotification', 'Heartbeat', 'MeterValues', 'TransactionEvent', 'LogStatusNotification', 'FirmwareStatusNotification', 'SignChargingStationCertificate', 'SignV2GCertificate', 'PublishFirmwareStatusNotification', 'SignCombinedCertificate'],
 };
+const kCertificateTypes: Record<Protocol, readonly string[]> = {
+  'ocpp1.6': ['CentralSystemRootCertificate', 'ManufacturerRootCertificate'],
+  'ocpp2.0.1': ['', 'CSMSRootCertificate', 'ManufacturerRootCertificate', 'V2GRootCertificate', 'MORootCertificate', 'V2GCertificateChain'],
+};
+const kTokenTypes = ['', 'ISO14443', 'ISO15693', 'Central', 'eMAID', 'KeyCode', 'Local', 'MacAddress', 'NoAuthorization'];
+const kMessageStates = ['', 'Charging', 'Faulted', 'Idle', 'Unavailable'];
+const kPriorities = ['NormalCycle', 'InFront', 'AlwaysFront'];
+
+/** What both versions have (for a station whose version is not known yet). */
+function common(lists: Record<Protocol, readonly string[]>): (p: Protocol | null) => readonly string[] {
+  return (p) => (p ? lists[p] : lists['ocpp1.6'].filter((x) => lists['ocpp2.0.1'].includes(x)));
+}
 
 const evse = (required: boolean, label = 'EVSE'): FieldSpec & { name: 'evse_id' } => ({
   name: 'evse_id',
   label,
   kind: 'int',
   required,
+  min: 0,
   ...(required ? { initial: (d: CommandDefaults) => String(d.evseId) } : { hint: 'Empty: the whole station.' }),
 });
 
@@ -85,73 +135,168 @@ function spec<N extends OfferedCommand>(s: TypedCommandSpec<N>): CommandSpec {
   return s;
 }
 
+/** The station's reservations that can still be cancelled, newest first. */
+async function openReservations(station: Station, signal: AbortSignal): Promise<[string, string][]> {
+  const pages = await Promise.all((['active', 'pending'] as const).map((state) => apiGet('/api/v1/reservations', { query: { station: station.id, state, limit: 100 }, signal })));
+  return pages.flatMap((p) => p.items).sort((a, b) => b.id - a.id).map((r) => [
+    String(r.id),
+    `${r.id} · ${r.id_token} · ${r.evse_id ? `EVSE ${r.evse_id}` : 'any EVSE'} · until ${formatDateTime(r.expires_at, station.time_zone, { seconds: false })} (${r.state})`,
+  ]);
+}
+
+/** Uploaded firmware images, those for the station's vendor and model first. */
+async function firmwareImages(station: Station, signal: AbortSignal): Promise<[string, string][]> {
+  const page = await apiGet('/api/v1/firmware', { query: { limit: 500 }, signal });
+  const fits = (f: S['FirmwareImage']) => (!f.vendor || f.vendor === station.vendor) && (!f.model || f.model === station.model);
+  const images = (page.items ?? []).filter((f) => f.uploaded && f.id !== undefined);
+  images.sort((a, b) => Number(fits(b)) - Number(fits(a)) || (b.id ?? 0) - (a.id ?? 0));
+  return [
+    ['', images.length ? '(none: give a URL below)' : '(no uploaded image: give a URL below)'],
+    ...images.map((f): [string, string] => [
+      String(f.id),
+      `${f.version ?? '?'} · ${f.file_name ?? ''}${f.vendor || f.model ? ` · for ${[f.vendor, f.model].filter(Boolean).join(' ')}` : ''}${fits(f) ? '' : ' (other model)'}${f.signature ? ' · signed' : ''}`,
+    ]),
+  ];
+}
+
+const isUrl = (text: unknown) => typeof text === 'string' && /^(https?|ftps?|sftp):\/\/\S+$/i.test(text);
+
 export const kCommands: readonly CommandSpec[] = [
-  spec({ name: 'remote-start', label: 'Remote start', description: 'Starts a session for an id token (RemoteStartTransaction / RequestStartTransaction).', fields: [
-    { name: 'id_token', label: 'Id token', kind: 'text', required: true },
+  // Sessions
+  spec({ name: 'remote-start', group: 'Sessions', label: 'Remote start', description: 'Starts a session for an id token (RemoteStartTransaction / RequestStartTransaction).', fields: [
+    { name: 'id_token', label: 'Id token', kind: 'text', required: true, maxLength: 36 },
     { ...evse(false), initial: (d) => String(d.evseId), hint: '1.6: the connector id.' },
   ] }),
-  spec({ name: 'remote-stop', label: 'Remote stop', description: 'Stops a running session.', fields: [
+  spec({ name: 'remote-stop', group: 'Sessions', label: 'Remote stop', description: 'Stops a running session.', fields: [
     { name: 'transaction_id', label: 'Transaction', kind: 'id', required: true, initial: (d) => (d.openTransactionId === null ? '' : String(d.openTransactionId)), hint: 'Our id or the charger’s.' },
   ] }),
-  spec({ name: 'reset', label: 'Reset', description: 'Restarts the station (2.0.1: Soft waits until idle).', fields: [
+  spec({ name: 'get-transaction-status', group: 'Sessions', label: 'Transaction status', description: 'Whether the station still has messages of a session queued.', only: 'ocpp2.0.1', fields: [
+    { name: 'transaction_id', label: 'Transaction', kind: 'id', initial: (d) => (d.openTransactionId === null ? '' : String(d.openTransactionId)) },
+  ] }),
+  // Reservations
+  spec({ name: 'reserve', group: 'Reservations', label: 'Reserve', description: 'Reserves an EVSE (or any) for an id token until the expiry (ReserveNow); the reservation is listed below.', fields: [
+    { name: 'id_token', label: 'Id token', kind: 'text', required: true, maxLength: 36 },
+    { name: 'expires_at', label: 'Reserve for (minutes)', kind: 'minutes', required: true, min: 1, max: 7 * 24 * 60, initial: () => '30', hint: 'From now.' },
+    { name: 'evse_id', label: 'EVSE', kind: 'int', min: 0, max: 1000, hint: 'Empty or 0: any EVSE (1.6: the connector id).' },
+    { name: 'id_token_type', label: 'Id token type', kind: 'select', options: kTokenTypes, only: 'ocpp2.0.1', hint: 'Empty: ISO14443 (a card).' },
+    { name: 'group_id_token', label: 'Group id token', kind: 'text', maxLength: 36, hint: 'Optional: any token of this group may use it.' },
+  ] }),
+  spec({ name: 'cancel-reservation', group: 'Reservations', label: 'Cancel reservation', description: 'Cancels one of the station’s active or pending reservations (CancelReservation).', fields: [
+    { name: 'reservation_id', label: 'Reservation', kind: 'int', required: true, load: openReservations },
+  ] }),
+  // Availability
+  spec({ name: 'reset', group: 'Availability', label: 'Reset', description: 'Restarts the station (2.0.1: Soft waits until idle).', fields: [
     { name: 'type', label: 'Type', kind: 'select', options: ['Soft', 'Hard'], required: true, initial: () => 'Soft' },
     { ...evse(false), only: 'ocpp2.0.1' },
   ] }),
-  spec({ name: 'unlock', label: 'Unlock connector', description: 'Releases the cable of a connector.', fields: [
+  spec({ name: 'unlock', group: 'Availability', label: 'Unlock connector', description: 'Releases the cable of a connector.', fields: [
     evse(true),
-    { name: 'connector_id', label: 'Connector', kind: 'int', only: 'ocpp2.0.1', initial: (d) => String(d.connectorId) },
+    { name: 'connector_id', label: 'Connector', kind: 'int', min: 1, only: 'ocpp2.0.1', initial: (d) => String(d.connectorId) },
   ] }),
-  spec({ name: 'change-availability', label: 'Change availability', description: 'Takes the station or an EVSE out of service, or back.', fields: [
+  spec({ name: 'change-availability', group: 'Availability', label: 'Change availability', description: 'Takes the station or an EVSE out of service, or back.', fields: [
     { name: 'operative', label: 'Availability', kind: 'bool', required: true, initial: () => 'false', options: ['false', 'true'], hint: 'false: Inoperative, true: Operative.' },
     evse(false),
-    { name: 'connector_id', label: 'Connector', kind: 'int', only: 'ocpp2.0.1' },
+    { name: 'connector_id', label: 'Connector', kind: 'int', min: 1, only: 'ocpp2.0.1' },
   ] }),
-  spec({ name: 'trigger-message', label: 'Trigger message', description: 'Asks the station to send a message now.', fields: [
-    { name: 'message', label: 'Message', kind: 'select', required: true, options: (p) => kTrigger[p], initial: () => 'StatusNotification' },
+  spec({ name: 'trigger-message', group: 'Availability', label: 'Trigger message', description: 'Asks the station to send a message now.', fields: [
+    { name: 'message', label: 'Message', kind: 'select', required: true, options: common(kTrigger), initial: () => 'StatusNotification' },
     evse(false),
   ] }),
-  spec({ name: 'get-configuration', label: 'Get configuration', description: 'Reads configuration keys (2.0.1: variables); the answers fill the variables below.', fields: [
+  // Configuration
+  spec({ name: 'get-configuration', group: 'Configuration', label: 'Get configuration', description: 'Reads configuration keys (2.0.1: variables); the answers fill the variables below.', fields: [
     { name: 'keys', label: 'Keys', kind: 'list', hint: 'Comma-separated; empty: all. 2.0.1: Component.Variable[.Instance].' },
   ] }),
-  spec({ name: 'set-configuration', label: 'Set configuration', description: 'Changes one configuration key (2.0.1: variable).', fields: [
+  spec({ name: 'set-configuration', group: 'Configuration', label: 'Set configuration', description: 'Changes one configuration key (2.0.1: variable).', fields: [
     { name: 'key', label: 'Key', kind: 'text', required: true },
     { name: 'value', label: 'Value', kind: 'text', required: true },
   ] }),
-  spec({ name: 'clear-cache', label: 'Clear cache', description: 'Empties the station’s authorization cache.', fields: [] }),
-  spec({ name: 'get-local-list-version', label: 'Local list version', description: 'Asks for the version of the local authorization list.', fields: [] }),
-  spec({ name: 'get-base-report', label: 'Get base report', description: 'Asks for the device model; the reports fill the variables below.', only: 'ocpp2.0.1', fields: [
+  spec({ name: 'get-base-report', group: 'Configuration', label: 'Get base report', description: 'Asks for the device model; the reports fill the variables below.', only: 'ocpp2.0.1', fields: [
     { name: 'report_base', label: 'Report', kind: 'select', required: true, options: ['ConfigurationInventory', 'FullInventory', 'SummaryInventory'], initial: () => 'ConfigurationInventory' },
   ] }),
-  spec({ name: 'get-composite-schedule', label: 'Composite schedule', description: 'The charging limits the station will apply.', fields: [
+  spec({ name: 'get-report', group: 'Configuration', label: 'Get report', description: 'Asks for part of the device model (GetReport); the reports fill the variables below.', only: 'ocpp2.0.1', fields: [
+    { name: 'keys', label: 'Variables', kind: 'list', hint: 'Comma-separated Component.Variable[.Instance], e.g. OCPPCommCtrlr.HeartbeatInterval; empty: all.' },
+    { name: 'criteria', label: 'Components that are', kind: 'list', allowed: ['Active', 'Available', 'Enabled', 'Problem'], hint: 'Comma-separated: Active, Available, Enabled, Problem; empty: any.' },
+  ] }),
+  // Authorization
+  spec({ name: 'clear-cache', group: 'Authorization', label: 'Clear cache', description: 'Empties the station’s authorization cache.', fields: [] }),
+  spec({ name: 'send-local-list', group: 'Authorization', label: 'Send local list', description: 'Sends the station its local authorization list: the first time and after a scope change whole, then only what changed since the version it confirmed.', fields: [
+    { name: 'update', label: 'Update', kind: 'select', options: ['differential', 'full'], initial: () => 'differential', hint: 'full: the whole list again.' },
+    { name: 'group', label: 'Tokens', kind: 'scope', hint: 'At most 10,000 tokens: name a group beyond that.' },
+  ] }),
+  spec({ name: 'get-local-list-version', group: 'Authorization', label: 'Local list version', description: 'Asks for the version of the local authorization list.', fields: [] }),
+  // Firmware and logs
+  spec({
+    name: 'update-firmware', group: 'Firmware and logs', label: 'Update firmware', description: 'Tells the station to download and install a firmware image: an uploaded one (served by this server) or one at a URL.', fields: [
+      { name: 'firmware_id', label: 'Image', kind: 'int', load: firmwareImages, hint: 'Uploaded images (Firmware, API); those for this vendor and model first.' },
+      { name: 'location', label: 'Or an image URL', kind: 'text', hint: 'Only without an image above.' },
+      { name: 'retrieve_at', label: 'Download in (minutes)', kind: 'minutes', required: true, min: 0, max: 60 * 24 * 30, initial: () => '0', hint: '0: now.' },
+      { name: 'retries', label: 'Retries', kind: 'int', min: 0, max: 100 },
+      { name: 'retry_interval_s', label: 'Retry interval (s)', kind: 'int', min: 0, max: 86400 },
+    ],
+    check: (body) => {
+      if (body.firmware_id === undefined && body.location === undefined) return 'Choose an image or give its URL';
+      if (body.firmware_id !== undefined && body.location !== undefined) return 'Choose an image or give a URL, not both';
+      if (body.location !== undefined && !isUrl(body.location)) return 'The image URL must start with http://, https://, ftp:// or sftp://';
+      return null;
+    },
+  }),
+  spec({ name: 'get-diagnostics', group: 'Firmware and logs', label: 'Get diagnostics', description: 'Asks for a log upload (to this server unless a location is given).', fields: [
+    { name: 'log_type', label: 'Log', kind: 'select', options: ['DiagnosticsLog', 'SecurityLog'], initial: () => 'DiagnosticsLog' },
+    { name: 'location', label: 'Upload URL', kind: 'text', hint: 'Empty: this server (see file transfers).' },
+  ], check: (body) => (body.location !== undefined && !isUrl(body.location) ? 'The upload URL must start with http://, https://, ftp:// or sftp://' : null) }),
+  // Display messages (2.0.1)
+  spec({ name: 'set-display-message', group: 'Display messages', label: 'Set display message', description: 'Shows a message on the station’s display (SetDisplayMessage); the same id replaces it.', only: 'ocpp2.0.1', fields: [
+    { name: 'id', label: 'Message id', kind: 'int', required: true, min: 0, initial: () => '1' },
+    { name: 'message', label: 'Message', kind: 'text', required: true, maxLength: 512 },
+    { name: 'priority', label: 'Priority', kind: 'select', options: kPriorities, initial: () => 'NormalCycle', hint: 'AlwaysFront: shown over everything else.' },
+    { name: 'format', label: 'Format', kind: 'select', options: ['UTF8', 'ASCII', 'HTML', 'URI'], initial: () => 'UTF8' },
+    { name: 'language', label: 'Language', kind: 'text', maxLength: 8, hint: 'RFC 5646, e.g. en or de; empty: the station’s.' },
+    { name: 'state', label: 'Only while', kind: 'select', options: kMessageStates, hint: 'Empty: in any state.' },
+    { name: 'start_at', label: 'From', kind: 'datetime', hint: 'This browser’s time; empty: now.' },
+    { name: 'end_at', label: 'Until', kind: 'datetime', hint: 'Empty: until cleared.' },
+    { name: 'transaction_id', label: 'Only during session', kind: 'id', hint: 'Our id or the charger’s; empty: any.' },
+  ], check: (body) => (typeof body.start_at === 'string' && typeof body.end_at === 'string' && body.end_at <= body.start_at ? '“Until” must be after “From”' : null) }),
+  spec({ name: 'get-display-messages', group: 'Display messages', label: 'Get display messages', description: 'Asks which messages the station shows (GetDisplayMessages); they arrive as a station report.', only: 'ocpp2.0.1', fields: [
+    { name: 'ids', label: 'Message ids', kind: 'int-list', hint: 'Comma-separated; empty: all.' },
+    { name: 'priority', label: 'Priority', kind: 'select', options: ['', ...kPriorities] },
+    { name: 'state', label: 'State', kind: 'select', options: kMessageStates },
+  ] }),
+  spec({ name: 'clear-display-message', group: 'Display messages', label: 'Clear display message', description: 'Removes a message from the station’s display (ClearDisplayMessage).', only: 'ocpp2.0.1', fields: [
+    { name: 'id', label: 'Message id', kind: 'int', required: true, min: 0, initial: () => '1' },
+  ] }),
+  // Smart charging
+  spec({ name: 'get-composite-schedule', group: 'Smart charging', label: 'Composite schedule', description: 'The charging limits the station will apply.', fields: [
     evse(true),
-    { name: 'duration_s', label: 'Duration (s)', kind: 'int', required: true, initial: () => '3600' },
+    { name: 'duration_s', label: 'Duration (s)', kind: 'int', required: true, min: 1, initial: () => '3600' },
     { name: 'charging_rate_unit', label: 'Unit', kind: 'select', options: ['', 'A', 'W'] },
   ] }),
-  spec({ name: 'clear-charging-profile', label: 'Clear charging profile', description: 'Removes charging profiles matching all the given criteria.', fields: [
+  spec({ name: 'clear-charging-profile', group: 'Smart charging', label: 'Clear charging profile', description: 'Removes charging profiles matching all the given criteria.', fields: [
     { name: 'profile_id', label: 'Profile id', kind: 'int' },
     evse(false),
     { name: 'purpose', label: 'Purpose', kind: 'select', options: ['', 'ChargePointMaxProfile', 'ChargingStationMaxProfile', 'TxDefaultProfile', 'TxProfile'] },
-    { name: 'stack_level', label: 'Stack level', kind: 'int' },
+    { name: 'stack_level', label: 'Stack level', kind: 'int', min: 0 },
   ] }),
-  spec({ name: 'get-transaction-status', label: 'Transaction status', description: 'Whether the station still has messages of a session queued.', only: 'ocpp2.0.1', fields: [
-    { name: 'transaction_id', label: 'Transaction', kind: 'id', initial: (d) => (d.openTransactionId === null ? '' : String(d.openTransactionId)) },
+  // Security
+  spec({ name: 'get-installed-certificate-ids', group: 'Security', label: 'Installed certificates', description: 'Asks which CA certificates the station has installed (GetInstalledCertificateIds).', fields: [
+    { name: 'certificate_type', label: 'Type', kind: 'select', options: (p) => (p ? kCertificateTypes[p] : kCertificateTypes['ocpp1.6']), hint: '2.0.1: empty for all types; 1.6 needs one.' },
   ] }),
-  spec({ name: 'data-transfer', label: 'Data transfer', description: 'A vendor-specific message.', fields: [
+  spec({ name: 'renew-certificate', group: 'Security', label: 'Renew certificate', description: 'Asks the station for a new client certificate signing request; the certificate this server signs is sent back (CertificateSigned).', fields: [] }),
+  // Other
+  spec({ name: 'data-transfer', group: 'Other', label: 'Data transfer', description: 'A vendor-specific message.', fields: [
     { name: 'vendor_id', label: 'Vendor id', kind: 'text', required: true },
     { name: 'message_id', label: 'Message id', kind: 'text' },
     { name: 'data', label: 'Data', kind: 'text' },
   ] }),
-  spec({ name: 'get-diagnostics', label: 'Get diagnostics', description: 'Asks for a log upload (to this server unless a location is given).', fields: [
-    { name: 'log_type', label: 'Log', kind: 'select', options: ['DiagnosticsLog', 'SecurityLog'], initial: () => 'DiagnosticsLog' },
-    { name: 'location', label: 'Upload URL', kind: 'text', hint: 'Empty: this server (see file transfers).' },
-  ] }),
 ];
 
-function protocolOf(station: Pick<Station, 'protocol'>): Protocol {
-  return station.protocol === 'ocpp2.0.1' ? 'ocpp2.0.1' : 'ocpp1.6';
+export function protocolOf(station: Pick<Station, 'protocol'>): Protocol | null {
+  return station.protocol === 'ocpp2.0.1' || station.protocol === 'ocpp1.6' ? station.protocol : null;
 }
 
-/** The commands a role may send to a station of this OCPP version; none for a viewer. */
+/**
+ * The commands a role may send to a station of this OCPP version; none for a viewer. A station
+ * that never connected (no version yet) gets only the commands both versions have.
+ */
 export function commandsFor(role: Role | null, station: Pick<Station, 'protocol'>): CommandSpec[] {
   if (!may(role, 'post /api/v1/stations/{id}/commands/{name}')) return [];
   const protocol = protocolOf(station);
@@ -163,66 +308,179 @@ export function fieldsFor(command: CommandSpec, station: Pick<Station, 'protocol
   return command.fields.filter((f) => !f.only || f.only === protocol);
 }
 
-/** The request body from the form's texts; throws a message naming the field that is wrong. */
-export function buildCommandBody(fields: readonly FieldSpec[], values: Record<string, string>): Record<string, unknown> {
+function optionsOf(f: FieldSpec, protocol: Protocol | null): readonly string[] {
+  return typeof f.options === 'function' ? f.options(protocol) : (f.options ?? []);
+}
+
+/** A value the form cannot send; `field` names the control to put focus on. */
+export class FieldError extends Error {
+  constructor(
+    message: string,
+    readonly field: string | null,
+  ) {
+    super(message);
+    this.name = 'FieldError';
+  }
+}
+
+/**
+ * The request body from the form's texts; throws a FieldError naming the field that is wrong.
+ * `now` is when "in N minutes" counts from.
+ */
+export function buildCommandBody(
+  fields: readonly FieldSpec[],
+  values: Record<string, string>,
+  options: { now?: Date; check?: CommandSpec['check']; protocol?: Protocol | null } = {},
+): Record<string, unknown> {
+  const now = options.now ?? new Date();
   const body: Record<string, unknown> = {};
+  const range = (f: FieldSpec, n: number) => {
+    if ((f.min !== undefined && n < f.min) || (f.max !== undefined && n > f.max))
+      throw new Error(`${f.label} must be ${f.min !== undefined && f.max !== undefined ? `between ${f.min} and ${f.max}` : f.min !== undefined ? `at least ${f.min}` : `at most ${f.max}`}`);
+  };
   for (const f of fields) {
+    try {
+      readField(f);
+    } catch (error) {
+      throw new FieldError(error instanceof Error ? error.message : String(error), f.name);
+    }
+  }
+  const problem = options.check?.(body);
+  if (problem) throw new FieldError(problem, null);
+  return body;
+
+  function readField(f: FieldSpec): void {
     const text = (values[f.name] ?? '').trim();
     if (text === '') {
       if (f.required) throw new Error(`${f.label} is required`);
-      continue;
+      return;
     }
+    if (f.maxLength !== undefined && text.length > f.maxLength) throw new Error(`${f.label} must be at most ${f.maxLength} characters`);
     switch (f.kind) {
       case 'int':
+      case 'minutes': {
         if (!/^-?\d+$/.test(text)) throw new Error(`${f.label} must be a whole number, not “${text}”`);
-        body[f.name] = Number(text);
+        const n = Number(text);
+        range(f, n);
+        body[f.name] = f.kind === 'int' ? n : new Date(now.getTime() + n * 60_000).toISOString();
         break;
+      }
+      case 'int-list': {
+        const items = text.split(',').map((s) => s.trim()).filter(Boolean);
+        const bad = items.find((s) => !/^\d+$/.test(s));
+        if (bad !== undefined) throw new Error(`${f.label} must be whole numbers separated by commas, not “${bad}”`);
+        body[f.name] = items.map(Number);
+        break;
+      }
       case 'bool':
         if (text !== 'true' && text !== 'false') throw new Error(`${f.label} must be true or false`);
         body[f.name] = text === 'true';
         break;
-      case 'list':
-        body[f.name] = text.split(',').map((s) => s.trim()).filter(Boolean);
+      case 'list': {
+        const items = text.split(',').map((s) => s.trim()).filter(Boolean);
+        const bad = f.allowed ? items.find((s) => !f.allowed?.includes(s)) : undefined;
+        if (bad !== undefined) throw new Error(`${f.label}: “${bad}” is not one of ${f.allowed?.join(', ')}`);
+        body[f.name] = items;
         break;
+      }
       case 'id':
         // Our transaction ids are integers; anything else is the charger's own id, sent as text.
         body[f.name] = /^\d+$/.test(text) && text.length < 16 ? Number(text) : text;
         break;
-      case 'text':
+      case 'datetime': {
+        const iso = fromLocalInput(text);
+        if (!iso) throw new Error(`${f.label} must be a date and time`);
+        body[f.name] = iso;
+        break;
+      }
+      case 'scope':
+        // Empty: the scope as before; kScopeAll: every id token (null); else a group's id token.
+        if (text === kScopeAll) body[f.name] = null;
+        else if (text.length > 36) throw new Error(`${f.label}: a group id token has at most 36 characters`);
+        else body[f.name] = text;
+        break;
       case 'select':
+        if (options.protocol !== undefined && f.options && !optionsOf(f, options.protocol).includes(text)) throw new Error(`${f.label}: “${text}” is not offered`);
+        body[f.name] = text;
+        break;
+      case 'text':
         body[f.name] = text;
         break;
     }
   }
-  return body;
 }
 
-function control(f: FieldSpec, station: Pick<Station, 'protocol'>, defaults: CommandDefaults): HTMLElement {
+interface Control {
+  element: HTMLElement;
+  value(): string;
+}
+
+function control(f: FieldSpec, station: Station, defaults: CommandDefaults, signal: AbortSignal): Control {
   const attrs = { name: f.name, 'data-testid': `cmd-field-${f.name}`, required: Boolean(f.required) };
   const initial = f.initial?.(defaults) ?? '';
-  if (f.kind === 'select' || f.kind === 'bool') {
-    const options = typeof f.options === 'function' ? f.options(protocolOf(station)) : (f.options ?? []);
-    return select(options.map((o): [string, string] => [o, o === '' ? '(any)' : f.kind === 'bool' ? (o === 'true' ? 'true (Operative)' : 'false (Inoperative)') : o]), attrs, initial);
+  if (f.load) {
+    const element = select([['', 'Loading…']], { ...attrs, disabled: true });
+    void f.load(station, signal).then((choices) => {
+      replace(element, choices.map(([value, label]) => h('option', { value, selected: value === initial }, label)));
+      if (!f.required && !choices.some(([value]) => value === '')) element.prepend(h('option', { value: '', selected: !initial }, '(none)'));
+      if (f.required && choices.length === 0) replace(element, h('option', { value: '' }, 'Nothing to choose'));
+      element.disabled = false;
+    }, (error: unknown) => {
+      if (signal.aborted) return;
+      replace(element, h('option', { value: '' }, 'Could not load the choices'));
+      element.title = errorText(error);
+    });
+    return { element, value: () => element.value };
   }
-  return h('input', { ...attrs, type: 'text', inputmode: f.kind === 'int' ? 'numeric' : undefined, value: initial, autocomplete: 'off' });
+  if (f.kind === 'select' || f.kind === 'bool') {
+    const options = optionsOf(f, protocolOf(station));
+    const element = select(options.map((o): [string, string] => [o, o === '' ? '(any)' : f.kind === 'bool' ? (o === 'true' ? 'true (Operative)' : 'false (Inoperative)') : o]), attrs, initial);
+    return { element, value: () => element.value };
+  }
+  if (f.kind === 'scope') {
+    const mode = select([['', 'as before (first time: all)'], [kScopeAll, 'all id tokens'], ['group', 'one group:']], { 'data-testid': `cmd-field-${f.name}-mode`, 'aria-label': `${f.label}: which` });
+    const group = h('input', { ...attrs, type: 'text', maxlength: 36, autocomplete: 'off', placeholder: 'group id token', 'aria-label': `${f.label}: group id token`, disabled: true });
+    mode.addEventListener('change', () => {
+      group.disabled = mode.value !== 'group';
+      if (!group.disabled) group.focus();
+    });
+    return { element: h('span', { class: 'inline-controls' }, mode, group), value: () => (mode.value === 'group' ? group.value : mode.value) };
+  }
+  if (f.kind === 'datetime') {
+    const element = h('input', { ...attrs, type: 'datetime-local', value: initial });
+    return { element, value: () => element.value };
+  }
+  const numeric = f.kind === 'int' || f.kind === 'minutes';
+  const element = h('input', { ...attrs, type: 'text', inputmode: numeric ? 'numeric' : undefined, value: initial, autocomplete: 'off', maxlength: f.maxLength });
+  return { element, value: () => element.value };
 }
 
 /** Opens the command's form; the charger's answer (or the problem) shows in cmd-result. */
-export function openCommandDialog(station: Station, command: CommandSpec, defaults: CommandDefaults, onDone: (name: string, outcome: string) => void): void {
+export function openCommandDialog(station: Station, command: CommandSpec, defaults: CommandDefaults, onDone: (name: string, outcome: string, answer: CommandAnswer | null) => void): void {
   const fields = fieldsFor(command, station);
-  const controls = fields.map((f) => ({ f, element: control(f, station, defaults) }));
+  const controller = new AbortController();
+  const controls = fields.map((f) => ({ f, control: control(f, station, defaults, controller.signal) }));
+  const result = (child: Child, ok: boolean) => h('div', { 'data-testid': 'cmd-result', class: `result ${ok ? 'ok' : 'bad'}`, role: ok ? 'status' : 'alert' }, child);
   openDialog({
     title: `${command.label} · ${station.id}`,
-    body: [h('p', { class: 'muted' }, command.description), controls.map(({ f, element }) => field(`${f.label}${f.required ? '' : ' (optional)'}`, element, f.hint))],
+    body: [
+      h('p', { class: 'muted' }, command.description),
+      controls.map(({ f, control: c }) => field(`${f.label}${f.required ? '' : ' (optional)'}`, c.element, f.hint)),
+    ],
     submitLabel: 'Send',
     submitTestId: 'cmd-submit',
+    onClose: () => controller.abort(),
+    // The form says what is wrong in cmd-result (and moves focus there), not in a browser bubble.
+    nativeValidation: false,
     onSubmit: async (dialog) => {
-      const values = Object.fromEntries(controls.map(({ f, element }) => [f.name, (element as HTMLInputElement).value]));
+      const values = Object.fromEntries(controls.map(({ f, control: c }) => [f.name, c.value()]));
       let body: Record<string, unknown>;
       try {
-        body = buildCommandBody(fields, values);
+        body = buildCommandBody(fields, values, { check: command.check, protocol: protocolOf(station) });
       } catch (error) {
-        setMessage(dialog, h('div', { 'data-testid': 'cmd-result', class: 'result bad', role: 'alert' }, errorText(error)));
+        setMessage(dialog, result(errorText(error), false));
+        const wrong = error instanceof FieldError && error.field ? controls.find(({ f }) => f.name === error.field)?.control.element : null;
+        (wrong?.matches('input, select, textarea') ? wrong : wrong?.querySelector<HTMLElement>('input:not(:disabled), select'))?.focus();
         return;
       }
       try {
@@ -231,38 +489,71 @@ export function openCommandDialog(station: Station, command: CommandSpec, defaul
           // The document's body is a union of the command schemas; the form built this one.
           body: body as never,
         });
-        setMessage(dialog, commandResult(answer));
-        onDone(command.name, answer.status);
+        setMessage(dialog, commandResult(answer, station));
+        onDone(command.name, answer.status, answer);
       } catch (error) {
-        setMessage(dialog, h('div', { 'data-testid': 'cmd-result', class: 'result bad', role: 'alert' }, errorText(error)));
-        onDone(command.name, errorText(error));
+        setMessage(dialog, result(errorText(error), false));
+        onDone(command.name, errorText(error), null);
       }
     },
   });
 }
 
-function commandResult(answer: CommandAnswer): HTMLElement {
-  const ok = /^(Accepted|Unlocked|UpToDate|Scheduled)$/i.test(answer.status);
+const kOkStatus = /^(Accepted|AcceptedCanceled|Unlocked|UpToDate|Scheduled)$/i;
+
+/** What the answer adds beyond the charger's status, in words (reservation, list version, file transfer). */
+export function answerFacts(answer: CommandAnswer, zone: string | null = null): [string, string][] {
+  const extra = answer as CommandAnswer & Record<string, unknown>;
+  const response = (answer.response ?? {}) as Record<string, unknown>;
+  const facts: [string, string][] = [];
+  const reservation = extra.reservation as { id?: unknown; state?: unknown; expires_at?: unknown } | undefined;
+  if (reservation && typeof reservation === 'object') {
+    facts.push(['Reservation', `${String(reservation.id ?? '?')} (${String(reservation.state ?? '?')})${typeof reservation.expires_at === 'string' ? ` until ${formatDateTime(reservation.expires_at, zone, { seconds: false })}` : ''}`]);
+  }
+  if (extra.list_version !== undefined) facts.push(['List version', String(extra.list_version)]);
+  if (extra.update_type !== undefined) facts.push(['Update', String(extra.update_type)]);
+  if (extra.entries_sent !== undefined) facts.push(['Entries sent', String(extra.entries_sent)]);
+  // GetLocalListVersion: 1.6 listVersion, 2.0.1 versionNumber.
+  const version = response.listVersion ?? response.versionNumber;
+  if (version !== undefined && extra.list_version === undefined) facts.push(['List version on the station', String(version)]);
+  const transfer = extra.file_transfer as { id?: unknown; state?: unknown } | undefined;
+  if (transfer && typeof transfer === 'object') facts.push(['File transfer', `${String(transfer.id ?? '?')}${transfer.state ? ` (${String(transfer.state)})` : ''}`]);
+  const info = response.statusInfo as { reasonCode?: unknown; additionalInfo?: unknown } | undefined;
+  if (info && typeof info === 'object' && info.reasonCode) facts.push(['Reason', `${String(info.reasonCode)}${info.additionalInfo ? `: ${String(info.additionalInfo)}` : ''}`]);
+  return facts;
+}
+
+function commandResult(answer: CommandAnswer, station: Station): HTMLElement {
+  const ok = kOkStatus.test(answer.status);
+  const facts = answerFacts(answer, station.time_zone);
   return h(
     'div',
     { 'data-testid': 'cmd-result', class: `result ${ok ? 'ok' : 'bad'}`, role: 'status' },
     h('strong', null, answer.status),
+    facts.length ? h('dl', { class: 'facts compact' }, facts.map(([k, v]) => [h('dt', null, k), h('dd', null, v)])) : null,
     h('details', null, h('summary', null, 'The charger’s full answer'), h('pre', null, JSON.stringify(answer.response, null, 2))),
   );
 }
 
-/** The command buttons; empty for roles that may not send commands. */
-export function commandPanel(station: Station, role: Role | null, defaults: () => CommandDefaults, log: HTMLElement): HTMLElement | null {
+/** The command buttons by group; null for roles that may not send commands. */
+export function commandPanel(station: Station, role: Role | null, defaults: () => CommandDefaults, log: HTMLElement, onAnswer?: (name: string, answer: CommandAnswer | null) => void): HTMLElement | null {
   const commands = commandsFor(role, station);
   if (commands.length === 0) return null;
-  const onDone = (name: string, outcome: string) => {
+  const onDone = (name: string, outcome: string, answer: CommandAnswer | null) => {
     log.prepend(h('li', null, `${formatDateTime(new Date(), station.time_zone)} ${name}: ${outcome}`));
+    onAnswer?.(name, answer);
   };
   const offline = station.online ? null : h('p', { class: 'warning' }, 'The station is offline: commands fail until it connects.');
-  const buttons = commands.map((c) =>
-    h('button', { type: 'button', 'data-testid': `cmd-${c.name}`, title: c.description, onClick: () => openCommandDialog(station, c, defaults(), onDone) }, c.label),
-  );
-  const panel = h('div', { class: 'commands' }, offline, h('div', { class: 'button-row' }, buttons), h('h3', null, 'Sent from this page'), log);
+  const unknown = protocolOf(station) ? null : h('p', { class: 'muted' }, 'The station never connected, so its OCPP version is unknown: only the commands both versions have are offered.');
+  const groups = kGroups.map((group) => {
+    const inGroup = commands.filter((c) => c.group === group);
+    if (inGroup.length === 0) return null;
+    return h('div', { class: 'cmd-group', role: 'group', 'aria-label': group },
+      h('h3', null, group),
+      h('div', { class: 'button-row' }, inGroup.map((c) =>
+        h('button', { type: 'button', 'data-testid': `cmd-${c.name}`, title: c.description, onClick: () => openCommandDialog(station, c, defaults(), onDone) }, c.label))));
+  });
+  const panel = h('div', { class: 'commands' }, offline, unknown, h('div', { class: 'cmd-groups' }, groups), h('h3', null, 'Sent from this page'), log);
   if (!log.firstChild) replace(log);
   return panel;
 }

@@ -9,7 +9,8 @@ import { may } from '../lib/roles';
 import { live } from '../live';
 import type { PageContext } from '../router';
 import { powerChart } from '../ui/chart';
-import { loadSeries, pollMeterChart } from '../ui/meter-poll';
+import { meterSeries } from '../lib/meter';
+import { meterFeed, pollMeterChart } from '../ui/meter-poll';
 import { badge, errorBox, loading, pageHeader, section, statusBadge, table } from '../ui/widgets';
 import { durationSeconds } from './sessions';
 
@@ -20,6 +21,13 @@ export async function renderSession(ctx: PageContext): Promise<void> {
     return;
   }
   replace(ctx.root, loading());
+  // The samples load alongside the session (they only need its id): an ended session's chart
+  // uses them as they are, a running one's poll goes on from them.
+  const chartController = new AbortController();
+  ctx.signal.addEventListener('abort', () => chartController.abort(), { once: true });
+  const feed = meterFeed(id, chartController.signal);
+  const firstSamples = feed.poll();
+  firstSamples.catch(() => undefined); // reported where it is read
   let transaction: Transaction;
   try {
     [transaction] = await Promise.all([apiGet('/api/v1/transactions/{id}', { path: { id }, signal: ctx.signal }), allStations(ctx.signal).catch(() => null)]);
@@ -32,8 +40,6 @@ export async function renderSession(ctx: PageContext): Promise<void> {
   const facts = h('div');
   const costSlot = h('div');
   const problem = h('div');
-  const chartController = new AbortController();
-  ctx.signal.addEventListener('abort', () => chartController.abort(), { once: true });
   const chart = powerChart(zone, chartController.signal);
   const reprice = may(ctx.session.role, 'post /api/v1/transactions/{id}:reprice')
     ? h('button', { type: 'button', onClick: () => void doReprice() }, 'Price again')
@@ -63,7 +69,7 @@ export async function renderSession(ctx: PageContext): Promise<void> {
   }
 
   if (transaction.state === 'open') {
-    void pollMeterChart(id, chart, chartController.signal, () => problem.replaceChildren(), (message) => replace(problem, errorBox(message)));
+    void pollMeterChart(id, chart, chartController.signal, () => problem.replaceChildren(), (message) => replace(problem, errorBox(message)), { feed, first: firstSamples });
     live.onStation((event) => {
       if (event.kind !== 'transaction.ended' || event.transaction_id !== id) return;
       // The session is over: one last chart, then the priced document.
@@ -75,7 +81,7 @@ export async function renderSession(ctx: PageContext): Promise<void> {
     }, ctx.signal);
   } else {
     try {
-      chart.update(await loadSeries(id, ctx.signal));
+      chart.update(meterSeries(await firstSamples));
     } catch (error) {
       if (!ctx.signal.aborted && !isAbort(error)) replace(problem, errorBox(error));
     }

@@ -11,13 +11,26 @@ import { applyStationEvent } from '../stations-live';
 import { powerChart } from '../ui/chart';
 import { lastValue, pollMeterChart } from '../ui/meter-poll';
 import { errorBox, loadInto, loading, onlineBadge, pageHeader, section, statusBadge, table } from '../ui/widgets';
+import { may, type Role } from '../lib/roles';
 import { commandPanel } from './commands';
+import { certificatesSection, localListSection, reservationTable, stationDialog } from './station-admin';
 import { actorOf, alertTable } from './alerts';
 import type { Cost } from '../api/types';
 
 export async function renderStation(ctx: PageContext): Promise<void> {
   const id = ctx.params.id ?? '';
   replace(ctx.root, loading());
+  // Everything the first screen needs starts at once: the lists are by station id, they do not
+  // wait for the station document.
+  const quiet = <T,>(promise: Promise<T>) => {
+    promise.catch(() => undefined); // read (and reported) below; never an unhandled rejection
+    return promise;
+  };
+  const first = {
+    open: quiet(apiGet('/api/v1/transactions', { query: { station: id, state: 'open', limit: 20 }, signal: ctx.signal })),
+    recent: quiet(apiGet('/api/v1/transactions', { query: { station: id, limit: 10 }, signal: ctx.signal })),
+    alerts: quiet(apiGet('/api/v1/alerts', { query: { station: id, limit: 20 }, signal: ctx.signal })),
+  };
   let station: Station;
   try {
     station = await apiGet('/api/v1/stations/{id}', { path: { id }, signal: ctx.signal });
@@ -32,13 +45,25 @@ export async function renderStation(ctx: PageContext): Promise<void> {
   const current = h('div', { class: 'current-sessions' });
   const recent = h('div');
   const alerts = h('div');
+  const reservations = h('div');
   const commandLog = h('ul', { class: 'command-log' });
+  const commandSlot = h('div');
   let openTransactions: Transaction[] = [];
-  const commands = commandPanel(station, ctx.session.role, () => ({
-    evseId: firstEvse(station),
-    connectorId: 1,
-    openTransactionId: openTransactions[0]?.id ?? null,
-  }), commandLog);
+  let commandsBuiltFor = '';
+  const renderCommands = () => {
+    // Again when the station connects: its OCPP version decides which commands apply.
+    const key = `${station.protocol ?? ''}/${station.online}`;
+    if (key === commandsBuiltFor) return;
+    commandsBuiltFor = key;
+    const commands = commandPanel(station, ctx.session.role, () => ({
+      evseId: firstEvse(station),
+      connectorId: 1,
+      openTransactionId: openTransactions[0]?.id ?? null,
+    }), commandLog, (name) => {
+      if (name === 'reserve' || name === 'cancel-reservation') void loadReservations();
+    });
+    replace(commandSlot, commands ? section('Commands', commands) : null);
+  };
 
   const page = h('div', { 'data-testid': 'station-page', 'data-station-id': station.id });
   replace(ctx.root, page);
@@ -46,36 +71,48 @@ export async function renderStation(ctx: PageContext): Promise<void> {
     header,
     section('EVSEs and connectors', connectors),
     section('Session in progress', current),
-    commands ? section('Commands', commands) : null,
+    commandSlot,
     h('div', { class: 'grid-2' }, section('Recent sessions', recent), section('Alerts', alerts)),
+    section('Reservations', reservations),
+    localListSection(station, ctx.signal),
+    certificatesSection(station, ctx.session.role, ctx.signal),
     variablesSection(station, ctx.signal),
   ]);
 
   const renderStatic = () => {
-    replace(header, stationHeader(station));
+    replace(header, stationHeader(station, ctx.session.role, (saved, zoneChanged) => {
+      station = Object.assign(station, saved);
+      // Every time on the page is in the station's zone: the router draws the page again.
+      if (zoneChanged) window.dispatchEvent(new HashChangeEvent('hashchange'));
+      else renderStatic();
+    }));
     replace(connectors, connectorCards(station));
+    renderCommands();
   };
   renderStatic();
 
   const sessionViews = new Map<number, SessionView>();
-  const loadCurrent = async () => {
-    try {
-      const page = await apiGet('/api/v1/transactions', { query: { station: station.id, state: 'open', limit: 20 }, signal: ctx.signal });
-      openTransactions = page.items;
-      for (const [tid, view] of sessionViews) {
-        if (!openTransactions.some((t) => t.id === tid)) {
-          view.stop();
-          sessionViews.delete(tid);
-        }
+  const showCurrent = (items: Transaction[]) => {
+    openTransactions = items;
+    for (const [tid, view] of sessionViews) {
+      if (!openTransactions.some((t) => t.id === tid)) {
+        view.stop();
+        sessionViews.delete(tid);
       }
-      for (const t of openTransactions) if (!sessionViews.has(t.id)) sessionViews.set(t.id, currentSession(t, zone, ctx.signal));
-      replace(current, openTransactions.length ? [...sessionViews.values()].map((v) => v.element) : h('p', { class: 'muted' }, 'No session in progress.'));
+    }
+    for (const t of openTransactions) if (!sessionViews.has(t.id)) sessionViews.set(t.id, currentSession(t, zone, ctx.signal));
+    replace(current, openTransactions.length ? [...sessionViews.values()].map((v) => v.element) : h('p', { class: 'muted' }, 'No session in progress.'));
+  };
+  const loadCurrent = async (preloaded?: Promise<{ items: Transaction[] }>) => {
+    try {
+      const page = await (preloaded ?? apiGet('/api/v1/transactions', { query: { station: station.id, state: 'open', limit: 20 }, signal: ctx.signal }));
+      if (!ctx.signal.aborted) showCurrent(page.items);
     } catch (error) {
       if (!ctx.signal.aborted && !isAbort(error)) replace(current, errorBox(error));
     }
   };
-  const loadRecent = () =>
-    loadInto(recent, ctx.signal, () => apiGet('/api/v1/transactions', { query: { station: station.id, limit: 10 }, signal: ctx.signal }), (p) => recentTable(p.items, zone), { quiet: recent.hasChildNodes() });
+  const loadRecent = (preloaded?: Promise<{ items: Transaction[] }>) =>
+    loadInto(recent, ctx.signal, () => preloaded ?? apiGet('/api/v1/transactions', { query: { station: station.id, limit: 10 }, signal: ctx.signal }), (p) => recentTable(p.items, zone), { quiet: recent.hasChildNodes() });
   const stationAlerts: Alert[] = [];
   const upsertAlert = (alert: Alert) => {
     const index = stationAlerts.findIndex((a) => a.id === alert.id);
@@ -85,13 +122,17 @@ export async function renderStation(ctx: PageContext): Promise<void> {
   };
   const alertView = () => alertTable(stationAlerts, ctx.session.role, { compact: true, onChange: upsertAlert, zoneOf: () => zone, actor: actorOf(ctx) });
   const renderAlerts = () => replace(alerts, alertView());
-  const loadAlerts = () =>
-    loadInto(alerts, ctx.signal, () => apiGet('/api/v1/alerts', { query: { station: station.id, limit: 20 }, signal: ctx.signal }), (p) => {
+  const loadAlerts = (preloaded?: Promise<{ items: Alert[] }>) =>
+    loadInto(alerts, ctx.signal, () => preloaded ?? apiGet('/api/v1/alerts', { query: { station: station.id, limit: 20 }, signal: ctx.signal }), (p) => {
       stationAlerts.splice(0, stationAlerts.length, ...p.items);
       return alertView();
     });
+  const loadReservations = () =>
+    loadInto(reservations, ctx.signal, () => apiGet('/api/v1/reservations', { query: { station: station.id, limit: 10 }, signal: ctx.signal }),
+      (p) => reservationTable(p.items, station, ctx.session.role, () => void loadReservations()), { quiet: reservations.hasChildNodes() });
 
-  await Promise.all([loadCurrent(), loadRecent(), loadAlerts()]);
+  void loadReservations();
+  await Promise.all([loadCurrent(first.open), loadRecent(first.recent), loadAlerts(first.alerts)]);
 
   live.onStation((event) => {
     if (event.kind === 'resync') {
@@ -106,6 +147,8 @@ export async function renderStation(ctx: PageContext): Promise<void> {
     if (event.kind === 'transaction.started' || event.kind === 'transaction.ended') {
       void loadCurrent();
       void loadRecent();
+      // A reservation is used by the session that names it.
+      void loadReservations();
       return;
     }
     if (applyStationEvent(station, event)) renderStatic();
@@ -122,10 +165,10 @@ function firstEvse(station: Station): number {
   return available?.evse_id ?? station.evses[0]?.evse_id ?? 1;
 }
 
-function stationHeader(station: Station): HTMLElement {
+function stationHeader(station: Station, role: Role | null, onSaved: (saved: Station, zoneChanged: boolean) => void): HTMLElement {
   const zone = station.time_zone;
   const facts: [string, string][] = [
-    ['Location', station.location ?? '—'],
+    ['Location', [station.location, station.latitude !== null && station.longitude !== null ? `(${station.latitude}, ${station.longitude})` : ''].filter(Boolean).join(' ') || '—'],
     ['Protocol', station.protocol ?? 'never connected'],
     ['Time zone', zone],
     ['Vendor / model', [station.vendor, station.model].filter(Boolean).join(' ') || '—'],
@@ -139,10 +182,13 @@ function stationHeader(station: Station): HTMLElement {
     ['Last boot', `${formatDateTime(station.last_boot_at, zone)}${station.last_boot_reason ? ` (${station.last_boot_reason})` : ''}`],
     ['Registration', station.registration],
   ];
+  const edit = may(role, 'patch /api/v1/stations/{id}')
+    ? h('button', { type: 'button', 'data-testid': 'station-edit', onClick: () => stationDialog(station, onSaved) }, 'Edit station')
+    : null;
   return h(
     'div',
     null,
-    pageHeader(station.name ? `${station.id} · ${station.name}` : station.id, onlineBadge(station.online, 'station-online'), station.status ? statusBadge(station.status) : null),
+    pageHeader(station.name ? `${station.id} · ${station.name}` : station.id, onlineBadge(station.online, 'station-online'), station.status ? statusBadge(station.status) : null, edit),
     h('dl', { class: 'facts' }, facts.map(([k, v]) => [h('dt', null, k), h('dd', null, v)])),
   );
 }

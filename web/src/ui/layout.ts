@@ -7,6 +7,7 @@ export const kNav = [
   ['overview', 'Overview'],
   ['stations', 'Stations'],
   ['sessions', 'Sessions'],
+  ['id-tokens', 'Id tokens'],
   ['alerts', 'Alerts'],
   ['rules', 'Fault rules'],
   ['billing', 'Billing'],

@@ -1,23 +1,23 @@
-// Keeps a session's power chart current: all meter samples every 2.5 s while the session runs.
-// The samples endpoint pages with an opaque cursor and has no "since", so each poll reads the
-// whole (small) list again.
-import { apiGet, errorText, fetchAll, isAbort } from '../api/client';
+// Keeps a session's power chart current while the session runs: every 2.5 s the samples that
+// are new since the last read (lib/meter-feed.ts: `from`, or the keyset cursor on a server
+// without it).
+import { apiGet, errorText, isAbort } from '../api/client';
+import type { MeterSample } from '../api/types';
+import { MeterFeed } from '../lib/meter-feed';
 import { meterSeries, type MeterSeries } from '../lib/meter';
 import type { PowerChart } from './chart';
 
 export const kPollMs = 2500;
 
-export async function loadSeries(transactionId: number, signal: AbortSignal): Promise<MeterSeries> {
-  const { items } = await fetchAll(
-    (cursor) => apiGet('/api/v1/transactions/{id}/meter-samples', { path: { id: transactionId }, query: { limit: 10000, cursor }, signal }),
-    10,
-  );
-  return meterSeries(items);
+export function meterFeed(transactionId: number, signal: AbortSignal): MeterFeed {
+  return new MeterFeed((query) =>
+    apiGet('/api/v1/transactions/{id}/meter-samples', { path: { id: transactionId }, query, signal }));
 }
 
 /**
  * Polls until `signal` aborts. `onSeries` hears each new series, `onError` each failure (the
- * poll goes on: a lost answer should not freeze the chart for good).
+ * poll goes on: a lost answer should not freeze the chart for good). The chart is drawn again
+ * only when a sample was added.
  */
 export async function pollMeterChart(
   transactionId: number,
@@ -25,14 +25,29 @@ export async function pollMeterChart(
   signal: AbortSignal,
   onSeries: (series: MeterSeries) => void,
   onError: (message: string) => void,
+  /** A feed whose first read already started (the page asked for it with its other requests). */
+  started?: { feed: MeterFeed; first: Promise<MeterSample[]> },
 ): Promise<void> {
+  const feed = started?.feed ?? meterFeed(transactionId, signal);
+  let pending: Promise<MeterSample[]> | null = started?.first ?? null;
+  let drawn = -1;
+  let lastTime = '';
+  let series: MeterSeries | null = null;
   while (!signal.aborted) {
     try {
-      const series = await loadSeries(transactionId, signal);
+      const samples = await (pending ?? feed.poll());
+      pending = null;
       if (signal.aborted) return;
-      chart.update(series);
+      const newest = samples.length ? samples[samples.length - 1]!.timestamp : '';
+      if (!series || samples.length !== drawn || newest !== lastTime) {
+        drawn = samples.length;
+        lastTime = newest;
+        series = meterSeries(samples);
+        chart.update(series);
+      }
       onSeries(series);
     } catch (error) {
+      pending = null;
       if (signal.aborted || isAbort(error)) return;
       onError(`Meter values could not be loaded: ${errorText(error)}`);
     }

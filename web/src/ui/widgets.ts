@@ -133,30 +133,85 @@ export interface DialogOptions {
   submitTestId?: string;
   /** Runs on submit; the dialog stays open to show the outcome unless it returns 'close'. */
   onSubmit: (dialog: HTMLDialogElement) => Promise<'close' | void>;
+  /** A dialog that only shows something: no submit button. */
+  readOnly?: boolean;
+  /** Runs once the dialog has closed (Escape, "Close" or after a submit). */
+  onClose?: () => void;
+  /** false: onSubmit checks the fields itself (and says what is wrong in the dialog). */
+  nativeValidation?: boolean;
+}
+
+let dialogCount = 0;
+
+/** The first control of the dialog's body, else its submit button, else "Close". */
+function initialFocus(dialog: HTMLDialogElement): HTMLElement | null {
+  return (
+    dialog.querySelector<HTMLElement>('[autofocus]') ??
+    dialog.querySelector<HTMLElement>('.dialog-body :is(input:not([type=hidden]), select, textarea):not(:disabled)') ??
+    dialog.querySelector<HTMLElement>('.dialog-actions button')
+  );
 }
 
 /**
- * A modal <dialog> with a form. Escape and "Close" dismiss it; focus returns to what opened it.
- * Errors of onSubmit are shown inside the dialog (data-testid="error").
+ * Where focus goes back to when a dialog closes: the opener, or (when the list it was in has been
+ * drawn again) the element that took its place, else the page's main region.
+ */
+export function returnFocusTarget(opener: HTMLElement | null): HTMLElement | null {
+  if (opener?.isConnected) return opener;
+  const testId = opener?.dataset.testid;
+  if (opener && testId) {
+    const row = opener.closest<HTMLElement>('[data-testid][data-testid$="-row"]');
+    const keys = row ? Object.entries(row.dataset).filter(([k]) => k !== 'testid') : [];
+    const rowSelector = row ? `[data-testid="${CSS.escape(row.dataset.testid ?? '')}"]${keys.map(([k, v]) => `[data-${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}="${CSS.escape(v ?? '')}"]`).join('')} ` : '';
+    const same = document.querySelector<HTMLElement>(`${rowSelector}[data-testid="${CSS.escape(testId)}"]`);
+    if (same) return same;
+  }
+  return document.getElementById('main');
+}
+
+/** Closes every open dialog (the page under them is being replaced). */
+export function closeDialogs(): void {
+  for (const dialog of document.querySelectorAll('dialog')) if (dialog.open) dialog.close();
+}
+
+/**
+ * A modal <dialog> with a form. Escape and "Close" dismiss it; focus moves to its first control
+ * when it opens and returns to what opened it when it closes. Errors of onSubmit are shown inside
+ * the dialog (data-testid="error").
  */
 export function openDialog(options: DialogOptions): HTMLDialogElement {
-  const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+  const opener = document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement : null;
+  const titleId = `dialog-title-${++dialogCount}`;
   const message = h('div', { class: 'dialog-message', 'aria-live': 'polite' });
-  const submit = h('button', { type: 'submit', class: 'primary', 'data-testid': options.submitTestId }, options.submitLabel);
+  const submit = options.readOnly ? null : h('button', { type: 'submit', class: 'primary', 'data-testid': options.submitTestId }, options.submitLabel);
   const form = h(
     'form',
-    { method: 'dialog' },
-    h('h2', null, options.title),
+    { method: 'dialog', novalidate: true },
+    h('h2', { id: titleId }, options.title),
     h('div', { class: 'dialog-body' }, options.body),
     message,
-    h('div', { class: 'dialog-actions' }, submit, h('button', { type: 'button', onClick: () => dialog.close() }, 'Close')),
+    h('div', { class: 'dialog-actions' }, submit, h('button', { type: 'button', 'data-testid': 'dialog-close', onClick: () => dialog.close() }, 'Close')),
   );
-  const dialog = h('dialog', { 'aria-label': options.title }, form);
+  const dialog = h('dialog', { 'aria-labelledby': titleId, 'aria-modal': 'true' }, form);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
+    if (submit?.disabled) return;
+    // The browser's own checks first (required, pattern, type=email): they name the field.
+    if (options.nativeValidation !== false && !form.checkValidity()) {
+      form.reportValidity();
+      return;
+    }
     void run();
   });
+  // Escape closes even while a request runs (its answer is then dropped with the dialog).
+  dialog.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && !event.defaultPrevented && dialog.open) {
+      event.preventDefault();
+      dialog.close();
+    }
+  });
   async function run(): Promise<void> {
+    if (!submit) return;
     submit.disabled = true;
     replace(message, loading('Sending…'));
     try {
@@ -171,10 +226,12 @@ export function openDialog(options: DialogOptions): HTMLDialogElement {
   }
   dialog.addEventListener('close', () => {
     dialog.remove();
-    opener?.focus();
+    returnFocusTarget(opener)?.focus();
+    options.onClose?.();
   });
   document.body.appendChild(dialog);
   dialog.showModal();
+  initialFocus(dialog)?.focus();
   return dialog;
 }
 

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# bench/dashboard.sh [STATIONS] [DAYS] [RUNS]: seeds a synthetic history (default 500
+# stations x 365 days, as bench/analytics.sh), serves the dashboard from a Release build and
+# opens each page RUNS times (default 5) in a fresh Chromium tab: the median time from
+# navigation start to the page showing its data. Writes docs/PERFORMANCE.md (section
+# dashboard). DASHBOARD_REUSE=1 keeps the database an earlier run seeded.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+STATIONS=${1:-500}
+DAYS=${2:-365}
+RUNS=${3:-5}
+
+bench_init dashboard
+log "building the dashboard (Release tree)"
+cmake --build "$BENCH_BUILD" --target ui >>"$BENCH_DIR/build.log" 2>&1
+ensure_packages chromium
+(cd "$ROOT/tests/ui" && npm ci --no-audit --no-fund --loglevel=error)
+if [ "${DASHBOARD_REUSE:-0}" = 1 ]; then
+  pg_ensure "$BENCH_PG_NAME" "$BENCH_PG_PORT" >/dev/null
+  BENCH_DB=bench_dashboard
+  BENCH_DB_URL="postgresql://csms@127.0.0.1:$BENCH_PG_PORT/$BENCH_DB"
+  "$CSMS_BIN" migrate --database.url="$BENCH_DB_URL" >/dev/null
+  seed_out="reused the database of an earlier run"
+else
+  bench_database
+  log "seeding $STATIONS stations x $DAYS days (and rebuilding the rollups)"
+  seed_out=$("$CSMS_BIN" seed --stations="$STATIONS" --days="$DAYS" --rebuild --database.url="$BENCH_DB_URL" \
+    --log.level=warn 2>/dev/null)
+fi
+echo "$seed_out"
+sizes=$(psql_bench -c "SELECT (SELECT count(*) FROM stations) || ' stations, ' ||
+  (SELECT count(*) FROM transactions) || ' sessions, ' || (SELECT count(*) FROM meter_samples) || ' meter samples, ' ||
+  (SELECT count(*) FROM alerts) || ' alerts'")
+log "$sizes"
+
+bench_server_start --analytics.refresh_s=3600 --api.ui_dir="$BENCH_BUILD/ui"
+figures=$(node "$ROOT/bench/dashboard_tti.mjs" "http://127.0.0.1:$BENCH_API_PORT/ui/" "$BENCH_TOKEN" SEED-1 "$RUNS")
+bench_server_stop
+echo "$figures" | jq -r '.[] | "\(.page): median \(.median_ms) ms, slowest \(.max_ms) ms"'
+
+body="$BENCH_DIR/section.md"
+{
+  echo "## Dashboard: time to interactive over a seeded year"
+  echo
+  echo "Command: \`$(bench_command "$@")\` (each page opened $RUNS times in a fresh headless Chromium tab at"
+  echo "1280×800, nothing cached; from navigation start to the page's data on screen and nothing loading)"
+  echo
+  machine_details
+  echo "- data: $sizes"
+  echo
+  echo "| page | median | slowest |"
+  echo "|---|---:|---:|"
+  echo "$figures" | jq -r '.[] | "| \(.page) | \(.median_ms) ms | \(.max_ms) ms |"'
+  echo
+  echo "Target (issue 18): every page under 300 ms to interactive on the seeded year. The browser, the"
+  echo "server and PostgreSQL share the machine's cores."
+} >"$body"
+bench_write_section dashboard "$body"
