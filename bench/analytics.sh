@@ -11,19 +11,7 @@ DAYS=${2:-365}
 RUNS=${3:-5}
 
 bench_init analytics
-if [ "${ANALYTICS_REUSE:-0}" = 1 ]; then
-  pg_ensure "$BENCH_PG_NAME" "$BENCH_PG_PORT" >/dev/null
-  BENCH_DB=bench_analytics
-  BENCH_DB_URL="postgresql://csms@127.0.0.1:$BENCH_PG_PORT/$BENCH_DB"
-  "$CSMS_BIN" migrate --database.url="$BENCH_DB_URL" >/dev/null
-  seed_out="reused the database of an earlier run"
-else
-  bench_database
-  log "seeding $STATIONS stations x $DAYS days (and rebuilding the rollups)"
-  seed_out=$("$CSMS_BIN" seed --stations="$STATIONS" --days="$DAYS" --rebuild --database.url="$BENCH_DB_URL" \
-    --log.level=warn 2>/dev/null)
-fi
-echo "$seed_out"
+bench_seeded_database "$STATIONS" "$DAYS" "${ANALYTICS_REUSE:-0}"
 sizes=$(psql_bench -c "SELECT (SELECT count(*) FROM transactions) || ' sessions, ' ||
   (SELECT count(*) FROM meter_samples) || ' meter samples, ' || (SELECT count(*) FROM status_history) ||
   ' status changes, ' || (SELECT count(*) FROM analytics_hourly) || ' hourly and ' ||

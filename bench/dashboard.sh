@@ -15,19 +15,7 @@ log "building the dashboard (Release tree)"
 cmake --build "$BENCH_BUILD" --target ui >>"$BENCH_DIR/build.log" 2>&1
 ensure_packages chromium
 (cd "$ROOT/tests/ui" && npm ci --no-audit --no-fund --loglevel=error)
-if [ "${DASHBOARD_REUSE:-0}" = 1 ]; then
-  pg_ensure "$BENCH_PG_NAME" "$BENCH_PG_PORT" >/dev/null
-  BENCH_DB=bench_dashboard
-  BENCH_DB_URL="postgresql://csms@127.0.0.1:$BENCH_PG_PORT/$BENCH_DB"
-  "$CSMS_BIN" migrate --database.url="$BENCH_DB_URL" >/dev/null
-  seed_out="reused the database of an earlier run"
-else
-  bench_database
-  log "seeding $STATIONS stations x $DAYS days (and rebuilding the rollups)"
-  seed_out=$("$CSMS_BIN" seed --stations="$STATIONS" --days="$DAYS" --rebuild --database.url="$BENCH_DB_URL" \
-    --log.level=warn 2>/dev/null)
-fi
-echo "$seed_out"
+bench_seeded_database "$STATIONS" "$DAYS" "${DASHBOARD_REUSE:-0}"
 sizes=$(psql_bench -c "SELECT (SELECT count(*) FROM stations) || ' stations, ' ||
   (SELECT count(*) FROM transactions) || ' sessions, ' || (SELECT count(*) FROM meter_samples) || ' meter samples, ' ||
   (SELECT count(*) FROM alerts) || ' alerts'")

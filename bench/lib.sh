@@ -74,6 +74,25 @@ bench_database() {
   log "database: $BENCH_DB_URL"
 }
 
+# bench_seeded_database <stations> <days> <reuse>: this run's database with a synthetic
+# history (csms seed, rollups rebuilt), or with reuse=1 the one an earlier run seeded (seeding
+# a year takes minutes). Sets seed_out to what seeding printed.
+bench_seeded_database() {
+  if [ "$3" = 1 ]; then
+    pg_ensure "$BENCH_PG_NAME" "$BENCH_PG_PORT" >/dev/null
+    BENCH_DB="bench_${BENCH_NAME//-/_}"
+    BENCH_DB_URL="postgresql://csms@127.0.0.1:$BENCH_PG_PORT/$BENCH_DB"
+    "$CSMS_BIN" migrate --database.url="$BENCH_DB_URL" >/dev/null
+    seed_out="reused the database of an earlier run"
+  else
+    bench_database
+    log "seeding $1 stations x $2 days (and rebuilding the rollups)"
+    seed_out=$("$CSMS_BIN" seed --stations="$1" --days="$2" --rebuild --database.url="$BENCH_DB_URL" \
+      --log.level=warn 2>/dev/null)
+  fi
+  echo "$seed_out"
+}
+
 # bench_server_start [extra csms flags...]: runs csms in the background, waits for /readyz.
 bench_server_start() {
   if curl -fsS -o /dev/null "http://127.0.0.1:$BENCH_API_PORT/healthz" 2>/dev/null; then

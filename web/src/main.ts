@@ -5,34 +5,31 @@ import { configureClient } from './api/client';
 import { forgetStations } from './directory';
 import { h } from './lib/dom';
 import { live } from './live';
-import { renderAlerts } from './pages/alerts';
-import { renderAnalytics } from './pages/analytics';
-import { renderBilling } from './pages/billing';
-import { renderIdTokens } from './pages/id-tokens';
-import { renderOverview } from './pages/overview';
-import { renderRules } from './pages/rules';
-import { renderSession } from './pages/session';
-import { renderSessions } from './pages/sessions';
 import { renderSignIn } from './pages/signin';
-import { renderStation } from './pages/station';
-import { renderStations } from './pages/stations';
-import { Router, type Route } from './router';
+import { Router, type PageFn, type Route } from './router';
 import { onSessionChange, restoreSession, session, signOut, storedToken } from './session';
 import { buildLayout, type Layout } from './ui/layout';
 import { loading } from './ui/widgets';
 
+// Each page is its own chunk, fetched when first shown: the first screen evaluates only the
+// shell and its own page (the charts' library comes with the pages that draw charts).
+const lazy =
+  <M>(load: () => Promise<M>, pick: (module: M) => PageFn): PageFn =>
+  async (ctx) =>
+    pick(await load())(ctx);
+
 const routes: Route[] = [
-  { path: '/overview', title: 'Overview', nav: 'overview', page: renderOverview },
-  { path: '/stations', title: 'Stations', nav: 'stations', page: renderStations },
-  { path: '/stations/:id', title: 'Station', nav: 'stations', page: renderStation },
-  { path: '/sessions', title: 'Sessions', nav: 'sessions', page: renderSessions },
-  { path: '/sessions/:id', title: 'Session', nav: 'sessions', page: renderSession },
-  { path: '/id-tokens', title: 'Id tokens', nav: 'id-tokens', page: renderIdTokens },
-  { path: '/alerts', title: 'Alerts', nav: 'alerts', page: renderAlerts },
-  { path: '/rules', title: 'Fault rules', nav: 'rules', page: renderRules },
-  { path: '/billing', title: 'Billing', nav: 'billing', page: renderBilling },
-  { path: '/billing/:tab', title: 'Billing', nav: 'billing', page: renderBilling },
-  { path: '/analytics', title: 'Analytics', nav: 'analytics', page: renderAnalytics },
+  { path: '/overview', title: 'Overview', nav: 'overview', page: lazy(() => import('./pages/overview'), (m) => m.renderOverview) },
+  { path: '/stations', title: 'Stations', nav: 'stations', page: lazy(() => import('./pages/stations'), (m) => m.renderStations) },
+  { path: '/stations/:id', title: 'Station', nav: 'stations', page: lazy(() => import('./pages/station'), (m) => m.renderStation) },
+  { path: '/sessions', title: 'Sessions', nav: 'sessions', page: lazy(() => import('./pages/sessions'), (m) => m.renderSessions) },
+  { path: '/sessions/:id', title: 'Session', nav: 'sessions', page: lazy(() => import('./pages/session'), (m) => m.renderSession) },
+  { path: '/id-tokens', title: 'Id tokens', nav: 'id-tokens', page: lazy(() => import('./pages/id-tokens'), (m) => m.renderIdTokens) },
+  { path: '/alerts', title: 'Alerts', nav: 'alerts', page: lazy(() => import('./pages/alerts'), (m) => m.renderAlerts) },
+  { path: '/rules', title: 'Fault rules', nav: 'rules', page: lazy(() => import('./pages/rules'), (m) => m.renderRules) },
+  { path: '/billing', title: 'Billing', nav: 'billing', page: lazy(() => import('./pages/billing'), (m) => m.renderBilling) },
+  { path: '/billing/:tab', title: 'Billing', nav: 'billing', page: lazy(() => import('./pages/billing'), (m) => m.renderBilling) },
+  { path: '/analytics', title: 'Analytics', nav: 'analytics', page: lazy(() => import('./pages/analytics'), (m) => m.renderAnalytics) },
   { path: '/signin', title: 'Sign in', nav: '', page: () => location.replace('#/overview') },
 ];
 
