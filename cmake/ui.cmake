@@ -21,7 +21,7 @@ if(CSMS_BUILD_UI)
     COMMENT "Installing the dashboard's npm packages")
   file(GLOB_RECURSE ui_sources CONFIGURE_DEPENDS ${CSMS_WEB_DIR}/src/*.ts ${CSMS_WEB_DIR}/src/*.css
        ${CSMS_WEB_DIR}/public/*)
-  list(FILTER ui_sources EXCLUDE REGEX "(\\.test\\.ts|\\.d\\.ts)$")
+  list(FILTER ui_sources EXCLUDE REGEX "(\\.test\\.ts|\\.d\\.ts|\\.gen\\.ts)$")
   file(GLOB ui_config CONFIGURE_DEPENDS ${CSMS_WEB_DIR}/*.ts ${CSMS_WEB_DIR}/*.json ${CSMS_WEB_DIR}/*.html
        ${CSMS_WEB_DIR}/scripts/*)
   list(FILTER ui_config EXCLUDE REGEX "package-lock\\.json$")
@@ -33,4 +33,7 @@ if(CSMS_BUILD_UI)
     COMMENT "Building the dashboard")
   add_custom_target(ui ALL DEPENDS ${CSMS_UI_OUT_DIR}/index.html)
   install(DIRECTORY ${CSMS_UI_OUT_DIR}/ DESTINATION ${CMAKE_INSTALL_DATADIR}/csms/ui)
+  set(CSMS_UI_SERVED_DIR ${CSMS_UI_OUT_DIR})
+else()
+  set(CSMS_UI_SERVED_DIR "")  # never a stale build of an earlier configuration
 endif()

@@ -30,7 +30,9 @@ Api::Api(ApiSettings settings, domain::UnitOfWorkRunner& db, CommandPort& comman
       clock_(clock),
       ready_(std::move(ready)),
       faults_(faults),
-      streams_(streams) {}
+      streams_(streams) {
+  api_routes();  // a document the router cannot read stops start-up, not every request
+}
 
 void Api::run_unit(std::function<HttpResponse(domain::Repositories&)> work,
                    std::function<void(HttpResponse)> respond) {
@@ -251,7 +253,7 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
     if (resource == "me")
       return respond(
           json_response(200, json{{"role", role_name(role)}, {"actor", token_actor(*found)}}.dump()));
-    if (resource == "stations" && depth == 4 && seg[3] == "stream") {
+    if (resource == "stations" && depth == 4 && seg[3] == "stream" && method == "GET") {
       HttpResponse response;
       response.stream = streams_.stations.subscribe();
       return respond(std::move(response));
@@ -281,9 +283,10 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
     }
 
     if (resource == "alerts" || resource == "fault-rules") {
-      // Who did it, for the alert's record: the body's "by", else the token's holder as the
-      // audit log names it.
-      return handle_faults(seg, request, token_actor(*found), static_cast<int>(role), respond);
+      // Who did it, for the alert's record: the body's "by", else the token's name, else its
+      // role (alerts reach viewers and webhooks: never a digest prefix of an unnamed token).
+      return handle_faults(seg, request, found->name.empty() ? role_name(role) : found->name,
+                           static_cast<int>(role), respond);
     }
 
     if (resource == "analytics" || resource == "maintenance-windows")
@@ -336,6 +339,8 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
         auto body = parse_body(request);
         if (!body.contains("id") || !body["id"].is_string() || !valid_identity(body["id"].get<std::string>()))
           throw HttpError(400, "id must be 1 to 48 printable characters without ':' or '/'");
+        if (body["id"] == "stream")
+          throw HttpError(400, "'stream' names the stations' event stream, not a station");
         auto id = body["id"].get<std::string>();
         auto fields = station_fields(std::move(body), true).dump();
         return run_unit(

@@ -59,9 +59,12 @@ HttpResponse Api::dashboard_file(const std::vector<std::string>& segments) const
     if (!plain_name(name)) return problem(404, "no such file");
     path /= name;
   }
+  // Not a link itself, and nothing on the way (a linked directory) leads outside the directory.
   std::error_code error;
   auto status = std::filesystem::symlink_status(path, error);
   if (error || !std::filesystem::is_regular_file(status)) return problem(404, "no such file");
+  auto real = std::filesystem::canonical(path, error);
+  if (error || !real.string().starts_with(settings_.ui_dir + "/")) return problem(404, "no such file");
   HttpResponse response;
   response.status = 200;
   response.content_type = std::string(content_type_of(segments.back()));

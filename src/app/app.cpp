@@ -53,8 +53,10 @@ std::string dashboard_dir(const std::string& configured) {
   namespace fs = std::filesystem;
   std::error_code error;
   auto has_index = [&error](const fs::path& dir) { return fs::is_regular_file(dir / "index.html", error); };
+  // Canonical: the files served are checked to resolve inside it.
+  auto resolved = [&error](const fs::path& dir) { return fs::canonical(dir, error).string(); };
   if (!configured.empty()) {
-    if (has_index(configured)) return configured;
+    if (has_index(configured)) return resolved(configured);
     spdlog::warn("api.ui_dir {} has no index.html: the dashboard is not served", configured);
     return {};
   }
@@ -63,7 +65,7 @@ std::string dashboard_dir(const std::string& configured) {
     candidates.push_back(exe.parent_path().parent_path() / "share" / "csms" / "ui");
   candidates.emplace_back(CSMS_UI_BUILD_DIR);
   for (const auto& dir : candidates)
-    if (!dir.empty() && has_index(dir)) return dir.string();
+    if (!dir.empty() && has_index(dir)) return resolved(dir);
   spdlog::warn("the dashboard is not built (no index.html in {}): /ui/ answers 404",
                candidates.back().string());
   return {};
@@ -475,7 +477,8 @@ int serve_command(const Config& config) {
   // The dashboard's live view of this node's stations (GET /api/v1/stations/stream).
   events.subscribe([&api_streams](const domain::Event& event) {
     auto publish = [&api_streams](const char* name, nlohmann::json data) {
-      api_streams.stations.publish(name, data.dump());
+      // Station ids may carry any byte: never throw on the gateway's path.
+      api_streams.stations.publish(name, data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     };
     std::visit(
         [&publish](const auto& e) {

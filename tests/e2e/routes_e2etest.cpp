@@ -139,6 +139,11 @@ TEST_F(RoutesE2e, UndocumentedPathsAndMethods_AreRefusedBeforeAnyToken) {
   EXPECT_EQ(call("PUT", "/api/v1/alerts/1", "").status, 405);
 }
 
+TEST_F(RoutesE2e, TheStationStream_IsOnlyAGet_AndNoStationTakesItsName) {
+  EXPECT_EQ(call("PATCH", "/api/v1/stations/stream", CsmsProcess::kToken).status, 404);
+  EXPECT_EQ(http(server_->api_port(), "POST", "/api/v1/stations", json{{"id", "stream"}}).status, 400);
+}
+
 TEST_F(RoutesE2e, Me_NamesTheTokensRole) {
   auto me = call("GET", "/api/v1/me", kOperatorToken);
   ASSERT_EQ(me.status, 200);
@@ -183,10 +188,21 @@ TEST_F(RoutesE2e, DashboardFiles_ServedFromTheUiDirectoryAndNothingElse) {
   ASSERT_EQ(script.status, 200);
   EXPECT_EQ(script.content_type, "text/javascript; charset=utf-8");
   EXPECT_EQ(script.headers["cache-control"], "public, max-age=31536000, immutable");
-  // Hidden files, parent directories (plain or encoded) and directories are not served.
-  for (const char* target : {"/ui/.hidden", "/ui/../index.html", "/ui/%2e%2e/%2e%2e/etc/passwd",
-                             "/ui/assets%2f..%2f..%2fetc%2fpasswd", "/ui/assets", "/ui/nope.js"})
-    EXPECT_EQ(call("GET", target, "").status, 404) << target;
+  // Hidden files, parent directories (plain or encoded), links and directories are not
+  // served: a file beside the directory stands for what must stay out of reach.
+  const auto canary = "canary-" + std::to_string(getpid()) + ".txt";
+  std::ofstream(dir_.parent_path() / canary) << "outside";
+  std::filesystem::create_directory_symlink(dir_.parent_path(), dir_ / "up");
+  std::filesystem::create_symlink(dir_.parent_path() / canary, dir_ / "linked.txt");
+  for (const std::string& target : std::vector<std::string>{
+           "/ui/.hidden", "/ui/../" + canary, "/ui/%2e%2e/" + canary, "/ui/%2e%2e%2f" + canary,
+           "/ui/assets%2f..%2f..%2f" + canary, "/ui/up/" + canary, "/ui/linked.txt", "/ui/index.html%00.js",
+           "/ui/assets", "/ui/nope.js"}) {
+    auto answer = call("GET", target, "");
+    EXPECT_EQ(answer.status, 404) << target;
+    EXPECT_EQ(answer.raw.find("outside"), std::string::npos) << target;
+  }
+  std::filesystem::remove(dir_.parent_path() / canary);
   // The API reference is a page of the dashboard's files.
   EXPECT_EQ(call("GET", "/api/docs", "").status, 404) << "not built into this directory";
   std::filesystem::create_directories(dir_ / "api-docs");

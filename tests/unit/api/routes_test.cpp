@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <stdexcept>
 
 namespace csms::api {
@@ -78,6 +79,55 @@ TEST(RouteTable, TheEmbeddedDocument_GivesEveryOperationARole) {
   ASSERT_EQ(command.kind, RouteMatch::Kind::Found);
   EXPECT_EQ(command.route->role, Role::Operator);
   EXPECT_EQ(table.match("GET", {"api", "v1", "audit"}).route->role, Role::Admin);
+}
+
+// The document is the table, so a role lowered in it would pass every probe of the served
+// API: these are the roles the API had before the document decided them.
+TEST(RouteTable, TheEmbeddedDocument_KeepsTheRolesTheApiHasAlwaysHad) {
+  struct Expected {
+    const char* method;
+    std::vector<std::string> segments;
+    std::optional<Role> role;
+  };
+  const std::vector<Expected> expected = {
+      {"GET", {"healthz"}, std::nullopt},
+      {"GET", {"api", "v1", "openapi.json"}, std::nullopt},
+      {"GET", {"files", "t0k3n", "fw.bin"}, std::nullopt},
+      {"GET", {"api", "v1", "stations"}, Role::Viewer},
+      {"GET", {"api", "v1", "alerts", "stream"}, Role::Viewer},
+      {"GET", {"api", "v1", "audit"}, Role::Admin},
+      {"POST", {"api", "v1", "stations"}, Role::Admin},
+      {"PATCH", {"api", "v1", "stations", "CP-1"}, Role::Admin},
+      {"DELETE", {"api", "v1", "stations", "CP-1"}, Role::Admin},
+      {"POST", {"api", "v1", "stations", "CP-1", "password:rotate"}, Role::Admin},
+      {"POST", {"api", "v1", "stations", "CP-1", "certificates", "0A:revoke"}, Role::Admin},
+      {"POST", {"api", "v1", "stations", "CP-1", "commands", "reset"}, Role::Operator},
+      {"PUT", {"api", "v1", "stations", "CP-1", "frame-logging"}, Role::Operator},
+      {"POST", {"api", "v1", "alerts", "7:acknowledge"}, Role::Operator},
+      {"POST", {"api", "v1", "alerts", "7:resolve"}, Role::Operator},
+      {"PATCH", {"api", "v1", "fault-rules", "station_offline"}, Role::Admin},
+      {"POST", {"api", "v1", "analytics", "tariff-simulation"}, Role::Operator},
+      {"POST", {"api", "v1", "reservations"}, Role::Operator},
+      {"POST", {"api", "v1", "reservations", "3:cancel"}, Role::Operator},
+      {"POST", {"api", "v1", "jobs"}, Role::Operator},
+      {"POST", {"api", "v1", "jobs", "3:cancel"}, Role::Operator},
+      {"POST", {"api", "v1", "charging-profiles"}, Role::Operator},
+      {"DELETE", {"api", "v1", "charging-profiles", "3"}, Role::Operator},
+      {"POST", {"api", "v1", "tariffs"}, Role::Admin},
+      {"POST", {"api", "v1", "invoices:generate"}, Role::Admin},
+      {"POST", {"api", "v1", "transactions", "5:reprice"}, Role::Admin},
+      {"PUT", {"api", "v1", "firmware", "2", "image"}, Role::Admin},
+      {"POST", {"api", "v1", "sites"}, Role::Admin},
+      {"POST", {"api", "v1", "maintenance-windows"}, Role::Admin},
+      {"POST", {"api", "v1", "id-tokens"}, Role::Admin},
+  };
+  for (const auto& e : expected) {
+    auto found = api_routes().match(e.method, e.segments);
+    std::string path;
+    for (const auto& s : e.segments) path += "/" + s;
+    ASSERT_EQ(found.kind, RouteMatch::Kind::Found) << e.method << " " << path;
+    EXPECT_EQ(found.route->role, e.role) << e.method << " " << path;
+  }
 }
 
 }  // namespace
