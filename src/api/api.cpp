@@ -55,10 +55,6 @@ void Api::run_unit(std::function<HttpResponse(domain::Repositories&)> work,
 
 namespace {
 
-const char* role_name(Role role) {
-  return role == Role::Admin ? "admin" : role == Role::Operator ? "operator" : "viewer";
-}
-
 // The body as the audit log keeps it: secrets replaced, a large one left out.
 std::optional<std::string> audit_body(const std::string& text) {
   constexpr std::size_t kMax = 8 * 1024;

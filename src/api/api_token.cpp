@@ -8,6 +8,16 @@
 
 namespace csms::api {
 
+const char* role_name(Role role) {
+  return role == Role::Admin ? "admin" : role == Role::Operator ? "operator" : "viewer";
+}
+
+std::optional<Role> role_from_name(std::string_view name) {
+  for (auto role : {Role::Viewer, Role::Operator, Role::Admin})
+    if (name == role_name(role)) return role;
+  return std::nullopt;
+}
+
 TokenDigest digest_of_token(std::string_view token) {
   TokenDigest digest{};
   SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(), digest.data());

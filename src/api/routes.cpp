@@ -82,13 +82,8 @@ RouteTable RouteTable::from_openapi(std::string_view document) {
       if (role == operation.end() || !role->is_string())
         throw std::invalid_argument(route.method + " " + path + " has no x-csms-role");
       auto name = role->get<std::string>();
-      if (name == "viewer")
-        route.role = Role::Viewer;
-      else if (name == "operator")
-        route.role = Role::Operator;
-      else if (name == "admin")
-        route.role = Role::Admin;
-      else if (name != "none")
+      route.role = role_from_name(name);
+      if (!route.role && name != "none")
         throw std::invalid_argument(route.method + " " + path + ": unknown x-csms-role '" + name + "'");
       table.routes_.push_back(std::move(route));
     }

@@ -98,21 +98,15 @@ api::ApiToken parse_token_entry(const std::string& key, std::string_view entry,
   auto colon = entry.rfind(':');
   if (colon == std::string_view::npos || colon == 0)
     fail(key, where + "expected token:role or sha256:<64 hex digits>:role entries");
-  auto role_name = entry.substr(colon + 1);
-  Role role = Role::Viewer;
-  if (role_name == "admin")
-    role = Role::Admin;
-  else if (role_name == "operator")
-    role = Role::Operator;
-  else if (role_name != "viewer")
-    fail(key, where + "the role after the last ':' must be admin, operator or viewer");
+  auto role = api::role_from_name(entry.substr(colon + 1));
+  if (!role) fail(key, where + "the role after the last ':' must be admin, operator or viewer");
   auto token = entry.substr(0, colon);
   if (token.starts_with("sha256:")) {
     auto digest = api::parse_token_digest(token);
     if (!digest) fail(key, where + "a sha256: entry needs the token's SHA-256 as 64 hex digits");
-    return {*digest, role, name};
+    return {*digest, *role, name};
   }
-  return {api::digest_of_token(token), role, name};
+  return {api::digest_of_token(token), *role, name};
 }
 
 // One entry per line; blank lines and lines starting with '#' are skipped.

@@ -10,6 +10,10 @@ namespace csms::api {
 
 enum class Role { Viewer = 0, Operator = 1, Admin = 2 };
 
+// "viewer", "operator", "admin": as tokens, the audit log and the OpenAPI document name them.
+const char* role_name(Role role);
+std::optional<Role> role_from_name(std::string_view name);
+
 // API bearer tokens are kept only as their SHA-256 digests, so memory (and a configuration
 // that lists "sha256:<hex>" entries) never holds a usable token.
 using TokenDigest = std::array<unsigned char, 32>;
