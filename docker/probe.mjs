@@ -1,6 +1,7 @@
 // Checks a running csms container from the host: /healthz and /readyz answer, a charger
 // boots over OCPP 1.6 (ocpp-rpc in strict mode) and the REST API shows it online, which
-// proves the container talks to its PostgreSQL. Usage: node docker/probe.mjs <api port> <ocpp port> <token>
+// proves the container talks to its PostgreSQL; the dashboard and the API reference are served
+// from the image's share/csms/ui. Usage: node docker/probe.mjs <api port> <ocpp port> <token>
 import { createRequire } from 'node:module';
 const require = createRequire(new URL('../tests/e2e/node/package.json', import.meta.url));
 const { RPCClient } = require('ocpp-rpc');
@@ -27,4 +28,16 @@ if (boot.status !== 'Accepted') throw new Error(`boot answered ${JSON.stringify(
 const station = await (await api('/api/v1/stations/DOCKER-PROBE')).json();
 if (!station.online || station.vendor !== 'Probe') throw new Error(`station not recorded: ${JSON.stringify(station)}`);
 await client.close();
-console.log('probe ok: healthz, readyz, charger booted and recorded in PostgreSQL');
+
+// The dashboard: its page, one hashed asset it names, and the API reference.
+const page = await api('/ui/');
+const html = await page.text();
+if (!page.ok || !html.includes('<div id="app"')) throw new Error(`/ui/ answered ${page.status}: ${html.slice(0, 200)}`);
+const asset = html.match(/assets\/[A-Za-z0-9._-]+\.js/);
+if (!asset) throw new Error('/ui/ names no script under assets/');
+const script = await api(`/ui/${asset[0]}`);
+if (!script.ok || !(script.headers.get('content-type') ?? '').includes('javascript'))
+  throw new Error(`/ui/${asset[0]} answered ${script.status} ${script.headers.get('content-type')}`);
+const docs = await api('/api/docs');
+if (!docs.ok) throw new Error(`/api/docs answered ${docs.status}`);
+console.log('probe ok: healthz, readyz, charger booted and recorded in PostgreSQL, dashboard and API reference served');

@@ -143,6 +143,8 @@ void Api::station_command(const std::string& id, const std::string& name, const 
     return station_reservation_command(id, name, request, respond);
   if (name == "send-local-list") return send_local_list(id, request, respond);
   auto body = parse_body(request);
+  // Request ids are the server's: the ones of its file transfers must not be taken by a client.
+  if (body.contains("request_id")) throw HttpError(400, "request_id is chosen by the server; leave it out");
   if (is_file_command(name, body)) return file_command(id, name, std::move(body), actor, respond);
   auto send = [this, id, name, respond](json resolved) {
     commands_.send(id, name, resolved, [this, id, respond](CommandResult result) {
@@ -171,7 +173,8 @@ void Api::station_command(const std::string& id, const std::string& name, const 
   if (name == "update-firmware" && (!body.contains("retrieve_at") || body["retrieve_at"].is_null()))
     body["retrieve_at"] = domain::format_timestamp(clock_.now());
   const bool names_transaction = name == "get-transaction-status" || name == "set-display-message";
-  if (name == "remote-stop" || (names_transaction && body.contains("transaction_id"))) {
+  if (name == "remote-stop" ||
+      (names_transaction && body.contains("transaction_id") && !body["transaction_id"].is_null())) {
     if (!body.contains("transaction_id") ||
         !(body["transaction_id"].is_string() || body["transaction_id"].is_number_integer()))
       throw HttpError(400, "transaction_id (our id or the charger's) is required");
@@ -181,7 +184,7 @@ void Api::station_command(const std::string& id, const std::string& name, const 
     db_.run([id, given, resolved](
                 domain::Repositories& repos) { *resolved = repos.admin().ocpp_transaction_id(id, given); },
             [resolved, given, body, send, respond](std::exception_ptr error) mutable {
-              if (error) return respond(problem(500, "the transaction could not be looked up"));
+              if (error) return respond(problem(503, "the database is unavailable; try again later"));
               // Unknown here: the charger may still know it (e.g. started while we were down).
               body["transaction_id"] = resolved->value_or(given);
               send(std::move(body));
@@ -397,7 +400,10 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
         auto body = parse_body(request);
         check_known(body, {"reason"});
         expect_string(body, "reason", 500);
-        auto reason = body.value("reason", std::string("revoked by an operator"));
+        // Absent or null: the default reason.
+        auto reason = body.contains("reason") && body["reason"].is_string()
+                          ? body["reason"].get<std::string>()
+                          : "revoked by an operator";
         return with_db([id = seg[3], serial, reason](domain::AdminRepository& admin) {
           auto result = admin.revoke_station_certificate(id, serial, reason);
           if (result == domain::WriteResult::NotFound) return problem(404, "station " + id + " not found");
@@ -436,8 +442,9 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
       throw HttpError(405, method + " is not allowed here");
     }
 
-    if (resource == "tariffs" || resource == "plans" || resource == "customers" || resource == "invoices" ||
-        resource == "invoices:generate" || resource == "cdrs")
+    if (resource == "tariffs" || resource == "tariffs:price" || resource == "plans" ||
+        resource == "customers" || resource == "invoices" || resource == "invoices:generate" ||
+        resource == "cdrs")
       return handle_billing(seg, request, respond);
 
     if (resource == "id-tokens") {
@@ -595,6 +602,10 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
     throw HttpError(404, "no such resource");
   } catch (const HttpError& e) {
     respond(problem(e.status(), e.what()));
+  } catch (const std::exception& e) {
+    // A handler's bug, never the client's: answered (and audited) rather than left hanging.
+    spdlog::error("api: {} {} failed: {}", request.method, request.target, e.what());
+    respond(problem(500, "the request could not be completed"));
   }
 }
 

@@ -10,6 +10,7 @@
 #include "csms/billing/invoice.hpp"
 #include "csms/billing/money.hpp"
 #include "csms/billing/plan.hpp"
+#include "csms/billing/pricing.hpp"
 #include "csms/billing/tariff.hpp"
 #include "http_support.hpp"
 
@@ -24,6 +25,69 @@ bool valid_month(const std::string& m) {
 }
 }  // namespace
 using namespace detail;
+
+namespace {
+// An integer member of `body` within [min, max], or `fallback` when absent.
+std::int64_t bounded_integer(const json& body, const char* key, std::int64_t min, std::int64_t max,
+                             std::optional<std::int64_t> fallback) {
+  auto it = body.find(key);
+  if (it == body.end() && fallback) return *fallback;
+  if (it == body.end() || !it->is_number_integer() || it->get<std::int64_t>() < min ||
+      it->get<std::int64_t>() > max)
+    throw HttpError(400, std::string("session.") + key + " must be an integer from " + std::to_string(min) +
+                             " to " + std::to_string(max));
+  return it->get<std::int64_t>();
+}
+
+// POST /api/v1/tariffs:price: a sample session priced by a tariff as billing would price it
+// (the tariff editor's preview). The session charges `energy_wh` evenly from `start` for
+// `duration_s - parking_s` seconds, then stays plugged in for `parking_s`.
+server::HttpResponse price_sample(const json& body) {
+  check_known(body, {"tariff", "session"});
+  if (!body.contains("tariff") || !body["tariff"].is_object())
+    throw HttpError(400, "tariff is required: a tariff in the shape of /api/v1/tariffs");
+  if (!body.contains("session") || !body["session"].is_object())
+    throw HttpError(400, "session is required: {start, duration_s, energy_wh, parking_s?, time_zone?}");
+  const auto& session = body["session"];
+  check_known(session, {"start", "duration_s", "energy_wh", "parking_s", "time_zone"});
+  json document = body["tariff"];
+  if (!document.contains("id")) document["id"] = "proposed";
+  billing::Tariff tariff;
+  try {
+    tariff = document.get<billing::Tariff>();
+  } catch (const std::exception& e) {
+    throw HttpError(400, std::string("invalid tariff: ") + e.what());
+  }
+  std::optional<domain::Timestamp> start;
+  if (session.contains("start") && session["start"].is_string())
+    start = domain::parse_timestamp(session["start"].get<std::string>());
+  if (!start) throw HttpError(400, "session.start must be an RFC 3339 time with an offset");
+  const auto duration = bounded_integer(session, "duration_s", 1, 7 * 86'400, std::nullopt);
+  const auto energy_wh = bounded_integer(session, "energy_wh", 0, 10'000'000, std::nullopt);
+  const auto parking = bounded_integer(session, "parking_s", 0, duration, 0);
+  std::string zone = "UTC";
+  if (session.contains("time_zone")) {
+    if (!session["time_zone"].is_string() || !known_time_zone(session["time_zone"].get<std::string>()))
+      throw HttpError(400, "session.time_zone must be an IANA time zone such as Europe/Berlin");
+    zone = session["time_zone"].get<std::string>();
+  }
+  const auto charged_until = *start + std::chrono::seconds(duration - parking);
+  const auto stop = *start + std::chrono::seconds(duration);
+  billing::SessionInput input;
+  input.start = *start;
+  input.stop = stop;
+  input.readings = {{*start, 0}, {charged_until, energy_wh * 1000}};
+  input.periods = {{*start, charged_until, true}};
+  if (parking > 0) input.periods.push_back({charged_until, stop, false});
+  input.time_zone = zone;
+  try {
+    json out = billing::price_session(tariff, input);
+    return json_response(200, out.dump());
+  } catch (const std::invalid_argument& e) {
+    throw HttpError(400, std::string("the tariff cannot price this session: ") + e.what());
+  }
+}
+}  // namespace
 
 void Api::handle_billing(const std::vector<std::string>& seg, const HttpRequest& request,
                          std::function<void(HttpResponse)> respond) {
@@ -42,6 +106,8 @@ void Api::handle_billing(const std::vector<std::string>& seg, const HttpRequest&
       body["id"] = id;
       body.erase("version");
       body.erase("last_updated");
+      if (body.contains("is_default") && !body["is_default"].is_boolean())
+        throw HttpError(400, "is_default must be true or false");
       bool is_default = body.value("is_default", false);
       try {
         auto tariff = body.get<billing::Tariff>();
@@ -204,6 +270,11 @@ void Api::handle_billing(const std::vector<std::string>& seg, const HttpRequest&
         });
     }
     throw HttpError(405, method + " is not allowed here");
+  }
+
+  if (resource == "tariffs:price") {
+    if (depth != 3 || method != "POST") throw HttpError(405, "price a sample session with POST");
+    return respond(price_sample(parse_body(request)));
   }
 
   if (resource == "invoices:generate") {

@@ -28,7 +28,11 @@ inline server::HttpResponse unanswered(const CommandResult& result) {
                       {"error_description", result.description},
                       {"error_details", result.response}});
     case Kind::InvalidAnswer:
-      return problem(502, result.description, {{"error_code", result.error_code}});
+      // The same fields as a CALLERROR's: the code and description of what was wrong with the answer.
+      return problem(502, result.description,
+                     {{"error_code", result.error_code},
+                      {"error_description", result.description},
+                      {"error_details", json::object()}});
     case Kind::BadRequest:
       return problem(400, result.description);
   }

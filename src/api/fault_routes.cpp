@@ -13,6 +13,7 @@ std::shared_ptr<server::EventStream> EventStreams::subscribe() {
   std::lock_guard lock(mutex_);
   std::erase_if(streams_, [](const auto& weak) { return weak.expired(); });
   streams_.push_back(stream);
+  listening_ = streams_.size();
   return stream;
 }
 
@@ -20,8 +21,10 @@ void EventStreams::publish(const std::string& event, const std::string& data) {
   std::vector<std::shared_ptr<server::EventStream>> live;
   {
     std::lock_guard lock(mutex_);
+    std::erase_if(streams_, [](const auto& weak) { return weak.expired(); });
     for (const auto& weak : streams_)
       if (auto stream = weak.lock()) live.push_back(stream);
+    listening_ = live.size();
   }
   for (const auto& stream : live) stream->push(event, data);
 }
@@ -31,6 +34,7 @@ void EventStreams::close_all() {
   for (const auto& weak : streams_)
     if (auto stream = weak.lock()) stream->close();
   streams_.clear();
+  listening_ = 0;
 }
 
 BlockingWorker::BlockingWorker() {

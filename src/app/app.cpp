@@ -476,6 +476,7 @@ int serve_command(const Config& config) {
 
   // The dashboard's live view of this node's stations (GET /api/v1/stations/stream).
   events.subscribe([&api_streams](const domain::Event& event) {
+    if (!api_streams.stations.has_subscribers()) return;
     auto publish = [&api_streams](const char* name, nlohmann::json data) {
       // Station ids may carry any byte: never throw on the gateway's path.
       api_streams.stations.publish(name, data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));

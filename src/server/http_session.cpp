@@ -219,8 +219,10 @@ awaitable<void> serve(Server::Impl& server, Stream& stream, ConnectionGate::Tick
     auto shared_request = std::make_shared<HttpRequest>(std::move(plain));
     std::function<void(std::function<void(HttpResponse)>)> start =
         [&server, shared_request](std::function<void(HttpResponse)> done) {
+          // `done` is copied, not moved: a handler that throws after taking its copy must
+          // still leave one here to answer with (answering twice is harmless: the first wins).
           try {
-            server.http_handler(std::move(*shared_request), std::move(done));
+            server.http_handler(std::move(*shared_request), done);
           } catch (const std::exception& e) {
             spdlog::error("http handler threw: {}", e.what());
             done(problem(500, "Internal Server Error", "the request could not be completed"));

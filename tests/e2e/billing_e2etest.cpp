@@ -594,6 +594,54 @@ TEST_F(BillingE2e, TariffsApi_ValidatesAndVersions) {
   EXPECT_EQ(api("GET", "/api/v1/tariffs/STANDARD").status, 404);
 }
 
+// The tariff editor's preview: a made-up session priced as billing prices a real one, in the
+// station's zone. 10 kWh evenly over 2 h from 17:00 Berlin (16:00 UTC), then 30 min parked:
+// 5 kWh before 18:00 at 0.20 = 1.00, 5 kWh after at 0.30 = 1.50, parking 0.5 h at 1.20 = 0.60;
+// 3.10 + 19 % VAT (0.589 -> 0.59) = 3.69. In UTC the whole charge is before 18:00: 2.00 + 0.60 =
+// 2.60, VAT 0.494 -> 0.49, 3.09.
+TEST_F(BillingE2e, TariffPrice_OfASampleSession_IsWhatBillingWouldCharge) {
+  const json tariff = {{"currency", "EUR"},
+                       {"vat_percent", "19"},
+                       {"elements",
+                        {{{"price_components", {{{"type", "ENERGY"}, {"price", "0.30"}, {"step_size", 1}}}},
+                          {"restrictions", {{"start_time", "18:00"}, {"end_time", "22:00"}}}},
+                         {{"price_components",
+                           {{{"type", "ENERGY"}, {"price", "0.20"}, {"step_size", 1}},
+                            {{"type", "PARKING_TIME"}, {"price", "1.20"}, {"step_size", 1}}}}}}}};
+  json session = {{"start", "2026-01-15T16:00:00Z"},
+                  {"duration_s", 9000},
+                  {"energy_wh", 10000},
+                  {"parking_s", 1800},
+                  {"time_zone", "Europe/Berlin"}};
+  auto berlin = api("POST", "/api/v1/tariffs:price", json{{"tariff", tariff}, {"session", session}});
+  ASSERT_EQ(berlin.status, 200) << berlin.raw;
+  EXPECT_EQ(berlin.body["lines_total"], "3.10") << berlin.raw;
+  EXPECT_EQ(berlin.body["vat"], "0.59");
+  EXPECT_EQ(berlin.body["total_incl_vat"], "3.69");
+  EXPECT_EQ(berlin.body["energy_wh"], 10000);
+  EXPECT_EQ(berlin.body["lines"].size(), 3u) << berlin.raw;
+
+  session["time_zone"] = "UTC";
+  auto utc = api("POST", "/api/v1/tariffs:price", json{{"tariff", tariff}, {"session", session}});
+  ASSERT_EQ(utc.status, 200) << utc.raw;
+  EXPECT_EQ(utc.body["total_incl_vat"], "3.09") << utc.raw;
+
+  // Nothing is stored, and bad input says what is wrong.
+  EXPECT_EQ(api("GET", "/api/v1/tariffs/proposed").status, 404);
+  session["parking_s"] = 9001;
+  auto parked = api("POST", "/api/v1/tariffs:price", json{{"tariff", tariff}, {"session", session}});
+  EXPECT_EQ(parked.status, 400);
+  EXPECT_NE(parked.body.value("detail", "").find("parking_s"), std::string::npos) << parked.raw;
+  session["parking_s"] = 0;
+  session["time_zone"] = "Mars/Olympus";
+  EXPECT_EQ(api("POST", "/api/v1/tariffs:price", json{{"tariff", tariff}, {"session", session}}).status, 400);
+  auto bad = tariff;
+  bad["elements"][0]["price_components"][0]["price"] = "abc";
+  auto refused = api("POST", "/api/v1/tariffs:price", json{{"tariff", bad}, {"session", session}});
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_NE(refused.body.value("detail", "").find("invalid tariff"), std::string::npos) << refused.raw;
+}
+
 TEST_F(BillingE2e, PlansAndCustomers_AreManagedAndLinkedToIdTokens) {
   auto plan = api("POST", "/api/v1/plans",
                   json{{"id", "MONTHLY"},

@@ -7,9 +7,11 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <thread>
 #include <tuple>
 
+#include "support/answering_charger.hpp"
 #include "support/clients.hpp"
 #include "support/csms_process.hpp"
 #include "support/test_database.hpp"
@@ -22,7 +24,8 @@ using json = nlohmann::json;
 constexpr const char* kOperatorToken = "routes-operator-token";
 constexpr const char* kViewerToken = "routes-viewer-token";
 
-// A documented path with every {parameter} filled in: "probe" (a final {path}: a file name).
+// A documented path with every {parameter} filled in: "probe" (a final {path}: a file name; a
+// certificate {serial}: hex).
 std::string probe_path(const std::string& path) {
   std::string out;
   for (std::size_t i = 0; i < path.size();) {
@@ -31,7 +34,8 @@ std::string probe_path(const std::string& path) {
       continue;
     }
     auto close = path.find('}', i);
-    out += path.substr(i, close + 1 - i) == "{path}" ? "probe.js" : "probe";
+    const auto name = path.substr(i, close + 1 - i);
+    out += name == "{path}" ? "probe.js" : name == "{serial}" ? "1A2B3C" : "probe";
     i = close + 1;
   }
   return out;
@@ -40,6 +44,31 @@ std::string probe_path(const std::string& path) {
 bool is_stream(const json& operation) {
   auto ok = operation.value("/responses/200/content"_json_pointer, json::object());
   return ok.contains("text/event-stream");
+}
+
+// The schema a $ref names (#/components/schemas/X), followed until it is not a reference.
+const json& resolve(const json& document, const json& schema) {
+  const json* at = &schema;
+  for (int hops = 0; at->is_object() && at->contains("$ref") && hops < 20; ++hops)
+    at = &document.at(json::json_pointer(at->at("$ref").get<std::string>().substr(1)));
+  return *at;
+}
+
+// Every field a request body schema names, as a JSON pointer into a body ("/elements/0/price"
+// for a field of an array's items), through anyOf / oneOf / allOf, three levels deep.
+void body_fields(const json& document, const json& schema, const std::string& prefix, int depth,
+                 std::set<std::string>& out) {
+  const json& s = resolve(document, schema);
+  if (!s.is_object() || depth > 3) return;
+  for (const char* key : {"anyOf", "oneOf", "allOf"})
+    if (s.contains(key))
+      for (const auto& alternative : s[key]) body_fields(document, alternative, prefix, depth, out);
+  if (s.contains("items")) body_fields(document, s["items"], prefix + "/0", depth + 1, out);
+  if (!s.contains("properties")) return;
+  for (const auto& [name, property] : s["properties"].items()) {
+    out.insert(prefix + "/" + name);
+    body_fields(document, property, prefix + "/" + name, depth + 1, out);
+  }
 }
 
 class RoutesE2e : public ::testing::Test {
@@ -124,6 +153,78 @@ TEST_F(RoutesE2e, EveryOperation_NeedsExactlyItsDocumentedRole) {
         EXPECT_NE(status, 403) << roles[i] << " token";
     }
   });
+}
+
+// Hostile bodies: every field the document names in any request body, at any depth, set in turn
+// to each JSON type (and to extremes of them), on every operation that takes JSON; commands go
+// to connected 1.6 and 2.0.1 chargers, so they get past the online check. A wrong type is the
+// client's error (4xx), or the charger's (502/504) when it reached the charger; never a 500.
+TEST_F(RoutesE2e, EveryBodyFieldOfEveryType_IsAClientErrorNeverA500) {
+  for (const char* id : {"probe", "probe16"})
+    ASSERT_EQ(http(server_->api_port(), "POST", "/api/v1/stations", json{{"id", id}}).status, 201);
+  auto any_answer = [](const json&) { return json::object(); };
+  AnsweringCharger v201(server_->ocpp_port(), "probe", "ocpp2.0.1", any_answer);
+  AnsweringCharger v16(server_->ocpp_port(), "probe16", "ocpp1.6", any_answer);
+
+  const std::vector<json> values = {nullptr,
+                                    false,
+                                    -1,
+                                    1.5e300,
+                                    json(18446744073709551615ULL),
+                                    "",
+                                    "x",
+                                    json::array(),
+                                    json::object(),
+                                    std::string(70000, 'x')};
+  int requests = 0;
+  auto sweep = [&](const std::string& method, const std::string& target, const std::set<std::string>& fields,
+                   bool reaches_charger) {
+    auto check = [&](const HttpResult& answer, const std::string& what) {
+      SCOPED_TRACE(method + " " + target + " " + what + " -> " + std::to_string(answer.status) + " " +
+                   answer.body.dump().substr(0, 200));
+      ++requests;
+      EXPECT_NE(answer.status, 0) << "no answer";
+      if (reaches_charger)
+        EXPECT_TRUE(answer.status < 500 || answer.status == 502 || answer.status == 504);
+      else
+        EXPECT_LT(answer.status, 500);
+    };
+    for (const json& body : {json(nullptr), json::array(), json("x"), json(1)})
+      check(http(server_->api_port(), method, target, body), "body " + body.dump());
+    for (const auto& field : fields)
+      for (const auto& value : values) {
+        json body;
+        body[json::json_pointer(field)] = value;
+        check(http(server_->api_port(), method, target, body), field + " = " + value.dump().substr(0, 20));
+      }
+  };
+
+  const auto& commands =
+      resolve(document_, document_["/components/schemas/CommandName"_json_pointer])["enum"];
+  ASSERT_GT(commands.size(), 30u);
+  each_operation([&](const std::string& path, const std::string& method, const json& operation) {
+    auto schema = operation.value("/requestBody/content/application~1json/schema"_json_pointer, json());
+    if (schema.is_null()) return;
+    if (path == "/api/v1/stations/{id}/commands/{name}") {
+      for (const auto& name : commands) {
+        std::set<std::string> fields;
+        // The body alternative titled with the command's name, else every alternative's fields.
+        for (const auto& alternative : resolve(document_, schema).value("anyOf", json::array()))
+          if (resolve(document_, alternative).value("title", "") == name)
+            body_fields(document_, alternative, "", 0, fields);
+        if (fields.empty()) body_fields(document_, schema, "", 0, fields);
+        for (const char* station : {"probe", "probe16"})
+          sweep(method, "/api/v1/stations/" + std::string(station) + "/commands/" + name.get<std::string>(),
+                fields, true);
+      }
+      return;
+    }
+    std::set<std::string> fields;
+    body_fields(document_, schema, "", 0, fields);
+    sweep(method, probe_path(path), fields, false);
+  });
+  EXPECT_GT(requests, 2000);
+  EXPECT_EQ(call("GET", "/healthz", "").status, 200);
 }
 
 TEST_F(RoutesE2e, UndocumentedPathsAndMethods_AreRefusedBeforeAnyToken) {

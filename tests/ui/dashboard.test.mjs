@@ -657,6 +657,85 @@ describe('operator dashboard in chromium', { timeout: 900_000 }, () => {
     await screenshot(htmlPage, 'invoice.png');
   });
 
+  // 5a ----------------------------------------------------------------------------------
+  uiTest('an admin creates a tariff in the form: the preview prices a sample session, wrong values are named, the saved tariff is listed', async () => {
+    const now = new Date();
+    const day = (d) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, d)).toISOString().slice(0, 10);
+    const page = await openTab({ role: 'admin' });
+    await page.goto(uiUrl('/billing/tariffs'));
+    await expectState(page, tid('tariff-new'), 'the New tariff button');
+    await page.locator(tid('tariff-new')).click();
+    await expectState(page, tid('tariff-field-id'), 'the tariff form');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'tariff-field-id', 'focus on the first field');
+    assert.deepEqual(await page.locator('dialog input:not([type=hidden]), dialog textarea').evaluateAll((els) =>
+      els.filter((el) => !el.labels?.length && !el.getAttribute('aria-label')).map((el) => el.dataset.testid ?? el.id)), [], 'controls without a label');
+
+    await setField(page.locator(tid('tariff-field-id')), 'UI-FORM');
+    await setField(page.locator(tid('tariff-field-e0-ENERGY-price')), '0.40');
+    // The sample session starts at 02:30 in Berlin on the day summer time begins (2026-03-29,
+    // clocks jump from 02:00 to 03:00): that wall-clock time does not exist, so it is read as
+    // 03:30 summer time (01:30 UTC). Plugged in 150 min, the last 30 parked, 7.3 kWh.
+    await setField(page.locator(tid('tariff-sample-date')), '2026-03-29');
+    await setField(page.locator(tid('tariff-sample-time')), '02:30');
+    await setField(page.locator(tid('tariff-sample-time_zone')), 'Europe/Berlin');
+    await setField(page.locator(tid('tariff-sample-duration_min')), '150');
+    await setField(page.locator(tid('tariff-sample-energy_kwh')), '7.3');
+    await setField(page.locator(tid('tariff-sample-parking_min')), '30');
+    await expectText(page, tid('tariff-sample-start'), /2026-03-29 03:30 GMT\+2 \(2026-03-29 01:30 UTC\)/, 'the start in the station zone');
+    // The tariff prices energy only: 7300 Wh × 0.40 EUR/kWh = 2.92 excl. VAT (parking is free);
+    // VAT 19 % × 2.92 = 0.5548, rounded half-up to 0.55; 2.92 + 0.55 = 3.47 incl. VAT.
+    await expectText(page, tid('tariff-preview-total'), /\b3[.,]47\b.*incl\. VAT.*\b2[.,]92\b.*excl\. VAT/, 'the preview total');
+    await expectText(page, tid('tariff-preview-line', { dimension: 'ENERGY' }), /Energy.*7[.,]30 kWh.*0[.,]40 per kWh.*2[.,]92/, 'the energy line');
+    await expectText(page, tid('tariff-preview-totals'), /VAT \(19 %\)\D*0[.,]55/, 'the VAT with its rate');
+    assert.equal(await page.locator(tid('tariff-preview-line')).count(), 1, 'one priced line');
+
+    // The comparison with real sessions runs on request: the ended session of the invoice test,
+    // 6 kWh on the 2nd of last month: 6 × 0.40 = 2.40 excl. VAT; 19 % of it is 0.456, rounded
+    // to 0.46: 2.86 incl. VAT.
+    await setField(page.locator(tid('tariff-compare-from')), day(1));
+    await setField(page.locator(tid('tariff-compare-to')), day(3));
+    await page.locator(tid('tariff-compare')).click();
+    await expectText(page, tid('tariff-compare-total'), /\b1 session: \D*2[.,]86\b.*incl\. VAT/, 'the comparison total');
+    // Tall enough for the whole dialog in the picture.
+    await page.setViewportSize({ width: DESKTOP.width, height: 2400 });
+    await screenshot(page, 'tariff-form.png', { fullPage: false });
+    await page.setViewportSize(DESKTOP);
+
+    // The form names a wrong value beside its field, tied to it for screen readers.
+    const price = page.locator(tid('tariff-field-e0-ENERGY-price'));
+    await setField(price, '-1');
+    await expectText(page, tid('tariff-error-e0-ENERGY-price'), /must not be negative/, "the form's message");
+    const errorId = await page.locator(tid('tariff-error-e0-ENERGY-price')).getAttribute('id');
+    assert.equal(await price.getAttribute('aria-invalid'), 'true');
+    assert.ok((await price.getAttribute('aria-describedby'))?.split(' ').includes(errorId), 'the message describes the field');
+    await setField(price, '0.40');
+
+    // What the JSON view sends unchecked, the server judges: its problem detail is shown.
+    await page.locator(tid('tariff-json-toggle')).click();
+    const json = JSON.parse(await page.locator(tid('tariff-json')).inputValue());
+    assert.equal(json.elements[0].price_components[0].price, '0.40', 'the JSON view shows the form');
+    json.elements[0].restrictions = { min_kwh: '5', max_kwh: '2' };
+    await setField(page.locator(tid('tariff-json')), JSON.stringify(json, null, 2));
+    await expectText(page, tid('tariff-server-error'), /min_kwh must be less than max_kwh/, "the server's message");
+    // Back in the form the restriction is a field of its own, with the form's message.
+    await page.locator(tid('tariff-json-toggle')).click();
+    await expectText(page, tid('tariff-error-e0-max_kwh'), /more than min/, 'the message of the restriction');
+    await setField(page.locator(tid('tariff-field-e0-min_kwh')), '');
+    await setField(page.locator(tid('tariff-field-e0-max_kwh')), '');
+    await expectText(page, tid('tariff-preview-total'), /3[.,]47/, 'the preview after the fix');
+    await expectState(page, tid('tariff-server-error'), 'the server message gone', { state: 'hidden' });
+
+    await page.locator(tid('tariff-save')).click();
+    await page.locator('dialog').waitFor({ state: 'detached' });
+    await expectText(page, tid('tariff-saved'), /UI-FORM, version 1/, 'the saved notice');
+    await expectState(page, tid('tariff-row', { 'tariff-id': 'UI-FORM' }), 'the new tariff in the list');
+    const saved = await api('GET', '/tariffs/UI-FORM');
+    assert.equal(saved.status, 200, saved.describe);
+    assert.equal(saved.json.currency, 'EUR', saved.describe);
+    assert.equal(saved.json.vat_percent, '19', saved.describe);
+    assert.deepEqual(saved.json.elements, [{ price_components: [{ type: 'ENERGY', price: '0.40', step_size: 1 }] }], saved.describe);
+  });
+
   // 5b ----------------------------------------------------------------------------------
   uiTest('an admin edits a station, reserves and cancels by keyboard-friendly dialogs, and manages id tokens', async () => {
     const id = 'UI-ADMIN-16';
@@ -822,6 +901,10 @@ describe('operator dashboard in chromium', { timeout: 900_000 }, () => {
     await page.goto(uiUrl('/id-tokens'));
     await expectState(page, tid('id-token-row'), 'the id tokens, read-only');
     assert.equal(await page.locator(`${tid('id-token-new')}, ${tid('id-token-edit')}, ${tid('id-token-delete')}`).count(), 0, 'id token buttons for a viewer');
+
+    await page.goto(uiUrl('/billing/tariffs'));
+    await expectState(page, tid('tariff-row'), 'the tariffs, read-only');
+    assert.equal(await page.locator(`${tid('tariff-new')}, ${tid('tariff-edit')}`).count(), 0, 'tariff buttons for a viewer');
   });
 
   // 8 -----------------------------------------------------------------------------------

@@ -4,8 +4,9 @@
 import { parseAlertEvent, parseStationEvent, type AlertStreamEvent, type StationStreamEvent } from './api/events';
 import { runEventStream, type StreamState } from './lib/sse';
 
-export type StationListener = (event: StationStreamEvent | { kind: 'resync' }) => void;
-export type AlertListener = (event: AlertStreamEvent | { kind: 'resync' }) => void;
+type Resync = { kind: 'resync' };
+export type StationListener = (event: StationStreamEvent | Resync) => void;
+export type AlertListener = (event: AlertStreamEvent | Resync) => void;
 export type StreamName = 'stations' | 'alerts';
 export interface LiveState {
   stations: StreamState;
@@ -13,10 +14,15 @@ export interface LiveState {
   detail: string;
 }
 
+interface StreamEvents {
+  stations: StationStreamEvent;
+  alerts: AlertStreamEvent;
+}
+type Listeners = { [N in StreamName]: Set<(event: StreamEvents[N] | Resync) => void> };
+
 class LiveHub {
   private controller: AbortController | null = null;
-  private readonly stationListeners = new Set<StationListener>();
-  private readonly alertListeners = new Set<AlertListener>();
+  private readonly listeners: Listeners = { stations: new Set(), alerts: new Set() };
   private readonly stateListeners = new Set<(state: LiveState) => void>();
   private readonly opened: Record<StreamName, number> = { stations: 0, alerts: 0 };
   state: LiveState = { stations: 'closed', alerts: 'closed', detail: '' };
@@ -25,25 +31,20 @@ class LiveHub {
     this.stop();
     const controller = new AbortController();
     this.controller = controller;
-    const common = { token, signal: controller.signal, onAuthFailure };
-    void runEventStream({
-      ...common,
-      url: '/api/v1/stations/stream',
-      onState: (state, detail) => this.setState('stations', state, detail),
-      onMessage: (m) => {
-        const event = parseStationEvent(m.event, m.data);
-        if (event) this.stationListeners.forEach((l) => l(event));
-      },
-    });
-    void runEventStream({
-      ...common,
-      url: '/api/v1/alerts/stream',
-      onState: (state, detail) => this.setState('alerts', state, detail),
-      onMessage: (m) => {
-        const event = parseAlertEvent(m.event, m.data);
-        if (event) this.alertListeners.forEach((l) => l(event));
-      },
-    });
+    const open = <N extends StreamName>(name: N, url: string, parse: (event: string, data: string) => StreamEvents[N] | null) =>
+      void runEventStream({
+        token,
+        signal: controller.signal,
+        onAuthFailure,
+        url,
+        onState: (state, detail) => this.setState(name, state, detail),
+        onMessage: (m) => {
+          const event = parse(m.event, m.data);
+          if (event) this.emit(name, event);
+        },
+      });
+    open('stations', '/api/v1/stations/stream', parseStationEvent);
+    open('alerts', '/api/v1/alerts/stream', parseAlertEvent);
   }
 
   stop(): void {
@@ -54,11 +55,11 @@ class LiveHub {
   }
 
   onStation(listener: StationListener, signal: AbortSignal): void {
-    this.subscribe(this.stationListeners, listener, signal);
+    this.subscribe(this.listeners.stations, listener, signal);
   }
 
   onAlert(listener: AlertListener, signal: AbortSignal): void {
-    this.subscribe(this.alertListeners, listener, signal);
+    this.subscribe(this.listeners.alerts, listener, signal);
   }
 
   onState(listener: (state: LiveState) => void, signal: AbortSignal): void {
@@ -72,13 +73,17 @@ class LiveHub {
     signal.addEventListener('abort', () => set.delete(listener), { once: true });
   }
 
+  private emit<N extends StreamName>(name: N, event: StreamEvents[N] | Resync): void {
+    const listeners: Listeners[N] = this.listeners[name];
+    listeners.forEach((l) => l(event));
+  }
+
   private setState(name: StreamName, state: StreamState, detail = ''): void {
     this.state = { ...this.state, [name]: state, detail };
     this.stateListeners.forEach((l) => l(this.state));
     if (state !== 'open') return;
     if (this.opened[name]++ === 0) return;
-    if (name === 'stations') this.stationListeners.forEach((l) => l({ kind: 'resync' }));
-    else this.alertListeners.forEach((l) => l({ kind: 'resync' }));
+    this.emit(name, { kind: 'resync' });
   }
 }
 

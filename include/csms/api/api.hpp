@@ -77,11 +77,15 @@ class EventStreams {
  public:
   std::shared_ptr<server::EventStream> subscribe();
   void publish(const std::string& event, const std::string& data);
+  // Whether a client may be listening (one that left is noticed at the next publish): one
+  // atomic read, so publishers skip building events nobody reads.
+  bool has_subscribers() const { return listening_.load(std::memory_order_relaxed) > 0; }
   void close_all();
 
  private:
   std::mutex mutex_;
   std::vector<std::weak_ptr<server::EventStream>> streams_;
+  std::atomic<std::size_t> listening_{0};
 };
 
 // GET /api/v1/alerts/stream (alert changes) and GET /api/v1/stations/stream (connections,

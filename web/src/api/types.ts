@@ -1,5 +1,4 @@
-// Names for the document's schemas the pages use, and types for what the document leaves
-// open (free-form objects, the event streams) with the reason for each.
+// Names for the document's schemas the pages use.
 import type { components } from './schema';
 import type { GetOk } from './client';
 
@@ -29,41 +28,7 @@ export type ReportName = AnalyticsReport['report'];
 export type ReportOf<N extends ReportName> = Extract<AnalyticsReport, { report: N }>;
 export type ReportRow<N extends ReportName> = ReportOf<N>['rows'][number];
 
-/**
- * Transaction.cost is documented in prose only (`type: object`); this is that prose as a type.
- * Every field is optional so that a missing one shows as "—" rather than breaking the page.
- */
-export interface Cost {
-  currency?: string;
-  tariff_id?: string;
-  tariff_version?: number;
-  energy_wh?: number;
-  lines?: CostLine[];
-  lines_total?: string;
-  total_excl_vat?: string;
-  vat_percent?: string;
-  vat?: string;
-  total_incl_vat?: string;
-  flags?: string[];
-  signed_meter_values?: { start?: SignedVerdict | null; stop?: SignedVerdict | null };
-}
-
-export interface CostLine {
-  dimension?: string;
-  element_index?: number;
-  quantity?: number;
-  unit_price?: string;
-  amount?: string;
-  basis?: string;
-  discount_percent?: string;
-}
-
-export interface SignedVerdict {
-  status?: 'verified' | 'invalid' | 'unparseable' | 'unsigned' | 'no_public_key' | string;
-  meter_serial?: string | null;
-  reading?: { time?: string; type?: string; value?: string | number; unit?: string } | null;
-  detail?: string | null;
-}
-
-/** GET /api/v1/invoices lists invoices "without their items" but types them as bare objects. */
-export type InvoiceSummary = Omit<Invoice, 'items'> & { items?: Invoice['items'] };
+export type Cost = Schemas['Cost'];
+export type CostLine = Schemas['CostLine'];
+export type SignedVerdict = Schemas['SignedVerdict'];
+export type InvoiceSummary = Schemas['InvoiceSummary'];

@@ -8,7 +8,8 @@ import { may, type Role } from '../lib/roles';
 import { localMidnightIso, addDays } from '../lib/time';
 import { live } from '../live';
 import type { PageContext } from '../router';
-import { errorBox, field, loading, openDialog, pageHeader, select, statusBadge, table } from '../ui/widgets';
+import { pagedList } from '../ui/paged-list';
+import { field, openDialog, pageHeader, select, statusBadge, table } from '../ui/widgets';
 
 type AlertState = Alert['state'];
 type Severity = Alert['severity'];
@@ -122,43 +123,12 @@ export async function renderAlerts(ctx: PageContext): Promise<void> {
   const rule = select([['', 'Any']], { 'data-testid': 'alerts-rule' }, filters.rule);
   const from = h('input', { type: 'date', value: filters.from });
   const to = h('input', { type: 'date', value: filters.to });
-  const list = h('div');
-  const more = h('button', { type: 'button', onClick: () => void load(false) }, 'Load more');
-  replace(
-    ctx.root,
-    pageHeader('Alerts'),
-    h('form', { class: 'filters', onSubmit: (e) => { e.preventDefault(); apply(); } },
-      field('State', state), field('Severity', severity), field('Station', station), field('Rule', rule), field('Opened from', from), field('Opened until', to),
-      h('button', { type: 'submit' }, 'Apply')),
-    list,
-    h('div', { class: 'list-footer' }, more),
-  );
-  void fillRules(rule, filters.rule, ctx.signal);
-  void allStations(ctx.signal).then(() => render(), () => undefined); // station zones for the times
-
-  let alerts: Alert[] = [];
-  let cursor: string | null | undefined;
-  let generation = 0;
-  const upsert = (alert: Alert, fresh: boolean) => {
-    const index = alerts.findIndex((a) => a.id === alert.id);
-    if (index >= 0) alerts[index] = alert;
-    else if (fresh && alertMatches(alert, filters)) alerts.unshift(alert);
-    render();
-  };
-  const render = () => {
-    if (cursor === undefined) return;
-    replace(list, alertTable(alerts, ctx.session.role, { onChange: (a) => upsert(a, false), actor: actorOf(ctx) }));
-    more.hidden = cursor === null;
-  };
-  const load = async (reset: boolean) => {
-    const mine = reset ? ++generation : generation;
-    if (reset) {
-      alerts = [];
-      cursor = undefined;
-      replace(list, loading());
-    }
-    try {
-      const page = await apiGet('/api/v1/alerts', {
+  const pager = pagedList<Alert>({
+    signal: ctx.signal,
+    // An alert the stream added while the page loaded is listed once.
+    key: (a) => a.id,
+    fetchPage: (cursor) =>
+      apiGet('/api/v1/alerts', {
         query: {
           state: filters.state || undefined,
           severity: filters.severity || undefined,
@@ -167,18 +137,31 @@ export async function renderAlerts(ctx: PageContext): Promise<void> {
           from: filters.from ? localMidnightIso(filters.from) : undefined,
           to: filters.to ? localMidnightIso(addDays(filters.to, 1) ?? '') : undefined,
           limit: 100,
-          cursor: cursor ?? undefined,
+          cursor,
         },
         signal: ctx.signal,
-      });
-      if (mine !== generation) return;
-      alerts = [...alerts, ...page.items.filter((a) => !alerts.some((b) => b.id === a.id))];
-      cursor = page.next_cursor;
-      render();
-    } catch (error) {
-      if (!ctx.signal.aborted && !isAbort(error) && mine === generation) replace(list, errorBox(error));
-    }
-  };
+      }),
+    render: (alerts) => alertTable(alerts, ctx.session.role, { onChange: (a) => upsert(a, false), actor: actorOf(ctx) }),
+  });
+  const upsert = (alert: Alert, fresh: boolean) =>
+    pager.update((alerts) => {
+      const index = alerts.findIndex((a) => a.id === alert.id);
+      if (index >= 0) alerts[index] = alert;
+      else if (fresh && alertMatches(alert, filters)) alerts.unshift(alert);
+      return alerts;
+    });
+  replace(
+    ctx.root,
+    pageHeader('Alerts'),
+    h('form', { class: 'filters', onSubmit: (e) => { e.preventDefault(); apply(); } },
+      field('State', state), field('Severity', severity), field('Station', station), field('Rule', rule), field('Opened from', from), field('Opened until', to),
+      h('button', { type: 'submit' }, 'Apply')),
+    pager.list,
+    h('div', { class: 'list-footer' }, pager.more),
+  );
+  void fillRules(rule, filters.rule, ctx.signal);
+  void allStations(ctx.signal).then(() => pager.render(), () => undefined); // station zones for the times
+
   const apply = () => {
     Object.assign(filters, {
       state: state.value,
@@ -191,16 +174,16 @@ export async function renderAlerts(ctx: PageContext): Promise<void> {
     const next = new URLSearchParams();
     for (const [k, v] of Object.entries(filters)) if (v) next.set(k, v);
     ctx.setQuery(next);
-    void load(true);
+    void pager.reload();
   };
   for (const control of [state, severity, rule, from, to]) control.addEventListener('change', apply);
 
   live.onAlert((event) => {
-    if (event.kind === 'resync') return void load(true);
+    if (event.kind === 'resync') return void pager.reload();
     upsert(event.alert, true);
   }, ctx.signal);
 
-  await load(true);
+  await pager.reload();
 }
 
 export function actorOf(ctx: PageContext): string | undefined {

@@ -1,4 +1,4 @@
-// Billing: tariffs (with a price preview by re-pricing recent sessions), plans, customers,
+// Billing: tariffs (edited in a form with a price preview: tariff-editor.ts), plans, customers,
 // invoices (generate, printable HTML, CSV) and the CDR export.
 import { apiGet, apiGetBlob, apiGetUrl, apiSend, errorText, isAbort, type BodyOf, type Op } from '../api/client';
 import type { Customer, InvoiceSummary, Plan, Tariff } from '../api/types';
@@ -9,8 +9,8 @@ import { may } from '../lib/roles';
 import { addDays, dateInputValue, localMidnightIso } from '../lib/time';
 import type { PageContext } from '../router';
 import { changedFields, confirmDialog, isTimeZone, textOrNull, timeZoneInput } from '../ui/forms';
-import { errorBox, field, loadInto, loading, openDialog, pageHeader, section, select, setMessage, table } from '../ui/widgets';
-import { simulateInto } from './tariff-sim';
+import { pagedList } from '../ui/paged-list';
+import { errorBox, field, loadInto, loading, openDialog, pageHeader, section, select, table } from '../ui/widgets';
 
 const kTabs = [
   ['invoices', 'Invoices'],
@@ -94,22 +94,31 @@ export function tariffSummary(tariff: Tariff): string[] {
   });
 }
 
-const kTariffTemplate = {
-  id: 'new-tariff',
-  currency: 'EUR',
-  vat_percent: '19',
-  elements: [{ price_components: [{ type: 'ENERGY', price: '0.39', step_size: 1 }] }],
-};
-
-/** The editable part of a tariff: what PUT/POST accept (read-only fields dropped). */
-function editableTariff(tariff: Tariff): Omit<Tariff, 'version' | 'last_updated'> {
-  const { version: _version, last_updated: _updated, ...rest } = tariff;
-  return rest;
-}
-
 async function renderTariffs(ctx: PageContext, body: HTMLElement): Promise<void> {
-  const admin = may(ctx.session.role, 'post /api/v1/tariffs');
+  const canCreate = may(ctx.session.role, 'post /api/v1/tariffs');
+  const canEdit = may(ctx.session.role, 'put /api/v1/tariffs/{id}');
+  const canPreview = may(ctx.session.role, 'post /api/v1/tariffs:price');
   const list = h('div');
+  const notice = h('div', { role: 'status', 'aria-live': 'polite' });
+  // The editor is a chunk of its own, loaded when first opened.
+  const edit = async (existing: Tariff | null) => {
+    let editor: typeof import('./tariff-editor');
+    try {
+      editor = await import('./tariff-editor');
+    } catch (error) {
+      replace(notice, errorBox(error));
+      return;
+    }
+    if (ctx.signal.aborted) return;
+    editor.tariffDialog({
+      existing,
+      canPreview,
+      onSaved: (saved) => {
+        replace(notice, h('p', { class: 'ok-text', 'data-testid': 'tariff-saved' }, `Saved tariff ${saved.id}, version ${saved.version ?? '?'}.`));
+        void load();
+      },
+    });
+  };
   const load = () =>
     loadInto(list, ctx.signal, () => apiGet('/api/v1/tariffs', { query: { limit: 500 }, signal: ctx.signal }), (page) =>
       table(
@@ -119,61 +128,15 @@ async function renderTariffs(ctx: PageContext, body: HTMLElement): Promise<void>
           { header: 'Prices (excl. VAT)', cell: (t: Tariff) => tariffSummary(t).map((line) => h('div', null, line)) },
           { header: 'VAT', cell: (t: Tariff) => `${t.vat_percent} %` },
           { header: 'Valid', cell: (t: Tariff) => `${t.start_date_time ? formatDateTime(t.start_date_time, 'UTC', { seconds: false }) : 'from saving'} → ${t.end_date_time ? formatDateTime(t.end_date_time, 'UTC', { seconds: false }) : 'open'}` },
-          ...(admin ? [{ header: '', cell: (t: Tariff) => h('button', { type: 'button', onClick: () => tariffDialog(ctx, t, load) }, 'Edit') }] : []),
+          ...(canEdit ? [{ header: '', cell: (t: Tariff) => h('button', { type: 'button', 'data-testid': 'tariff-edit', 'aria-label': `Edit tariff ${t.id}`, onClick: () => void edit(t) }, 'Edit') }] : []),
         ],
         page.items ?? [],
         (t) => ({ 'data-testid': 'tariff-row', 'data-tariff-id': t.id }),
         { empty: 'No tariffs yet.' },
       ),
     );
-  replace(body, admin ? h('div', { class: 'button-row' }, h('button', { type: 'button', class: 'primary', 'data-testid': 'tariff-new', onClick: () => tariffDialog(ctx, null, load) }, 'New tariff')) : null, list);
+  replace(body, canCreate ? h('div', { class: 'button-row' }, h('button', { type: 'button', class: 'primary', 'data-testid': 'tariff-new', onClick: () => void edit(null) }, 'New tariff')) : null, notice, list);
   await load();
-}
-
-function tariffDialog(ctx: PageContext, existing: Tariff | null, reload: () => void): void {
-  const text = h('textarea', { rows: 18, class: 'code', spellcheck: 'false', 'data-testid': 'tariff-json' }, JSON.stringify(existing ? editableTariff(existing) : kTariffTemplate, null, 2));
-  const canPreview = may(ctx.session.role, 'post /api/v1/analytics/tariff-simulation');
-  const today = dateInputValue(new Date());
-  const from = h('input', { type: 'date', value: addDays(today, -30) ?? today });
-  const to = h('input', { type: 'date', value: today });
-  const preview = h('div');
-  const parse = (): Tariff => {
-    try {
-      return JSON.parse(text.value) as Tariff;
-    } catch (error) {
-      throw new Error(`The tariff is not valid JSON: ${errorText(error)}`);
-    }
-  };
-  openDialog({
-    title: existing ? `Edit tariff ${existing.id}` : 'New tariff',
-    body: [
-      h('p', { class: 'muted' }, 'OCPI 2.2.1 tariff: prices excl. VAT as decimal strings; ENERGY per kWh, TIME and PARKING_TIME per hour, FLAT once. Saving adds a version; sessions are priced with the version in force at their start.'),
-      field('Tariff (JSON)', text),
-      canPreview
-        ? h('div', { class: 'preview' }, h('div', { class: 'filters' }, field('Preview sessions from', from), field('until', to),
-            h('button', { type: 'button', 'data-testid': 'tariff-preview', onClick: () => {
-              let tariff: Tariff;
-              try {
-                tariff = parse();
-              } catch (error) {
-                replace(preview, errorBox(error));
-                return;
-              }
-              void simulateInto(preview, { tariff: tariff as unknown as Record<string, unknown>, from: localMidnightIso(from.value) ?? '', to: localMidnightIso(addDays(to.value, 1) ?? '') ?? '' });
-            } }, 'Preview prices')), preview)
-        : null,
-    ],
-    submitLabel: 'Save',
-    submitTestId: 'tariff-save',
-    onSubmit: async (dialog) => {
-      const tariff = parse();
-      const saved = existing
-        ? await apiSend('put', '/api/v1/tariffs/{id}', { path: { id: existing.id }, body: tariff })
-        : await apiSend('post', '/api/v1/tariffs', { body: tariff });
-      setMessage(dialog, h('p', { class: 'ok-text', role: 'status' }, `Saved ${saved.id} version ${saved.version ?? '?'}.`));
-      reload();
-    },
-  });
 }
 
 // ---- plans
@@ -229,19 +192,18 @@ async function renderCustomers(ctx: PageContext, body: HTMLElement): Promise<voi
   const canCreate = may(ctx.session.role, 'post /api/v1/customers');
   const canEdit = may(ctx.session.role, 'patch /api/v1/customers/{id}');
   const canDelete = may(ctx.session.role, 'delete /api/v1/customers/{id}');
-  const list = h('div');
   const notice = h('div', { role: 'status', 'aria-live': 'polite' });
-  let rows: Customer[] = [];
-  let cursor: string | null = null;
-  const more = h('button', { type: 'button', onClick: () => void load(false) }, 'Load more');
-  const upsert = (customer: Customer) => {
-    const index = rows.findIndex((r) => r.id === customer.id);
-    if (index >= 0) rows[index] = customer;
-    else rows = [customer, ...rows];
-    render();
-  };
-  const render = () => {
-    replace(list, table(
+  const upsert = (customer: Customer) =>
+    pager.update((rows) => {
+      const index = rows.findIndex((r) => r.id === customer.id);
+      if (index >= 0) rows[index] = customer;
+      else rows.unshift(customer);
+      return rows;
+    });
+  const pager = pagedList<Customer>({
+    signal: ctx.signal,
+    fetchPage: (cursor) => apiGet('/api/v1/customers', { query: { limit: 200, cursor }, signal: ctx.signal }),
+    render: (rows) => table(
       [
         { header: 'Customer', cell: (c: Customer) => [h('strong', null, c.id), c.name ? ` ${c.name}` : ''] },
         { header: 'Email', cell: (c: Customer) => c.email ?? '—' },
@@ -259,8 +221,7 @@ async function renderCustomers(ctx: PageContext, body: HTMLElement): Promise<voi
                 testId: 'customer-delete-confirm',
                 onConfirm: async () => {
                   await apiSend('delete', '/api/v1/customers/{id}', { path: { id: c.id } });
-                  rows = rows.filter((r) => r.id !== c.id);
-                  render();
+                  pager.update((rows) => rows.filter((r) => r.id !== c.id));
                   replace(notice, h('p', { class: 'ok-text' }, `Deleted customer ${c.id}.`));
                 },
               }) }, 'Delete') : null,
@@ -270,26 +231,10 @@ async function renderCustomers(ctx: PageContext, body: HTMLElement): Promise<voi
       rows,
       (c) => ({ 'data-testid': 'customer-row', 'data-customer-id': c.id }),
       { empty: 'No customers yet.' },
-    ));
-    more.hidden = cursor === null;
-  };
-  const load = async (reset: boolean) => {
-    if (reset) {
-      rows = [];
-      cursor = null;
-      replace(list, loading());
-    }
-    try {
-      const page = await apiGet('/api/v1/customers', { query: { limit: 200, cursor: cursor ?? undefined }, signal: ctx.signal });
-      rows = [...rows, ...page.items];
-      cursor = page.next_cursor;
-      render();
-    } catch (error) {
-      if (!ctx.signal.aborted && !isAbort(error)) replace(list, errorBox(error));
-    }
-  };
-  replace(body, canCreate ? h('div', { class: 'button-row' }, h('button', { type: 'button', class: 'primary', 'data-testid': 'customer-new', onClick: () => customerDialog(null, upsert) }, 'New customer')) : null, notice, list, more);
-  await load(true);
+    ),
+  });
+  replace(body, canCreate ? h('div', { class: 'button-row' }, h('button', { type: 'button', class: 'primary', 'data-testid': 'customer-new', onClick: () => customerDialog(null, upsert) }, 'New customer')) : null, notice, pager.list, pager.more);
+  await pager.reload();
 }
 
 /** The plans as choices of a select (the current value kept even when the list cannot be loaded). */
@@ -368,36 +313,20 @@ function lastMonth(now = new Date()): string {
 async function renderInvoices(ctx: PageContext, body: HTMLElement): Promise<void> {
   const admin = may(ctx.session.role, 'post /api/v1/invoices:generate');
   const customer = h('input', { type: 'text', value: ctx.query.get('customer') ?? '', placeholder: 'Customer id' });
-  const list = h('div');
   const notice = h('div');
-  let rows: InvoiceSummary[] = [];
-  let cursor: string | null = null;
-  const more = h('button', { type: 'button', onClick: () => void load(false) }, 'Load more');
-  const render = () => {
-    replace(list, invoiceTable(rows, notice));
-    more.hidden = cursor === null;
-  };
-  const load = async (reset: boolean) => {
-    if (reset) {
-      rows = [];
-      cursor = null;
-      replace(list, loading());
-    }
-    try {
-      const page = await apiGet('/api/v1/invoices', { query: { customer: customer.value.trim() || undefined, limit: 100, cursor: cursor ?? undefined }, signal: ctx.signal });
+  const pager = pagedList<InvoiceSummary>({
+    signal: ctx.signal,
+    fetchPage: async (cursor) => {
+      const page = await apiGet('/api/v1/invoices', { query: { customer: customer.value.trim() || undefined, limit: 100, cursor }, signal: ctx.signal });
       // The document lists invoices as bare objects; they are the Invoice schema without items.
-      rows = [...rows, ...((page.items ?? []) as unknown as InvoiceSummary[])];
-      cursor = page.next_cursor ?? null;
-      render();
-    } catch (error) {
-      if (!ctx.signal.aborted && !isAbort(error)) replace(list, errorBox(error));
-    }
-  };
+      return { items: (page.items ?? []) as unknown as InvoiceSummary[], next_cursor: page.next_cursor };
+    },
+    render: (rows) => invoiceTable(rows, notice),
+  });
   const generate = admin
     ? h('button', { type: 'button', class: 'primary', 'data-testid': 'invoice-generate', onClick: () => generateDialog(customer.value.trim(), (invoice) => {
-        rows = [invoice, ...rows.filter((r) => r.id !== invoice.id)];
-        render();
-        const row = list.querySelector<HTMLElement>(`[data-testid="invoice-row"][data-invoice-id="${CSS.escape(String(invoice.id))}"]`);
+        pager.update((rows) => [invoice, ...rows.filter((r) => r.id !== invoice.id)]);
+        const row = pager.list.querySelector<HTMLElement>(`[data-testid="invoice-row"][data-invoice-id="${CSS.escape(String(invoice.id))}"]`);
         row?.classList.add('fresh');
         row?.scrollIntoView({ block: 'nearest' });
         replace(notice, h('p', { class: 'result ok', role: 'status', 'data-testid': 'invoice-result' },
@@ -407,12 +336,12 @@ async function renderInvoices(ctx: PageContext, body: HTMLElement): Promise<void
     : null;
   replace(
     body,
-    h('form', { class: 'filters', onSubmit: (e) => { e.preventDefault(); void load(true); } }, field('Customer', customer), h('button', { type: 'submit' }, 'Apply'), generate),
+    h('form', { class: 'filters', onSubmit: (e) => { e.preventDefault(); void pager.reload(); } }, field('Customer', customer), h('button', { type: 'submit' }, 'Apply'), generate),
     notice,
-    list,
-    more,
+    pager.list,
+    pager.more,
   );
-  await load(true);
+  await pager.reload();
 }
 
 function generateDialog(customerId: string, onIssued: (invoice: InvoiceSummary) => void): void {
@@ -441,7 +370,7 @@ function generateDialog(customerId: string, onIssued: (invoice: InvoiceSummary) 
   });
 }
 
-function invoiceTable(rows: InvoiceSummary[], notice: HTMLElement): HTMLElement {
+function invoiceTable(rows: readonly InvoiceSummary[], notice: HTMLElement): HTMLElement {
   return table(
     [
       { header: 'Number', cell: (i) => h('strong', null, i.number) },

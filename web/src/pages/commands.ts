@@ -15,10 +15,7 @@ import { field, openDialog, select, setMessage } from '../ui/widgets';
 type S = components['schemas'];
 export type Protocol = 'ocpp1.6' | 'ocpp2.0.1';
 
-/**
- * Request bodies by command. The document has schemas for some; the others are described only
- * in the table of POST /api/v1/stations/{id}/commands/{name} and are written out here.
- */
+/** Request bodies by command: the schema of POST /api/v1/stations/{id}/commands/{name} titled with its name. */
 interface CommandBodies {
   'remote-start': S['RemoteStartCommand'];
   'remote-stop': S['RemoteStopCommand'];
@@ -32,20 +29,20 @@ interface CommandBodies {
   'data-transfer': S['DataTransferCommand'];
   'get-installed-certificate-ids': S['GetInstalledCertificateIdsCommand'];
   'renew-certificate': S['RenewCertificateCommand'];
-  reserve: { id_token: string; expires_at: string; evse_id?: number; id_token_type?: string; group_id_token?: string };
-  'cancel-reservation': { reservation_id: number };
-  'send-local-list': { update?: 'differential' | 'full'; group?: string | null };
-  'get-local-list-version': Record<string, never>;
-  'update-firmware': { firmware_id?: number; location?: string; retrieve_at?: string; install_at?: string; retries?: number; retry_interval_s?: number };
-  'get-base-report': { report_base: string };
-  'get-report': { criteria?: string[]; keys?: string[] };
-  'set-display-message': { id: number; message: string; priority?: string; language?: string; format?: string; state?: string; start_at?: string; end_at?: string; transaction_id?: string | number };
-  'get-display-messages': { ids?: number[]; priority?: string; state?: string };
-  'clear-display-message': { id: number };
-  'get-composite-schedule': { evse_id: number; duration_s: number; charging_rate_unit?: string };
-  'clear-charging-profile': { profile_id?: number; evse_id?: number; purpose?: string; stack_level?: number };
-  'get-transaction-status': { transaction_id?: string | number };
-  'get-diagnostics': { location?: string; log_type?: string };
+  reserve: S['ReserveCommand'];
+  'cancel-reservation': S['CancelReservationCommand'];
+  'send-local-list': S['SendLocalListCommand'];
+  'get-local-list-version': S['GetLocalListVersionCommand'];
+  'update-firmware': S['UpdateFirmwareCommand'];
+  'get-base-report': S['GetBaseReportCommand'];
+  'get-report': S['GetReportCommand'];
+  'set-display-message': S['SetDisplayMessageCommand'];
+  'get-display-messages': S['GetDisplayMessagesCommand'];
+  'clear-display-message': S['ClearDisplayMessageCommand'];
+  'get-composite-schedule': S['GetCompositeScheduleCommand'];
+  'clear-charging-profile': S['ClearChargingProfileCommand'];
+  'get-transaction-status': S['GetTransactionStatusCommand'];
+  'get-diagnostics': S['GetDiagnosticsCommand'];
 }
 
 export type OfferedCommand = keyof CommandBodies & CommandName;
@@ -503,21 +500,20 @@ const kOkStatus = /^(Accepted|AcceptedCanceled|Unlocked|UpToDate|Scheduled)$/i;
 
 /** What the answer adds beyond the charger's status, in words (reservation, list version, file transfer). */
 export function answerFacts(answer: CommandAnswer, zone: string | null = null): [string, string][] {
-  const extra = answer as CommandAnswer & Record<string, unknown>;
-  const response = (answer.response ?? {}) as Record<string, unknown>;
+  const response = answer.response ?? {};
   const facts: [string, string][] = [];
-  const reservation = extra.reservation as { id?: unknown; state?: unknown; expires_at?: unknown } | undefined;
-  if (reservation && typeof reservation === 'object') {
-    facts.push(['Reservation', `${String(reservation.id ?? '?')} (${String(reservation.state ?? '?')})${typeof reservation.expires_at === 'string' ? ` until ${formatDateTime(reservation.expires_at, zone, { seconds: false })}` : ''}`]);
+  const reservation = answer.reservation;
+  if (reservation) {
+    facts.push(['Reservation', `${reservation.id} (${reservation.state})${reservation.expires_at ? ` until ${formatDateTime(reservation.expires_at, zone, { seconds: false })}` : ''}`]);
   }
-  if (extra.list_version !== undefined) facts.push(['List version', String(extra.list_version)]);
-  if (extra.update_type !== undefined) facts.push(['Update', String(extra.update_type)]);
-  if (extra.entries_sent !== undefined) facts.push(['Entries sent', String(extra.entries_sent)]);
+  if (answer.list_version !== undefined) facts.push(['List version', String(answer.list_version)]);
+  if (answer.update_type !== undefined) facts.push(['Update', answer.update_type]);
+  if (answer.entries_sent !== undefined) facts.push(['Entries sent', String(answer.entries_sent)]);
   // GetLocalListVersion: 1.6 listVersion, 2.0.1 versionNumber.
   const version = response.listVersion ?? response.versionNumber;
-  if (version !== undefined && extra.list_version === undefined) facts.push(['List version on the station', String(version)]);
-  const transfer = extra.file_transfer as { id?: unknown; state?: unknown } | undefined;
-  if (transfer && typeof transfer === 'object') facts.push(['File transfer', `${String(transfer.id ?? '?')}${transfer.state ? ` (${String(transfer.state)})` : ''}`]);
+  if (version !== undefined && answer.list_version === undefined) facts.push(['List version on the station', String(version)]);
+  const transfer = answer.file_transfer;
+  if (transfer) facts.push(['File transfer', `${String(transfer.id ?? '?')}${transfer.state ? ` (${transfer.state})` : ''}`]);
   const info = response.statusInfo as { reasonCode?: unknown; additionalInfo?: unknown } | undefined;
   if (info && typeof info === 'object' && info.reasonCode) facts.push(['Reason', `${String(info.reasonCode)}${info.additionalInfo ? `: ${String(info.additionalInfo)}` : ''}`]);
   return facts;

@@ -1,13 +1,14 @@
 // Id tokens (RFID cards, app ids): the list with a customer filter and an exact lookup; admins
 // create, edit and delete them, everybody else reads.
-import { apiGet, apiSend, ApiError, isAbort } from '../api/client';
+import { apiGet, apiSend, ApiError } from '../api/client';
 import type { components } from '../api/schema';
 import { h, replace } from '../lib/dom';
 import { formatDateTime } from '../lib/format';
 import { may } from '../lib/roles';
 import type { PageContext } from '../router';
 import { changedFields, confirmDialog, fromLocalInput, toLocalInput } from '../ui/forms';
-import { badge, errorBox, field, loading, openDialog, pageHeader, select, table } from '../ui/widgets';
+import { pagedList } from '../ui/paged-list';
+import { badge, field, openDialog, pageHeader, select, table } from '../ui/widgets';
 
 type IdToken = components['schemas']['IdToken'];
 type IdTokenInput = components['schemas']['IdTokenInput'];
@@ -23,20 +24,18 @@ export async function renderIdTokens(ctx: PageContext): Promise<void> {
   const customer = h('input', { type: 'text', value: ctx.query.get('customer') ?? '', placeholder: 'Customer id', 'data-testid': 'id-tokens-customer' });
   const lookup = h('input', { type: 'search', placeholder: 'Exact token', 'data-testid': 'id-tokens-lookup', autocomplete: 'off' });
   const notice = h('div', { role: 'status', 'aria-live': 'polite' });
-  const list = h('div');
-  const more = h('button', { type: 'button', onClick: () => void load(false) }, 'Load more');
-  let rows: IdToken[] = [];
-  let cursor: string | null = null;
-  let generation = 0;
-
-  const upsert = (token: IdToken) => {
-    const index = rows.findIndex((r) => r.token === token.token);
-    if (index >= 0) rows[index] = token;
-    else rows = [token, ...rows];
-    render();
-  };
-  const render = () => {
-    replace(list, table(
+  const upsert = (token: IdToken) =>
+    pager.update((rows) => {
+      const index = rows.findIndex((r) => r.token === token.token);
+      if (index >= 0) rows[index] = token;
+      else rows.unshift(token);
+      return rows;
+    });
+  const pager = pagedList<IdToken>({
+    signal: ctx.signal,
+    fetchPage: (cursor) =>
+      apiGet('/api/v1/id-tokens', { query: { customer: customer.value.trim() || undefined, limit: 200, cursor }, signal: ctx.signal }),
+    render: (rows) => table(
       [
         { header: 'Token', cell: (t: IdToken) => h('code', null, t.token) },
         { header: 'Status', cell: (t: IdToken) => badge(t.status, kStatusKind[t.status] ?? 'muted') },
@@ -56,8 +55,7 @@ export async function renderIdTokens(ctx: PageContext): Promise<void> {
                 testId: 'id-token-delete-confirm',
                 onConfirm: async () => {
                   await apiSend('delete', '/api/v1/id-tokens/{token}', { path: { token: t.token } });
-                  rows = rows.filter((r) => r.token !== t.token);
-                  render();
+                  pager.update((rows) => rows.filter((r) => r.token !== t.token));
                   replace(notice, h('p', { class: 'ok-text' }, `Deleted id token ${t.token}.`));
                 },
               }) }, 'Delete') : null,
@@ -67,61 +65,40 @@ export async function renderIdTokens(ctx: PageContext): Promise<void> {
       rows,
       (t) => ({ 'data-testid': 'id-token-row', 'data-token': t.token, 'data-status': t.status }),
       { empty: customer.value.trim() ? 'This customer has no id tokens.' : 'No id tokens yet.' },
-    ));
-    more.hidden = cursor === null;
+    ),
+  });
+  const load = () => {
+    const next = new URLSearchParams();
+    if (customer.value.trim()) next.set('customer', customer.value.trim());
+    ctx.setQuery(next);
+    return pager.reload();
   };
-  const load = async (reset: boolean) => {
-    const mine = reset ? ++generation : generation;
-    if (reset) {
-      rows = [];
-      cursor = null;
-      replace(list, loading());
-      const next = new URLSearchParams();
-      if (customer.value.trim()) next.set('customer', customer.value.trim());
-      ctx.setQuery(next);
-    }
-    try {
-      const page = await apiGet('/api/v1/id-tokens', { query: { customer: customer.value.trim() || undefined, limit: 200, cursor: cursor ?? undefined }, signal: ctx.signal });
-      if (mine !== generation) return;
-      rows = [...rows, ...page.items];
-      cursor = page.next_cursor ?? null;
-      render();
-    } catch (error) {
-      if (!ctx.signal.aborted && !isAbort(error) && mine === generation) replace(list, errorBox(error));
-    }
-  };
-  const find = async () => {
+  const find = () => {
     const token = lookup.value.trim();
-    if (!token) return void load(true);
-    ++generation;
-    replace(list, loading());
-    try {
-      const found = await apiGet('/api/v1/id-tokens/{token}', { path: { token }, signal: ctx.signal });
-      rows = [found];
-      cursor = null;
-      render();
-    } catch (error) {
-      if (ctx.signal.aborted || isAbort(error)) return;
-      if (error instanceof ApiError && error.status === 404) {
-        rows = [];
-        cursor = null;
-        render();
+    if (!token) return load();
+    // The one token or none: a list of its own, with no more pages.
+    return pager.reload(async () => {
+      try {
+        return { items: [await apiGet('/api/v1/id-tokens/{token}', { path: { token }, signal: ctx.signal })], next_cursor: null };
+      } catch (error) {
+        if (!(error instanceof ApiError && error.status === 404)) throw error;
         replace(notice, h('p', { class: 'muted' }, `No id token “${token}”.`));
-      } else replace(list, errorBox(error));
-    }
+        return { items: [], next_cursor: null };
+      }
+    });
   };
 
   replace(
     ctx.root,
     pageHeader('Id tokens', canCreate ? h('button', { type: 'button', class: 'primary', 'data-testid': 'id-token-new', onClick: () => tokenDialog(null, upsert, customer.value.trim()) }, 'New id token') : null),
     h('div', { class: 'filters' },
-      h('form', { class: 'filters inline', onSubmit: (e) => { e.preventDefault(); lookup.value = ''; replace(notice); void load(true); } }, field('Customer', customer), h('button', { type: 'submit' }, 'Apply')),
+      h('form', { class: 'filters inline', onSubmit: (e) => { e.preventDefault(); lookup.value = ''; replace(notice); void load(); } }, field('Customer', customer), h('button', { type: 'submit' }, 'Apply')),
       h('form', { class: 'filters inline', role: 'search', onSubmit: (e) => { e.preventDefault(); replace(notice); void find(); } }, field('Find a token', lookup), h('button', { type: 'submit' }, 'Find'))),
     notice,
-    list,
-    h('div', { class: 'list-footer' }, more),
+    pager.list,
+    h('div', { class: 'list-footer' }, pager.more),
   );
-  await load(true);
+  await load();
 }
 
 /** The request body of the form (every field named: PATCH sends only those that changed). */

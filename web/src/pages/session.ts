@@ -128,7 +128,7 @@ function unitText(line: CostLine): string {
 }
 
 function costSection(t: Transaction, zone: string): HTMLElement {
-  const cost = t.cost as Cost | null;
+  const cost = t.cost;
   if (!cost) {
     return section('Cost', h('p', null, `Not priced: ${t.pricing_status}${t.pricing_detail ? ` — ${t.pricing_detail}` : ''}.`));
   }

@@ -1,5 +1,5 @@
 // Sessions (transactions): a filtered list paged by cursor, and CSV of the loaded rows.
-import { apiGet, isAbort } from '../api/client';
+import { apiGet } from '../api/client';
 import type { Cost, Transaction } from '../api/types';
 import { allStations, zoneOf } from '../directory';
 import { toCsv, downloadCsv, type Column } from '../lib/csv';
@@ -8,7 +8,8 @@ import { formatDateTime, formatDuration, formatEnergy, formatMoney } from '../li
 import { addDays, localMidnightIso } from '../lib/time';
 import { live } from '../live';
 import type { PageContext } from '../router';
-import { errorBox, field, loading, pageHeader, select, statusBadge, table } from '../ui/widgets';
+import { pagedList } from '../ui/paged-list';
+import { field, pageHeader, select, statusBadge, table } from '../ui/widgets';
 
 const kPricing = ['running', 'pending', 'priced', 'no_tariff', 'no_tariff_in_force', 'no_energy_readings', 'invalid_tariff', 'unknown_start'] as const;
 type PricingStatus = (typeof kPricing)[number];
@@ -69,43 +70,12 @@ export async function renderSessions(ctx: PageContext): Promise<void> {
   const pricing = select([['', 'Any'], ...kPricing], {}, q.get('pricing_status') ?? '');
   const from = h('input', { type: 'date', value: q.get('from') ?? '' });
   const to = h('input', { type: 'date', value: q.get('to') ?? '' });
-  const list = h('div');
   const summary = h('span', { class: 'muted' });
-  const more = h('button', { type: 'button', onClick: () => void load(false) }, 'Load more');
-  const changed = h('button', { type: 'button', hidden: true, onClick: () => void load(true) }, 'Sessions started or ended: reload');
-  const csv = h('button', { type: 'button', 'data-testid': 'sessions-csv', onClick: () => downloadCsv(toCsv(rows, kSessionCsv), 'sessions.csv') }, 'Download CSV');
-  replace(
-    ctx.root,
-    pageHeader('Sessions', changed, csv),
-    h('form', { class: 'filters', onSubmit: (e) => { e.preventDefault(); void load(true); } },
-      field('Station', station), field('Id token', token), field('State', state), field('Pricing', pricing), field('Started from', from), field('Started until', to),
-      h('button', { type: 'submit' }, 'Apply')),
-    list,
-    h('div', { class: 'list-footer' }, summary, more),
-  );
-
-  let rows: Transaction[] = [];
-  let cursor: string | null | undefined;
-  let generation = 0;
-  const render = () => {
-    replace(list, sessionsTable(rows));
-    summary.textContent = `${rows.length} loaded${cursor ? ', more on the server' : ''}. The CSV holds the loaded rows.`;
-    more.hidden = !cursor;
-  };
-  const load = async (reset: boolean) => {
-    const mine = reset ? ++generation : generation;
-    if (reset) {
-      rows = [];
-      cursor = undefined;
-      changed.hidden = true;
-      replace(list, loading());
-      const next = new URLSearchParams();
-      for (const [k, v] of [['station', station.value.trim()], ['id_token', token.value.trim()], ['state', state.value], ['pricing_status', pricing.value], ['from', from.value], ['to', to.value]] as const)
-        if (v) next.set(k, v);
-      ctx.setQuery(next);
-    }
-    try {
-      const page = await apiGet('/api/v1/transactions', {
+  const changed = h('button', { type: 'button', hidden: true, onClick: () => void reload() }, 'Sessions started or ended: reload');
+  const pager = pagedList<Transaction>({
+    signal: ctx.signal,
+    fetchPage: (cursor) =>
+      apiGet('/api/v1/transactions', {
         query: {
           station: station.value.trim() || undefined,
           id_token: token.value.trim() || undefined,
@@ -114,23 +84,39 @@ export async function renderSessions(ctx: PageContext): Promise<void> {
           from: from.value ? localMidnightIso(from.value) : undefined,
           to: to.value ? localMidnightIso(addDays(to.value, 1) ?? '') : undefined,
           limit: 100,
-          cursor: cursor ?? undefined,
+          cursor,
         },
         signal: ctx.signal,
-      });
-      if (mine !== generation) return;
-      rows = [...rows, ...page.items];
-      cursor = page.next_cursor;
-      render();
-    } catch (error) {
-      if (!ctx.signal.aborted && !isAbort(error) && mine === generation) replace(list, errorBox(error));
-    }
+      }),
+    render: (rows, more) => {
+      summary.textContent = `${rows.length} loaded${more ? ', more on the server' : ''}. The CSV holds the loaded rows.`;
+      return sessionsTable(rows);
+    },
+  });
+  const csv = h('button', { type: 'button', 'data-testid': 'sessions-csv', onClick: () => downloadCsv(toCsv(pager.rows, kSessionCsv), 'sessions.csv') }, 'Download CSV');
+  replace(
+    ctx.root,
+    pageHeader('Sessions', changed, csv),
+    h('form', { class: 'filters', onSubmit: (e) => { e.preventDefault(); void reload(); } },
+      field('Station', station), field('Id token', token), field('State', state), field('Pricing', pricing), field('Started from', from), field('Started until', to),
+      h('button', { type: 'submit' }, 'Apply')),
+    pager.list,
+    h('div', { class: 'list-footer' }, summary, pager.more),
+  );
+
+  const reload = () => {
+    changed.hidden = true;
+    const next = new URLSearchParams();
+    for (const [k, v] of [['station', station.value.trim()], ['id_token', token.value.trim()], ['state', state.value], ['pricing_status', pricing.value], ['from', from.value], ['to', to.value]] as const)
+      if (v) next.set(k, v);
+    ctx.setQuery(next);
+    return pager.reload();
   };
-  for (const control of [state, pricing, from, to]) control.addEventListener('change', () => void load(true));
+  for (const control of [state, pricing, from, to]) control.addEventListener('change', () => void reload());
   live.onStation((event) => {
     // New or ended sessions would move the rows under the reader's eyes: offer a reload instead.
     if (event.kind === 'transaction.started' || event.kind === 'transaction.ended') changed.hidden = false;
   }, ctx.signal);
-  void allStations(ctx.signal).then(() => { if (cursor !== undefined) render(); }, () => undefined);
-  await load(true);
+  void allStations(ctx.signal).then(() => pager.render(), () => undefined);
+  await reload();
 }

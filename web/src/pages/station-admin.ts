@@ -80,11 +80,7 @@ export function stationDialog(station: Station, onSaved: (saved: Station, zoneCh
   const registration = select(['Accepted', 'Pending', 'Rejected'], { 'data-testid': 'station-field-registration' }, station.registration);
   const removeKey = h('input', { type: 'checkbox' });
   void fillChoices(tariff, async () => ((await apiGet('/api/v1/tariffs', { query: { limit: 500 } })).items ?? []).map((t): [string, string] => [t.id, t.is_default ? `${t.id} (default)` : t.id]), 'tariffs');
-  // The document gives GET /api/v1/sites no schema: read what is needed defensively.
-  void fillChoices(site, async () => {
-    const answer = (await apiGet('/api/v1/sites', { query: { limit: 500 } })) as unknown as { items?: { id?: unknown; name?: unknown }[] };
-    return (answer?.items ?? []).filter((s) => typeof s.id === 'string').map((s): [string, string] => [String(s.id), typeof s.name === 'string' && s.name ? `${s.name} (${String(s.id)})` : String(s.id)]);
-  }, 'sites');
+  void fillChoices(site, async () => (await apiGet('/api/v1/sites', { query: { limit: 500 } })).items.map((s): [string, string] => [s.id, s.name ? `${s.name} (${s.id})` : s.id]), 'sites');
   openDialog({
     title: `Edit station ${station.id}`,
     body: [
@@ -257,8 +253,7 @@ function revokeDialog(station: Station, serial: string | null, onRevoked: (items
       const text = textOrNull(reason);
       const answer = await apiSend('post', '/api/v1/stations/{id}/certificates/{serial}:revoke', {
         path: { id: station.id, serial: value },
-        // The document describes the body ({"reason"?}) only in prose: no requestBody schema to type it.
-        body: (text ? { reason: text } : {}) as never,
+        body: text ? { reason: text } : {},
       });
       onRevoked(answer.items);
       return 'close';

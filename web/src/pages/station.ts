@@ -10,6 +10,7 @@ import type { PageContext } from '../router';
 import { applyStationEvent } from '../stations-live';
 import { powerChart } from '../ui/chart';
 import { lastValue, pollMeterChart } from '../ui/meter-poll';
+import { pagedList } from '../ui/paged-list';
 import { errorBox, loadInto, loading, onlineBadge, pageHeader, section, statusBadge, table } from '../ui/widgets';
 import { may, type Role } from '../lib/roles';
 import { commandPanel } from './commands';
@@ -302,17 +303,14 @@ function recentTable(transactions: Transaction[], zone: string): HTMLElement {
 
 /** The device model, loaded when opened (it can be long). */
 function variablesSection(station: Station, signal: AbortSignal): HTMLElement {
-  const body = h('div');
   const filter = h('input', { type: 'search', placeholder: 'Filter by component or variable', 'aria-label': 'Filter variables' });
-  let items: StationVariable[] = [];
-  let cursor: string | null = null;
-  const more = h('button', { type: 'button', onClick: () => void load() }, 'Load more');
-  const render = () => {
-    const q = filter.value.trim().toLowerCase();
-    const shown = items.filter((v) => !q || `${v.component}.${v.variable}`.toLowerCase().includes(q));
-    replace(
-      body,
-      table(
+  const pager = pagedList<StationVariable>({
+    signal,
+    fetchPage: (cursor) => apiGet('/api/v1/stations/{id}/variables', { path: { id: station.id }, query: { limit: 1000, cursor }, signal }),
+    render: (items) => {
+      const q = filter.value.trim().toLowerCase();
+      const shown = items.filter((v) => !q || `${v.component}.${v.variable}`.toLowerCase().includes(q));
+      return table(
         [
           { header: 'Component', cell: (v) => [v.component || '—', v.component_instance ? ` (${v.component_instance})` : '', v.evse_id ? ` EVSE ${v.evse_id}` : ''] },
           { header: 'Variable', cell: (v) => [v.variable, v.variable_instance ? ` (${v.variable_instance})` : ''] },
@@ -324,28 +322,16 @@ function variablesSection(station: Station, signal: AbortSignal): HTMLElement {
         shown,
         () => ({}),
         { empty: 'No variables known yet: send get-configuration (1.6) or get-base-report (2.0.1).' },
-      ),
-    );
-    more.hidden = cursor === null;
-  };
-  const load = async () => {
-    try {
-      const page = await apiGet('/api/v1/stations/{id}/variables', { path: { id: station.id }, query: { limit: 1000, cursor: cursor ?? undefined }, signal });
-      items = [...items, ...page.items];
-      cursor = page.next_cursor;
-      render();
-    } catch (error) {
-      if (!signal.aborted && !isAbort(error)) replace(body, errorBox(error));
-    }
-  };
-  filter.addEventListener('input', render);
-  const details = h('details', { class: 'card' }, h('summary', null, h('h2', null, 'Configuration and variables')), filter, body, more);
+      );
+    },
+  });
+  filter.addEventListener('input', () => pager.render());
+  const details = h('details', { class: 'card' }, h('summary', null, h('h2', null, 'Configuration and variables')), filter, pager.list, pager.more);
   let opened = false;
   details.addEventListener('toggle', () => {
     if (!details.open || opened) return;
     opened = true;
-    replace(body, loading());
-    void load();
+    void pager.reload();
   });
   return details;
 }

@@ -184,11 +184,9 @@ export async function renderStations(ctx: PageContext): Promise<void> {
 
 async function fillSites(control: HTMLSelectElement, selected: string, signal: AbortSignal): Promise<void> {
   try {
-    // The document gives GET /api/v1/sites no schema: read what is needed defensively.
-    const answer = (await apiGet('/api/v1/sites', { query: { limit: 500 }, signal })) as unknown as { items?: { id?: unknown; name?: unknown }[] };
-    for (const item of answer?.items ?? []) {
-      if (typeof item.id !== 'string') continue;
-      const label = typeof item.name === 'string' && item.name ? `${item.name} (${item.id})` : item.id;
+    const answer = await apiGet('/api/v1/sites', { query: { limit: 500 }, signal });
+    for (const item of answer.items) {
+      const label = item.name ? `${item.name} (${item.id})` : item.id;
       control.append(h('option', { value: item.id, selected: item.id === selected }, label));
     }
   } catch (error) {

@@ -139,6 +139,8 @@ export interface DialogOptions {
   onClose?: () => void;
   /** false: onSubmit checks the fields itself (and says what is wrong in the dialog). */
   nativeValidation?: boolean;
+  /** A wider dialog for a long form. */
+  wide?: boolean;
 }
 
 let dialogCount = 0;
@@ -192,7 +194,7 @@ export function openDialog(options: DialogOptions): HTMLDialogElement {
     message,
     h('div', { class: 'dialog-actions' }, submit, h('button', { type: 'button', 'data-testid': 'dialog-close', onClick: () => dialog.close() }, 'Close')),
   );
-  const dialog = h('dialog', { 'aria-labelledby': titleId, 'aria-modal': 'true' }, form);
+  const dialog = h('dialog', { 'aria-labelledby': titleId, 'aria-modal': 'true', class: options.wide ? 'wide' : undefined }, form);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     if (submit?.disabled) return;
