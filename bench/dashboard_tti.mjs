@@ -1,7 +1,8 @@
 // node bench/dashboard_tti.mjs <ui base url> <token> <station id> <runs>: opens each page of
-// the dashboard in a fresh browser tab RUNS times and prints, as JSON, the median time from
-// navigation start to the page showing its data (the page's element present, nothing
-// loading). Driven by playwright-core from tests/ui (npm ci there) and Debian's chromium.
+// the dashboard RUNS times in a fresh browser tab and RUNS times again in an open tab with the
+// cache disabled, and prints, as JSON, the median times from navigation start to the first
+// frame with the page's data (the page's element present, nothing loading). Driven by
+// playwright-core from tests/ui (npm ci there) and Debian's chromium.
 import { createRequire } from 'node:module';
 
 const require = createRequire(new URL('../tests/ui/package.json', import.meta.url));
@@ -29,36 +30,68 @@ const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor((sorted.length - 1) / 2)];
 };
+
+// Timed inside the page, from its navigation start: a MutationObserver installed before any of
+// the page's scripts notes the first moment the page's element is present and nothing shows
+// "loading" (polling from outside would add the driver's own delay), then the next frame.
+function watch({ token: t, selector }) {
+  sessionStorage.setItem('csms.token', t);
+  const observer = new MutationObserver(() => {
+    if (window.__csmsReady !== undefined) return;
+    if (document.querySelector(selector) && !document.querySelector('[data-testid="loading"]')) {
+      window.__csmsReady = performance.now();
+      observer.disconnect();
+      requestAnimationFrame(() => {
+        window.__csmsPainted = performance.now();
+      });
+    }
+  });
+  observer.observe(document, { childList: true, subtree: true, attributes: true });
+}
+
+async function timed(page, p, url) {
+  await page.goto(url, { waitUntil: 'commit' });
+  try {
+    await page.waitForFunction(() => window.__csmsPainted !== undefined, null, { timeout: 30_000 });
+    return await page.evaluate(() => window.__csmsPainted);
+  } catch {
+    const text = (await page.locator('main').textContent().catch(() => '')).slice(0, 300);
+    console.error(`${p.page}: ${p.ready} not shown within 30 s: ${text}`);
+    return 30_000;
+  }
+}
+
+// Two ways to open a page, RUNS times each:
+// - cold: a new browser context (a new tab with its own renderer process, nothing cached);
+// - warm: the operator's open tab loading the page again, the HTTP cache disabled (every file
+//   and every API call fetched again, but no process start-up).
 const results = [];
 try {
   for (const p of pages) {
-    const times = [];
+    const cold = [];
     for (let i = 0; i < runs; ++i) {
-      // A new context each time: nothing cached, as when an operator opens the page.
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-      await context.addInitScript((t) => sessionStorage.setItem('csms.token', t), token);
-      const page = await context.newPage();
-      await page.goto(`${base}#${p.route}`, { waitUntil: 'commit' });
-      try {
-        const ms = await (
-          await page.waitForFunction(
-            (selector) =>
-              document.querySelector(selector) && !document.querySelector('[data-testid="loading"]')
-                ? performance.now()
-                : false,
-            p.ready,
-            { timeout: 30_000, polling: 'raf' },
-          )
-        ).jsonValue();
-        times.push(ms);
-      } catch (err) {
-        const text = (await page.locator('main').textContent().catch(() => '')).slice(0, 300);
-        console.error(`${p.page}: ${p.ready} not shown within 30 s: ${text}`);
-        times.push(30_000);
-      }
+      await context.addInitScript(watch, { token, selector: p.ready });
+      cold.push(await timed(await context.newPage(), p, `${base}#${p.route}`));
       await context.close();
     }
-    results.push({ page: p.page, median_ms: Math.round(median(times)), max_ms: Math.round(Math.max(...times)) });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await context.addInitScript(watch, { token, selector: p.ready });
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    await timed(page, p, `${base}?warm-up#${p.route}`);
+    const warm = [];
+    for (let i = 0; i < runs; ++i) warm.push(await timed(page, p, `${base}?run=${i}#${p.route}`));
+    await context.close();
+    results.push({
+      page: p.page,
+      median_ms: Math.round(median(cold)),
+      max_ms: Math.round(Math.max(...cold)),
+      warm_median_ms: Math.round(median(warm)),
+      warm_max_ms: Math.round(Math.max(...warm)),
+    });
   }
 } finally {
   await browser.close();

@@ -158,6 +158,36 @@ void Api::handle_analytics(const std::vector<std::string>& seg, const HttpReques
         respond);
   }
 
+  if (resource == "overview") {
+    // The fleet at a glance for the dashboard's first page; the window is the caller's
+    // "today" (its local day), compared with the same window a week earlier.
+    const auto to = time_param(target, "to").value_or(clock_.now());
+    const auto from = time_param(target, "from").value_or(to - std::chrono::days(1));
+    if (!(from < to)) throw HttpError(400, "from must be before to");
+    if (to - from > std::chrono::days(31)) throw HttpError(400, "the window may span at most 31 days");
+    // The caller knows its calendar: a week before local midnight is 167 or 169 hours earlier
+    // across a change to or from summer time.
+    const auto before_from = time_param(target, "last_week_from").value_or(from - std::chrono::days(7));
+    const auto before_to = time_param(target, "last_week_to").value_or(to - std::chrono::days(7));
+    if (!(before_from < before_to)) throw HttpError(400, "last_week_from must be before last_week_to");
+    if (before_to - before_from > std::chrono::days(31))
+      throw HttpError(400, "the window compared with may span at most 31 days");
+    return run_unit(
+        [from, to, before_from, before_to](domain::Repositories& repos) {
+          auto doc = json::parse(repos.analytics().overview(from, to, before_from, before_to));
+          nlohmann::ordered_json out;
+          out["from"] = domain::format_timestamp(from);
+          out["to"] = domain::format_timestamp(to);
+          out["last_week_from"] = domain::format_timestamp(before_from);
+          out["last_week_to"] = domain::format_timestamp(before_to);
+          for (const char* key : {"stations", "faulted_stations", "sessions_in_progress", "alerts",
+                                  "latest_alerts", "energy_wh", "revenue_incl_vat"})
+            out[key] = doc[key];
+          return json_response(200, out.dump());
+        },
+        respond);
+  }
+
   if (resource == "analytics") {
     if (depth != 4) throw HttpError(404, "no such resource; try /api/v1/analytics/utilization");
     if (method != "GET") throw HttpError(405, "analytics reports are read with GET");

@@ -288,7 +288,7 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
                            static_cast<int>(role), respond);
     }
 
-    if (resource == "analytics" || resource == "maintenance-windows")
+    if (resource == "analytics" || resource == "maintenance-windows" || resource == "overview")
       return handle_analytics(seg, request, respond);
 
     if (resource == "reservations") return handle_reservations(seg, request, respond);

@@ -313,6 +313,50 @@ std::vector<std::string> PgAnalyticsRepository::stations_between(Timestamp from,
   return out;
 }
 
+std::string PgAnalyticsRepository::overview(domain::Timestamp from, domain::Timestamp to,
+                                            domain::Timestamp before_from, domain::Timestamp before_to) {
+  txn_.exec("SET LOCAL jit = off");  // as for reports: short queries, expensive to compile
+  // Energy and revenue are the energy and revenue reports' sums, so the overview and the
+  // analytics pages agree; $3 and $4 are the window compared with.
+  auto rows = txn_.exec_params(
+      "WITH s AS (SELECT s.id, s.name, s.online, EXISTS (SELECT 1 FROM connectors c WHERE c.station_id = "
+      "s.id "
+      "  AND c.status = 'Faulted') AS faulted FROM stations s), "
+      "a AS (SELECT state, severity, count(*) AS n FROM alerts WHERE state <> 'resolved' GROUP BY 1, 2), "
+      "r AS (SELECT w, currency, sum(revenue_incl_vat::numeric)::text AS amount FROM ("
+      "  SELECT 0 AS w, * FROM csms_report_revenue($1, $2, 'day', NULL::text[]) UNION ALL "
+      "  SELECT 1, * FROM csms_report_revenue($3, $4, 'day', NULL::text[])) x GROUP BY 1, 2) "
+      "SELECT jsonb_build_object("
+      " 'stations', (SELECT jsonb_build_object('total', count(*), 'online', count(*) FILTER (WHERE online), "
+      "   'offline', count(*) FILTER (WHERE NOT online), 'faulted', count(*) FILTER (WHERE faulted)) FROM "
+      "s), "
+      " 'faulted_stations', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', id, 'name', name, "
+      "   'online', online) ORDER BY id), '[]') FROM (SELECT * FROM s WHERE faulted ORDER BY id LIMIT 10) "
+      "f), "
+      " 'sessions_in_progress', (SELECT count(*) FROM transactions WHERE stopped_at IS NULL), "
+      " 'alerts', jsonb_build_object("
+      "   'open', jsonb_build_object("
+      "     'critical', coalesce((SELECT n FROM a WHERE state = 'open' AND severity = 'critical'), 0), "
+      "     'warning', coalesce((SELECT n FROM a WHERE state = 'open' AND severity = 'warning'), 0), "
+      "     'info', coalesce((SELECT n FROM a WHERE state = 'open' AND severity = 'info'), 0)), "
+      "   'acknowledged', coalesce((SELECT sum(n) FROM a WHERE state = 'acknowledged'), 0)), "
+      " 'latest_alerts', (SELECT coalesce(jsonb_agg(csms_alert_json(l) ORDER BY l.opened_at DESC, l.id "
+      "DESC), "
+      "   '[]') FROM (SELECT * FROM alerts WHERE state <> 'resolved' ORDER BY opened_at DESC, id DESC "
+      "   LIMIT 10) l), "
+      " 'energy_wh', jsonb_build_object("
+      "   'period', (SELECT coalesce(sum(energy_wh), 0) FROM csms_report_energy($1, $2, 'day', "
+      "NULL::text[])), "
+      "   'last_week', (SELECT coalesce(sum(energy_wh), 0) FROM csms_report_energy($3, $4, 'day', "
+      "NULL::text[]))), "
+      " 'revenue_incl_vat', jsonb_build_object("
+      "   'period', (SELECT coalesce(jsonb_object_agg(currency, amount), '{}') FROM r WHERE w = 0), "
+      "   'last_week', (SELECT coalesce(jsonb_object_agg(currency, amount), '{}') FROM r WHERE w = "
+      "1)))::text",
+      ts(from), ts(to), ts(before_from), ts(before_to));
+  return rows[0][0].as<std::string>();
+}
+
 domain::ReportTable PgAnalyticsRepository::report(const std::string& name, const domain::AnalyticsQuery& q) {
   const auto stations = stations_of(q);
   const std::string from = ts(q.from), to = ts(q.to);

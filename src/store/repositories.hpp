@@ -206,6 +206,8 @@ class PgAnalyticsRepository final : public domain::AnalyticsRepository {
   std::vector<domain::RollupWindow> take_dirty(int limit) override;
   std::vector<std::string> stations_between(domain::Timestamp from, domain::Timestamp to) override;
   domain::ReportTable report(const std::string& name, const domain::AnalyticsQuery& query) override;
+  std::string overview(domain::Timestamp from, domain::Timestamp to, domain::Timestamp before_from,
+                       domain::Timestamp before_to) override;
   std::vector<domain::SessionFact> session_facts_after(std::int64_t seq, std::size_t limit) override;
   std::uint64_t session_facts_horizon() override;
   std::pair<std::uint64_t, std::vector<domain::SessionFact>> session_facts_since(

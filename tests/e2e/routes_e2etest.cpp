@@ -274,6 +274,61 @@ TEST_F(RoutesE2e, StationStream_ReportsConnectionsStatusesAndSessions) {
   EXPECT_NE(text.find("event: station.disconnected"), std::string::npos) << text;
 }
 
+TEST_F(RoutesE2e, Overview_CountsTheFleetInOneDocument) {
+  for (const char* id : {"OV-1", "OV-2", "OV-3"})
+    ASSERT_EQ(
+        http(server_->api_port(), "POST", "/api/v1/stations", json{{"id", id}, {"name", "Depot"}}).status,
+        201);
+  OcppClient cp(server_->ocpp_port(), "OV-1", {"ocpp1.6"});
+  cp.call("BootNotification", {{"chargePointVendor", "A"}, {"chargePointModel", "B"}});
+  cp.call("StatusNotification", {{"connectorId", 1}, {"errorCode", "GroundFailure"}, {"status", "Faulted"}});
+  cp.call("StatusNotification", {{"connectorId", 2}, {"errorCode", "NoError"}, {"status", "Charging"}});
+  cp.call("StartTransaction", {{"connectorId", 2},
+                               {"idTag", "OV-TAG"},
+                               {"meterStart", 0},
+                               {"timestamp", utc(std::chrono::system_clock::now())}});
+  const std::string window =
+      "/api/v1/overview?from=2026-03-29T00:00:00Z&to=2026-03-29T12:00:00Z&last_week_from=2026-03-22T01:00:00Z"
+      "&last_week_to=2026-03-22T13:00:00Z";
+  json doc;
+  for (int i = 0; i < 100; ++i) {
+    doc = http(server_->api_port(), "GET", window, std::nullopt, kViewerToken).body;
+    if (doc.value("sessions_in_progress", 0) == 1 && doc["stations"].value("faulted", 0) == 1) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(doc["stations"], (json{{"total", 3}, {"online", 1}, {"offline", 2}, {"faulted", 1}})) << doc;
+  EXPECT_EQ(doc["faulted_stations"], (json::array({{{"id", "OV-1"}, {"name", "Depot"}, {"online", true}}})));
+  EXPECT_EQ(doc["sessions_in_progress"], 1);
+  EXPECT_EQ(doc["last_week_from"], "2026-03-22T01:00:00Z");
+  EXPECT_EQ(doc["last_week_to"], "2026-03-22T13:00:00Z");
+  EXPECT_EQ(doc["energy_wh"], (json{{"period", 0}, {"last_week", 0}}));
+  EXPECT_EQ(doc["revenue_incl_vat"], (json{{"period", json::object()}, {"last_week", json::object()}}));
+  // The alert counts agree with the alert list.
+  auto open = http(server_->api_port(), "GET", "/api/v1/alerts?state=open&limit=500").body["items"];
+  int counted = 0;
+  for (const char* severity : {"critical", "warning", "info"})
+    counted += doc["alerts"]["open"][severity].get<int>();
+  EXPECT_EQ(counted, static_cast<int>(open.size())) << doc;
+  EXPECT_EQ(doc["latest_alerts"].size(), std::min<std::size_t>(open.size(), 10));
+
+  EXPECT_EQ(
+      http(server_->api_port(), "GET", "/api/v1/overview?from=2026-03-29T12:00:00Z&to=2026-03-29T00:00:00Z")
+          .status,
+      400);
+  EXPECT_EQ(
+      http(server_->api_port(), "GET", "/api/v1/overview?from=2026-01-01T00:00:00Z&to=2026-03-01T00:00:00Z")
+          .status,
+      400);
+  EXPECT_EQ(http(server_->api_port(), "GET",
+                 "/api/v1/overview?last_week_from=2026-03-22T13:00:00Z&last_week_to=2026-03-22T01:00:00Z")
+                .status,
+            400);
+  EXPECT_EQ(http(server_->api_port(), "GET", "/api/v1/overview?from=yesterday").status, 400);
+  auto now = http(server_->api_port(), "GET", "/api/v1/overview", std::nullopt, kViewerToken);
+  EXPECT_EQ(now.status, 200);
+  EXPECT_EQ(now.body["stations"]["total"], 3);
+}
+
 TEST_F(RoutesE2e, DashboardFiles_ServedFromTheUiDirectoryAndNothingElse) {
   auto root = call("GET", "/", "");
   EXPECT_EQ(root.status, 302);

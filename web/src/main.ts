@@ -13,23 +13,24 @@ import { loading } from './ui/widgets';
 
 // Each page is its own chunk, fetched when first shown: the first screen evaluates only the
 // shell and its own page (the charts' library comes with the pages that draw charts).
-const lazy =
-  <M>(load: () => Promise<M>, pick: (module: M) => PageFn): PageFn =>
-  async (ctx) =>
-    pick(await load())(ctx);
+// `preload` starts the fetch early; the module is fetched once either way.
+const lazy = <M>(load: () => Promise<M>, pick: (module: M) => PageFn): Pick<Route, 'page' | 'preload'> => ({
+  page: async (ctx) => pick(await load())(ctx),
+  preload: () => void load().catch(() => undefined),
+});
 
 const routes: Route[] = [
-  { path: '/overview', title: 'Overview', nav: 'overview', page: lazy(() => import('./pages/overview'), (m) => m.renderOverview) },
-  { path: '/stations', title: 'Stations', nav: 'stations', page: lazy(() => import('./pages/stations'), (m) => m.renderStations) },
-  { path: '/stations/:id', title: 'Station', nav: 'stations', page: lazy(() => import('./pages/station'), (m) => m.renderStation) },
-  { path: '/sessions', title: 'Sessions', nav: 'sessions', page: lazy(() => import('./pages/sessions'), (m) => m.renderSessions) },
-  { path: '/sessions/:id', title: 'Session', nav: 'sessions', page: lazy(() => import('./pages/session'), (m) => m.renderSession) },
-  { path: '/id-tokens', title: 'Id tokens', nav: 'id-tokens', page: lazy(() => import('./pages/id-tokens'), (m) => m.renderIdTokens) },
-  { path: '/alerts', title: 'Alerts', nav: 'alerts', page: lazy(() => import('./pages/alerts'), (m) => m.renderAlerts) },
-  { path: '/rules', title: 'Fault rules', nav: 'rules', page: lazy(() => import('./pages/rules'), (m) => m.renderRules) },
-  { path: '/billing', title: 'Billing', nav: 'billing', page: lazy(() => import('./pages/billing'), (m) => m.renderBilling) },
-  { path: '/billing/:tab', title: 'Billing', nav: 'billing', page: lazy(() => import('./pages/billing'), (m) => m.renderBilling) },
-  { path: '/analytics', title: 'Analytics', nav: 'analytics', page: lazy(() => import('./pages/analytics'), (m) => m.renderAnalytics) },
+  { path: '/overview', title: 'Overview', nav: 'overview', ...lazy(() => import('./pages/overview'), (m) => m.renderOverview) },
+  { path: '/stations', title: 'Stations', nav: 'stations', ...lazy(() => import('./pages/stations'), (m) => m.renderStations) },
+  { path: '/stations/:id', title: 'Station', nav: 'stations', ...lazy(() => import('./pages/station'), (m) => m.renderStation) },
+  { path: '/sessions', title: 'Sessions', nav: 'sessions', ...lazy(() => import('./pages/sessions'), (m) => m.renderSessions) },
+  { path: '/sessions/:id', title: 'Session', nav: 'sessions', ...lazy(() => import('./pages/session'), (m) => m.renderSession) },
+  { path: '/id-tokens', title: 'Id tokens', nav: 'id-tokens', ...lazy(() => import('./pages/id-tokens'), (m) => m.renderIdTokens) },
+  { path: '/alerts', title: 'Alerts', nav: 'alerts', ...lazy(() => import('./pages/alerts'), (m) => m.renderAlerts) },
+  { path: '/rules', title: 'Fault rules', nav: 'rules', ...lazy(() => import('./pages/rules'), (m) => m.renderRules) },
+  { path: '/billing', title: 'Billing', nav: 'billing', ...lazy(() => import('./pages/billing'), (m) => m.renderBilling) },
+  { path: '/billing/:tab', title: 'Billing', nav: 'billing', ...lazy(() => import('./pages/billing'), (m) => m.renderBilling) },
+  { path: '/analytics', title: 'Analytics', nav: 'analytics', ...lazy(() => import('./pages/analytics'), (m) => m.renderAnalytics) },
   { path: '/signin', title: 'Sign in', nav: '', page: () => location.replace('#/overview') },
 ];
 
@@ -83,6 +84,8 @@ function showSignIn(): void {
 
 async function boot(): Promise<void> {
   app.replaceChildren(loading('Starting…'));
+  // The page's code and the session check (GET /me) travel side by side.
+  if (storedToken()) router.preloadCurrent();
   router.start();
   const restored = await restoreSession();
   if (!restored) showSignIn();

@@ -24,6 +24,8 @@ export interface Route {
   page: PageFn;
   /** The nav entry to mark as current. */
   nav: string;
+  /** Starts fetching the page's code (a lazy page's chunk) before it is rendered. */
+  preload?: () => void;
 }
 
 interface CompiledRoute extends Route {
@@ -77,6 +79,12 @@ export class Router {
     private readonly onRoute: (route: Route | null) => void,
   ) {
     this.routes = routes.map(compile);
+  }
+
+  /** Fetches the code of the page the address names, while the session is still checked. */
+  preloadCurrent(): void {
+    const path = parseHash(location.hash).path;
+    match(this.routes, path === '/' ? '/overview' : path)?.route.preload?.();
   }
 
   start(): void {

@@ -1,5 +1,5 @@
-// Applying station stream events to Station documents, shared by the overview, the station
-// list and the station page so that all three agree on what an event means.
+// Applying station stream events to Station documents, shared by the station list and the
+// station page so that both agree on what an event means.
 import type { StationStreamEvent } from './api/events';
 import type { ConnectorStatus, Station } from './api/types';
 
@@ -57,9 +57,4 @@ function applyStatus(station: Station, evseId: number, connectorId: number, stat
     evse.connectors.sort((a, b) => a.connector_id - b.connector_id);
   }
   return true;
-}
-
-/** The station as a whole or any of its connectors reports Faulted. */
-export function isFaulted(station: Station): boolean {
-  return station.status === 'Faulted' || station.evses.some((e) => e.connectors.some((c) => c.status === 'Faulted'));
 }

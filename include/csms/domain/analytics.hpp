@@ -170,6 +170,11 @@ class AnalyticsRepository {
   virtual std::pair<std::int64_t, std::int64_t> report_scope(const std::vector<std::string>& stations) = 0;
   // A report's rows (see openapi.json for the columns of each).
   virtual ReportTable report(const std::string& name, const AnalyticsQuery& query) = 0;
+  // The fleet at a glance (GET /api/v1/overview), one document: stations online / offline /
+  // faulted, sessions in progress, active alerts by state and severity with the newest ones,
+  // energy and revenue in [from, to) and in [before_from, before_to) (the same stretch a week
+  // earlier).
+  virtual std::string overview(Timestamp from, Timestamp to, Timestamp before_from, Timestamp before_to) = 0;
 
   // Ended sessions' facts in seq order after `seq`, at most `limit` (a first, full reading).
   virtual std::vector<SessionFact> session_facts_after(std::int64_t seq, std::size_t limit) = 0;

@@ -21,6 +21,7 @@ export type CommandName = Schemas['CommandName'];
 export type CommandAnswer = Schemas['CommandAnswer'];
 export type Site = Schemas['Site'];
 export type Me = GetOk<'/api/v1/me'>;
+export type Overview = Schemas['Overview'];
 
 export type AnalyticsReport = GetOk<'/api/v1/analytics/{report}'>;
 export type ReportName = AnalyticsReport['report'];

@@ -9,14 +9,20 @@ export function byBucket<R extends { bucket_start: string }>(rows: readonly R[])
   for (const row of rows) {
     const time = Date.parse(row.bucket_start) / 1000;
     if (!Number.isFinite(time)) continue;
-    groups.set(time, [...(groups.get(time) ?? []), row]);
+    const group = groups.get(time);
+    if (group) group.push(row);
+    else groups.set(time, [row]);
   }
   return [...groups].sort(([a], [b]) => a - b).map(([time, grouped]) => ({ time, rows: grouped }));
 }
 
 export function byStation<R extends { station_id: string }>(rows: readonly R[]): Map<string, R[]> {
   const groups = new Map<string, R[]>();
-  for (const row of rows) groups.set(row.station_id, [...(groups.get(row.station_id) ?? []), row]);
+  for (const row of rows) {
+    const group = groups.get(row.station_id);
+    if (group) group.push(row);
+    else groups.set(row.station_id, [row]);
+  }
   return new Map([...groups].sort(([a], [b]) => a.localeCompare(b, undefined, { numeric: true })));
 }
 

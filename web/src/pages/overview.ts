@@ -1,135 +1,99 @@
 // The fleet at a glance: stations online/offline/faulted, sessions in progress, energy and
-// revenue today against the same weekday last week, open alerts by severity. Counts follow
-// the live streams; the analytics figures are fetched again every minute and after a session ends.
-import { apiGet, errorText, fetchAll, isAbort } from '../api/client';
-import type { StationStreamEvent } from '../api/events';
-import type { Alert, ReportOf, Station } from '../api/types';
-import { allStations } from '../directory';
-import { sumDecimalTexts } from '../lib/decimal';
+// revenue today against the same time last week, open alerts by severity. One request
+// (GET /api/v1/overview), asked again shortly after any live change and every minute.
+import { apiGet, errorText, isAbort } from '../api/client';
+import type { Alert, Overview } from '../api/types';
 import { h, replace, type Child } from '../lib/dom';
 import { formatEnergy, formatMoney, formatPercent } from '../lib/format';
-import { changePercent, todayAndLastWeek, type Range } from '../lib/time';
+import { changePercent, todayAndLastWeek } from '../lib/time';
 import { live } from '../live';
 import type { PageContext } from '../router';
-import { applyStationEvent, isFaulted } from '../stations-live';
-import { errorBox, loading, pageHeader, section, statusBadge, table } from '../ui/widgets';
+import { errorBox, loading, onlineBadge, pageHeader, section, statusBadge, table } from '../ui/widgets';
 
-interface Totals {
-  energyWh: number;
-  revenue: Map<string, string>;
-}
+type FaultedStation = Overview['faulted_stations'][number];
 
 const kSeverities = ['critical', 'warning', 'info'] as const;
+/** Live changes come in bursts (a site reconnecting): one request for each burst. */
+const kAfterChangeMs = 1_000;
+/** A session that ended is priced and rolled up shortly after. */
+const kAfterSessionEndMs = 5_000;
 
 export async function renderOverview(ctx: PageContext): Promise<void> {
   const tiles = h('div', { class: 'tiles' });
   const attention = h('div', { class: 'grid-2' });
-  replace(ctx.root, pageHeader('Overview'), tiles, attention);
+  const stale = h('div', { role: 'status', 'aria-live': 'polite' });
+  replace(ctx.root, pageHeader('Overview'), stale, tiles, attention);
   tiles.append(loading());
 
-  const stations = new Map<string, Station>();
-  const openTransactions = new Set<number>();
-  const activeAlerts = new Map<number, Alert>();
-  let today: Totals | null = null;
-  let lastWeek: Totals | null = null;
-  let totalsError = '';
-
-  const render = () => {
-    replace(tiles, stationTiles(stations), sessionTile(openTransactions), energyTile(today, lastWeek, totalsError), revenueTile(today, lastWeek, totalsError), alertTile(activeAlerts));
-    replace(attention, faultedList(stations), alertList(activeAlerts));
-  };
-
-  const loadCounts = async () => {
-    const [directory, transactions, alerts] = await Promise.all([
-      allStations(ctx.signal, 0),
-      fetchAll((cursor) => apiGet('/api/v1/transactions', { query: { state: 'open', limit: 500, cursor }, signal: ctx.signal })),
-      Promise.all(
-        (['open', 'acknowledged'] as const).map((state) =>
-          fetchAll((cursor) => apiGet('/api/v1/alerts', { query: { state, limit: 500, cursor }, signal: ctx.signal })),
-        ),
-      ),
-    ]);
-    stations.clear();
-    for (const [id, station] of directory.stations) stations.set(id, structuredClone(station));
-    openTransactions.clear();
-    for (const t of transactions.items) openTransactions.add(t.id);
-    activeAlerts.clear();
-    for (const page of alerts) for (const alert of page.items) activeAlerts.set(alert.id, alert);
-  };
-
-  const loadTotals = async () => {
+  let inFlight: AbortController | null = null;
+  const load = async (): Promise<Overview | null> => {
+    inFlight?.abort();
+    const call = new AbortController();
+    inFlight = call;
+    const abort = () => call.abort();
+    ctx.signal.addEventListener('abort', abort, { once: true });
     try {
-      const ranges = todayAndLastWeek(new Date());
-      [today, lastWeek] = await Promise.all([totalsOf(ranges.today, ctx.signal), totalsOf(ranges.lastWeek, ctx.signal)]);
-      totalsError = '';
-    } catch (error) {
-      if (isAbort(error)) return;
-      totalsError = errorText(error);
+      const { today, lastWeek } = todayAndLastWeek(new Date());
+      const query = { from: today.from.toISOString(), to: today.to.toISOString(), last_week_from: lastWeek.from.toISOString(), last_week_to: lastWeek.to.toISOString() };
+      return await apiGet('/api/v1/overview', { query, signal: call.signal });
+    } finally {
+      ctx.signal.removeEventListener('abort', abort);
+      if (inFlight === call) inFlight = null;
     }
+  };
+  const render = (doc: Overview) => {
+    replace(tiles, ...stationTiles(doc), sessionTile(doc), energyTile(doc), revenueTile(doc), alertTile(doc));
+    replace(attention, faultedList(doc.faulted_stations), alertList(doc.latest_alerts));
   };
 
   try {
-    await Promise.all([loadCounts(), loadTotals()]);
+    const first = await load();
+    if (!first || ctx.signal.aborted) return;
+    render(first);
   } catch (error) {
     if (ctx.signal.aborted || isAbort(error)) return;
     replace(tiles, errorBox(error));
     return;
   }
-  if (ctx.signal.aborted) return;
-  render();
 
-  let totalsTimer: ReturnType<typeof setTimeout> | undefined;
-  const refreshTotalsSoon = (delayMs: number) => {
-    clearTimeout(totalsTimer);
-    totalsTimer = setTimeout(() => void loadTotals().then(render), delayMs);
+  // Later loads keep the last figures on screen; a failure says so above them.
+  const refresh = () =>
+    void load().then(
+      (doc) => {
+        if (!doc || ctx.signal.aborted) return;
+        replace(stale);
+        render(doc);
+      },
+      (error) => {
+        if (ctx.signal.aborted || isAbort(error)) return;
+        replace(stale, h('p', { class: 'error-text' }, `Not up to date: ${errorText(error)}`));
+      },
+    );
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let due = Infinity;
+  const refreshIn = (delayMs: number) => {
+    // The earliest asked-for time wins; a later ask does not postpone it.
+    const at = Date.now() + delayMs;
+    if (timer !== undefined && due <= at) return;
+    clearTimeout(timer);
+    due = at;
+    timer = setTimeout(() => {
+      timer = undefined;
+      due = Infinity;
+      refresh();
+    }, delayMs);
   };
-  const minuteTimer = setInterval(() => void loadTotals().then(render), 60_000);
+  const minute = setInterval(refresh, 60_000);
   ctx.signal.addEventListener('abort', () => {
-    clearInterval(minuteTimer);
-    clearTimeout(totalsTimer);
+    clearInterval(minute);
+    clearTimeout(timer);
   });
 
   live.onStation((event) => {
-    if (event.kind === 'resync') {
-      void loadCounts().then(render, () => undefined);
-      return;
-    }
-    applyToOverview(event, stations, openTransactions);
-    // A session that ended is priced and rolled up shortly after.
-    if (event.kind === 'transaction.ended') refreshTotalsSoon(5_000);
-    render();
+    if (event.kind === 'transaction.ended') refreshIn(kAfterSessionEndMs);
+    refreshIn(kAfterChangeMs);
   }, ctx.signal);
-
-  live.onAlert((event) => {
-    if (event.kind === 'resync') {
-      void loadCounts().then(render, () => undefined);
-      return;
-    }
-    if (event.alert.state === 'resolved') activeAlerts.delete(event.alert.id);
-    else activeAlerts.set(event.alert.id, event.alert);
-    render();
-  }, ctx.signal);
-}
-
-function applyToOverview(event: StationStreamEvent, stations: Map<string, Station>, open: Set<number>): void {
-  if (event.kind === 'transaction.started') open.add(event.transaction_id);
-  else if (event.kind === 'transaction.ended') open.delete(event.transaction_id);
-  const station = stations.get(event.station_id);
-  if (station) applyStationEvent(station, event);
-}
-
-async function totalsOf(range: Range, signal: AbortSignal): Promise<Totals> {
-  const query = { from: range.from.toISOString(), to: range.to.toISOString(), bucket: 'day' as const };
-  const [energy, revenue] = await Promise.all([
-    apiGet('/api/v1/analytics/{report}', { path: { report: 'energy' }, query, signal }) as Promise<ReportOf<'energy'>>,
-    apiGet('/api/v1/analytics/{report}', { path: { report: 'revenue' }, query, signal }) as Promise<ReportOf<'revenue'>>,
-  ]);
-  const byCurrency = new Map<string, string[]>();
-  for (const row of revenue.rows) byCurrency.set(row.currency, [...(byCurrency.get(row.currency) ?? []), row.revenue_incl_vat]);
-  return {
-    energyWh: energy.rows.reduce((sum, row) => sum + row.energy_wh, 0),
-    revenue: new Map([...byCurrency].map(([currency, amounts]) => [currency, sumDecimalTexts(amounts)])),
-  };
+  live.onAlert(() => refreshIn(kAfterChangeMs), ctx.signal);
 }
 
 function tile(testId: string, label: string, value: Child, sub: Child = null, attrs: Record<string, string | number> = {}): HTMLElement {
@@ -142,19 +106,18 @@ function tile(testId: string, label: string, value: Child, sub: Child = null, at
   );
 }
 
-function stationTiles(stations: Map<string, Station>): HTMLElement[] {
-  const all = [...stations.values()];
-  const online = all.filter((s) => s.online).length;
-  const faulted = all.filter(isFaulted).length;
+function stationTiles(doc: Overview): HTMLElement[] {
+  const { total, online, offline, faulted } = doc.stations;
   return [
-    h('a', { href: '#/stations?online=true', class: 'tile-link' }, tile('ov-online', 'Online', String(online), `of ${all.length} stations`, { 'data-count': online })),
-    h('a', { href: '#/stations?online=false', class: 'tile-link' }, tile('ov-offline', 'Offline', String(all.length - online), null, { 'data-count': all.length - online })),
+    h('a', { href: '#/stations?online=true', class: 'tile-link' }, tile('ov-online', 'Online', String(online), `of ${total} stations`, { 'data-count': online })),
+    h('a', { href: '#/stations?online=false', class: 'tile-link' }, tile('ov-offline', 'Offline', String(offline), null, { 'data-count': offline })),
     h('a', { href: '#/stations?status=Faulted', class: 'tile-link' }, tile('ov-faulted', 'Faulted', String(faulted), 'station or connector', { 'data-count': faulted })),
   ];
 }
 
-function sessionTile(open: Set<number>): HTMLElement {
-  return h('a', { href: '#/sessions?state=open', class: 'tile-link' }, tile('ov-sessions', 'Sessions in progress', String(open.size), null, { 'data-count': open.size }));
+function sessionTile(doc: Overview): HTMLElement {
+  const open = doc.sessions_in_progress;
+  return h('a', { href: '#/sessions?state=open', class: 'tile-link' }, tile('ov-sessions', 'Sessions in progress', String(open), null, { 'data-count': open }));
 }
 
 function comparison(now: number, before: number, beforeText: string): string {
@@ -163,47 +126,47 @@ function comparison(now: number, before: number, beforeText: string): string {
   return `same time last week ${beforeText}${change === null ? '' : ` (${sign}${formatPercent(change, 0)})`}`;
 }
 
-function energyTile(today: Totals | null, lastWeek: Totals | null, error: string): HTMLElement {
-  if (!today || !lastWeek) return tile('ov-energy-today', 'Energy today', '—', error || null);
-  return tile('ov-energy-today', 'Energy today', formatEnergy(today.energyWh), comparison(today.energyWh, lastWeek.energyWh, formatEnergy(lastWeek.energyWh)), { 'data-wh': today.energyWh });
+function energyTile(doc: Overview): HTMLElement {
+  const { period, last_week: before } = doc.energy_wh;
+  return tile('ov-energy-today', 'Energy today', formatEnergy(period), comparison(period, before, formatEnergy(before)), { 'data-wh': period });
 }
 
-function revenueTile(today: Totals | null, lastWeek: Totals | null, error: string): HTMLElement {
-  if (!today || !lastWeek) return tile('ov-revenue-today', 'Revenue today (incl. VAT)', '—', error || null);
-  const currencies = [...new Set([...today.revenue.keys(), ...lastWeek.revenue.keys()])].sort();
+function revenueTile(doc: Overview): HTMLElement {
+  const today = doc.revenue_incl_vat.period;
+  const before = doc.revenue_incl_vat.last_week;
+  const currencies = [...new Set([...Object.keys(today), ...Object.keys(before)])].sort();
   if (currencies.length === 0) return tile('ov-revenue-today', 'Revenue today (incl. VAT)', '0', 'no priced sessions today or the same day last week');
   return tile(
     'ov-revenue-today',
     'Revenue today (incl. VAT)',
-    currencies.map((c) => h('span', { class: 'money-line' }, formatMoney(today.revenue.get(c) ?? '0', c))),
-    currencies.map((c) => {
-      const now = Number(today.revenue.get(c) ?? '0');
-      const before = Number(lastWeek.revenue.get(c) ?? '0');
+    currencies.map((c) => h('span', { class: 'money-line' }, formatMoney(today[c] ?? '0', c))),
+    currencies.map((c) =>
       // Number() only for the percentage; the amounts shown stay exact.
-      return h('span', { class: 'money-line' }, comparison(now, before, formatMoney(lastWeek.revenue.get(c) ?? '0', c)));
-    }),
+      h('span', { class: 'money-line' }, comparison(Number(today[c] ?? '0'), Number(before[c] ?? '0'), formatMoney(before[c] ?? '0', c))),
+    ),
   );
 }
 
-function alertTile(alerts: Map<number, Alert>): HTMLElement {
-  const open = [...alerts.values()].filter((a) => a.state === 'open');
-  const acknowledged = alerts.size - open.length;
-  const bySeverity = kSeverities.map((s) => `${open.filter((a) => a.severity === s).length} ${s}`).join(' · ');
+function alertTile(doc: Overview): HTMLElement {
+  const open = doc.alerts.open;
+  const total = kSeverities.reduce((sum, s) => sum + open[s], 0);
+  const acknowledged = doc.alerts.acknowledged;
+  const bySeverity = kSeverities.map((s) => `${open[s]} ${s}`).join(' · ');
   return h(
     'a',
     { href: '#/alerts?state=open', class: 'tile-link' },
-    tile('ov-alerts', 'Open alerts', String(open.length), `${bySeverity}${acknowledged ? ` · ${acknowledged} acknowledged` : ''}`, { 'data-count': open.length }),
+    tile('ov-alerts', 'Open alerts', String(total), `${bySeverity}${acknowledged ? ` · ${acknowledged} acknowledged` : ''}`, { 'data-count': total }),
   );
 }
 
-function faultedList(stations: Map<string, Station>): HTMLElement {
-  const faulted = [...stations.values()].filter(isFaulted).slice(0, 10);
+function faultedList(faulted: FaultedStation[]): HTMLElement {
   return section(
     'Faulted stations',
     table(
       [
-        { header: 'Station', cell: (s: Station) => h('a', { href: `#/stations/${encodeURIComponent(s.id)}` }, s.name ? `${s.id} · ${s.name}` : s.id) },
-        { header: 'Status', cell: (s: Station) => statusBadge(isFaulted(s) ? 'Faulted' : s.status) },
+        { header: 'Station', cell: (s: FaultedStation) => h('a', { href: `#/stations/${encodeURIComponent(s.id)}` }, s.name ? `${s.id} · ${s.name}` : s.id) },
+        { header: 'Status', cell: () => statusBadge('Faulted') },
+        { header: 'Connection', cell: (s: FaultedStation) => onlineBadge(s.online) },
       ],
       faulted,
       () => ({}),
@@ -212,8 +175,7 @@ function faultedList(stations: Map<string, Station>): HTMLElement {
   );
 }
 
-function alertList(alerts: Map<number, Alert>): HTMLElement {
-  const latest = [...alerts.values()].sort((a, b) => b.opened_at.localeCompare(a.opened_at)).slice(0, 10);
+function alertList(latest: Alert[]): HTMLElement {
   return section(
     'Latest active alerts',
     table(
