@@ -109,14 +109,7 @@ void Api::handle_analytics(const std::vector<std::string>& seg, const HttpReques
     check_known(body, {"tariff", "from", "to", "station"});
     if (!body.contains("tariff") || !body["tariff"].is_object())
       throw HttpError(400, "tariff is required: a tariff in the shape of /api/v1/tariffs");
-    json document = std::move(body["tariff"]);
-    if (!document.contains("id")) document["id"] = "proposed";
-    billing::Tariff tariff;
-    try {
-      tariff = document.get<billing::Tariff>();
-    } catch (const std::exception& e) {
-      throw HttpError(400, std::string("invalid tariff: ") + e.what());
-    }
+    const auto tariff = proposed_tariff(std::move(body["tariff"]));
     auto time_of = [&body](const char* key) {
       if (!body.contains(key) || !body[key].is_string())
         throw HttpError(400, std::string(key) + " is required (RFC 3339)");

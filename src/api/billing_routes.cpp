@@ -50,14 +50,7 @@ server::HttpResponse price_sample(const json& body) {
     throw HttpError(400, "session is required: {start, duration_s, energy_wh, parking_s?, time_zone?}");
   const auto& session = body["session"];
   check_known(session, {"start", "duration_s", "energy_wh", "parking_s", "time_zone"});
-  json document = body["tariff"];
-  if (!document.contains("id")) document["id"] = "proposed";
-  billing::Tariff tariff;
-  try {
-    tariff = document.get<billing::Tariff>();
-  } catch (const std::exception& e) {
-    throw HttpError(400, std::string("invalid tariff: ") + e.what());
-  }
+  const auto tariff = proposed_tariff(body["tariff"]);
   std::optional<domain::Timestamp> start;
   if (session.contains("start") && session["start"].is_string())
     start = domain::parse_timestamp(session["start"].get<std::string>());

@@ -14,6 +14,7 @@
 
 #include "csms/api/password.hpp"
 #include "csms/billing/ocmf.hpp"
+#include "csms/billing/tariff.hpp"
 #include "csms/domain/csv.hpp"
 #include "csms/domain/ports.hpp"
 #include "csms/domain/time.hpp"
@@ -281,6 +282,17 @@ inline bool valid_identity(const std::string& id) {
   for (unsigned char c : id)
     if (c < 0x21 || c == 0x7f || c == ':' || c == '/') return false;
   return true;
+}
+
+// A tariff proposed in a request (a preview or a what-if, never stored): the shape of
+// /api/v1/tariffs with the id optional; 400 with the billing model's reason when invalid.
+inline billing::Tariff proposed_tariff(json document) {
+  if (!document.contains("id")) document["id"] = "proposed";
+  try {
+    return document.get<billing::Tariff>();
+  } catch (const std::exception& e) {
+    throw HttpError(400, std::string("invalid tariff: ") + e.what());
+  }
 }
 
 // IANA names as the system's tz database knows them.

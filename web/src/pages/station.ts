@@ -8,7 +8,7 @@ import { formatDateTime, formatDuration, formatEnergy, formatMoney, formatPower 
 import { live } from '../live';
 import type { PageContext } from '../router';
 import { applyStationEvent } from '../stations-live';
-import { powerChart } from '../ui/chart';
+import type { PowerChart } from '../ui/chart';
 import { lastValue, pollMeterChart } from '../ui/meter-poll';
 import { pagedList } from '../ui/paged-list';
 import { errorBox, loadInto, loading, onlineBadge, pageHeader, section, statusBadge, table } from '../ui/widgets';
@@ -225,7 +225,8 @@ function currentSession(transaction: Transaction, zone: string, pageSignal: Abor
   const controller = new AbortController();
   const signal = controller.signal;
   pageSignal.addEventListener('abort', () => controller.abort(), { once: true });
-  const chart = powerChart(zone, signal);
+  // The chart library is loaded with the first session shown, not with the page.
+  const chartSlot = h('div', { class: 'chart-slot' });
   const figures = h('dl', { class: 'facts' });
   const problem = h('div');
   const element = h(
@@ -234,7 +235,7 @@ function currentSession(transaction: Transaction, zone: string, pageSignal: Abor
     h('h3', null, h('a', { href: `#/sessions/${transaction.id}` }, `Session ${transaction.id}`), ` on EVSE ${transaction.evse_id ?? '?'}`),
     figures,
     problem,
-    chart.element,
+    chartSlot,
   );
   let latest = transaction;
   let lastPowerW: number | null = null;
@@ -268,7 +269,7 @@ function currentSession(transaction: Transaction, zone: string, pageSignal: Abor
   const costTimer = setInterval(() => void refreshTransaction(), 30_000);
   signal.addEventListener('abort', () => clearInterval(costTimer));
   void refreshTransaction();
-  void pollMeterChart(
+  const followMeter = (chart: PowerChart) => pollMeterChart(
     transaction.id,
     chart,
     signal,
@@ -283,6 +284,12 @@ function currentSession(transaction: Transaction, zone: string, pageSignal: Abor
     },
     (message) => replace(problem, errorBox(message)),
   );
+  void import('../ui/chart').then(({ powerChart }) => {
+    if (signal.aborted) return;
+    const chart = powerChart(zone, signal);
+    chartSlot.replaceWith(chart.element);
+    void followMeter(chart);
+  }, (error) => replace(problem, errorBox(error)));
   return { element, stop: () => controller.abort() };
 }
 
