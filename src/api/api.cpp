@@ -184,7 +184,16 @@ void Api::station_command(const std::string& id, const std::string& name, const 
     db_.run([id, given, resolved](
                 domain::Repositories& repos) { *resolved = repos.admin().ocpp_transaction_id(id, given); },
             [resolved, given, body, send, respond](std::exception_ptr error) mutable {
-              if (error) return respond(problem(503, "the database is unavailable; try again later"));
+              if (error) {
+                try {
+                  std::rethrow_exception(error);
+                } catch (const domain::StoreUnavailable&) {
+                  return respond(problem(503, "the database is unavailable; try again later"));
+                } catch (const std::exception& e) {
+                  spdlog::error("api: looking up transaction {} failed: {}", given, e.what());
+                  return respond(problem(500, "the transaction could not be looked up"));
+                }
+              }
               // Unknown here: the charger may still know it (e.g. started while we were down).
               body["transaction_id"] = resolved->value_or(given);
               send(std::move(body));

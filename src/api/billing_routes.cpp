@@ -57,7 +57,8 @@ server::HttpResponse price_sample(const json& body) {
   if (!start) throw HttpError(400, "session.start must be an RFC 3339 time with an offset");
   const auto duration = bounded_integer(session, "duration_s", 1, 7 * 86'400, std::nullopt);
   const auto energy_wh = bounded_integer(session, "energy_wh", 0, 10'000'000, std::nullopt);
-  const auto parking = bounded_integer(session, "parking_s", 0, duration, 0);
+  // Energy needs some charging time to flow in.
+  const auto parking = bounded_integer(session, "parking_s", 0, energy_wh > 0 ? duration - 1 : duration, 0);
   std::string zone = "UTC";
   if (session.contains("time_zone")) {
     if (!session["time_zone"].is_string() || !known_time_zone(session["time_zone"].get<std::string>()))
@@ -78,6 +79,8 @@ server::HttpResponse price_sample(const json& body) {
     return json_response(200, out.dump());
   } catch (const std::invalid_argument& e) {
     throw HttpError(400, std::string("the tariff cannot price this session: ") + e.what());
+  } catch (const std::overflow_error& e) {
+    throw HttpError(400, std::string("the tariff's prices overflow on this session: ") + e.what());
   }
 }
 }  // namespace
@@ -267,7 +270,17 @@ void Api::handle_billing(const std::vector<std::string>& seg, const HttpRequest&
 
   if (resource == "tariffs:price") {
     if (depth != 3 || method != "POST") throw HttpError(405, "price a sample session with POST");
-    return respond(price_sample(parse_body(request)));
+    // A tariff of many elements is real work: off the I/O threads, like operator actions.
+    return worker_.post([body = parse_body(request), respond] {
+      try {
+        respond(price_sample(body));
+      } catch (const HttpError& e) {
+        respond(problem(e.status(), e.what()));
+      } catch (const std::exception& e) {
+        spdlog::error("api: pricing a sample session failed: {}", e.what());
+        respond(problem(500, "the request could not be completed"));
+      }
+    });
   }
 
   if (resource == "invoices:generate") {

@@ -79,7 +79,10 @@ inline std::string title_of(int status) {
 inline HttpResponse problem(int status, const std::string& detail, json extra = json::object()) {
   json body = {{"type", "about:blank"}, {"title", title_of(status)}, {"status", status}, {"detail", detail}};
   for (auto& [key, value] : extra.items()) body[key] = value;
-  HttpResponse response{status, "application/problem+json", {}, body.dump(), nullptr, {}};
+  // The detail may quote a client's bytes (a percent-decoded path): never throw on bad UTF-8.
+  HttpResponse response{status,  "application/problem+json",
+                        {},      body.dump(-1, ' ', false, json::error_handler_t::replace),
+                        nullptr, {}};
   if (status == 401) response.headers["WWW-Authenticate"] = "Bearer realm=\"csms\"";
   return response;
 }
@@ -236,6 +239,10 @@ inline std::optional<domain::Timestamp> time_param(const Target& target, const s
   auto parsed = domain::parse_timestamp(*value, false);
   if (!parsed)
     throw HttpError(400, name + " must be an RFC 3339 time with an offset, e.g. 2026-01-31T00:00:00Z");
+  // Years PostgreSQL and RFC 3339 both take, with room for a week or five years either side.
+  static const auto earliest = *domain::parse_timestamp("1970-01-01T00:00:00Z");
+  static const auto latest = *domain::parse_timestamp("9000-01-01T00:00:00Z");
+  if (*parsed < earliest || latest < *parsed) throw HttpError(400, name + " must be between 1970 and 9000");
   return parsed;
 }
 

@@ -74,6 +74,8 @@ void Api::handle_jobs(const std::vector<std::string>& seg, const Target& target,
     job.command = command;
     const json command_body = body.contains("body") ? body["body"] : json::object();
     if (!command_body.is_object()) throw HttpError(400, "body must be the command's body (an object)");
+    if (command_body.contains("request_id"))
+      throw HttpError(400, "body.request_id is chosen by the server; leave it out");
     job.body_json = command_body.dump();
     const bool listed = body.contains("stations") && !body["stations"].is_null();
     const bool filtered = body.contains("filter") && !body["filter"].is_null();

@@ -611,7 +611,9 @@ void finalize_totals(PricedSession& session) {
   }
   std::sort(session.flags.begin(), session.flags.end());
   session.vat = percent_of(session.total_excl_vat, session.vat_percent);
-  session.total_incl_vat = {session.currency, session.total_excl_vat.micros + session.vat.micros};
+  // Checked like every other sum here: a tariff's prices may be large enough to overflow.
+  session.total_incl_vat = {session.currency,
+                            exact::narrow(exact::Int128(session.total_excl_vat.micros) + session.vat.micros)};
 }
 
 void to_json(nlohmann::json& out, const PricedSession& session) {

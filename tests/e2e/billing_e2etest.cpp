@@ -635,6 +635,18 @@ TEST_F(BillingE2e, TariffPrice_OfASampleSession_IsWhatBillingWouldCharge) {
   session["parking_s"] = 0;
   session["time_zone"] = "Mars/Olympus";
   EXPECT_EQ(api("POST", "/api/v1/tariffs:price", json{{"tariff", tariff}, {"session", session}}).status, 400);
+  session["time_zone"] = "UTC";
+  // No charging time left for the energy.
+  session["parking_s"] = 9000;
+  EXPECT_EQ(api("POST", "/api/v1/tariffs:price", json{{"tariff", tariff}, {"session", session}}).status, 400);
+  session["parking_s"] = 0;
+  // Prices so large that the total overflows: refused, never wrapped or a 500.
+  const json huge = {
+      {"currency", "EUR"},
+      {"vat_percent", "19"},
+      {"elements", {{{"price_components", {{{"type", "FLAT"}, {"price", "9000000000000"}}}}}}}};
+  auto overflow = api("POST", "/api/v1/tariffs:price", json{{"tariff", huge}, {"session", session}});
+  EXPECT_EQ(overflow.status, 400) << overflow.raw;
   auto bad = tariff;
   bad["elements"][0]["price_components"][0]["price"] = "abc";
   auto refused = api("POST", "/api/v1/tariffs:price", json{{"tariff", bad}, {"session", session}});

@@ -22,6 +22,7 @@ export type CommandAnswer = Schemas['CommandAnswer'];
 export type Site = Schemas['Site'];
 export type Me = GetOk<'/api/v1/me'>;
 export type Overview = Schemas['Overview'];
+export type PricedSample = Schemas['PricedSample'];
 
 export type AnalyticsReport = GetOk<'/api/v1/analytics/{report}'>;
 export type ReportName = AnalyticsReport['report'];

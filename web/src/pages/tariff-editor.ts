@@ -7,7 +7,7 @@
 // server refuses the tariff or the sample, its problem detail is shown beside the form and tied
 // to the field it names.
 import { ApiError, apiSend, isAbort } from '../api/client';
-import type { Cost, Tariff } from '../api/types';
+import type { PricedSample, Tariff } from '../api/types';
 import { h, replace, type Child } from '../lib/dom';
 import { formatDateTime, formatMoney, formatPower } from '../lib/format';
 import { addDays, dateInputValue, localMidnightIso } from '../lib/time';
@@ -646,7 +646,7 @@ function withoutReadOnly(tariff: Tariff): Omit<Tariff, 'version' | 'last_updated
 }
 
 /** The sample session's price: its lines, totals and flags. */
-function costView(cost: Cost, elements: number): Child {
+function costView(cost: PricedSample, elements: number): Child {
   const money = (amount: string) => formatMoney(amount, cost.currency);
   const totals: [string, string][] = [
     ...(cost.lines_total === cost.total_excl_vat ? [] : [['Lines', money(cost.lines_total)] as [string, string]]),

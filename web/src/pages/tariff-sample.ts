@@ -2,14 +2,14 @@
 // state, the checks that name a wrong field before anything is sent, and the words for the
 // priced lines the server answers. No DOM here: all of it is unit-tested.
 import type { BodyOf, Op } from '../api/client';
-import type { Cost, CostLine } from '../api/types';
+import type { CostLine, PricedSample } from '../api/types';
 import { defaultLocale } from '../lib/format';
 import { zonedDate, zonedInstant } from '../lib/zoned-time';
 import { isTimeZone } from '../ui/forms';
 import type { FieldErrors } from './tariff-form';
 
 export type SampleSession = BodyOf<Op<'/api/v1/tariffs:price', 'post'>>['session'];
-export type CostFlag = Cost['flags'][number];
+export type CostFlag = PricedSample['flags'][number];
 
 /** The server's bounds (src/api/billing_routes.cpp price_sample). */
 const kMaxDurationMin = 7 * 24 * 60;
