@@ -107,9 +107,7 @@ void Api::handle_analytics(const std::vector<std::string>& seg, const HttpReques
     if (method != "POST") throw HttpError(405, "send the proposed tariff with POST");
     auto body = parse_body(request);
     check_known(body, {"tariff", "from", "to", "station"});
-    if (!body.contains("tariff") || !body["tariff"].is_object())
-      throw HttpError(400, "tariff is required: a tariff in the shape of /api/v1/tariffs");
-    const auto tariff = proposed_tariff(std::move(body["tariff"]));
+    const auto tariff = proposed_tariff(body);
     auto time_of = [&body](const char* key) {
       if (!body.contains(key) || !body[key].is_string())
         throw HttpError(400, std::string(key) + " is required (RFC 3339)");

@@ -44,13 +44,11 @@ std::int64_t bounded_integer(const json& body, const char* key, std::int64_t min
 // `duration_s - parking_s` seconds, then stays plugged in for `parking_s`.
 server::HttpResponse price_sample(const json& body) {
   check_known(body, {"tariff", "session"});
-  if (!body.contains("tariff") || !body["tariff"].is_object())
-    throw HttpError(400, "tariff is required: a tariff in the shape of /api/v1/tariffs");
+  const auto tariff = proposed_tariff(body);
   if (!body.contains("session") || !body["session"].is_object())
     throw HttpError(400, "session is required: {start, duration_s, energy_wh, parking_s?, time_zone?}");
   const auto& session = body["session"];
   check_known(session, {"start", "duration_s", "energy_wh", "parking_s", "time_zone"});
-  const auto tariff = proposed_tariff(body["tariff"]);
   std::optional<domain::Timestamp> start;
   if (session.contains("start") && session["start"].is_string())
     start = domain::parse_timestamp(session["start"].get<std::string>());

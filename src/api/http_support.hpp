@@ -291,9 +291,13 @@ inline bool valid_identity(const std::string& id) {
   return true;
 }
 
-// A tariff proposed in a request (a preview or a what-if, never stored): the shape of
-// /api/v1/tariffs with the id optional; 400 with the billing model's reason when invalid.
-inline billing::Tariff proposed_tariff(json document) {
+// The tariff a request proposes in its "tariff" member (a preview or a what-if, never stored):
+// the shape of /api/v1/tariffs with the id optional; 400 when it is missing, or with the
+// billing model's reason when invalid.
+inline billing::Tariff proposed_tariff(const json& body) {
+  if (!body.contains("tariff") || !body["tariff"].is_object())
+    throw HttpError(400, "tariff is required: a tariff in the shape of /api/v1/tariffs");
+  json document = body["tariff"];
   if (!document.contains("id")) document["id"] = "proposed";
   try {
     return document.get<billing::Tariff>();
