@@ -411,10 +411,17 @@ int serve_command(const Config& config) {
   analytics_service.start();
   billing_service.start();
   // A database out of reach opens the alert database_unavailable (written, with its times,
-  // once the database is back); /readyz and csms_database_up say so at once.
+  // once the database is back); /readyz and csms_database_up say so at once. One state for
+  // both pools: the database is back when both reach it again, not when the first does.
+  std::mutex database_state_mutex;
+  bool database_reported_up = true;
   for (auto* pool : {&db, &background})
-    pool->set_availability_listener([&fault_service](bool available, const std::string& detail) {
-      fault_service.database_state(available, detail);
+    pool->set_availability_listener([&](bool, const std::string& detail) {
+      std::lock_guard lock(database_state_mutex);
+      const bool up = db.available() && background.available();
+      if (up == database_reported_up) return;
+      database_reported_up = up;
+      fault_service.database_state(up, detail);
     });
   metrics::registry().callback("csms_database_up", "1 while both connection pools reach PostgreSQL",
                                [&db, &background] {

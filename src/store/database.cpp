@@ -130,6 +130,51 @@ struct Database::Impl {
     txn.commit();
   }
 
+  // Runs the batch in one transaction and commits; `errors` gets each unit's own failure.
+  void commit(pqxx::connection& connection, std::vector<Unit>& batch,
+              std::vector<std::exception_ptr>& errors) {
+    static auto& fallbacks = metrics::registry().counter(
+        "csms_db_batch_isolated_total", "Batches run again unit by unit (savepoints) after a unit failed");
+    // First without savepoints: each is a round trip, and a transaction with more than 64
+    // subtransactions that wrote overflows PostgreSQL's per-backend subtransaction cache,
+    // which slows every other session's snapshots. Units almost never fail; when one does
+    // (bad data, a deadlock), the batch is rolled back and run again unit by unit, each
+    // under its own savepoint, so that one failing unit does not undo the others.
+    bool committed = false;
+    {
+      pqxx::work txn(connection);
+      PgRepositories repos(txn);
+      bool ran = false;
+      try {
+        for (auto& unit : batch) unit.work(repos);
+        ran = true;
+      } catch (const pqxx::broken_connection&) {
+        throw;
+      } catch (const pqxx::transaction_rollback& e) {
+        // A deadlock or serialization failure: the units run again below.
+        retries().inc();
+        fallbacks.inc();
+        spdlog::debug("database: batch of {} runs again unit by unit after: {}", batch.size(), e.what());
+      } catch (const std::exception& e) {
+        fallbacks.inc();
+        spdlog::debug("database: batch of {} runs again unit by unit after: {}", batch.size(), e.what());
+      }
+      if (ran) {
+        txn.commit();
+        committed = true;
+      }
+    }
+    if (!committed) run_isolated(connection, batch, errors);
+  }
+
+  // Whether `error` means the connection is gone (the units may be kept for later). A commit
+  // in doubt may have stored them: spooling them would give a 1.6 start a second id, so it
+  // stays a plain failure (the charger retries; natural keys dedup).
+  static bool is_connection_lost(const std::exception& error, const pqxx::connection& connection) {
+    if (dynamic_cast<const pqxx::in_doubt_error*>(&error) != nullptr) return false;
+    return dynamic_cast<const pqxx::broken_connection*>(&error) != nullptr || !connection.is_open();
+  }
+
   void run_batch(std::unique_ptr<pqxx::connection>& connection, std::vector<Unit>& batch) {
     static auto& batch_sizes = metrics::registry().histogram(
         "csms_db_batch_units", "Units of work committed together (group commit)",
@@ -138,45 +183,28 @@ struct Database::Impl {
         "csms_db_batch_seconds", "Time to run and commit one batch", metrics::latency_buckets());
     static auto& failures =
         metrics::registry().counter("csms_db_batch_failures_total", "Batches rolled back");
-    static auto& fallbacks = metrics::registry().counter(
-        "csms_db_batch_isolated_total", "Batches run again unit by unit (savepoints) after a unit failed");
     auto started = std::chrono::steady_clock::now();
     std::vector<std::exception_ptr> errors(batch.size());
     std::exception_ptr batch_error;
     try {
-      // A connection lost (database restart) is replaced; the batch then runs on the new one.
-      if (!connection->is_open())
+      // A connection known to be lost is replaced; the batch then runs on the new one.
+      bool fresh = false;
+      if (!connection->is_open()) {
         connection = std::make_unique<pqxx::connection>(with_timeouts(settings.url));
-      // First without savepoints: each is a round trip, and a transaction with more than 64
-      // subtransactions that wrote overflows PostgreSQL's per-backend subtransaction cache,
-      // which slows every other session's snapshots. Units almost never fail; when one does
-      // (bad data, a deadlock), the batch is rolled back and run again unit by unit, each
-      // under its own savepoint, so that one failing unit does not undo the others.
-      bool committed = false;
-      {
-        pqxx::work txn(*connection);
-        PgRepositories repos(txn);
-        bool ran = false;
-        try {
-          for (auto& unit : batch) unit.work(repos);
-          ran = true;
-        } catch (const pqxx::broken_connection&) {
-          throw;
-        } catch (const pqxx::transaction_rollback& e) {
-          // A deadlock or serialization failure: the units run again below.
-          retries().inc();
-          fallbacks.inc();
-          spdlog::debug("database: batch of {} runs again unit by unit after: {}", batch.size(), e.what());
-        } catch (const std::exception& e) {
-          fallbacks.inc();
-          spdlog::debug("database: batch of {} runs again unit by unit after: {}", batch.size(), e.what());
-        }
-        if (ran) {
-          txn.commit();
-          committed = true;
-        }
+        fresh = true;
       }
-      if (!committed) run_isolated(*connection, batch, errors);
+      try {
+        commit(*connection, batch, errors);
+      } catch (const std::exception& e) {
+        // One the server closed while it sat idle (a restart) is found dead only now, before
+        // anything committed: one new connection and one more try before the database counts
+        // as unavailable.
+        if (fresh || !is_connection_lost(e, *connection)) throw;
+        spdlog::info("database: connection closed by the server while idle ({}); reconnecting", e.what());
+        std::fill(errors.begin(), errors.end(), nullptr);
+        connection = std::make_unique<pqxx::connection>(with_timeouts(settings.url));
+        commit(*connection, batch, errors);
+      }
       batch_sizes.observe(static_cast<double>(batch.size()));
       commit_seconds.observe(
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
@@ -185,11 +213,7 @@ struct Database::Impl {
     } catch (const std::exception& e) {
       // A lost connection (and a refused reconnect) is "unavailable": the caller may keep
       // the work for later. Anything else is the units' own failure.
-      // A commit in doubt may have stored the units: spooling them would give a 1.6 start a
-      // second id. It stays a plain failure (the charger retries; natural keys dedup).
-      if (dynamic_cast<const pqxx::in_doubt_error*>(&e) == nullptr &&
-          (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr || !connection ||
-           !connection->is_open())) {
+      if (connection && is_connection_lost(e, *connection)) {
         batch_error = std::make_exception_ptr(
             domain::StoreUnavailable(std::string("database unavailable: ") + e.what()));
         if (available.exchange(false)) {
