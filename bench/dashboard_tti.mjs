@@ -20,7 +20,12 @@ const pages = [
   { page: 'billing', route: '/billing', ready: '[data-testid="invoice-generate"]' },
   { page: 'analytics (utilization)', route: '/analytics', ready: '[data-testid="analytics-csv"]' },
   { page: 'analytics (peak hours)', route: '/analytics?report=peak-hours', ready: '[data-testid="heat-cell"]' },
-];
+  ...['energy', 'uptime', 'faults', 'sessions', 'revenue', 'expansion', 'maintenance'].map((report) => ({
+    page: `analytics (${report})`,
+    route: `/analytics?report=${report}`,
+    ready: '[data-testid="analytics-csv"]',
+  })),
+].filter((p) => !process.env.TTI_PAGES || new RegExp(process.env.TTI_PAGES).test(p.page));
 
 const browser = await chromium.launch({
   executablePath: process.env.CSMS_CHROMIUM || '/usr/bin/chromium',

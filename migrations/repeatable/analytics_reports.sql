@@ -176,6 +176,48 @@ LANGUAGE sql STABLE AS $$
   ORDER BY b.station_id, c.evse_id, c.connector_id, b.bucket_start
 $$;
 
+-- utilization per station (GET ...?group=station): the connectors' times summed, period_s in
+-- connector-seconds (the station's connectors, as the per-connector report lists them, times
+-- the bucket's seconds), evse_id and connector NULL. The same sums as adding up the
+-- per-connector rows, without making them (a month of 500 stations is 34,000 of them).
+DROP FUNCTION IF EXISTS csms_report_utilization_stations(timestamptz, timestamptz, text, text[]);
+CREATE FUNCTION csms_report_utilization_stations(p_from timestamptz, p_to timestamptz, p_bucket text,
+                                                 p_stations text[])
+RETURNS TABLE (station_id text, evse_id integer, connector integer, bucket_start text, period_s bigint, occupied_s numeric, charging_s numeric, utilization_percent numeric, charging_percent numeric, sessions numeric)
+LANGUAGE sql STABLE AS $$
+  WITH x AS MATERIALIZED (
+    SELECT station_id, evse_id, connector_id,
+           csms_bucket_start(p_bucket, local_day, hour_start, time_zone) AS bucket_start,
+           occupied_s, charging_s, sessions_started
+    FROM csms_rollup_rows(p_from, p_to, p_stations, p_bucket = 'hour', p_bucket = 'month')
+    WHERE evse_id > 0
+  ), r AS (
+    SELECT station_id, bucket_start, sum(occupied_s) AS occupied_s, sum(charging_s) AS charging_s,
+           sum(sessions_started) AS sessions
+    FROM x GROUP BY 1, 2
+  ), n AS (  -- as the per-connector report: the known connectors and any the rollups name
+    SELECT k.station_id, count(*) AS connectors FROM (
+      SELECT c.station_id, c.evse_id, c.connector_id FROM connectors c
+      WHERE c.evse_id > 0 AND (p_stations IS NULL OR c.station_id = ANY (p_stations))
+      UNION SELECT x.station_id, x.evse_id, x.connector_id FROM x) k
+    GROUP BY 1
+  )
+  SELECT b.station_id AS station_id,
+         NULL::integer AS evse_id,
+         NULL::integer AS connector,
+         b.label AS bucket_start,
+         n.connectors * b.period_s AS period_s,
+         coalesce(r.occupied_s, 0) AS occupied_s,
+         coalesce(r.charging_s, 0) AS charging_s,
+         round(100.0 * coalesce(r.occupied_s, 0) / nullif(n.connectors * b.period_s, 0), 2) AS utilization_percent,
+         round(100.0 * coalesce(r.charging_s, 0) / nullif(n.connectors * b.period_s, 0), 2) AS charging_percent,
+         coalesce(r.sessions, 0) AS sessions
+  FROM csms_buckets(p_from, p_to, p_bucket, p_stations) b
+  JOIN n ON n.station_id = b.station_id
+  LEFT JOIN r ON r.station_id = b.station_id AND r.bucket_start = b.bucket_start
+  ORDER BY b.station_id, b.bucket_start
+$$;
+
 DROP FUNCTION IF EXISTS csms_report_energy(timestamptz, timestamptz, text, text[]);
 CREATE FUNCTION csms_report_energy(p_from timestamptz, p_to timestamptz, p_bucket text, p_stations text[])
 RETURNS TABLE (station_id text, bucket_start text, energy_wh bigint, sessions numeric)

@@ -30,7 +30,10 @@ std::int64_t estimated_rows(const std::string& report, const domain::AnalyticsQu
                           : std::chrono::duration_cast<std::chrono::milliseconds>(days(28));
   const std::int64_t buckets = span / bucket + 2;  // partial buckets at both ends (local time)
   if (report == "peak-hours") return 168;
-  if (report == "utilization") return std::max(stations, connectors) * buckets;
+  if (query.group == "fleet")
+    return std::min<std::int64_t>(stations, 40) * buckets;  // a row per zone's bucket
+  if (report == "utilization" && query.group == "connector") return std::max(stations, connectors) * buckets;
+  if (report == "utilization") return stations * buckets;
   if (report == "energy" || report == "uptime" || report == "revenue") return stations * buckets;
   if (report == "faults") return stations * 20;  // per station and rule
   return stations;                               // sessions, expansion, maintenance
@@ -203,6 +206,18 @@ void Api::handle_analytics(const std::vector<std::string>& seg, const HttpReques
       if (it->second.empty()) throw HttpError(400, "station must not be empty");
       query.stations.push_back(it->second);
     }
+    // The grouping of a time series: per connector (utilization only), per station, or the
+    // fleet as one.
+    const bool series = name == "utilization" || name == "energy" || name == "uptime" || name == "revenue";
+    query.group = target.param("group").value_or(name == "utilization" ? "connector"
+                                                 : series              ? "station"
+                                                                       : "");
+    if (!series && target.param("group"))
+      throw HttpError(400, "group applies to the utilization, energy, uptime and revenue reports");
+    if (series && query.group != "station" && query.group != "fleet" &&
+        !(name == "utilization" && query.group == "connector"))
+      throw HttpError(400, name == "utilization" ? "group must be connector, station or fleet"
+                                                 : "group must be station or fleet");
     // The site dimension: the stations of these sites (a station's site_id, else its location
     // or name, as the expansion report groups them); with station= too, those of them there.
     std::vector<std::string> sites;
@@ -232,8 +247,10 @@ void Api::handle_analytics(const std::vector<std::string>& seg, const HttpReques
             none = at_sites.empty();
             query.stations = std::move(at_sites);
           }
-          const auto [stations, connectors] = repos.analytics().report_scope(query.stations);
-          if (auto rows = estimated_rows(name, query, stations, connectors); !none && rows > kMaxReportRows)
+          const auto scope = repos.analytics().report_scope(query.stations);
+          const auto stations = scope.stations;
+          if (auto rows = estimated_rows(name, query, stations, scope.connectors);
+              !none && rows > kMaxReportRows)
             return problem(400, "this report would have up to " + std::to_string(rows) + " rows (" +
                                     std::to_string(stations) + " stations from " +
                                     domain::format_timestamp(query.from) + " to " +
@@ -261,6 +278,9 @@ void Api::handle_analytics(const std::vector<std::string>& seg, const HttpReques
           head["from"] = domain::format_timestamp(query.from);
           head["to"] = domain::format_timestamp(query.to);
           head["bucket"] = query.bucket;
+          if (!query.group.empty()) head["group"] = query.group;
+          // The zones of the stations covered: one zone is the time axis to draw in.
+          head["time_zones"] = none ? std::vector<std::string>{} : scope.time_zones;
           if (name == "uptime") head["threshold_percent"] = query.uptime_threshold_percent;
           const std::string rows = domain::report_rows_json(table, cols);
           if (name == "peak-hours") head["peaks"] = peak_windows(json::parse(rows));

@@ -214,7 +214,7 @@ class PgAnalyticsRepository final : public domain::AnalyticsRepository {
       std::uint64_t horizon) override;
   std::vector<domain::SessionFact> open_sessions(const domain::AnalyticsQuery& query) override;
   std::vector<domain::StationIdle> station_idle(const domain::AnalyticsQuery& query) override;
-  std::pair<std::int64_t, std::int64_t> report_scope(const std::vector<std::string>& stations) override;
+  domain::ReportScope report_scope(const std::vector<std::string>& stations) override;
   std::string list_maintenance_windows(const domain::MaintenanceWindowFilter& filter,
                                        const domain::Page& page) override;
   std::optional<std::string> get_maintenance_window(std::int64_t id) override;

@@ -869,6 +869,27 @@ describe('operator dashboard in chromium', { timeout: 900_000 }, () => {
       assert.equal(Number(v), 0, `the UTC hour's cell ${utcDow - 1}/${utcHour} must stay empty, has ${v}`);
     }
     await screenshot(page, 'analytics-heatmap.png');
+
+    // The energy and utilization reports: the fleet chart and each station's row over the
+    // range, both summed by the server (group=fleet, group=station): 40 minutes x 180 Wh.
+    const ymd = (d) => d.toISOString().slice(0, 10);  // the browser runs in UTC here
+    const range = `station=${id}&from=${ymd(new Date(start.getTime() - 86_400_000))}&to=${ymd(new Date())}`;
+    const requests = [];
+    page.on('request', (r) => { if (r.url().includes('/api/v1/analytics/')) requests.push(r.url()); });
+    await page.goto(uiUrl(`/analytics?report=energy&${range}`));
+    const energyRow = `${tid('analytics-table')} tbody tr:has-text("${id}")`;
+    await expectState(page, energyRow, 'the station\'s energy row');
+    const energyText = await page.locator(energyRow).first().textContent();
+    assert.match(energyText, /7\.20\s*kWh/, 'the station\'s energy over the range');
+    assert.ok(requests.some((u) => u.includes('/energy?') && u.includes('group=fleet')), requests.join('\n'));
+    assert.ok(requests.some((u) => u.includes('/energy?') && u.includes('group=station')), requests.join('\n'));
+    await page.goto(uiUrl(`/analytics?report=utilization&${range}`));
+    const utilizationRow = `${tid('analytics-table')} tbody tr:has-text("${id}")`;
+    await expectState(page, utilizationRow, 'the station\'s utilization row');
+    const cells = await page.locator(utilizationRow).first().locator('td').allTextContents();
+    assert.equal(cells[1], '1', `one connector: ${cells.join(' | ')}`);  // Station, Connectors, Occupied, Charging, Sessions
+    assert.equal(cells[4], '1', `one session: ${cells.join(' | ')}`);
+    assert.notEqual(cells[2], '0.0 %', `occupied 40 minutes: ${cells.join(' | ')}`);
   });
 
   // 7 -----------------------------------------------------------------------------------

@@ -96,6 +96,16 @@ struct AnalyticsQuery {
   std::vector<std::string> stations;  // empty: all
   std::string bucket = "day";         // hour | day | week | month
   double uptime_threshold_percent = 97.0;
+  // Time-series reports: "connector" (utilization's rows), "station" (the others'), or
+  // "fleet" (every station summed per bucket); empty: the report's own.
+  std::string group;
+};
+
+// What a report covers: its stations, their connectors and their time zones (sorted).
+struct ReportScope {
+  std::int64_t stations = 0;
+  std::int64_t connectors = 0;
+  std::vector<std::string> time_zones;
 };
 
 // A report's rows as the database answered them: named, typed columns and each cell's text
@@ -165,9 +175,9 @@ class AnalyticsRepository {
   // Stations (optionally only these) that existed at some point in [from, to).
   virtual std::vector<std::string> stations_between(Timestamp from, Timestamp to) = 0;
 
-  // How many of these stations (all when empty) exist, and how many connectors they have:
-  // what a report's size is estimated from before it is run.
-  virtual std::pair<std::int64_t, std::int64_t> report_scope(const std::vector<std::string>& stations) = 0;
+  // How many of these stations (all when empty) exist, how many connectors they have (what a
+  // report's size is estimated from before it is run) and their time zones.
+  virtual ReportScope report_scope(const std::vector<std::string>& stations) = 0;
   // A report's rows (see openapi.json for the columns of each).
   virtual ReportTable report(const std::string& name, const AnalyticsQuery& query) = 0;
   // The fleet at a glance (GET /api/v1/overview), one document: stations online / offline /

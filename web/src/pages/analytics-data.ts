@@ -16,12 +16,14 @@ export function byBucket<R extends { bucket_start: string }>(rows: readonly R[])
   return [...groups].sort(([a], [b]) => a - b).map(([time, grouped]) => ({ time, rows: grouped }));
 }
 
-export function byStation<R extends { station_id: string }>(rows: readonly R[]): Map<string, R[]> {
+/** Groups rows by station, in natural id order (rows of the whole fleet, station_id null, under ""). */
+export function byStation<R extends { station_id: string | null }>(rows: readonly R[]): Map<string, R[]> {
   const groups = new Map<string, R[]>();
   for (const row of rows) {
-    const group = groups.get(row.station_id);
+    const id = row.station_id ?? '';
+    const group = groups.get(id);
     if (group) group.push(row);
-    else groups.set(row.station_id, [row]);
+    else groups.set(id, [row]);
   }
   return new Map([...groups].sort(([a], [b]) => a.localeCompare(b, undefined, { numeric: true })));
 }

@@ -2,7 +2,7 @@
 // table has a CSV of exactly the numbers it shows (not the raw report).
 import { apiGet, isAbort } from '../api/client';
 import type { ReportName, ReportOf, ReportRow } from '../api/types';
-import { allStations, zoneOf } from '../directory';
+import { allStations } from '../directory';
 import { downloadCsv, toCsv, type Column } from '../lib/csv';
 import { h, replace, type Child } from '../lib/dom';
 import { formatCount, formatDuration, formatEnergy, formatMoney, formatPercent, formatPower } from '../lib/format';
@@ -39,11 +39,11 @@ interface Query {
 
 interface View {
   signal: AbortSignal;
-  /** The axis zone; read it only after `ready` (the station directory, fetched with the report). */
-  readonly zone: string;
-  ready: Promise<unknown>;
   query: Query;
 }
+
+type Series = 'utilization' | 'energy' | 'uptime' | 'revenue';
+type Group = 'station' | 'fleet';
 
 /** A column of a shown table: how it looks and the number its CSV holds. */
 interface ShownColumn<R> {
@@ -53,16 +53,26 @@ interface ShownColumn<R> {
   numeric?: boolean;
 }
 
+/** Rows drawn at first: a table of 500 stations costs the browser more to lay out than the report takes to make. */
+const kFirstRows = 100;
+
 function shownTable<R>(title: string, rows: readonly R[], columns: ShownColumn<R>[], fileName: string, rowAttrs: (row: R) => Record<string, string | number> = () => ({})): HTMLElement {
   const csvColumns: Column<R>[] = columns.map((c) => ({ header: c.header, value: c.csv }));
+  const row = (r: R) => h('tr', rowAttrs(r), columns.map((c) => h('td', { class: c.numeric ? 'num' : undefined }, c.cell(r))));
+  const body = h('tbody', null, rows.length
+    ? rows.slice(0, kFirstRows).map(row)
+    : h('tr', null, h('td', { colspan: columns.length, class: 'empty' }, 'No data in this range.')));
+  const more = rows.length > kFirstRows
+    ? h('p', { class: 'muted', 'data-testid': 'table-more' }, `Showing the first ${formatCount(kFirstRows)} of ${formatCount(rows.length)} rows (the CSV has all of them). `,
+      h('button', { type: 'button', onClick: (e) => { body.append(...rows.slice(kFirstRows).map(row)); (e.currentTarget as HTMLElement).parentElement?.remove(); } }, `Show all ${formatCount(rows.length)}`))
+    : null;
   return section(
     title,
     h('div', { class: 'button-row' }, csvButton(() => toCsv(rows, csvColumns), fileName)),
-    h('div', { class: 'table-wrap' }, h('table', null,
+    h('div', { class: 'table-wrap' }, h('table', { 'data-testid': 'analytics-table' },
       h('thead', null, h('tr', null, columns.map((c) => h('th', { scope: 'col', class: c.numeric ? 'num' : undefined }, c.header)))),
-      h('tbody', null, rows.length
-        ? rows.map((r) => h('tr', rowAttrs(r), columns.map((c) => h('td', { class: c.numeric ? 'num' : undefined }, c.cell(r)))))
-        : h('tr', null, h('td', { colspan: columns.length, class: 'empty' }, 'No data in this range.'))))),
+      body)),
+    more,
   );
 }
 
@@ -77,29 +87,46 @@ function chartSection(title: string, chart: HTMLElement, csv: () => string, file
 const pct = (v: number | null | undefined) => formatPercent(v ?? null);
 const num = (v: number | null | undefined) => (v === null || v === undefined ? null : Math.round(v * 100) / 100);
 
-async function fetchReport<N extends ReportName>(name: N, q: Query, view: View): Promise<ReportOf<N>> {
-  const signal = view.signal;
-  // The report and the station directory (time zones for the axes) load side by side.
-  const [doc] = await Promise.all([apiGet('/api/v1/analytics/{report}', {
+async function fetchReport<N extends ReportName>(name: N, q: Query, view: View, shape: { group?: Group; bucket?: Bucket } = {}): Promise<ReportOf<N>> {
+  const doc = await apiGet('/api/v1/analytics/{report}', {
     path: { report: name },
     query: {
       from: localMidnightIso(q.from),
       to: localMidnightIso(addDays(q.to, 1) ?? ''),
       station: q.stations.length ? q.stations : undefined,
-      bucket: q.bucket,
+      bucket: shape.bucket ?? q.bucket,
+      group: shape.group,
       threshold: name === 'uptime' ? q.threshold : undefined,
     },
-    signal,
-  }), view.ready]);
+    signal: view.signal,
+  });
   if (doc.report !== name) throw new Error(`asked for the ${name} report, the server answered with ${doc.report}`);
   return doc as ReportOf<N>;
 }
 
+/**
+ * A time series as the page shows it: the fleet per bucket for the chart, and each station over
+ * the whole range for the table (by month: the buckets add up to the range whatever their size,
+ * and months are the fewest rows). Both are summed by the server.
+ */
+async function fetchSeries<N extends Series>(name: N, q: Query, view: View): Promise<{ fleet: ReportOf<N>; stations: ReportOf<N> }> {
+  const [fleet, stations] = await Promise.all([
+    fetchReport(name, q, view, { group: 'fleet' }),
+    fetchReport(name, q, view, { group: 'station', bucket: 'month' }),
+  ]);
+  return { fleet, stations };
+}
+
 /** The zone for the time axis: the stations' zone when they share one, else this browser's. */
-function axisZone(stationIds: Iterable<string>): string {
-  const zones = new Set([...stationIds].map((id) => zoneOf(id) ?? ''));
-  const [only] = zones;
-  return zones.size === 1 && only ? only : Intl.DateTimeFormat().resolvedOptions().timeZone;
+function axisZone(doc: { time_zones: string[] }): string {
+  return doc.time_zones.length === 1 && doc.time_zones[0] ? doc.time_zones[0] : Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+/** Seconds of [from, to) up to now: each station's buckets together cover this much. */
+function rangeSeconds(doc: { from: string; to: string }): number {
+  const from = Date.parse(doc.from);
+  const to = Math.min(Date.parse(doc.to), Date.now());
+  return Number.isFinite(from) && to > from ? (to - from) / 1000 : 0;
 }
 
 function readQuery(params: URLSearchParams): Query {
@@ -135,9 +162,10 @@ export async function renderAnalytics(ctx: PageContext): Promise<void> {
       h('button', { type: 'submit', class: 'primary' }, 'Show')),
     out,
   );
-  // Not awaited: the report does not wait for the station list (only its time axis needs the zones).
+  // The station choices load after the first report: the report does not wait for them.
   let directory: Awaited<ReturnType<typeof allStations>> | null = null;
-  const directoryReady = allStations(ctx.signal).then((d) => {
+  const loadChoices = () => allStations(ctx.signal).then((d) => {
+    if (directory) return;
     directory = d;
     for (const id of d.stations.keys()) stations.append(h('option', { value: id, selected: query.stations.includes(id) }, id));
   }, () => undefined);
@@ -155,14 +183,7 @@ export async function renderAnalytics(ctx: PageContext): Promise<void> {
   let generation = 0;
   async function show(q: Query): Promise<void> {
     const mine = ++generation;
-    const view: View = {
-      signal: ctx.signal,
-      ready: directoryReady,
-      get zone() {
-        return axisZone(q.stations.length ? q.stations : (directory?.stations.keys() ?? []));
-      },
-      query: q,
-    };
+    const view: View = { signal: ctx.signal, query: q };
     replace(out, loading());
     try {
       const content = await renderReport(q, view);
@@ -172,26 +193,33 @@ export async function renderAnalytics(ctx: PageContext): Promise<void> {
     }
   }
   await show(query);
+  void loadChoices();
 }
 
 async function renderReport(q: Query, view: View): Promise<Child> {
   switch (q.report) {
-    case 'utilization': return utilization(await fetchReport('utilization', q, view), view);
-    case 'energy': return energy(await fetchReport('energy', q, view), view);
+    case 'utilization': return utilization(await fetchSeries('utilization', q, view), view);
+    case 'energy': return energy(await fetchSeries('energy', q, view), view);
     case 'peak-hours': return peakHours(await fetchReport('peak-hours', q, view));
-    case 'uptime': return uptime(await fetchReport('uptime', q, view), view);
+    case 'uptime': return uptime(await fetchSeries('uptime', q, view), view);
     case 'faults': return faults(await fetchReport('faults', q, view));
     case 'sessions': return sessions(await fetchReport('sessions', q, view));
-    case 'revenue': return revenue(await fetchReport('revenue', q, view), view);
+    case 'revenue': return revenue(await fetchSeries('revenue', q, view), view);
     case 'expansion': return expansion(await fetchReport('expansion', q, view));
     case 'maintenance': return maintenance(await fetchReport('maintenance', q, view));
     case 'what-if': return whatIf(q);
   }
 }
 
-function utilization(doc: ReportOf<'utilization'>, view: View): Child {
-  const buckets = byBucket(doc.rows).map((b) => ({ time: b.time, ...utilizationOf(b.rows) }));
-  const perStation = [...byStation(doc.rows)].map(([station, rows]) => ({ station, connectors: new Set(rows.map((r) => `${r.evse_id}/${r.connector}`)).size, ...utilizationOf(rows) }));
+function utilization({ fleet, stations }: { fleet: ReportOf<'utilization'>; stations: ReportOf<'utilization'> }, view: View): Child {
+  const buckets = byBucket(fleet.rows).map((b) => ({ time: b.time, ...utilizationOf(b.rows) }));
+  // A station's rows cover the range (up to now) once per connector.
+  const span = rangeSeconds(stations);
+  const perStation = [...byStation(stations.rows)].map(([station, rows]) => {
+    const shares = utilizationOf(rows);
+    const period = rows.reduce((s, r) => s + r.period_s, 0);
+    return { station, connectors: span > 0 ? Math.round(period / span) : null, ...shares };
+  });
   const chartCsv: Column<(typeof buckets)[number]>[] = [
     { header: 'bucket_start', value: (b) => new Date(b.time * 1000).toISOString() },
     { header: 'occupied_percent', value: (b) => num(b.occupied) },
@@ -201,10 +229,10 @@ function utilization(doc: ReportOf<'utilization'>, view: View): Child {
     chartSection('Occupied and charging share of connector time', timeChart(buckets.map((b) => b.time), [
       { label: 'Occupied', values: buckets.map((b) => b.occupied), format: (v) => formatPercent(v) },
       { label: 'Charging', values: buckets.map((b) => b.charging), format: (v) => formatPercent(v) },
-    ], { timeZone: view.zone, signal: view.signal, unit: '%' }), () => toCsv(buckets, chartCsv), 'utilization-chart.csv'),
+    ], { timeZone: axisZone(fleet), signal: view.signal, unit: '%' }), () => toCsv(buckets, chartCsv), 'utilization-chart.csv'),
     shownTable('Per station', perStation, [
       { header: 'Station', cell: (r) => stationLink(r.station), csv: (r) => r.station },
-      { header: 'Connectors', cell: (r) => String(r.connectors), csv: (r) => r.connectors, numeric: true },
+      { header: 'Connectors', cell: (r) => (r.connectors === null ? '—' : String(r.connectors)), csv: (r) => r.connectors, numeric: true },
       { header: 'Occupied', cell: (r) => pct(r.occupied), csv: (r) => num(r.occupied), numeric: true },
       { header: 'Charging', cell: (r) => pct(r.charging), csv: (r) => num(r.charging), numeric: true },
       { header: 'Sessions', cell: (r) => String(r.sessions), csv: (r) => r.sessions, numeric: true },
@@ -212,12 +240,12 @@ function utilization(doc: ReportOf<'utilization'>, view: View): Child {
   ];
 }
 
-function energy(doc: ReportOf<'energy'>, view: View): Child {
-  const buckets = byBucket(doc.rows).map((b) => ({ time: b.time, wh: b.rows.reduce((s, r) => s + r.energy_wh, 0), sessions: b.rows.reduce((s, r) => s + r.sessions, 0) }));
-  const perStation = [...byStation(doc.rows)].map(([station, rows]) => ({ station, wh: rows.reduce((s, r) => s + r.energy_wh, 0), sessions: rows.reduce((s, r) => s + r.sessions, 0) }));
+function energy({ fleet, stations }: { fleet: ReportOf<'energy'>; stations: ReportOf<'energy'> }, view: View): Child {
+  const buckets = byBucket(fleet.rows).map((b) => ({ time: b.time, wh: b.rows.reduce((s, r) => s + r.energy_wh, 0), sessions: b.rows.reduce((s, r) => s + r.sessions, 0) }));
+  const perStation = [...byStation(stations.rows)].map(([station, rows]) => ({ station, wh: rows.reduce((s, r) => s + r.energy_wh, 0), sessions: rows.reduce((s, r) => s + r.sessions, 0) }));
   return [
     chartSection('Energy delivered per bucket', timeChart(buckets.map((b) => b.time), [{ label: 'Energy', values: buckets.map((b) => b.wh / 1000), format: (v) => formatEnergy(v * 1000) }],
-      { timeZone: view.zone, signal: view.signal, unit: 'kWh', bars: true }),
+      { timeZone: axisZone(fleet), signal: view.signal, unit: 'kWh', bars: true }),
       () => toCsv(buckets, [{ header: 'bucket_start', value: (b) => new Date(b.time * 1000).toISOString() }, { header: 'energy_wh', value: (b) => b.wh }, { header: 'sessions', value: (b) => b.sessions }]), 'energy-chart.csv'),
     shownTable('Per station', perStation, [
       { header: 'Station', cell: (r) => stationLink(r.station), csv: (r) => r.station },
@@ -296,16 +324,16 @@ function heatmap(doc: ReportOf<'peak-hours'>, metric: HeatMetric, peaks: readonl
       }))))));
 }
 
-function uptime(doc: ReportOf<'uptime'>, view: View): Child {
+function uptime({ fleet, stations }: { fleet: ReportOf<'uptime'>; stations: ReportOf<'uptime'> }, view: View): Child {
   const threshold = view.query.threshold;
-  const buckets = byBucket(doc.rows).map((b) => ({ time: b.time, uptime: uptimeOf(b.rows) }));
-  const perStation = [...byStation(doc.rows)].map(([station, rows]) => ({ station, uptime: uptimeOf(rows), offline: rows.reduce((s, r) => s + r.offline_s, 0), excused: rows.reduce((s, r) => s + r.excused_downtime_s, 0) }));
+  const buckets = byBucket(fleet.rows).map((b) => ({ time: b.time, uptime: uptimeOf(b.rows) }));
+  const perStation = [...byStation(stations.rows)].map(([station, rows]) => ({ station, uptime: uptimeOf(rows), offline: rows.reduce((s, r) => s + r.offline_s, 0), excused: rows.reduce((s, r) => s + r.excused_downtime_s, 0) }));
   // Bars start at 80 % (or lower when a station is lower) so that 96 % and 99 % look different.
   const lowest = Math.min(threshold, ...perStation.map((r) => r.uptime ?? 100));
   const floor = Math.max(0, Math.min(80, Math.floor(lowest / 10) * 10));
   return [
     chartSection(`Fleet uptime per bucket against the ${threshold} % line`, timeChart(buckets.map((b) => b.time), [{ label: 'Uptime', values: buckets.map((b) => b.uptime), format: (v) => formatPercent(v, 2) }],
-      { timeZone: view.zone, signal: view.signal, unit: '%', threshold }),
+      { timeZone: axisZone(fleet), signal: view.signal, unit: '%', threshold }),
       () => toCsv(buckets, [{ header: 'bucket_start', value: (b) => new Date(b.time * 1000).toISOString() }, { header: 'uptime_percent', value: (b) => num(b.uptime) }]), 'uptime-chart.csv'),
     shownTable(`Per station (below ${threshold} % flagged; bars from ${floor} % to 100 %)`, perStation, [
       { header: 'Station', cell: (r) => stationLink(r.station), csv: (r) => r.station },
@@ -347,19 +375,19 @@ function sessions(doc: ReportOf<'sessions'>): Child {
   ], 'sessions.csv');
 }
 
-function revenue(doc: ReportOf<'revenue'>, view: View): Child {
-  const currencies = [...new Set(doc.rows.map((r) => r.currency))].sort();
-  const buckets = byBucket(doc.rows).map((b) => ({ time: b.time, totals: moneyByCurrency(b.rows, (r) => r.currency, (r) => r.revenue_incl_vat) }));
+function revenue({ fleet, stations }: { fleet: ReportOf<'revenue'>; stations: ReportOf<'revenue'> }, view: View): Child {
+  const currencies = [...new Set(fleet.rows.map((r) => r.currency))].sort();
+  const buckets = byBucket(fleet.rows).map((b) => ({ time: b.time, totals: moneyByCurrency(b.rows, (r) => r.currency, (r) => r.revenue_incl_vat) }));
   const groups = new Map<string, ReportRow<'revenue'>[]>();
-  for (const r of doc.rows) {
+  for (const r of stations.rows) {
     const key = `${r.station_id}\u0000${r.tariff_id}\u0000${r.currency}`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
   const table = [...groups.values()].map((rows) => {
     const first = rows[0]!;
     return {
-      station: first.station_id,
-      tariff: first.tariff_id,
+      station: first.station_id ?? '',
+      tariff: first.tariff_id ?? '',
       currency: first.currency,
       sessions: rows.reduce((s, r) => s + r.sessions, 0),
       wh: rows.reduce((s, r) => s + r.energy_wh, 0),
@@ -367,12 +395,12 @@ function revenue(doc: ReportOf<'revenue'>, view: View): Child {
       incl: moneyByCurrency(rows, (r) => r.currency, (r) => r.revenue_incl_vat).get(first.currency) ?? '0',
     };
   }).sort((a, b) => a.station.localeCompare(b.station) || a.tariff.localeCompare(b.tariff));
-  const totals = moneyByCurrency(doc.rows, (r) => r.currency, (r) => r.revenue_incl_vat);
+  const totals = moneyByCurrency(stations.rows, (r) => r.currency, (r) => r.revenue_incl_vat);
   return [
     h('p', { class: 'lead' }, 'Total incl. VAT: ', [...totals].map(([c, amount]) => h('strong', { class: 'money-line' }, formatMoney(amount, c))), totals.size ? null : 'none'),
     chartSection('Revenue incl. VAT per bucket (by session end)', timeChart(buckets.map((b) => b.time),
       currencies.map((c) => ({ label: c, values: buckets.map((b) => (b.totals.has(c) ? Number(b.totals.get(c)) : null)), format: (v: number) => formatMoney(v, c) })),
-      { timeZone: view.zone, signal: view.signal, unit: currencies.join('/'), bars: true }),
+      { timeZone: axisZone(fleet), signal: view.signal, unit: currencies.join('/'), bars: true }),
       () => toCsv(buckets.flatMap((b) => [...b.totals].map(([currency, amount]) => ({ time: b.time, currency, amount }))), [
         { header: 'bucket_start', value: (r) => new Date(r.time * 1000).toISOString() }, { header: 'currency', value: (r) => r.currency }, { header: 'revenue_incl_vat', value: (r) => r.amount },
       ]), 'revenue-chart.csv', 'Amounts are exact in the tables and CSV; the chart plots them as numbers.'),
