@@ -8,10 +8,8 @@ import { h, replace, type Child } from '../lib/dom';
 import { formatCount, formatDuration, formatEnergy, formatMoney, formatPercent, formatPower } from '../lib/format';
 import { addDays, dateInputValue, localMidnightIso } from '../lib/time';
 import type { PageContext } from '../router';
-import { timeChart } from '../ui/chart';
 import { errorBox, field, loading, pageHeader, section, select } from '../ui/widgets';
 import { byBucket, byStation, describePeaks, heatGrid, moneyByCurrency, uptimeOf, utilizationOf, type HeatMetric, type Peak } from './analytics-data';
-import { simulateInto } from './tariff-sim';
 
 const kReports: [ReportName | 'what-if', string][] = [
   ['utilization', 'Utilization'],
@@ -43,6 +41,10 @@ interface View {
 }
 
 type Series = 'utilization' | 'energy' | 'uptime' | 'revenue';
+type TimeChart = typeof import('../ui/chart').timeChart;
+
+/** The chart library loads beside a series' data, not before the first request (nor for tables only). */
+const loadTimeChart = (): Promise<TimeChart> => import('../ui/chart').then((m) => m.timeChart);
 type Group = 'station' | 'fleet';
 
 /** A column of a shown table: how it looks and the number its CSV holds. */
@@ -198,20 +200,20 @@ export async function renderAnalytics(ctx: PageContext): Promise<void> {
 
 async function renderReport(q: Query, view: View): Promise<Child> {
   switch (q.report) {
-    case 'utilization': return utilization(await fetchSeries('utilization', q, view), view);
-    case 'energy': return energy(await fetchSeries('energy', q, view), view);
+    case 'utilization': return utilization(...(await Promise.all([fetchSeries('utilization', q, view), loadTimeChart()])), view);
+    case 'energy': return energy(...(await Promise.all([fetchSeries('energy', q, view), loadTimeChart()])), view);
     case 'peak-hours': return peakHours(await fetchReport('peak-hours', q, view));
-    case 'uptime': return uptime(await fetchSeries('uptime', q, view), view);
+    case 'uptime': return uptime(...(await Promise.all([fetchSeries('uptime', q, view), loadTimeChart()])), view);
     case 'faults': return faults(await fetchReport('faults', q, view));
     case 'sessions': return sessions(await fetchReport('sessions', q, view));
-    case 'revenue': return revenue(await fetchSeries('revenue', q, view), view);
+    case 'revenue': return revenue(...(await Promise.all([fetchSeries('revenue', q, view), loadTimeChart()])), view);
     case 'expansion': return expansion(await fetchReport('expansion', q, view));
     case 'maintenance': return maintenance(await fetchReport('maintenance', q, view));
     case 'what-if': return whatIf(q);
   }
 }
 
-function utilization({ fleet, stations }: { fleet: ReportOf<'utilization'>; stations: ReportOf<'utilization'> }, view: View): Child {
+function utilization({ fleet, stations }: { fleet: ReportOf<'utilization'>; stations: ReportOf<'utilization'> }, timeChart: TimeChart, view: View): Child {
   const buckets = byBucket(fleet.rows).map((b) => ({ time: b.time, ...utilizationOf(b.rows) }));
   // A station's rows cover the range (up to now) once per connector.
   const span = rangeSeconds(stations);
@@ -240,7 +242,7 @@ function utilization({ fleet, stations }: { fleet: ReportOf<'utilization'>; stat
   ];
 }
 
-function energy({ fleet, stations }: { fleet: ReportOf<'energy'>; stations: ReportOf<'energy'> }, view: View): Child {
+function energy({ fleet, stations }: { fleet: ReportOf<'energy'>; stations: ReportOf<'energy'> }, timeChart: TimeChart, view: View): Child {
   const buckets = byBucket(fleet.rows).map((b) => ({ time: b.time, wh: b.rows.reduce((s, r) => s + r.energy_wh, 0), sessions: b.rows.reduce((s, r) => s + r.sessions, 0) }));
   const perStation = [...byStation(stations.rows)].map(([station, rows]) => ({ station, wh: rows.reduce((s, r) => s + r.energy_wh, 0), sessions: rows.reduce((s, r) => s + r.sessions, 0) }));
   return [
@@ -324,7 +326,7 @@ function heatmap(doc: ReportOf<'peak-hours'>, metric: HeatMetric, peaks: readonl
       }))))));
 }
 
-function uptime({ fleet, stations }: { fleet: ReportOf<'uptime'>; stations: ReportOf<'uptime'> }, view: View): Child {
+function uptime({ fleet, stations }: { fleet: ReportOf<'uptime'>; stations: ReportOf<'uptime'> }, timeChart: TimeChart, view: View): Child {
   const threshold = view.query.threshold;
   const buckets = byBucket(fleet.rows).map((b) => ({ time: b.time, uptime: uptimeOf(b.rows) }));
   const perStation = [...byStation(stations.rows)].map(([station, rows]) => ({ station, uptime: uptimeOf(rows), offline: rows.reduce((s, r) => s + r.offline_s, 0), excused: rows.reduce((s, r) => s + r.excused_downtime_s, 0) }));
@@ -375,7 +377,7 @@ function sessions(doc: ReportOf<'sessions'>): Child {
   ], 'sessions.csv');
 }
 
-function revenue({ fleet, stations }: { fleet: ReportOf<'revenue'>; stations: ReportOf<'revenue'> }, view: View): Child {
+function revenue({ fleet, stations }: { fleet: ReportOf<'revenue'>; stations: ReportOf<'revenue'> }, timeChart: TimeChart, view: View): Child {
   const currencies = [...new Set(fleet.rows.map((r) => r.currency))].sort();
   const buckets = byBucket(fleet.rows).map((b) => ({ time: b.time, totals: moneyByCurrency(b.rows, (r) => r.currency, (r) => r.revenue_incl_vat) }));
   const groups = new Map<string, ReportRow<'revenue'>[]>();
@@ -456,12 +458,12 @@ function whatIf(q: Query): Child {
       replace(result, errorBox('The tariff is not valid JSON.'));
       return;
     }
-    void simulateInto(result, {
+    void import('./tariff-sim').then(({ simulateInto }) => simulateInto(result, {
       tariff,
       from: localMidnightIso(q.from) ?? '',
       to: localMidnightIso(addDays(q.to, 1) ?? '') ?? '',
       ...(q.stations.length ? { station: q.stations } : {}),
-    });
+    }), (error: unknown) => replace(result, errorBox(error)));
   };
   return section(
     'What a proposed tariff would have earned',
