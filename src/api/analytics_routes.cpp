@@ -30,8 +30,7 @@ std::int64_t estimated_rows(const std::string& report, const domain::AnalyticsQu
                           : std::chrono::duration_cast<std::chrono::milliseconds>(days(28));
   const std::int64_t buckets = span / bucket + 2;  // partial buckets at both ends (local time)
   if (report == "peak-hours") return 168;
-  if (query.group == "fleet")
-    return std::min<std::int64_t>(stations, 40) * buckets;  // a row per zone's bucket
+  // group=fleet sums the per-station rows: those are what it costs, and what is limited.
   if (report == "utilization" && query.group == "connector") return std::max(stations, connectors) * buckets;
   if (report == "utilization") return stations * buckets;
   if (report == "energy" || report == "uptime" || report == "revenue") return stations * buckets;
@@ -251,9 +250,10 @@ void Api::handle_analytics(const std::vector<std::string>& seg, const HttpReques
           const auto stations = scope.stations;
           if (auto rows = estimated_rows(name, query, stations, scope.connectors);
               !none && rows > kMaxReportRows)
-            return problem(400, "this report would have up to " + std::to_string(rows) + " rows (" +
-                                    std::to_string(stations) + " stations from " +
-                                    domain::format_timestamp(query.from) + " to " +
+            return problem(400, std::string(query.group == "fleet" ? "this report would sum"
+                                                                   : "this report would have") +
+                                    " up to " + std::to_string(rows) + " rows (" + std::to_string(stations) +
+                                    " stations from " + domain::format_timestamp(query.from) + " to " +
                                     domain::format_timestamp(query.to) + " by " + query.bucket +
                                     "); at most " + std::to_string(kMaxReportRows) +
                                     ": name stations, narrow the range or use a larger bucket");
