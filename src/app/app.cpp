@@ -653,6 +653,7 @@ int serve_command(const Config& config) {
   billing_service.stop();
   analytics_service.stop();
   webhooks.stop();
+  background.stop();  // before the locals its availability listener used go out of scope
   db.stop();
   spdlog::info("stopped");
   return 0;

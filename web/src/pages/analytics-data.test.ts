@@ -14,8 +14,9 @@ describe('analytics arithmetic', () => {
 
   it('computes uptime over buckets with excused downtime', () => {
     // 2 connectors × 2 days = 345600 s; 17280 s down of which 8640 s in maintenance → 97.5 %.
+    // The report's downtime_s is already net of the excused part (its uptime_percent: 95 %).
     const rows = [
-      { station_id: 'A', bucket_start: '2026-01-01T00:00:00+01:00', period_s: 86400, connectors: 2, downtime_s: 17280, excused_downtime_s: 8640, offline_s: 0, uptime_percent: 95, below_threshold: true },
+      { station_id: 'A', bucket_start: '2026-01-01T00:00:00+01:00', period_s: 86400, connectors: 2, downtime_s: 8640, excused_downtime_s: 8640, offline_s: 0, uptime_percent: 95, below_threshold: true },
       { station_id: 'A', bucket_start: '2026-01-02T00:00:00+01:00', period_s: 86400, connectors: 2, downtime_s: 0, excused_downtime_s: 0, offline_s: 0, uptime_percent: 100, below_threshold: false },
     ] satisfies ReportRow<'uptime'>[];
     expect(uptimeOf(rows)).toBeCloseTo(97.5, 10);

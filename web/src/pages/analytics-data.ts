@@ -41,7 +41,8 @@ export function utilizationOf(rows: readonly ReportRow<'utilization'>[]): { occu
 }
 
 /**
- * Uptime over several buckets as the server defines it: 1 − (downtime − excused) / (connectors × period).
+ * Uptime over several buckets as the server defines it: 1 − downtime / (connectors × period), the
+ * report's downtime_s being what is left after maintenance windows.
  * Null when no connector time was in range.
  */
 export function uptimeOf(rows: readonly ReportRow<'uptime'>[]): number | null {
@@ -49,7 +50,7 @@ export function uptimeOf(rows: readonly ReportRow<'uptime'>[]): number | null {
   let lost = 0;
   for (const r of rows) {
     available += r.connectors * r.period_s;
-    lost += r.downtime_s - r.excused_downtime_s;
+    lost += r.downtime_s;  // already net of downtime inside maintenance windows
   }
   return available > 0 ? (1 - lost / available) * 100 : null;
 }

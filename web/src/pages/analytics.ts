@@ -183,9 +183,15 @@ export async function renderAnalytics(ctx: PageContext): Promise<void> {
   report.addEventListener('change', apply);
 
   let generation = 0;
+  let current: AbortController | null = null;
   async function show(q: Query): Promise<void> {
     const mine = ++generation;
-    const view: View = { signal: ctx.signal, query: q };
+    // A report asked for again, or another one, cancels the requests of the one before.
+    current?.abort();
+    const controller = new AbortController();
+    current = controller;
+    ctx.signal.addEventListener('abort', () => controller.abort(), { once: true });
+    const view: View = { signal: controller.signal, query: q };
     replace(out, loading());
     try {
       const content = await renderReport(q, view);
@@ -328,7 +334,9 @@ function heatmap(doc: ReportOf<'peak-hours'>, metric: HeatMetric, peaks: readonl
 
 function uptime({ fleet, stations }: { fleet: ReportOf<'uptime'>; stations: ReportOf<'uptime'> }, timeChart: TimeChart, view: View): Child {
   const threshold = view.query.threshold;
-  const buckets = byBucket(fleet.rows).map((b) => ({ time: b.time, uptime: uptimeOf(b.rows) }));
+  // The server's figure per start instant: stations sharing one may have buckets of different
+  // lengths (a DST change in one zone), which its period_s (the longest) does not say.
+  const buckets = byBucket(fleet.rows).map((b) => ({ time: b.time, uptime: b.rows.length === 1 ? b.rows[0]!.uptime_percent : uptimeOf(b.rows) }));
   const perStation = [...byStation(stations.rows)].map(([station, rows]) => ({ station, uptime: uptimeOf(rows), offline: rows.reduce((s, r) => s + r.offline_s, 0), excused: rows.reduce((s, r) => s + r.excused_downtime_s, 0) }));
   // Bars start at 80 % (or lower when a station is lower) so that 96 % and 99 % look different.
   const lowest = Math.min(threshold, ...perStation.map((r) => r.uptime ?? 100));
