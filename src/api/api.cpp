@@ -34,22 +34,28 @@ Api::Api(ApiSettings settings, domain::UnitOfWorkRunner& db, CommandPort& comman
   api_routes();  // a document the router cannot read stops start-up, not every request
 }
 
+HttpResponse detail::problem_of(std::exception_ptr error, const std::string& failed) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const HttpError& e) {
+    return problem(e.status(), e.what());
+  } catch (const domain::StoreUnavailable&) {
+    return problem(503, "the database is unavailable; try again later");
+  } catch (const std::exception& e) {
+    spdlog::error("api: {}: {}", failed, e.what());
+    return problem(500, failed);
+  } catch (...) {
+    spdlog::error("api: {}: an exception that is not a std::exception", failed);
+    return problem(500, failed);
+  }
+}
+
 void Api::run_unit(std::function<HttpResponse(domain::Repositories&)> work,
                    std::function<void(HttpResponse)> respond) {
   auto out = std::make_shared<HttpResponse>();
   db_.run([out, work = std::move(work)](domain::Repositories& repos) { *out = work(repos); },
           [out, respond = std::move(respond)](std::exception_ptr error) {
-            if (!error) return respond(std::move(*out));
-            try {
-              std::rethrow_exception(error);
-            } catch (const HttpError& e) {
-              respond(problem(e.status(), e.what()));
-            } catch (const domain::StoreUnavailable& e) {
-              respond(problem(503, "the database is unavailable; try again later"));
-            } catch (const std::exception& e) {
-              spdlog::error("api: database work failed: {}", e.what());
-              respond(problem(500, "the request could not be completed"));
-            }
+            respond(error ? problem_of(error) : std::move(*out));
           });
 }
 
@@ -184,16 +190,7 @@ void Api::station_command(const std::string& id, const std::string& name, const 
     db_.run([id, given, resolved](
                 domain::Repositories& repos) { *resolved = repos.admin().ocpp_transaction_id(id, given); },
             [resolved, given, body, send, respond](std::exception_ptr error) mutable {
-              if (error) {
-                try {
-                  std::rethrow_exception(error);
-                } catch (const domain::StoreUnavailable&) {
-                  return respond(problem(503, "the database is unavailable; try again later"));
-                } catch (const std::exception& e) {
-                  spdlog::error("api: looking up transaction {} failed: {}", given, e.what());
-                  return respond(problem(500, "the transaction could not be looked up"));
-                }
-              }
+              if (error) return respond(problem_of(error, "the transaction could not be looked up"));
               // Unknown here: the charger may still know it (e.g. started while we were down).
               body["transaction_id"] = resolved->value_or(given);
               send(std::move(body));

@@ -272,11 +272,8 @@ void Api::handle_billing(const std::vector<std::string>& seg, const HttpRequest&
     return worker_.post([body = parse_body(request), respond] {
       try {
         respond(price_sample(body));
-      } catch (const HttpError& e) {
-        respond(problem(e.status(), e.what()));
-      } catch (const std::exception& e) {
-        spdlog::error("api: pricing a sample session failed: {}", e.what());
-        respond(problem(500, "the request could not be completed"));
+      } catch (...) {
+        respond(problem_of(std::current_exception()));
       }
     });
   }

@@ -291,6 +291,11 @@ inline bool valid_identity(const std::string& id) {
   return true;
 }
 
+// The answer to work for a request that threw: its HttpError as a problem, 503 when the
+// database is out of reach, anything else a logged 500 saying `failed` (api.cpp).
+HttpResponse problem_of(std::exception_ptr error,
+                        const std::string& failed = "the request could not be completed");
+
 // The tariff a request proposes in its "tariff" member (a preview or a what-if, never stored):
 // the shape of /api/v1/tariffs with the id optional; 400 when it is missing, or with the
 // billing model's reason when invalid.
