@@ -13,42 +13,47 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
                  'HH24:MI')
 $$;
 
--- The buckets of [p_from, p_to) per station: local hours, days, ISO weeks or months, each
--- with the seconds of it that lie inside the range and before now, and its start as RFC
--- 3339 in local time (worked out once per zone and bucket: a year of daily buckets for 500
--- stations is 182,500 rows but 1,825 labels in five zones).
+-- The buckets of [p_from, p_to) per time zone of the chosen stations: local hours, days, ISO
+-- weeks or months, each with the seconds of it that lie inside the range and before now, and
+-- its start as RFC 3339 in local time. Stations share their zone's buckets: a year of daily
+-- buckets for 500 stations in five zones is 1,825 of these.
+DROP FUNCTION IF EXISTS csms_zone_buckets(timestamptz, timestamptz, text, text[]);
+CREATE FUNCTION csms_zone_buckets(p_from timestamptz, p_to timestamptz, p_bucket text, p_stations text[])
+RETURNS TABLE (time_zone text, bucket_start timestamptz, bucket_end timestamptz, period_s bigint, label text)
+LANGUAGE sql STABLE AS $$
+  SELECT z.time_zone, g.b0, g.b1,
+         greatest(0, extract(epoch FROM least(g.b1, p_to, now()) - greatest(g.b0, p_from)))::bigint,
+         csms_local_ts(g.b0, z.time_zone)
+  FROM (SELECT DISTINCT s.time_zone FROM stations s WHERE p_stations IS NULL OR s.id = ANY (p_stations)) z
+  CROSS JOIN LATERAL (
+    SELECT h AS b0, h + interval '1 hour' AS b1
+    FROM generate_series(date_trunc('hour', p_from, z.time_zone), p_to - interval '1 millisecond',
+                         interval '1 hour') h
+    WHERE p_bucket = 'hour'
+    UNION ALL
+    SELECT d AT TIME ZONE z.time_zone,
+           (d + CASE p_bucket WHEN 'day' THEN interval '1 day' WHEN 'week' THEN interval '1 week'
+                              ELSE interval '1 month' END) AT TIME ZONE z.time_zone
+    FROM generate_series(date_trunc(CASE p_bucket WHEN 'week' THEN 'week' WHEN 'month' THEN 'month' ELSE 'day' END,
+                                    p_from AT TIME ZONE z.time_zone),
+                         (p_to - interval '1 millisecond') AT TIME ZONE z.time_zone,
+                         CASE p_bucket WHEN 'day' THEN interval '1 day' WHEN 'week' THEN interval '1 week'
+                                       ELSE interval '1 month' END) d
+    WHERE p_bucket <> 'hour'
+  ) g
+$$;
+
+-- The buckets per station: its zone's (the labels are made once per zone and bucket, not per
+-- station: that was a fifth of a month's daily report for 500 stations).
 DROP FUNCTION IF EXISTS csms_buckets(timestamptz, timestamptz, text, text[]);
 CREATE FUNCTION csms_buckets(p_from timestamptz, p_to timestamptz, p_bucket text, p_stations text[])
 RETURNS TABLE (station_id text, time_zone text, bucket_start timestamptz, bucket_end timestamptz, period_s bigint,
                label text)
 LANGUAGE sql STABLE AS $$
-  WITH st AS (
-    SELECT s.id, s.time_zone FROM stations s WHERE p_stations IS NULL OR s.id = ANY (p_stations)
-  ), b AS (
-    SELECT st.id, st.time_zone, g.b0, g.b1
-    FROM st CROSS JOIN LATERAL (
-      SELECT h AS b0, h + interval '1 hour' AS b1
-      FROM generate_series(date_trunc('hour', p_from, st.time_zone), p_to - interval '1 millisecond',
-                           interval '1 hour') h
-      WHERE p_bucket = 'hour'
-      UNION ALL
-      SELECT d AT TIME ZONE st.time_zone,
-             (d + CASE p_bucket WHEN 'day' THEN interval '1 day' WHEN 'week' THEN interval '1 week'
-                                ELSE interval '1 month' END) AT TIME ZONE st.time_zone
-      FROM generate_series(date_trunc(CASE p_bucket WHEN 'week' THEN 'week' WHEN 'month' THEN 'month' ELSE 'day' END,
-                                      p_from AT TIME ZONE st.time_zone),
-                           (p_to - interval '1 millisecond') AT TIME ZONE st.time_zone,
-                           CASE p_bucket WHEN 'day' THEN interval '1 day' WHEN 'week' THEN interval '1 week'
-                                         ELSE interval '1 month' END) d
-      WHERE p_bucket <> 'hour'
-    ) g
-  ), labels AS (
-    SELECT z.time_zone, z.b0, csms_local_ts(z.b0, z.time_zone) AS label
-    FROM (SELECT DISTINCT b.time_zone, b.b0 FROM b) z
-  )
-  SELECT b.id, b.time_zone, b.b0, b.b1,
-         greatest(0, extract(epoch FROM least(b.b1, p_to, now()) - greatest(b.b0, p_from)))::bigint, l.label
-  FROM b JOIN labels l ON l.time_zone = b.time_zone AND l.b0 = b.b0
+  WITH z AS MATERIALIZED (SELECT * FROM csms_zone_buckets(p_from, p_to, p_bucket, p_stations))
+  SELECT s.id, z.time_zone, z.bucket_start, z.bucket_end, z.period_s, z.label
+  FROM z JOIN stations s ON s.time_zone = z.time_zone
+  WHERE p_stations IS NULL OR s.id = ANY (p_stations)
 $$;
 
 -- How a range [p_from, p_to) splits per station (its local calendar): the hours before the
@@ -416,12 +421,14 @@ LANGUAGE sql STABLE AS $$
   OFFSET 0
 $$;
 
--- revenue: whole local months (for monthly buckets) from the monthly revenue rollup, whole
--- local days from the daily one, the partial days at the ends of the range (and hourly
--- buckets) from the sessions themselves.
-DROP FUNCTION IF EXISTS csms_report_revenue(timestamptz, timestamptz, text, text[]);
-CREATE FUNCTION csms_report_revenue(p_from timestamptz, p_to timestamptz, p_bucket text, p_stations text[])
-RETURNS TABLE (station_id text, bucket_start text, tariff_id text, currency text, sessions numeric, revenue_excl_vat text, revenue_incl_vat text, energy_wh numeric)
+-- revenue per station, zone, bucket start, tariff and currency: whole local months (for monthly
+-- buckets) from the monthly revenue rollup, whole local days from the daily one, the partial
+-- days at the ends of the range (and hourly buckets) from the sessions themselves. The
+-- revenue report labels these rows; the fleet's sums them per start instant.
+DROP FUNCTION IF EXISTS csms_revenue_rows(timestamptz, timestamptz, text, text[]);
+CREATE FUNCTION csms_revenue_rows(p_from timestamptz, p_to timestamptz, p_bucket text, p_stations text[])
+RETURNS TABLE (station_id text, time_zone text, bucket_start timestamptz, tariff_id text, currency text,
+               sessions numeric, excl numeric, incl numeric, energy_wh numeric)
 LANGUAGE sql STABLE AS $$
   WITH st AS (SELECT * FROM csms_range_parts(p_from, p_to, p_stations, p_bucket <> 'hour', p_bucket = 'month', false)
   ), r AS (
@@ -452,6 +459,15 @@ LANGUAGE sql STABLE AS $$
     SELECT station_id, time_zone, bucket_start, tariff_id, currency, sum(sessions) AS sessions,
            sum(excl) AS excl, sum(incl) AS incl, sum(energy_wh) AS energy_wh
     FROM r GROUP BY 1, 2, 3, 4, 5
+  )
+  SELECT * FROM g
+$$;
+
+DROP FUNCTION IF EXISTS csms_report_revenue(timestamptz, timestamptz, text, text[]);
+CREATE FUNCTION csms_report_revenue(p_from timestamptz, p_to timestamptz, p_bucket text, p_stations text[])
+RETURNS TABLE (station_id text, bucket_start text, tariff_id text, currency text, sessions numeric, revenue_excl_vat text, revenue_incl_vat text, energy_wh numeric)
+LANGUAGE sql STABLE AS $$
+  WITH g AS MATERIALIZED (SELECT * FROM csms_revenue_rows(p_from, p_to, p_bucket, p_stations)
   ), labels AS (  -- once per zone and bucket
     SELECT z.time_zone, z.bucket_start, csms_local_ts(z.bucket_start, z.time_zone) AS label
     FROM (SELECT DISTINCT time_zone, bucket_start FROM g) z
@@ -466,6 +482,139 @@ LANGUAGE sql STABLE AS $$
          g.energy_wh AS energy_wh
   FROM g JOIN labels l ON l.time_zone = g.time_zone AND l.bucket_start = g.bucket_start
   ORDER BY g.station_id, g.bucket_start, g.tariff_id, g.currency
+$$;
+
+-- The time series for the whole fleet (GET ...?group=fleet): a row per bucket start instant
+-- with the sums of the per-station rows of that start, made per time zone rather than per
+-- station (the per-station rows of a month by day for 500 stations are 15,000). Stations in
+-- several zones give a row per distinct start, labelled in the zone whose label sorts first.
+
+DROP FUNCTION IF EXISTS csms_fleet_utilization(timestamptz, timestamptz, text, text[]);
+CREATE FUNCTION csms_fleet_utilization(p_from timestamptz, p_to timestamptz, p_bucket text, p_stations text[])
+RETURNS TABLE (station_id text, evse_id integer, connector integer, bucket_start text, period_s bigint, occupied_s numeric, charging_s numeric, utilization_percent numeric, charging_percent numeric, sessions numeric)
+LANGUAGE sql STABLE AS $$
+  WITH x AS MATERIALIZED (
+    SELECT station_id, time_zone, evse_id, connector_id, local_day, hour_start, occupied_s, charging_s,
+           sessions_started
+    FROM csms_rollup_rows(p_from, p_to, p_stations, p_bucket = 'hour', p_bucket = 'month')
+    WHERE evse_id > 0
+  ), r AS (
+    SELECT time_zone, csms_bucket_start(p_bucket, local_day, hour_start, time_zone) AS bucket_start,
+           sum(occupied_s) AS occupied_s, sum(charging_s) AS charging_s, sum(sessions_started) AS sessions
+    FROM x GROUP BY 1, 2
+  ), n AS (  -- connectors per zone, counted as the per-station report counts them
+    SELECT s.time_zone, count(*) AS connectors FROM (
+      SELECT c.station_id, c.evse_id, c.connector_id FROM connectors c
+      WHERE c.evse_id > 0 AND (p_stations IS NULL OR c.station_id = ANY (p_stations))
+      UNION SELECT x.station_id, x.evse_id, x.connector_id FROM x) k
+    JOIN stations s ON s.id = k.station_id
+    GROUP BY 1
+  ), z AS (
+    SELECT b.bucket_start, b.label, n.connectors * b.period_s AS period_s, coalesce(r.occupied_s, 0) AS occupied_s,
+           coalesce(r.charging_s, 0) AS charging_s, coalesce(r.sessions, 0) AS sessions
+    FROM csms_zone_buckets(p_from, p_to, p_bucket, p_stations) b
+    JOIN n ON n.time_zone = b.time_zone
+    LEFT JOIN r ON r.time_zone = b.time_zone AND r.bucket_start = b.bucket_start
+  )
+  SELECT NULL::text AS station_id,
+         NULL::integer AS evse_id,
+         NULL::integer AS connector,
+         min(z.label) AS bucket_start,
+         sum(z.period_s)::bigint AS period_s,
+         sum(z.occupied_s) AS occupied_s,
+         sum(z.charging_s) AS charging_s,
+         round(100.0 * sum(z.occupied_s) / nullif(sum(z.period_s), 0), 2) AS utilization_percent,
+         round(100.0 * sum(z.charging_s) / nullif(sum(z.period_s), 0), 2) AS charging_percent,
+         sum(z.sessions) AS sessions
+  FROM z GROUP BY z.bucket_start ORDER BY z.bucket_start
+$$;
+
+DROP FUNCTION IF EXISTS csms_fleet_energy(timestamptz, timestamptz, text, text[]);
+CREATE FUNCTION csms_fleet_energy(p_from timestamptz, p_to timestamptz, p_bucket text, p_stations text[])
+RETURNS TABLE (station_id text, bucket_start text, energy_wh bigint, sessions numeric)
+LANGUAGE sql STABLE AS $$
+  WITH r AS (  -- per station first: a station's row rounds its energy, the fleet's adds those up
+    SELECT time_zone, csms_bucket_start(p_bucket, local_day, hour_start, time_zone) AS bucket_start,
+           round(sum(energy_wh))::bigint AS energy_wh, sum(sessions_started) AS sessions
+    FROM csms_rollup_rows(p_from, p_to, p_stations, p_bucket = 'hour', p_bucket = 'month')
+    WHERE evse_id > 0
+    GROUP BY station_id, 1, 2
+  ), z AS (
+    SELECT time_zone, bucket_start, sum(energy_wh) AS energy_wh, sum(sessions) AS sessions FROM r GROUP BY 1, 2
+  )
+  SELECT NULL::text AS station_id,
+         min(b.label) AS bucket_start,
+         coalesce(sum(z.energy_wh), 0)::bigint AS energy_wh,
+         coalesce(sum(z.sessions), 0) AS sessions
+  FROM csms_zone_buckets(p_from, p_to, p_bucket, p_stations) b
+  LEFT JOIN z ON z.time_zone = b.time_zone AND z.bucket_start = b.bucket_start
+  GROUP BY b.bucket_start ORDER BY b.bucket_start
+$$;
+
+DROP FUNCTION IF EXISTS csms_fleet_uptime(timestamptz, timestamptz, text, text[], double precision);
+CREATE FUNCTION csms_fleet_uptime(p_from timestamptz, p_to timestamptz, p_bucket text, p_stations text[],
+                                  p_threshold double precision)
+RETURNS TABLE (station_id text, bucket_start text, period_s bigint, connectors bigint, downtime_s numeric, excused_downtime_s numeric, offline_s numeric, uptime_percent numeric, below_threshold boolean)
+LANGUAGE sql STABLE AS $$
+  WITH r AS (
+    SELECT time_zone, csms_bucket_start(p_bucket, local_day, hour_start, time_zone) AS bucket_start,
+           sum(down_s) FILTER (WHERE evse_id > 0) AS down_s,
+           sum(excused_down_s) FILTER (WHERE evse_id > 0) AS excused_s,
+           sum(offline_s) FILTER (WHERE evse_id = 0) AS offline_s
+    FROM csms_rollup_rows(p_from, p_to, p_stations, p_bucket = 'hour', p_bucket = 'month')
+    GROUP BY 1, 2
+  ), n AS (  -- the stations' connectors per zone (a station without any counts none)
+    SELECT s.time_zone, count(c.connector_id) AS connectors
+    FROM stations s LEFT JOIN connectors c ON c.station_id = s.id AND c.evse_id > 0
+    WHERE p_stations IS NULL OR s.id = ANY (p_stations)
+    GROUP BY 1
+  ), z AS (
+    SELECT b.bucket_start, b.label, b.period_s, n.connectors,
+           coalesce(r.down_s, 0) - coalesce(r.excused_s, 0) AS downtime_s, coalesce(r.excused_s, 0) AS excused_s,
+           coalesce(r.offline_s, 0) AS offline_s
+    FROM csms_zone_buckets(p_from, p_to, p_bucket, p_stations) b
+    JOIN n ON n.time_zone = b.time_zone
+    LEFT JOIN r ON r.time_zone = b.time_zone AND r.bucket_start = b.bucket_start
+  ), f AS (
+    SELECT z.bucket_start, min(z.label) AS label, max(z.period_s) AS period_s, sum(z.connectors)::bigint AS connectors,
+           sum(z.downtime_s) AS downtime_s, sum(z.excused_s) AS excused_s, sum(z.offline_s) AS offline_s,
+           CASE WHEN sum(z.connectors * z.period_s) > 0
+                THEN round(100.0 * (1 - sum(z.downtime_s) / sum(z.connectors * z.period_s)), 3) END AS uptime_percent
+    FROM z GROUP BY z.bucket_start
+  )
+  SELECT NULL::text AS station_id,
+         f.label AS bucket_start,
+         f.period_s AS period_s,
+         f.connectors AS connectors,
+         f.downtime_s AS downtime_s,
+         f.excused_s AS excused_downtime_s,
+         f.offline_s AS offline_s,
+         f.uptime_percent AS uptime_percent,
+         coalesce(f.uptime_percent < p_threshold, false) AS below_threshold
+  FROM f ORDER BY f.bucket_start
+$$;
+
+DROP FUNCTION IF EXISTS csms_fleet_revenue(timestamptz, timestamptz, text, text[]);
+CREATE FUNCTION csms_fleet_revenue(p_from timestamptz, p_to timestamptz, p_bucket text, p_stations text[])
+RETURNS TABLE (station_id text, bucket_start text, tariff_id text, currency text, sessions numeric, revenue_excl_vat text, revenue_incl_vat text, energy_wh numeric)
+LANGUAGE sql STABLE AS $$
+  WITH z AS (
+    SELECT time_zone, bucket_start, tariff_id, currency, sum(sessions) AS sessions, sum(excl) AS excl,
+           sum(incl) AS incl, sum(energy_wh) AS energy_wh
+    FROM csms_revenue_rows(p_from, p_to, p_bucket, p_stations)
+    GROUP BY 1, 2, 3, 4
+  )
+  SELECT NULL::text AS station_id,
+         min(csms_local_ts(z.bucket_start, z.time_zone)) AS bucket_start,
+         nullif(z.tariff_id, '') AS tariff_id,
+         z.currency AS currency,
+         sum(z.sessions) AS sessions,
+         sum(z.excl)::text AS revenue_excl_vat,
+         sum(z.incl)::text AS revenue_incl_vat,
+         sum(z.energy_wh) AS energy_wh
+  FROM z
+  GROUP BY z.bucket_start, z.tariff_id, z.currency
+  ORDER BY z.bucket_start, nullif(z.tariff_id, '') NULLS FIRST, z.currency
 $$;
 
 -- sessions: the repeat rate per station in one pass (was a subquery per station).

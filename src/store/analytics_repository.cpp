@@ -41,42 +41,6 @@ std::optional<std::string> stations_of(const domain::AnalyticsQuery& q) {
   return text_array(q.stations);
 }
 
-// A time-series report for the whole fleet (group=fleet): the per-station rows of `source`
-// summed per bucket, with station_id NULL. Buckets are the stations' local ones, so stations
-// in several zones give a row per distinct start instant, labelled in one of them.
-std::string fleet_sql(const std::string& name, const std::string& source) {
-  const std::string per_bucket = " FROM " + source + " GROUP BY bucket_start::timestamptz";
-  if (name == "utilization")
-    return "SELECT NULL::text AS station_id, NULL::integer AS evse_id, NULL::integer AS connector, "
-           "min(bucket_start) AS bucket_start, sum(period_s)::bigint AS period_s, sum(occupied_s) AS "
-           "occupied_s, "
-           "sum(charging_s) AS charging_s, "
-           "round(100.0 * sum(occupied_s) / nullif(sum(period_s), 0), 2) AS utilization_percent, "
-           "round(100.0 * sum(charging_s) / nullif(sum(period_s), 0), 2) AS charging_percent, "
-           "sum(sessions) AS sessions" +
-           per_bucket + " ORDER BY bucket_start::timestamptz";
-  if (name == "energy")
-    return "SELECT NULL::text AS station_id, min(bucket_start) AS bucket_start, sum(energy_wh)::bigint AS "
-           "energy_wh, sum(sessions) AS sessions" +
-           per_bucket + " ORDER BY bucket_start::timestamptz";
-  if (name == "uptime")  // the stations' connector-seconds together, as each station's row counts them
-    return "SELECT station_id, bucket_start, period_s, connectors, downtime_s, excused_downtime_s, "
-           "offline_s, "
-           "uptime_percent, coalesce(uptime_percent < $5, false) AS below_threshold FROM ("
-           "SELECT NULL::text AS station_id, min(bucket_start) AS bucket_start, max(period_s) AS period_s, "
-           "sum(connectors)::bigint AS connectors, sum(downtime_s) AS downtime_s, "
-           "sum(excused_downtime_s) AS excused_downtime_s, sum(offline_s) AS offline_s, "
-           "CASE WHEN sum(connectors * period_s) > 0 THEN round(100.0 * (1 - sum(downtime_s) / "
-           "sum(connectors * period_s)), 3) END AS uptime_percent, min(bucket_start::timestamptz) AS at" +
-           per_bucket + ") f ORDER BY at";
-  // revenue: per bucket, tariff and currency; amounts exact
-  return "SELECT NULL::text AS station_id, min(bucket_start) AS bucket_start, tariff_id, currency, "
-         "sum(sessions) AS sessions, sum(revenue_excl_vat::numeric)::text AS revenue_excl_vat, "
-         "sum(revenue_incl_vat::numeric)::text AS revenue_incl_vat, sum(energy_wh) AS energy_wh FROM " +
-         source + " GROUP BY bucket_start::timestamptz, tariff_id, currency " +
-         "ORDER BY bucket_start::timestamptz, tariff_id NULLS FIRST, currency";
-}
-
 // The windows as a relation w(station_id, f, t), aligned to the stations' local hours.
 constexpr const char* kAlignedWindows =
     "w AS (SELECT v.station_id, s.time_zone, date_trunc('hour', v.f, s.time_zone) AS f, "
@@ -405,11 +369,13 @@ domain::ReportTable PgAnalyticsRepository::report(const std::string& name, const
   txn_.exec("SET LOCAL jit = off");
   pqxx::result r;
   if (name == "utilization" || name == "energy" || name == "revenue" || name == "uptime") {
-    std::string source =
-        "csms_report_" + name +
-        (name == "utilization" && (q.group == "station" || q.group == "fleet") ? "_stations" : "") +
-        (name == "uptime" ? "($1, $2, $3, $4::text[], $5)" : "($1, $2, $3, $4::text[])");
-    const auto sql = q.group == "fleet" ? fleet_sql(name, source) : "SELECT * FROM " + source;
+    // group=fleet: csms_fleet_<name> sums per time zone (the same sums as the station rows').
+    const std::string function = q.group == "fleet" ? "csms_fleet_" + name
+                                 : name == "utilization" && q.group == "station"
+                                     ? "csms_report_utilization_stations"
+                                     : "csms_report_" + name;
+    const auto sql = "SELECT * FROM " + function +
+                     (name == "uptime" ? "($1, $2, $3, $4::text[], $5)" : "($1, $2, $3, $4::text[])");
     r = name == "uptime" ? txn_.exec_params(sql, from, to, q.bucket, stations, q.uptime_threshold_percent)
                          : txn_.exec_params(sql, from, to, q.bucket, stations);
   } else if (name == "peak-hours" || name == "sessions" || name == "faults" || name == "expansion" ||
