@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDateTime, formatDuration, formatEnergy, formatMoney, formatPercent, formatPower } from './format';
+import { compareNatural, decimalSeparator, formatDateTime, formatDuration, formatEnergy, formatMoney, formatPercent, formatPower, numberFormat } from './format';
 
 const nbsp = '\u00a0';
 
@@ -80,5 +80,20 @@ describe('formatDateTime', () => {
   it('falls back to UTC for a zone Intl does not know', () => {
     expect(formatDateTime('2026-01-31T08:00:00Z', 'Europe/Atlantis')).toBe('2026-01-31 08:00:00 UTC');
     expect(formatDateTime(null, 'UTC')).toBe('—');
+  });
+});
+
+describe('compareNatural, numberFormat and decimalSeparator', () => {
+  it('orders station names by their numbers, not digit by digit', () => {
+    expect(['CP-10', 'CP-2', 'CP-1', 'AB-3'].sort(compareNatural)).toEqual(['AB-3', 'CP-1', 'CP-2', 'CP-10']);
+  });
+  it('makes one formatter per locale and options and keeps using it', () => {
+    expect(numberFormat('en-US', { maximumFractionDigits: 0 })).toBe(numberFormat('en-US', { maximumFractionDigits: 0 }));
+    expect(numberFormat('en-US', { maximumFractionDigits: 0 })).not.toBe(numberFormat('en-US', { maximumFractionDigits: 1 }));
+    expect(numberFormat('de-DE', { maximumFractionDigits: 0 }).format(1234)).toBe('1.234');
+  });
+  it('gives the locale\'s decimal separator', () => {
+    expect(decimalSeparator('en-US')).toBe('.');
+    expect(decimalSeparator('de-DE')).toBe(',');
   });
 });

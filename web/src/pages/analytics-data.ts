@@ -2,6 +2,7 @@
 // so that the arithmetic (weighted percentages, exact money sums, the 7×24 grid) is tested.
 import type { ReportRow } from '../api/types';
 import { addDecimals, formatDecimal, parseDecimal } from '../lib/decimal';
+import { compareNatural } from '../lib/format';
 
 /** Groups rows by their bucket's instant (seconds), in time order. */
 export function byBucket<R extends { bucket_start: string }>(rows: readonly R[]): { time: number; rows: R[] }[] {
@@ -25,7 +26,7 @@ export function byStation<R extends { station_id: string | null }>(rows: readonl
     if (group) group.push(row);
     else groups.set(id, [row]);
   }
-  return new Map([...groups].sort(([a], [b]) => a.localeCompare(b, undefined, { numeric: true })));
+  return new Map([...groups].sort(([a], [b]) => compareNatural(a, b)));
 }
 
 /** Occupied and charging share of the connector time, weighted by each row's period. */

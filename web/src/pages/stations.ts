@@ -5,7 +5,7 @@
 import { apiGet, errorText, isAbort } from '../api/client';
 import type { ConnectorStatus, Station } from '../api/types';
 import { h, replace } from '../lib/dom';
-import { formatDateTime } from '../lib/format';
+import { compareNatural, formatDateTime } from '../lib/format';
 import { live } from '../live';
 import type { PageContext } from '../router';
 import { applyStationEvent, isConnectorStatus } from '../stations-live';
@@ -41,7 +41,7 @@ export function matchesFilters(station: Station, filters: StationFilters): boole
 export function sortStations(stations: Station[], key: SortKey): Station[] {
   const text = (s: Station) => (key === 'name' ? (s.name ?? s.id) : key === 'status' ? summaryStatus(s) : s.id);
   if (key === 'last_seen') return [...stations].sort((a, b) => (b.last_seen_at ?? '').localeCompare(a.last_seen_at ?? ''));
-  return [...stations].sort((a, b) => text(a).localeCompare(text(b), undefined, { numeric: true }));
+  return [...stations].sort((a, b) => compareNatural(text(a), text(b)));
 }
 
 /** The worst status of the station: Faulted beats Unavailable beats busy beats Available. */

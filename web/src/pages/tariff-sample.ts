@@ -3,7 +3,7 @@
 // priced lines the server answers. No DOM here: all of it is unit-tested.
 import type { BodyOf, Op } from '../api/client';
 import type { CostLine, PricedSample } from '../api/types';
-import { defaultLocale } from '../lib/format';
+import { decimalSeparator, defaultLocale, numberFormat } from '../lib/format';
 import { zonedDate, zonedInstant } from '../lib/zoned-time';
 import { isTimeZone } from '../ui/forms';
 import type { FieldErrors } from './tariff-form';
@@ -104,13 +104,9 @@ export function averagePowerW(session: SampleSession): number | null {
 
 // ---- the priced lines in words
 
-function decimalSeparator(locale: string): string {
-  return new Intl.NumberFormat(locale).formatToParts(1.5).find((p) => p.type === 'decimal')?.value ?? '.';
-}
-
 /** Wh → kWh exactly: "7.30 kWh", "7.305 kWh" (a Wh is the third decimal; none is rounded away). */
 export function kwhText(wh: number, locale = defaultLocale()): string {
-  const whole = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(Math.floor(wh / 1000));
+  const whole = numberFormat(locale, { maximumFractionDigits: 0 }).format(Math.floor(wh / 1000));
   const fraction = String(wh % 1000).padStart(3, '0').replace(/0$/, '');
   return `${whole}${decimalSeparator(locale)}${fraction} kWh`;
 }
