@@ -1,8 +1,9 @@
 // node bench/dashboard_tti.mjs <ui base url> <token> <station id> <runs>: opens each page of
-// the dashboard RUNS times in a fresh browser tab and RUNS times again in an open tab with the
-// cache disabled, and prints, as JSON, the median times from navigation start to the first
-// frame with the page's data (the page's element present, nothing loading). Driven by
-// playwright-core from tests/ui (npm ci there) and Debian's chromium.
+// the dashboard RUNS times in a fresh browser tab, RUNS times again in an open tab with the
+// cache disabled, and RUNS times by moving to it from the overview inside the app, and prints,
+// as JSON, the median times from navigation start (or the move) to the first frame with the
+// page's data (the page's element present, nothing loading). Driven by playwright-core from
+// tests/ui (npm ci there) and Debian's chromium.
 import { createRequire } from 'node:module';
 
 const require = createRequire(new URL('../tests/ui/package.json', import.meta.url));
@@ -10,13 +11,15 @@ const { chromium } = require('playwright-core');
 
 const [base, token, station, runsText] = process.argv.slice(2);
 const runs = Number(runsText || 5);
+const kOverview = { page: 'overview', route: '/overview', ready: '[data-testid="ov-online"]' };
+const kRules = { page: 'fault rules', route: '/rules', ready: '[data-testid="rule-card"]' };
 const pages = [
-  { page: 'overview', route: '/overview', ready: '[data-testid="ov-online"]' },
+  kOverview,
   { page: 'stations', route: '/stations', ready: '[data-testid="station-row"]' },
   { page: 'station', route: `/stations/${encodeURIComponent(station)}`, ready: '[data-testid="station-page"]' },
   { page: 'sessions', route: '/sessions', ready: '[data-testid="session-row"]' },
   { page: 'alerts', route: '/alerts', ready: '[data-testid="alerts-state"]' },
-  { page: 'fault rules', route: '/rules', ready: '[data-testid="rule-card"]' },
+  kRules,
   { page: 'billing', route: '/billing', ready: '[data-testid="invoice-generate"]' },
   { page: 'analytics (utilization)', route: '/analytics', ready: '[data-testid="analytics-csv"]' },
   { page: 'analytics (peak hours)', route: '/analytics?report=peak-hours', ready: '[data-testid="heat-cell"]' },
@@ -66,10 +69,45 @@ async function timed(page, p, url) {
   }
 }
 
-// Two ways to open a page, RUNS times each:
-// - cold: a new browser context (a new tab with its own renderer process, nothing cached);
-// - warm: the operator's open tab loading the page again, the HTTP cache disabled (every file
-//   and every API call fetched again, but no process start-up).
+// In the open tab: the time from a move to the page's address (the hash the nav links set) to
+// the first frame with the page's data, timed inside the page as `watch` does.
+async function moved(page, p) {
+  try {
+    return await page.evaluate(
+      ({ route, selector }) =>
+        new Promise((resolve, reject) => {
+          const start = performance.now();
+          const ready = () => document.querySelector(selector) && !document.querySelector('[data-testid="loading"]');
+          const observer = new MutationObserver(() => {
+            if (!ready()) return;
+            observer.disconnect();
+            clearTimeout(timer);
+            requestAnimationFrame(() => resolve(performance.now() - start));
+          });
+          const timer = setTimeout(() => {
+            observer.disconnect();
+            reject(new Error('not shown within 30 s'));
+          }, 30_000);
+          observer.observe(document, { childList: true, subtree: true, attributes: true });
+          location.hash = `#${route}`;
+        }),
+      { route: p.route, selector: p.ready },
+    );
+  } catch (error) {
+    console.error(`${p.page} (in the app): ${error.message}`);
+    return 30_000;
+  }
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 1000));
+
+// Three ways to open a page, RUNS times each:
+// - new tab: a new browser context (a new tab with its own renderer process, nothing cached);
+// - reload: the operator's open tab loading the page again, the HTTP cache disabled (every
+//   file and every API call fetched again, but no process start-up);
+// - in the app: the open tab moving to the page from the overview, as a nav link does (every
+//   API call made again; the code already loaded). The overview is moved to from the fault rules.
+// Each way starts after a second's pause, so that the tabs of the one before have closed.
 const results = [];
 try {
   for (const p of pages) {
@@ -80,6 +118,7 @@ try {
       cold.push(await timed(await context.newPage(), p, `${base}#${p.route}`));
       await context.close();
     }
+    await settle();
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     await context.addInitScript(watch, { token, selector: p.ready });
     const page = await context.newPage();
@@ -89,6 +128,15 @@ try {
     await timed(page, p, `${base}?warm-up#${p.route}`);
     const warm = [];
     for (let i = 0; i < runs; ++i) warm.push(await timed(page, p, `${base}?run=${i}#${p.route}`));
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: false });
+    // From the overview, or to the overview from the fault rules.
+    const origin = p.route === '/overview' ? kRules : kOverview;
+    const app = [];
+    for (let i = 0; i <= runs; ++i) {
+      await moved(page, origin);
+      const t = await moved(page, p);
+      if (i > 0) app.push(t); // the first move loads the page's code
+    }
     await context.close();
     results.push({
       page: p.page,
@@ -96,6 +144,8 @@ try {
       max_ms: Math.round(Math.max(...cold)),
       warm_median_ms: Math.round(median(warm)),
       warm_max_ms: Math.round(Math.max(...warm)),
+      app_median_ms: Math.round(median(app)),
+      app_max_ms: Math.round(Math.max(...app)),
     });
   }
 } finally {

@@ -335,6 +335,10 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
           throw HttpError(400, "protocol must be ocpp1.6 or ocpp2.0.1");
         filter.text = target.param("q");
         if (filter.text && filter.text->size() > 100) throw HttpError(400, "q is at most 100 characters");
+        if (auto view = target.param("view")) {
+          if (*view != "brief" && *view != "full") throw HttpError(400, "view must be brief or full");
+          filter.brief = *view == "brief";
+        }
         auto page = page_of(target);
         return with_db([filter, page](domain::AdminRepository& admin) {
           return json_response(200, admin.list_stations(filter, page));

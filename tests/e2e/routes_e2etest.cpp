@@ -416,6 +416,28 @@ TEST_F(RoutesE2e, StationList_FiltersBySiteProtocolAndText) {
   EXPECT_EQ(ids("protocol=ocpp2.0.1"), (std::vector<std::string>{"RT-C"}));
   EXPECT_EQ(call("GET", "/api/v1/stations?protocol=ocpp3", kViewerToken).status, 400);
   EXPECT_EQ(call("GET", "/api/v1/stations?q=" + std::string(101, 'x'), kViewerToken).status, 400);
+
+  // view=brief: the same stations and filters, each with the seven fields of StationBrief.
+  EXPECT_EQ(ids("view=brief&site=DEPOT"), (std::vector<std::string>{"RT-A", "RT-C"}));
+  const auto brief = call("GET", "/api/v1/stations?view=brief&q=airport", kViewerToken);
+  ASSERT_EQ(brief.status, 200) << brief.raw;
+  ASSERT_EQ(brief.body["items"].size(), 1u) << brief.raw;
+  const json expected_keys = {"id", "name", "site_id", "time_zone", "online", "protocol", "last_seen_at"};
+  json keys = json::array();
+  for (const auto& [key, value] : brief.body["items"][0].items()) keys.push_back(key);
+  EXPECT_EQ(json(std::set<std::string>(keys.begin(), keys.end())),
+            json(std::set<std::string>(expected_keys.begin(), expected_keys.end())));
+  const auto& c = brief.body["items"][0];
+  EXPECT_EQ(c["name"], "Airport");
+  EXPECT_EQ(c["site_id"], "DEPOT");
+  EXPECT_EQ(c["time_zone"], "UTC");
+  EXPECT_EQ(c["protocol"], "ocpp2.0.1");
+  EXPECT_TRUE(c["online"].get<bool>());
+  EXPECT_TRUE(c["last_seen_at"].is_string());
+  EXPECT_EQ(ids("view=full&q=airport"), (std::vector<std::string>{"RT-C"}));
+  const auto bad = call("GET", "/api/v1/stations?view=short", kViewerToken);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.raw.find("view must be brief or full"), std::string::npos) << bad.raw;
 }
 
 TEST_F(RoutesE2e, MeterSamples_FromATime_GivesOnlyWhatIsNew) {

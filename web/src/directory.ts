@@ -1,11 +1,11 @@
 // All stations, loaded once a minute at most and shared by the pages that need every station
-// (time zones for lists of sessions and alerts, filter choices, the overview's counts).
+// (time zones for lists of sessions and alerts, the analytics station picker), in brief.
 import { apiGet, fetchAll } from './api/client';
-import type { Station } from './api/types';
+import type { StationBrief, StationBriefPage } from './api/types';
 
 interface Directory {
   loadedAt: number;
-  stations: Map<string, Station>;
+  stations: Map<string, StationBrief>;
   truncated: boolean;
 }
 
@@ -23,7 +23,8 @@ export async function allStations(signal?: AbortSignal, maxAgeMs = 60_000): Prom
 async function load(signal?: AbortSignal): Promise<Directory> {
   // 100 pages of 500: far beyond a single operator's fleet; the rest is reported as truncated.
   const { items, truncated } = await fetchAll(
-    (cursor) => apiGet('/api/v1/stations', { query: { limit: 500, cursor }, signal }),
+    // Brief: names and zones only (500 whole stations with their connectors are 591 kB).
+    async (cursor) => (await apiGet('/api/v1/stations', { query: { limit: 500, cursor, view: 'brief' }, signal })) as StationBriefPage,
     100,
   );
   directory = { loadedAt: Date.now(), stations: new Map(items.map((s) => [s.id, s])), truncated };

@@ -174,6 +174,9 @@ struct StationFilter {
   std::optional<std::string> site;      // at this site
   std::optional<std::string> protocol;  // ocpp1.6 / ocpp2.0.1 (its last connection)
   std::optional<std::string> text;      // in its id or name, case-insensitive
+  // Not a filter: each station as StationBrief (id, name, site_id, time_zone, online,
+  // protocol, last_seen_at) instead of the whole station with its EVSEs.
+  bool brief = false;
 };
 
 struct TransactionFilter {

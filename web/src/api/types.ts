@@ -4,6 +4,11 @@ import type { GetOk } from './client';
 
 type Schemas = components['schemas'];
 export type Station = Schemas['Station'];
+/** A station as GET /api/v1/stations?view=brief lists it. */
+export type StationBrief = Schemas['StationBrief'];
+/** The stations list answers with one of these, as its view parameter asks. */
+export type StationPage = Schemas['StationPage'];
+export type StationBriefPage = Schemas['StationBriefPage'];
 export type Evse = Schemas['Evse'];
 export type Connector = Schemas['Connector'];
 export type ConnectorStatus = Schemas['ConnectorStatus'];

@@ -3,7 +3,7 @@
 // fetching pages until it has another screenful that matches. Online state and connector
 // status follow the live stream.
 import { apiGet, errorText, isAbort } from '../api/client';
-import type { ConnectorStatus, Station } from '../api/types';
+import type { ConnectorStatus, Station, StationPage } from '../api/types';
 import { h, replace } from '../lib/dom';
 import { compareNatural, formatDateTime } from '../lib/format';
 import { live } from '../live';
@@ -121,7 +121,8 @@ export async function renderStations(ctx: PageContext): Promise<void> {
     try {
       const wanted = matching().length + kScreen;
       for (let pages = 0; pages < 10 && cursor !== null && matching().length < wanted; pages++) {
-        const page = await apiGet('/api/v1/stations', {
+        // Whole stations (view=full, the default): the rows show their connectors.
+        const page = (await apiGet('/api/v1/stations', {
           query: {
             limit: kServerPage,
             cursor: cursor ?? undefined,
@@ -129,7 +130,7 @@ export async function renderStations(ctx: PageContext): Promise<void> {
             status: isConnectorStatus(state.status) ? state.status : undefined,
           },
           signal: ctx.signal,
-        });
+        })) as StationPage;
         if (mine !== generation) return;
         loaded.push(...page.items);
         cursor = page.next_cursor;
