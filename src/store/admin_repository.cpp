@@ -27,13 +27,14 @@ std::string PgAdminRepository::list_stations(const domain::StationFilter& filter
                      "csms_ts(s.last_seen_at))::text"
                    : "csms_station_json(s)::text";
   auto rows = txn_.exec_params(
-      "SELECT " + doc + " AS doc, s.id AS cursor FROM stations s "
-      "WHERE ($1::text IS NULL OR s.id > $1) AND ($2::boolean IS NULL OR s.online = $2) "
-      "AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM connectors c WHERE c.station_id = s.id "
-      "AND c.status = $3)) AND ($5::text IS NULL OR s.site_id = $5) "
-      "AND ($6::text IS NULL OR s.protocol = $6) "
-      "AND ($7::text IS NULL OR strpos(lower(s.id || ' ' || coalesce(s.name, '')), lower($7)) > 0) "
-      "ORDER BY s.id LIMIT $4",
+      "SELECT " + doc +
+          " AS doc, s.id AS cursor FROM stations s "
+          "WHERE ($1::text IS NULL OR s.id > $1) AND ($2::boolean IS NULL OR s.online = $2) "
+          "AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM connectors c WHERE c.station_id = s.id "
+          "AND c.status = $3)) AND ($5::text IS NULL OR s.site_id = $5) "
+          "AND ($6::text IS NULL OR s.protocol = $6) "
+          "AND ($7::text IS NULL OR strpos(lower(s.id || ' ' || coalesce(s.name, '')), lower($7)) > 0) "
+          "ORDER BY s.id LIMIT $4",
       page.cursor.empty() ? std::nullopt : std::optional(page.cursor), filter.online, filter.status,
       page.limit + 1, filter.site, filter.protocol, filter.text);
   return page_json(rows, page);
