@@ -26,6 +26,8 @@ export interface Route {
   nav: string;
   /** Starts fetching the page's code (a lazy page's chunk) before it is rendered. */
   preload?: () => void;
+  /** Sends the page's first requests at the dashboard's start, beside its code (client.prefetchGet). */
+  prefetch?: (query: URLSearchParams) => void;
 }
 
 interface CompiledRoute extends Route {
@@ -81,10 +83,12 @@ export class Router {
     this.routes = routes.map(compile);
   }
 
-  /** Fetches the code of the page the address names, while the session is still checked. */
+  /** Fetches the code and the first data of the page the address names, while the session is still checked. */
   preloadCurrent(): void {
-    const path = parseHash(location.hash).path;
-    match(this.routes, path === '/' ? '/overview' : path)?.route.preload?.();
+    const { path, query } = parseHash(location.hash);
+    const route = match(this.routes, path === '/' ? '/overview' : path)?.route;
+    route?.preload?.();
+    route?.prefetch?.(query);
   }
 
   start(): void {

@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { ApiError, apiGet, buildUrl, configureClient } from './client';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ApiError, apiGet, buildUrl, configureClient, isAbort, prefetchGet } from './client';
 
 describe('buildUrl', () => {
   it('fills and escapes path parameters and repeats array queries', () => {
@@ -45,5 +45,63 @@ describe('apiGet', () => {
     });
     await expect(apiGet('/api/v1/stations/{id}', { path: { id: 'CP-9' } })).rejects.toThrow('station CP-9 not found');
     expect(ended).toBe(false);
+  });
+});
+
+describe('prefetchGet', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    configureClient({ fetchImpl: (...args) => fetch(...args), onAuthFailure: () => undefined, token: () => null });
+  });
+
+  /** A server that counts its requests per URL and answers each with its URL. */
+  function countingServer(token = 'tok') {
+    const calls: string[] = [];
+    configureClient({
+      token: () => token,
+      fetchImpl: async (url) => {
+        calls.push(String(url));
+        return new Response(JSON.stringify({ items: [], next_cursor: null, url: String(url) }), { status: 200 });
+      },
+    });
+    return calls;
+  }
+
+  it('gives its answer to the first apiGet of the same URL, once', async () => {
+    const calls = countingServer();
+    prefetchGet('/api/v1/stations', { query: { limit: 7 } });
+    expect(calls).toEqual(['/api/v1/stations?limit=7']);
+    await apiGet('/api/v1/stations', { query: { limit: 7 } });
+    expect(calls).toHaveLength(1);
+    await apiGet('/api/v1/stations', { query: { limit: 7 } });
+    expect(calls).toHaveLength(2); // taken once: a later call asks again
+  });
+
+  it('is not used for another URL, another token, or after ten seconds', async () => {
+    const calls = countingServer();
+    prefetchGet('/api/v1/stations', { query: { limit: 8 } });
+    await apiGet('/api/v1/stations', { query: { limit: 9 } });
+    expect(calls).toHaveLength(2);
+
+    prefetchGet('/api/v1/stations', { query: { limit: 10 } });
+    await apiGet('/api/v1/stations', { query: { limit: 10 }, token: 'other' });
+    expect(calls).toHaveLength(4);
+
+    vi.useFakeTimers({ toFake: ['Date'] });
+    prefetchGet('/api/v1/stations', { query: { limit: 11 } });
+    vi.setSystemTime(Date.now() + 10_001);
+    await apiGet('/api/v1/stations', { query: { limit: 11 } });
+    expect(calls).toHaveLength(6);
+  });
+
+  it('lets a page that is left stop waiting for it', async () => {
+    let answer: (response: Response) => void = () => undefined;
+    configureClient({ token: () => 'tok', fetchImpl: () => new Promise<Response>((resolve) => (answer = resolve)) });
+    prefetchGet('/api/v1/stations', { query: { limit: 12 } });
+    const controller = new AbortController();
+    const pending = apiGet('/api/v1/stations', { query: { limit: 12 }, signal: controller.signal }).catch((e: unknown) => e);
+    controller.abort();
+    expect(isAbort(await pending)).toBe(true);
+    answer(new Response('{}', { status: 200 }));
   });
 });

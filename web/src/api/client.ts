@@ -140,11 +140,52 @@ async function json<T>(response: Response): Promise<T> {
   }
 }
 
+/**
+ * GETs sent before the page that reads them has loaded (prefetchGet): each waits, at most
+ * kPrefetchMs, for the first apiGet of the same URL with the same token, which takes it.
+ */
+const prefetched = new Map<string, { token: string | null; at: number; response: Promise<Response> }>();
+const kPrefetchMs = 10_000;
+const kMaxPrefetched = 8;
+
+/**
+ * Sends GET `template` now, for the apiGet of the same URL that a page will make once its
+ * code has loaded: the dashboard's start sends the first page's requests beside its code.
+ */
+export function prefetchGet<P extends PathsWith<'get'>>(template: P, options: CallOptions<Op<P, 'get'>> = {}): void {
+  const now = Date.now();
+  for (const [url, entry] of prefetched) if (now - entry.at > kPrefetchMs) prefetched.delete(url);
+  if (prefetched.size >= kMaxPrefetched) return;
+  const url = buildUrl(template, options.path, options.query);
+  const token = options.token ?? config.token();
+  const response = send('get', url, { ...options, signal: undefined } as CallOptions<unknown>, 'application/json');
+  response.catch(() => undefined); // the page that takes it sees the error
+  prefetched.set(url, { token, at: now, response });
+}
+
+function takePrefetched(url: string, options: CallOptions<unknown>): Promise<Response> | undefined {
+  const entry = prefetched.get(url);
+  if (!entry) return undefined;
+  prefetched.delete(url);
+  if (Date.now() - entry.at > kPrefetchMs || entry.token !== (options.token ?? config.token())) return undefined;
+  const signal = options.signal;
+  if (!signal) return entry.response;
+  // The page may be left before the answer comes: it stops waiting as its own fetch would.
+  return new Promise((resolve, reject) => {
+    const abort = () => reject(signal.reason ?? new DOMException('The page was left', 'AbortError'));
+    if (signal.aborted) return abort();
+    signal.addEventListener('abort', abort, { once: true });
+    entry.response.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
+}
+
 export async function apiGet<P extends PathsWith<'get'>>(
   template: P,
   options: CallOptions<Op<P, 'get'>> = {},
 ): Promise<OkOf<Op<P, 'get'>>> {
-  const response = await send('get', buildUrl(template, options.path, options.query), options as CallOptions<unknown>, 'application/json');
+  const url = buildUrl(template, options.path, options.query);
+  const early = takePrefetched(url, options as CallOptions<unknown>);
+  const response = await (early ?? send('get', url, options as CallOptions<unknown>, 'application/json'));
   return json(response);
 }
 

@@ -6,46 +6,35 @@ import { allStations } from '../directory';
 import { downloadCsv, toCsv, type Column } from '../lib/csv';
 import { h, replace, type Child } from '../lib/dom';
 import { formatCount, formatDuration, formatEnergy, formatMoney, formatPercent, formatPower } from '../lib/format';
-import { addDays, dateInputValue, localMidnightIso } from '../lib/time';
 import type { PageContext } from '../router';
 import { errorBox, field, loading, pageHeader, section, select } from '../ui/widgets';
+import { addDays, localMidnightIso } from '../lib/time';
+import { kBuckets, kReportNames, kSeriesShapes, readQuery, reportRequest, type Bucket, type Group, type Query, type ReportChoice, type Series } from './analytics-query';
 import { byBucket, byStation, describePeaks, heatGrid, moneyByCurrency, uptimeOf, utilizationOf, type HeatMetric, type Peak } from './analytics-data';
 
-const kReports: [ReportName | 'what-if', string][] = [
-  ['utilization', 'Utilization'],
-  ['energy', 'Energy'],
-  ['peak-hours', 'Peak hours (7×24)'],
-  ['uptime', 'Uptime'],
-  ['faults', 'Faults (MTTR / MTBF)'],
-  ['sessions', 'Sessions'],
-  ['revenue', 'Revenue'],
-  ['expansion', 'Expansion'],
-  ['maintenance', 'Maintenance'],
-  ['what-if', 'Tariff what-if'],
-];
-const kBuckets = ['hour', 'day', 'week', 'month'] as const;
-type Bucket = (typeof kBuckets)[number];
-
-interface Query {
-  report: ReportName | 'what-if';
-  from: string;
-  to: string;
-  stations: string[];
-  bucket: Bucket;
-  threshold: number;
-}
+const kReportLabels: Record<ReportChoice, string> = {
+  utilization: 'Utilization',
+  energy: 'Energy',
+  'peak-hours': 'Peak hours (7×24)',
+  uptime: 'Uptime',
+  faults: 'Faults (MTTR / MTBF)',
+  sessions: 'Sessions',
+  revenue: 'Revenue',
+  expansion: 'Expansion',
+  maintenance: 'Maintenance',
+  'what-if': 'Tariff what-if',
+};
+const kReports: [ReportChoice, string][] = kReportNames.map((name) => [name, kReportLabels[name]]);
 
 interface View {
   signal: AbortSignal;
   query: Query;
 }
 
-type Series = 'utilization' | 'energy' | 'uptime' | 'revenue';
 type TimeChart = typeof import('../ui/chart').timeChart;
 
 /** The chart library loads beside a series' data, not before the first request (nor for tables only). */
 const loadTimeChart = (): Promise<TimeChart> => import('../ui/chart').then((m) => m.timeChart);
-type Group = 'station' | 'fleet';
 
 /** A column of a shown table: how it looks and the number its CSV holds. */
 interface ShownColumn<R> {
@@ -90,18 +79,7 @@ const pct = (v: number | null | undefined) => formatPercent(v ?? null);
 const num = (v: number | null | undefined) => (v === null || v === undefined ? null : Math.round(v * 100) / 100);
 
 async function fetchReport<N extends ReportName>(name: N, q: Query, view: View, shape: { group?: Group; bucket?: Bucket } = {}): Promise<ReportOf<N>> {
-  const doc = await apiGet('/api/v1/analytics/{report}', {
-    path: { report: name },
-    query: {
-      from: localMidnightIso(q.from),
-      to: localMidnightIso(addDays(q.to, 1) ?? ''),
-      station: q.stations.length ? q.stations : undefined,
-      bucket: shape.bucket ?? q.bucket,
-      group: shape.group,
-      threshold: name === 'uptime' ? q.threshold : undefined,
-    },
-    signal: view.signal,
-  });
+  const doc = await apiGet('/api/v1/analytics/{report}', { ...reportRequest(name, q, shape), signal: view.signal });
   if (doc.report !== name) throw new Error(`asked for the ${name} report, the server answered with ${doc.report}`);
   return doc as ReportOf<N>;
 }
@@ -112,11 +90,8 @@ async function fetchReport<N extends ReportName>(name: N, q: Query, view: View, 
  * and months are the fewest rows). Both are summed by the server.
  */
 async function fetchSeries<N extends Series>(name: N, q: Query, view: View): Promise<{ fleet: ReportOf<N>; stations: ReportOf<N> }> {
-  const [fleet, stations] = await Promise.all([
-    fetchReport(name, q, view, { group: 'fleet' }),
-    fetchReport(name, q, view, { group: 'station', bucket: 'month' }),
-  ]);
-  return { fleet, stations };
+  const [fleet, stations] = await Promise.all(kSeriesShapes.map((shape) => fetchReport(name, q, view, shape)));
+  return { fleet: fleet as ReportOf<N>, stations: stations as ReportOf<N> };
 }
 
 /** The zone for the time axis: the stations' zone when they share one, else this browser's. */
@@ -129,21 +104,6 @@ function rangeSeconds(doc: { from: string; to: string }): number {
   const from = Date.parse(doc.from);
   const to = Math.min(Date.parse(doc.to), Date.now());
   return Number.isFinite(from) && to > from ? (to - from) / 1000 : 0;
-}
-
-function readQuery(params: URLSearchParams): Query {
-  const today = dateInputValue(new Date());
-  const report = kReports.find(([k]) => k === params.get('report'))?.[0] ?? 'utilization';
-  const bucket = (kBuckets as readonly string[]).includes(params.get('bucket') ?? '') ? (params.get('bucket') as Bucket) : 'day';
-  const threshold = Number(params.get('threshold') ?? '97');
-  return {
-    report,
-    from: params.get('from') ?? addDays(today, -29) ?? today,
-    to: params.get('to') ?? today,
-    stations: params.getAll('station').filter(Boolean),
-    bucket,
-    threshold: Number.isFinite(threshold) ? threshold : 97,
-  };
 }
 
 export async function renderAnalytics(ctx: PageContext): Promise<void> {
