@@ -786,6 +786,37 @@ describe('operator dashboard in chromium', { timeout: 900_000 }, () => {
     await expectState(page, `${tid('reservation-row')}[data-state="cancelled"]`, 'the reservation cancelled');
     await screenshot(page, 'station-admin.png');
 
+    // Plans: a form (not JSON); a wrong field is named, the plan saved is what the form says.
+    await page.goto(uiUrl('/billing/plans'));
+    await expectState(page, tid('plan-new'), 'the plans tab');
+    await page.locator(tid('plan-new')).click();
+    await setField(page.locator(tid('plan-field-id')), 'UI-P1');
+    await setField(page.locator(tid('plan-field-name')), 'Commuter');
+    await setField(page.locator(tid('plan-field-monthlyFee')), '9.90');
+    await setField(page.locator(tid('plan-field-currency')), 'EUR');
+    await setField(page.locator(tid('plan-field-includedKwh')), '50.5');
+    await setField(page.locator(tid('plan-field-discountPercent')), '150');
+    await page.locator(tid('plan-save')).click();
+    await expectText(page, '.dialog-message', /Discount is a percentage from 0 to 100/, 'the discount refused');
+    await setField(page.locator(tid('plan-field-discountPercent')), '12.5');
+    await page.locator(tid('plan-save')).click();
+    await expectState(page, tid('plan-row', { 'plan-id': 'UI-P1' }), 'the new plan row');
+    const plan = await api('GET', '/plans/UI-P1');
+    assert.equal(plan.status, 200, plan.describe);
+    assert.equal(plan.json.name, 'Commuter', plan.describe);
+    assert.equal(plan.json.included_energy_wh, 50500, plan.describe);
+    assert.equal(Number(plan.json.discount_percent), 12.5, plan.describe);
+    assert.equal(Number(plan.json.monthly_fee), 9.9, plan.describe);
+    assert.equal(plan.json.tariff_id ?? null, null, plan.describe);
+    await page.locator(tid('plan-row', { 'plan-id': 'UI-P1' })).locator(tid('plan-edit')).click();
+    assert.equal(await page.locator(tid('plan-field-includedKwh')).inputValue(), '50.5', 'the form shows the stored kWh');
+    await setField(page.locator(tid('plan-field-includedKwh')), '75');
+    await page.locator(tid('plan-save')).click();
+    await page.locator('dialog').waitFor({ state: 'detached' });
+    const edited = await api('GET', '/plans/UI-P1');
+    assert.equal(edited.json.included_energy_wh, 75000, edited.describe);
+    assert.equal(edited.json.name, 'Commuter', 'the fields not changed stay');
+
     // Id tokens: the nav entry, create, edit.
     const owner = await api('POST', '/customers', { id: 'UI-C2', name: 'Grace Hopper', time_zone: 'UTC' });
     assert.equal(owner.status, 201, owner.describe);

@@ -8,7 +8,8 @@ import { formatDateTime, formatMoney } from '../lib/format';
 import { may } from '../lib/roles';
 import { addDays, dateInputValue, localMidnightIso } from '../lib/time';
 import type { PageContext } from '../router';
-import { changedFields, confirmDialog, isTimeZone, textOrNull, timeZoneInput } from '../ui/forms';
+import { formFromPlan, planErrorText, planFromForm, type PlanForm } from './plan-form';
+import { changedFields, confirmDialog, fillChoices, isTimeZone, textOrNull, timeZoneInput } from '../ui/forms';
 import { pagedList } from '../ui/paged-list';
 import { errorBox, field, loadInto, loading, openDialog, pageHeader, section, select, table } from '../ui/widgets';
 
@@ -153,31 +154,52 @@ async function renderPlans(ctx: PageContext, body: HTMLElement): Promise<void> {
           { header: 'Included energy', cell: (p: Plan) => (p.included_energy_wh ? `${p.included_energy_wh / 1000} kWh` : '—'), numeric: true },
           { header: 'Discount', cell: (p: Plan) => (p.discount_percent !== undefined ? `${p.discount_percent} %` : '—'), numeric: true },
           { header: 'Tariff', cell: (p: Plan) => p.tariff_id ?? 'station’s' },
-          ...(admin ? [{ header: '', cell: (p: Plan) => h('button', { type: 'button', onClick: () => planDialog(p, load) }, 'Edit') }] : []),
+          ...(admin ? [{ header: '', cell: (p: Plan) => h('button', { type: 'button', 'data-testid': 'plan-edit', onClick: () => planDialog(p, load) }, 'Edit') }] : []),
         ],
         page.items ?? [],
         (p) => ({ 'data-testid': 'plan-row', 'data-plan-id': p.id }),
         { empty: 'No plans yet.' },
       ),
     );
-  replace(body, admin ? h('div', { class: 'button-row' }, h('button', { type: 'button', class: 'primary', onClick: () => planDialog(null, load) }, 'New plan')) : null, list);
+  replace(body, admin ? h('div', { class: 'button-row' }, h('button', { type: 'button', class: 'primary', 'data-testid': 'plan-new', onClick: () => planDialog(null, load) }, 'New plan')) : null, list);
   await load();
 }
 
 function planDialog(existing: Plan | null, reload: () => void): void {
-  const template: Plan = existing ?? { id: 'new-plan', name: 'Monthly', currency: 'EUR', monthly_fee: '9.90', included_energy_wh: 50000, discount_percent: '10', tariff_id: null };
-  const text = h('textarea', { rows: 12, class: 'code', spellcheck: 'false' }, JSON.stringify(template, null, 2));
+  const start = formFromPlan(existing);
+  const input = (key: keyof PlanForm, attrs: Record<string, string | number | boolean> = {}) =>
+    h('input', { type: 'text', value: start[key], 'data-testid': `plan-field-${key}`, autocomplete: 'off', ...attrs });
+  const inputs = {
+    id: input('id', { required: true, maxlength: 36, disabled: Boolean(existing) }),
+    name: input('name', { maxlength: 200 }),
+    currency: input('currency', { required: true, maxlength: 3, size: 4, pattern: '[A-Za-z]{3}' }),
+    monthlyFee: input('monthlyFee', { required: true, inputmode: 'decimal', placeholder: '9.90' }),
+    includedKwh: input('includedKwh', { inputmode: 'decimal', placeholder: '0' }),
+    discountPercent: input('discountPercent', { inputmode: 'decimal', placeholder: '0' }),
+  };
+  const tariff = select([['', 'The station’s tariff'], ...(start.tariffId ? [[start.tariffId, start.tariffId] as [string, string]] : [])], { 'data-testid': 'plan-field-tariffId' }, start.tariffId);
+  void fillChoices(tariff, async () => ((await apiGet('/api/v1/tariffs', { query: { limit: 500 } })).items ?? []).map((t): [string, string] => [t.id, t.id]), 'tariffs');
   openDialog({
     title: existing ? `Edit plan ${existing.id}` : 'New plan',
-    body: field('Plan (JSON)', text, 'Fee per month excl. VAT; included energy in Wh; the discount applies to energy beyond it.'),
-    submitLabel: 'Save',
+    body: [
+      field('Id', inputs.id, existing ? 'The id cannot change.' : 'Up to 36 characters; customers refer to it.'),
+      field('Name', inputs.name),
+      h('div', { class: 'field-row' },
+        field('Monthly fee (excl. VAT)', inputs.monthlyFee),
+        field('Currency', inputs.currency, 'ISO 4217, e.g. EUR')),
+      h('div', { class: 'field-row' },
+        field('Included energy per month (kWh)', inputs.includedKwh, 'Used up by the month’s sessions in order.'),
+        field('Discount on energy beyond it (%)', inputs.discountPercent)),
+      field('Tariff for members', tariff, 'Replaces the station’s tariff for this plan’s customers.'),
+    ],
+    submitLabel: existing ? 'Save' : 'Create',
+    submitTestId: 'plan-save',
     onSubmit: async () => {
-      let plan: Plan;
-      try {
-        plan = JSON.parse(text.value) as Plan;
-      } catch (error) {
-        throw new Error(`The plan is not valid JSON: ${errorText(error)}`);
-      }
+      const { plan, errors } = planFromForm({
+        id: inputs.id.value, name: inputs.name.value, currency: inputs.currency.value, monthlyFee: inputs.monthlyFee.value,
+        includedKwh: inputs.includedKwh.value, discountPercent: inputs.discountPercent.value, tariffId: tariff.value,
+      });
+      if (Object.keys(errors).length) throw new Error(planErrorText(errors));
       if (existing) await apiSend('put', '/api/v1/plans/{id}', { path: { id: existing.id }, body: plan });
       else await apiSend('post', '/api/v1/plans', { body: plan });
       reload();
@@ -237,22 +259,9 @@ async function renderCustomers(ctx: PageContext, body: HTMLElement): Promise<voi
   await pager.reload();
 }
 
-/** The plans as choices of a select (the current value kept even when the list cannot be loaded). */
-async function fillPlans(control: HTMLSelectElement, current: string | null | undefined): Promise<void> {
-  try {
-    const page = await apiGet('/api/v1/plans', { query: { limit: 500 } });
-    for (const plan of page.items ?? []) {
-      if (plan.id === current) continue;
-      control.append(h('option', { value: plan.id }, plan.name ? `${plan.id} · ${plan.name}` : plan.id));
-    }
-  } catch (error) {
-    if (!isAbort(error)) control.title = `The plans could not be loaded: ${errorText(error)}`;
-  }
-}
-
 function customerDialog(existing: Customer | null, onSaved: (customer: Customer) => void): void {
   const plan = select([['', '(none)'], ...(existing?.plan_id ? [[existing.plan_id, existing.plan_id] as [string, string]] : [])], { 'data-testid': 'customer-field-plan_id' }, existing?.plan_id ?? '');
-  void fillPlans(plan, existing?.plan_id);
+  void fillChoices(plan, async () => ((await apiGet('/api/v1/plans', { query: { limit: 500 } })).items ?? []).map((p): [string, string] => [p.id, p.name ? `${p.id} · ${p.name}` : p.id]), 'plans');
   const inputs = {
     id: h('input', { type: 'text', required: true, maxlength: 100, value: existing?.id ?? '', disabled: Boolean(existing), 'data-testid': 'customer-field-id', autocomplete: 'off' }),
     name: h('input', { type: 'text', maxlength: 200, value: existing?.name ?? '', 'data-testid': 'customer-field-name' }),

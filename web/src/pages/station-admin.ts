@@ -6,7 +6,7 @@ import type { Station } from '../api/types';
 import { h, replace } from '../lib/dom';
 import { formatDateTime } from '../lib/format';
 import { may, type Role } from '../lib/roles';
-import { changedFields, confirmDialog, intOrNull, isTimeZone, numberOrNull, textOrNull, timeZoneInput } from '../ui/forms';
+import { changedFields, confirmDialog, fillChoices, intOrNull, isTimeZone, numberOrNull, textOrNull, timeZoneInput } from '../ui/forms';
 import { badge, errorBox, field, loading, openDialog, select, table } from '../ui/widgets';
 
 type S = components['schemas'];
@@ -17,15 +17,6 @@ type StationCertificate = S['StationCertificate'];
 // ---- editing
 
 /** Adds the choices of a list (id, label) to a select, keeping what it has. */
-async function fillChoices(control: HTMLSelectElement, load: () => Promise<[string, string][]>, what: string): Promise<void> {
-  try {
-    const present = new Set([...control.options].map((o) => o.value));
-    for (const [value, label] of await load()) if (!present.has(value)) control.append(h('option', { value }, label));
-  } catch (error) {
-    if (!isAbort(error)) control.title = `The ${what} could not be loaded: ${errorText(error)}`;
-  }
-}
-
 /** The PATCH body for the form's values: only what differs from the station. Throws naming a bad field. */
 export function stationPatch(station: Station, form: {
   name: string; location: string; latitude: string; longitude: string; time_zone: string; tariff_id: string;

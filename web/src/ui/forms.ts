@@ -1,5 +1,6 @@
 // Form helpers the edit dialogs share: time zone inputs, browser-local date-times, PATCH bodies
 // with only what changed, and a confirmation dialog for deleting.
+import { errorText, isAbort } from '../api/client';
 import { h, type Child } from '../lib/dom';
 import { openDialog } from './widgets';
 
@@ -98,4 +99,14 @@ export function confirmDialog(options: { title: string; text: Child; confirmLabe
       return 'close';
     },
   });
+}
+
+/** Adds the loaded choices to a select (the ones it has stay); a failure is told in its title. */
+export async function fillChoices(control: HTMLSelectElement, load: () => Promise<[string, string][]>, what: string): Promise<void> {
+  try {
+    const present = new Set([...control.options].map((o) => o.value));
+    for (const [value, label] of await load()) if (!present.has(value)) control.append(h('option', { value }, label));
+  } catch (error) {
+    if (!isAbort(error)) control.title = `The ${what} could not be loaded: ${errorText(error)}`;
+  }
 }
