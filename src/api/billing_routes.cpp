@@ -269,13 +269,15 @@ void Api::handle_billing(const std::vector<std::string>& seg, const HttpRequest&
   if (resource == "tariffs:price") {
     if (depth != 3 || method != "POST") throw HttpError(405, "price a sample session with POST");
     // A tariff of many elements is real work: off the I/O threads, like operator actions.
-    return worker_.post([body = parse_body(request), respond] {
-      try {
-        respond(price_sample(body));
-      } catch (...) {
-        respond(problem_of(std::current_exception()));
-      }
-    });
+    return run_blocking(
+        [body = parse_body(request), respond] {
+          try {
+            respond(price_sample(body));
+          } catch (...) {
+            respond(problem_of(std::current_exception()));
+          }
+        },
+        respond);
   }
 
   if (resource == "invoices:generate") {

@@ -37,7 +37,7 @@ void EventStreams::close_all() {
   listening_ = 0;
 }
 
-BlockingWorker::BlockingWorker() {
+BlockingWorker::BlockingWorker(std::size_t max_queued) : max_queued_(max_queued) {
   thread_ = std::thread([this] {
     std::unique_lock lock(mutex_);
     for (;;) {
@@ -65,12 +65,21 @@ BlockingWorker::~BlockingWorker() {
   thread_.join();
 }
 
-void BlockingWorker::post(std::function<void()> task) {
+bool BlockingWorker::post(std::function<void()> task) {
   {
     std::lock_guard lock(mutex_);
+    if (stopping_ || tasks_.size() >= max_queued_) return false;
     tasks_.push_back(std::move(task));
   }
   wake_.notify_one();
+  return true;
+}
+
+void Api::run_blocking(std::function<void()> task, const std::function<void(HttpResponse)>& respond) {
+  if (worker_.post(std::move(task))) return;
+  auto busy = problem(503, "too many operator actions are waiting; try again in a moment");
+  busy.headers["Retry-After"] = "1";
+  respond(std::move(busy));
 }
 
 void Api::handle_faults(const std::vector<std::string>& seg, const HttpRequest& request,
@@ -100,16 +109,18 @@ void Api::handle_faults(const std::vector<std::string>& seg, const HttpRequest& 
         bool known = false;
         for (const auto& rule : faults_.rules()) known = known || rule.name == name;
         if (!known) throw HttpError(404, "no fault rule '" + name + "'");
-        return worker_.post([this, name, body, respond] {
-          try {
-            auto result = faults_.patch_rule(name, body);
-            if (auto* error = std::get_if<std::string>(&result)) return respond(problem(400, *error));
-            respond(json_response(200, std::get<faults::RuleSettings>(result).to_json().dump()));
-          } catch (const std::exception& e) {
-            spdlog::error("api: fault rule {} could not be saved: {}", name, e.what());
-            respond(problem(500, "the rule could not be saved"));
-          }
-        });
+        return run_blocking(
+            [this, name, body, respond] {
+              try {
+                auto result = faults_.patch_rule(name, body);
+                if (auto* error = std::get_if<std::string>(&result)) return respond(problem(400, *error));
+                respond(json_response(200, std::get<faults::RuleSettings>(result).to_json().dump()));
+              } catch (const std::exception& e) {
+                spdlog::error("api: fault rule {} could not be saved: {}", name, e.what());
+                respond(problem(500, "the rule could not be saved"));
+              }
+            },
+            respond);
       }
     }
     throw HttpError(405, method + " is not allowed here");
@@ -157,24 +168,26 @@ void Api::handle_faults(const std::vector<std::string>& seg, const HttpRequest& 
       expect_string(body, "note", 2000, false);
       auto by = body.value("by", actor);
       auto note = body.value("note", std::string());
-      return worker_.post([this, id, action, by, note, respond] {
-        std::pair<domain::WriteResult, std::optional<domain::AlertChange>> outcome;
-        try {
-          outcome = action == "acknowledge" ? faults_.acknowledge(id, by) : faults_.resolve(id, by, note);
-        } catch (const std::exception& e) {
-          spdlog::error("api: alert {} could not be changed: {}", id, e.what());
-          return respond(problem(500, "the alert could not be changed"));
-        }
-        switch (outcome.first) {
-          case domain::WriteResult::Done:
-            return respond(json_response(200, outcome.second->document_json));
-          case domain::WriteResult::NotFound:
-            return respond(problem(404, "no alert " + std::to_string(id)));
-          case domain::WriteResult::Conflict:
-            return respond(problem(409, action == "acknowledge" ? "only an open alert can be acknowledged"
-                                                                : "the alert is already resolved"));
-        }
-      });
+      return run_blocking(
+          [this, id, action, by, note, respond] {
+            std::pair<domain::WriteResult, std::optional<domain::AlertChange>> outcome;
+            try {
+              outcome = action == "acknowledge" ? faults_.acknowledge(id, by) : faults_.resolve(id, by, note);
+            } catch (const std::exception& e) {
+              spdlog::error("api: alert {} could not be changed: {}", id, e.what());
+              return respond(problem(500, "the alert could not be changed"));
+            }
+            switch (outcome.first) {
+              case domain::WriteResult::Done:
+                return respond(json_response(200, outcome.second->document_json));
+              case domain::WriteResult::NotFound:
+                return respond(problem(404, "no alert " + std::to_string(id)));
+              case domain::WriteResult::Conflict:
+                return respond(problem(409, action == "acknowledge" ? "only an open alert can be acknowledged"
+                                                                    : "the alert is already resolved"));
+            }
+          },
+          respond);
     }
   }
   throw HttpError(405, method + " is not allowed here");

@@ -183,32 +183,35 @@ void Api::handle_file_endpoint(const std::vector<std::string>& seg, HttpRequest 
                          [file = std::move(file), respond](std::exception_ptr) { respond(file); });
         }
         // An upload: the body, or the file part of a form.
-        worker_.post([this, id, given_name, shared_request, respond] {
-          std::string name = given_name;
-          std::string_view bytes = shared_request->body;
-          if (auto form = multipart_file(header(*shared_request, "content-type"), shared_request->body)) {
-            if (!form->name.empty()) name = form->name;
-            bytes = bytes.substr(form->offset, form->size);
-          }
-          name = safe_name(name);
-          auto digest = sha256_hex(bytes);
-          auto size = static_cast<std::int64_t>(bytes.size());
-          try {
-            write_atomically(upload_path(id), bytes);
-          } catch (const std::exception& e) {
-            spdlog::error("file transfer {}: the upload could not be stored: {}", id, e.what());
-            return respond(problem(500, "the upload could not be stored"));
-          }
-          db_.run(
-              [id, name, size, digest](domain::Repositories& repos) {
-                repos.operations().record_upload(id, name, size, digest);
-              },
-              [respond, name, size, digest](std::exception_ptr stored) {
-                if (stored) return respond(problem(503, "the upload could not be recorded; send it again"));
-                respond(json_response(
-                    201, json{{"file_name", name}, {"size_bytes", size}, {"sha256", digest}}.dump()));
-              });
-        });
+        run_blocking(
+            [this, id, given_name, shared_request, respond] {
+              std::string name = given_name;
+              std::string_view bytes = shared_request->body;
+              if (auto form = multipart_file(header(*shared_request, "content-type"), shared_request->body)) {
+                if (!form->name.empty()) name = form->name;
+                bytes = bytes.substr(form->offset, form->size);
+              }
+              name = safe_name(name);
+              auto digest = sha256_hex(bytes);
+              auto size = static_cast<std::int64_t>(bytes.size());
+              try {
+                write_atomically(upload_path(id), bytes);
+              } catch (const std::exception& e) {
+                spdlog::error("file transfer {}: the upload could not be stored: {}", id, e.what());
+                return respond(problem(500, "the upload could not be stored"));
+              }
+              db_.run(
+                  [id, name, size, digest](domain::Repositories& repos) {
+                    repos.operations().record_upload(id, name, size, digest);
+                  },
+                  [respond, name, size, digest](std::exception_ptr stored) {
+                    if (stored)
+                      return respond(problem(503, "the upload could not be recorded; send it again"));
+                    respond(json_response(
+                        201, json{{"file_name", name}, {"size_bytes", size}, {"sha256", digest}}.dump()));
+                  });
+            },
+            respond);
       });
 }
 
@@ -304,31 +307,33 @@ void Api::handle_firmware(const std::vector<std::string>& seg, const Target& tar
           if (!*expected) return respond(problem(404, "firmware image not found"));
           if (*sent)
             return respond(problem(409, "stations were sent this image; upload it as a new version"));
-          worker_.post([this, id, expected, request_copy, respond] {
-            const auto& bytes = request_copy->body;
-            auto digest = sha256_hex(bytes);
-            if (**expected && ***expected != digest)
-              return respond(problem(422, "the image's SHA-256 is " + digest + ", not the " + ***expected +
-                                              " its metadata gave"));
-            try {
-              write_atomically(firmware_path(id), bytes);
-            } catch (const std::exception& e) {
-              spdlog::error("firmware {}: the image could not be stored: {}", id, e.what());
-              return respond(problem(500, "the image could not be stored"));
-            }
-            auto doc = std::make_shared<std::optional<std::string>>();
-            db_.run(
-                [id, digest, size = static_cast<std::int64_t>(bytes.size()),
-                 doc](domain::Repositories& repos) {
-                  repos.operations().set_firmware_image(id, digest, size);
-                  *doc = repos.operations().get_firmware(id);
-                },
-                [doc, respond](std::exception_ptr stored) {
-                  if (stored || !*doc)
-                    return respond(problem(503, "the image could not be recorded; send it again"));
-                  respond(json_response(200, **doc));
-                });
-          });
+          run_blocking(
+              [this, id, expected, request_copy, respond] {
+                const auto& bytes = request_copy->body;
+                auto digest = sha256_hex(bytes);
+                if (**expected && ***expected != digest)
+                  return respond(problem(422, "the image's SHA-256 is " + digest + ", not the " +
+                                                  ***expected + " its metadata gave"));
+                try {
+                  write_atomically(firmware_path(id), bytes);
+                } catch (const std::exception& e) {
+                  spdlog::error("firmware {}: the image could not be stored: {}", id, e.what());
+                  return respond(problem(500, "the image could not be stored"));
+                }
+                auto doc = std::make_shared<std::optional<std::string>>();
+                db_.run(
+                    [id, digest, size = static_cast<std::int64_t>(bytes.size()),
+                     doc](domain::Repositories& repos) {
+                      repos.operations().set_firmware_image(id, digest, size);
+                      *doc = repos.operations().get_firmware(id);
+                    },
+                    [doc, respond](std::exception_ptr stored) {
+                      if (stored || !*doc)
+                        return respond(problem(503, "the image could not be recorded; send it again"));
+                      respond(json_response(200, **doc));
+                    });
+              },
+              respond);
         });
   }
   throw HttpError(depth <= 5 ? 405 : 404, method + " is not allowed here");

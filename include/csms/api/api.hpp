@@ -99,14 +99,17 @@ struct ApiStreams {
   }
 };
 
-// Runs blocking operator actions (they wait for the database) off the I/O threads.
+// Runs blocking operator actions (they wait for the database) off the I/O threads, one at a
+// time. At most `max_queued` wait: a task beyond them is not taken (post returns false) and
+// its request is answered 503 (each may hold an upload's body).
 class BlockingWorker {
  public:
-  BlockingWorker();
+  explicit BlockingWorker(std::size_t max_queued = 64);
   ~BlockingWorker();
-  void post(std::function<void()> task);
+  [[nodiscard]] bool post(std::function<void()> task);
 
  private:
+  const std::size_t max_queued_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<std::function<void()>> tasks_;
@@ -151,6 +154,8 @@ class Api {
   // counted instead).
   void record_audit(domain::AuditRecord record, server::HttpResponse response,
                     std::function<void(server::HttpResponse)> respond);
+  // Runs `task` on the blocking worker, or answers 503 (Retry-After: 1) when its queue is full.
+  void run_blocking(std::function<void()> task, const std::function<void(server::HttpResponse)>& respond);
   // Runs `work` in one unit of work and answers with what it returns (or the error it threw).
   void run_unit(std::function<server::HttpResponse(domain::Repositories&)> work,
                 std::function<void(server::HttpResponse)> respond);
