@@ -151,7 +151,7 @@ LANGUAGE sql STABLE AS $$ SELECT * FROM csms_rollup_rows(p_from, p_to, p_station
 
 DROP FUNCTION IF EXISTS csms_report_utilization(timestamptz, timestamptz, text, text[]);
 CREATE FUNCTION csms_report_utilization(p_from timestamptz, p_to timestamptz, p_bucket text, p_stations text[])
-RETURNS TABLE (station_id text, evse_id integer, connector integer, bucket_start text, period_s bigint, occupied_s numeric, charging_s numeric, utilization_percent numeric, charging_percent numeric, sessions numeric)
+RETURNS TABLE (station_id text, evse_id integer, connector integer, bucket_start text, period_s bigint, occupied_s numeric, charging_s numeric, utilization_percent numeric, charging_percent numeric, sessions numeric, connectors bigint)
 LANGUAGE sql STABLE AS $$
   WITH r AS (
     SELECT station_id, evse_id, connector_id,
@@ -173,7 +173,8 @@ LANGUAGE sql STABLE AS $$
          coalesce(r.charging_s, 0) AS charging_s,
          round(100.0 * coalesce(r.occupied_s, 0) / nullif(b.period_s, 0), 2) AS utilization_percent,
          round(100.0 * coalesce(r.charging_s, 0) / nullif(b.period_s, 0), 2) AS charging_percent,
-         coalesce(r.sessions, 0) AS sessions
+         coalesce(r.sessions, 0) AS sessions,
+         1::bigint AS connectors
   FROM csms_buckets(p_from, p_to, p_bucket, p_stations) b
   JOIN c ON c.station_id = b.station_id
   LEFT JOIN r ON r.station_id = b.station_id AND r.evse_id = c.evse_id AND r.connector_id = c.connector_id
@@ -188,7 +189,7 @@ $$;
 DROP FUNCTION IF EXISTS csms_report_utilization_stations(timestamptz, timestamptz, text, text[]);
 CREATE FUNCTION csms_report_utilization_stations(p_from timestamptz, p_to timestamptz, p_bucket text,
                                                  p_stations text[])
-RETURNS TABLE (station_id text, evse_id integer, connector integer, bucket_start text, period_s bigint, occupied_s numeric, charging_s numeric, utilization_percent numeric, charging_percent numeric, sessions numeric)
+RETURNS TABLE (station_id text, evse_id integer, connector integer, bucket_start text, period_s bigint, occupied_s numeric, charging_s numeric, utilization_percent numeric, charging_percent numeric, sessions numeric, connectors bigint)
 LANGUAGE sql STABLE AS $$
   WITH x AS MATERIALIZED (
     SELECT station_id, evse_id, connector_id,
@@ -216,7 +217,8 @@ LANGUAGE sql STABLE AS $$
          coalesce(r.charging_s, 0) AS charging_s,
          round(100.0 * coalesce(r.occupied_s, 0) / nullif(n.connectors * b.period_s, 0), 2) AS utilization_percent,
          round(100.0 * coalesce(r.charging_s, 0) / nullif(n.connectors * b.period_s, 0), 2) AS charging_percent,
-         coalesce(r.sessions, 0) AS sessions
+         coalesce(r.sessions, 0) AS sessions,
+         n.connectors AS connectors
   FROM csms_buckets(p_from, p_to, p_bucket, p_stations) b
   JOIN n ON n.station_id = b.station_id
   LEFT JOIN r ON r.station_id = b.station_id AND r.bucket_start = b.bucket_start
@@ -491,7 +493,7 @@ $$;
 
 DROP FUNCTION IF EXISTS csms_fleet_utilization(timestamptz, timestamptz, text, text[]);
 CREATE FUNCTION csms_fleet_utilization(p_from timestamptz, p_to timestamptz, p_bucket text, p_stations text[])
-RETURNS TABLE (station_id text, evse_id integer, connector integer, bucket_start text, period_s bigint, occupied_s numeric, charging_s numeric, utilization_percent numeric, charging_percent numeric, sessions numeric)
+RETURNS TABLE (station_id text, evse_id integer, connector integer, bucket_start text, period_s bigint, occupied_s numeric, charging_s numeric, utilization_percent numeric, charging_percent numeric, sessions numeric, connectors bigint)
 LANGUAGE sql STABLE AS $$
   WITH x AS MATERIALIZED (
     SELECT station_id, time_zone, evse_id, connector_id, local_day, hour_start, occupied_s, charging_s,
@@ -510,7 +512,8 @@ LANGUAGE sql STABLE AS $$
     JOIN stations s ON s.id = k.station_id
     GROUP BY 1
   ), z AS (
-    SELECT b.bucket_start, b.label, n.connectors * b.period_s AS period_s, coalesce(r.occupied_s, 0) AS occupied_s,
+    SELECT b.bucket_start, b.label, n.connectors, n.connectors * b.period_s AS period_s,
+           coalesce(r.occupied_s, 0) AS occupied_s,
            coalesce(r.charging_s, 0) AS charging_s, coalesce(r.sessions, 0) AS sessions
     FROM csms_zone_buckets(p_from, p_to, p_bucket, p_stations) b
     JOIN n ON n.time_zone = b.time_zone
@@ -525,7 +528,8 @@ LANGUAGE sql STABLE AS $$
          sum(z.charging_s) AS charging_s,
          round(100.0 * sum(z.occupied_s) / nullif(sum(z.period_s), 0), 2) AS utilization_percent,
          round(100.0 * sum(z.charging_s) / nullif(sum(z.period_s), 0), 2) AS charging_percent,
-         sum(z.sessions) AS sessions
+         sum(z.sessions) AS sessions,
+         sum(z.connectors)::bigint AS connectors
   FROM z GROUP BY z.bucket_start ORDER BY z.bucket_start
 $$;
 

@@ -43,7 +43,7 @@ const std::map<std::string, std::vector<std::string>>& report_columns() {
   static const std::map<std::string, std::vector<std::string>> columns = {
       {"utilization",
        {"station_id", "evse_id", "connector", "bucket_start", "period_s", "occupied_s", "charging_s",
-        "utilization_percent", "charging_percent", "sessions"}},
+        "utilization_percent", "charging_percent", "sessions", "connectors"}},
       {"energy", {"station_id", "bucket_start", "energy_wh", "sessions"}},
       {"uptime",
        {"station_id", "bucket_start", "period_s", "connectors", "downtime_s", "excused_downtime_s",

@@ -281,8 +281,11 @@ TEST_F(AnalyticsE2e, Groups_StationAndFleetRows_AreSumsOfTheFinerRows_AcrossTime
     std::vector<std::string> sums;  // numeric columns that add up
   };
   const std::vector<Case> cases = {
-      {"utilization", "connector", "station", {"period_s", "occupied_s", "charging_s", "sessions"}},
-      {"utilization", "station", "fleet", {"period_s", "occupied_s", "charging_s", "sessions"}},
+      {"utilization",
+       "connector",
+       "station",
+       {"period_s", "occupied_s", "charging_s", "sessions", "connectors"}},
+      {"utilization", "station", "fleet", {"period_s", "occupied_s", "charging_s", "sessions", "connectors"}},
       {"energy", "station", "fleet", {"energy_wh", "sessions"}},
       {"uptime", "station", "fleet", {"connectors", "downtime_s", "excused_downtime_s", "offline_s"}},
       {"revenue", "station", "fleet", {"sessions", "energy_wh"}},

@@ -6,8 +6,8 @@ describe('analytics arithmetic', () => {
   it('weights utilization by period, not by row', () => {
     // 1 h fully occupied + 3 h idle = 25 %, not the 50 % an average of rows would give.
     const rows = [
-      { station_id: 'A', evse_id: 1, connector: 1, bucket_start: '2026-01-01T00:00:00Z', period_s: 3600, occupied_s: 3600, charging_s: 1800, utilization_percent: 100, charging_percent: 50, sessions: 1 },
-      { station_id: 'A', evse_id: 2, connector: 1, bucket_start: '2026-01-01T00:00:00Z', period_s: 10800, occupied_s: 0, charging_s: 0, utilization_percent: 0, charging_percent: 0, sessions: 0 },
+      { station_id: 'A', evse_id: 1, connector: 1, bucket_start: '2026-01-01T00:00:00Z', period_s: 3600, occupied_s: 3600, charging_s: 1800, utilization_percent: 100, charging_percent: 50, sessions: 1, connectors: 1 },
+      { station_id: 'A', evse_id: 2, connector: 1, bucket_start: '2026-01-01T00:00:00Z', period_s: 10800, occupied_s: 0, charging_s: 0, utilization_percent: 0, charging_percent: 0, sessions: 0, connectors: 1 },
     ] satisfies ReportRow<'utilization'>[];
     expect(utilizationOf(rows)).toEqual({ occupied: 25, charging: 12.5, sessions: 1 });
   });

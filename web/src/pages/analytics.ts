@@ -99,13 +99,6 @@ function axisZone(doc: { time_zones: string[] }): string {
   return doc.time_zones.length === 1 && doc.time_zones[0] ? doc.time_zones[0] : Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
 
-/** Seconds of [from, to) up to now: each station's buckets together cover this much. */
-function rangeSeconds(doc: { from: string; to: string }): number {
-  const from = Date.parse(doc.from);
-  const to = Math.min(Date.parse(doc.to), Date.now());
-  return Number.isFinite(from) && to > from ? (to - from) / 1000 : 0;
-}
-
 export async function renderAnalytics(ctx: PageContext): Promise<void> {
   const query = readQuery(ctx.query);
   const report = select(kReports, { 'data-testid': 'analytics-report' }, query.report);
@@ -181,13 +174,12 @@ async function renderReport(q: Query, view: View): Promise<Child> {
 
 function utilization({ fleet, stations }: { fleet: ReportOf<'utilization'>; stations: ReportOf<'utilization'> }, timeChart: TimeChart, view: View): Child {
   const buckets = byBucket(fleet.rows).map((b) => ({ time: b.time, ...utilizationOf(b.rows) }));
-  // A station's rows cover the range (up to now) once per connector.
-  const span = rangeSeconds(stations);
-  const perStation = [...byStation(stations.rows)].map(([station, rows]) => {
-    const shares = utilizationOf(rows);
-    const period = rows.reduce((s, r) => s + r.period_s, 0);
-    return { station, connectors: span > 0 ? Math.round(period / span) : null, ...shares };
-  });
+  // Every month's row of a station counts its connectors (the server's count).
+  const perStation = [...byStation(stations.rows)].map(([station, rows]) => ({
+    station,
+    connectors: rows.length ? Math.max(...rows.map((r) => r.connectors)) : null,
+    ...utilizationOf(rows),
+  }));
   const chartCsv: Column<(typeof buckets)[number]>[] = [
     { header: 'bucket_start', value: (b) => new Date(b.time * 1000).toISOString() },
     { header: 'occupied_percent', value: (b) => num(b.occupied) },
