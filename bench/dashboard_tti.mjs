@@ -1,9 +1,9 @@
 // node bench/dashboard_tti.mjs <ui base url> <token> <station id> <runs>: opens each page of
-// the dashboard RUNS times in a fresh browser tab, RUNS times again in an open tab with the
-// cache disabled, and RUNS times by moving to it from the overview inside the app, and prints,
-// as JSON, the median times from navigation start (or the move) to the first frame with the
-// page's data (the page's element present, nothing loading). Driven by playwright-core from
-// tests/ui (npm ci there) and Debian's chromium.
+// the dashboard RUNS times each of four ways (below) and prints, as JSON, the median and the
+// slowest time from navigation start (or the move) to the first frame with the page's data
+// (the page's element present, nothing loading). TTI_PAGES and TTI_MODES (regular
+// expressions) pick pages and ways. Driven by playwright-core from tests/ui (npm ci there) and
+// Debian's chromium (CSMS_CHROMIUM names another binary).
 import { createRequire } from 'node:module';
 
 const require = createRequire(new URL('../tests/ui/package.json', import.meta.url));
@@ -100,53 +100,93 @@ async function moved(page, p) {
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 1000));
+const newContext = () => browser.newContext({ viewport: { width: 1280, height: 800 } });
 
-// Three ways to open a page, RUNS times each:
-// - new tab: a new browser context (a new tab with its own renderer process, nothing cached);
+// Four ways to open a page, RUNS times each (TTI_MODES, a regular expression, picks some):
+// - first visit: a new browser context (a new renderer process; nothing cached: no file, no
+//   compiled code, no role);
+// - new tab: a tab opened from the open one, as a middle click on a nav link does: a new
+//   renderer process with the browser's cache, and the opener's sessionStorage (the token and
+//   the role it was last seen with), which Chromium copies into a tab opened from a page;
 // - reload: the operator's open tab loading the page again, the HTTP cache disabled (every
 //   file and every API call fetched again, but no process start-up);
 // - in the app: the open tab moving to the page from the overview, as a nav link does (every
 //   API call made again; the code already loaded). The overview is moved to from the fault rules.
 // Each way starts after a second's pause, so that the tabs of the one before have closed.
+const kModes = ['first', 'tab', 'reload', 'app'].filter((m) => !process.env.TTI_MODES || new RegExp(process.env.TTI_MODES).test(m));
+const summary = (values) => (values.length ? { median_ms: Math.round(median(values)), max_ms: Math.round(Math.max(...values)) } : null);
+// For scale: the same two ways of opening a page that has no script at all (the server's
+// /healthz, a JSON text), on the first frame with its text.
+async function floor() {
+  const url = new URL('/healthz', base).href;
+  const selector = { ready: 'pre' };
+  const times = { first: [], tab: [] };
+  const context = await newContext();
+  await context.addInitScript(watch, { token, selector: 'pre' });
+  for (let i = 0; i < runs; ++i) {
+    const fresh = await newContext();
+    await fresh.addInitScript(watch, { token, selector: 'pre' });
+    times.first.push(await timed(await fresh.newPage(), selector, url));
+    await fresh.close();
+    const tab = await context.newPage();
+    times.tab.push(await timed(tab, selector, url));
+    await tab.close();
+  }
+  await context.close();
+  return { page: '(no script: /healthz)', first: summary(times.first), tab: summary(times.tab) };
+}
+
 const results = [];
 try {
+  if (kModes.includes('first') || kModes.includes('tab')) results.push(await floor());
   for (const p of pages) {
-    const cold = [];
-    for (let i = 0; i < runs; ++i) {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-      await context.addInitScript(watch, { token, selector: p.ready });
-      cold.push(await timed(await context.newPage(), p, `${base}#${p.route}`));
-      await context.close();
+    const times = { first: [], tab: [], reload: [], app: [] };
+    if (kModes.includes('first')) {
+      for (let i = 0; i < runs; ++i) {
+        const context = await newContext();
+        await context.addInitScript(watch, { token, selector: p.ready });
+        times.first.push(await timed(await context.newPage(), p, `${base}#${p.route}`));
+        await context.close();
+      }
+      await settle();
     }
-    await settle();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await newContext();
     await context.addInitScript(watch, { token, selector: p.ready });
     const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Network.enable');
-    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
     await timed(page, p, `${base}?warm-up#${p.route}`);
-    const warm = [];
-    for (let i = 0; i < runs; ++i) warm.push(await timed(page, p, `${base}?run=${i}#${p.route}`));
-    await cdp.send('Network.setCacheDisabled', { cacheDisabled: false });
-    // From the overview, or to the overview from the fault rules.
-    const origin = p.route === '/overview' ? kRules : kOverview;
-    const app = [];
-    for (let i = 0; i <= runs; ++i) {
-      await moved(page, origin);
-      const t = await moved(page, p);
-      if (i > 0) app.push(t); // the first move loads the page's code
+    if (kModes.includes('tab')) {
+      // What Chromium copies into a tab opened from this one.
+      const stored = await page.evaluate(() => Object.fromEntries(Object.entries(sessionStorage)));
+      for (let i = 0; i < runs; ++i) {
+        const tab = await context.newPage();
+        await tab.addInitScript((entries) => {
+          for (const [key, value] of Object.entries(entries)) sessionStorage.setItem(key, value);
+        }, stored);
+        times.tab.push(await timed(tab, p, `${base}?tab=${i}#${p.route}`));
+        await tab.close();
+      }
+      await settle();
+    }
+    if (kModes.includes('reload')) {
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+      await timed(page, p, `${base}?warm-up=reload#${p.route}`);
+      for (let i = 0; i < runs; ++i) times.reload.push(await timed(page, p, `${base}?run=${i}#${p.route}`));
+      await cdp.send('Network.setCacheDisabled', { cacheDisabled: false });
+      await cdp.detach();
+    }
+    if (kModes.includes('app')) {
+      // From the overview, or to the overview from the fault rules.
+      const origin = p.route === '/overview' ? kRules : kOverview;
+      for (let i = 0; i <= runs; ++i) {
+        await moved(page, origin);
+        const t = await moved(page, p);
+        if (i > 0) times.app.push(t); // the first move loads the page's code
+      }
     }
     await context.close();
-    results.push({
-      page: p.page,
-      median_ms: Math.round(median(cold)),
-      max_ms: Math.round(Math.max(...cold)),
-      warm_median_ms: Math.round(median(warm)),
-      warm_max_ms: Math.round(Math.max(...warm)),
-      app_median_ms: Math.round(median(app)),
-      app_max_ms: Math.round(Math.max(...app)),
-    });
+    results.push({ page: p.page, ...Object.fromEntries(kModes.map((m) => [m, summary(times[m])])) });
   }
 } finally {
   await browser.close();

@@ -5,7 +5,7 @@ import { configureClient } from './api/client';
 import { forgetStations } from './directory';
 import { h } from './lib/dom';
 import { live } from './live';
-import { prefetchAnalytics } from './pages/analytics-query';
+import { drawsChart, prefetchAnalytics } from './pages/analytics-query';
 import { renderSignIn } from './pages/signin';
 import { Router, type PageFn, type Route } from './router';
 import { onSessionChange, restoreSession, session, signOut, storedToken } from './session';
@@ -31,7 +31,17 @@ const routes: Route[] = [
   { path: '/rules', title: 'Fault rules', nav: 'rules', ...lazy(() => import('./pages/rules'), (m) => m.renderRules) },
   { path: '/billing', title: 'Billing', nav: 'billing', ...lazy(() => import('./pages/billing'), (m) => m.renderBilling) },
   { path: '/billing/:tab', title: 'Billing', nav: 'billing', ...lazy(() => import('./pages/billing'), (m) => m.renderBilling) },
-  { path: '/analytics', title: 'Analytics', nav: 'analytics', ...lazy(() => import('./pages/analytics'), (m) => m.renderAnalytics), prefetch: prefetchAnalytics },
+  {
+    path: '/analytics',
+    title: 'Analytics',
+    nav: 'analytics',
+    ...lazy(() => import('./pages/analytics'), (m) => m.renderAnalytics),
+    prefetch: (query) => {
+      prefetchAnalytics(query);
+      // The charts' library travels beside the page's code, not after it.
+      if (drawsChart(query)) void import('./ui/chart').catch(() => undefined);
+    },
+  },
   { path: '/signin', title: 'Sign in', nav: '', page: () => location.replace('#/overview') },
 ];
 

@@ -44,3 +44,16 @@ export function replace(parent: Element, ...children: Child[]): void {
   parent.replaceChildren();
   append(parent, children);
 }
+
+/**
+ * Runs `task` once the next frame has been painted (a task queued from that frame's animation
+ * callback runs after its paint), unless `signal` has aborted by then: work the first screen
+ * does not show waits behind it.
+ */
+export function afterNextPaint(task: () => void, signal?: AbortSignal): void {
+  requestAnimationFrame(() =>
+    setTimeout(() => {
+      if (!signal?.aborted) task();
+    }, 0),
+  );
+}

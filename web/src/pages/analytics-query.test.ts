@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildUrl, configureClient } from '../api/client';
-import { kSeriesShapes, prefetchAnalytics, readQuery, reportRequest } from './analytics-query';
+import { drawsChart, kSeriesShapes, prefetchAnalytics, readQuery, reportRequest } from './analytics-query';
 
 describe('analytics requests', () => {
   afterEach(() => configureClient({ fetchImpl: (...args) => fetch(...args), token: () => null }));
@@ -28,5 +28,11 @@ describe('analytics requests', () => {
     sent.length = 0;
     prefetchAnalytics(new URLSearchParams('report=what-if'));
     expect(sent).toHaveLength(0);
+  });
+
+  it('knows which reports draw a chart, so that the chart library is fetched only for them', () => {
+    expect(drawsChart(new URLSearchParams(''))).toBe(true); // utilization, the default
+    for (const report of ['energy', 'uptime', 'revenue']) expect(drawsChart(new URLSearchParams({ report }))).toBe(true);
+    for (const report of ['peak-hours', 'faults', 'sessions', 'expansion', 'maintenance', 'what-if']) expect(drawsChart(new URLSearchParams({ report }))).toBe(false);
   });
 });

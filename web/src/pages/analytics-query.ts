@@ -60,6 +60,11 @@ export function isSeries(report: ReportChoice): report is Series {
 /** A series is the fleet per bucket (the chart) and each station by month (the table). */
 export const kSeriesShapes: { group: Group; bucket?: Bucket }[] = [{ group: 'fleet' }, { group: 'station', bucket: 'month' }];
 
+/** Whether the report the address names is drawn as a chart (a series). */
+export function drawsChart(params: URLSearchParams): boolean {
+  return isSeries(readQuery(params).report);
+}
+
 /** Sends the requests the page will make for the report its address names. */
 export function prefetchAnalytics(params: URLSearchParams): void {
   const q = readQuery(params);

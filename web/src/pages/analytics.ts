@@ -4,7 +4,7 @@ import { apiGet, isAbort } from '../api/client';
 import type { ReportName, ReportOf, ReportRow } from '../api/types';
 import { allStations } from '../directory';
 import { downloadCsv, toCsv, type Column } from '../lib/csv';
-import { h, replace, type Child } from '../lib/dom';
+import { afterNextPaint, h, replace, type Child } from '../lib/dom';
 import { formatCount, formatDuration, formatEnergy, formatMoney, formatPercent, formatPower } from '../lib/format';
 import type { PageContext } from '../router';
 import { errorBox, field, loading, pageHeader, section, select } from '../ui/widgets';
@@ -117,12 +117,16 @@ export async function renderAnalytics(ctx: PageContext): Promise<void> {
       h('button', { type: 'submit', class: 'primary' }, 'Show')),
     out,
   );
-  // The station choices load after the first report: the report does not wait for them.
+  // The station choices load once the first report is on the screen: neither its request nor
+  // making 500 options delays it.
   let directory: Awaited<ReturnType<typeof allStations>> | null = null;
   const loadChoices = () => allStations(ctx.signal).then((d) => {
     if (directory) return;
     directory = d;
-    for (const id of d.stations.keys()) stations.append(h('option', { value: id, selected: query.stations.includes(id) }, id));
+    const chosen = new Set(query.stations);
+    const options = document.createDocumentFragment();
+    for (const id of d.stations.keys()) options.append(new Option(id, id, false, chosen.has(id)));
+    stations.append(options);
   }, () => undefined);
 
   function apply(): void {
@@ -154,7 +158,7 @@ export async function renderAnalytics(ctx: PageContext): Promise<void> {
     }
   }
   await show(query);
-  void loadChoices();
+  afterNextPaint(() => void loadChoices(), ctx.signal);
 }
 
 async function renderReport(q: Query, view: View): Promise<Child> {
