@@ -26,6 +26,7 @@
 #include "csms/app/log_context.hpp"
 #include "csms/app/secret_file.hpp"
 #include "csms/app/station_gateway.hpp"
+#include "csms/app/station_stream_relay.hpp"
 #include "csms/app/webhook_dispatcher.hpp"
 #include "csms/billing/billing_service.hpp"
 #include "csms/charging/charging_service.hpp"
@@ -402,11 +403,22 @@ int serve_command(const Config& config) {
     api_streams.alerts.publish("alert." + m.at("event").get<std::string>(),
                                m.at("document").get<std::string>());
   });
+  // The stations' events of the other nodes, for this node's station stream clients.
+  StationStreamRelay station_relay;
+  cluster_node.on(StationStreamRelay::kMessageType, [&api_streams](const nlohmann::json& m) {
+    StationStreamRelay::deliver(m, api_streams.stations);
+  });
   cluster.start({[&cluster_node](std::vector<std::string> bodies) { cluster_node.on_messages(bodies); },
                  [&fault_service](std::vector<domain::StationLiveness> stations) {
                    fault_service.adopt(std::move(stations));
                  },
-                 [&gateway] { gateway.reclaim_all(); }, [&cluster_node] { cluster_node.expire(); }});
+                 [&gateway] { gateway.reclaim_all(); },
+                 [&cluster_node, &cluster, &station_relay] {
+                   cluster_node.expire();
+                   // About every 250 ms: what this node's stations did since, to the others.
+                   if (auto batch = station_relay.take(); batch && cluster.peers() > 0)
+                     cluster_node.broadcast(*batch);
+                 }});
   fault_service.start();
   analytics_service.start();
   billing_service.start();
@@ -481,12 +493,17 @@ int serve_command(const Config& config) {
       api.run_load_management();
   });
 
-  // The dashboard's live view of this node's stations (GET /api/v1/stations/stream).
-  events.subscribe([&api_streams](const domain::Event& event) {
-    if (!api_streams.stations.has_subscribers()) return;
-    auto publish = [&api_streams](const char* name, nlohmann::json data) {
+  // The dashboard's live view of the stations (GET /api/v1/stations/stream): this node's
+  // events go to its own stream clients and, batched, to the other nodes' (station_relay).
+  events.subscribe([&api_streams, &cluster, &station_relay](const domain::Event& event) {
+    const bool here = api_streams.stations.has_subscribers();
+    const bool elsewhere = cluster.peers() > 0;
+    if (!here && !elsewhere) return;
+    auto publish = [&](const char* name, nlohmann::json data) {
       // Station ids may carry any byte: never throw on the gateway's path.
-      api_streams.stations.publish(name, data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      auto text = data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      if (here) api_streams.stations.publish(name, text);
+      if (elsewhere) station_relay.add(name, std::move(text));
     };
     std::visit(
         [&publish](const auto& e) {

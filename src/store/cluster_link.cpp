@@ -72,6 +72,7 @@ struct ClusterLink::Impl {
   std::unique_ptr<Receiver> receiver;
   bool woken = false;
   std::atomic<bool> leader{false};
+  std::atomic<std::size_t> peers{0};
   std::atomic<bool> stopping{false};
   std::thread thread;
 
@@ -109,6 +110,8 @@ struct ClusterLink::Impl {
         "INSERT INTO cluster_nodes (node_id, lock_key) VALUES ($1, $2) ON CONFLICT (node_id) DO UPDATE "
         "SET lock_key = EXCLUDED.lock_key, started_at = now(), heartbeat_at = now()",
         settings.node_id, lock_key);
+    peers = txn.exec_params1("SELECT count(*) FROM cluster_nodes WHERE node_id <> $1", settings.node_id)[0]
+                .as<std::size_t>();
     // Nothing is connected to a node that just started: what its previous run held is offline.
     take_offline(txn,
                  ids_of(txn.exec_params(
@@ -130,11 +133,13 @@ struct ClusterLink::Impl {
         lock_key, kLockClass);
     if (held[0].as<int>() == 0 || (leader && held[1].as<int>() == 0))
       throw std::runtime_error("this session lost the cluster locks (the database connection was reset)");
-    auto result =
-        txn.exec_params("UPDATE cluster_nodes SET heartbeat_at = now() WHERE node_id = $1 AND lock_key = $2",
-                        settings.node_id, lock_key);
+    auto result = txn.exec_params(
+        "UPDATE cluster_nodes SET heartbeat_at = now() WHERE node_id = $1 AND lock_key = $2 "
+        "RETURNING (SELECT count(*) FROM cluster_nodes o WHERE o.node_id <> $1)",
+        settings.node_id, lock_key);
     txn.commit();
-    return result.affected_rows() > 0;
+    if (!result.empty()) peers = result[0][0].as<std::size_t>();
+    return !result.empty();
   }
 
   void try_lead() {
@@ -283,5 +288,7 @@ void ClusterLink::stop() {
 }
 
 bool ClusterLink::leader() const { return impl_->leader; }
+
+std::size_t ClusterLink::peers() const { return impl_->peers; }
 
 }  // namespace csms::store

@@ -52,6 +52,8 @@ TEST(Cluster, CommandRoutedToTheHoldingNode_AndAChargerSurvivesItsNodeCrashing) 
       200);
   // Node A's live alert stream carries the alerts node B raises.
   EventStreamClient stream(a.api_port(), "/api/v1/alerts/stream");
+  // And its station stream what node B's stations do.
+  EventStreamClient stations(a.api_port(), "/api/v1/stations/stream");
   EXPECT_NE(a.log().find("node node-a, leader"), std::string::npos) << a.log();
   EXPECT_NE(b.log().find("(node node-b)"), std::string::npos) << b.log();
   ASSERT_EQ(
@@ -111,6 +113,13 @@ TEST(Cluster, CommandRoutedToTheHoldingNode_AndAChargerSurvivesItsNodeCrashing) 
                      "1"),
             "1");
   EXPECT_NE(stream.read_until("connector_faulted").find("connector_faulted"), std::string::npos);
+  auto seen = stations.read_until(R"("status":"Faulted")");
+  EXPECT_NE(seen.find("event: station.connected\ndata: {\"at\""), std::string::npos) << seen;
+  EXPECT_NE(seen.find(R"("station_id":"CL-LEFT")"), std::string::npos) << seen;
+  EXPECT_NE(seen.find("event: transaction.started"), std::string::npos) << seen;
+  EXPECT_NE(seen.find(R"("connector_id":1,"evse_id":2,"station_id":"CL-1","status":"Faulted")"),
+            std::string::npos)
+      << seen;
 
   // Node B crashes. Node A (the leader) sees it gone at once and takes over what it held.
   b.kill_hard();

@@ -11,16 +11,30 @@ export function isConnectorStatus(value: string): value is ConnectorStatus {
   return kStatuses.includes(value);
 }
 
-/** Changes `station` in place; returns whether anything shown may have changed. */
+/** Whether `at` is known to be earlier than `than` (times the server wrote; a missing one is never later). */
+function before(at: string, than: string | null | undefined): boolean {
+  const a = Date.parse(at);
+  const b = than ? Date.parse(than) : Number.NaN;
+  return Number.isFinite(a) && Number.isFinite(b) && a < b;
+}
+
+/**
+ * Changes `station` in place; returns whether anything shown may have changed. Another node's
+ * events come up to a quarter second late (they travel in batches): an event older than what
+ * the station shows is dropped, so that a station which left one node and came back on another
+ * is not shown offline by the first node's late news.
+ */
 export function applyStationEvent(station: Station, event: StationStreamEvent): boolean {
   switch (event.kind) {
     case 'station.connected':
+      if (!station.online && before(event.at, station.last_seen_at)) return false;
       station.online = true;
       station.connected_at = event.at;
       station.last_seen_at = event.at;
       if (event.protocol === 'ocpp1.6' || event.protocol === 'ocpp2.0.1') station.protocol = event.protocol;
       return true;
     case 'station.disconnected':
+      if (station.online && before(event.at, station.connected_at)) return false;
       station.online = false;
       station.last_seen_at = event.at;
       return true;
@@ -50,6 +64,7 @@ function applyStatus(station: Station, evseId: number, connectorId: number, stat
   // The stream names connectors as the REST documents do (1.6 connector N is EVSE N, connector 1).
   const connector = evse.connectors.find((c) => c.connector_id === connectorId);
   if (connector) {
+    if (before(at, connector.status_at)) return false;
     connector.status = status;
     connector.status_at = at;
   } else {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <string>
@@ -51,6 +52,8 @@ class ClusterLink {
   void stop();
 
   bool leader() const;
+  // How many other nodes the cluster had at this node's last heartbeat (0: it is alone).
+  std::size_t peers() const;
 
  private:
   struct Impl;

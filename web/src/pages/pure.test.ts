@@ -37,6 +37,25 @@ describe('station filters and live events', () => {
     applyStationEvent(s, { kind: 'station.disconnected', station_id: 'CP-1', at: '2026-01-31T09:00:00Z' });
     expect(s.online).toBe(false);
   });
+
+  it('drops news older than what the station shows (events of another node come late)', () => {
+    // The station left node B at 09:00:00.100 and was back on node A at 09:00:00.200; B's
+    // disconnection arrives after A's connection.
+    const s = station({ online: false, last_seen_at: '2026-01-31T08:59:00Z' });
+    expect(applyStationEvent(s, { kind: 'station.connected', station_id: 'CP-1', at: '2026-01-31T09:00:00.200Z' })).toBe(true);
+    expect(applyStationEvent(s, { kind: 'station.disconnected', station_id: 'CP-1', at: '2026-01-31T09:00:00.100Z' })).toBe(false);
+    expect(s.online).toBe(true);
+    // A later disconnection counts; a connection older than it does not.
+    expect(applyStationEvent(s, { kind: 'station.disconnected', station_id: 'CP-1', at: '2026-01-31T09:05:00Z' })).toBe(true);
+    expect(applyStationEvent(s, { kind: 'station.connected', station_id: 'CP-1', at: '2026-01-31T09:04:00Z' })).toBe(false);
+    expect(s.online).toBe(false);
+    // A connector's older status does not replace a newer one; one without a time is applied.
+    applyStationEvent(s, { kind: 'station.status', station_id: 'CP-1', evse_id: 1, connector_id: 1, status: 'Charging', at: '2026-01-31T09:10:00Z' });
+    expect(applyStationEvent(s, { kind: 'station.status', station_id: 'CP-1', evse_id: 1, connector_id: 1, status: 'Available', at: '2026-01-31T09:09:59Z' })).toBe(false);
+    expect(s.evses[0]?.connectors[0]?.status).toBe('Charging');
+    expect(applyStationEvent(s, { kind: 'station.status', station_id: 'CP-1', evse_id: 1, connector_id: 1, status: 'Finishing', at: '' })).toBe(true);
+    expect(s.evses[0]?.connectors[0]?.status).toBe('Finishing');
+  });
 });
 
 describe('fault rule patches', () => {
