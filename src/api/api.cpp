@@ -106,6 +106,45 @@ std::pair<std::optional<std::string>, std::optional<std::string>> audit_target(
   return {target, rest};
 }
 
+// GET /api/v1/stations?sort=id|name|status|last_seen. By id the cursor is the last id; by
+// another order it is [key, id] (JSON: the last station's sort key, null when it had none,
+// and its id), which the repository reads as filter.after_key and page.cursor.
+void station_order(const Target& target, domain::StationFilter& filter, domain::Page& page) {
+  using Sort = domain::StationFilter::Sort;
+  static const std::pair<const char*, Sort> kSorts[] = {
+      {"id", Sort::Id}, {"name", Sort::Name}, {"status", Sort::Status}, {"last_seen", Sort::LastSeen}};
+  if (auto sort = target.param("sort")) {
+    auto found =
+        std::find_if(std::begin(kSorts), std::end(kSorts), [&](const auto& s) { return *sort == s.first; });
+    if (found == std::end(kSorts)) throw HttpError(400, "sort must be id, name, status or last_seen");
+    filter.sort = found->second;
+  }
+  if (filter.sort == Sort::Id || page.cursor.empty()) return;
+  const auto bad = [] { return HttpError(400, "cursor is not a next_cursor of this order (sort)"); };
+  auto cursor = json::parse(page.cursor, nullptr, false);
+  if (!cursor.is_array() || cursor.size() != 2 || !cursor[1].is_string() ||
+      cursor[1].get<std::string>().empty())
+    throw bad();
+  const auto& key = cursor[0];
+  if (key.is_null()) {
+    // Only a station never seen has no key (names fall back to the id; every station has a rank).
+    if (filter.sort != Sort::LastSeen) throw bad();
+  } else if (!key.is_string()) {
+    throw bad();
+  } else {
+    const auto text = key.get<std::string>();
+    int rank = -1;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), rank);
+    if (filter.sort == Sort::Status &&
+        (ec != std::errc{} || end != text.data() + text.size() || rank < 0 || rank > 10))
+      throw bad();
+    if (filter.sort == Sort::LastSeen && !domain::parse_timestamp(text)) throw bad();
+    filter.after_key = text;
+  }
+  filter.after = true;
+  page.cursor = cursor[1].get<std::string>();
+}
+
 }  // namespace
 
 void Api::record_audit(domain::AuditRecord record, HttpResponse response,
@@ -340,6 +379,7 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
           filter.brief = *view == "brief";
         }
         auto page = page_of(target);
+        station_order(target, filter, page);
         return with_db([filter, page](domain::AdminRepository& admin) {
           return json_response(200, admin.list_stations(filter, page));
         });

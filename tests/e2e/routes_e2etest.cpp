@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <unistd.h>
+#include <cctype>
 
 #include <filesystem>
 #include <fstream>
@@ -26,6 +27,22 @@ constexpr const char* kViewerToken = "routes-viewer-token";
 
 // A documented path with every {parameter} filled in: "probe" (a final {path}: a file name; a
 // certificate {serial}: hex).
+// Percent-encodes everything but unreserved characters (RFC 3986), for a query value.
+std::string url_encode(const std::string& text) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
 std::string probe_path(const std::string& path) {
   std::string out;
   for (std::size_t i = 0; i < path.size();) {
@@ -438,6 +455,86 @@ TEST_F(RoutesE2e, StationList_FiltersBySiteProtocolAndText) {
   const auto bad = call("GET", "/api/v1/stations?view=short", kViewerToken);
   EXPECT_EQ(bad.status, 400);
   EXPECT_NE(bad.raw.find("view must be brief or full"), std::string::npos) << bad.raw;
+}
+
+TEST_F(RoutesE2e, StationList_SortsByNameStatusAndLastSeen_PageByPage) {
+  // RT-S2 has no name (it sorts by its id), reports no status and is never seen.
+  for (auto [id, name] : {std::pair{"RT-S1", "Charlie"}, std::pair{"RT-S2", ""}, std::pair{"RT-S3", "Alpha"},
+                          std::pair{"RT-S4", "Bravo"}}) {
+    json body = {{"id", id}, {"location", "Quay 7"}};
+    if (*name) body["name"] = name;
+    ASSERT_EQ(http(server_->api_port(), "POST", "/api/v1/stations", body).status, 201);
+  }
+  // Seen in the order S3, S4, S1 (so S1 is the newest), each reporting one status.
+  std::vector<std::unique_ptr<OcppClient>> chargers;
+  for (auto [id, status] :
+       {std::pair{"RT-S3", "Charging"}, std::pair{"RT-S4", "Available"}, std::pair{"RT-S1", "Faulted"}}) {
+    chargers.push_back(
+        std::make_unique<OcppClient>(server_->ocpp_port(), id, std::vector<std::string>{"ocpp1.6"}));
+    auto& cp = *chargers.back();
+    cp.call("BootNotification", {{"chargePointVendor", "V"}, {"chargePointModel", std::string("M-") + id}});
+    auto answer = cp.call("StatusNotification",
+                          {{"connectorId", 1},
+                           {"errorCode", std::string(status) == "Faulted" ? "GroundFailure" : "NoError"},
+                           {"status", status}});
+    ASSERT_EQ(answer[0], 3) << answer.dump();
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  // Every page of one station, following next_cursor.
+  auto walk = [&](const std::string& sort) {
+    std::vector<std::string> out;
+    std::string cursor;
+    for (int pages = 0; pages < 10; ++pages) {
+      auto target = "/api/v1/stations?q=quay%207&limit=1&sort=" + sort;
+      if (!cursor.empty()) target += "&cursor=" + url_encode(cursor);
+      auto answer = call("GET", target, kViewerToken);
+      EXPECT_EQ(answer.status, 200) << target << ": " << answer.raw;
+      if (answer.status != 200) break;
+      for (const auto& item : answer.body["items"]) out.push_back(item["id"]);
+      if (answer.body["next_cursor"].is_null()) break;
+      cursor = answer.body["next_cursor"];
+    }
+    return out;
+  };
+  using Ids = std::vector<std::string>;
+  EXPECT_EQ(walk("id"), (Ids{"RT-S1", "RT-S2", "RT-S3", "RT-S4"}));
+  EXPECT_EQ(walk("name"), (Ids{"RT-S3", "RT-S4", "RT-S1", "RT-S2"}));
+  EXPECT_EQ(walk("status"), (Ids{"RT-S1", "RT-S3", "RT-S4", "RT-S2"}));
+  // The last messages' times are written in batches: wait until all three are seen.
+  for (int i = 0; i < 100; ++i) {
+    auto seen = call("GET", "/api/v1/stations?q=quay%207&view=brief", kViewerToken).body["items"];
+    if (std::count_if(seen.begin(), seen.end(),
+                      [](const json& s) { return s["last_seen_at"].is_string(); }) == 3)
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(walk("last_seen"), (Ids{"RT-S1", "RT-S4", "RT-S3", "RT-S2"}));
+  // The search also reads the model.
+  auto models = call("GET", "/api/v1/stations?q=m-rt-s4", kViewerToken);
+  ASSERT_EQ(models.body["items"].size(), 1u) << models.raw;
+  EXPECT_EQ(models.body["items"][0]["id"], "RT-S4");
+
+  // A cursor belongs to its order; anything else is a 400, never a server error.
+  auto name_page = call("GET", "/api/v1/stations?q=quay%207&limit=1&sort=name", kViewerToken);
+  const std::string name_cursor = name_page.body["next_cursor"];
+  for (const std::string& target : std::vector<std::string>{
+           "/api/v1/stations?sort=colour", "/api/v1/stations?sort=status&cursor=" + url_encode(name_cursor),
+           "/api/v1/stations?sort=last_seen&cursor=" + url_encode(name_cursor),
+           "/api/v1/stations?sort=name&cursor=garbage",
+           "/api/v1/stations?sort=name&cursor=" + url_encode(R"([null,"RT-S1"])"),
+           "/api/v1/stations?sort=status&cursor=" + url_encode(R"(["11","RT-S1"])"),
+           "/api/v1/stations?sort=last_seen&cursor=" + url_encode(R"(["2026-13-45T99:00:00Z","RT-S1"])"),
+           "/api/v1/stations?sort=name&cursor=" + url_encode(R"(["Alpha",""])")}) {
+    auto answer = call("GET", target, kViewerToken);
+    EXPECT_EQ(answer.status, 400) << target << ": " << answer.raw;
+  }
+  // A never-seen station's cursor (no key) works by last seen.
+  auto tail =
+      call("GET", "/api/v1/stations?q=quay%207&sort=last_seen&cursor=" + url_encode(R"([null,"RT-S0"])"),
+           kViewerToken);
+  ASSERT_EQ(tail.status, 200) << tail.raw;
+  ASSERT_EQ(tail.body["items"].size(), 1u) << tail.raw;
+  EXPECT_EQ(tail.body["items"][0]["id"], "RT-S2");
 }
 
 TEST_F(RoutesE2e, MeterSamples_FromATime_GivesOnlyWhatIsNew) {

@@ -502,6 +502,17 @@ describe('operator dashboard in chromium', { timeout: 900_000 }, () => {
     await expectState(page, tid('station-row', { 'station-id': id, online: 'true' }), 'the row online after BootNotification + StatusNotification', { timeout: LIVE_MS });
     await assertNotReloaded(page);
     assert.equal(await page.locator(tid('station-row', { 'station-id': id })).count(), 1, 'one row for the station');
+
+    // The server searches (here the location) and orders the whole fleet: the address keeps both.
+    await page.locator(tid('stations-search')).fill('depot a');
+    await page.locator(tid('stations-sort')).selectOption('last_seen');
+    await page.waitForFunction((sel) => {
+      const rows = [...document.querySelectorAll(sel)];
+      return rows.length === 1 && rows[0].dataset.stationId === 'UI-ONLINE-201';
+    }, tid('station-row'), { timeout: LIVE_MS });
+    assert.match(await page.evaluate(() => location.hash), /q=depot\+a.*sort=last_seen|sort=last_seen.*q=depot\+a/, 'search and order in the address');
+    await page.locator(tid('stations-search')).fill('no station is called this');
+    await expectText(page, 'main table', /No station matches/, 'an empty result says so');
   });
 
   // 3 -----------------------------------------------------------------------------------

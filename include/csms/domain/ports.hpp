@@ -173,10 +173,19 @@ struct StationFilter {
   std::optional<std::string> status;    // any connector in this status
   std::optional<std::string> site;      // at this site
   std::optional<std::string> protocol;  // ocpp1.6 / ocpp2.0.1 (its last connection)
-  std::optional<std::string> text;      // in its id or name, case-insensitive
+  std::optional<std::string> text;      // in its id, name, location, vendor, model or serial number
   // Not a filter: each station as StationBrief (id, name, site_id, time_zone, online,
   // protocol, last_seen_at) instead of the whole station with its EVSEs.
   bool brief = false;
+  // The order: by id; by name (the id when it has none), then id; worst status first (Faulted,
+  // Unavailable, Charging, Occupied, Preparing, SuspendedEV, SuspendedEVSE, Finishing,
+  // Reserved, Available, none), then id; last seen, newest first (never seen last), then id.
+  enum class Sort { Id, Name, Status, LastSeen };
+  Sort sort = Sort::Id;
+  // For a sort other than Id, the previous page's last station: its sort key (nullopt: it had
+  // none, as a station never seen) and, in Page::cursor, its id.
+  bool after = false;
+  std::optional<std::string> after_key;
 };
 
 struct TransactionFilter {

@@ -3,7 +3,7 @@ import type { FaultRule, Station } from '../api/types';
 import { applyStationEvent } from '../stations-live';
 import { joinCsvPages, nextLink } from './billing';
 import { parseParam, rulePatch } from './rules';
-import { matchesFilters } from './stations';
+import { readStationQuery, stationQueryParams } from './stations';
 
 function station(overrides: Partial<Station> = {}): Station {
   return {
@@ -16,12 +16,13 @@ function station(overrides: Partial<Station> = {}): Station {
 }
 
 describe('station filters and live events', () => {
-  it('searches id, name, location and model, case-insensitively', () => {
-    expect(matchesFilters(station(), { q: 'haupt', site: '', protocol: '' })).toBe(true);
-    expect(matchesFilters(station(), { q: 'wallBOX', site: '', protocol: '' })).toBe(true);
-    expect(matchesFilters(station(), { q: 'CP-2', site: '', protocol: '' })).toBe(false);
-    expect(matchesFilters(station(), { q: '', site: 'other', protocol: '' })).toBe(false);
-    expect(matchesFilters(station(), { q: '', site: 'depot', protocol: 'ocpp2.0.1' })).toBe(false);
+  it('reads the list query from the address, dropping what the server would refuse, and writes back only what is set', () => {
+    const q = readStationQuery(new URLSearchParams('q=%20haupt%20&online=true&status=Faulted&site=depot&protocol=ocpp2.0.1&sort=last_seen'));
+    expect(q).toEqual({ q: ' haupt ', online: 'true', status: 'Faulted', site: 'depot', protocol: 'ocpp2.0.1', sort: 'last_seen' });
+    expect(stationQueryParams(q).toString()).toBe('q=haupt&online=true&status=Faulted&site=depot&protocol=ocpp2.0.1&sort=last_seen');
+    const junk = readStationQuery(new URLSearchParams(`online=maybe&status=Broken&protocol=ocpp9&sort=colour&q=${'x'.repeat(150)}`));
+    expect(junk).toEqual({ q: 'x'.repeat(100), online: '', status: '', site: '', protocol: '', sort: 'id' });
+    expect(stationQueryParams(readStationQuery(new URLSearchParams(''))).toString()).toBe('');
   });
 
   it('applies connect, status and disconnect events', () => {

@@ -1,50 +1,61 @@
-// The station list. The server filters by online and status and pages with a cursor; search,
-// site, protocol and sorting apply to the stations loaded so far, and "Load more" keeps
-// fetching pages until it has another screenful that matches. Online state and connector
-// status follow the live stream.
+// The station list. The server filters (search, connection, status, site, protocol), sorts
+// and pages with a cursor, so that every filter and order covers the whole fleet; "Load more"
+// asks for the next page. Online state and connector status follow the live stream (the rows
+// stay where they were: the order is the one of their loading).
 import { apiGet, errorText, isAbort } from '../api/client';
 import type { ConnectorStatus, Station, StationPage } from '../api/types';
 import { h, replace } from '../lib/dom';
-import { compareNatural, formatDateTime } from '../lib/format';
+import { formatDateTime } from '../lib/format';
 import { live } from '../live';
 import type { PageContext } from '../router';
 import { applyStationEvent, isConnectorStatus } from '../stations-live';
 import { errorBox, field, loading, onlineBadge, pageHeader, select, statusBadge, table } from '../ui/widgets';
 
-const kScreen = 50;
-const kServerPage = 200;
+const kServerPage = 100;
 const kStatuses: ConnectorStatus[] = ['Available', 'Preparing', 'Charging', 'SuspendedEVSE', 'SuspendedEV', 'Finishing', 'Reserved', 'Unavailable', 'Faulted', 'Occupied'];
 const kSorts = [
   ['id', 'ID'],
   ['name', 'Name'],
-  ['status', 'Status'],
+  ['status', 'Status (worst first)'],
   ['last_seen', 'Last seen (newest first)'],
 ] as const;
 type SortKey = (typeof kSorts)[number][0];
+const kProtocols = ['ocpp1.6', 'ocpp2.0.1'] as const;
 
-export interface StationFilters {
+/** The list's filters and order as the address (and the server) name them. */
+export interface StationQuery {
   q: string;
+  online: '' | 'true' | 'false';
+  status: string;
   site: string;
   protocol: string;
+  sort: SortKey;
 }
 
-/** Whether a station passes the filters the server cannot apply. */
-export function matchesFilters(station: Station, filters: StationFilters): boolean {
-  if (filters.site && (station.site_id ?? '') !== filters.site) return false;
-  if (filters.protocol && station.protocol !== filters.protocol) return false;
-  const q = filters.q.trim().toLowerCase();
-  if (!q) return true;
-  return [station.id, station.name, station.location, station.vendor, station.model, station.serial_number]
-    .some((text) => (text ?? '').toLowerCase().includes(q));
+export function readStationQuery(params: URLSearchParams): StationQuery {
+  const online = params.get('online');
+  const sort = params.get('sort');
+  const protocol = params.get('protocol') ?? '';
+  const status = params.get('status') ?? '';
+  return {
+    q: (params.get('q') ?? '').slice(0, 100),
+    online: online === 'true' || online === 'false' ? online : '',
+    status: isConnectorStatus(status) ? status : '',
+    site: params.get('site') ?? '',
+    protocol: (kProtocols as readonly string[]).includes(protocol) ? protocol : '',
+    sort: kSorts.some(([k]) => k === sort) ? (sort as SortKey) : 'id',
+  };
 }
 
-export function sortStations(stations: Station[], key: SortKey): Station[] {
-  const text = (s: Station) => (key === 'name' ? (s.name ?? s.id) : key === 'status' ? summaryStatus(s) : s.id);
-  if (key === 'last_seen') return [...stations].sort((a, b) => (b.last_seen_at ?? '').localeCompare(a.last_seen_at ?? ''));
-  return [...stations].sort((a, b) => compareNatural(text(a), text(b)));
+/** The address's query for `query`: what differs from the defaults. */
+export function stationQueryParams(query: StationQuery): URLSearchParams {
+  const next = new URLSearchParams();
+  for (const key of ['q', 'online', 'status', 'site', 'protocol'] as const) if (query[key].trim()) next.set(key, query[key].trim());
+  if (query.sort !== 'id') next.set('sort', query.sort);
+  return next;
 }
 
-/** The worst status of the station: Faulted beats Unavailable beats busy beats Available. */
+/** The worst status of the station: Faulted beats Unavailable beats busy beats Available (the server's status order). */
 function summaryStatus(station: Station): string {
   const statuses = [station.status, ...station.evses.flatMap((e) => e.connectors.map((c) => c.status))].filter(Boolean) as string[];
   for (const worst of ['Faulted', 'Unavailable', 'Charging', 'Occupied', 'Preparing', 'SuspendedEV', 'SuspendedEVSE', 'Finishing', 'Reserved', 'Available'])
@@ -53,24 +64,18 @@ function summaryStatus(station: Station): string {
 }
 
 export async function renderStations(ctx: PageContext): Promise<void> {
-  const q = ctx.query;
-  const state = {
-    online: q.get('online') ?? '',
-    status: q.get('status') ?? '',
-    filters: { q: q.get('q') ?? '', site: q.get('site') ?? '', protocol: q.get('protocol') ?? '' } as StationFilters,
-    sort: (kSorts.some(([k]) => k === q.get('sort')) ? q.get('sort') : 'id') as SortKey,
-  };
+  let query = readStationQuery(ctx.query);
   let loaded: Station[] = [];
   let cursor: string | null | undefined;
   let generation = 0;
   let busy = false;
 
-  const search = h('input', { type: 'search', value: state.filters.q, placeholder: 'ID, name, location, model…', 'data-testid': 'stations-search' });
-  const online = select([['', 'Any'], ['true', 'Online'], ['false', 'Offline']], { 'data-testid': 'stations-online' }, state.online);
-  const status = select([['', 'Any'], ...kStatuses.map((s): [string, string] => [s, s])], { 'data-testid': 'stations-status' }, state.status);
-  const site = select([['', 'Any']], { 'data-testid': 'stations-site' }, state.filters.site);
-  const protocol = select([['', 'Any'], ['ocpp1.6', 'OCPP 1.6'], ['ocpp2.0.1', 'OCPP 2.0.1']], { 'data-testid': 'stations-protocol' }, state.filters.protocol);
-  const sort = select(kSorts.map(([k, l]): [string, string] => [k, l]), { 'data-testid': 'stations-sort' }, state.sort);
+  const search = h('input', { type: 'search', value: query.q, maxlength: 100, placeholder: 'ID, name, location, model, serial…', 'data-testid': 'stations-search' });
+  const online = select([['', 'Any'], ['true', 'Online'], ['false', 'Offline']], { 'data-testid': 'stations-online' }, query.online);
+  const status = select([['', 'Any'], ...kStatuses.map((s): [string, string] => [s, s])], { 'data-testid': 'stations-status' }, query.status);
+  const site = select([['', 'Any']], { 'data-testid': 'stations-site' }, query.site);
+  const protocol = select([['', 'Any'], ['ocpp1.6', 'OCPP 1.6'], ['ocpp2.0.1', 'OCPP 2.0.1']], { 'data-testid': 'stations-protocol' }, query.protocol);
+  const sort = select(kSorts.map(([k, l]): [string, string] => [k, l]), { 'data-testid': 'stations-sort' }, query.sort);
   const summary = h('p', { class: 'muted', 'aria-live': 'polite' });
   const list = h('div');
   const more = h('button', { type: 'button', onClick: () => void loadMore() }, 'Load more');
@@ -84,30 +89,16 @@ export async function renderStations(ctx: PageContext): Promise<void> {
     list,
     footer,
   );
-  void fillSites(site, state.filters.site, ctx.signal);
-
-  const saveQuery = () => {
-    const next = new URLSearchParams();
-    if (state.filters.q) next.set('q', state.filters.q);
-    if (state.online) next.set('online', state.online);
-    if (state.status) next.set('status', state.status);
-    if (state.filters.site) next.set('site', state.filters.site);
-    if (state.filters.protocol) next.set('protocol', state.filters.protocol);
-    if (state.sort !== 'id') next.set('sort', state.sort);
-    ctx.setQuery(next);
-  };
-
-  const matching = () => sortStations(loaded.filter((s) => matchesFilters(s, state.filters)), state.sort);
+  void fillSites(site, query.site, ctx.signal);
 
   const render = () => {
-    const rows = matching();
-    replace(list, stationTable(rows));
+    replace(list, stationTable(loaded));
     const done = cursor === null;
-    summary.textContent = `${rows.length} shown of ${loaded.length} loaded${done ? '' : ' (more on the server)'}${state.sort !== 'id' && !done ? '; sorted among the loaded stations' : ''}`;
+    summary.textContent = `${loaded.length} ${loaded.length === 1 ? 'station' : 'stations'}${done ? '' : ' loaded, more on the server'}`;
     more.hidden = done;
   };
 
-  /** Fetches server pages until another screenful matches or the list ends. */
+  /** The next page of the list; `reset` starts over (other filters or order). */
   const loadMore = async (reset = false) => {
     if (busy && !reset) return;
     const mine = reset ? ++generation : generation;
@@ -119,22 +110,23 @@ export async function renderStations(ctx: PageContext): Promise<void> {
       replace(list, loading());
     }
     try {
-      const wanted = matching().length + kScreen;
-      for (let pages = 0; pages < 10 && cursor !== null && matching().length < wanted; pages++) {
-        // Whole stations (view=full, the default): the rows show their connectors.
-        const page = (await apiGet('/api/v1/stations', {
-          query: {
-            limit: kServerPage,
-            cursor: cursor ?? undefined,
-            online: state.online === '' ? undefined : state.online === 'true',
-            status: isConnectorStatus(state.status) ? state.status : undefined,
-          },
-          signal: ctx.signal,
-        })) as StationPage;
-        if (mine !== generation) return;
-        loaded.push(...page.items);
-        cursor = page.next_cursor;
-      }
+      // Whole stations (view=full, the default): the rows show their connectors.
+      const page = (await apiGet('/api/v1/stations', {
+        query: {
+          limit: kServerPage,
+          cursor: cursor ?? undefined,
+          sort: query.sort,
+          q: query.q.trim() || undefined,
+          online: query.online === '' ? undefined : query.online === 'true',
+          status: isConnectorStatus(query.status) ? query.status : undefined,
+          site: query.site || undefined,
+          protocol: query.protocol === 'ocpp1.6' || query.protocol === 'ocpp2.0.1' ? query.protocol : undefined,
+        },
+        signal: ctx.signal,
+      })) as StationPage;
+      if (mine !== generation) return;
+      loaded.push(...page.items);
+      cursor = page.next_cursor ?? null;
       render();
     } catch (error) {
       if (ctx.signal.aborted || isAbort(error) || mine !== generation) return;
@@ -147,28 +139,18 @@ export async function renderStations(ctx: PageContext): Promise<void> {
     }
   };
 
-  const onServerFilter = () => {
-    state.online = online.value;
-    state.status = status.value;
-    saveQuery();
+  const onChange = () => {
+    query = readStationQuery(new URLSearchParams({ q: search.value, online: online.value, status: status.value, site: site.value, protocol: protocol.value, sort: sort.value }));
+    ctx.setQuery(stationQueryParams(query));
     void loadMore(true);
-  };
-  const onClientFilter = () => {
-    state.filters = { q: search.value, site: site.value, protocol: protocol.value };
-    state.sort = sort.value as SortKey;
-    saveQuery();
-    render();
-    // Too few matches among what is loaded: fetch more so the screen fills.
-    if (cursor !== null && matching().length < kScreen) void loadMore();
   };
   let searchTimer: ReturnType<typeof setTimeout> | undefined;
   search.addEventListener('input', () => {
     clearTimeout(searchTimer);
-    searchTimer = setTimeout(onClientFilter, 200);
+    searchTimer = setTimeout(onChange, 300);
   });
-  online.addEventListener('change', onServerFilter);
-  status.addEventListener('change', onServerFilter);
-  for (const control of [site, protocol, sort]) control.addEventListener('change', onClientFilter);
+  ctx.signal.addEventListener('abort', () => clearTimeout(searchTimer), { once: true });
+  for (const control of [online, status, site, protocol, sort]) control.addEventListener('change', onChange);
 
   let frame = 0;
   live.onStation((event) => {
