@@ -1,7 +1,7 @@
 // Alerts: a live list with filters, and acknowledge/resolve with a note for operators.
 import { apiGet, apiSend, isAbort } from '../api/client';
 import type { Alert } from '../api/types';
-import { allStations, zoneOf } from '../directory';
+import { allStations, withStations, zoneOf } from '../directory';
 import { h, replace } from '../lib/dom';
 import { formatDateTime } from '../lib/format';
 import { may, type Role } from '../lib/roles';
@@ -128,7 +128,7 @@ export async function renderAlerts(ctx: PageContext): Promise<void> {
     // An alert the stream added while the page loaded is listed once.
     key: (a) => a.id,
     fetchPage: (cursor) =>
-      apiGet('/api/v1/alerts', {
+      withStations(apiGet('/api/v1/alerts', {
         query: {
           state: filters.state || undefined,
           severity: filters.severity || undefined,
@@ -140,7 +140,7 @@ export async function renderAlerts(ctx: PageContext): Promise<void> {
           cursor,
         },
         signal: ctx.signal,
-      }),
+      }), ctx.signal),
     render: (alerts) => alertTable(alerts, ctx.session.role, { onChange: (a) => upsert(a, false), actor: actorOf(ctx) }),
   });
   const upsert = (alert: Alert, fresh: boolean) =>

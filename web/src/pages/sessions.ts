@@ -1,7 +1,7 @@
 // Sessions (transactions): a filtered list paged by cursor, and CSV of the loaded rows.
 import { apiGet } from '../api/client';
 import type { Cost, Transaction } from '../api/types';
-import { allStations, zoneOf } from '../directory';
+import { allStations, withStations, zoneOf } from '../directory';
 import { toCsv, downloadCsv, type Column } from '../lib/csv';
 import { h, replace } from '../lib/dom';
 import { formatDateTime, formatDuration, formatEnergy, formatMoney } from '../lib/format';
@@ -75,7 +75,7 @@ export async function renderSessions(ctx: PageContext): Promise<void> {
   const pager = pagedList<Transaction>({
     signal: ctx.signal,
     fetchPage: (cursor) =>
-      apiGet('/api/v1/transactions', {
+      withStations(apiGet('/api/v1/transactions', {
         query: {
           station: station.value.trim() || undefined,
           id_token: token.value.trim() || undefined,
@@ -87,7 +87,7 @@ export async function renderSessions(ctx: PageContext): Promise<void> {
           cursor,
         },
         signal: ctx.signal,
-      }),
+      }), ctx.signal),
     render: (rows, more) => {
       summary.textContent = `${rows.length} loaded${more ? ', more on the server' : ''}. The CSV holds the loaded rows.`;
       return sessionsTable(rows);
