@@ -132,13 +132,15 @@ void station_order(const Target& target, domain::StationFilter& filter, domain::
   } else if (!key.is_string()) {
     throw bad();
   } else {
+    // The key is a number: the status's rank (0 to 10), or last seen in microseconds since
+    // 1970 (any 64-bit value compares; none can fail in SQL). Names are any text.
     const auto text = key.get<std::string>();
-    int rank = -1;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), rank);
-    if (filter.sort == Sort::Status &&
-        (ec != std::errc{} || end != text.data() + text.size() || rank < 0 || rank > 10))
-      throw bad();
-    if (filter.sort == Sort::LastSeen && !domain::parse_timestamp(text)) throw bad();
+    if (filter.sort != Sort::Name) {
+      long long number = 0;
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+      if (ec != std::errc{} || end != text.data() + text.size() || text.empty()) throw bad();
+      if (filter.sort == Sort::Status && (number < 0 || number > 10)) throw bad();
+    }
     filter.after_key = text;
   }
   filter.after = true;
@@ -373,7 +375,8 @@ void Api::handle(HttpRequest request, std::function<void(HttpResponse)> respond)
         if (filter.protocol && *filter.protocol != "ocpp1.6" && *filter.protocol != "ocpp2.0.1")
           throw HttpError(400, "protocol must be ocpp1.6 or ocpp2.0.1");
         filter.text = target.param("q");
-        if (filter.text && filter.text->size() > 100) throw HttpError(400, "q is at most 100 characters");
+        if (filter.text && text_length(*filter.text) > 100)
+          throw HttpError(400, "q is at most 100 characters");
         if (auto view = target.param("view")) {
           if (*view != "brief" && *view != "full") throw HttpError(400, "view must be brief or full");
           filter.brief = *view == "brief";

@@ -288,6 +288,9 @@ int serve_command(const Config& config) {
     spdlog::warn(
         "the database has migrations newer than this binary (a newer node runs); its functions are kept");
 
+  // The station stream's events for the other nodes (before the pools and the cluster link,
+  // whose threads and callbacks use it, so that it outlives them on every way out).
+  StationStreamRelay station_relay;
   store::Database db({url, config.database_pool_size, config.database_max_batch, "csms_db_queue_depth",
                       static_cast<std::size_t>(config.database_max_queue)});
   db.start();
@@ -403,11 +406,12 @@ int serve_command(const Config& config) {
     api_streams.alerts.publish("alert." + m.at("event").get<std::string>(),
                                m.at("document").get<std::string>());
   });
-  // The stations' events of the other nodes, for this node's station stream clients.
-  StationStreamRelay station_relay;
+  // The stations' events of the other nodes, for this node's station stream clients; a node
+  // that joins says so at once, so that the others relay to it before their next heartbeat.
   cluster_node.on(StationStreamRelay::kMessageType, [&api_streams](const nlohmann::json& m) {
     StationStreamRelay::deliver(m, api_streams.stations);
   });
+  cluster_node.on("node_joined", [&cluster](const nlohmann::json&) { cluster.note_peer(); });
   cluster.start({[&cluster_node](std::vector<std::string> bodies) { cluster_node.on_messages(bodies); },
                  [&fault_service](std::vector<domain::StationLiveness> stations) {
                    fault_service.adopt(std::move(stations));
@@ -415,10 +419,22 @@ int serve_command(const Config& config) {
                  [&gateway] { gateway.reclaim_all(); },
                  [&cluster_node, &cluster, &station_relay] {
                    cluster_node.expire();
-                   // About every 250 ms: what this node's stations did since, to the others.
-                   if (auto batch = station_relay.take(); batch && cluster.peers() > 0)
-                     cluster_node.broadcast(*batch);
+                   // What this node's stations did, to the others: a batch at most every
+                   // 250 ms, one at a time (in order); one that is not stored counts as lost.
+                   auto batch = station_relay.take(std::chrono::steady_clock::now());
+                   if (!batch) return;
+                   if (cluster.peers() == 0) return station_relay.sent(true, 0);  // nobody left to tell
+                   const auto count = (*batch)["events"].size() + (*batch)["lost"].get<std::size_t>();
+                   cluster_node.broadcast(
+                       *batch, [&station_relay, count](bool stored) { station_relay.sent(stored, count); });
                  }});
+  // Whatever ends this function (an exception at start-up included), the cluster thread
+  // stops before the objects its handlers use are destroyed.
+  struct StopCluster {
+    store::ClusterLink& link;
+    ~StopCluster() { link.stop(); }
+  } stop_cluster{cluster};
+  cluster_node.broadcast({{"type", "node_joined"}});
   fault_service.start();
   analytics_service.start();
   billing_service.start();

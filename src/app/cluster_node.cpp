@@ -61,11 +61,12 @@ void ClusterNode::post(const std::string& to_node, const json& body) {
           });
 }
 
-void ClusterNode::broadcast(const json& message) {
+void ClusterNode::broadcast(const json& message, std::function<void(bool stored)> done) {
   db_.run([this, text = message.dump()](
               domain::Repositories& repos) { repos.cluster().post_to_others(node_id_, text); },
-          [](std::exception_ptr error) {
+          [done = std::move(done)](std::exception_ptr error) {
             if (error) spdlog::error("cluster: could not send a message to the other nodes");
+            if (done) done(!error);
           });
 }
 

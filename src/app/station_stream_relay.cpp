@@ -11,18 +11,26 @@ void StationStreamRelay::add(std::string event, std::string data) {
   events_.emplace_back(std::move(event), std::move(data));
 }
 
-std::optional<nlohmann::json> StationStreamRelay::take() {
+std::optional<nlohmann::json> StationStreamRelay::take(std::chrono::steady_clock::time_point now) {
   std::vector<std::pair<std::string, std::string>> events;
   std::size_t lost = 0;
   {
     std::lock_guard lock(mutex_);
+    if (in_flight_ || now < next_ || (events_.empty() && lost_ == 0)) return std::nullopt;
     events.swap(events_);
     std::swap(lost, lost_);
+    in_flight_ = true;
+    next_ = now + kInterval;
   }
-  if (events.empty() && lost == 0) return std::nullopt;
   auto list = nlohmann::json::array();
   for (auto& [event, data] : events) list.push_back({std::move(event), std::move(data)});
   return nlohmann::json{{"type", kMessageType}, {"events", std::move(list)}, {"lost", lost}};
+}
+
+void StationStreamRelay::sent(bool stored, std::size_t events) {
+  std::lock_guard lock(mutex_);
+  in_flight_ = false;
+  if (!stored) lost_ += events;
 }
 
 void StationStreamRelay::deliver(const nlohmann::json& batch, api::EventStreams& streams) {

@@ -46,15 +46,18 @@ std::string PgAdminRepository::list_stations(const domain::StationFilter& filter
       order = "k.rank, s.id";
       after = "(k.rank, s.id) > ($8::int, $1::text)";
       break;
-    case Sort::LastSeen:
-      // The exact instant (to_json keeps the microseconds), read back as it was written.
-      key = "to_json(s.last_seen_at)#>>'{}'";
+    case Sort::LastSeen: {
+      // Microseconds since 1970: exact (timestamps hold microseconds), and a cursor's number
+      // is compared, never converted back (none can be out of a timestamp's range).
+      const std::string us = "(extract(epoch FROM s.last_seen_at) * 1000000)::bigint";
+      key = us + "::text";
       order = "s.last_seen_at DESC NULLS LAST, s.id";
       after =
-          "CASE WHEN $8::timestamptz IS NULL THEN s.last_seen_at IS NULL AND s.id > $1 "
-          "ELSE s.last_seen_at < $8::timestamptz OR s.last_seen_at IS NULL "
-          "OR (s.last_seen_at = $8::timestamptz AND s.id > $1) END";
+          "CASE WHEN $8::bigint IS NULL THEN s.last_seen_at IS NULL AND s.id > $1 "
+          "ELSE " +
+          us + " < $8::bigint OR s.last_seen_at IS NULL OR (" + us + " = $8::bigint AND s.id > $1) END";
       break;
+    }
   }
   const std::string cursor = filter.sort == Sort::Id ? "s.id" : "json_build_array(" + key + ", s.id)::text";
   const std::string rank =

@@ -291,4 +291,9 @@ bool ClusterLink::leader() const { return impl_->leader; }
 
 std::size_t ClusterLink::peers() const { return impl_->peers; }
 
+void ClusterLink::note_peer() {
+  std::size_t alone = 0;
+  impl_->peers.compare_exchange_strong(alone, 1);
+}
+
 }  // namespace csms::store

@@ -524,10 +524,17 @@ TEST_F(RoutesE2e, StationList_SortsByNameStatusAndLastSeen_PageByPage) {
            "/api/v1/stations?sort=name&cursor=" + url_encode(R"([null,"RT-S1"])"),
            "/api/v1/stations?sort=status&cursor=" + url_encode(R"(["11","RT-S1"])"),
            "/api/v1/stations?sort=last_seen&cursor=" + url_encode(R"(["2026-13-45T99:00:00Z","RT-S1"])"),
-           "/api/v1/stations?sort=name&cursor=" + url_encode(R"(["Alpha",""])")}) {
+           "/api/v1/stations?sort=name&cursor=" + url_encode(R"(["Alpha",""])"),
+           "/api/v1/stations?sort=last_seen&cursor=" + url_encode(R"(["0000-01-01T00:00:00Z","RT-S1"])"),
+           "/api/v1/stations?sort=last_seen&cursor=" + url_encode(R"(["99999999999999999999","RT-S1"])"),
+           "/api/v1/stations?sort=id&cursor=%FF", "/api/v1/stations?q=%C0%AF", "/api/v1/stations?q=a%00b"}) {
     auto answer = call("GET", target, kViewerToken);
     EXPECT_EQ(answer.status, 400) << target << ": " << answer.raw;
   }
+  // The search counts characters, not bytes: 40 three-byte characters are within its 100.
+  std::string wide;
+  for (int i = 0; i < 40; ++i) wide += "%E6%B8%AF";
+  EXPECT_EQ(call("GET", "/api/v1/stations?q=" + wide, kViewerToken).status, 200);
   // A never-seen station's cursor (no key) works by last seen.
   auto tail =
       call("GET", "/api/v1/stations?q=quay%207&sort=last_seen&cursor=" + url_encode(R"([null,"RT-S0"])"),

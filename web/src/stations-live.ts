@@ -27,14 +27,16 @@ function before(at: string, than: string | null | undefined): boolean {
 export function applyStationEvent(station: Station, event: StationStreamEvent): boolean {
   switch (event.kind) {
     case 'station.connected':
-      if (!station.online && before(event.at, station.last_seen_at)) return false;
+      // Older than the connection shown, or than the disconnection shown.
+      if (before(event.at, station.connected_at) || (!station.online && before(event.at, station.last_seen_at))) return false;
       station.online = true;
       station.connected_at = event.at;
       station.last_seen_at = event.at;
       if (event.protocol === 'ocpp1.6' || event.protocol === 'ocpp2.0.1') station.protocol = event.protocol;
       return true;
     case 'station.disconnected':
-      if (station.online && before(event.at, station.connected_at)) return false;
+      // The end of a connection older than the one shown.
+      if (before(event.at, station.connected_at)) return false;
       station.online = false;
       station.last_seen_at = event.at;
       return true;

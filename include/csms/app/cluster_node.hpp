@@ -37,8 +37,9 @@ class ClusterNode final : public api::CommandPort {
   void on(const std::string& type, std::function<void(const nlohmann::json&)> handler) {
     handlers_[type] = std::move(handler);
   }
-  // Sends a message (a JSON object with a "type") to every other node.
-  void broadcast(const nlohmann::json& message);
+  // Sends a message (a JSON object with a "type") to every other node; `done`, when given,
+  // learns whether it was stored for them.
+  void broadcast(const nlohmann::json& message, std::function<void(bool stored)> done = nullptr);
 
   // store::ClusterLink handlers.
   void on_messages(const std::vector<std::string>& bodies);

@@ -54,6 +54,8 @@ class ClusterLink {
   bool leader() const;
   // How many other nodes the cluster had at this node's last heartbeat (0: it is alone).
   std::size_t peers() const;
+  // Another node said it joined: at least one until the next heartbeat counts them.
+  void note_peer();
 
  private:
   struct Impl;

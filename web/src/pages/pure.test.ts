@@ -57,6 +57,16 @@ describe('station filters and live events', () => {
     expect(applyStationEvent(s, { kind: 'station.status', station_id: 'CP-1', evse_id: 1, connector_id: 1, status: 'Finishing', at: '' })).toBe(true);
     expect(s.evses[0]?.connectors[0]?.status).toBe('Finishing');
   });
+
+  it('keeps a station online when a late batch brings an older connection and its end', () => {
+    // Connected to node B at 10:00:02; node A's late batch: connected 10:00:00, disconnected 10:00:01.
+    const s = station({ online: false, last_seen_at: '2026-01-31T09:00:00Z' });
+    applyStationEvent(s, { kind: 'station.connected', station_id: 'CP-1', at: '2026-01-31T10:00:02Z' });
+    expect(applyStationEvent(s, { kind: 'station.connected', station_id: 'CP-1', at: '2026-01-31T10:00:00Z' })).toBe(false);
+    expect(applyStationEvent(s, { kind: 'station.disconnected', station_id: 'CP-1', at: '2026-01-31T10:00:01Z' })).toBe(false);
+    expect(s.online).toBe(true);
+    expect(s.connected_at).toBe('2026-01-31T10:00:02Z');
+  });
 });
 
 describe('fault rule patches', () => {

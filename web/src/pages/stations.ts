@@ -73,7 +73,8 @@ export async function renderStations(ctx: PageContext): Promise<void> {
   const search = h('input', { type: 'search', value: query.q, maxlength: 100, placeholder: 'ID, name, location, model, serial…', 'data-testid': 'stations-search' });
   const online = select([['', 'Any'], ['true', 'Online'], ['false', 'Offline']], { 'data-testid': 'stations-online' }, query.online);
   const status = select([['', 'Any'], ...kStatuses.map((s): [string, string] => [s, s])], { 'data-testid': 'stations-status' }, query.status);
-  const site = select([['', 'Any']], { 'data-testid': 'stations-site' }, query.site);
+  // The address's site stays chosen even before (or without) the site list.
+  const site = select([['', 'Any'], ...(query.site ? [[query.site, query.site] as [string, string]] : [])], { 'data-testid': 'stations-site' }, query.site);
   const protocol = select([['', 'Any'], ['ocpp1.6', 'OCPP 1.6'], ['ocpp2.0.1', 'OCPP 2.0.1']], { 'data-testid': 'stations-protocol' }, query.protocol);
   const sort = select(kSorts.map(([k, l]): [string, string] => [k, l]), { 'data-testid': 'stations-sort' }, query.sort);
   const summary = h('p', { class: 'muted', 'aria-live': 'polite' });
@@ -125,7 +126,14 @@ export async function renderStations(ctx: PageContext): Promise<void> {
         signal: ctx.signal,
       })) as StationPage;
       if (mine !== generation) return;
-      loaded.push(...page.items);
+      // By status or last seen a station can move between pages while they load: it is listed
+      // once, with its newer document.
+      const index = new Map(loaded.map((s, i) => [s.id, i]));
+      for (const item of page.items) {
+        const at = index.get(item.id);
+        if (at === undefined) loaded.push(item);
+        else loaded[at] = item;
+      }
       cursor = page.next_cursor ?? null;
       render();
     } catch (error) {
@@ -170,7 +178,9 @@ async function fillSites(control: HTMLSelectElement, selected: string, signal: A
     const answer = await apiGet('/api/v1/sites', { query: { limit: 500 }, signal });
     for (const item of answer.items) {
       const label = item.name ? `${item.name} (${item.id})` : item.id;
-      control.append(h('option', { value: item.id, selected: item.id === selected }, label));
+      const present = [...control.options].find((o) => o.value === item.id);
+      if (present) present.textContent = label;
+      else control.append(h('option', { value: item.id, selected: item.id === selected }, label));
     }
   } catch (error) {
     if (!isAbort(error)) control.title = `Sites could not be loaded: ${errorText(error)}`;
