@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "hex.hpp"
+#include "text.hpp"
 
 namespace csms::api {
 namespace {
@@ -82,9 +83,7 @@ bool verify_password(std::string_view password, std::string_view stored) {
 }
 
 bool valid_station_password(std::string_view password) {
-  std::size_t characters = 0;
-  for (unsigned char c : password)
-    if ((c & 0xC0) != 0x80) ++characters;  // not a UTF-8 continuation byte
+  const auto characters = detail::text_length(password);
   return characters >= 16 && characters <= 40;
 }
 

@@ -423,10 +423,9 @@ int serve_command(const Config& config) {
                    // 250 ms, one at a time (in order); one that is not stored counts as lost.
                    auto batch = station_relay.take(std::chrono::steady_clock::now());
                    if (!batch) return;
-                   if (cluster.peers() == 0) return station_relay.sent(true, 0);  // nobody left to tell
-                   const auto count = (*batch)["events"].size() + (*batch)["lost"].get<std::size_t>();
-                   cluster_node.broadcast(
-                       *batch, [&station_relay, count](bool stored) { station_relay.sent(stored, count); });
+                   if (cluster.peers() == 0) return station_relay.sent(true);  // nobody left to tell
+                   cluster_node.broadcast(*batch,
+                                          [&station_relay](bool stored) { station_relay.sent(stored); });
                  }});
   // Whatever ends this function (an exception at start-up included), the cluster thread
   // stops before the objects its handlers use are destroyed.

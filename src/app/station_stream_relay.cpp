@@ -20,6 +20,7 @@ std::optional<nlohmann::json> StationStreamRelay::take(std::chrono::steady_clock
     events.swap(events_);
     std::swap(lost, lost_);
     in_flight_ = true;
+    in_flight_events_ = events.size() + lost;
     next_ = now + kInterval;
   }
   auto list = nlohmann::json::array();
@@ -27,10 +28,10 @@ std::optional<nlohmann::json> StationStreamRelay::take(std::chrono::steady_clock
   return nlohmann::json{{"type", kMessageType}, {"events", std::move(list)}, {"lost", lost}};
 }
 
-void StationStreamRelay::sent(bool stored, std::size_t events) {
+void StationStreamRelay::sent(bool stored) {
   std::lock_guard lock(mutex_);
   in_flight_ = false;
-  if (!stored) lost_ += events;
+  if (!stored) lost_ += in_flight_events_;
 }
 
 void StationStreamRelay::deliver(const nlohmann::json& batch, api::EventStreams& streams) {

@@ -36,9 +36,9 @@ class StationStreamRelay {
   // were none, when the last batch left less than kInterval before `now`, or while it is
   // still on its way (batches arrive in order). The caller reports the batch's fate to sent().
   std::optional<nlohmann::json> take(std::chrono::steady_clock::time_point now);
-  // The batch take() gave was stored for the other nodes (or not: its events count as lost,
-  // so the next batch tells the receivers of the gap).
-  void sent(bool stored, std::size_t events);
+  // The batch take() gave was stored for the other nodes (or not: its events, and those it
+  // reported lost, count as lost, so the next batch tells the receivers of the gap).
+  void sent(bool stored);
 
   // Publishes a batch another node sent into this node's stream. Throws on a malformed batch
   // (the cluster node logs and drops the message).
@@ -50,6 +50,7 @@ class StationStreamRelay {
   std::vector<std::pair<std::string, std::string>> events_;
   std::size_t lost_ = 0;
   bool in_flight_ = false;
+  std::size_t in_flight_events_ = 0;  // the batch on its way: its events and its lost count
   std::chrono::steady_clock::time_point next_{};
 };
 

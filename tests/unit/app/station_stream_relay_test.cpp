@@ -25,13 +25,13 @@ TEST(StationStreamRelay, BatchesEventsInOrder_OneBatchAtATime_AtMostEveryInterva
   relay.add("station.disconnected", R"({"station_id":"A"})");
   // The batch before is still on its way: the next waits, so that batches arrive in order.
   EXPECT_FALSE(relay.take(t0 + milliseconds(300)));
-  relay.sent(true, 2);
+  relay.sent(true);
   // Stored, but a quarter second has not passed since it left.
   EXPECT_FALSE(relay.take(t0 + milliseconds(100)));
   auto next = relay.take(t0 + StationStreamRelay::kInterval);
   ASSERT_TRUE(next);
   EXPECT_EQ((*next)["events"].size(), 1u);
-  relay.sent(true, 1);
+  relay.sent(true);
   EXPECT_FALSE(relay.take(t0 + milliseconds(1000)));  // nothing new
 }
 
@@ -46,12 +46,12 @@ TEST(StationStreamRelay, KeepsAtMostItsBound_CountsTheRestAndUnstoredBatchesAsLo
   EXPECT_EQ((*batch)["lost"], 3);
   // That batch could not be stored: its 2 events and the 3 it reported are lost, and the next
   // batch says so even without events of its own.
-  relay.sent(false, 5);
+  relay.sent(false);
   auto next = relay.take(t0 + StationStreamRelay::kInterval);
   ASSERT_TRUE(next);
   EXPECT_EQ((*next)["events"].size(), 0u);
   EXPECT_EQ((*next)["lost"], 5);
-  relay.sent(true, 5);
+  relay.sent(true);
   relay.add("station.booted", "6");
   EXPECT_EQ((*relay.take(t0 + 2 * StationStreamRelay::kInterval))["lost"], 0);
 }
