@@ -149,6 +149,19 @@ RETURNS TABLE (station_id text, time_zone text, evse_id integer, connector_id in
                sessions_started bigint)
 LANGUAGE sql STABLE AS $$ SELECT * FROM csms_rollup_rows(p_from, p_to, p_stations, p_hourly, false) $$;
 
+-- A station's connectors as the utilization reports count them, whatever the range: those it
+-- reported and any its rollups named (analytics_connectors: a session or status on a connector
+-- it never reported).
+CREATE OR REPLACE FUNCTION csms_station_connectors(p_stations text[])
+RETURNS TABLE (station_id text, evse_id integer, connector_id integer)
+LANGUAGE sql STABLE AS $$
+  SELECT c.station_id, c.evse_id, c.connector_id FROM connectors c
+  WHERE c.evse_id > 0 AND (p_stations IS NULL OR c.station_id = ANY (p_stations))
+  UNION
+  SELECT a.station_id, a.evse_id, a.connector_id FROM analytics_connectors a
+  WHERE p_stations IS NULL OR a.station_id = ANY (p_stations)
+$$;
+
 DROP FUNCTION IF EXISTS csms_report_utilization(timestamptz, timestamptz, text, text[]);
 CREATE FUNCTION csms_report_utilization(p_from timestamptz, p_to timestamptz, p_bucket text, p_stations text[])
 RETURNS TABLE (station_id text, evse_id integer, connector integer, bucket_start text, period_s bigint, occupied_s numeric, charging_s numeric, utilization_percent numeric, charging_percent numeric, sessions numeric, connectors bigint)
@@ -161,8 +174,7 @@ LANGUAGE sql STABLE AS $$
     WHERE evse_id > 0
     GROUP BY 1, 2, 3, 4
   ), c AS (
-    SELECT station_id, evse_id, connector_id FROM connectors WHERE evse_id > 0
-    UNION SELECT station_id, evse_id, connector_id FROM r
+    SELECT * FROM csms_station_connectors(p_stations)
   )
   SELECT b.station_id AS station_id,
          c.evse_id AS evse_id,
@@ -191,22 +203,14 @@ CREATE FUNCTION csms_report_utilization_stations(p_from timestamptz, p_to timest
                                                  p_stations text[])
 RETURNS TABLE (station_id text, evse_id integer, connector integer, bucket_start text, period_s bigint, occupied_s numeric, charging_s numeric, utilization_percent numeric, charging_percent numeric, sessions numeric, connectors bigint)
 LANGUAGE sql STABLE AS $$
-  WITH x AS MATERIALIZED (
-    SELECT station_id, evse_id, connector_id,
-           csms_bucket_start(p_bucket, local_day, hour_start, time_zone) AS bucket_start,
-           occupied_s, charging_s, sessions_started
+  WITH r AS (
+    SELECT station_id, csms_bucket_start(p_bucket, local_day, hour_start, time_zone) AS bucket_start,
+           sum(occupied_s) AS occupied_s, sum(charging_s) AS charging_s, sum(sessions_started) AS sessions
     FROM csms_rollup_rows(p_from, p_to, p_stations, p_bucket = 'hour', p_bucket = 'month')
     WHERE evse_id > 0
-  ), r AS (
-    SELECT station_id, bucket_start, sum(occupied_s) AS occupied_s, sum(charging_s) AS charging_s,
-           sum(sessions_started) AS sessions
-    FROM x GROUP BY 1, 2
-  ), n AS (  -- as the per-connector report: the known connectors and any the rollups name
-    SELECT k.station_id, count(*) AS connectors FROM (
-      SELECT c.station_id, c.evse_id, c.connector_id FROM connectors c
-      WHERE c.evse_id > 0 AND (p_stations IS NULL OR c.station_id = ANY (p_stations))
-      UNION SELECT x.station_id, x.evse_id, x.connector_id FROM x) k
-    GROUP BY 1
+    GROUP BY 1, 2
+  ), n AS (  -- as the per-connector report lists them
+    SELECT k.station_id, count(*) AS connectors FROM csms_station_connectors(p_stations) k GROUP BY 1
   )
   SELECT b.station_id AS station_id,
          NULL::integer AS evse_id,
@@ -488,28 +492,88 @@ $$;
 
 -- The time series for the whole fleet (GET ...?group=fleet): a row per bucket start instant
 -- with the sums of the per-station rows of that start, made per time zone rather than per
--- station (the per-station rows of a month by day for 500 stations are 15,000). Stations in
--- several zones give a row per distinct start, labelled in the zone whose label sorts first.
+-- station. Stations in several zones give a row per distinct start, labelled in the zone whose
+-- label sorts first.
+--
+-- Over every station (p_stations NULL) the sums come from the zone rollups (migration 0039): a
+-- month by day of five zones is 150 daily rows and the hours at its two ends, where the
+-- stations' own rows are 50,000. For some stations, from theirs.
+
+-- The zone rollups' rows of [p_from, p_to) for each time zone that has stations, split as
+-- csms_range_parts splits a station's range: whole local days [d0, d1) (none when p_hourly) and
+-- the hours before d0 and from d1 on.
+CREATE OR REPLACE FUNCTION csms_zone_rows(p_from timestamptz, p_to timestamptz, p_hourly boolean)
+RETURNS TABLE (time_zone text, local_day date, hour_start timestamptz, occupied_s bigint, charging_s bigint,
+               down_s bigint, excused_down_s bigint, offline_s bigint, energy_wh numeric, sessions_started bigint)
+LANGUAGE sql STABLE AS $$
+  WITH z0 AS (
+    SELECT z.time_zone,
+           CASE WHEN (p_from AT TIME ZONE z.time_zone)::time = '00:00'
+                THEN (p_from AT TIME ZONE z.time_zone)::date
+                ELSE (p_from AT TIME ZONE z.time_zone)::date + 1 END AS d0,
+           (p_to AT TIME ZONE z.time_zone)::date AS d1
+    FROM (SELECT DISTINCT s.time_zone FROM stations s) z
+  ), zp AS (
+    SELECT z0.*, NOT p_hourly AND d0 < d1 AS has_days,
+           CASE WHEN NOT p_hourly AND d0 < d1 THEN csms_local_day_start(d0, time_zone) ELSE p_to END AS a_end,
+           CASE WHEN NOT p_hourly AND d0 < d1 THEN csms_local_day_start(d1, time_zone) ELSE p_to END AS b_start
+    FROM z0
+  )
+  SELECT d.time_zone, d.local_day, csms_local_day_start(d.local_day, d.time_zone), d.occupied_s, d.charging_s,
+         d.down_s, d.excused_down_s, d.offline_s, d.energy_wh, d.sessions_started
+  FROM zp JOIN analytics_zone_daily d ON d.time_zone = zp.time_zone AND d.local_day >= zp.d0 AND d.local_day < zp.d1
+  WHERE zp.has_days
+  UNION ALL
+  SELECT h.time_zone, h.local_hour::date, h.hour_start, h.occupied_s, h.charging_s, h.down_s, h.excused_down_s,
+         h.offline_s, h.energy_wh, h.sessions_started
+  FROM zp JOIN analytics_zone_hourly h ON h.time_zone = zp.time_zone AND h.hour_start >= p_from
+   AND h.hour_start < zp.a_end
+  UNION ALL
+  SELECT h.time_zone, h.local_hour::date, h.hour_start, h.occupied_s, h.charging_s, h.down_s, h.excused_down_s,
+         h.offline_s, h.energy_wh, h.sessions_started
+  FROM zp JOIN analytics_zone_hourly h ON h.time_zone = zp.time_zone AND h.hour_start >= zp.b_start
+   AND h.hour_start < p_to
+  WHERE zp.has_days
+$$;
+
+-- The fleet's sums per time zone and bucket: connector sums, and offline_s of the station rows.
+-- From the zone rollups over every station, else from the chosen stations' rows.
+CREATE OR REPLACE FUNCTION csms_fleet_rows(p_from timestamptz, p_to timestamptz, p_bucket text, p_stations text[])
+RETURNS TABLE (time_zone text, bucket_start timestamptz, occupied_s numeric, charging_s numeric, down_s numeric,
+               excused_down_s numeric, offline_s numeric, energy_wh numeric, sessions numeric)
+LANGUAGE sql STABLE AS $$
+  SELECT x.time_zone, csms_bucket_start(p_bucket, x.local_day, x.hour_start, x.time_zone),
+         sum(x.occupied_s), sum(x.charging_s), sum(x.down_s), sum(x.excused_down_s), sum(x.offline_s),
+         sum(x.energy_wh), sum(x.sessions_started)
+  FROM (
+    SELECT z.time_zone, z.local_day, z.hour_start, z.occupied_s, z.charging_s, z.down_s, z.excused_down_s,
+           z.offline_s, z.energy_wh, z.sessions_started
+    FROM csms_zone_rows(p_from, p_to, p_bucket = 'hour') z
+    WHERE p_stations IS NULL
+    UNION ALL
+    SELECT r.time_zone, r.local_day, r.hour_start,
+           CASE WHEN r.evse_id > 0 THEN r.occupied_s ELSE 0 END,
+           CASE WHEN r.evse_id > 0 THEN r.charging_s ELSE 0 END,
+           CASE WHEN r.evse_id > 0 THEN r.down_s ELSE 0 END,
+           CASE WHEN r.evse_id > 0 THEN r.excused_down_s ELSE 0 END,
+           CASE WHEN r.evse_id = 0 THEN r.offline_s ELSE 0 END,
+           CASE WHEN r.evse_id > 0 THEN r.energy_wh::numeric ELSE 0 END,
+           CASE WHEN r.evse_id > 0 THEN r.sessions_started ELSE 0 END
+    FROM csms_rollup_rows(p_from, p_to, p_stations, p_bucket = 'hour', p_bucket = 'month') r
+    WHERE p_stations IS NOT NULL
+  ) x
+  GROUP BY 1, 2
+$$;
 
 DROP FUNCTION IF EXISTS csms_fleet_utilization(timestamptz, timestamptz, text, text[]);
 CREATE FUNCTION csms_fleet_utilization(p_from timestamptz, p_to timestamptz, p_bucket text, p_stations text[])
 RETURNS TABLE (station_id text, evse_id integer, connector integer, bucket_start text, period_s bigint, occupied_s numeric, charging_s numeric, utilization_percent numeric, charging_percent numeric, sessions numeric, connectors bigint)
 LANGUAGE sql STABLE AS $$
-  WITH x AS MATERIALIZED (
-    SELECT station_id, time_zone, evse_id, connector_id, local_day, hour_start, occupied_s, charging_s,
-           sessions_started
-    FROM csms_rollup_rows(p_from, p_to, p_stations, p_bucket = 'hour', p_bucket = 'month')
-    WHERE evse_id > 0
-  ), r AS (
-    SELECT time_zone, csms_bucket_start(p_bucket, local_day, hour_start, time_zone) AS bucket_start,
-           sum(occupied_s) AS occupied_s, sum(charging_s) AS charging_s, sum(sessions_started) AS sessions
-    FROM x GROUP BY 1, 2
+  WITH r AS (
+    SELECT * FROM csms_fleet_rows(p_from, p_to, p_bucket, p_stations)
   ), n AS (  -- connectors per zone, counted as the per-station report counts them
-    SELECT s.time_zone, count(*) AS connectors FROM (
-      SELECT c.station_id, c.evse_id, c.connector_id FROM connectors c
-      WHERE c.evse_id > 0 AND (p_stations IS NULL OR c.station_id = ANY (p_stations))
-      UNION SELECT x.station_id, x.evse_id, x.connector_id FROM x) k
-    JOIN stations s ON s.id = k.station_id
+    SELECT s.time_zone, count(*) AS connectors
+    FROM csms_station_connectors(p_stations) k JOIN stations s ON s.id = k.station_id
     GROUP BY 1
   ), z AS (
     SELECT b.bucket_start, b.label, n.connectors, n.connectors * b.period_s AS period_s,
@@ -533,25 +597,19 @@ LANGUAGE sql STABLE AS $$
   FROM z GROUP BY z.bucket_start ORDER BY z.bucket_start
 $$;
 
+-- The fleet's energy is its exact sum rounded once (a station's row rounds its own: the
+-- stations' rows of a bucket add up to the fleet's within half a Wh per station).
 DROP FUNCTION IF EXISTS csms_fleet_energy(timestamptz, timestamptz, text, text[]);
 CREATE FUNCTION csms_fleet_energy(p_from timestamptz, p_to timestamptz, p_bucket text, p_stations text[])
 RETURNS TABLE (station_id text, bucket_start text, energy_wh bigint, sessions numeric)
 LANGUAGE sql STABLE AS $$
-  WITH r AS (  -- per station first: a station's row rounds its energy, the fleet's adds those up
-    SELECT time_zone, csms_bucket_start(p_bucket, local_day, hour_start, time_zone) AS bucket_start,
-           round(sum(energy_wh))::bigint AS energy_wh, sum(sessions_started) AS sessions
-    FROM csms_rollup_rows(p_from, p_to, p_stations, p_bucket = 'hour', p_bucket = 'month')
-    WHERE evse_id > 0
-    GROUP BY station_id, 1, 2
-  ), z AS (
-    SELECT time_zone, bucket_start, sum(energy_wh) AS energy_wh, sum(sessions) AS sessions FROM r GROUP BY 1, 2
-  )
   SELECT NULL::text AS station_id,
          min(b.label) AS bucket_start,
-         coalesce(sum(z.energy_wh), 0)::bigint AS energy_wh,
-         coalesce(sum(z.sessions), 0) AS sessions
+         round(coalesce(sum(r.energy_wh), 0))::bigint AS energy_wh,
+         coalesce(sum(r.sessions), 0) AS sessions
   FROM csms_zone_buckets(p_from, p_to, p_bucket, p_stations) b
-  LEFT JOIN z ON z.time_zone = b.time_zone AND z.bucket_start = b.bucket_start
+  LEFT JOIN csms_fleet_rows(p_from, p_to, p_bucket, p_stations) r
+    ON r.time_zone = b.time_zone AND r.bucket_start = b.bucket_start
   GROUP BY b.bucket_start ORDER BY b.bucket_start
 $$;
 
@@ -561,12 +619,8 @@ CREATE FUNCTION csms_fleet_uptime(p_from timestamptz, p_to timestamptz, p_bucket
 RETURNS TABLE (station_id text, bucket_start text, period_s bigint, connectors bigint, downtime_s numeric, excused_downtime_s numeric, offline_s numeric, uptime_percent numeric, below_threshold boolean)
 LANGUAGE sql STABLE AS $$
   WITH r AS (
-    SELECT time_zone, csms_bucket_start(p_bucket, local_day, hour_start, time_zone) AS bucket_start,
-           sum(down_s) FILTER (WHERE evse_id > 0) AS down_s,
-           sum(excused_down_s) FILTER (WHERE evse_id > 0) AS excused_s,
-           sum(offline_s) FILTER (WHERE evse_id = 0) AS offline_s
-    FROM csms_rollup_rows(p_from, p_to, p_stations, p_bucket = 'hour', p_bucket = 'month')
-    GROUP BY 1, 2
+    SELECT time_zone, bucket_start, down_s, excused_down_s AS excused_s, offline_s
+    FROM csms_fleet_rows(p_from, p_to, p_bucket, p_stations)
   ), n AS (  -- the stations' connectors per zone (a station without any counts none)
     SELECT s.time_zone, count(c.connector_id) AS connectors
     FROM stations s LEFT JOIN connectors c ON c.station_id = s.id AND c.evse_id > 0

@@ -1,0 +1,205 @@
+-- The fleet's rollups: the stations' hourly and daily rows summed per time zone (the zone the
+-- station has now) and hour or local day. A fleet report over every station reads these
+-- instead of every station's rows: a month by day is 150 rows for five zones, not 50,000.
+--
+-- Kept by triggers, so every writer of analytics_hourly and analytics_daily (the rollup
+-- worker, `csms analytics rebuild`) keeps them: each statement adds the sums of the rows it
+-- inserted and subtracts those of the rows it deleted. A station that changes its time zone
+-- moves its sums to the new zone; a deleted station's sums are taken out. Connector sums are
+-- of the connector rows (evse_id > 0), offline_s of the station rows (evse 0, connector 0), as
+-- the fleet reports read them. Energy is numeric so that a sum taken out again is exact.
+CREATE TABLE analytics_zone_hourly (
+  time_zone        text NOT NULL,
+  hour_start       timestamptz NOT NULL,
+  local_hour       timestamp NOT NULL,
+  occupied_s       bigint NOT NULL DEFAULT 0,
+  charging_s       bigint NOT NULL DEFAULT 0,
+  down_s           bigint NOT NULL DEFAULT 0,
+  excused_down_s   bigint NOT NULL DEFAULT 0,
+  offline_s        bigint NOT NULL DEFAULT 0,
+  energy_wh        numeric NOT NULL DEFAULT 0,
+  sessions_started bigint NOT NULL DEFAULT 0,
+  PRIMARY KEY (time_zone, hour_start)
+);
+
+CREATE TABLE analytics_zone_daily (
+  time_zone        text NOT NULL,
+  local_day        date NOT NULL,
+  occupied_s       bigint NOT NULL DEFAULT 0,
+  charging_s       bigint NOT NULL DEFAULT 0,
+  down_s           bigint NOT NULL DEFAULT 0,
+  excused_down_s   bigint NOT NULL DEFAULT 0,
+  offline_s        bigint NOT NULL DEFAULT 0,
+  energy_wh        numeric NOT NULL DEFAULT 0,
+  sessions_started bigint NOT NULL DEFAULT 0,
+  PRIMARY KEY (time_zone, local_day)
+);
+
+-- Every connector a station's rollups have named (a session or status on a connector the
+-- station never reported is still one of its connectors). The utilization reports count a
+-- station's connectors as these and the ones in `connectors`, whatever the range.
+CREATE TABLE analytics_connectors (
+  station_id   text NOT NULL REFERENCES stations(id) ON DELETE CASCADE,
+  evse_id      integer NOT NULL,
+  connector_id integer NOT NULL,
+  PRIMARY KEY (station_id, evse_id, connector_id)
+);
+
+-- Adds p_sign times the sums of hourly rows to their zone's rows: the zone of each row's
+-- station, or p_zone. Zone rows are changed in key order, one writer at a time (an advisory
+-- lock held to the end of the transaction), so that two rollups never deadlock on them.
+CREATE FUNCTION csms_zone_add_hours(p_rows analytics_hourly[], p_sign integer, p_zone text) RETURNS void
+LANGUAGE sql AS $$
+  SELECT pg_advisory_xact_lock(hashtext('csms analytics zone rollups'));
+  INSERT INTO analytics_zone_hourly AS z (time_zone, hour_start, local_hour, occupied_s, charging_s, down_s,
+                                          excused_down_s, offline_s, energy_wh, sessions_started)
+  SELECT g.zone, g.hour_start, g.hour_start AT TIME ZONE g.zone, g.o, g.c, g.d, g.e, g.f, g.w, g.n
+  FROM (SELECT coalesce(p_zone, s.time_zone) AS zone, r.hour_start,
+               p_sign * coalesce(sum(r.occupied_s) FILTER (WHERE r.evse_id > 0), 0) AS o,
+               p_sign * coalesce(sum(r.charging_s) FILTER (WHERE r.evse_id > 0), 0) AS c,
+               p_sign * coalesce(sum(r.down_s) FILTER (WHERE r.evse_id > 0), 0) AS d,
+               p_sign * coalesce(sum(r.excused_down_s) FILTER (WHERE r.evse_id > 0), 0) AS e,
+               p_sign * coalesce(sum(r.offline_s) FILTER (WHERE r.evse_id = 0), 0) AS f,
+               p_sign * coalesce(sum(r.energy_wh::numeric) FILTER (WHERE r.evse_id > 0), 0) AS w,
+               p_sign * coalesce(sum(r.sessions_started) FILTER (WHERE r.evse_id > 0), 0) AS n
+        FROM unnest(p_rows) r JOIN stations s ON s.id = r.station_id
+        GROUP BY 1, 2) g
+  ORDER BY 1, 2
+  ON CONFLICT (time_zone, hour_start) DO UPDATE SET
+    occupied_s = z.occupied_s + EXCLUDED.occupied_s, charging_s = z.charging_s + EXCLUDED.charging_s,
+    down_s = z.down_s + EXCLUDED.down_s, excused_down_s = z.excused_down_s + EXCLUDED.excused_down_s,
+    offline_s = z.offline_s + EXCLUDED.offline_s, energy_wh = z.energy_wh + EXCLUDED.energy_wh,
+    sessions_started = z.sessions_started + EXCLUDED.sessions_started;
+$$;
+
+-- The same for daily rows; it also notes the connectors they name (analytics_connectors).
+CREATE FUNCTION csms_zone_add_days(p_rows analytics_daily[], p_sign integer, p_zone text) RETURNS void
+LANGUAGE sql AS $$
+  SELECT pg_advisory_xact_lock(hashtext('csms analytics zone rollups'));
+  INSERT INTO analytics_zone_daily AS z (time_zone, local_day, occupied_s, charging_s, down_s, excused_down_s,
+                                         offline_s, energy_wh, sessions_started)
+  SELECT coalesce(p_zone, s.time_zone), r.local_day,
+         p_sign * coalesce(sum(r.occupied_s) FILTER (WHERE r.evse_id > 0), 0),
+         p_sign * coalesce(sum(r.charging_s) FILTER (WHERE r.evse_id > 0), 0),
+         p_sign * coalesce(sum(r.down_s) FILTER (WHERE r.evse_id > 0), 0),
+         p_sign * coalesce(sum(r.excused_down_s) FILTER (WHERE r.evse_id > 0), 0),
+         p_sign * coalesce(sum(r.offline_s) FILTER (WHERE r.evse_id = 0), 0),
+         p_sign * coalesce(sum(r.energy_wh::numeric) FILTER (WHERE r.evse_id > 0), 0),
+         p_sign * coalesce(sum(r.sessions_started) FILTER (WHERE r.evse_id > 0), 0)
+  FROM unnest(p_rows) r JOIN stations s ON s.id = r.station_id
+  GROUP BY 1, 2 ORDER BY 1, 2
+  ON CONFLICT (time_zone, local_day) DO UPDATE SET
+    occupied_s = z.occupied_s + EXCLUDED.occupied_s, charging_s = z.charging_s + EXCLUDED.charging_s,
+    down_s = z.down_s + EXCLUDED.down_s, excused_down_s = z.excused_down_s + EXCLUDED.excused_down_s,
+    offline_s = z.offline_s + EXCLUDED.offline_s, energy_wh = z.energy_wh + EXCLUDED.energy_wh,
+    sessions_started = z.sessions_started + EXCLUDED.sessions_started;
+  INSERT INTO analytics_connectors (station_id, evse_id, connector_id)
+  SELECT DISTINCT r.station_id, r.evse_id, r.connector_id
+  FROM unnest(p_rows) r JOIN stations s ON s.id = r.station_id
+  WHERE p_sign > 0 AND r.evse_id > 0
+  ORDER BY 1, 2, 3
+  ON CONFLICT DO NOTHING;
+$$;
+
+-- Statement triggers: the rows a statement inserted, deleted or changed, at once.
+CREATE FUNCTION csms_zone_hourly_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('DELETE', 'UPDATE') THEN
+    PERFORM csms_zone_add_hours((SELECT array_agg(o::analytics_hourly) FROM old_rows o), -1, NULL);
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    PERFORM csms_zone_add_hours((SELECT array_agg(n::analytics_hourly) FROM new_rows n), 1, NULL);
+  END IF;
+  RETURN NULL;
+END $$;
+
+CREATE FUNCTION csms_zone_daily_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('DELETE', 'UPDATE') THEN
+    PERFORM csms_zone_add_days((SELECT array_agg(o::analytics_daily) FROM old_rows o), -1, NULL);
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    PERFORM csms_zone_add_days((SELECT array_agg(n::analytics_daily) FROM new_rows n), 1, NULL);
+  END IF;
+  RETURN NULL;
+END $$;
+
+CREATE TRIGGER analytics_hourly_zone_insert AFTER INSERT ON analytics_hourly
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION csms_zone_hourly_changed();
+CREATE TRIGGER analytics_hourly_zone_delete AFTER DELETE ON analytics_hourly
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION csms_zone_hourly_changed();
+CREATE TRIGGER analytics_hourly_zone_update AFTER UPDATE ON analytics_hourly
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
+  EXECUTE FUNCTION csms_zone_hourly_changed();
+CREATE TRIGGER analytics_daily_zone_insert AFTER INSERT ON analytics_daily
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION csms_zone_daily_changed();
+CREATE TRIGGER analytics_daily_zone_delete AFTER DELETE ON analytics_daily
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION csms_zone_daily_changed();
+CREATE TRIGGER analytics_daily_zone_update AFTER UPDATE ON analytics_daily
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
+  EXECUTE FUNCTION csms_zone_daily_changed();
+
+-- A station's own rows: moved to its new zone, taken out when it is deleted, counted again
+-- when a station with rows under its id is created.
+CREATE FUNCTION csms_zone_station_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  station text := CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END;
+  hours analytics_hourly[];
+  days analytics_daily[];
+BEGIN
+  SELECT array_agg(h) INTO hours FROM analytics_hourly h WHERE h.station_id = station;
+  SELECT array_agg(d) INTO days FROM analytics_daily d WHERE d.station_id = station;
+  IF hours IS NOT NULL OR days IS NOT NULL THEN
+    IF TG_OP IN ('DELETE', 'UPDATE') THEN
+      PERFORM csms_zone_add_hours(hours, -1, OLD.time_zone);
+      PERFORM csms_zone_add_days(days, -1, OLD.time_zone);
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+      PERFORM csms_zone_add_hours(hours, 1, NEW.time_zone);
+      PERFORM csms_zone_add_days(days, 1, NEW.time_zone);
+    END IF;
+  END IF;
+  -- The delete trigger runs before the row goes (so that the station is there to join), and
+  -- a BEFORE trigger that returns NULL would cancel the deletion.
+  RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END $$;
+
+CREATE TRIGGER stations_zone_rollups_insert AFTER INSERT ON stations
+  FOR EACH ROW EXECUTE FUNCTION csms_zone_station_changed();
+CREATE TRIGGER stations_zone_rollups_update AFTER UPDATE OF time_zone ON stations
+  FOR EACH ROW WHEN (OLD.time_zone IS DISTINCT FROM NEW.time_zone) EXECUTE FUNCTION csms_zone_station_changed();
+-- BEFORE: the station row is still there for the join in csms_zone_add_*.
+CREATE TRIGGER stations_zone_rollups_delete BEFORE DELETE ON stations
+  FOR EACH ROW EXECUTE FUNCTION csms_zone_station_changed();
+
+-- The rows already there.
+INSERT INTO analytics_zone_hourly (time_zone, hour_start, local_hour, occupied_s, charging_s, down_s,
+                                   excused_down_s, offline_s, energy_wh, sessions_started)
+SELECT s.time_zone, h.hour_start, min(h.hour_start AT TIME ZONE s.time_zone),
+       coalesce(sum(h.occupied_s) FILTER (WHERE h.evse_id > 0), 0),
+       coalesce(sum(h.charging_s) FILTER (WHERE h.evse_id > 0), 0),
+       coalesce(sum(h.down_s) FILTER (WHERE h.evse_id > 0), 0),
+       coalesce(sum(h.excused_down_s) FILTER (WHERE h.evse_id > 0), 0),
+       coalesce(sum(h.offline_s) FILTER (WHERE h.evse_id = 0), 0),
+       coalesce(sum(h.energy_wh::numeric) FILTER (WHERE h.evse_id > 0), 0),
+       coalesce(sum(h.sessions_started) FILTER (WHERE h.evse_id > 0), 0)
+FROM analytics_hourly h JOIN stations s ON s.id = h.station_id
+GROUP BY 1, 2;
+
+INSERT INTO analytics_zone_daily (time_zone, local_day, occupied_s, charging_s, down_s, excused_down_s, offline_s,
+                                  energy_wh, sessions_started)
+SELECT s.time_zone, d.local_day,
+       coalesce(sum(d.occupied_s) FILTER (WHERE d.evse_id > 0), 0),
+       coalesce(sum(d.charging_s) FILTER (WHERE d.evse_id > 0), 0),
+       coalesce(sum(d.down_s) FILTER (WHERE d.evse_id > 0), 0),
+       coalesce(sum(d.excused_down_s) FILTER (WHERE d.evse_id > 0), 0),
+       coalesce(sum(d.offline_s) FILTER (WHERE d.evse_id = 0), 0),
+       coalesce(sum(d.energy_wh::numeric) FILTER (WHERE d.evse_id > 0), 0),
+       coalesce(sum(d.sessions_started) FILTER (WHERE d.evse_id > 0), 0)
+FROM analytics_daily d JOIN stations s ON s.id = d.station_id
+GROUP BY 1, 2;
+
+INSERT INTO analytics_connectors (station_id, evse_id, connector_id)
+SELECT DISTINCT d.station_id, d.evse_id, d.connector_id
+FROM analytics_daily d JOIN stations s ON s.id = d.station_id
+WHERE d.evse_id > 0;
