@@ -849,6 +849,9 @@ LANGUAGE sql STABLE AS $$
                         AND x.evse_id > 0 AND x.day_start >= p_from
                         AND csms_local_day_start(date_trunc('month', x.local_day)::date, st.time_zone) < p_from) y
        OFFSET 0)) d
+    -- Growth needs both months: none when the month before the last has no day in the range
+    -- (30 days up to now: the last month's days alone were half the report's reading).
+    WHERE (st.this_month - interval '1 month')::date > st.from_day
     GROUP BY d.station_id
   ), stations_out AS (
     SELECT 'station'::text AS level, st.id AS station_id, st.site, st.connectors,
