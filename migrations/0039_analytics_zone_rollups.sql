@@ -45,25 +45,39 @@ CREATE TABLE analytics_connectors (
   PRIMARY KEY (station_id, evse_id, connector_id)
 );
 
--- Adds p_sign times the sums of hourly rows to their zone's rows: the zone of each row's
--- station, or p_zone. Zone rows are changed in key order, one writer at a time (an advisory
--- lock held to the end of the transaction), so that two rollups never deadlock on them.
-CREATE FUNCTION csms_zone_add_hours(p_rows analytics_hourly[], p_sign integer, p_zone text) RETURNS void
+-- One writer of the zone rows at a time, to the end of its transaction: the triggers below
+-- take it first, before they read anything. A rollup (src/store/analytics_repository.cpp)
+-- locks its stations' rows (FOR KEY SHARE) before it writes, so that a station being deleted
+-- (its row locked, then this lock in its trigger) and a rollup naming one of its connectors
+-- (this lock, then the station row for analytics_connectors' foreign key) cannot deadlock.
+CREATE FUNCTION csms_zone_lock() RETURNS void
+LANGUAGE sql AS $$ SELECT pg_advisory_xact_lock(hashtext('csms analytics zone rollups')) $$;
+
+-- Adds the sums of p_new and takes out those of p_old (hourly rows) per zone and hour: the
+-- zone of each row's station, or p_old_zone / p_new_zone when given (a station that moves).
+-- Zone rows are changed in key order; a zone hour whose sums do not change is not written (a
+-- rollup rewrites whole days of which most hours stay the same).
+CREATE FUNCTION csms_zone_add_hours(p_old analytics_hourly[], p_new analytics_hourly[], p_old_zone text,
+                                    p_new_zone text) RETURNS void
 LANGUAGE sql AS $$
-  SELECT pg_advisory_xact_lock(hashtext('csms analytics zone rollups'));
   INSERT INTO analytics_zone_hourly AS z (time_zone, hour_start, local_hour, occupied_s, charging_s, down_s,
                                           excused_down_s, offline_s, energy_wh, sessions_started)
   SELECT g.zone, g.hour_start, g.hour_start AT TIME ZONE g.zone, g.o, g.c, g.d, g.e, g.f, g.w, g.n
-  FROM (SELECT coalesce(p_zone, s.time_zone) AS zone, r.hour_start,
-               p_sign * coalesce(sum(r.occupied_s) FILTER (WHERE r.evse_id > 0), 0) AS o,
-               p_sign * coalesce(sum(r.charging_s) FILTER (WHERE r.evse_id > 0), 0) AS c,
-               p_sign * coalesce(sum(r.down_s) FILTER (WHERE r.evse_id > 0), 0) AS d,
-               p_sign * coalesce(sum(r.excused_down_s) FILTER (WHERE r.evse_id > 0), 0) AS e,
-               p_sign * coalesce(sum(r.offline_s) FILTER (WHERE r.evse_id = 0), 0) AS f,
-               p_sign * coalesce(sum(r.energy_wh::numeric) FILTER (WHERE r.evse_id > 0), 0) AS w,
-               p_sign * coalesce(sum(r.sessions_started) FILTER (WHERE r.evse_id > 0), 0) AS n
-        FROM unnest(p_rows) r JOIN stations s ON s.id = r.station_id
+  FROM (SELECT r.zone, r.hour_start,
+               coalesce(sum(r.sign * r.occupied_s) FILTER (WHERE r.evse_id > 0), 0) AS o,
+               coalesce(sum(r.sign * r.charging_s) FILTER (WHERE r.evse_id > 0), 0) AS c,
+               coalesce(sum(r.sign * r.down_s) FILTER (WHERE r.evse_id > 0), 0) AS d,
+               coalesce(sum(r.sign * r.excused_down_s) FILTER (WHERE r.evse_id > 0), 0) AS e,
+               coalesce(sum(r.sign * r.offline_s) FILTER (WHERE r.evse_id = 0), 0) AS f,
+               coalesce(sum(r.sign * r.energy_wh::numeric) FILTER (WHERE r.evse_id > 0), 0) AS w,
+               coalesce(sum(r.sign * r.sessions_started) FILTER (WHERE r.evse_id > 0), 0) AS n
+        FROM (SELECT -1 AS sign, coalesce(p_old_zone, s.time_zone) AS zone, o.*
+              FROM unnest(p_old) o JOIN stations s ON s.id = o.station_id
+              UNION ALL
+              SELECT 1, coalesce(p_new_zone, s.time_zone), n.*
+              FROM unnest(p_new) n JOIN stations s ON s.id = n.station_id) r
         GROUP BY 1, 2) g
+  WHERE (g.o, g.c, g.d, g.e, g.f, g.w, g.n) <> (0, 0, 0, 0, 0, 0, 0)
   ORDER BY 1, 2
   ON CONFLICT (time_zone, hour_start) DO UPDATE SET
     occupied_s = z.occupied_s + EXCLUDED.occupied_s, charging_s = z.charging_s + EXCLUDED.charging_s,
@@ -72,55 +86,72 @@ LANGUAGE sql AS $$
     sessions_started = z.sessions_started + EXCLUDED.sessions_started;
 $$;
 
--- The same for daily rows; it also notes the connectors they name (analytics_connectors).
-CREATE FUNCTION csms_zone_add_days(p_rows analytics_daily[], p_sign integer, p_zone text) RETURNS void
+-- The same for daily rows; it also notes the connectors p_new names (analytics_connectors).
+CREATE FUNCTION csms_zone_add_days(p_old analytics_daily[], p_new analytics_daily[], p_old_zone text,
+                                   p_new_zone text) RETURNS void
 LANGUAGE sql AS $$
-  SELECT pg_advisory_xact_lock(hashtext('csms analytics zone rollups'));
   INSERT INTO analytics_zone_daily AS z (time_zone, local_day, occupied_s, charging_s, down_s, excused_down_s,
                                          offline_s, energy_wh, sessions_started)
-  SELECT coalesce(p_zone, s.time_zone), r.local_day,
-         p_sign * coalesce(sum(r.occupied_s) FILTER (WHERE r.evse_id > 0), 0),
-         p_sign * coalesce(sum(r.charging_s) FILTER (WHERE r.evse_id > 0), 0),
-         p_sign * coalesce(sum(r.down_s) FILTER (WHERE r.evse_id > 0), 0),
-         p_sign * coalesce(sum(r.excused_down_s) FILTER (WHERE r.evse_id > 0), 0),
-         p_sign * coalesce(sum(r.offline_s) FILTER (WHERE r.evse_id = 0), 0),
-         p_sign * coalesce(sum(r.energy_wh::numeric) FILTER (WHERE r.evse_id > 0), 0),
-         p_sign * coalesce(sum(r.sessions_started) FILTER (WHERE r.evse_id > 0), 0)
-  FROM unnest(p_rows) r JOIN stations s ON s.id = r.station_id
-  GROUP BY 1, 2 ORDER BY 1, 2
+  SELECT g.*
+  FROM (SELECT r.zone, r.local_day,
+               coalesce(sum(r.sign * r.occupied_s) FILTER (WHERE r.evse_id > 0), 0) AS o,
+               coalesce(sum(r.sign * r.charging_s) FILTER (WHERE r.evse_id > 0), 0) AS c,
+               coalesce(sum(r.sign * r.down_s) FILTER (WHERE r.evse_id > 0), 0) AS d,
+               coalesce(sum(r.sign * r.excused_down_s) FILTER (WHERE r.evse_id > 0), 0) AS e,
+               coalesce(sum(r.sign * r.offline_s) FILTER (WHERE r.evse_id = 0), 0) AS f,
+               coalesce(sum(r.sign * r.energy_wh::numeric) FILTER (WHERE r.evse_id > 0), 0) AS w,
+               coalesce(sum(r.sign * r.sessions_started) FILTER (WHERE r.evse_id > 0), 0) AS n
+        FROM (SELECT -1 AS sign, coalesce(p_old_zone, s.time_zone) AS zone, o.*
+              FROM unnest(p_old) o JOIN stations s ON s.id = o.station_id
+              UNION ALL
+              SELECT 1, coalesce(p_new_zone, s.time_zone), n.*
+              FROM unnest(p_new) n JOIN stations s ON s.id = n.station_id) r
+        GROUP BY 1, 2) g
+  WHERE (g.o, g.c, g.d, g.e, g.f, g.w, g.n) <> (0, 0, 0, 0, 0, 0, 0)
+  ORDER BY 1, 2
   ON CONFLICT (time_zone, local_day) DO UPDATE SET
     occupied_s = z.occupied_s + EXCLUDED.occupied_s, charging_s = z.charging_s + EXCLUDED.charging_s,
     down_s = z.down_s + EXCLUDED.down_s, excused_down_s = z.excused_down_s + EXCLUDED.excused_down_s,
     offline_s = z.offline_s + EXCLUDED.offline_s, energy_wh = z.energy_wh + EXCLUDED.energy_wh,
     sessions_started = z.sessions_started + EXCLUDED.sessions_started;
   INSERT INTO analytics_connectors (station_id, evse_id, connector_id)
-  SELECT DISTINCT r.station_id, r.evse_id, r.connector_id
-  FROM unnest(p_rows) r JOIN stations s ON s.id = r.station_id
-  WHERE p_sign > 0 AND r.evse_id > 0
+  SELECT DISTINCT n.station_id, n.evse_id, n.connector_id
+  FROM unnest(p_new) n JOIN stations s ON s.id = n.station_id
+  WHERE n.evse_id > 0
   ORDER BY 1, 2, 3
   ON CONFLICT DO NOTHING;
 $$;
 
 -- Statement triggers: the rows a statement inserted, deleted or changed, at once.
 CREATE FUNCTION csms_zone_hourly_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  old_hours analytics_hourly[];
+  new_hours analytics_hourly[];
 BEGIN
+  PERFORM csms_zone_lock();
   IF TG_OP IN ('DELETE', 'UPDATE') THEN
-    PERFORM csms_zone_add_hours((SELECT array_agg(o::analytics_hourly) FROM old_rows o), -1, NULL);
+    SELECT array_agg(o::analytics_hourly) INTO old_hours FROM old_rows o;
   END IF;
   IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    PERFORM csms_zone_add_hours((SELECT array_agg(n::analytics_hourly) FROM new_rows n), 1, NULL);
+    SELECT array_agg(n::analytics_hourly) INTO new_hours FROM new_rows n;
   END IF;
+  PERFORM csms_zone_add_hours(old_hours, new_hours, NULL, NULL);
   RETURN NULL;
 END $$;
 
 CREATE FUNCTION csms_zone_daily_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  old_days analytics_daily[];
+  new_days analytics_daily[];
 BEGIN
+  PERFORM csms_zone_lock();
   IF TG_OP IN ('DELETE', 'UPDATE') THEN
-    PERFORM csms_zone_add_days((SELECT array_agg(o::analytics_daily) FROM old_rows o), -1, NULL);
+    SELECT array_agg(o::analytics_daily) INTO old_days FROM old_rows o;
   END IF;
   IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    PERFORM csms_zone_add_days((SELECT array_agg(n::analytics_daily) FROM new_rows n), 1, NULL);
+    SELECT array_agg(n::analytics_daily) INTO new_days FROM new_rows n;
   END IF;
+  PERFORM csms_zone_add_days(old_days, new_days, NULL, NULL);
   RETURN NULL;
 END $$;
 
@@ -139,25 +170,39 @@ CREATE TRIGGER analytics_daily_zone_update AFTER UPDATE ON analytics_daily
   REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
   EXECUTE FUNCTION csms_zone_daily_changed();
 
+-- Emptying a station rollup empties its zone rollup (a rebuild then fills both again).
+CREATE FUNCTION csms_zone_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM csms_zone_lock();
+  IF TG_TABLE_NAME = 'analytics_hourly' THEN
+    TRUNCATE analytics_zone_hourly;
+  ELSE
+    TRUNCATE analytics_zone_daily;
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER analytics_hourly_zone_truncate AFTER TRUNCATE ON analytics_hourly
+  FOR EACH STATEMENT EXECUTE FUNCTION csms_zone_truncated();
+CREATE TRIGGER analytics_daily_zone_truncate AFTER TRUNCATE ON analytics_daily
+  FOR EACH STATEMENT EXECUTE FUNCTION csms_zone_truncated();
+
 -- A station's own rows: moved to its new zone, taken out when it is deleted, counted again
--- when a station with rows under its id is created.
+-- when a station with rows under its id is created. The lock comes first: a rollup that is
+-- rewriting the station's rows must commit before they are read here.
 CREATE FUNCTION csms_zone_station_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   station text := CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END;
   hours analytics_hourly[];
   days analytics_daily[];
 BEGIN
+  PERFORM csms_zone_lock();
   SELECT array_agg(h) INTO hours FROM analytics_hourly h WHERE h.station_id = station;
   SELECT array_agg(d) INTO days FROM analytics_daily d WHERE d.station_id = station;
   IF hours IS NOT NULL OR days IS NOT NULL THEN
-    IF TG_OP IN ('DELETE', 'UPDATE') THEN
-      PERFORM csms_zone_add_hours(hours, -1, OLD.time_zone);
-      PERFORM csms_zone_add_days(days, -1, OLD.time_zone);
-    END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-      PERFORM csms_zone_add_hours(hours, 1, NEW.time_zone);
-      PERFORM csms_zone_add_days(days, 1, NEW.time_zone);
-    END IF;
+    PERFORM csms_zone_add_hours(CASE WHEN TG_OP <> 'INSERT' THEN hours END,
+                                CASE WHEN TG_OP <> 'DELETE' THEN hours END, OLD.time_zone, NEW.time_zone);
+    PERFORM csms_zone_add_days(CASE WHEN TG_OP <> 'INSERT' THEN days END,
+                               CASE WHEN TG_OP <> 'DELETE' THEN days END, OLD.time_zone, NEW.time_zone);
   END IF;
   -- The delete trigger runs before the row goes (so that the station is there to join), and
   -- a BEFORE trigger that returns NULL would cancel the deletion.

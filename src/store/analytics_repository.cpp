@@ -210,6 +210,9 @@ void PgAnalyticsRepository::replace_rollups(const std::vector<domain::RollupInpu
                                             const std::vector<domain::HourRollup>& rows) {
   if (windows.empty()) return;
   const auto a = arrays_of(windows);
+  // The stations' rows before the zone rollups' lock, which the triggers take at the first
+  // write (migration 0039): a station's deletion takes them in that order too.
+  txn_.exec_params("SELECT 1 FROM stations WHERE id = ANY ($1::text[]) ORDER BY id FOR KEY SHARE", a.ids);
   txn_.exec_params(
       "DELETE FROM analytics_hourly h USING unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) "
       "AS w(station_id, f, t) WHERE h.station_id = w.station_id AND h.hour_start >= w.f AND h.hour_start < "

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <future>
 #include <pqxx/pqxx>
 #include <string>
 #include <vector>
@@ -208,6 +210,25 @@ TEST_F(AnalyticsZoneTest, AConnectorOnlyASessionNamesCountsForTheStationAndTheFl
   EXPECT_EQ(sql("SELECT sum(connectors) FROM csms_fleet_utilization(" + range +
                 "NULL) WHERE bucket_start LIKE '2026-02-05T%'"),
             sql("SELECT count(*) FROM csms_station_connectors(NULL)"));
+}
+
+TEST_F(AnalyticsZoneTest, AStationMovedWhileARollupRewritesItsRowsMovesTheNewRows) {
+  // A rollup's transaction has rewritten Z-2's hours but not committed when the station is
+  // moved to another zone: the move waits for it and moves the rows it wrote, not the ones
+  // it replaced.
+  pqxx::connection rollup(url_);
+  pqxx::work writing(rollup);
+  writing.exec(
+      "UPDATE analytics_hourly SET occupied_s = occupied_s + 100 WHERE station_id = 'Z-2' AND evse_id > 0 AND "
+      "hour_start >= '2026-01-20' AND hour_start < '2026-01-21'");
+  auto moved = std::async(std::launch::async, [&] {
+    sql("UPDATE stations SET time_zone = 'Pacific/Auckland' WHERE id = 'Z-2'");
+  });
+  EXPECT_EQ(moved.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout)
+      << "the move waits for the rollup";
+  writing.commit();
+  moved.get();
+  expect_zone_rows_are_the_sums("after a move that waited for a rollup");
 }
 
 }  // namespace
