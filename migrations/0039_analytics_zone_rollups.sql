@@ -1,13 +1,15 @@
--- The fleet's rollups: the stations' hourly and daily rows summed per time zone (the zone the
--- station has now) and hour or local day. A fleet report over every station reads these
--- instead of every station's rows: a month by day is 150 rows for five zones, not 50,000.
+-- The fleet's rollups: the stations' hourly, daily and daily revenue rows summed per time
+-- zone (the zone the station has now) and hour or local day. A fleet report over every
+-- station reads these instead of every station's rows: a month by day is 150 rows for five
+-- zones, not 50,000.
 --
--- Kept by triggers, so every writer of analytics_hourly and analytics_daily (the rollup
--- worker, `csms analytics rebuild`) keeps them: each statement adds the sums of the rows it
--- inserted and subtracts those of the rows it deleted. A station that changes its time zone
--- moves its sums to the new zone; a deleted station's sums are taken out. Connector sums are
--- of the connector rows (evse_id > 0), offline_s of the station rows (evse 0, connector 0), as
--- the fleet reports read them. Energy is numeric so that a sum taken out again is exact.
+-- Kept by triggers, so every writer of analytics_hourly, analytics_daily and
+-- analytics_revenue_daily (the rollup worker, `csms analytics rebuild`) keeps them: each
+-- statement adds the sums of the rows it inserted and subtracts those of the rows it deleted.
+-- A station that changes its time zone moves its sums to the new zone; a deleted station's
+-- sums are taken out. Connector sums are of the connector rows (evse_id > 0), offline_s of the
+-- station rows (evse 0, connector 0), as the fleet reports read them. Energy is numeric so
+-- that a sum taken out again is exact.
 CREATE TABLE analytics_zone_hourly (
   time_zone        text NOT NULL,
   hour_start       timestamptz NOT NULL,
@@ -33,6 +35,19 @@ CREATE TABLE analytics_zone_daily (
   energy_wh        numeric NOT NULL DEFAULT 0,
   sessions_started bigint NOT NULL DEFAULT 0,
   PRIMARY KEY (time_zone, local_day)
+);
+
+-- The fleet's revenue per zone, local day, tariff and currency: analytics_revenue_daily summed.
+CREATE TABLE analytics_zone_revenue_daily (
+  time_zone text NOT NULL,
+  local_day date NOT NULL,
+  tariff_id text NOT NULL,
+  currency  text NOT NULL,
+  sessions  bigint NOT NULL DEFAULT 0,
+  excl      numeric NOT NULL DEFAULT 0,
+  incl      numeric NOT NULL DEFAULT 0,
+  energy_wh bigint NOT NULL DEFAULT 0,
+  PRIMARY KEY (time_zone, local_day, tariff_id, currency)
 );
 
 -- Every connector a station's rollups have named (a session or status on a connector the
@@ -122,6 +137,28 @@ LANGUAGE sql AS $$
   ON CONFLICT DO NOTHING;
 $$;
 
+-- The same for daily revenue rows.
+CREATE FUNCTION csms_zone_add_revenue(p_old analytics_revenue_daily[], p_new analytics_revenue_daily[],
+                                      p_old_zone text, p_new_zone text) RETURNS void
+LANGUAGE sql AS $$
+  INSERT INTO analytics_zone_revenue_daily AS z (time_zone, local_day, tariff_id, currency, sessions, excl, incl,
+                                                 energy_wh)
+  SELECT g.*
+  FROM (SELECT r.zone, r.local_day, r.tariff_id, r.currency, sum(r.sign * r.sessions) AS n,
+               sum(r.sign * r.excl) AS e, sum(r.sign * r.incl) AS i, sum(r.sign * r.energy_wh) AS w
+        FROM (SELECT -1 AS sign, coalesce(p_old_zone, s.time_zone) AS zone, o.*
+              FROM unnest(p_old) o JOIN stations s ON s.id = o.station_id
+              UNION ALL
+              SELECT 1, coalesce(p_new_zone, s.time_zone), n.*
+              FROM unnest(p_new) n JOIN stations s ON s.id = n.station_id) r
+        GROUP BY 1, 2, 3, 4) g
+  WHERE (g.n, g.e, g.i, g.w) <> (0, 0, 0, 0)
+  ORDER BY 1, 2, 3, 4
+  ON CONFLICT (time_zone, local_day, tariff_id, currency) DO UPDATE SET
+    sessions = z.sessions + EXCLUDED.sessions, excl = z.excl + EXCLUDED.excl, incl = z.incl + EXCLUDED.incl,
+    energy_wh = z.energy_wh + EXCLUDED.energy_wh;
+$$;
+
 -- Statement triggers: the rows a statement inserted, deleted or changed, at once.
 CREATE FUNCTION csms_zone_hourly_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
@@ -155,6 +192,22 @@ BEGIN
   RETURN NULL;
 END $$;
 
+CREATE FUNCTION csms_zone_revenue_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  old_days analytics_revenue_daily[];
+  new_days analytics_revenue_daily[];
+BEGIN
+  PERFORM csms_zone_lock();
+  IF TG_OP IN ('DELETE', 'UPDATE') THEN
+    SELECT array_agg(o::analytics_revenue_daily) INTO old_days FROM old_rows o;
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    SELECT array_agg(n::analytics_revenue_daily) INTO new_days FROM new_rows n;
+  END IF;
+  PERFORM csms_zone_add_revenue(old_days, new_days, NULL, NULL);
+  RETURN NULL;
+END $$;
+
 CREATE TRIGGER analytics_hourly_zone_insert AFTER INSERT ON analytics_hourly
   REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION csms_zone_hourly_changed();
 CREATE TRIGGER analytics_hourly_zone_delete AFTER DELETE ON analytics_hourly
@@ -170,20 +223,32 @@ CREATE TRIGGER analytics_daily_zone_update AFTER UPDATE ON analytics_daily
   REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
   EXECUTE FUNCTION csms_zone_daily_changed();
 
+CREATE TRIGGER analytics_revenue_daily_zone_insert AFTER INSERT ON analytics_revenue_daily
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION csms_zone_revenue_changed();
+CREATE TRIGGER analytics_revenue_daily_zone_delete AFTER DELETE ON analytics_revenue_daily
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION csms_zone_revenue_changed();
+CREATE TRIGGER analytics_revenue_daily_zone_update AFTER UPDATE ON analytics_revenue_daily
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
+  EXECUTE FUNCTION csms_zone_revenue_changed();
+
 -- Emptying a station rollup empties its zone rollup (a rebuild then fills both again).
 CREATE FUNCTION csms_zone_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM csms_zone_lock();
   IF TG_TABLE_NAME = 'analytics_hourly' THEN
     TRUNCATE analytics_zone_hourly;
-  ELSE
+  ELSIF TG_TABLE_NAME = 'analytics_daily' THEN
     TRUNCATE analytics_zone_daily;
+  ELSE
+    TRUNCATE analytics_zone_revenue_daily;
   END IF;
   RETURN NULL;
 END $$;
 CREATE TRIGGER analytics_hourly_zone_truncate AFTER TRUNCATE ON analytics_hourly
   FOR EACH STATEMENT EXECUTE FUNCTION csms_zone_truncated();
 CREATE TRIGGER analytics_daily_zone_truncate AFTER TRUNCATE ON analytics_daily
+  FOR EACH STATEMENT EXECUTE FUNCTION csms_zone_truncated();
+CREATE TRIGGER analytics_revenue_daily_zone_truncate AFTER TRUNCATE ON analytics_revenue_daily
   FOR EACH STATEMENT EXECUTE FUNCTION csms_zone_truncated();
 
 -- A station's own rows: moved to its new zone, taken out when it is deleted, counted again
@@ -194,10 +259,16 @@ DECLARE
   station text := CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END;
   hours analytics_hourly[];
   days analytics_daily[];
+  revenue analytics_revenue_daily[];
 BEGIN
   PERFORM csms_zone_lock();
   SELECT array_agg(h) INTO hours FROM analytics_hourly h WHERE h.station_id = station;
   SELECT array_agg(d) INTO days FROM analytics_daily d WHERE d.station_id = station;
+  SELECT array_agg(r) INTO revenue FROM analytics_revenue_daily r WHERE r.station_id = station;
+  IF revenue IS NOT NULL THEN
+    PERFORM csms_zone_add_revenue(CASE WHEN TG_OP <> 'INSERT' THEN revenue END,
+                                  CASE WHEN TG_OP <> 'DELETE' THEN revenue END, OLD.time_zone, NEW.time_zone);
+  END IF;
   IF hours IS NOT NULL OR days IS NOT NULL THEN
     PERFORM csms_zone_add_hours(CASE WHEN TG_OP <> 'INSERT' THEN hours END,
                                 CASE WHEN TG_OP <> 'DELETE' THEN hours END, OLD.time_zone, NEW.time_zone);
@@ -248,3 +319,8 @@ INSERT INTO analytics_connectors (station_id, evse_id, connector_id)
 SELECT DISTINCT d.station_id, d.evse_id, d.connector_id
 FROM analytics_daily d JOIN stations s ON s.id = d.station_id
 WHERE d.evse_id > 0;
+
+INSERT INTO analytics_zone_revenue_daily (time_zone, local_day, tariff_id, currency, sessions, excl, incl, energy_wh)
+SELECT s.time_zone, r.local_day, r.tariff_id, r.currency, sum(r.sessions), sum(r.excl), sum(r.incl), sum(r.energy_wh)
+FROM analytics_revenue_daily r JOIN stations s ON s.id = r.station_id
+GROUP BY 1, 2, 3, 4;

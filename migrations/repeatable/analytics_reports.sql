@@ -499,12 +499,11 @@ $$;
 -- month by day of five zones is 150 daily rows and the hours at its two ends, where the
 -- stations' own rows are 50,000. For some stations, from theirs.
 
--- The zone rollups' rows of [p_from, p_to) for each time zone that has stations, split as
--- csms_range_parts splits a station's range: whole local days [d0, d1) (none when p_hourly) and
--- the hours before d0 and from d1 on.
-CREATE OR REPLACE FUNCTION csms_zone_rows(p_from timestamptz, p_to timestamptz, p_hourly boolean)
-RETURNS TABLE (time_zone text, local_day date, hour_start timestamptz, occupied_s bigint, charging_s bigint,
-               down_s bigint, excused_down_s bigint, offline_s bigint, energy_wh numeric, sessions_started bigint)
+-- How a range [p_from, p_to) splits for each time zone that has stations, as csms_range_parts
+-- splits it for a station: whole local days [d0, d1) (none when p_hourly), the hours before d0
+-- (up to a_end) and from d1 on (from b_start).
+CREATE OR REPLACE FUNCTION csms_zone_parts(p_from timestamptz, p_to timestamptz, p_hourly boolean)
+RETURNS TABLE (time_zone text, d0 date, d1 date, has_days boolean, a_end timestamptz, b_start timestamptz)
 LANGUAGE sql STABLE AS $$
   WITH z0 AS (
     SELECT z.time_zone,
@@ -513,12 +512,19 @@ LANGUAGE sql STABLE AS $$
                 ELSE (p_from AT TIME ZONE z.time_zone)::date + 1 END AS d0,
            (p_to AT TIME ZONE z.time_zone)::date AS d1
     FROM (SELECT DISTINCT s.time_zone FROM stations s) z
-  ), zp AS (
-    SELECT z0.*, NOT p_hourly AND d0 < d1 AS has_days,
-           CASE WHEN NOT p_hourly AND d0 < d1 THEN csms_local_day_start(d0, time_zone) ELSE p_to END AS a_end,
-           CASE WHEN NOT p_hourly AND d0 < d1 THEN csms_local_day_start(d1, time_zone) ELSE p_to END AS b_start
-    FROM z0
   )
+  SELECT z0.time_zone, z0.d0, z0.d1, NOT p_hourly AND d0 < d1,
+         CASE WHEN NOT p_hourly AND d0 < d1 THEN csms_local_day_start(d0, time_zone) ELSE p_to END,
+         CASE WHEN NOT p_hourly AND d0 < d1 THEN csms_local_day_start(d1, time_zone) ELSE p_to END
+  FROM z0
+$$;
+
+-- The zone rollups' rows of [p_from, p_to) split by csms_zone_parts.
+CREATE OR REPLACE FUNCTION csms_zone_rows(p_from timestamptz, p_to timestamptz, p_hourly boolean)
+RETURNS TABLE (time_zone text, local_day date, hour_start timestamptz, occupied_s bigint, charging_s bigint,
+               down_s bigint, excused_down_s bigint, offline_s bigint, energy_wh numeric, sessions_started bigint)
+LANGUAGE sql STABLE AS $$
+  WITH zp AS MATERIALIZED (SELECT * FROM csms_zone_parts(p_from, p_to, p_hourly))
   SELECT d.time_zone, d.local_day, csms_local_day_start(d.local_day, d.time_zone), d.occupied_s, d.charging_s,
          d.down_s, d.excused_down_s, d.offline_s, d.energy_wh, d.sessions_started
   FROM zp JOIN analytics_zone_daily d ON d.time_zone = zp.time_zone AND d.local_day >= zp.d0 AND d.local_day < zp.d1
@@ -652,14 +658,53 @@ LANGUAGE sql STABLE AS $$
   FROM f ORDER BY f.bucket_start
 $$;
 
+-- Revenue of every station per zone, bucket start, tariff and currency: whole local days from
+-- the zone revenue rollup, the ends of the range (and hourly buckets) from the sessions that
+-- stopped in them, read by stop time for all stations at once.
+CREATE OR REPLACE FUNCTION csms_zone_revenue_rows(p_from timestamptz, p_to timestamptz, p_bucket text)
+RETURNS TABLE (time_zone text, bucket_start timestamptz, tariff_id text, currency text, sessions numeric,
+               excl numeric, incl numeric, energy_wh numeric)
+LANGUAGE sql STABLE AS $$
+  WITH zp AS MATERIALIZED (SELECT * FROM csms_zone_parts(p_from, p_to, p_bucket = 'hour')),
+  edges AS (
+    SELECT t.stopped_at, t.cost, zp.time_zone
+    FROM transactions t JOIN stations s ON s.id = t.station_id JOIN zp ON zp.time_zone = s.time_zone
+    WHERE t.cost IS NOT NULL AND t.stopped_at >= p_from AND t.stopped_at < (SELECT max(a_end) FROM zp)
+      AND t.stopped_at < zp.a_end
+    UNION ALL
+    SELECT t.stopped_at, t.cost, zp.time_zone
+    FROM transactions t JOIN stations s ON s.id = t.station_id JOIN zp ON zp.time_zone = s.time_zone
+    WHERE t.cost IS NOT NULL AND t.stopped_at >= (SELECT min(b_start) FROM zp WHERE has_days) AND t.stopped_at < p_to
+      AND zp.has_days AND t.stopped_at >= zp.b_start
+  )
+  SELECT zp.time_zone, csms_bucket_start(p_bucket, d.local_day, NULL, zp.time_zone), d.tariff_id, d.currency,
+         d.sessions, d.excl, d.incl, d.energy_wh
+  FROM zp JOIN analytics_zone_revenue_daily d ON d.time_zone = zp.time_zone AND d.local_day >= zp.d0
+   AND d.local_day < zp.d1
+  WHERE zp.has_days AND d.sessions <> 0  -- a row whose sessions all left (a moved station's)
+  UNION ALL
+  SELECT e.time_zone,
+         csms_bucket_start(p_bucket, (e.stopped_at AT TIME ZONE e.time_zone)::date,
+                           date_trunc('hour', e.stopped_at, e.time_zone), e.time_zone),
+         coalesce(e.cost ->> 'tariff_id', ''), e.cost ->> 'currency', 1, (e.cost ->> 'total_excl_vat')::numeric,
+         (e.cost ->> 'total_incl_vat')::numeric, coalesce((e.cost ->> 'energy_wh')::bigint, 0)
+  FROM edges e
+  WHERE e.cost ? 'currency'
+$$;
+
 DROP FUNCTION IF EXISTS csms_fleet_revenue(timestamptz, timestamptz, text, text[]);
 CREATE FUNCTION csms_fleet_revenue(p_from timestamptz, p_to timestamptz, p_bucket text, p_stations text[])
 RETURNS TABLE (station_id text, bucket_start text, tariff_id text, currency text, sessions numeric, revenue_excl_vat text, revenue_incl_vat text, energy_wh numeric)
 LANGUAGE sql STABLE AS $$
   WITH z AS (
-    SELECT time_zone, bucket_start, tariff_id, currency, sum(sessions) AS sessions, sum(excl) AS excl,
-           sum(incl) AS incl, sum(energy_wh) AS energy_wh
-    FROM csms_revenue_rows(p_from, p_to, p_bucket, p_stations)
+    SELECT x.time_zone, x.bucket_start, x.tariff_id, x.currency, sum(x.sessions) AS sessions, sum(x.excl) AS excl,
+           sum(x.incl) AS incl, sum(x.energy_wh) AS energy_wh
+    FROM (SELECT r.time_zone, r.bucket_start, r.tariff_id, r.currency, r.sessions, r.excl, r.incl, r.energy_wh
+          FROM csms_revenue_rows(p_from, p_to, p_bucket, p_stations) r
+          WHERE p_stations IS NOT NULL
+          UNION ALL
+          SELECT * FROM csms_zone_revenue_rows(p_from, p_to, p_bucket)
+          WHERE p_stations IS NULL) x
     GROUP BY 1, 2, 3, 4
   )
   SELECT NULL::text AS station_id,
