@@ -853,24 +853,50 @@ LANGUAGE sql STABLE AS $$
                                                       b.lead_end) d
           WHERE b.has_days OFFSET 0) y
     GROUP BY y.station_id
-  ), by_hour_parts AS (
-    SELECT s.station_id, u.hr::int - 1 AS hour, u.o AS occupied_s
-    FROM hour_sums s CROSS JOIN LATERAL unnest(s.occupied) WITH ORDINALITY AS u(o, hr)
-    UNION ALL
-    SELECT b.id, extract(hour FROM h.local_hour)::int, h.occupied_s
+  ), edge_sums AS (  -- the hours at the ends of the range, as 24 sums per station
+    SELECT h.station_id,
+           ARRAY[
+                 coalesce(sum(h.occupied_s) FILTER (WHERE h.hr = 0), 0),
+                 coalesce(sum(h.occupied_s) FILTER (WHERE h.hr = 1), 0),
+                 coalesce(sum(h.occupied_s) FILTER (WHERE h.hr = 2), 0),
+                 coalesce(sum(h.occupied_s) FILTER (WHERE h.hr = 3), 0),
+                 coalesce(sum(h.occupied_s) FILTER (WHERE h.hr = 4), 0),
+                 coalesce(sum(h.occupied_s) FILTER (WHERE h.hr = 5), 0),
+                 coalesce(sum(h.occupied_s) FILTER (WHERE h.hr = 6), 0),
+                 coalesce(sum(h.occupied_s) FILTER (WHERE h.hr = 7), 0),
+                 coalesce(sum(h.occupied_s) FILTER (WHERE h.hr = 8), 0),
+                 coalesce(sum(h.occupied_s) FILTER (WHERE h.hr = 9), 0),
+                 coalesce(sum(h.occupied_s) FILTER (WHERE h.hr = 10), 0),
+                 coalesce(sum(h.occupied_s) FILTER (WHERE h.hr = 11), 0),
+                 coalesce(sum(h.occupied_s) FILTER (WHERE h.hr = 12), 0),
+                 coalesce(sum(h.occupied_s) FILTER (WHERE h.hr = 13), 0),
+                 coalesce(sum(h.occupied_s) FILTER (WHERE h.hr = 14), 0),
+                 coalesce(sum(h.occupied_s) FILTER (WHERE h.hr = 15), 0),
+                 coalesce(sum(h.occupied_s) FILTER (WHERE h.hr = 16), 0),
+                 coalesce(sum(h.occupied_s) FILTER (WHERE h.hr = 17), 0),
+                 coalesce(sum(h.occupied_s) FILTER (WHERE h.hr = 18), 0),
+                 coalesce(sum(h.occupied_s) FILTER (WHERE h.hr = 19), 0),
+                 coalesce(sum(h.occupied_s) FILTER (WHERE h.hr = 20), 0),
+                 coalesce(sum(h.occupied_s) FILTER (WHERE h.hr = 21), 0),
+                 coalesce(sum(h.occupied_s) FILTER (WHERE h.hr = 22), 0),
+                 coalesce(sum(h.occupied_s) FILTER (WHERE h.hr = 23), 0)] AS occupied
     FROM b CROSS JOIN LATERAL (
-      (SELECT * FROM (SELECT * FROM analytics_hourly x WHERE x.station_id = b.id AND x.hour_start >= p_from AND x.hour_start < b.a_end
-      UNION ALL
-      SELECT * FROM analytics_hourly x WHERE b.has_days AND x.station_id = b.id AND x.hour_start >= b.b_start
-        AND x.hour_start < p_to) y OFFSET 0)) h
-    WHERE h.evse_id > 0
-  ), by_hour AS (
-    SELECT station_id, hour, sum(occupied_s) AS occupied_s FROM by_hour_parts GROUP BY 1, 2
-  ), peak AS (
-    SELECT DISTINCT ON (b.station_id) b.station_id, b.hour,
-           100.0 * b.occupied_s / nullif(st.connectors * st.period_s / 24.0, 0) AS occupancy
+      (SELECT y.station_id, y.occupied_s, extract(hour FROM y.local_hour)::int AS hr
+       FROM (SELECT * FROM analytics_hourly x WHERE x.station_id = b.id AND x.hour_start >= p_from AND x.hour_start < b.a_end
+             UNION ALL
+             SELECT * FROM analytics_hourly x WHERE b.has_days AND x.station_id = b.id AND x.hour_start >= b.b_start
+               AND x.hour_start < p_to) y
+       WHERE y.evse_id > 0 OFFSET 0)) h
+    GROUP BY h.station_id
+  ), by_hour AS (  -- occupied connector-seconds per local hour of the day, per station
+    SELECT x.station_id, ARRAY[sum(p[1]), sum(p[2]), sum(p[3]), sum(p[4]), sum(p[5]), sum(p[6]), sum(p[7]), sum(p[8]), sum(p[9]), sum(p[10]), sum(p[11]), sum(p[12]), sum(p[13]), sum(p[14]), sum(p[15]), sum(p[16]), sum(p[17]), sum(p[18]), sum(p[19]), sum(p[20]), sum(p[21]), sum(p[22]), sum(p[23]), sum(p[24])] AS occupied
+    FROM (SELECT station_id, occupied AS p FROM hour_sums UNION ALL SELECT station_id, occupied FROM edge_sums) x
+    GROUP BY x.station_id
+  ), peak AS (  -- the busiest hour (the earliest of equals)
+    SELECT b.station_id, m.hour, 100.0 * m.occupied_s / nullif(st.connectors * st.period_s / 24.0, 0) AS occupancy
     FROM by_hour b JOIN st ON st.id = b.station_id
-    ORDER BY b.station_id, b.occupied_s DESC
+    CROSS JOIN LATERAL (SELECT u.i::int - 1 AS hour, u.o AS occupied_s FROM unnest(b.occupied) WITH ORDINALITY AS u(o, i)
+                        ORDER BY u.o DESC NULLS LAST, u.i LIMIT 1) m
   ), months AS (
     SELECT d.station_id,
            sum(d.sessions_started) FILTER (WHERE d.local_day >= st.this_month - interval '1 month'
