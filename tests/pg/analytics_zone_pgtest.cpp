@@ -1,9 +1,8 @@
-// The fleet's zone rollups (migration 0039: hourly, daily, revenue) on a real PostgreSQL: a seeded network in five
-// time zones, rolled up, then changed the ways a fleet changes (a rollup replacing days, a
-// station moving to another zone, a station deleted, a connector only a session names). After
-// each, the zone rows must be exactly the stations' rows summed per zone, and every fleet
-// report over all stations (read from the zone rows) the same as over the list of all
-// stations (read from the stations' rows).
+// The fleet's zone rollups (migration 0039: hourly, daily, revenue) on a real PostgreSQL: a seeded network in
+// five time zones, rolled up, then changed the ways a fleet changes (a rollup replacing days, a station
+// moving to another zone, a station deleted, a connector only a session names). After each, the zone rows
+// must be exactly the stations' rows summed per zone, and every fleet report over all stations (read from the
+// zone rows) the same as over the list of all stations (read from the stations' rows).
 
 #include <gtest/gtest.h>
 
@@ -88,31 +87,35 @@ class AnalyticsZoneTest : public ::testing::Test {
     const std::string nonzero =
         " WHERE (occupied_s, charging_s, down_s, excused_down_s, offline_s, energy_wh, sessions_started) <> "
         "(0, 0, 0, 0, 0, 0, 0)";
-    EXPECT_EQ(difference("SELECT time_zone, hour_start, " + std::string(kColumns) + " FROM analytics_zone_hourly" +
-                             nonzero,
-                         "SELECT * FROM (SELECT s.time_zone, r.hour_start, " + sums +
-                             " FROM analytics_hourly r JOIN stations s ON s.id = r.station_id GROUP BY 1, 2) t" +
-                             nonzero),
-              "")
+    EXPECT_EQ(
+        difference("SELECT time_zone, hour_start, " + std::string(kColumns) + " FROM analytics_zone_hourly" +
+                       nonzero,
+                   "SELECT * FROM (SELECT s.time_zone, r.hour_start, " + sums +
+                       " FROM analytics_hourly r JOIN stations s ON s.id = r.station_id GROUP BY 1, 2) t" +
+                       nonzero),
+        "")
         << when << ": hourly";
-    EXPECT_EQ(difference("SELECT time_zone, local_day, " + std::string(kColumns) + " FROM analytics_zone_daily" +
-                             nonzero,
-                         "SELECT * FROM (SELECT s.time_zone, r.local_day, " + sums +
-                             " FROM analytics_daily r JOIN stations s ON s.id = r.station_id GROUP BY 1, 2) t" +
-                             nonzero),
-              "")
+    EXPECT_EQ(
+        difference(
+            "SELECT time_zone, local_day, " + std::string(kColumns) + " FROM analytics_zone_daily" + nonzero,
+            "SELECT * FROM (SELECT s.time_zone, r.local_day, " + sums +
+                " FROM analytics_daily r JOIN stations s ON s.id = r.station_id GROUP BY 1, 2) t" + nonzero),
+        "")
         << when << ": daily";
-    EXPECT_EQ(difference("SELECT time_zone, local_day, tariff_id, currency, sessions, excl, incl, energy_wh FROM "
-                         "analytics_zone_revenue_daily WHERE (sessions, excl, incl, energy_wh) <> (0, 0, 0, 0)",
-                         "SELECT * FROM (SELECT s.time_zone, r.local_day, r.tariff_id, r.currency, sum(r.sessions) AS "
-                         "sessions, sum(r.excl) AS excl, sum(r.incl) AS incl, sum(r.energy_wh) AS energy_wh FROM "
-                         "analytics_revenue_daily r JOIN stations s ON s.id = r.station_id GROUP BY 1, 2, 3, 4) t "
-                         "WHERE (sessions, excl, incl, energy_wh) <> (0, 0, 0, 0)"),
-              "")
+    EXPECT_EQ(
+        difference(
+            "SELECT time_zone, local_day, tariff_id, currency, sessions, excl, incl, energy_wh FROM "
+            "analytics_zone_revenue_daily WHERE (sessions, excl, incl, energy_wh) <> (0, 0, 0, 0)",
+            "SELECT * FROM (SELECT s.time_zone, r.local_day, r.tariff_id, r.currency, sum(r.sessions) AS "
+            "sessions, sum(r.excl) AS excl, sum(r.incl) AS incl, sum(r.energy_wh) AS energy_wh FROM "
+            "analytics_revenue_daily r JOIN stations s ON s.id = r.station_id GROUP BY 1, 2, 3, 4) t "
+            "WHERE (sessions, excl, incl, energy_wh) <> (0, 0, 0, 0)"),
+        "")
         << when << ": revenue";
-    EXPECT_EQ(sql("SELECT count(*) FROM analytics_zone_hourly h WHERE h.local_hour <> h.hour_start AT TIME ZONE "
-                  "h.time_zone"),
-              "0")
+    EXPECT_EQ(
+        sql("SELECT count(*) FROM analytics_zone_hourly h WHERE h.local_hour <> h.hour_start AT TIME ZONE "
+            "h.time_zone"),
+        "0")
         << when;
   }
 
@@ -159,7 +162,8 @@ TEST_F(AnalyticsZoneTest, ZoneRowsAreTheStationsSumsThroughRollupsMovesAndDeleti
   expect_fleet_reports_agree("after the rebuild");
 
   // A rollup that replaces some stations' days (new readings change a past week).
-  sql("UPDATE transactions SET meter_stop_wh = meter_stop_wh + 5000 WHERE station_id = 'Z-1' AND started_at >= "
+  sql("UPDATE transactions SET meter_stop_wh = meter_stop_wh + 5000 WHERE station_id = 'Z-1' AND started_at "
+      ">= "
       "'2026-01-20' AND started_at < '2026-01-27'");
   rebuild(at("2026-01-20T00:00:00Z"), at("2026-01-27T00:00:00Z"), {"Z-1", "Z-2"});
   expect_zone_rows_are_the_sums("after replacing a week of two stations");
@@ -190,7 +194,8 @@ TEST_F(AnalyticsZoneTest, ZoneRowsAreTheStationsSumsThroughRollupsMovesAndDeleti
 TEST_F(AnalyticsZoneTest, AConnectorOnlyASessionNamesCountsForTheStationAndTheFleetInEveryRange) {
   // Z-5 never reported connector 7 of EVSE 7; a session on it names it to the rollups.
   sql("INSERT INTO transactions (station_id, protocol, ocpp_transaction_id, evse_id, connector_id, id_token, "
-      "started_at, stopped_at, meter_start_wh, meter_stop_wh) VALUES ('Z-5', 'ocpp1.6', 'extra-7', 7, 7, 'TAG', "
+      "started_at, stopped_at, meter_start_wh, meter_stop_wh) VALUES ('Z-5', 'ocpp1.6', 'extra-7', 7, 7, "
+      "'TAG', "
       "'2026-02-10T10:00:00Z', '2026-02-10T11:00:00Z', 0, 7000)");
   rebuild(at("2026-02-10T00:00:00Z"), at("2026-02-11T00:00:00Z"), {"Z-5"});
   EXPECT_EQ(sql("SELECT count(*) FROM analytics_connectors WHERE station_id = 'Z-5' AND evse_id = 7"), "1");
@@ -199,8 +204,8 @@ TEST_F(AnalyticsZoneTest, AConnectorOnlyASessionNamesCountsForTheStationAndTheFl
   // In a range with the session and in one long before it: the same connectors.
   for (const char* from : {"2026-02-01T00:00:00Z", "2026-01-02T00:00:00Z"}) {
     const std::string range = std::string("'") + from + "', '" + from + "'::timestamptz + interval '3 days'";
-    EXPECT_EQ(sql("SELECT min(connectors) || '/' || max(connectors) FROM csms_report_utilization_stations(" + range +
-                  ", 'day', ARRAY['Z-5'])"),
+    EXPECT_EQ(sql("SELECT min(connectors) || '/' || max(connectors) FROM csms_report_utilization_stations(" +
+                  range + ", 'day', ARRAY['Z-5'])"),
               expected + "/" + expected)
         << from;
     EXPECT_EQ(sql("SELECT count(DISTINCT (evse_id, connector)) FROM csms_report_utilization(" + range +
@@ -211,9 +216,10 @@ TEST_F(AnalyticsZoneTest, AConnectorOnlyASessionNamesCountsForTheStationAndTheFl
   expect_zone_rows_are_the_sums("after the extra connector's session");
   // The fleet counts it too, from the zone rows as from the stations' rows.
   const std::string range = "'2026-02-01T00:00:00Z', '2026-02-15T00:00:00Z', 'day', ";
-  EXPECT_EQ(difference("SELECT * FROM csms_fleet_utilization(" + range + "NULL)",
-                       "SELECT * FROM csms_fleet_utilization(" + range + "(SELECT array_agg(id) FROM stations))"),
-            "");
+  EXPECT_EQ(
+      difference("SELECT * FROM csms_fleet_utilization(" + range + "NULL)",
+                 "SELECT * FROM csms_fleet_utilization(" + range + "(SELECT array_agg(id) FROM stations))"),
+      "");
   // Each zone's row of a local day counts its stations' connectors.
   EXPECT_EQ(sql("SELECT sum(connectors) FROM csms_fleet_utilization(" + range +
                 "NULL) WHERE bucket_start LIKE '2026-02-05T%'"),
@@ -227,7 +233,8 @@ TEST_F(AnalyticsZoneTest, AStationMovedWhileARollupRewritesItsRowsMovesTheNewRow
   pqxx::connection rollup(url_);
   pqxx::work writing(rollup);
   writing.exec(
-      "UPDATE analytics_hourly SET occupied_s = occupied_s + 100 WHERE station_id = 'Z-2' AND evse_id > 0 AND "
+      "UPDATE analytics_hourly SET occupied_s = occupied_s + 100 WHERE station_id = 'Z-2' AND evse_id > 0 "
+      "AND "
       "hour_start >= '2026-01-20' AND hour_start < '2026-01-21'");
   auto moved = std::async(std::launch::async, [&] {
     sql("UPDATE stations SET time_zone = 'Pacific/Auckland' WHERE id = 'Z-2'");
