@@ -159,97 +159,45 @@ LANGUAGE sql AS $$
     energy_wh = z.energy_wh + EXCLUDED.energy_wh;
 $$;
 
--- Statement triggers: the rows a statement inserted, deleted or changed, at once.
-CREATE FUNCTION csms_zone_hourly_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  old_hours analytics_hourly[];
-  new_hours analytics_hourly[];
-BEGIN
-  PERFORM csms_zone_lock();
-  IF TG_OP IN ('DELETE', 'UPDATE') THEN
-    SELECT array_agg(o::analytics_hourly) INTO old_hours FROM old_rows o;
-  END IF;
-  IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    SELECT array_agg(n::analytics_hourly) INTO new_hours FROM new_rows n;
-  END IF;
-  PERFORM csms_zone_add_hours(old_hours, new_hours, NULL, NULL);
-  RETURN NULL;
-END $$;
-
-CREATE FUNCTION csms_zone_daily_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  old_days analytics_daily[];
-  new_days analytics_daily[];
-BEGIN
-  PERFORM csms_zone_lock();
-  IF TG_OP IN ('DELETE', 'UPDATE') THEN
-    SELECT array_agg(o::analytics_daily) INTO old_days FROM old_rows o;
-  END IF;
-  IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    SELECT array_agg(n::analytics_daily) INTO new_days FROM new_rows n;
-  END IF;
-  PERFORM csms_zone_add_days(old_days, new_days, NULL, NULL);
-  RETURN NULL;
-END $$;
-
-CREATE FUNCTION csms_zone_revenue_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  old_days analytics_revenue_daily[];
-  new_days analytics_revenue_daily[];
-BEGIN
-  PERFORM csms_zone_lock();
-  IF TG_OP IN ('DELETE', 'UPDATE') THEN
-    SELECT array_agg(o::analytics_revenue_daily) INTO old_days FROM old_rows o;
-  END IF;
-  IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    SELECT array_agg(n::analytics_revenue_daily) INTO new_days FROM new_rows n;
-  END IF;
-  PERFORM csms_zone_add_revenue(old_days, new_days, NULL, NULL);
-  RETURN NULL;
-END $$;
-
-CREATE TRIGGER analytics_hourly_zone_insert AFTER INSERT ON analytics_hourly
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION csms_zone_hourly_changed();
-CREATE TRIGGER analytics_hourly_zone_delete AFTER DELETE ON analytics_hourly
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION csms_zone_hourly_changed();
-CREATE TRIGGER analytics_hourly_zone_update AFTER UPDATE ON analytics_hourly
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
-  EXECUTE FUNCTION csms_zone_hourly_changed();
-CREATE TRIGGER analytics_daily_zone_insert AFTER INSERT ON analytics_daily
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION csms_zone_daily_changed();
-CREATE TRIGGER analytics_daily_zone_delete AFTER DELETE ON analytics_daily
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION csms_zone_daily_changed();
-CREATE TRIGGER analytics_daily_zone_update AFTER UPDATE ON analytics_daily
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
-  EXECUTE FUNCTION csms_zone_daily_changed();
-
-CREATE TRIGGER analytics_revenue_daily_zone_insert AFTER INSERT ON analytics_revenue_daily
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION csms_zone_revenue_changed();
-CREATE TRIGGER analytics_revenue_daily_zone_delete AFTER DELETE ON analytics_revenue_daily
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION csms_zone_revenue_changed();
-CREATE TRIGGER analytics_revenue_daily_zone_update AFTER UPDATE ON analytics_revenue_daily
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
-  EXECUTE FUNCTION csms_zone_revenue_changed();
-
+-- Statement triggers on the three station rollups: the rows a statement inserted, deleted or
+-- changed, at once, given to the table's csms_zone_add_* function (the trigger's argument).
 -- Emptying a station rollup empties its zone rollup (a rebuild then fills both again).
-CREATE FUNCTION csms_zone_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION csms_zone_rows_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM csms_zone_lock();
-  IF TG_TABLE_NAME = 'analytics_hourly' THEN
-    TRUNCATE analytics_zone_hourly;
-  ELSIF TG_TABLE_NAME = 'analytics_daily' THEN
-    TRUNCATE analytics_zone_daily;
+  IF TG_OP = 'TRUNCATE' THEN
+    EXECUTE format('TRUNCATE %I', TG_ARGV[1]);
   ELSE
-    TRUNCATE analytics_zone_revenue_daily;
+    EXECUTE format('SELECT %I(%s, %s, NULL, NULL)', TG_ARGV[0],
+                   CASE WHEN TG_OP IN ('DELETE', 'UPDATE')
+                        THEN format('(SELECT array_agg(o::%I) FROM old_rows o)', TG_TABLE_NAME)
+                        ELSE format('NULL::%I[]', TG_TABLE_NAME) END,
+                   CASE WHEN TG_OP IN ('INSERT', 'UPDATE')
+                        THEN format('(SELECT array_agg(n::%I) FROM new_rows n)', TG_TABLE_NAME)
+                        ELSE format('NULL::%I[]', TG_TABLE_NAME) END);
   END IF;
   RETURN NULL;
 END $$;
-CREATE TRIGGER analytics_hourly_zone_truncate AFTER TRUNCATE ON analytics_hourly
-  FOR EACH STATEMENT EXECUTE FUNCTION csms_zone_truncated();
-CREATE TRIGGER analytics_daily_zone_truncate AFTER TRUNCATE ON analytics_daily
-  FOR EACH STATEMENT EXECUTE FUNCTION csms_zone_truncated();
-CREATE TRIGGER analytics_revenue_daily_zone_truncate AFTER TRUNCATE ON analytics_revenue_daily
-  FOR EACH STATEMENT EXECUTE FUNCTION csms_zone_truncated();
+
+DO $$
+DECLARE
+  t record;
+BEGIN
+  FOR t IN SELECT * FROM (VALUES ('analytics_hourly', 'csms_zone_add_hours', 'analytics_zone_hourly'),
+                                 ('analytics_daily', 'csms_zone_add_days', 'analytics_zone_daily'),
+                                 ('analytics_revenue_daily', 'csms_zone_add_revenue', 'analytics_zone_revenue_daily'))
+                         v(source, add, zone) LOOP
+    EXECUTE format('CREATE TRIGGER %1$s_zone_insert AFTER INSERT ON %1$I REFERENCING NEW TABLE AS new_rows '
+                   'FOR EACH STATEMENT EXECUTE FUNCTION csms_zone_rows_changed(%2$L, %3$L)', t.source, t.add, t.zone);
+    EXECUTE format('CREATE TRIGGER %1$s_zone_delete AFTER DELETE ON %1$I REFERENCING OLD TABLE AS old_rows '
+                   'FOR EACH STATEMENT EXECUTE FUNCTION csms_zone_rows_changed(%2$L, %3$L)', t.source, t.add, t.zone);
+    EXECUTE format('CREATE TRIGGER %1$s_zone_update AFTER UPDATE ON %1$I REFERENCING OLD TABLE AS old_rows '
+                   'NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION csms_zone_rows_changed(%2$L, %3$L)',
+                   t.source, t.add, t.zone);
+    EXECUTE format('CREATE TRIGGER %1$s_zone_truncate AFTER TRUNCATE ON %1$I '
+                   'FOR EACH STATEMENT EXECUTE FUNCTION csms_zone_rows_changed(%2$L, %3$L)', t.source, t.add, t.zone);
+  END LOOP;
+END $$;
 
 -- A station's own rows: moved to its new zone, taken out when it is deleted, counted again
 -- when a station with rows under its id is created. The lock comes first: a rollup that is

@@ -226,7 +226,7 @@ TEST_F(AnalyticsZoneTest, AConnectorOnlyASessionNamesCountsForTheStationAndTheFl
             sql("SELECT count(*) FROM csms_station_connectors(NULL)"));
 }
 
-TEST_F(AnalyticsZoneTest, AStationMovedWhileARollupRewritesItsRowsMovesTheNewRows) {
+TEST_F(AnalyticsZoneTest, AStationMovedWhileARollupRewritesItsRowsMovesTheNewRows_ThenEmptiedAndRebuilt) {
   // A rollup's transaction has rewritten Z-2's hours but not committed when the station is
   // moved to another zone: the move waits for it and moves the rows it wrote, not the ones
   // it replaced.
@@ -244,6 +244,16 @@ TEST_F(AnalyticsZoneTest, AStationMovedWhileARollupRewritesItsRowsMovesTheNewRow
   writing.commit();
   moved.get();
   expect_zone_rows_are_the_sums("after a move that waited for a rollup");
+
+  // Emptied and rebuilt, as an operator might after a bad import.
+  sql("TRUNCATE analytics_hourly, analytics_daily, analytics_revenue_daily");
+  EXPECT_EQ(sql("SELECT (SELECT count(*) FROM analytics_zone_hourly) + (SELECT count(*) FROM "
+                "analytics_zone_daily) + "
+                "(SELECT count(*) FROM analytics_zone_revenue_daily)"),
+            "0");
+  rebuild(at("2026-01-01T00:00:00Z"), at("2026-02-16T00:00:00Z"));
+  expect_zone_rows_are_the_sums("after emptying and a rebuild");
+  EXPECT_NE(sql("SELECT count(*) FROM analytics_zone_daily"), "0");
 }
 
 }  // namespace
