@@ -68,17 +68,34 @@ CREATE TABLE analytics_connectors (
 CREATE FUNCTION csms_zone_lock() RETURNS void
 LANGUAGE sql AS $$ SELECT pg_advisory_xact_lock(hashtext('csms analytics zone rollups')) $$;
 
--- Adds the sums of p_new and takes out those of p_old (hourly rows) per zone and hour: the
--- zone of each row's station, or p_old_zone / p_new_zone when given (a station that moves).
--- Zone rows are changed in key order; a zone hour whose sums do not change is not written (a
--- rollup rewrites whole days of which most hours stay the same).
-CREATE FUNCTION csms_zone_add_hours(p_old analytics_hourly[], p_new analytics_hourly[], p_old_zone text,
-                                    p_new_zone text) RETURNS void
+-- csms_zone_add_hours and csms_zone_add_days (written out by format() below, one text for
+-- both) add the sums of p_new and take out those of p_old (hourly or daily rows) per zone and
+-- hour or local day: the zone of each row's station, or p_old_zone / p_new_zone when given (a
+-- station that moves). Zone rows are changed in key order; one whose sums do not change is not
+-- written (a rollup rewrites whole days of which most hours stay the same). The daily one also
+-- notes the connectors p_new names (analytics_connectors).
+DO $generate$
+DECLARE
+  t record;
+BEGIN
+  FOR t IN SELECT * FROM (VALUES
+      ('csms_zone_add_hours', 'analytics_hourly', 'analytics_zone_hourly', 'hour_start', ', local_hour',
+       ', g.key AT TIME ZONE g.zone', ''),
+      ('csms_zone_add_days', 'analytics_daily', 'analytics_zone_daily', 'local_day', '', '',
+       'INSERT INTO analytics_connectors (station_id, evse_id, connector_id)
+        SELECT DISTINCT n.station_id, n.evse_id, n.connector_id
+        FROM unnest(p_new) n JOIN stations s ON s.id = n.station_id
+        WHERE n.evse_id > 0
+        ORDER BY 1, 2, 3
+        ON CONFLICT DO NOTHING;')) v(fn, source, zone, key, extra_column, extra_value, tail)
+  LOOP
+    EXECUTE format($function$
+CREATE FUNCTION %1$I(p_old %2$I[], p_new %2$I[], p_old_zone text, p_new_zone text) RETURNS void
 LANGUAGE sql AS $$
-  INSERT INTO analytics_zone_hourly AS z (time_zone, hour_start, local_hour, occupied_s, charging_s, down_s,
-                                          excused_down_s, offline_s, energy_wh, sessions_started)
-  SELECT g.zone, g.hour_start, g.hour_start AT TIME ZONE g.zone, g.o, g.c, g.d, g.e, g.f, g.w, g.n
-  FROM (SELECT r.zone, r.hour_start,
+  INSERT INTO %3$I AS z (time_zone, %4$I%5$s, occupied_s, charging_s, down_s, excused_down_s, offline_s, energy_wh,
+                         sessions_started)
+  SELECT g.zone, g.key%6$s, g.o, g.c, g.d, g.e, g.f, g.w, g.n
+  FROM (SELECT r.zone, r.%4$I AS key,
                coalesce(sum(r.sign * r.occupied_s) FILTER (WHERE r.evse_id > 0), 0) AS o,
                coalesce(sum(r.sign * r.charging_s) FILTER (WHERE r.evse_id > 0), 0) AS c,
                coalesce(sum(r.sign * r.down_s) FILTER (WHERE r.evse_id > 0), 0) AS d,
@@ -94,48 +111,17 @@ LANGUAGE sql AS $$
         GROUP BY 1, 2) g
   WHERE (g.o, g.c, g.d, g.e, g.f, g.w, g.n) <> (0, 0, 0, 0, 0, 0, 0)
   ORDER BY 1, 2
-  ON CONFLICT (time_zone, hour_start) DO UPDATE SET
+  ON CONFLICT (time_zone, %4$I) DO UPDATE SET
     occupied_s = z.occupied_s + EXCLUDED.occupied_s, charging_s = z.charging_s + EXCLUDED.charging_s,
     down_s = z.down_s + EXCLUDED.down_s, excused_down_s = z.excused_down_s + EXCLUDED.excused_down_s,
     offline_s = z.offline_s + EXCLUDED.offline_s, energy_wh = z.energy_wh + EXCLUDED.energy_wh,
     sessions_started = z.sessions_started + EXCLUDED.sessions_started;
-$$;
-
--- The same for daily rows; it also notes the connectors p_new names (analytics_connectors).
-CREATE FUNCTION csms_zone_add_days(p_old analytics_daily[], p_new analytics_daily[], p_old_zone text,
-                                   p_new_zone text) RETURNS void
-LANGUAGE sql AS $$
-  INSERT INTO analytics_zone_daily AS z (time_zone, local_day, occupied_s, charging_s, down_s, excused_down_s,
-                                         offline_s, energy_wh, sessions_started)
-  SELECT g.*
-  FROM (SELECT r.zone, r.local_day,
-               coalesce(sum(r.sign * r.occupied_s) FILTER (WHERE r.evse_id > 0), 0) AS o,
-               coalesce(sum(r.sign * r.charging_s) FILTER (WHERE r.evse_id > 0), 0) AS c,
-               coalesce(sum(r.sign * r.down_s) FILTER (WHERE r.evse_id > 0), 0) AS d,
-               coalesce(sum(r.sign * r.excused_down_s) FILTER (WHERE r.evse_id > 0), 0) AS e,
-               coalesce(sum(r.sign * r.offline_s) FILTER (WHERE r.evse_id = 0), 0) AS f,
-               coalesce(sum(r.sign * r.energy_wh::numeric) FILTER (WHERE r.evse_id > 0), 0) AS w,
-               coalesce(sum(r.sign * r.sessions_started) FILTER (WHERE r.evse_id > 0), 0) AS n
-        FROM (SELECT -1 AS sign, coalesce(p_old_zone, s.time_zone) AS zone, o.*
-              FROM unnest(p_old) o JOIN stations s ON s.id = o.station_id
-              UNION ALL
-              SELECT 1, coalesce(p_new_zone, s.time_zone), n.*
-              FROM unnest(p_new) n JOIN stations s ON s.id = n.station_id) r
-        GROUP BY 1, 2) g
-  WHERE (g.o, g.c, g.d, g.e, g.f, g.w, g.n) <> (0, 0, 0, 0, 0, 0, 0)
-  ORDER BY 1, 2
-  ON CONFLICT (time_zone, local_day) DO UPDATE SET
-    occupied_s = z.occupied_s + EXCLUDED.occupied_s, charging_s = z.charging_s + EXCLUDED.charging_s,
-    down_s = z.down_s + EXCLUDED.down_s, excused_down_s = z.excused_down_s + EXCLUDED.excused_down_s,
-    offline_s = z.offline_s + EXCLUDED.offline_s, energy_wh = z.energy_wh + EXCLUDED.energy_wh,
-    sessions_started = z.sessions_started + EXCLUDED.sessions_started;
-  INSERT INTO analytics_connectors (station_id, evse_id, connector_id)
-  SELECT DISTINCT n.station_id, n.evse_id, n.connector_id
-  FROM unnest(p_new) n JOIN stations s ON s.id = n.station_id
-  WHERE n.evse_id > 0
-  ORDER BY 1, 2, 3
-  ON CONFLICT DO NOTHING;
-$$;
+  %7$s
+$$
+$function$, t.fn, t.source, t.zone, t.key, t.extra_column, t.extra_value, t.tail);
+  END LOOP;
+END
+$generate$;
 
 -- The same for daily revenue rows.
 CREATE FUNCTION csms_zone_add_revenue(p_old analytics_revenue_daily[], p_new analytics_revenue_daily[],
