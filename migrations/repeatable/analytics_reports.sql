@@ -499,24 +499,14 @@ $$;
 -- month by day of five zones is 150 daily rows and the hours at its two ends, where the
 -- stations' own rows are 50,000. For some stations, from theirs.
 
--- How a range [p_from, p_to) splits for each time zone that has stations, as csms_range_parts
--- splits it for a station: whole local days [d0, d1) (none when p_hourly), the hours before d0
--- (up to a_end) and from d1 on (from b_start).
+-- How a range [p_from, p_to) splits for each time zone that has stations: its stations'
+-- csms_range_parts (whole local days [d0, d1), none when p_hourly; the hours before d0, up to
+-- a_end, and from d1 on, from b_start), which depend on the zone only.
 CREATE OR REPLACE FUNCTION csms_zone_parts(p_from timestamptz, p_to timestamptz, p_hourly boolean)
 RETURNS TABLE (time_zone text, d0 date, d1 date, has_days boolean, a_end timestamptz, b_start timestamptz)
 LANGUAGE sql STABLE AS $$
-  WITH z0 AS (
-    SELECT z.time_zone,
-           CASE WHEN (p_from AT TIME ZONE z.time_zone)::time = '00:00'
-                THEN (p_from AT TIME ZONE z.time_zone)::date
-                ELSE (p_from AT TIME ZONE z.time_zone)::date + 1 END AS d0,
-           (p_to AT TIME ZONE z.time_zone)::date AS d1
-    FROM (SELECT DISTINCT s.time_zone FROM stations s) z
-  )
-  SELECT z0.time_zone, z0.d0, z0.d1, NOT p_hourly AND d0 < d1,
-         CASE WHEN NOT p_hourly AND d0 < d1 THEN csms_local_day_start(d0, time_zone) ELSE p_to END,
-         CASE WHEN NOT p_hourly AND d0 < d1 THEN csms_local_day_start(d1, time_zone) ELSE p_to END
-  FROM z0
+  SELECT DISTINCT r.time_zone, r.d0, r.d1, r.has_days, r.a_end, r.b_start
+  FROM csms_range_parts(p_from, p_to, NULL, NOT p_hourly, false, false) r
 $$;
 
 -- The zone rollups' rows of [p_from, p_to) split by csms_zone_parts.
@@ -525,7 +515,8 @@ RETURNS TABLE (time_zone text, local_day date, hour_start timestamptz, occupied_
                down_s bigint, excused_down_s bigint, offline_s bigint, energy_wh numeric, sessions_started bigint)
 LANGUAGE sql STABLE AS $$
   WITH zp AS MATERIALIZED (SELECT * FROM csms_zone_parts(p_from, p_to, p_hourly))
-  SELECT d.time_zone, d.local_day, csms_local_day_start(d.local_day, d.time_zone), d.occupied_s, d.charging_s,
+  -- (A day row's start is not needed: hourly buckets read no days.)
+  SELECT d.time_zone, d.local_day, NULL::timestamptz, d.occupied_s, d.charging_s,
          d.down_s, d.excused_down_s, d.offline_s, d.energy_wh, d.sessions_started
   FROM zp JOIN analytics_zone_daily d ON d.time_zone = zp.time_zone AND d.local_day >= zp.d0 AND d.local_day < zp.d1
   WHERE zp.has_days
