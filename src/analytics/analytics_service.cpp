@@ -125,6 +125,7 @@ void AnalyticsService::run() {
   // past is refreshed anyway), the rollup runs every tick.
   const auto flush_every = std::min<std::chrono::milliseconds>(settings_.tick, kMarkFlush);
   auto next_tick = std::chrono::steady_clock::now() + settings_.tick;
+  load_sessions();
   for (;;) {
     {
       std::unique_lock lock(mutex_);
@@ -150,6 +151,22 @@ void AnalyticsService::run() {
     flush_marks();  // so that a restart recomputes what this run did not get to
   } catch (const std::exception& e) {
     spdlog::error("analytics: keeping marks at shutdown: {}", e.what());
+  }
+}
+
+void AnalyticsService::load_sessions() {
+  // Read now rather than at the first sessions report after a start, which would wait for it
+  // (about a second per million sessions). Out of reach, the first report reads it.
+  const auto stopping = [this] {
+    std::lock_guard lock(mutex_);
+    return stopping_;
+  };
+  try {
+    db_.run_and_wait([&](domain::Repositories& repos) { sessions_.load(repos.analytics(), stopping); });
+  } catch (const std::exception& e) {
+    spdlog::warn(
+        "analytics: the ended sessions were not read at start ({}); the first sessions report reads them",
+        e.what());
   }
 }
 

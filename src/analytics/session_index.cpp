@@ -108,51 +108,69 @@ void SessionIndex::apply(const domain::SessionFact& fact) {
       fact.energy_wh,
       intern(token_ids_, tokens_, fact.id_token),
       intern(customer_ids_, customers_, fact.customer_id)};
+  auto& [station_id, station] = *stations_.try_emplace(fact.station_id).first;
   if (auto known = station_of_.find(fact.transaction_id); known != station_of_.end()) {
     // Read again (its transaction had not finished at the previous reading), or changed
     // (rare: a late stop or a correction): replace it where it was.
-    auto& old = stations_[known->second];
+    auto& old = stations_.at(*known->second);
     auto at = std::find_if(old.entries.begin(), old.entries.end(),
                            [&](const Entry& e) { return e.transaction_id == fact.transaction_id; });
     if (at != old.entries.end()) {
-      if (known->second == fact.station_id && at->started_ms == entry.started_ms &&
+      if (known->second == &station_id && at->started_ms == entry.started_ms &&
           at->duration_ms == entry.duration_ms && at->energy_wh == entry.energy_wh &&
           at->token == entry.token && at->customer == entry.customer)
         return;
       old.entries.erase(at);
     }
-    known->second = fact.station_id;
+    known->second = &station_id;
   } else {
-    station_of_.emplace(fact.transaction_id, fact.station_id);
+    station_of_.emplace(fact.transaction_id, &station_id);
   }
-  auto& station = stations_[fact.station_id];
   if (!station.entries.empty() && station.entries.back().started_ms > entry.started_ms)
     station.sorted = false;
   station.entries.push_back(entry);
 }
 
-void SessionIndex::sync(domain::AnalyticsRepository& repo) {
-  if (!loaded_) {
-    // The first reading in chunks; whatever commits meanwhile comes from transactions at or
-    // after this horizon and is read by the catch-up below.
-    horizon_ = repo.session_facts_horizon();
-    const auto started = std::chrono::steady_clock::now();
-    constexpr std::size_t kChunk = 50'000;
-    std::int64_t seq = 0;
-    for (;;) {
-      auto facts = repo.session_facts_after(seq, kChunk);
-      for (const auto& fact : facts) {
-        apply(fact);
-        seq = std::max(seq, fact.seq);
-      }
-      if (facts.size() < kChunk) break;
+bool SessionIndex::read_all(domain::AnalyticsRepository& repo, const std::function<bool()>& cancelled) {
+  // In chunks; whatever commits meanwhile comes from transactions at or after this horizon
+  // and is read by the catch-up in sync.
+  horizon_ = repo.session_facts_horizon();
+  const auto started = std::chrono::steady_clock::now();
+  constexpr std::size_t kChunk = 50'000;
+  std::int64_t seq = 0;
+  for (;;) {
+    if (cancelled && cancelled()) {
+      stations_.clear();
+      station_of_.clear();
+      token_ids_.clear();
+      customer_ids_.clear();
+      tokens_.clear();
+      customers_.clear();
+      return false;
     }
-    loaded_ = true;
-    spdlog::info(
-        "sessions report: {} ended sessions loaded in {} ms", station_of_.size(),
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
-            .count());
+    auto facts = repo.session_facts_after(seq, kChunk);
+    for (const auto& fact : facts) {
+      apply(fact);
+      seq = std::max(seq, fact.seq);
+    }
+    if (facts.size() < kChunk) break;
   }
+  for (auto& [id, station] : stations_) station.entries.shrink_to_fit();
+  loaded_ = true;
+  spdlog::info(
+      "sessions report: {} ended sessions loaded in {} ms", station_of_.size(),
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
+          .count());
+  return true;
+}
+
+bool SessionIndex::load(domain::AnalyticsRepository& repo, const std::function<bool()>& cancelled) {
+  std::lock_guard lock(mutex_);
+  return loaded_ || read_all(repo, cancelled);
+}
+
+void SessionIndex::sync(domain::AnalyticsRepository& repo) {
+  if (!loaded_) read_all(repo, {});
   auto [horizon, facts] = repo.session_facts_since(horizon_);
   for (const auto& fact : facts) apply(fact);
   horizon_ = horizon;

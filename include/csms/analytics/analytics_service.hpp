@@ -50,6 +50,8 @@ class AnalyticsService {
   domain::ReportTable sessions_report(domain::Repositories& repos, const domain::AnalyticsQuery& query) {
     return sessions_.report(repos.analytics(), query);
   }
+  // Ended sessions in that copy (read when the service starts, then caught up at each report).
+  std::size_t sessions_in_memory() const { return sessions_.size(); }
 
   // Recomputes [from, to) for the given stations (all when empty) on the calling thread;
   // returns the number of hourly rows written. Used by `csms analytics rebuild`.
@@ -60,6 +62,7 @@ class AnalyticsService {
 
  private:
   void run();
+  void load_sessions();
   void flush_marks();
   void merge_mark(const std::string& station_id, domain::Timestamp from, domain::Timestamp to);  // locked
   void recompute_dirty();

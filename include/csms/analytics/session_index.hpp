@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -27,12 +28,17 @@ domain::ReportTable sessions_report_rows(const std::vector<domain::StationIdle>&
                                          std::vector<std::vector<SessionSample>>& sessions);
 
 // A node's in-memory copy of analytics_session_facts (every ended session: start, duration,
-// energy, token, customer; about 40 bytes each), loaded at the first request and caught up
-// at every one with the rows of the transactions that had not finished at the previous
-// reading. Open sessions and idle shares are read per request. Thread-safe.
+// energy, token, customer; about 40 bytes each, ~160 bytes with the maps), read once (`load`,
+// or else at the first request) and caught up at every request with the rows of the
+// transactions that had not finished at the previous reading. Open sessions and idle shares
+// are read per request. Thread-safe.
 class SessionIndex {
  public:
   domain::ReportTable report(domain::AnalyticsRepository& repo, const domain::AnalyticsQuery& query);
+  // Reads every ended session unless that was done; `cancelled` is asked between chunks
+  // (the process is stopping): a load left part way is forgotten and done again by the next
+  // call. Returns whether the copy is loaded.
+  bool load(domain::AnalyticsRepository& repo, const std::function<bool()>& cancelled);
   std::size_t size() const;
 
  private:
@@ -50,6 +56,7 @@ class SessionIndex {
   };
 
   void sync(domain::AnalyticsRepository& repo);
+  bool read_all(domain::AnalyticsRepository& repo, const std::function<bool()>& cancelled);  // locked
   void apply(const domain::SessionFact& fact);
   static std::uint32_t intern(std::unordered_map<std::string, std::uint32_t>& ids,
                               std::vector<std::string>& names, const std::optional<std::string>& name);
@@ -58,7 +65,8 @@ class SessionIndex {
   bool loaded_ = false;
   std::uint64_t horizon_ = 0;  // facts of transactions from here on are read again
   std::unordered_map<std::string, Station> stations_;
-  std::unordered_map<std::int64_t, std::string> station_of_;  // transaction -> station
+  // transaction -> its station's id, the key in stations_ (a node's key does not move)
+  std::unordered_map<std::int64_t, const std::string*> station_of_;
   std::unordered_map<std::string, std::uint32_t> token_ids_, customer_ids_;
   std::vector<std::string> tokens_, customers_;
 };
