@@ -955,6 +955,13 @@ describe('operator dashboard in chromium', { timeout: 900_000 }, () => {
     const commands = await page.locator('[data-testid^="cmd-"]').evaluateAll((els) => els.map((e) => e.dataset.testid));
     assert.deepEqual(commands, [], 'command elements a viewer must not see');
     assert.equal(await page.locator(`${tid('alert-ack')}, ${tid('alert-resolve')}`).count(), 0, 'alert buttons on the station page');
+    // Every folded section opened (certificates, local list, variables...): still nothing that writes.
+    await page.locator('details.card:not([open]) > summary').evaluateAll((els) => els.forEach((el) => el.click()));
+    await expectState(page, `${tid('certificates')}[open] table`, 'the certificates section, opened and loaded');
+    await page.locator(tid('loading')).first().waitFor({ state: 'detached', timeout: LIVE_MS });
+    const writes = (ids) => ids.map((t) => tid(t)).join(', ');
+    assert.equal(await page.locator(writes(['station-edit', 'cert-revoke', 'cert-revoke-serial', 'reservation-cancel'])).count(), 0,
+      'station edit, certificate and reservation buttons for a viewer');
     await screenshot(page, 'station-viewer.png');
 
     await page.goto(uiUrl('/alerts'));
@@ -968,6 +975,24 @@ describe('operator dashboard in chromium', { timeout: 900_000 }, () => {
     await page.goto(uiUrl('/billing/tariffs'));
     await expectState(page, tid('tariff-row'), 'the tariffs, read-only');
     assert.equal(await page.locator(`${tid('tariff-new')}, ${tid('tariff-edit')}`).count(), 0, 'tariff buttons for a viewer');
+    for (const [tab, row, buttons] of [['plans', 'plan-row', ['plan-new', 'plan-edit']],
+      ['customers', 'customer-row', ['customer-new', 'customer-edit', 'customer-delete']],
+      ['invoices', 'invoice-row', ['invoice-generate']]]) {
+      await page.goto(uiUrl(`/billing/${tab}`));
+      await expectState(page, tid(row), `the ${tab}, read-only`);
+      assert.equal(await page.locator(writes(buttons)).count(), 0, `${tab} buttons for a viewer`);
+    }
+
+    await page.goto(uiUrl('/rules'));
+    await expectState(page, tid('rule-card'), 'the fault rules, read-only');
+    assert.equal(await page.locator(tid('rule-save')).count(), 0, 'rule save buttons for a viewer');
+
+    // The tariff what-if is an operator's: a viewer is told so, and has nothing to press (its
+    // request would be refused, and a 403 ends the session).
+    await page.goto(uiUrl('/analytics?report=what-if'));
+    await expectText(page, tid('whatif-role'), /operators and admins/, 'the what-if note for a viewer');
+    assert.equal(await page.locator(tid('whatif-run')).count(), 0, 'the what-if button for a viewer');
+    await expectText(page, tid('whoami'), /\bviewer\b/, 'still signed in');
   });
 
   // 8 -----------------------------------------------------------------------------------
@@ -1013,14 +1038,17 @@ describe('operator dashboard in chromium', { timeout: 900_000 }, () => {
       if (p.page === 'overview') {
         const phone = await openTab({ role: 'admin', viewport: PHONE });
         await phone.goto(uiUrl('/overview'));
-        await phone.locator(tid('ov-online')).waitFor({ timeout: 30_000 }).catch(() => {});
+        await expectState(phone, tid('ov-online'), 'the overview on a phone', { timeout: 30_000 });
         await sleep(700);
         await screenshot(phone, 'overview-phone.png');
+        // Readable on a phone: the page fits the screen's width (no sideways scrolling).
+        const widths = await phone.evaluate(() => ({ page: document.documentElement.scrollWidth, screen: window.innerWidth }));
+        assert.ok(widths.page <= widths.screen, `the overview is ${widths.page} px wide on a ${widths.screen} px phone`);
       }
       await page.context().close();
       openContexts.delete(page.context());
     }
     const missing = timings.filter((t) => t.ms === null).map((t) => t.page);
-    if (missing.length) console.log(`pages that never showed their data: ${missing.join(', ')}`);
+    assert.deepEqual(missing, [], 'pages that never showed their data');
   }, 300_000);
 });

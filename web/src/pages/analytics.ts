@@ -6,6 +6,7 @@ import { allStations } from '../directory';
 import { downloadCsv, toCsv, type Column } from '../lib/csv';
 import { afterNextPaint, h, replace, type Child } from '../lib/dom';
 import { formatCount, formatDuration, formatEnergy, formatMoney, formatPercent, formatPower } from '../lib/format';
+import { may, type Role } from '../lib/roles';
 import type { PageContext } from '../router';
 import { errorBox, field, loading, pageHeader, section, select } from '../ui/widgets';
 import { addDays, localMidnightIso } from '../lib/time';
@@ -29,6 +30,7 @@ const kReports: [ReportChoice, string][] = kReportNames.map((name) => [name, kRe
 interface View {
   signal: AbortSignal;
   query: Query;
+  role: Role;
 }
 
 type TimeChart = typeof import('../ui/chart').timeChart;
@@ -148,7 +150,7 @@ export async function renderAnalytics(ctx: PageContext): Promise<void> {
     const controller = new AbortController();
     current = controller;
     ctx.signal.addEventListener('abort', () => controller.abort(), { once: true });
-    const view: View = { signal: controller.signal, query: q };
+    const view: View = { signal: controller.signal, query: q, role: ctx.session.role };
     replace(out, loading());
     try {
       const content = await renderReport(q, view);
@@ -172,7 +174,7 @@ async function renderReport(q: Query, view: View): Promise<Child> {
     case 'revenue': return revenue(...(await Promise.all([fetchSeries('revenue', q, view), loadTimeChart()])), view);
     case 'expansion': return expansion(await fetchReport('expansion', q, view));
     case 'maintenance': return maintenance(await fetchReport('maintenance', q, view));
-    case 'what-if': return whatIf(q);
+    case 'what-if': return whatIf(q, view.role);
   }
 }
 
@@ -410,7 +412,11 @@ function maintenance(doc: ReportOf<'maintenance'>): Child {
   ], 'maintenance.csv', (r) => ({ class: r.candidate ? 'below' : '' }));
 }
 
-function whatIf(q: Query): Child {
+function whatIf(q: Query, role: Role): Child {
+  const title = 'What a proposed tariff would have earned';
+  // Re-pricing is an operator's call: a viewer's request would be refused (and end the session).
+  if (!may(role, 'post /api/v1/analytics/tariff-simulation'))
+    return section(title, h('p', { class: 'muted', 'data-testid': 'whatif-role' }, `The tariff what-if re-prices sessions: operators and admins run it; you are signed in as ${role}.`));
   const text = h('textarea', { rows: 12, class: 'code', spellcheck: 'false' }, JSON.stringify({ currency: 'EUR', vat_percent: '19', elements: [{ price_components: [{ type: 'ENERGY', price: '0.45' }] }] }, null, 2));
   const result = h('div');
   const run = (event: Event) => {
@@ -430,9 +436,9 @@ function whatIf(q: Query): Child {
     }), (error: unknown) => replace(result, errorBox(error)));
   };
   return section(
-    'What a proposed tariff would have earned',
+    title,
     h('p', { class: 'muted' }, 'Re-prices the ended sessions of the range (and stations) above with this tariff and compares with what they were priced at. Operators and admins.'),
-    h('form', { onSubmit: run }, field('Proposed tariff (JSON, as in Billing → Tariffs)', text), h('button', { type: 'submit', class: 'primary' }, 'Compare')),
+    h('form', { onSubmit: run }, field('Proposed tariff (JSON, as in Billing → Tariffs)', text), h('button', { type: 'submit', class: 'primary', 'data-testid': 'whatif-run' }, 'Compare')),
     result,
   );
 }
