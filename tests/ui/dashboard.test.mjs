@@ -935,6 +935,57 @@ describe('operator dashboard in chromium', { timeout: 900_000 }, () => {
   });
 
   // 7 -----------------------------------------------------------------------------------
+  uiTest('an operator sets a variable monitor from the station page, and the monitoring report the station sends shows under its reports', async () => {
+    const id = 'UI-MON-201';
+    const cp = await charger(id, 'ocpp2.0.1', { create: { location: 'Depot M' } });
+    const monitors = [];
+    cp.client.handle('SetVariableMonitoring', ({ params }) => {
+      monitors.push(...params.setMonitoringData);
+      return { setMonitoringResult: params.setMonitoringData.map((m, i) => ({ id: 40 + i, status: 'Accepted', type: m.type, severity: m.severity, component: m.component, variable: m.variable })) };
+    });
+    const asked = [];
+    cp.client.handle('GetMonitoringReport', ({ params }) => {
+      asked.push(params);
+      // The report follows the answer, as a station sends it.
+      setTimeout(() => cp.call('NotifyMonitoringReport', {
+        requestId: params.requestId, seqNo: 0, generatedAt: new Date().toISOString(),
+        monitor: [{ component: { name: 'EVSE' }, variable: { name: 'Power' }, variableMonitoring: [{ id: 40, transaction: false, value: 22000.5, type: 'UpperThreshold', severity: 4 }] }],
+      }).catch((err) => { cp.reportError = err; }), 200);
+      return { status: 'Accepted' };
+    });
+
+    const page = await openTab({ role: 'operator' });
+    await page.goto(uiUrl(`/stations/${id}`));
+    await expectState(page, tid('station-online', { online: 'true' }), 'the station online');
+    await page.locator(`${tid('station-reports')} > summary`).click();
+    await expectText(page, tid('station-reports'), /Nothing reported yet/, 'the empty reports');
+
+    await page.locator(tid('cmd-set-variable-monitoring')).click();
+    await setField(page.locator(tid('cmd-field-key')), 'EVSE.Power');
+    await setField(page.locator(tid('cmd-field-value')), 'lots');
+    await page.locator(tid('cmd-submit')).click();
+    await expectText(page, tid('cmd-result'), /Value must be a number/, 'a wrong value named before sending');
+    assert.equal(monitors.length, 0, 'nothing sent while the form is wrong');
+    await setField(page.locator(tid('cmd-field-value')), '22000.5');
+    await page.locator(tid('cmd-submit')).click();
+    await expectText(page, tid('cmd-result'), /Accepted/, 'the monitor result');
+    assert.deepEqual(monitors.map((m) => [m.component.name, m.variable.name, m.type, m.value, m.severity]), [['EVSE', 'Power', 'UpperThreshold', 22000.5, 4]], JSON.stringify(monitors));
+    await page.keyboard.press('Escape');
+    await page.locator('dialog').waitFor({ state: 'detached' });
+
+    await page.locator(tid('cmd-get-monitoring-report')).click();
+    await page.locator(tid('cmd-submit')).click();
+    await expectText(page, tid('cmd-result'), /Accepted/, 'the report request result');
+    assert.equal(asked.length, 1, 'the charger got one GetMonitoringReport');
+    await page.keyboard.press('Escape');
+    await page.locator('dialog').waitFor({ state: 'detached' });
+    // The report arrives after the answer; the section looks again by itself.
+    await expectState(page, `${tid('report-row')}[data-kind="NotifyMonitoringReport"]`, 'the monitoring report under the station reports');
+    assert.equal(cp.reportError, undefined, `NotifyMonitoringReport: ${cp.reportError?.message}`);
+    await expectText(page, `${tid('report-row')}[data-kind="NotifyMonitoringReport"]`, /requestId/, 'the report content');
+    await screenshot(page, 'station-reports.png');
+  });
+
   uiTest('a viewer sees no command buttons and no alert buttons', async () => {
     const id = 'UI-VIEW-16';
     const cp = await charger(id, 'ocpp1.6', { create: { location: 'Depot D' } });

@@ -22,6 +22,7 @@ export type Plan = Schemas['Plan'];
 export type Customer = Schemas['Customer'];
 export type Invoice = Schemas['Invoice'];
 export type StationVariable = Schemas['StationVariable'];
+export type StationReport = Schemas['StationReport'];
 export type CommandName = Schemas['CommandName'];
 export type CommandAnswer = Schemas['CommandAnswer'];
 export type Site = Schemas['Site'];

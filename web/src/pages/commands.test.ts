@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { answerFacts, buildCommandBody, commandsFor, fieldsFor, kCommands, kScopeAll } from './commands';
 
@@ -112,5 +113,78 @@ describe('the commands added for reservations, local lists, firmware, display me
       ['List version', '4'], ['Update', 'Differential'], ['Entries sent', '2'],
     ]);
     expect(answerFacts({ status: 'Accepted', response: { listVersion: 3 } })).toEqual([['List version on the station', '3']]);
+  });
+});
+
+describe('every command the server takes', () => {
+  const doc = JSON.parse(readFileSync(new URL('../../../src/api/openapi.json', import.meta.url), 'utf8')) as { components: { schemas: { CommandName: { enum: string[] } } } };
+  const server = doc.components.schemas.CommandName.enum;
+
+  it('has a form, each once', () => {
+    const offered = kCommands.map((c) => c.name);
+    expect(new Set(offered).size).toBe(offered.length);
+    expect([...offered].sort()).toEqual([...server].sort());
+  });
+
+  it('is offered to an operator of a 2.0.1 station, and the 1.6 ones of a 1.6 station', () => {
+    // Only a command marked 1.6-only would be missing for 2.0.1; none is.
+    expect(commandsFor('operator', { protocol: 'ocpp2.0.1' }).map((c) => c.name).sort()).toEqual([...server].sort());
+    const v16 = commandsFor('operator', { protocol: 'ocpp1.6' }).map((c) => c.name);
+    for (const name of ['install-certificate', 'delete-certificate', 'set-charging-profile']) expect(v16).toContain(name);
+    for (const name of ['get-charging-profiles', 'customer-information', 'set-variable-monitoring', 'set-monitoring-level']) expect(v16).not.toContain(name);
+  });
+});
+
+describe('the smart charging, monitoring, certificate and customer commands', () => {
+  it('sends the charging profile typed in as an object, and names JSON that is not one', () => {
+    const fields = spec('set-charging-profile').fields;
+    const profile = { chargingProfileId: 3, stackLevel: 1, chargingProfilePurpose: 'TxDefaultProfile', chargingProfileKind: 'Relative', chargingSchedule: { chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 10 }] } };
+    expect(buildCommandBody(fields, { evse_id: '0', charging_profile: JSON.stringify(profile) })).toEqual({ evse_id: 0, charging_profile: profile });
+    expect(() => buildCommandBody(fields, { evse_id: '1', charging_profile: '{"stackLevel": ' })).toThrow(/Charging profile \(JSON\) is not JSON/);
+    expect(() => buildCommandBody(fields, { evse_id: '1', charging_profile: '[1, 2]' })).toThrow(/must be a JSON object/);
+  });
+
+  it('starts from a profile in the station’s version’s shape', () => {
+    const fields = fieldsFor(spec('set-charging-profile'), { protocol: 'ocpp2.0.1' });
+    const initial = fields.find((f) => f.name === 'charging_profile')?.initial;
+    const v201 = JSON.parse(initial?.({ evseId: 1, connectorId: 1, openTransactionId: null }, 'ocpp2.0.1') ?? '{}') as Record<string, unknown>;
+    const v16 = JSON.parse(initial?.({ evseId: 1, connectorId: 1, openTransactionId: null }, 'ocpp1.6') ?? '{}') as Record<string, unknown>;
+    expect(v201).toMatchObject({ id: 1, chargingProfilePurpose: 'ChargingStationMaxProfile' });
+    expect(Array.isArray(v201.chargingSchedule)).toBe(true);
+    expect(v16).toMatchObject({ chargingProfileId: 1, chargingProfilePurpose: 'ChargePointMaxProfile' });
+  });
+
+  it('nests one variable monitor in `monitors`, with a decimal value', () => {
+    const command = spec('set-variable-monitoring');
+    const body = buildCommandBody(command.fields, { key: 'EVSE.Power', type: 'UpperThreshold', value: '22000.5', severity: '4', id: '', transaction: 'false' }, { shape: command.shape });
+    expect(body).toEqual({ monitors: [{ key: 'EVSE.Power', type: 'UpperThreshold', value: 22000.5, severity: 4, transaction: false }] });
+    expect(() => buildCommandBody(command.fields, { key: 'EVSE.Power', type: 'Delta', value: 'ten', severity: '4' })).toThrow(/Value must be a number/);
+    expect(() => buildCommandBody(command.fields, { key: 'EVSE.Power', type: 'Delta', value: '1', severity: '12' })).toThrow(/Severity must be between 0 and 9/);
+  });
+
+  it('checks monitoring ids, levels and criteria', () => {
+    expect(buildCommandBody(spec('clear-variable-monitoring').fields, { ids: '3, 4' })).toEqual({ ids: [3, 4] });
+    expect(() => buildCommandBody(spec('clear-variable-monitoring').fields, { ids: '' })).toThrow('Monitor ids is required');
+    expect(buildCommandBody(spec('set-monitoring-level').fields, { severity: '8' })).toEqual({ severity: 8 });
+    expect(buildCommandBody(spec('get-monitoring-report').fields, { criteria: 'DeltaMonitoring' })).toEqual({ criteria: ['DeltaMonitoring'] });
+    expect(() => buildCommandBody(spec('get-monitoring-report').fields, { criteria: 'Delta' })).toThrow(/not one of/);
+  });
+
+  it('asks get-charging-profiles and customer-information for a criterion', () => {
+    const profiles = spec('get-charging-profiles');
+    expect(() => buildCommandBody(profiles.fields, {}, { check: profiles.check })).toThrow(/at least one/);
+    expect(buildCommandBody(profiles.fields, { purpose: 'TxProfile', limit_sources: 'CSO, EMS' }, { check: profiles.check })).toEqual({ purpose: 'TxProfile', limit_sources: ['CSO', 'EMS'] });
+    const customer = spec('customer-information');
+    expect(() => buildCommandBody(customer.fields, { report: 'true', clear: 'false' }, { check: customer.check })).toThrow(/Name the customer/);
+    expect(buildCommandBody(customer.fields, { report: 'true', clear: 'true', id_token: 'TAG-9' }, { check: customer.check })).toEqual({ report: true, clear: true, id_token: 'TAG-9' });
+  });
+
+  it('takes a CA certificate as PEM only, and a certificate to delete by its hash data', () => {
+    const install = spec('install-certificate');
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----';
+    expect(buildCommandBody(install.fields, { certificate_type: 'CSMSRootCertificate', certificate: ` ${pem} ` }, { check: install.check })).toEqual({ certificate_type: 'CSMSRootCertificate', certificate: `${pem}\n` });
+    expect(() => buildCommandBody(install.fields, { certificate_type: 'CSMSRootCertificate', certificate: 'MIIB' }, { check: install.check })).toThrow(/must be PEM/);
+    expect(() => buildCommandBody(fieldsFor(install, { protocol: 'ocpp1.6' }), { certificate_type: 'V2GRootCertificate', certificate: pem }, { protocol: 'ocpp1.6' })).toThrow(/not offered/);
+    expect(buildCommandBody(spec('delete-certificate').fields, { hash_algorithm: 'SHA256', issuer_name_hash: 'aa', issuer_key_hash: 'bb', serial_number: '01' })).toEqual({ hash_algorithm: 'SHA256', issuer_name_hash: 'aa', issuer_key_hash: 'bb', serial_number: '01' });
   });
 });

@@ -43,9 +43,22 @@ interface CommandBodies {
   'clear-charging-profile': S['ClearChargingProfileCommand'];
   'get-transaction-status': S['GetTransactionStatusCommand'];
   'get-diagnostics': S['GetDiagnosticsCommand'];
+  'install-certificate': S['InstallCertificateCommand'];
+  'delete-certificate': S['DeleteCertificateCommand'];
+  'set-charging-profile': S['SetChargingProfileCommand'];
+  'get-charging-profiles': S['GetChargingProfilesCommand'];
+  'customer-information': S['CustomerInformationCommand'];
+  'get-monitoring-report': S['GetMonitoringReportCommand'];
+  'set-variable-monitoring': S['SetVariableMonitoringCommand'];
+  'clear-variable-monitoring': S['ClearVariableMonitoringCommand'];
+  'set-monitoring-base': S['SetMonitoringBaseCommand'];
+  'set-monitoring-level': S['SetMonitoringLevelCommand'];
 }
 
 export type OfferedCommand = keyof CommandBodies & CommandName;
+// Every command the server takes has a form: one it adds breaks the build until it has one.
+type Unoffered = Exclude<CommandName, keyof CommandBodies>;
+export const kEveryCommandOffered: [Unoffered] extends [never] ? true : Unoffered = true;
 
 export interface CommandDefaults {
   evseId: number;
@@ -57,9 +70,10 @@ export interface CommandDefaults {
  * How a field's text becomes its JSON value:
  * text/select as is; int and int-list numbers; bool; list: comma-separated strings; id: our
  * transaction id as a number, the charger's as text; minutes: an instant that many minutes from
- * now; datetime: a datetime-local in this browser's zone; scope: see kScopeAll.
+ * now; datetime: a datetime-local in this browser's zone; scope: see kScopeAll; number: a
+ * decimal number; json: a JSON object typed in a text area; pem: text typed in a text area.
  */
-export type FieldKind = 'text' | 'int' | 'select' | 'bool' | 'list' | 'int-list' | 'id' | 'minutes' | 'datetime' | 'scope';
+export type FieldKind = 'text' | 'int' | 'number' | 'select' | 'bool' | 'list' | 'int-list' | 'id' | 'minutes' | 'datetime' | 'scope' | 'json' | 'pem';
 
 export interface FieldSpec {
   name: string;
@@ -69,7 +83,7 @@ export interface FieldSpec {
   options?: readonly string[] | ((protocol: Protocol | null) => readonly string[]);
   /** Choices loaded when the form opens (value, label); the first is preselected unless `initial` says. */
   load?: (station: Station, signal: AbortSignal) => Promise<[string, string][]>;
-  initial?: (defaults: CommandDefaults) => string;
+  initial?: (defaults: CommandDefaults, protocol: Protocol | null) => string;
   hint?: string;
   only?: Protocol;
   min?: number;
@@ -88,9 +102,11 @@ export interface CommandSpec {
   only?: Protocol;
   /** Checks across fields once the body is built; a message names what is wrong. */
   check?: (body: Record<string, unknown>) => string | null;
+  /** The request body from the fields' values, when it nests them (set-variable-monitoring). */
+  shape?: (fields: Record<string, unknown>) => Record<string, unknown>;
 }
 
-export const kGroups = ['Sessions', 'Reservations', 'Availability', 'Configuration', 'Authorization', 'Firmware and logs', 'Display messages', 'Smart charging', 'Security', 'Other'] as const;
+export const kGroups = ['Sessions', 'Reservations', 'Availability', 'Configuration', 'Authorization', 'Firmware and logs', 'Display messages', 'Smart charging', 'Monitoring', 'Security', 'Other'] as const;
 export type CommandGroup = (typeof kGroups)[number];
 
 /** A command whose field names are checked against its request body's type. */
@@ -154,6 +170,13 @@ async function firmwareImages(station: Station, signal: AbortSignal): Promise<[s
       `${f.version ?? '?'} · ${f.file_name ?? ''}${f.vendor || f.model ? ` · for ${[f.vendor, f.model].filter(Boolean).join(' ')}` : ''}${fits(f) ? '' : ' (other model)'}${f.signature ? ' · signed' : ''}`,
     ]),
   ];
+}
+
+/** A profile to start from: 16 A (1.6) or 11 kW (2.0.1) for the station, valid until replaced. */
+export function sampleProfile(protocol: Protocol | null): Record<string, unknown> {
+  if (protocol === 'ocpp2.0.1')
+    return { id: 1, stackLevel: 0, chargingProfilePurpose: 'ChargingStationMaxProfile', chargingProfileKind: 'Absolute', chargingSchedule: [{ id: 1, chargingRateUnit: 'W', startSchedule: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), chargingSchedulePeriod: [{ startPeriod: 0, limit: 11000 }] }] };
+  return { chargingProfileId: 1, stackLevel: 0, chargingProfilePurpose: 'ChargePointMaxProfile', chargingProfileKind: 'Absolute', chargingSchedule: { chargingRateUnit: 'A', startSchedule: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), chargingSchedulePeriod: [{ startPeriod: 0, limit: 16 }] } };
 }
 
 const isUrl = (text: unknown) => typeof text === 'string' && /^(https?|ftps?|sftp):\/\/\S+$/i.test(text);
@@ -273,12 +296,67 @@ export const kCommands: readonly CommandSpec[] = [
     { name: 'purpose', label: 'Purpose', kind: 'select', options: ['', 'ChargePointMaxProfile', 'ChargingStationMaxProfile', 'TxDefaultProfile', 'TxProfile'] },
     { name: 'stack_level', label: 'Stack level', kind: 'int', min: 0 },
   ] }),
+  spec({ name: 'set-charging-profile', group: 'Smart charging', label: 'Set charging profile', description: 'Sends a charging profile as it is (SetChargingProfile), in the station’s OCPP version’s shape. Profiles kept and re-sent by this server: Smart charging, API /charging-profiles.', fields: [
+    { ...evse(true, 'EVSE (0: the station)'), hint: '1.6: the connector id.' },
+    { name: 'charging_profile', label: 'Charging profile (JSON)', kind: 'json', required: true, initial: (_, protocol) => JSON.stringify(sampleProfile(protocol), null, 2), hint: '1.6: csChargingProfiles; 2.0.1: ChargingProfileType.' },
+  ] }),
+  spec({ name: 'get-charging-profiles', group: 'Smart charging', label: 'Get charging profiles', description: 'Asks which charging profiles the station has (GetChargingProfiles); they arrive as station reports (ReportChargingProfiles, below).', only: 'ocpp2.0.1', fields: [
+    evse(false),
+    { name: 'purpose', label: 'Purpose', kind: 'select', options: ['', 'ChargingStationExternalConstraints', 'ChargingStationMaxProfile', 'TxDefaultProfile', 'TxProfile'] },
+    { name: 'stack_level', label: 'Stack level', kind: 'int', min: 0 },
+    { name: 'profile_ids', label: 'Profile ids', kind: 'int-list', hint: 'Comma-separated; empty: any.' },
+    { name: 'limit_sources', label: 'Limit sources', kind: 'list', allowed: ['EMS', 'Other', 'SO', 'CSO'], hint: 'Comma-separated: EMS, Other, SO, CSO; empty: any.' },
+  ], check: (body) => (['purpose', 'stack_level', 'profile_ids', 'limit_sources'].some((k) => body[k] !== undefined) ? null : 'Give at least one of purpose, stack level, profile ids or limit sources (OCPP asks for a criterion)') }),
+  // Monitoring (2.0.1)
+  {
+    // One monitor per form; the body nests it (`monitors: [...]`).
+    name: 'set-variable-monitoring', group: 'Monitoring', label: 'Set variable monitor', description: 'Sets a monitor on a variable (SetVariableMonitoring); the events it triggers (NotifyEvent) feed the fault rules and the station reports.', only: 'ocpp2.0.1', fields: [
+      { name: 'key', label: 'Variable', kind: 'text', required: true, hint: 'Component.Variable[.Instance], e.g. EVSE.Power or TempSensor.Temperature.' },
+      { name: 'type', label: 'Monitor', kind: 'select', required: true, options: ['UpperThreshold', 'LowerThreshold', 'Delta', 'Periodic', 'PeriodicClockAligned'], initial: () => 'UpperThreshold' },
+      { name: 'value', label: 'Value', kind: 'number', required: true, hint: 'The threshold, the change, or the period in seconds.' },
+      { name: 'severity', label: 'Severity', kind: 'int', required: true, min: 0, max: 9, initial: () => '4', hint: '0 Danger … 4 Error … 9 Debug.' },
+      { name: 'id', label: 'Replace monitor id', kind: 'int', min: 0, hint: 'Empty: a new monitor.' },
+      { name: 'transaction', label: 'Only during sessions', kind: 'bool', options: ['false', 'true'], initial: () => 'false' },
+    ],
+    shape: (monitor) => ({ monitors: [monitor] }),
+  } satisfies CommandSpec & { name: 'set-variable-monitoring' },
+  spec({ name: 'clear-variable-monitoring', group: 'Monitoring', label: 'Clear variable monitors', description: 'Removes monitors by id (ClearVariableMonitoring).', only: 'ocpp2.0.1', fields: [
+    { name: 'ids', label: 'Monitor ids', kind: 'int-list', required: true, hint: 'Comma-separated.' },
+  ] }),
+  spec({ name: 'get-monitoring-report', group: 'Monitoring', label: 'Get monitoring report', description: 'Asks which monitors are set (GetMonitoringReport); they arrive as station reports (NotifyMonitoringReport, below).', only: 'ocpp2.0.1', fields: [
+    { name: 'keys', label: 'Variables', kind: 'list', hint: 'Comma-separated Component.Variable[.Instance]; empty: all.' },
+    { name: 'criteria', label: 'Monitors of type', kind: 'list', allowed: ['ThresholdMonitoring', 'DeltaMonitoring', 'PeriodicMonitoring'], hint: 'Comma-separated: ThresholdMonitoring, DeltaMonitoring, PeriodicMonitoring; empty: any.' },
+  ] }),
+  spec({ name: 'set-monitoring-base', group: 'Monitoring', label: 'Set monitoring base', description: 'Which monitors are active: all, the factory defaults, or the hard-wired ones only (SetMonitoringBase).', only: 'ocpp2.0.1', fields: [
+    { name: 'base', label: 'Base', kind: 'select', required: true, options: ['All', 'FactoryDefault', 'HardWiredOnly'], initial: () => 'All' },
+  ] }),
+  spec({ name: 'set-monitoring-level', group: 'Monitoring', label: 'Set monitoring level', description: 'Events of this severity and more severe are reported (SetMonitoringLevel): 0 Danger … 9 Debug.', only: 'ocpp2.0.1', fields: [
+    { name: 'severity', label: 'Severity', kind: 'int', required: true, min: 0, max: 9, initial: () => '5', hint: '0 Danger, 1 Hardware failure, 2 System failure, 3 Critical, 4 Error, 5 Alert, 6 Warning, 7 Notice, 8 Informational, 9 Debug.' },
+  ] }),
+  // Security
+  spec({ name: 'install-certificate', group: 'Security', label: 'Install CA certificate', description: 'Installs a CA certificate on the station (InstallCertificate).', fields: [
+    { name: 'certificate_type', label: 'Type', kind: 'select', required: true, options: (p) => (p === 'ocpp1.6' ? ['CSMSRootCertificate', 'ManufacturerRootCertificate'] : ['CSMSRootCertificate', 'ManufacturerRootCertificate', 'V2GRootCertificate', 'MORootCertificate']), initial: () => 'CSMSRootCertificate', hint: '1.6: CSMSRootCertificate is sent as CentralSystemRootCertificate.' },
+    { name: 'certificate', label: 'Certificate (PEM)', kind: 'pem', required: true, maxLength: 5500 },
+  ], check: (body) => (typeof body.certificate === 'string' && !/^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----\s*$/.test(body.certificate) ? 'The certificate must be PEM: -----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----' : null) }),
+  spec({ name: 'delete-certificate', group: 'Security', label: 'Delete CA certificate', description: 'Removes an installed CA certificate (DeleteCertificate), named by its hash data as “Installed certificates” answers it.', fields: [
+    { name: 'hash_algorithm', label: 'Hash algorithm', kind: 'select', required: true, options: ['SHA256', 'SHA384', 'SHA512'], initial: () => 'SHA256' },
+    { name: 'issuer_name_hash', label: 'Issuer name hash', kind: 'text', required: true, maxLength: 128 },
+    { name: 'issuer_key_hash', label: 'Issuer key hash', kind: 'text', required: true, maxLength: 128 },
+    { name: 'serial_number', label: 'Serial number', kind: 'text', required: true, maxLength: 40 },
+  ] }),
   // Security
   spec({ name: 'get-installed-certificate-ids', group: 'Security', label: 'Installed certificates', description: 'Asks which CA certificates the station has installed (GetInstalledCertificateIds).', fields: [
     { name: 'certificate_type', label: 'Type', kind: 'select', options: (p) => (p ? kCertificateTypes[p] : kCertificateTypes['ocpp1.6']), hint: '2.0.1: empty for all types; 1.6 needs one.' },
   ] }),
   spec({ name: 'renew-certificate', group: 'Security', label: 'Renew certificate', description: 'Asks the station for a new client certificate signing request; the certificate this server signs is sent back (CertificateSigned).', fields: [] }),
   // Other
+  spec({ name: 'customer-information', group: 'Other', label: 'Customer information', description: 'Asks the station for what it holds about a customer, and may clear it (CustomerInformation); the answers arrive as station reports (NotifyCustomerInformation, below).', only: 'ocpp2.0.1', fields: [
+    { name: 'report', label: 'Report what it holds', kind: 'bool', required: true, options: ['true', 'false'], initial: () => 'true' },
+    { name: 'clear', label: 'Clear it', kind: 'bool', required: true, options: ['false', 'true'], initial: () => 'false' },
+    { name: 'id_token', label: 'Id token', kind: 'text', maxLength: 36 },
+    { name: 'id_token_type', label: 'Id token type', kind: 'select', options: kTokenTypes, hint: 'Empty: ISO14443 (a card).' },
+    { name: 'customer_identifier', label: 'Customer identifier', kind: 'text', maxLength: 64 },
+  ], check: (body) => (body.id_token === undefined && body.customer_identifier === undefined ? 'Name the customer: an id token or a customer identifier' : null) }),
   spec({ name: 'data-transfer', group: 'Other', label: 'Data transfer', description: 'A vendor-specific message.', fields: [
     { name: 'vendor_id', label: 'Vendor id', kind: 'text', required: true },
     { name: 'message_id', label: 'Message id', kind: 'text' },
@@ -327,7 +405,7 @@ export class FieldError extends Error {
 export function buildCommandBody(
   fields: readonly FieldSpec[],
   values: Record<string, string>,
-  options: { now?: Date; check?: CommandSpec['check']; protocol?: Protocol | null } = {},
+  options: { now?: Date; check?: CommandSpec['check']; shape?: CommandSpec['shape']; protocol?: Protocol | null } = {},
 ): Record<string, unknown> {
   const now = options.now ?? new Date();
   const body: Record<string, unknown> = {};
@@ -344,7 +422,7 @@ export function buildCommandBody(
   }
   const problem = options.check?.(body);
   if (problem) throw new FieldError(problem, null);
-  return body;
+  return options.shape ? options.shape(body) : body;
 
   function readField(f: FieldSpec): void {
     const text = (values[f.name] ?? '').trim();
@@ -362,6 +440,27 @@ export function buildCommandBody(
         body[f.name] = f.kind === 'int' ? n : new Date(now.getTime() + n * 60_000).toISOString();
         break;
       }
+      case 'number': {
+        const n = Number(text);
+        if (!/^-?\d+(\.\d+)?$/.test(text) || !Number.isFinite(n)) throw new Error(`${f.label} must be a number, not “${text}”`);
+        range(f, n);
+        body[f.name] = n;
+        break;
+      }
+      case 'json': {
+        let value: unknown;
+        try {
+          value = JSON.parse(text);
+        } catch (error) {
+          throw new Error(`${f.label} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error(`${f.label} must be a JSON object ({…})`);
+        body[f.name] = value;
+        break;
+      }
+      case 'pem':
+        body[f.name] = `${text}\n`;
+        break;
       case 'int-list': {
         const items = text.split(',').map((s) => s.trim()).filter(Boolean);
         const bad = items.find((s) => !/^\d+$/.test(s));
@@ -414,7 +513,7 @@ interface Control {
 
 function control(f: FieldSpec, station: Station, defaults: CommandDefaults, signal: AbortSignal): Control {
   const attrs = { name: f.name, 'data-testid': `cmd-field-${f.name}`, required: Boolean(f.required) };
-  const initial = f.initial?.(defaults) ?? '';
+  const initial = f.initial?.(defaults, protocolOf(station)) ?? '';
   if (f.load) {
     const element = select([['', 'Loading…']], { ...attrs, disabled: true });
     void f.load(station, signal).then((choices) => {
@@ -443,12 +542,16 @@ function control(f: FieldSpec, station: Station, defaults: CommandDefaults, sign
     });
     return { element: h('span', { class: 'inline-controls' }, mode, group), value: () => (mode.value === 'group' ? group.value : mode.value) };
   }
+  if (f.kind === 'json' || f.kind === 'pem') {
+    const element = h('textarea', { ...attrs, rows: f.kind === 'json' ? 12 : 8, class: 'code', spellcheck: 'false', maxlength: f.maxLength, placeholder: f.kind === 'pem' ? '-----BEGIN CERTIFICATE-----' : undefined }, initial);
+    return { element, value: () => element.value };
+  }
   if (f.kind === 'datetime') {
     const element = h('input', { ...attrs, type: 'datetime-local', value: initial });
     return { element, value: () => element.value };
   }
   const numeric = f.kind === 'int' || f.kind === 'minutes';
-  const element = h('input', { ...attrs, type: 'text', inputmode: numeric ? 'numeric' : undefined, value: initial, autocomplete: 'off', maxlength: f.maxLength });
+  const element = h('input', { ...attrs, type: 'text', inputmode: numeric ? 'numeric' : f.kind === 'number' ? 'decimal' : undefined, value: initial, autocomplete: 'off', maxlength: f.maxLength });
   return { element, value: () => element.value };
 }
 
@@ -473,7 +576,7 @@ export function openCommandDialog(station: Station, command: CommandSpec, defaul
       const values = Object.fromEntries(controls.map(({ f, control: c }) => [f.name, c.value()]));
       let body: Record<string, unknown>;
       try {
-        body = buildCommandBody(fields, values, { check: command.check, protocol: protocolOf(station) });
+        body = buildCommandBody(fields, values, { check: command.check, shape: command.shape, protocol: protocolOf(station) });
       } catch (error) {
         setMessage(dialog, result(errorText(error), false));
         const wrong = error instanceof FieldError && error.field ? controls.find(({ f }) => f.name === error.field)?.control.element : null;

@@ -2,8 +2,8 @@
 // progress with a live power/energy chart, recent sessions, alerts, the device model and the
 // operator's commands.
 import { apiGet, isAbort } from '../api/client';
-import type { Alert, Station, StationVariable, Transaction } from '../api/types';
-import { append, h, replace } from '../lib/dom';
+import type { Alert, Station, StationReport, StationVariable, Transaction } from '../api/types';
+import { append, h, replace, type Child } from '../lib/dom';
 import { formatDateTime, formatDuration, formatEnergy, formatMoney, formatPower } from '../lib/format';
 import { live } from '../live';
 import type { PageContext } from '../router';
@@ -11,7 +11,7 @@ import { applyStationEvent } from '../stations-live';
 import type { PowerChart } from '../ui/chart';
 import { lastValue, pollMeterChart } from '../ui/meter-poll';
 import { pagedList } from '../ui/paged-list';
-import { errorBox, loadInto, loading, onlineBadge, pageHeader, section, statusBadge, table } from '../ui/widgets';
+import { errorBox, field, loadInto, loading, onlineBadge, pageHeader, section, select, statusBadge, table } from '../ui/widgets';
 import { may, type Role } from '../lib/roles';
 import { commandPanel } from './commands';
 import { certificatesSection, localListSection, reservationTable, stationDialog } from './station-admin';
@@ -62,10 +62,14 @@ export async function renderStation(ctx: PageContext): Promise<void> {
       openTransactionId: openTransactions[0]?.id ?? null,
     }), commandLog, (name) => {
       if (name === 'reserve' || name === 'cancel-reservation') void loadReservations();
+      if (kReportingCommands.has(name)) reports.refresh();
+      if (kVariableCommands.has(name)) variables.refresh();
     });
     replace(commandSlot, commands ? section('Commands', commands) : null);
   };
 
+  const reports = reportsSection(station, ctx.signal);
+  const variables = variablesSection(station, ctx.signal);
   const page = h('div', { 'data-testid': 'station-page', 'data-station-id': station.id });
   replace(ctx.root, page);
   append(page, [
@@ -77,7 +81,8 @@ export async function renderStation(ctx: PageContext): Promise<void> {
     section('Reservations', reservations),
     localListSection(station, ctx.signal),
     certificatesSection(station, ctx.session.role, ctx.signal),
-    variablesSection(station, ctx.signal),
+    variables.details,
+    reports.details,
   ]);
 
   const renderStatic = () => {
@@ -308,8 +313,66 @@ function recentTable(transactions: Transaction[], zone: string): HTMLElement {
   );
 }
 
+/** A folded card whose content loads the first time it is opened; `refresh` loads it again if it was. */
+function foldedCard(title: string, testId: string, content: Child[], load: () => Promise<void>): { details: HTMLElement; refresh: () => void } {
+  const details = h('details', { class: 'card', 'data-testid': testId }, h('summary', null, h('h2', null, title)), content);
+  let opened = false;
+  details.addEventListener('toggle', () => {
+    if (!details.open || opened) return;
+    opened = true;
+    void load();
+  });
+  return { details, refresh: () => void (opened ? load() : undefined) };
+}
+
+/** Commands whose results arrive later as station reports (NotifyReport, ReportChargingProfiles, …). */
+const kReportingCommands = new Set(['get-base-report', 'get-report', 'get-display-messages', 'get-charging-profiles', 'get-monitoring-report', 'customer-information', 'get-diagnostics', 'update-firmware', 'trigger-message', 'data-transfer']);
+/** Commands that change or fill the device model shown under “Configuration and variables”. */
+const kVariableCommands = new Set(['get-configuration', 'set-configuration', 'get-base-report', 'get-report']);
+
+/** What the station sent besides its sessions and statuses (events, reports, notifications), newest first. */
+function reportsSection(station: Station, signal: AbortSignal): { details: HTMLElement; refresh: () => void } {
+  const kind = select([['', 'all messages'], ...['NotifyEvent', 'NotifyReport', 'NotifyMonitoringReport', 'ReportChargingProfiles', 'NotifyCustomerInformation', 'NotifyDisplayMessages', 'SecurityEventNotification', 'FirmwareStatusNotification', 'DiagnosticsStatusNotification', 'LogStatusNotification', 'DataTransfer'].map((k): [string, string] => [k, k])], { 'data-testid': 'reports-kind', 'aria-label': 'Only this message' });
+  const refreshButton = h('button', { type: 'button', 'data-testid': 'reports-refresh' }, 'Refresh');
+  const pager = pagedList<StationReport>({
+    signal,
+    fetchPage: (cursor) => apiGet('/api/v1/stations/{id}/reports', { path: { id: station.id }, query: { limit: 50, cursor, kind: kind.value || undefined }, signal }),
+    render: (items) => table(
+      [
+        { header: 'Received', cell: (r) => formatDateTime(r.received_at, station.time_zone) },
+        { header: 'Message', cell: (r) => [r.kind ?? '—', r.flags?.length ? h('small', { class: 'block muted' }, r.flags.join(', ')) : null] },
+        { header: 'Content', cell: (r) => h('details', null, h('summary', null, reportSummary(r.payload)), h('pre', { class: 'code' }, JSON.stringify(r.payload, null, 2))) },
+      ],
+      items,
+      (r) => ({ 'data-testid': 'report-row', 'data-kind': r.kind ?? '' }),
+      { empty: 'Nothing reported yet.' },
+    ),
+  });
+  const reload = () => pager.reload();
+  kind.addEventListener('change', () => void reload());
+  refreshButton.addEventListener('click', () => void reload());
+  const card = foldedCard('Reports from the station', 'station-reports', [h('div', { class: 'filters' }, field('Show', kind), refreshButton), pager.list, pager.more], reload);
+  return {
+    details: card.details,
+    // The reports a command asks for arrive after its answer: look again a moment later too.
+    refresh: () => {
+      card.refresh();
+      setTimeout(() => {
+        if (!signal.aborted) card.refresh();
+      }, 2000);
+    },
+  };
+}
+
+/** A line about a report's payload: its first few fields, shortened. */
+function reportSummary(payload: unknown): string {
+  if (payload === null || typeof payload !== 'object') return String(payload ?? '—');
+  const text = Object.entries(payload as Record<string, unknown>).slice(0, 3).map(([k, v]) => `${k}: ${typeof v === 'object' ? (Array.isArray(v) ? `[${v.length}]` : '{…}') : String(v)}`).join(' · ');
+  return text.length > 120 ? `${text.slice(0, 119)}…` : text || '{}';
+}
+
 /** The device model, loaded when opened (it can be long). */
-function variablesSection(station: Station, signal: AbortSignal): HTMLElement {
+function variablesSection(station: Station, signal: AbortSignal): { details: HTMLElement; refresh: () => void } {
   const filter = h('input', { type: 'search', placeholder: 'Filter by component or variable', 'aria-label': 'Filter variables' });
   const pager = pagedList<StationVariable>({
     signal,
@@ -333,12 +396,5 @@ function variablesSection(station: Station, signal: AbortSignal): HTMLElement {
     },
   });
   filter.addEventListener('input', () => pager.render());
-  const details = h('details', { class: 'card' }, h('summary', null, h('h2', null, 'Configuration and variables')), filter, pager.list, pager.more);
-  let opened = false;
-  details.addEventListener('toggle', () => {
-    if (!details.open || opened) return;
-    opened = true;
-    void pager.reload();
-  });
-  return details;
+  return foldedCard('Configuration and variables', 'station-variables', [filter, pager.list, pager.more], () => pager.reload());
 }
