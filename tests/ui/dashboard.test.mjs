@@ -986,6 +986,95 @@ describe('operator dashboard in chromium', { timeout: 900_000 }, () => {
     await screenshot(page, 'station-reports.png');
   });
 
+  uiTest('an admin runs operations: a site and its load, a charging profile installed and cleared, a maintenance window, a firmware image, a fleet job, the audit log', async () => {
+    const id = 'UI-OPS-201';
+    const cp = await charger(id, 'ocpp2.0.1', { create: { location: 'Depot O' } });
+    const profiles = [];
+    cp.client.handle('SetChargingProfile', ({ params }) => { profiles.push(params); return { status: 'Accepted' }; });
+    cp.client.handle('ClearChargingProfile', () => ({ status: 'Accepted' }));
+    const triggered = [];
+    cp.client.handle('TriggerMessage', ({ params }) => { triggered.push(params); return { status: 'Accepted' }; });
+
+    const page = await openTab({ role: 'admin' });
+    await page.goto(uiUrl('/operations'));
+    await expectState(page, `${tid('ops-tab-sites')}[aria-current="page"]`, 'the sites tab by default');
+
+    // A site: the form names a wrong limit, then creates it; its load shows.
+    await page.locator(tid('site-new')).click();
+    await setField(page.locator(tid('site-field-id')), 'UI-SITE');
+    await setField(page.locator(tid('site-field-limit')), 'lots');
+    await page.locator(tid('site-save')).click();
+    await expectText(page, 'dialog', /must be a number/, 'a wrong limit named');
+    await setField(page.locator(tid('site-field-limit')), '32');
+    await page.locator(tid('site-save')).click();
+    await page.locator('dialog').waitFor({ state: 'detached' });
+    await expectState(page, tid('site-row', { 'site-id': 'UI-SITE' }), 'the new site');
+    const siteDoc = await api('GET', '/sites/UI-SITE');
+    assert.equal(siteDoc.json?.limit_a, 32, siteDoc.describe);
+    await page.locator(tid('site-row', { 'site-id': 'UI-SITE' })).locator(tid('site-load')).click();
+    await expectText(page, tid('site-load-card', { 'site-id': 'UI-SITE' }), /32 A/, 'the site load with its limit');
+
+    // A charging profile for the station, accepted by it, then cleared.
+    await page.locator(tid('ops-tab-profiles')).click();
+    await page.locator(tid('profile-new')).click();
+    await setField(page.locator(tid('profile-field-station_id')), id);
+    await setField(page.locator(tid('profile-field-limit')), '10');
+    await page.locator(tid('profile-save')).click();
+    await page.locator('dialog').waitFor({ state: 'detached' });
+    const installed = `${tid('profile-row')}[data-state="installed"]`;
+    await expectState(page, installed, 'the installed profile');
+    assert.equal(profiles.length, 1, 'the charger got one SetChargingProfile');
+    assert.equal(profiles[0].chargingProfile.chargingSchedule[0].chargingSchedulePeriod[0].limit, 10, JSON.stringify(profiles[0]));
+    await page.locator(installed).locator(tid('profile-clear')).click();
+    await page.locator(tid('profile-clear-confirm')).click();
+    await expectState(page, `${tid('profile-row')}[data-state="cleared"]`, 'the cleared profile');
+
+    // A maintenance window for the station.
+    await page.locator(tid('ops-tab-maintenance')).click();
+    await page.locator(tid('maintenance-new')).click();
+    await setField(page.locator(tid('maintenance-field-station_id')), id);
+    await setField(page.locator(tid('maintenance-field-reason')), 'connector swap');
+    await page.locator(tid('maintenance-save')).click();
+    await page.locator('dialog').waitFor({ state: 'detached' });
+    await expectText(page, tid('maintenance-row', { 'station-id': id }), /connector swap/, 'the maintenance window');
+
+    // A firmware image: its metadata and bytes in one form.
+    await page.locator(tid('ops-tab-firmware')).click();
+    await page.locator(tid('firmware-new')).click();
+    await setField(page.locator(tid('firmware-field-version')), 'ui-9.9.9');
+    await page.locator(tid('firmware-field-file')).setInputFiles({ name: 'ui fw 9.9.9.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(4096, 7) });
+    await page.locator(tid('firmware-save')).click();
+    await page.locator('dialog').waitFor({ state: 'detached' });
+    await expectState(page, `${tid('firmware-row')}[data-uploaded="true"]`, 'the uploaded firmware image');
+    const images = await api('GET', '/firmware');
+    const image = images.json?.items?.find((f) => f.version === 'ui-9.9.9');
+    assert.equal(image?.size_bytes, 4096, images.describe);
+    assert.equal(image?.file_name, 'ui_fw_9.9.9.bin', 'the file name as the server serves names');
+
+    // A fleet job: one command to a list of stations, followed to its end.
+    await page.locator(tid('ops-tab-jobs')).click();
+    await page.locator(tid('job-new')).click();
+    await setField(page.locator(tid('job-field-body')), '{"message": "Heartbeat"}');
+    await setField(page.locator(tid('job-field-stations')), id);
+    await page.locator(tid('job-save')).click();
+    await page.locator('dialog').waitFor({ state: 'detached' });
+    await expectState(page, tid('job-row'), 'the new job');
+    // The list follows a running job by itself.
+    await expectState(page, `${tid('job-row')}[data-state="completed"]`, 'the job completed, without a reload');
+    await expectText(page, `${tid('job-row')}[data-state="completed"] ${tid('job-progress')}`, /100\.0 % of 1/, 'the job\'s progress');
+    assert.deepEqual(triggered.map((t) => t.requestedMessage), ['Heartbeat'], 'the charger got the job\'s TriggerMessage');
+    await page.locator(`${tid('job-row')}[data-state="completed"]`).first().locator(tid('job-stations')).click();
+    await expectState(page, tid('job-station-row', { state: 'succeeded' }), 'the station succeeded in the job');
+    await screenshot(page, 'operations-jobs.png');
+
+    // The audit log has the site's creation.
+    await page.locator(tid('ops-tab-audit')).click();
+    await expectText(page, tid('audit-row'), /\/api\/v1\//, 'the audit log');
+    await setField(page.locator(tid('audit-target')), 'sites');
+    await page.locator(tid('audit-target')).press('Enter');
+    await expectText(page, tid('audit-row'), /POST \/api\/v1\/sites/, 'the site creation in the audit log');
+  });
+
   uiTest('a viewer sees no command buttons and no alert buttons', async () => {
     const id = 'UI-VIEW-16';
     const cp = await charger(id, 'ocpp1.6', { create: { location: 'Depot D' } });
@@ -1044,6 +1133,16 @@ describe('operator dashboard in chromium', { timeout: 900_000 }, () => {
     await expectText(page, tid('whatif-role'), /operators and admins/, 'the what-if note for a viewer');
     assert.equal(await page.locator(tid('whatif-run')).count(), 0, 'the what-if button for a viewer');
     await expectText(page, tid('whoami'), /\bviewer\b/, 'still signed in');
+
+    // Operations: every list, nothing to create, change or delete; no audit log.
+    for (const [tab, buttons] of [['sites', ['site-new', 'site-edit', 'site-delete']], ['profiles', ['profile-new', 'profile-clear']],
+      ['firmware', ['firmware-new', 'firmware-upload', 'firmware-delete']], ['jobs', ['job-new', 'job-cancel']], ['maintenance', ['maintenance-new', 'maintenance-delete']]]) {
+      await page.goto(uiUrl(`/operations/${tab}`));
+      await expectState(page, `${tid(`ops-tab-${tab}`)}[aria-current="page"]`, `the ${tab} tab`);
+      await page.locator(tid('loading')).first().waitFor({ state: 'detached', timeout: LIVE_MS });
+      assert.equal(await page.locator(writes(buttons)).count(), 0, `${tab} buttons for a viewer`);
+    }
+    assert.equal(await page.locator(tid('ops-tab-audit')).count(), 0, 'no audit tab for a viewer');
   });
 
   // 8 -----------------------------------------------------------------------------------

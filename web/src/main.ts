@@ -31,6 +31,8 @@ const routes: Route[] = [
   { path: '/rules', title: 'Fault rules', nav: 'rules', ...lazy(() => import('./pages/rules'), (m) => m.renderRules) },
   { path: '/billing', title: 'Billing', nav: 'billing', ...lazy(() => import('./pages/billing'), (m) => m.renderBilling) },
   { path: '/billing/:tab', title: 'Billing', nav: 'billing', ...lazy(() => import('./pages/billing'), (m) => m.renderBilling) },
+  { path: '/operations', title: 'Operations', nav: 'operations', ...lazy(() => import('./pages/operations'), (m) => m.renderOperations) },
+  { path: '/operations/:tab', title: 'Operations', nav: 'operations', ...lazy(() => import('./pages/operations'), (m) => m.renderOperations) },
   {
     path: '/analytics',
     title: 'Analytics',

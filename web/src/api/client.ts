@@ -92,8 +92,11 @@ async function send(method: Method, url: string, options: CallOptions<unknown>, 
   const headers: Record<string, string> = { Accept: accept };
   const token = options.token ?? config.token();
   if (token) headers.Authorization = `Bearer ${token}`;
-  let body: string | undefined;
-  if (options.body !== undefined) {
+  let body: string | Blob | undefined;
+  if ((options.body as unknown) instanceof Blob) {
+    headers['Content-Type'] = 'application/octet-stream';
+    body = options.body as unknown as Blob;
+  } else if (options.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(options.body);
   }
@@ -206,6 +209,12 @@ export async function apiGetBlob<P extends PathsWith<'get'>>(
 ): Promise<{ blob: Blob; headers: Headers }> {
   const response = await send('get', buildUrl(template, options.path, options.query), options as CallOptions<unknown>, accept);
   return { blob: await response.blob(), headers: response.headers };
+}
+
+/** PUT of bytes (application/octet-stream), e.g. a firmware image; the JSON answer. */
+export async function apiPutBytes<P extends PathsWith<'put'>>(template: P, bytes: Blob, options: Omit<CallOptions<Op<P, 'put'>>, 'body'> = {}): Promise<OkOf<Op<P, 'put'>>> {
+  const response = await send('put', buildUrl(template, options.path, options.query), { ...options, body: bytes } as unknown as CallOptions<unknown>, 'application/json');
+  return json(response);
 }
 
 /** GET of an absolute API URL the server handed out (a `Link: <...>; rel="next"`). */

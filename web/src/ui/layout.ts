@@ -11,6 +11,7 @@ export const kNav = [
   ['alerts', 'Alerts'],
   ['rules', 'Fault rules'],
   ['billing', 'Billing'],
+  ['operations', 'Operations'],
   ['analytics', 'Analytics'],
 ] as const;
 
