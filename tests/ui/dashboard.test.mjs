@@ -1073,6 +1073,40 @@ describe('operator dashboard in chromium', { timeout: 900_000 }, () => {
     await setField(page.locator(tid('audit-target')), 'sites');
     await page.locator(tid('audit-target')).press('Enter');
     await expectText(page, tid('audit-row'), /POST \/api\/v1\/sites/, 'the site creation in the audit log');
+
+    // The station's own actions: a new password (shown once), frame logging, its status history.
+    cp.client.handle('SetVariables', ({ params }) => ({ setVariableResult: params.setVariableData.map((v) => ({ attributeStatus: 'Accepted', component: v.component, variable: v.variable })) }));
+    await page.goto(uiUrl(`/stations/${id}`));
+    await expectState(page, tid('station-online', { online: 'true' }), 'the station online');
+    await page.locator(tid('station-rotate-password')).click();
+    await page.locator(tid('station-rotate-confirm')).click();
+    await expectText(page, tid('station-new-password-value'), /^\S{20}$/, 'the new password, shown once');
+    await page.keyboard.press('Escape');
+    await page.locator('dialog').waitFor({ state: 'detached' });
+    // The new password counts once the station connects with it.
+    assert.equal((await api('GET', `/stations/${id}`)).json?.password_rotation_pending, true, 'the rotation waits for the station to connect with it');
+    await page.locator(tid('station-frame-logging')).click();
+    await page.locator(tid('station-frame-logging-save')).click();
+    await expectText(page, tid('station-frame-logging-result'), /is on for/, 'frame logging on');
+    await page.keyboard.press('Escape');
+    await page.locator('dialog').waitFor({ state: 'detached' });
+    await page.locator(`${tid('station-status-history')} > summary`).click();
+    await expectState(page, tid('status-history-row', { status: 'Available' }), 'the status history');
+
+    // A station registered ahead of its first connection, then deleted.
+    await page.goto(uiUrl('/stations'));
+    await page.locator(tid('station-new')).click();
+    await setField(page.locator(tid('station-new-id')), 'UI NEW');
+    await page.locator(tid('station-new-save')).click();
+    await expectText(page, 'dialog', /without spaces/, 'a wrong id named');
+    await setField(page.locator(tid('station-new-id')), 'UI-NEW-1');
+    await setField(page.locator(tid('station-new-name')), 'Bay to be');
+    await page.locator(tid('station-new-save')).click();
+    await expectState(page, tid('station-page', { 'station-id': 'UI-NEW-1' }), 'the new station\'s page');
+    await page.locator(tid('station-delete')).click();
+    await page.locator(tid('station-delete-confirm')).click();
+    await expectState(page, tid('station-row'), 'back on the station list');
+    assert.equal((await api('GET', '/stations/UI-NEW-1')).status, 404, 'the station is gone');
   });
 
   uiTest('a viewer sees no command buttons and no alert buttons', async () => {
@@ -1100,9 +1134,13 @@ describe('operator dashboard in chromium', { timeout: 900_000 }, () => {
     await expectState(page, `${tid('certificates')}[open] table`, 'the certificates section, opened and loaded');
     await page.locator(tid('loading')).first().waitFor({ state: 'detached', timeout: LIVE_MS });
     const writes = (ids) => ids.map((t) => tid(t)).join(', ');
-    assert.equal(await page.locator(writes(['station-edit', 'cert-revoke', 'cert-revoke-serial', 'reservation-cancel'])).count(), 0,
-      'station edit, certificate and reservation buttons for a viewer');
+    assert.equal(await page.locator(writes(['station-edit', 'cert-revoke', 'cert-revoke-serial', 'reservation-cancel', 'station-actions', 'station-delete', 'station-rotate-password', 'station-frame-logging'])).count(), 0,
+      'station edit, action, certificate and reservation buttons for a viewer');
     await screenshot(page, 'station-viewer.png');
+
+    await page.goto(uiUrl('/stations'));
+    await expectState(page, tid('station-row'), 'the station list');
+    assert.equal(await page.locator(tid('station-new')).count(), 0, 'no New station for a viewer');
 
     await page.goto(uiUrl('/alerts'));
     await expectState(page, tid('alert-row', { 'station-id': id, state: 'open' }), 'the open alert row');

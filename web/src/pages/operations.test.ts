@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { newStationBody } from './station-actions';
 import { jobFromForm, kJobCommands, mergeById, operationsTabs, profileFromForm, scheduleText, siteFromForm } from './operations';
 
 const site = { id: 'DEPOT', name: '', time_zone: 'Europe/Berlin', limit: '63', unit: 'A', phases: '3', voltage_v: '230', min_current_a: '6', fallback_current_a: '0', strategy: 'equal_share', load_management: true };
@@ -72,5 +73,19 @@ describe('mergeById', () => {
   it('replaces rows in place and puts new ones first', () => {
     const rows = [{ id: 2, state: 'running' }, { id: 1, state: 'completed' }];
     expect(mergeById(rows, [{ id: 3, state: 'running' }, { id: 2, state: 'completed' }])).toEqual([{ id: 3, state: 'running' }, { id: 2, state: 'completed' }, { id: 1, state: 'completed' }]);
+  });
+});
+
+describe('newStationBody', () => {
+  const form = { id: 'CP-9', name: ' Bay 9 ', location: '', time_zone: 'Europe/Berlin', registration: 'Pending', password: '' };
+  it('sends what was given, trimmed', () => {
+    expect(newStationBody(form)).toEqual({ id: 'CP-9', name: 'Bay 9', time_zone: 'Europe/Berlin', registration: 'Pending' });
+    expect(newStationBody({ ...form, time_zone: '', password: 'a'.repeat(16) })).toMatchObject({ time_zone: 'UTC', password: 'a'.repeat(16) });
+  });
+  it('names a wrong id, zone or password', () => {
+    expect(() => newStationBody({ ...form, id: 'CP 9' })).toThrow(/without spaces/);
+    expect(() => newStationBody({ ...form, id: '' })).toThrow(/Id is required/);
+    expect(() => newStationBody({ ...form, time_zone: 'Mars/Olympus' })).toThrow(/not an IANA time zone/);
+    expect(() => newStationBody({ ...form, password: 'short' })).toThrow(/16 to 40 characters/);
   });
 });

@@ -15,6 +15,7 @@ import { errorBox, field, loadInto, loading, onlineBadge, pageHeader, section, s
 import { may, type Role } from '../lib/roles';
 import { commandPanel } from './commands';
 import { certificatesSection, localListSection, reservationTable, stationDialog } from './station-admin';
+import { scheduleSection, stationActions, statusHistorySection } from './station-actions';
 import { actorOf, alertTable } from './alerts';
 import type { Cost } from '../api/types';
 
@@ -83,6 +84,8 @@ export async function renderStation(ctx: PageContext): Promise<void> {
     certificatesSection(station, ctx.session.role, ctx.signal),
     variables.details,
     reports.details,
+    statusHistorySection(station, ctx.signal),
+    scheduleSection(station, ctx.signal),
   ]);
 
   const renderStatic = () => {
@@ -196,6 +199,7 @@ function stationHeader(station: Station, role: Role | null, onSaved: (saved: Sta
     null,
     pageHeader(station.name ? `${station.id} · ${station.name}` : station.id, onlineBadge(station.online, 'station-online'), station.status ? statusBadge(station.status) : null, edit),
     h('dl', { class: 'facts' }, facts.map(([k, v]) => [h('dt', null, k), h('dd', null, v)])),
+    stationActions(station, role),
   );
 }
 

@@ -10,6 +10,8 @@ import { live } from '../live';
 import type { PageContext } from '../router';
 import { applyStationEvent, isConnectorStatus } from '../stations-live';
 import { errorBox, field, loading, onlineBadge, pageHeader, select, statusBadge, table } from '../ui/widgets';
+import { may } from '../lib/roles';
+import { newStationDialog } from './station-actions';
 
 const kServerPage = 100;
 const kStatuses: ConnectorStatus[] = ['Available', 'Preparing', 'Charging', 'SuspendedEVSE', 'SuspendedEV', 'Finishing', 'Reserved', 'Unavailable', 'Faulted', 'Occupied'];
@@ -84,7 +86,9 @@ export async function renderStations(ctx: PageContext): Promise<void> {
 
   replace(
     ctx.root,
-    pageHeader('Stations'),
+    pageHeader('Stations', may(ctx.session.role, 'post /api/v1/stations')
+      ? h('button', { type: 'button', class: 'primary', 'data-testid': 'station-new', onClick: () => newStationDialog((created) => { location.hash = `#/stations/${encodeURIComponent(created.id)}`; }) }, 'New station')
+      : null),
     h('form', { class: 'filters', role: 'search', onSubmit: (e) => e.preventDefault() },
       field('Search', search), field('Connection', online), field('Status', status), field('Site', site), field('Protocol', protocol), field('Sort by', sort)),
     list,
