@@ -18,7 +18,7 @@
 // Needs `npm ci` here (playwright-core) and in ../e2e/node (the harness's ocpp-rpc).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, existsSync, writeFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, existsSync, writeFileSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -289,7 +289,7 @@ function uiUrl(route = '/') {
 // A browser tab of its own (own sessionStorage); `role` (or a literal token) is signed in
 // before the app loads, once per tab.
 async function openTab({ role, token, viewport = DESKTOP } = {}) {
-  const context = await browser.newContext({ viewport });
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
   context.setDefaultTimeout(LIVE_MS); // an action that cannot happen fails instead of hanging
   openContexts.add(context);
   const seed = token ?? (role ? TOKENS[role] : null);
@@ -745,6 +745,13 @@ describe('operator dashboard in chromium', { timeout: 900_000 }, () => {
     assert.equal(saved.json.currency, 'EUR', saved.describe);
     assert.equal(saved.json.vat_percent, '19', saved.describe);
     assert.deepEqual(saved.json.elements, [{ price_components: [{ type: 'ENERGY', price: '0.40', step_size: 1 }] }], saved.describe);
+
+    // And deleted again, after a question.
+    await page.locator(tid('tariff-row', { 'tariff-id': 'UI-FORM' })).locator(tid('tariff-delete')).click();
+    await page.locator(tid('tariff-delete-confirm')).click();
+    await expectText(page, tid('tariff-deleted'), /Deleted tariff UI-FORM/, 'the deleted notice');
+    await expectState(page, tid('tariff-row', { 'tariff-id': 'UI-FORM' }), 'the tariff gone from the list', { state: 'detached' });
+    assert.equal((await api('GET', '/tariffs/UI-FORM')).status, 404, 'the tariff is gone');
   });
 
   // 5b ----------------------------------------------------------------------------------
@@ -1141,6 +1148,17 @@ describe('operator dashboard in chromium', { timeout: 900_000 }, () => {
     await page.goto(uiUrl('/stations'));
     await expectState(page, tid('station-row'), 'the station list');
     assert.equal(await page.locator(tid('station-new')).count(), 0, 'no New station for a viewer');
+
+    // The sessions CSV holds every matching session, not only the rows on the screen.
+    await page.goto(uiUrl('/sessions'));
+    await expectState(page, tid('session-row'), 'the sessions');
+    const all = await api('GET', '/transactions?limit=500');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator(tid('sessions-csv')).click()]);
+    const text = readFileSync(await download.path(), 'utf8');
+    const lines = text.trim().split(/\r?\n/);
+    assert.equal(lines.length - 1, all.json.items.length, `one CSV row per session: ${text.slice(0, 300)}`);
+    assert.match(lines[0], /^[a-z_]+(,[a-z_]+)+$/, 'a header of column names');
+    await expectText(page, tid('sessions-csv-note'), new RegExp(`all ${all.json.items.length} matching`), 'what the CSV holds');
 
     await page.goto(uiUrl('/alerts'));
     await expectState(page, tid('alert-row', { 'station-id': id, state: 'open' }), 'the open alert row');

@@ -98,6 +98,7 @@ export function tariffSummary(tariff: Tariff): string[] {
 async function renderTariffs(ctx: PageContext, body: HTMLElement): Promise<void> {
   const canCreate = may(ctx.session.role, 'post /api/v1/tariffs');
   const canEdit = may(ctx.session.role, 'put /api/v1/tariffs/{id}');
+  const canDelete = may(ctx.session.role, 'delete /api/v1/tariffs/{id}');
   const canPreview = may(ctx.session.role, 'post /api/v1/tariffs:price');
   const list = h('div');
   const notice = h('div', { role: 'status', 'aria-live': 'polite' });
@@ -129,7 +130,20 @@ async function renderTariffs(ctx: PageContext, body: HTMLElement): Promise<void>
           { header: 'Prices (excl. VAT)', cell: (t: Tariff) => tariffSummary(t).map((line) => h('div', null, line)) },
           { header: 'VAT', cell: (t: Tariff) => `${t.vat_percent} %` },
           { header: 'Valid', cell: (t: Tariff) => `${t.start_date_time ? formatDateTime(t.start_date_time, 'UTC', { seconds: false }) : 'from saving'} → ${t.end_date_time ? formatDateTime(t.end_date_time, 'UTC', { seconds: false }) : 'open'}` },
-          ...(canEdit ? [{ header: '', cell: (t: Tariff) => h('button', { type: 'button', 'data-testid': 'tariff-edit', 'aria-label': `Edit tariff ${t.id}`, onClick: () => void edit(t) }, 'Edit') }] : []),
+          ...(canEdit || canDelete ? [{ header: '', cell: (t: Tariff) => [
+            canEdit ? h('button', { type: 'button', 'data-testid': 'tariff-edit', 'aria-label': `Edit tariff ${t.id}`, onClick: () => void edit(t) }, 'Edit') : null,
+            canDelete ? h('button', { type: 'button', 'data-testid': 'tariff-delete', 'aria-label': `Delete tariff ${t.id}`, onClick: () => confirmDialog({
+              title: `Delete tariff ${t.id}`,
+              text: 'Stations and plans that name it fall back to the default tariff for new sessions; sessions already priced keep their cost.',
+              confirmLabel: 'Delete',
+              testId: 'tariff-delete-confirm',
+              onConfirm: async () => {
+                await apiSend('delete', '/api/v1/tariffs/{id}', { path: { id: t.id } });
+                replace(notice, h('p', { class: 'ok-text', 'data-testid': 'tariff-deleted' }, `Deleted tariff ${t.id}.`));
+                void load();
+              },
+            }) }, 'Delete') : null,
+          ] }] : []),
         ],
         page.items ?? [],
         (t) => ({ 'data-testid': 'tariff-row', 'data-tariff-id': t.id }),
@@ -154,7 +168,19 @@ async function renderPlans(ctx: PageContext, body: HTMLElement): Promise<void> {
           { header: 'Included energy', cell: (p: Plan) => (p.included_energy_wh ? `${p.included_energy_wh / 1000} kWh` : '—'), numeric: true },
           { header: 'Discount', cell: (p: Plan) => (p.discount_percent !== undefined ? `${p.discount_percent} %` : '—'), numeric: true },
           { header: 'Tariff', cell: (p: Plan) => p.tariff_id ?? 'station’s' },
-          ...(admin ? [{ header: '', cell: (p: Plan) => h('button', { type: 'button', 'data-testid': 'plan-edit', onClick: () => planDialog(p, load) }, 'Edit') }] : []),
+          ...(admin ? [{ header: '', cell: (p: Plan) => [
+            h('button', { type: 'button', 'data-testid': 'plan-edit', onClick: () => planDialog(p, load) }, 'Edit'),
+            may(ctx.session.role, 'delete /api/v1/plans/{id}') ? h('button', { type: 'button', 'data-testid': 'plan-delete', onClick: () => confirmDialog({
+              title: `Delete plan ${p.id}`,
+              text: 'Customers on it pay as customers without a plan from their next session; issued invoices stay.',
+              confirmLabel: 'Delete',
+              testId: 'plan-delete-confirm',
+              onConfirm: async () => {
+                await apiSend('delete', '/api/v1/plans/{id}', { path: { id: p.id } });
+                void load();
+              },
+            }) }, 'Delete') : null,
+          ] }] : []),
         ],
         page.items ?? [],
         (p) => ({ 'data-testid': 'plan-row', 'data-plan-id': p.id }),

@@ -1,5 +1,5 @@
-// Sessions (transactions): a filtered list paged by cursor, and CSV of the loaded rows.
-import { apiGet } from '../api/client';
+// Sessions (transactions): a filtered list paged by cursor, and a CSV of every matching one.
+import { apiGet, errorText, fetchAll } from '../api/client';
 import type { Cost, Transaction } from '../api/types';
 import { allStations, withStations, zoneOf } from '../directory';
 import { toCsv, downloadCsv, type Column } from '../lib/csv';
@@ -62,6 +62,9 @@ export function sessionsTable(rows: readonly Transaction[]): HTMLElement {
   );
 }
 
+/** At most this many sessions in the CSV (100 pages of 500). */
+const kCsvMaxRows = 50_000;
+
 export async function renderSessions(ctx: PageContext): Promise<void> {
   const q = ctx.query;
   const station = h('input', { type: 'text', value: q.get('station') ?? '', placeholder: 'Station id' });
@@ -72,31 +75,48 @@ export async function renderSessions(ctx: PageContext): Promise<void> {
   const to = h('input', { type: 'date', value: q.get('to') ?? '' });
   const summary = h('span', { class: 'muted' });
   const changed = h('button', { type: 'button', hidden: true, onClick: () => void reload() }, 'Sessions started or ended: reload');
+  const query = (cursor: string | undefined, limit: number) => ({
+    station: station.value.trim() || undefined,
+    id_token: token.value.trim() || undefined,
+    state: state.value === 'open' || state.value === 'closed' ? (state.value as 'open' | 'closed') : undefined,
+    pricing_status: (kPricing as readonly string[]).includes(pricing.value) ? (pricing.value as PricingStatus) : undefined,
+    from: from.value ? localMidnightIso(from.value) : undefined,
+    to: to.value ? localMidnightIso(addDays(to.value, 1) ?? '') : undefined,
+    limit,
+    cursor,
+  });
   const pager = pagedList<Transaction>({
     signal: ctx.signal,
     fetchPage: (cursor) =>
       withStations(apiGet('/api/v1/transactions', {
-        query: {
-          station: station.value.trim() || undefined,
-          id_token: token.value.trim() || undefined,
-          state: state.value === 'open' || state.value === 'closed' ? state.value : undefined,
-          pricing_status: (kPricing as readonly string[]).includes(pricing.value) ? (pricing.value as PricingStatus) : undefined,
-          from: from.value ? localMidnightIso(from.value) : undefined,
-          to: to.value ? localMidnightIso(addDays(to.value, 1) ?? '') : undefined,
-          limit: 100,
-          cursor,
-        },
+        query: query(cursor, 100),
         signal: ctx.signal,
       }), ctx.signal),
     render: (rows, more) => {
-      summary.textContent = `${rows.length} loaded${more ? ', more on the server' : ''}. The CSV holds the loaded rows.`;
+      summary.textContent = `${rows.length} loaded${more ? ', more on the server' : ''}. The CSV holds every matching session (up to ${kCsvMaxRows.toLocaleString('en')}).`;
       return sessionsTable(rows);
     },
   });
-  const csv = h('button', { type: 'button', 'data-testid': 'sessions-csv', onClick: () => downloadCsv(toCsv(pager.rows, kSessionCsv), 'sessions.csv') }, 'Download CSV');
+  const csvNote = h('span', { class: 'muted', role: 'status', 'aria-live': 'polite', 'data-testid': 'sessions-csv-note' });
+  // Every session the filters match, not only the rows on the screen (a page of 500 at a time).
+  const csv = h('button', { type: 'button', 'data-testid': 'sessions-csv', onClick: async () => {
+    csv.disabled = true;
+    csvNote.textContent = 'Preparing the CSV…';
+    try {
+      const all = await fetchAll((cursor) => apiGet('/api/v1/transactions', { query: query(cursor, 500), signal: ctx.signal }), kCsvMaxRows / 500);
+      downloadCsv(toCsv(all.items, kSessionCsv), 'sessions.csv');
+      csvNote.textContent = all.truncated
+        ? `The CSV holds the first ${all.items.length.toLocaleString('en')} matching sessions; narrow the filters (or use Billing → CDR export) for the rest.`
+        : `The CSV holds all ${all.items.length.toLocaleString('en')} matching sessions.`;
+    } catch (error) {
+      csvNote.textContent = `The CSV could not be made: ${errorText(error)}`;
+    } finally {
+      csv.disabled = false;
+    }
+  } }, 'Download CSV');
   replace(
     ctx.root,
-    pageHeader('Sessions', changed, csv),
+    pageHeader('Sessions', changed, csv, csvNote),
     h('form', { class: 'filters', onSubmit: (e) => { e.preventDefault(); void reload(); } },
       field('Station', station), field('Id token', token), field('State', state), field('Pricing', pricing), field('Started from', from), field('Started until', to),
       h('button', { type: 'submit' }, 'Apply')),
