@@ -991,6 +991,23 @@ describe('operator dashboard in chromium', { timeout: 900_000 }, () => {
     assert.equal(cp.reportError, undefined, `NotifyMonitoringReport: ${cp.reportError?.message}`);
     await expectText(page, `${tid('report-row')}[data-kind="NotifyMonitoringReport"]`, /requestId/, 'the report content');
     await screenshot(page, 'station-reports.png');
+
+    // A log upload: asked from the station page, uploaded by the station, followed and downloaded
+    // from Operations → File transfers.
+    const logs = [];
+    cp.client.handle('GetLog', ({ params }) => { logs.push(params); return { status: 'Accepted', filename: 'diag.log' }; });
+    await page.locator(tid('cmd-get-diagnostics')).click();
+    await page.locator(tid('cmd-submit')).click();
+    await expectText(page, tid('cmd-result'), /Accepted[\s\S]*File transfer/, 'the log request result');
+    assert.equal(logs.length, 1, 'the charger got one GetLog');
+    const upload = await fetch(`${logs[0].log.remoteLocation.replace(/\/$/, '')}/diag.log`, { method: 'PUT', body: 'boot ok\nmeter ok\n' });
+    assert.ok(upload.ok, `the upload: HTTP ${upload.status}`);
+    await cp.call('LogStatusNotification', { status: 'Uploaded', requestId: logs[0].requestId });
+    await page.locator(tid('cmd-transfer-link')).click();
+    const transfer = `${tid('transfer-row')}[data-state="succeeded"]`;
+    await expectState(page, transfer, 'the succeeded log transfer');
+    const [log] = await Promise.all([page.waitForEvent('download'), page.locator(transfer).locator(tid('transfer-download')).click()]);
+    assert.equal(readFileSync(await log.path(), 'utf8'), 'boot ok\nmeter ok\n', 'the uploaded log, downloaded');
   });
 
   uiTest('an admin runs operations: a site and its load, a charging profile installed and cleared, a maintenance window, a firmware image, a fleet job, the audit log', async () => {

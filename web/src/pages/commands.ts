@@ -630,6 +630,8 @@ function commandResult(answer: CommandAnswer, station: Station): HTMLElement {
     { 'data-testid': 'cmd-result', class: `result ${ok ? 'ok' : 'bad'}`, role: 'status' },
     h('strong', null, answer.status),
     facts.length ? h('dl', { class: 'facts compact' }, facts.map(([k, v]) => [h('dt', null, k), h('dd', null, v)])) : null,
+    // A download or an upload goes on after the answer: where to follow it (and fetch the log).
+    answer.file_transfer ? h('p', null, h('a', { href: `#/operations/transfers?station=${encodeURIComponent(station.id)}`, 'data-testid': 'cmd-transfer-link' }, 'Follow the file transfer (and download an uploaded log) under Operations → File transfers')) : null,
     h('details', null, h('summary', null, 'The charger’s full answer'), h('pre', null, JSON.stringify(answer.response, null, 2))),
   );
 }
