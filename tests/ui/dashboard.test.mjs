@@ -1219,6 +1219,18 @@ describe('operator dashboard in chromium', { timeout: 900_000 }, () => {
   });
 
   // 8 -----------------------------------------------------------------------------------
+  uiTest('the API reference at /api/docs renders from this server alone', async () => {
+    const page = await openTab({ role: 'viewer' });
+    const fetched = [];
+    page.on('requestfinished', (request) => fetched.push(request.url()));
+    await page.goto(`${server.apiBase}/api/docs`);
+    await expectText(page, 'h1', /CSMS admin API/, 'the reference\'s title');
+    await expectText(page, 'body', /List stations/, 'an operation of the document');
+    const elsewhere = fetched.filter((url) => new URL(url).origin !== server.apiBase && !url.startsWith('data:'));
+    assert.deepEqual(elsewhere, [], 'nothing fetched from another origin (no CDN)');
+    await screenshot(page, 'api-docs.png');
+  });
+
   uiTest('a 401 takes the user back to sign-in with a message', async () => {
     const page = await openTab({ token: 'expired-or-revoked-token' });
     await page.goto(uiUrl('/stations'));
