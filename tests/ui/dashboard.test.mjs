@@ -497,10 +497,21 @@ describe('operator dashboard in chromium', { timeout: 900_000 }, () => {
     await page.goto(uiUrl('/stations'));
     await expectState(page, tid('station-row', { 'station-id': id, online: 'false' }), 'the registered station offline');
     await markDocument(page);
+    // The overview, open in another tab, counts it online as well, without a reload.
+    const overview = await openTab({ role: 'admin' });
+    await overview.goto(uiUrl('/overview'));
+    await expectState(overview, tid('ov-online'), 'the overview');
+    const count = async (testid) => Number(await overview.locator(tid(testid)).getAttribute('data-count'));
+    const [online, offline] = [await count('ov-online'), await count('ov-offline')];
+    assert.ok(offline >= 1, `the registered station counts offline (${offline})`);
+    await markDocument(overview);
 
     await charger(id, 'ocpp2.0.1', { create: null });
     await expectState(page, tid('station-row', { 'station-id': id, online: 'true' }), 'the row online after BootNotification + StatusNotification', { timeout: LIVE_MS });
     await assertNotReloaded(page);
+    await expectState(overview, tid('ov-online', { count: online + 1 }), `the overview's online count ${online} -> ${online + 1}`);
+    assert.equal(await count('ov-offline'), offline - 1, 'and its offline count one less');
+    await assertNotReloaded(overview);
     assert.equal(await page.locator(tid('station-row', { 'station-id': id })).count(), 1, 'one row for the station');
 
     // The server searches (here the location) and orders the whole fleet: the address keeps both.
@@ -624,12 +635,17 @@ describe('operator dashboard in chromium', { timeout: 900_000 }, () => {
     const tx = await cp.startTx({ idToken: tag, at: at(0), meterStartWh: 0 });
     await cp.meter(tx, { at: at(30), energyWh: 3000, powerW: 6000 });
     await cp.stopTx(tx, { at: at(60), energyWh: 6000 });
-    await waitFor('the session to be priced', async () => {
+    const priced = await waitFor('the session to be priced', async () => {
       const r = await api('GET', '/transactions?station=UI-INV-16&state=closed');
       return r.json?.items?.[0]?.cost ? r.json.items[0] : null;
     }, 15_000);
 
     const page = await openTab({ role: 'admin' });
+    // The session's own page: its meter chart and its cost per priced line (6 kWh at 0.30 plus 1.00 once, 19 % VAT).
+    await page.goto(uiUrl(`/sessions/${priced.id}`));
+    await expectState(page, `${tid('power-chart')}:not([data-points="0"])`, 'the session\'s meter chart');
+    assert.equal(await page.locator(tid('cost-line')).count(), priced.cost.lines.length, 'one row per priced line');
+    await expectText(page, tid('cost-totals'), /3[.,]33/, 'the total incl. VAT (2.80 + 19 %)');
     await page.goto(uiUrl('/billing'));
     // Billing opens on its first tab; invoices are a tab of their own.
     await expectState(page, `${tid('billing-tab-invoices')}, ${tid('invoice-generate')}`, 'the billing page');
