@@ -1,6 +1,6 @@
 // Billing: tariffs (edited in a form with a price preview: tariff-editor.ts), plans, customers,
 // invoices (generate, printable HTML, CSV) and the CDR export.
-import { apiGet, apiGetBlob, apiGetUrl, apiSend, errorText, isAbort, type BodyOf, type Op } from '../api/client';
+import { apiGet, apiGetBlob, apiGetUrl, apiSend, isAbort, type BodyOf, type Op } from '../api/client';
 import type { Customer, InvoiceSummary, Plan, Tariff } from '../api/types';
 import { downloadBlob } from '../lib/csv';
 import { h, replace } from '../lib/dom';

@@ -10,7 +10,7 @@ import { formatDateTime } from '../lib/format';
 import { may, type Role } from '../lib/roles';
 import { confirmDialog, isTimeZone, timeZoneInput } from '../ui/forms';
 import { pagedList } from '../ui/paged-list';
-import { badge, errorBox, field, loading, openDialog, select, setMessage, table } from '../ui/widgets';
+import { badge, errorBox, field, foldedCard, loading, openDialog, select, setMessage, table } from '../ui/widgets';
 
 type S = components['schemas'];
 type StatusChange = S['StatusChange'];
@@ -138,18 +138,6 @@ function frameLoggingDialog(station: Station): void {
   });
 }
 
-/** A folded card whose body loads when opened; `refresh` loads it again if it was. */
-function folded(title: string, testId: string, content: Child[], load: () => Promise<void>): HTMLElement {
-  const details = h('details', { class: 'card', 'data-testid': testId }, h('summary', null, h('h2', null, title)), content);
-  let opened = false;
-  details.addEventListener('toggle', () => {
-    if (!details.open || opened) return;
-    opened = true;
-    void load();
-  });
-  return details;
-}
-
 /** Every connector status the station reported, newest first. */
 export function statusHistorySection(station: Station, signal: AbortSignal): HTMLElement {
   const pager = pagedList<StatusChange>({
@@ -171,7 +159,7 @@ export function statusHistorySection(station: Station, signal: AbortSignal): HTM
       { empty: 'No status reported yet.' },
     ),
   });
-  return folded('Status history', 'station-status-history', [pager.list, pager.more], () => pager.reload());
+  return foldedCard('Status history', 'station-status-history', [pager.list, pager.more], () => pager.reload()).details;
 }
 
 interface ScheduleCheck {
@@ -206,5 +194,5 @@ export function scheduleSection(station: Station, signal: AbortSignal): HTMLElem
     }
   };
   const button = h('button', { type: 'button', 'data-testid': 'schedule-check', onClick: () => void check() }, 'Check again');
-  return folded('Charging schedule', 'station-schedule', [h('p', { class: 'muted' }, 'Asks the station for its composite schedule (GetCompositeSchedule) and compares it with what the charging profiles this server sent should give.'), h('div', { class: 'filters' }, field('EVSE', evse), button), body], check);
+  return foldedCard('Charging schedule', 'station-schedule', [h('p', { class: 'muted' }, 'Asks the station for its composite schedule (GetCompositeSchedule) and compares it with what the charging profiles this server sent should give.'), h('div', { class: 'filters' }, field('EVSE', evse), button), body], check).details;
 }

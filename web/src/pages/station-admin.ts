@@ -1,6 +1,6 @@
 // The station page's administrative parts: editing the station (admins), its reservations,
 // its local authorization list and its certificates (revoking: admins).
-import { apiGet, apiSend, errorText, isAbort } from '../api/client';
+import { apiGet, apiSend, isAbort } from '../api/client';
 import type { components } from '../api/schema';
 import type { Station } from '../api/types';
 import { h, replace } from '../lib/dom';

@@ -3,7 +3,7 @@
 // operator's commands.
 import { apiGet, isAbort } from '../api/client';
 import type { Alert, Station, StationReport, StationVariable, Transaction } from '../api/types';
-import { append, h, replace, type Child } from '../lib/dom';
+import { append, h, replace } from '../lib/dom';
 import { formatDateTime, formatDuration, formatEnergy, formatMoney, formatPower } from '../lib/format';
 import { live } from '../live';
 import type { PageContext } from '../router';
@@ -11,7 +11,7 @@ import { applyStationEvent } from '../stations-live';
 import type { PowerChart } from '../ui/chart';
 import { lastValue, pollMeterChart } from '../ui/meter-poll';
 import { pagedList } from '../ui/paged-list';
-import { errorBox, field, loadInto, loading, onlineBadge, pageHeader, section, select, statusBadge, table } from '../ui/widgets';
+import { errorBox, field, foldedCard, loadInto, loading, onlineBadge, pageHeader, section, select, statusBadge, table } from '../ui/widgets';
 import { may, type Role } from '../lib/roles';
 import { commandPanel } from './commands';
 import { certificatesSection, localListSection, reservationTable, stationDialog } from './station-admin';
@@ -315,18 +315,6 @@ function recentTable(transactions: Transaction[], zone: string): HTMLElement {
     (t) => ({ 'data-testid': 'session-row', 'data-transaction-id': t.id }),
     { empty: 'No sessions yet.' },
   );
-}
-
-/** A folded card whose content loads the first time it is opened; `refresh` loads it again if it was. */
-function foldedCard(title: string, testId: string, content: Child[], load: () => Promise<void>): { details: HTMLElement; refresh: () => void } {
-  const details = h('details', { class: 'card', 'data-testid': testId }, h('summary', null, h('h2', null, title)), content);
-  let opened = false;
-  details.addEventListener('toggle', () => {
-    if (!details.open || opened) return;
-    opened = true;
-    void load();
-  });
-  return { details, refresh: () => void (opened ? load() : undefined) };
 }
 
 /** Commands whose results arrive later as station reports (NotifyReport, ReportChargingProfiles, …). */

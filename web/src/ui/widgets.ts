@@ -249,3 +249,15 @@ export function pageHeader(title: string, ...extra: Child[]): HTMLElement {
 export function section(title: string, ...children: Child[]): HTMLElement {
   return h('section', { class: 'card' }, h('h2', null, title), children);
 }
+
+/** A folded card whose content loads the first time it is opened; `refresh` loads it again if it was. */
+export function foldedCard(title: string, testId: string, content: Child[], load: () => Promise<void>): { details: HTMLElement; refresh: () => void } {
+  const details = h('details', { class: 'card', 'data-testid': testId }, h('summary', null, h('h2', null, title)), content);
+  let opened = false;
+  details.addEventListener('toggle', () => {
+    if (!details.open || opened) return;
+    opened = true;
+    void load();
+  });
+  return { details, refresh: () => void (opened ? load() : undefined) };
+}
