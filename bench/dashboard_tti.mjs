@@ -21,6 +21,7 @@ const pages = [
   { page: 'alerts', route: '/alerts', ready: '[data-testid="alerts-state"]' },
   kRules,
   { page: 'billing', route: '/billing', ready: '[data-testid="invoice-generate"]' },
+  { page: 'operations', route: '/operations/sites', ready: '[data-testid="site-new"] ~ div table, main table' },
   { page: 'analytics (utilization)', route: '/analytics', ready: '[data-testid="analytics-csv"]' },
   { page: 'analytics (peak hours)', route: '/analytics?report=peak-hours', ready: '[data-testid="heat-cell"]' },
   ...['energy', 'uptime', 'faults', 'sessions', 'revenue', 'expansion', 'maintenance'].map((report) => ({
