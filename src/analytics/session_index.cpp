@@ -131,29 +131,41 @@ void SessionIndex::apply(const domain::SessionFact& fact) {
   station.entries.push_back(entry);
 }
 
+void SessionIndex::forget() {
+  station_of_.clear();
+  stations_.clear();
+  token_ids_.clear();
+  customer_ids_.clear();
+  tokens_.clear();
+  customers_.clear();
+  loaded_ = false;
+}
+
 bool SessionIndex::read_all(domain::AnalyticsRepository& repo, const std::function<bool()>& cancelled) {
   // In chunks; whatever commits meanwhile comes from transactions at or after this horizon
-  // and is read by the catch-up in sync.
-  horizon_ = repo.session_facts_horizon();
+  // and is read by the catch-up in sync. A load left part way (cancelled, or the database
+  // failed) is forgotten: the next one starts from nothing rather than applying every row again.
+  forget();
   const auto started = std::chrono::steady_clock::now();
-  constexpr std::size_t kChunk = 50'000;
-  std::int64_t seq = 0;
-  for (;;) {
-    if (cancelled && cancelled()) {
-      stations_.clear();
-      station_of_.clear();
-      token_ids_.clear();
-      customer_ids_.clear();
-      tokens_.clear();
-      customers_.clear();
-      return false;
+  try {
+    horizon_ = repo.session_facts_horizon();
+    constexpr std::size_t kChunk = 50'000;
+    std::int64_t seq = 0;
+    for (;;) {
+      if (cancelled && cancelled()) {
+        forget();
+        return false;
+      }
+      auto facts = repo.session_facts_after(seq, kChunk);
+      for (const auto& fact : facts) {
+        apply(fact);
+        seq = std::max(seq, fact.seq);
+      }
+      if (facts.size() < kChunk) break;
     }
-    auto facts = repo.session_facts_after(seq, kChunk);
-    for (const auto& fact : facts) {
-      apply(fact);
-      seq = std::max(seq, fact.seq);
-    }
-    if (facts.size() < kChunk) break;
+  } catch (...) {
+    forget();
+    throw;
   }
   for (auto& [id, station] : stations_) station.entries.shrink_to_fit();
   loaded_ = true;

@@ -476,6 +476,23 @@ TEST_F(AnalyticsTest, TheServiceReadsTheEndedSessionsWhenItStarts_NotAtTheFirstR
   EXPECT_EQ(service_->sessions_in_memory(), 2u);
 }
 
+// A load the process stops in the middle of leaves nothing behind, and the next load reads all.
+TEST_F(AnalyticsTest, ALoadOfTheEndedSessionsThatIsCancelledIsDoneAgainByTheNext) {
+  bool loaded = true;
+  db_->run_and_wait(
+      [&](domain::Repositories& repos) { loaded = index_.load(repos.analytics(), [] { return true; }); });
+  EXPECT_FALSE(loaded);
+  EXPECT_EQ(index_.size(), 0u);
+  db_->run_and_wait([&](domain::Repositories& repos) { loaded = index_.load(repos.analytics(), {}); });
+  EXPECT_TRUE(loaded);
+  EXPECT_EQ(index_.size(), 1u) << "the fixture's one ended session";
+  // Loaded once: a later load (cancelled or not) keeps the copy.
+  db_->run_and_wait(
+      [&](domain::Repositories& repos) { loaded = index_.load(repos.analytics(), [] { return true; }); });
+  EXPECT_TRUE(loaded);
+  EXPECT_EQ(index_.size(), 1u);
+}
+
 TEST_F(AnalyticsTest, APartialLastMonthIsTheMonthLessItsDaysAfterTheRange) {
   // Connector 2 is occupied again on Saturday Jan 17, 00:10-00:40 local (before the clock's
   // now), after the ranges below end (Jan 17 00:00 local): January's row holds it, the

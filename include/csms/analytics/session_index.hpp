@@ -36,8 +36,8 @@ class SessionIndex {
  public:
   domain::ReportTable report(domain::AnalyticsRepository& repo, const domain::AnalyticsQuery& query);
   // Reads every ended session unless that was done; `cancelled` is asked between chunks
-  // (the process is stopping): a load left part way is forgotten and done again by the next
-  // call. Returns whether the copy is loaded.
+  // (the process is stopping). A load left part way (cancelled, or the database failed) is
+  // forgotten and done again by the next call. Returns whether the copy is loaded.
   bool load(domain::AnalyticsRepository& repo, const std::function<bool()>& cancelled);
   std::size_t size() const;
 
@@ -57,6 +57,7 @@ class SessionIndex {
 
   void sync(domain::AnalyticsRepository& repo);
   bool read_all(domain::AnalyticsRepository& repo, const std::function<bool()>& cancelled);  // locked
+  void forget();                                                                             // locked
   void apply(const domain::SessionFact& fact);
   static std::uint32_t intern(std::unordered_map<std::string, std::uint32_t>& ids,
                               std::vector<std::string>& names, const std::optional<std::string>& name);

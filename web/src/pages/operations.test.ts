@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newStationBody } from './station-actions';
-import { jobFromForm, kJobCommands, mergeById, operationsTabs, profileFromForm, scheduleText, siteFromForm } from './operations';
+import { firmwareFileName, jobFromForm, kJobCommands, mergeById, operationsTabs, profileFromForm, scheduleText, siteFromForm } from './operations';
 
 const site = { id: 'DEPOT', name: '', time_zone: 'Europe/Berlin', limit: '63', unit: 'A', phases: '3', voltage_v: '230', min_current_a: '6', fallback_current_a: '0', strategy: 'equal_share', load_management: true };
 
@@ -87,5 +87,15 @@ describe('newStationBody', () => {
     expect(() => newStationBody({ ...form, id: '' })).toThrow(/Id is required/);
     expect(() => newStationBody({ ...form, time_zone: 'Mars/Olympus' })).toThrow(/not an IANA time zone/);
     expect(() => newStationBody({ ...form, password: 'short' })).toThrow(/16 to 40 characters/);
+  });
+});
+
+describe('firmwareFileName', () => {
+  it('keeps the letters the server serves and at most 128 characters, the extension kept', () => {
+    expect(firmwareFileName('ui fw 9.9.9.bin')).toBe('ui_fw_9.9.9.bin');
+    expect(firmwareFileName('.hidden')).toBe('_hidden');
+    const long = firmwareFileName(`${'a'.repeat(200)}.bin`);
+    expect(long).toHaveLength(128);
+    expect(long.endsWith('.bin')).toBe(true);
   });
 });

@@ -407,6 +407,8 @@ function firmwareDialog(onSaved: (image: FirmwareImage) => void): void {
   const text = (name: string, attrs: Record<string, string | number | boolean> = {}) => h('input', { type: 'text', 'data-testid': `firmware-field-${name}`, autocomplete: 'off', ...attrs });
   const inputs = { version: text('version', { required: true, maxlength: 50 }), vendor: text('vendor', { maxlength: 50 }), model: text('model', { maxlength: 50 }) };
   const file = h('input', { type: 'file', 'data-testid': 'firmware-field-file', required: true });
+  // Made once: pressing Add again after the bytes failed uploads them to the same image.
+  let created: FirmwareImage | null = null;
   openDialog({
     title: 'Add a firmware image',
     body: [
@@ -421,17 +423,25 @@ function firmwareDialog(onSaved: (image: FirmwareImage) => void): void {
       const version = inputs.version.value.trim();
       if (!version) throw new Error('Version is required');
       if (!chosen) throw new Error('Choose the image file');
-      const name = chosen.name.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\./, '_');
-      const created = await apiSend('post', '/api/v1/firmware', { body: { version, file_name: name, ...(inputs.vendor.value.trim() ? { vendor: inputs.vendor.value.trim() } : {}), ...(inputs.model.value.trim() ? { model: inputs.model.value.trim() } : {}) } });
+      created ??= await apiSend('post', '/api/v1/firmware', { body: { version, file_name: firmwareFileName(chosen.name), ...(inputs.vendor.value.trim() ? { vendor: inputs.vendor.value.trim() } : {}), ...(inputs.model.value.trim() ? { model: inputs.model.value.trim() } : {}) } });
       try {
         onSaved(await apiPutBytes('/api/v1/firmware/{id}/image', chosen, { path: { id: created.id ?? 0 } }));
       } catch (error) {
-        onSaved(created); // listed without bytes: "Upload bytes" tries again
-        throw new Error(`The image ${version} was added, its bytes were not: ${errorText(error)}`);
+        onSaved(created); // listed without bytes: Add again (or "Upload bytes") sends them again
+        throw new Error(`The image ${created.version ?? version} was added, its bytes were not: ${errorText(error)}`);
       }
       return 'close';
     },
   });
+}
+
+/** The name stations see at the end of the download URL: the file's, in the letters the server serves, at most 128. */
+export function firmwareFileName(name: string): string {
+  const safe = name.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\./, '_') || 'firmware.bin';
+  if (safe.length <= 128) return safe;
+  const dot = safe.lastIndexOf('.');
+  const ext = dot > 0 && safe.length - dot <= 16 ? safe.slice(dot) : '';
+  return safe.slice(0, 128 - ext.length) + ext;
 }
 
 function uploadDialog(image: FirmwareImage, onSaved: (image: FirmwareImage) => void): void {

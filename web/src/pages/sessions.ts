@@ -85,11 +85,13 @@ export async function renderSessions(ctx: PageContext): Promise<void> {
     limit,
     cursor,
   });
+  /** The filters of the list on the screen (as last applied): the CSV holds the same sessions. */
+  let applied = query(undefined, 100);
   const pager = pagedList<Transaction>({
     signal: ctx.signal,
     fetchPage: (cursor) =>
       withStations(apiGet('/api/v1/transactions', {
-        query: query(cursor, 100),
+        query: { ...applied, cursor },
         signal: ctx.signal,
       }), ctx.signal),
     render: (rows, more) => {
@@ -103,7 +105,8 @@ export async function renderSessions(ctx: PageContext): Promise<void> {
     csv.disabled = true;
     csvNote.textContent = 'Preparing the CSV…';
     try {
-      const all = await fetchAll((cursor) => apiGet('/api/v1/transactions', { query: query(cursor, 500), signal: ctx.signal }), kCsvMaxRows / 500);
+      const filters = applied;
+      const all = await fetchAll((cursor) => apiGet('/api/v1/transactions', { query: { ...filters, limit: 500, cursor }, signal: ctx.signal }), kCsvMaxRows / 500);
       downloadCsv(toCsv(all.items, kSessionCsv), 'sessions.csv');
       csvNote.textContent = all.truncated
         ? `The CSV holds the first ${all.items.length.toLocaleString('en')} matching sessions; narrow the filters (or use Billing → CDR export) for the rest.`
@@ -126,6 +129,7 @@ export async function renderSessions(ctx: PageContext): Promise<void> {
 
   const reload = () => {
     changed.hidden = true;
+    applied = query(undefined, 100);
     const next = new URLSearchParams();
     for (const [k, v] of [['station', station.value.trim()], ['id_token', token.value.trim()], ['state', state.value], ['pricing_status', pricing.value], ['from', from.value], ['to', to.value]] as const)
       if (v) next.set(k, v);

@@ -95,7 +95,10 @@ function rotateDialog(station: Station): void {
         h('strong', null, answer.status ?? 'Accepted'),
         answer.password ? h('p', null, 'New password (shown once): ', h('code', { 'data-testid': 'station-new-password-value' }, answer.password)) : null,
         answer.detail ? h('p', { class: 'muted' }, answer.detail) : null));
-      (dialog.querySelector('[data-testid="station-rotate-confirm"]') as HTMLButtonElement | null)?.setAttribute('disabled', '');
+      // Once only: a second press would replace the password just shown (hidden, since the
+      // dialog enables its button again after each submit).
+      const again = dialog.querySelector<HTMLButtonElement>('[data-testid="station-rotate-confirm"]');
+      if (again) again.hidden = true;
     },
   });
 }
@@ -174,9 +177,14 @@ export function scheduleSection(station: Station, signal: AbortSignal): HTMLElem
   const body = h('div');
   const evse = h('input', { type: 'text', inputmode: 'numeric', value: String(station.evses[0]?.evse_id ?? 1), 'data-testid': 'schedule-evse', 'aria-label': 'EVSE' });
   const check = async () => {
+    const evseText = evse.value.trim();
+    if (!/^\d+$/.test(evseText)) {
+      replace(body, errorBox(`EVSE must be a whole number (0: the station), not “${evseText}”`));
+      return;
+    }
     replace(body, loading('Asking the station…'));
     try {
-      const answer = (await apiGet('/api/v1/stations/{id}/charging-schedule', { path: { id: station.id }, query: { evse_id: Number(evse.value) || 1 } as never, signal })) as unknown as ScheduleCheck;
+      const answer = (await apiGet('/api/v1/stations/{id}/charging-schedule', { path: { id: station.id }, query: { evse_id: Number(evseText) } as never, signal })) as unknown as ScheduleCheck;
       const differences = answer.differences ?? [];
       replace(body,
         h('p', { 'data-testid': 'schedule-verdict', 'data-in-sync': answer.in_sync ? 'true' : 'false' }, answer.in_sync ? badge('in sync', 'ok') : badge('differs', 'bad'), answer.in_sync ? ' The station applies the limits its profiles should give.' : ` ${differences.length} difference(s) between what the profiles should give and what the station reports.`),
