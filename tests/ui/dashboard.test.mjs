@@ -1046,13 +1046,23 @@ describe('operator dashboard in chromium', { timeout: 900_000 }, () => {
     await page.locator(tid('site-save')).click();
     await expectText(page, 'dialog', /must be a number/, 'a wrong limit named');
     await setField(page.locator(tid('site-field-limit')), '32');
+    await setField(page.locator(tid('site-field-schedule')), '22:00 40\n7:00 25');
+    await page.locator(tid('site-save')).click();
+    await expectText(page, 'dialog', /line 2: “7:00 25” is not/, 'a wrong time-of-day line named');
+    await setField(page.locator(tid('site-field-schedule')), '22:00 40\n07:00 25');
     await page.locator(tid('site-save')).click();
     await page.locator('dialog').waitFor({ state: 'detached' });
     await expectState(page, tid('site-row', { 'site-id': 'UI-SITE' }), 'the new site');
+    await expectText(page, tid('site-row', { 'site-id': 'UI-SITE' }), /07:00 25 A · 22:00 40 A/, 'its time-of-day limits');
     const siteDoc = await api('GET', '/sites/UI-SITE');
     assert.equal(siteDoc.json?.limit_a, 32, siteDoc.describe);
+    assert.deepEqual(siteDoc.json?.schedule, [{ from: '07:00', limit_a: 25 }, { from: '22:00', limit_a: 40 }], siteDoc.describe);
     await page.locator(tid('site-row', { 'site-id': 'UI-SITE' })).locator(tid('site-load')).click();
-    await expectText(page, tid('site-load-card', { 'site-id': 'UI-SITE' }), /32 A/, 'the site load with its limit');
+    // The limit in force now (the site's zone is UTC): 25 A from 07:00 (a drop applies 2 minutes
+    // early), 40 A from 22:00.
+    const minute = new Date().getUTCHours() * 60 + new Date().getUTCMinutes();
+    const now = minute >= 7 * 60 - 2 && minute < 22 * 60 ? 25 : 40;
+    await expectText(page, tid('site-load-card', { 'site-id': 'UI-SITE' }), new RegExp(`Limit per phase\\s*${now} A`), 'the site load with the limit in force now');
 
     // A charging profile for the station, accepted by it, then cleared.
     await page.locator(tid('ops-tab-profiles')).click();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newStationBody } from './station-actions';
-import { firmwareFileName, jobFromForm, kJobCommands, mergeById, operationsTabs, profileFromForm, scheduleText, siteFromForm } from './operations';
+import { firmwareFileName, jobFromForm, kJobCommands, mergeById, operationsTabs, profileFromForm, scheduleText, siteFromForm, siteSchedule } from './operations';
 
 const site = { id: 'DEPOT', name: '', time_zone: 'Europe/Berlin', limit: '63', unit: 'A', phases: '3', voltage_v: '230', min_current_a: '6', fallback_current_a: '0', strategy: 'equal_share', load_management: true };
 
@@ -97,5 +97,17 @@ describe('firmwareFileName', () => {
     const long = firmwareFileName(`${'a'.repeat(200)}.bin`);
     expect(long).toHaveLength(128);
     expect(long.endsWith('.bin')).toBe(true);
+  });
+});
+
+describe('siteSchedule', () => {
+  it('reads "HH:MM limit" lines in the limit unit, sorted, and names a wrong line', () => {
+    expect(siteSchedule('22:00 63\n\n 06:00 40,5 ', 'A')).toEqual([{ from: '06:00', limit_a: 40.5 }, { from: '22:00', limit_a: 63 }]);
+    expect(siteSchedule('18:30 22000', 'W')).toEqual([{ from: '18:30', limit_w: 22000 }]);
+    expect(siteSchedule('', 'A')).toEqual([]);
+    expect(() => siteSchedule('22:00 63\n6:00 40', 'A')).toThrow(/line 2: “6:00 40” is not “HH:MM limit”/);
+    expect(() => siteSchedule('22:00 63\n22:00 40', 'A')).toThrow(/22:00 is given twice/);
+    expect(() => siteSchedule('22:00 50', 'W')).toThrow(/between 100 and 1000000000 W/);
+    expect(siteFromForm({ ...site, schedule: '22:00 20' }, true).schedule).toEqual([{ from: '22:00', limit_a: 20 }]);
   });
 });

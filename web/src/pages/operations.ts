@@ -76,7 +76,8 @@ async function renderSites(ctx: PageContext, body: HTMLElement): Promise<void> {
     render: (rows) => table(
       [
         { header: 'Site', cell: (s: Site) => [h('strong', null, s.id), s.name ? ` ${s.name}` : ''] },
-        { header: 'Limit', cell: (s: Site) => (s.limit_a !== null && s.limit_a !== undefined ? `${amps(s.limit_a)} per phase` : watts(s.limit_w)), numeric: true },
+        { header: 'Limit', cell: (s: Site) => [s.limit_a !== null && s.limit_a !== undefined ? `${amps(s.limit_a)} per phase` : watts(s.limit_w),
+          s.schedule?.length ? h('small', { class: 'block muted', 'data-testid': 'site-schedule' }, s.schedule.map((p) => `${p.from} ${p.limit_a !== undefined ? amps(p.limit_a) : watts(p.limit_w)}`).join(' · ')) : null], numeric: true },
         { header: 'Phases', cell: (s: Site) => `${s.phases ?? 3} × ${s.voltage_v ?? 230} V` },
         { header: 'Sharing', cell: (s: Site) => [s.strategy ?? 'equal_share', h('small', { class: 'block muted' }, `min ${amps(s.min_current_a)}, fallback ${amps(s.fallback_current_a)}`)] },
         { header: 'Load management', cell: (s: Site) => badge(s.load_management ? 'on' : 'off', s.load_management ? 'ok' : 'muted') },
@@ -144,7 +145,7 @@ function siteLoad(site: Site, l: SiteLoad): HTMLElement {
 }
 
 /** The site form's values as the API takes them; throws naming the field that is wrong. */
-export function siteFromForm(values: { id: string; name: string; time_zone: string; limit: string; unit: string; phases: string; voltage_v: string; min_current_a: string; fallback_current_a: string; strategy: string; load_management: boolean }, creating: boolean): SiteInput {
+export function siteFromForm(values: { id: string; name: string; time_zone: string; limit: string; unit: string; phases: string; voltage_v: string; min_current_a: string; fallback_current_a: string; strategy: string; load_management: boolean; schedule?: string }, creating: boolean): SiteInput {
   const number = (text: string, label: string, min: number, max: number): number | undefined => {
     const t = text.trim().replace(',', '.');
     if (t === '') return undefined;
@@ -176,7 +177,32 @@ export function siteFromForm(values: { id: string; name: string; time_zone: stri
   if (fallback !== undefined) out.fallback_current_a = fallback;
   out.strategy = values.strategy === 'priority' ? 'priority' : 'equal_share';
   out.load_management = values.load_management;
+  if (values.schedule !== undefined) out.schedule = siteSchedule(values.schedule, values.unit === 'W' ? 'W' : 'A');
   return out;
+}
+
+/**
+ * Time-of-day limits from lines "HH:MM limit" (in the limit's unit; empty: none), each from that
+ * local time until the next. Throws naming the line that is wrong.
+ */
+export function siteSchedule(text: string, unit: 'A' | 'W'): NonNullable<SiteInput['schedule']> {
+  const periods: NonNullable<SiteInput['schedule']> = [];
+  const seen = new Set<string>();
+  for (const [i, raw] of text.split(/\r?\n/).entries()) {
+    const line = raw.trim();
+    if (!line) continue;
+    const m = /^([01]\d|2[0-3]):([0-5]\d)\s+(\d+(?:[.,]\d+)?)$/.exec(line);
+    if (!m) throw new Error(`Time-of-day limits, line ${i + 1}: “${line}” is not “HH:MM limit”, e.g. 22:00 63`);
+    const from = `${m[1]}:${m[2]}`;
+    if (seen.has(from)) throw new Error(`Time-of-day limits: ${from} is given twice`);
+    seen.add(from);
+    const limit = Number(m[3]!.replace(',', '.'));
+    const [min, max] = unit === 'W' ? [100, 1e9] : [1, 100000];
+    if (limit < min || limit > max) throw new Error(`Time-of-day limits, ${from}: the limit must be between ${min} and ${max} ${unit}`);
+    periods.push(unit === 'W' ? { from, limit_w: limit } : { from, limit_a: limit });
+  }
+  if (periods.length > 48) throw new Error('Time-of-day limits: at most 48');
+  return periods.sort((a, b) => a.from.localeCompare(b.from));
 }
 
 function siteDialog(existing: Site | null, onSaved: (site: Site) => void): void {
@@ -195,6 +221,8 @@ function siteDialog(existing: Site | null, onSaved: (site: Site) => void): void 
   const strategy = select([['equal_share', 'Equal share'], ['priority', 'Priority first']], { 'data-testid': 'site-field-strategy' }, existing?.strategy ?? 'equal_share');
   const zone = timeZoneInput(existing?.time_zone ?? 'UTC', { 'data-testid': 'site-field-time_zone' });
   const managed = h('input', { type: 'checkbox', checked: existing?.load_management ?? true, 'data-testid': 'site-field-load_management' });
+  const scheduleLines = (existing?.schedule ?? []).map((p) => `${p.from} ${p.limit_a ?? p.limit_w ?? ''}`).join('\n');
+  const schedule = h('textarea', { rows: 3, class: 'code', spellcheck: 'false', placeholder: '22:00 63\n06:00 40', 'data-testid': 'site-field-schedule' }, scheduleLines);
   openDialog({
     title: existing ? `Edit site ${existing.id}` : 'New site',
     body: [
@@ -207,6 +235,7 @@ function siteDialog(existing: Site | null, onSaved: (site: Site) => void): void 
         field('Fallback current (A)', inputs.fallback_current_a, 'The default profile stations get at boot; 0: a session waits for its own.')),
       field('Sharing', strategy),
       field('Time zone', zone, 'Time-of-day limits are in it.'),
+      field('Time-of-day limits (optional)', schedule, 'A line “HH:MM limit” each, in the unit above: from that local time until the next line’s; the grid limit applies when there are none.'),
       h('label', { class: 'check' }, managed, ' Load management on (the server sends the sessions’ limits)'),
     ],
     submitLabel: existing ? 'Save' : 'Create',
@@ -215,7 +244,7 @@ function siteDialog(existing: Site | null, onSaved: (site: Site) => void): void 
       const input = siteFromForm({
         id: inputs.id.value, name: inputs.name.value, time_zone: zone.value, limit: inputs.limit.value, unit: unit.value, phases: phases.value,
         voltage_v: inputs.voltage_v.value, min_current_a: inputs.min_current_a.value, fallback_current_a: inputs.fallback_current_a.value,
-        strategy: strategy.value, load_management: managed.checked,
+        strategy: strategy.value, load_management: managed.checked, schedule: schedule.value,
       }, !existing);
       const site = existing
         ? await apiSend('patch', '/api/v1/sites/{id}', { path: { id: existing.id }, body: input })
