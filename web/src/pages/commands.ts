@@ -9,7 +9,7 @@ import type { CommandAnswer, CommandName, Station } from '../api/types';
 import { h, replace, type Child } from '../lib/dom';
 import { formatDateTime } from '../lib/format';
 import { may, type Role } from '../lib/roles';
-import { fromLocalInput } from '../ui/forms';
+import { fromLocalInput, parseJsonObject } from '../ui/forms';
 import { field, openDialog, select, setMessage } from '../ui/widgets';
 
 type S = components['schemas'];
@@ -447,17 +447,9 @@ export function buildCommandBody(
         body[f.name] = n;
         break;
       }
-      case 'json': {
-        let value: unknown;
-        try {
-          value = JSON.parse(text);
-        } catch (error) {
-          throw new Error(`${f.label} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
-        }
-        if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error(`${f.label} must be a JSON object ({…})`);
-        body[f.name] = value;
+      case 'json':
+        body[f.name] = parseJsonObject(text, f.label);
         break;
-      }
       case 'pem':
         body[f.name] = `${text}\n`;
         break;

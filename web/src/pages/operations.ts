@@ -8,8 +8,8 @@ import { h, replace, type Child } from '../lib/dom';
 import { formatDateTime, formatPercent } from '../lib/format';
 import { may, type Role } from '../lib/roles';
 import type { PageContext } from '../router';
-import { confirmDialog, fromLocalInput, intOrNull, textOrNull, timeZoneInput, toLocalInput } from '../ui/forms';
-import { pagedList } from '../ui/paged-list';
+import { checkResourceId, confirmDialog, fromLocalInput, intOrNull, numberOrNull, parseJsonObject, textOrNull, timeZoneInput, toLocalInput } from '../ui/forms';
+import { paged, pagedList } from '../ui/paged-list';
 import { badge, errorBox, field, loadInto, openDialog, pageHeader, select, table } from '../ui/widgets';
 import { kCommands } from './commands';
 
@@ -57,8 +57,6 @@ const when = (value: string | null | undefined, zone: string | null = null) => f
 const amps = (value: number | null | undefined) => (value === null || value === undefined ? '—' : `${Math.round(value * 10) / 10} A`);
 const watts = (value: number | null | undefined) => (value === null || value === undefined ? '—' : value >= 1000 ? `${Math.round(value / 100) / 10} kW` : `${value} W`);
 const newButton = (testId: string, label: string, onClick: () => void) => h('div', { class: 'button-row' }, h('button', { type: 'button', class: 'primary', 'data-testid': testId, onClick }, label));
-/** A list page with its items always present. */
-const paged = <T>(p: { items?: T[]; next_cursor?: string | null }) => ({ items: p.items ?? [], next_cursor: p.next_cursor ?? null });
 const notice = () => h('div', { role: 'status', 'aria-live': 'polite' });
 const said = (slot: HTMLElement, text: string) => replace(slot, h('p', { class: 'ok-text', 'data-testid': 'ops-notice' }, text));
 
@@ -146,19 +144,12 @@ function siteLoad(site: Site, l: SiteLoad): HTMLElement {
 
 /** The site form's values as the API takes them; throws naming the field that is wrong. */
 export function siteFromForm(values: { id: string; name: string; time_zone: string; limit: string; unit: string; phases: string; voltage_v: string; min_current_a: string; fallback_current_a: string; strategy: string; load_management: boolean; schedule?: string }, creating: boolean): SiteInput {
-  const number = (text: string, label: string, min: number, max: number): number | undefined => {
-    const t = text.trim().replace(',', '.');
-    if (t === '') return undefined;
-    const n = Number(t);
-    if (!Number.isFinite(n)) throw new Error(`${label} must be a number, not “${text.trim()}”`);
-    if (n < min || n > max) throw new Error(`${label} must be between ${min} and ${max}`);
-    return n;
-  };
+  const number = (text: string, label: string, min: number, max: number) => numberOrNull({ value: text } as HTMLInputElement, label, min, max) ?? undefined;
   const out: SiteInput = {};
   if (creating) {
     const id = values.id.trim();
     if (!id) throw new Error('Id is required');
-    if (!/^[^\u0000-\u0020\u007F:/]{1,48}$/.test(id)) throw new Error('Id: 1 to 48 printable characters without spaces, “:” or “/”');
+    checkResourceId(id);
     out.id = id;
   }
   const limit = number(values.limit, values.unit === 'W' ? 'Limit (W)' : 'Limit (A per phase)', values.unit === 'W' ? 100 : 1, values.unit === 'W' ? 1e9 : 100000);
@@ -532,15 +523,7 @@ const kJobStates: Record<string, string> = { running: 'busy', completed: 'ok', h
 /** The job form's values as the API takes them; throws naming what is wrong. */
 export function jobFromForm(values: { command: string; body: string; stations: string; protocol: string; online: string; vendor: string; model: string; concurrency: string; wave_size: string; max_failure_percent: string }): JobInput {
   if (!kJobCommands.includes(values.command as never)) throw new Error(`${values.command || 'A command'} cannot be sent by a fleet job`);
-  let body: unknown = {};
-  if (values.body.trim()) {
-    try {
-      body = JSON.parse(values.body);
-    } catch (error) {
-      throw new Error(`Body is not JSON: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new Error('Body must be a JSON object ({…})');
-  }
+  const body = values.body.trim() ? parseJsonObject(values.body, 'Body') : {};
   const whole = (text: string, label: string, min: number, max: number): number | undefined => {
     const t = text.trim();
     if (t === '') return undefined;
@@ -548,7 +531,7 @@ export function jobFromForm(values: { command: string; body: string; stations: s
     return Number(t);
   };
   // The server's defaults, said here because the form shows them: 10 at once, 3 attempts, a week.
-  const job: JobInput = { command: values.command, body: body as Record<string, unknown>, concurrency: 10, max_attempts: 3, deadline_s: 7 * 24 * 3600 };
+  const job: JobInput = { command: values.command, body, concurrency: 10, max_attempts: 3, deadline_s: 7 * 24 * 3600 };
   const stations = values.stations.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
   if (stations.length) job.stations = stations;
   else {

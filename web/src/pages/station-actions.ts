@@ -8,8 +8,8 @@ import type { Station } from '../api/types';
 import { h, replace, type Child } from '../lib/dom';
 import { formatDateTime } from '../lib/format';
 import { may, type Role } from '../lib/roles';
-import { confirmDialog, isTimeZone, timeZoneInput } from '../ui/forms';
-import { pagedList } from '../ui/paged-list';
+import { checkResourceId, confirmDialog, isTimeZone, timeZoneInput } from '../ui/forms';
+import { paged, pagedList } from '../ui/paged-list';
 import { badge, errorBox, field, foldedCard, loading, openDialog, select, setMessage, table } from '../ui/widgets';
 
 type S = components['schemas'];
@@ -19,7 +19,7 @@ type StatusChange = S['StatusChange'];
 export function newStationBody(form: { id: string; name: string; location: string; time_zone: string; registration: string; password: string }): S['StationInput'] & { id: string } {
   const id = form.id.trim();
   if (!id) throw new Error('Id is required: the identity the charger connects with');
-  if (!/^[^\u0000-\u0020\u007F:/]{1,48}$/.test(id)) throw new Error('Id: 1 to 48 printable characters without spaces, “:” or “/”');
+  checkResourceId(id);
   const zone = form.time_zone.trim() || 'UTC';
   if (!isTimeZone(zone)) throw new Error(`Time zone: “${zone}” is not an IANA time zone such as Europe/Berlin`);
   if (!['Accepted', 'Pending', 'Rejected'].includes(form.registration)) throw new Error('Registration must be Accepted, Pending or Rejected');
@@ -145,10 +145,7 @@ function frameLoggingDialog(station: Station): void {
 export function statusHistorySection(station: Station, signal: AbortSignal): HTMLElement {
   const pager = pagedList<StatusChange>({
     signal,
-    fetchPage: async (cursor) => {
-      const page = await apiGet('/api/v1/stations/{id}/status-history', { path: { id: station.id }, query: { limit: 100, cursor }, signal });
-      return { items: page.items ?? [], next_cursor: page.next_cursor ?? null };
-    },
+    fetchPage: async (cursor) => paged(await apiGet('/api/v1/stations/{id}/status-history', { path: { id: station.id }, query: { limit: 100, cursor }, signal })),
     render: (rows) => table(
       [
         { header: 'At', cell: (c: StatusChange) => formatDateTime(c.status_at ?? null, station.time_zone) },

@@ -7,7 +7,7 @@ import { h, replace } from '../lib/dom';
 import { formatDateTime } from '../lib/format';
 import { may, type Role } from '../lib/roles';
 import { changedFields, confirmDialog, fillChoices, intOrNull, isTimeZone, numberOrNull, textOrNull, timeZoneInput } from '../ui/forms';
-import { badge, errorBox, field, loading, openDialog, select, table } from '../ui/widgets';
+import { badge, errorBox, field, foldedCard, loading, openDialog, select, table } from '../ui/widgets';
 
 type S = components['schemas'];
 type Reservation = S['Reservation'];
@@ -142,20 +142,12 @@ export function reservationTable(items: Reservation[], station: Station, role: R
 // ---- lazily loaded sections
 
 /** A <details> card whose body loads the first time it is opened. */
-function lazySection(title: string, testId: string, load: (body: HTMLElement) => Promise<void>): { details: HTMLDetailsElement; body: HTMLElement; reload: () => void } {
+function lazySection(title: string, testId: string, load: (body: HTMLElement) => Promise<void>): { details: HTMLElement } {
   const body = h('div');
-  const details = h('details', { class: 'card', 'data-testid': testId }, h('summary', null, h('h2', null, title)), body);
-  let opened = false;
-  const reload = () => {
+  return foldedCard(title, testId, [body], () => {
     replace(body, loading());
-    void load(body);
-  };
-  details.addEventListener('toggle', () => {
-    if (!details.open || opened) return;
-    opened = true;
-    reload();
+    return load(body);
   });
-  return { details, body, reload };
 }
 
 export function localListSection(station: Station, signal: AbortSignal): HTMLElement {

@@ -61,6 +61,23 @@ export function changedFields<T extends Record<string, unknown>>(original: Parti
   return out;
 }
 
+/** A JSON object typed by the user; throws naming the field when it is not JSON or not an object. */
+export function parseJsonObject(text: string, label: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${label} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error(`${label} must be a JSON object ({…})`);
+  return value as Record<string, unknown>;
+}
+
+/** Checks a station or site id as the API takes it (1 to 48 printable characters without ':' or '/'). */
+export function checkResourceId(id: string): void {
+  if (!/^[^\u0000-\u0020\u007F:/]{1,48}$/.test(id)) throw new Error('Id: 1 to 48 printable characters without spaces, “:” or “/”');
+}
+
 /** Trimmed text, or null when empty (a PATCH clears the field with null). */
 export function textOrNull(input: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement): string | null {
   const text = input.value.trim();

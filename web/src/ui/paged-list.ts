@@ -163,3 +163,8 @@ export function pagedList<T>(options: PagedListOptions<T>): PagedList<T> {
     render: () => loader.render(),
   };
 }
+
+/** A list answer with its items always present (the API's pages may leave out an empty list). */
+export function paged<T>(page: { items?: T[]; next_cursor?: string | null }): { items: T[]; next_cursor: string | null } {
+  return { items: page.items ?? [], next_cursor: page.next_cursor ?? null };
+}
